@@ -1,0 +1,3 @@
+import type { DiagnosticCode } from './code.js';
+
+export const PLCOPEN_CODES: readonly DiagnosticCode[] = [];

@@ -1,0 +1,32 @@
+import type { DiagnosticCode } from './code.js';
+
+/** Structured Text: lexical and syntax (E1xxx), declarations and names (E2xxx), types (E3xxx). */
+export const ST_CODES: readonly DiagnosticCode[] = [
+  { code: 'E1001', severity: 'error', title: 'unexpected character', explanation: 'The text contains a character that cannot start any ST token, such as a stray byte from a binary file or a character outside the ST alphabet outside a comment or string.' },
+  { code: 'E1002', severity: 'error', title: 'unterminated comment', explanation: 'A comment opened with (* or /* is not closed before the end of the file. Close it with *) or */.' },
+  { code: 'E1003', severity: 'error', title: 'unterminated string', explanation: "A string literal opened with ' or \" is not closed on the same line. Use $' or $\" to put a quote inside a string." },
+  { code: 'E1004', severity: 'error', title: 'syntax error', explanation: 'The parser found a token where the grammar of IEC 61131-3 does not allow it. The message names what was expected.' },
+  { code: 'E1005', severity: 'error', title: 'invalid literal', explanation: 'A numeric, duration, date or typed literal is malformed or does not fit its type, e.g. 8#9, T#1x, SINT#300.' },
+  { code: 'E1006', severity: 'error', title: 'empty source', explanation: 'The file contains no declaration (no PROGRAM, FUNCTION_BLOCK, FUNCTION, TYPE or CONFIGURATION).' },
+  { code: 'E1007', severity: 'error', title: 'not a text file', explanation: 'The file contains NUL bytes or is not valid UTF-8; ST sources must be text.' },
+  { code: 'E2001', severity: 'error', title: 'unknown name', explanation: 'The name is not declared in the POU, its FB ancestors, the enclosing resource or configuration, or as a global, enum value or POU.' },
+  { code: 'E2002', severity: 'error', title: 'duplicate declaration', explanation: 'Two declarations in one scope (or two POUs or types) have the same name. Names in ST are case-insensitive.' },
+  { code: 'E2003', severity: 'error', title: 'unknown type', explanation: 'The type name is neither an elementary type, a declared TYPE, nor a function block.' },
+  { code: 'E2004', severity: 'error', title: 'not callable', explanation: 'The call names something that is not a function, a function block instance, a method or an action.' },
+  { code: 'E2005', severity: 'error', title: 'wrong arguments', explanation: 'A call passes the wrong number of arguments, names a parameter the callee does not have, mixes formal and positional arguments, or binds an output with := or an input with =>.' },
+  { code: 'E2006', severity: 'error', title: 'not assignable', explanation: 'The target of an assignment is a constant, an input of the POU being executed, a literal, or an expression that does not denote a variable.' },
+  { code: 'E2007', severity: 'error', title: 'unknown member', explanation: 'The structure, function block or interface has no member of that name.' },
+  { code: 'E2008', severity: 'error', title: 'misplaced statement', explanation: 'EXIT and CONTINUE are only allowed inside FOR, WHILE and REPEAT loops.' },
+  { code: 'E2009', severity: 'error', title: 'invalid configuration', explanation: 'A CONFIGURATION names an unknown task or program type, a task has an invalid INTERVAL or PRIORITY, or a program instance is declared twice.' },
+  { code: 'E2010', severity: 'error', title: 'invalid address', explanation: 'A located variable has an address vPLC does not support or that does not match its type (e.g. %IX needs BOOL, %IW a 16-bit type); the bit number must be 0 to 7.' },
+  { code: 'E2011', severity: 'error', title: 'recursion', explanation: 'A type contains itself, or POUs call each other recursively. IEC 61131-3 forbids both because memory must be static.' },
+  { code: 'E2012', severity: 'error', title: 'object-orientation error', explanation: 'A function block does not implement a method of an interface it IMPLEMENTS, EXTENDS an unknown or non-FB type, overrides a method with another signature, or uses THIS/SUPER outside a function block.' },
+  { code: 'E3001', severity: 'error', title: 'type mismatch', explanation: 'The value has a type that cannot be converted implicitly to the expected type. Implicit conversion follows the widening rules of IEC 61131-3 (e.g. INT to DINT or REAL); use a *_TO_* function otherwise.' },
+  { code: 'E3002', severity: 'error', title: 'narrowing conversion', explanation: 'Assigning a wider type to a narrower one (e.g. DINT to INT, LREAL to REAL) needs an explicit conversion function such as DINT_TO_INT.' },
+  { code: 'E3003', severity: 'error', title: 'invalid operands', explanation: 'The operator is not defined for the types of its operands, e.g. arithmetic on BOOL, AND on REAL, or comparing a STRING with an INT.' },
+  { code: 'E3004', severity: 'error', title: 'condition not BOOL', explanation: 'Conditions of IF, ELSIF, WHILE and REPEAT must be of type BOOL.' },
+  { code: 'E3005', severity: 'error', title: 'invalid index', explanation: 'Only arrays can be indexed, with as many integer subscripts as the array has dimensions.' },
+  { code: 'E3006', severity: 'error', title: 'constant expression required', explanation: 'Array bounds, string lengths, subrange limits, CASE labels and initial values of constants must be computable at compile time.' },
+  { code: 'E3007', severity: 'error', title: 'value out of range', explanation: 'A constant value does not fit the range of its type or subrange, or an array index is outside the declared bounds.' },
+  { code: 'W3001', severity: 'warning', title: 'unreachable or duplicate CASE label', explanation: 'A CASE label repeats a value already handled by an earlier branch; that branch can never run.' },
+];
