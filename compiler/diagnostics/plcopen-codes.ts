@@ -1,3 +1,15 @@
 import type { DiagnosticCode } from './code.js';
 
-export const PLCOPEN_CODES: readonly DiagnosticCode[] = [];
+/** PLCopen TC6 XML import (E5xxx, W5xxx). */
+export const PLCOPEN_CODES: readonly DiagnosticCode[] = [
+  { code: 'E5001', severity: 'error', title: 'malformed XML', explanation: 'The file is not well-formed XML: a tag is not closed, an end tag does not match, an attribute is not quoted, or an entity is unknown. The position is where the reader gave up; the mistake is often just before it.' },
+  { code: 'E5002', severity: 'error', title: 'not a PLCopen TC6 project', explanation: 'The root element must be <project> in the namespace http://www.plcopen.org/xml/tc6_0201 (PLCopen XML 2.01) or http://www.plcopen.org/xml/tc6_0200 (2.0), as written by Beremiz, OpenPLC Editor and CODESYS. Other XML files (4diac .fbt/.sys use their own importer) are not PLCopen projects.' },
+  { code: 'E5003', severity: 'error', title: 'missing attribute or element', explanation: 'An element lacks something the TC6 schema requires, e.g. a <pou> without name or pouType, a <variable> without <type>, a <block> without typeName, or a <task> without name.' },
+  { code: 'E5004', severity: 'error', title: 'language not supported yet', explanation: 'vPLC imports POU bodies written in ST and FBD. Bodies in LD (ladder), SFC (sequential function chart) and IL (instruction list) are not supported yet: rewrite the POU in ST or FBD, or remove it from the project. The POU is still declared, so that the rest of the project can be checked.' },
+  { code: 'E5005', severity: 'error', title: 'invalid FBD network', explanation: 'A connection in a function block diagram refers to a localId that does not exist, two elements share a localId, a connection to a block with several outputs names no formalParameter, or a block input is connected to nothing it can read.' },
+  { code: 'E5006', severity: 'error', title: 'element not supported', explanation: 'The element is valid PLCopen XML but vPLC cannot translate it yet: jumps and labels in FBD, access paths (accessVars), edge-detecting inputs in functions (they need state), or an unknown kind of data type.' },
+  { code: 'E5007', severity: 'error', title: 'invalid value', explanation: 'An attribute value cannot be understood: a task interval that is neither an IEC duration (T#10ms) nor an ISO 8601 duration (PT0.01S), a pouType other than program, functionBlock or function, or an array dimension without bounds.' },
+  { code: 'E5099', severity: 'error', title: 'internal error in the PLCopen importer', explanation: 'The importer met a case it does not handle. This is a bug in vPLC: please report it with the XML file.' },
+  { code: 'W5001', severity: 'warning', title: 'element ignored', explanation: 'The element has no effect in vPLC and is skipped: an unconnected output variable in FBD, or transitions of a POU whose body is not SFC.' },
+  { code: 'W5002', severity: 'warning', title: 'inline C code ignored', explanation: 'Beremiz lets ST bodies embed C code between {{ and }}. vPLC compiles ST to JavaScript and has no C runtime, so the block is left out; the rest of the body runs. Rewrite what the C code did in ST.' },
+];

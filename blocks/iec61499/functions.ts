@@ -1,0 +1,103 @@
+import type { FbTypeDeclaration, VarDeclaration } from '../../compiler/iec61499/model.js';
+
+/**
+ * 4diac's IEC 61131 function FBs (F_ADD, F_EQ, F_INT_TO_DINT, INT2INT, FB_TON …) as simple
+ * FBs: one event REQ sampling every input, one algorithm REQ in ST, one event CNF publishing
+ * every output. Declared as a table because there are hundreds of them; each entry is what a
+ * 4diac SimpleFB .fbt would say.
+ */
+
+type Port = [name: string, type: string];
+
+function simpleFb(name: string, inputs: Port[], outputs: Port[], body: string, internals: Port[] = []): FbTypeDeclaration {
+  const v = ([n, t]: Port): VarDeclaration => ({ name: n, type: t });
+  return {
+    name,
+    kind: 'simple',
+    file: `<built-in ${name}>`,
+    interface: {
+      eventInputs: [{ name: 'REQ', with: inputs.map(([n]) => n) }],
+      eventOutputs: [{ name: 'CNF', with: outputs.map(([n]) => n) }],
+      inputVars: inputs.map(v),
+      outputVars: outputs.map(v),
+      inOutVars: [],
+      plugs: [],
+      sockets: [],
+    },
+    internalVars: internals.map(v),
+    states: [],
+    transitions: [],
+    algorithms: [{ name: 'REQ', text: `ALGORITHM REQ\n${body}\nEND_ALGORITHM`, line: 1, col: 1 }],
+  };
+}
+
+const list: FbTypeDeclaration[] = [];
+const add = (fb: FbTypeDeclaration): void => void list.push(fb);
+
+// arithmetic
+for (const [op, sym] of [['ADD', '+'], ['SUB', '-'], ['MUL', '*'], ['DIV', '/']] as const) {
+  add(simpleFb(`F_${op}`, [['IN1', 'ANY_MAGNITUDE'], ['IN2', 'ANY_MAGNITUDE']], [['OUT', 'ANY_MAGNITUDE']], `OUT := IN1 ${sym} IN2;`));
+}
+add(simpleFb('F_ADD_3', [['IN1', 'ANY_MAGNITUDE'], ['IN2', 'ANY_MAGNITUDE'], ['IN3', 'ANY_MAGNITUDE']], [['OUT', 'ANY_MAGNITUDE']], 'OUT := IN1 + IN2 + IN3;'));
+add(simpleFb('F_MOD', [['IN1', 'ANY_INT'], ['IN2', 'ANY_INT']], [['OUT', 'ANY_INT']], 'OUT := IN1 MOD IN2;'));
+add(simpleFb('F_EXPT', [['IN1', 'ANY_REAL'], ['IN2', 'ANY_REAL']], [['OUT', 'ANY_REAL']], 'OUT := IN1 ** IN2;'));
+add(simpleFb('F_MOVE', [['IN', 'ANY']], [['OUT', 'ANY']], 'OUT := IN;'));
+
+// comparison
+for (const [op, sym] of [['EQ', '='], ['NE', '<>'], ['LT', '<'], ['LE', '<='], ['GT', '>'], ['GE', '>=']] as const) {
+  add(simpleFb(`F_${op}`, [['IN1', 'ANY_ELEMENTARY'], ['IN2', 'ANY_ELEMENTARY']], [['OUT', 'BOOL']], `OUT := IN1 ${sym} IN2;`));
+}
+
+// selection
+add(simpleFb('F_SEL', [['G', 'BOOL'], ['IN0', 'ANY'], ['IN1', 'ANY']], [['OUT', 'ANY']], 'OUT := SEL(G, IN0, IN1);'));
+add(simpleFb('F_MAX', [['IN1', 'ANY_ELEMENTARY'], ['IN2', 'ANY_ELEMENTARY']], [['OUT', 'ANY_ELEMENTARY']], 'OUT := MAX(IN1, IN2);'));
+add(simpleFb('F_MIN', [['IN1', 'ANY_ELEMENTARY'], ['IN2', 'ANY_ELEMENTARY']], [['OUT', 'ANY_ELEMENTARY']], 'OUT := MIN(IN1, IN2);'));
+add(simpleFb('F_LIMIT', [['MN', 'ANY_ELEMENTARY'], ['IN', 'ANY_ELEMENTARY'], ['MX', 'ANY_ELEMENTARY']], [['OUT', 'ANY_ELEMENTARY']], 'OUT := LIMIT(MN, IN, MX);'));
+add(simpleFb('F_MUX_2', [['K', 'ANY_INT'], ['IN1', 'ANY'], ['IN2', 'ANY']], [['OUT', 'ANY']], 'OUT := MUX(K, IN1, IN2);'));
+
+// bitwise
+add(simpleFb('F_NOT', [['IN', 'ANY_BIT']], [['OUT', 'ANY_BIT']], 'OUT := NOT IN;'));
+for (const op of ['AND', 'OR', 'XOR']) {
+  add(simpleFb(`F_${op}`, [['IN1', 'ANY_BIT'], ['IN2', 'ANY_BIT']], [['OUT', 'ANY_BIT']], `OUT := IN1 ${op} IN2;`));
+  add(simpleFb(`F_${op}_3`, [['IN1', 'ANY_BIT'], ['IN2', 'ANY_BIT'], ['IN3', 'ANY_BIT']], [['OUT', 'ANY_BIT']], `OUT := IN1 ${op} IN2 ${op} IN3;`));
+}
+for (const op of ['SHL', 'SHR', 'ROL', 'ROR']) {
+  add(simpleFb(`F_${op}`, [['IN', 'ANY_BIT'], ['N', 'ANY_INT']], [['OUT', 'ANY_BIT']], `OUT := ${op}(IN, N);`));
+}
+
+// numerical
+add(simpleFb('F_ABS', [['IN', 'ANY_NUM']], [['OUT', 'ANY_NUM']], 'OUT := ABS(IN);'));
+for (const f of ['SQRT', 'LN', 'LOG', 'EXP', 'SIN', 'COS', 'TAN', 'ASIN', 'ACOS', 'ATAN']) {
+  add(simpleFb(`F_${f}`, [['IN', 'ANY_REAL']], [['OUT', 'ANY_REAL']], `OUT := ${f}(IN);`));
+}
+
+// conversions F_<T>_TO_<U> and pass-throughs <T>2<T>
+const NUMERIC = ['BOOL', 'SINT', 'INT', 'DINT', 'LINT', 'USINT', 'UINT', 'UDINT', 'ULINT', 'BYTE', 'WORD', 'DWORD', 'LWORD', 'REAL', 'LREAL'];
+for (const t of NUMERIC) {
+  for (const u of [...NUMERIC, 'STRING', 'WSTRING']) {
+    if (t === u || u === 'BOOL') continue;
+    add(simpleFb(`F_${t}_TO_${u}`, [['IN', t]], [['OUT', u]], `OUT := ${t}_TO_${u}(IN);`));
+  }
+}
+for (const t of [...NUMERIC, 'STRING', 'WSTRING', 'TIME']) add(simpleFb(`${t}2${t}`, [['IN', t]], [['OUT', t]], 'OUT := IN;'));
+
+// 61131 function blocks wrapped for events
+add(simpleFb('FB_R_TRIG', [['CLK', 'BOOL']], [['Q', 'BOOL']], 'Q := CLK AND NOT M; M := CLK;', [['M', 'BOOL']]));
+add(simpleFb('FB_F_TRIG', [['CLK', 'BOOL']], [['Q', 'BOOL']], 'Q := NOT CLK AND NOT M; M := NOT CLK;', [['M', 'BOOL']]));
+add(simpleFb('FB_SR', [['S1', 'BOOL'], ['R', 'BOOL']], [['Q1', 'BOOL']], 'Q1 := S1 OR (NOT R AND Q1);'));
+add(simpleFb('FB_RS', [['S', 'BOOL'], ['R1', 'BOOL']], [['Q1', 'BOOL']], 'Q1 := NOT R1 AND (S OR Q1);'));
+for (const t of ['', '_DINT', '_LINT', '_UDINT', '_ULINT']) {
+  const ty = t === '' ? 'INT' : t.slice(1);
+  add(simpleFb(`FB_CTU${t}`, [['CU', 'BOOL'], ['R', 'BOOL'], ['PV', ty]], [['Q', 'BOOL'], ['CV', ty]],
+    'IF R THEN CV := 0; ELSIF CU AND NOT CUM THEN CV := CV + 1; END_IF; CUM := CU; Q := CV >= PV;', [['CUM', 'BOOL']]));
+  add(simpleFb(`FB_CTD${t}`, [['CD', 'BOOL'], ['LD', 'BOOL'], ['PV', ty]], [['Q', 'BOOL'], ['CV', ty]],
+    'IF LD THEN CV := PV; ELSIF CD AND NOT CDM THEN CV := CV - 1; END_IF; CDM := CD; Q := CV <= 0;', [['CDM', 'BOOL']]));
+  add(simpleFb(`FB_CTUD${t}`, [['CU', 'BOOL'], ['CD', 'BOOL'], ['R', 'BOOL'], ['LD', 'BOOL'], ['PV', ty]], [['QU', 'BOOL'], ['QD', 'BOOL'], ['CV', ty]],
+    'IF R THEN CV := 0; ELSIF LD THEN CV := PV; ELSE IF CU AND NOT CUM THEN CV := CV + 1; END_IF; IF CD AND NOT CDM THEN CV := CV - 1; END_IF; END_IF; CUM := CU; CDM := CD; QU := CV >= PV; QD := CV <= 0;',
+    [['CUM', 'BOOL'], ['CDM', 'BOOL']]));
+}
+for (const t of ['TON', 'TOF', 'TP']) {
+  add(simpleFb(`FB_${t}`, [['IN', 'BOOL'], ['PT', 'TIME']], [['Q', 'BOOL'], ['ET', 'TIME']], `T(IN := IN, PT := PT); Q := T.Q; ET := T.ET;`, [['T', t]]));
+}
+
+export const FUNCTION_BLOCKS: ReadonlyMap<string, FbTypeDeclaration> = new Map(list.map((f) => [f.name, f]));

@@ -1,0 +1,63 @@
+/**
+ * Service interface FBs implemented in TypeScript: blocks that need the resource clock or the
+ * outside world. The interface is data (names and types identical to 4diac's declarations);
+ * data ports are properties of the same name; events are numbered in declaration order.
+ */
+
+export interface NativePort {
+  name: string;
+  type: string;
+  initialValue?: string;
+}
+
+export interface NativeEvent {
+  name: string;
+  with: string[];
+}
+
+export interface NativeInterface {
+  eventInputs: NativeEvent[];
+  eventOutputs: NativeEvent[];
+  inputVars: NativePort[];
+  outputVars: NativePort[];
+  internalVars?: NativePort[];
+}
+
+/** What a native FB may ask of its resource. */
+export interface NativeContext {
+  /** resource time in nanoseconds (virtual or real clock) */
+  now(): number;
+  /** call fb.$timer() when the resource clock reaches atNs (replaces an earlier request of fb) */
+  schedule(fb: NativeFb, atNs: number): void;
+  cancel(fb: NativeFb): void;
+  /** a test FB reports its verdict */
+  report?(fb: NativeFb, passed: boolean, detail: string): void;
+}
+
+export type RestartMode = 'COLD' | 'WARM' | 'STOP';
+
+function noEmit(_eo: number): void {}
+
+export abstract class NativeFb {
+  /** set by the resource: queues output event `eo` (index in eventOutputs) */
+  $emit: (eo: number) => void = noEmit;
+  /** instance name, for reports */
+  $name = '';
+  constructor(readonly $ctx: NativeContext) {}
+  /** an event input arrived (its WITH data already sampled) */
+  abstract $event(ei: number): void;
+  /** the time requested by schedule() was reached */
+  $timer(): void {}
+  /** the resource starts (COLD, WARM) or stops */
+  $restart(_mode: RestartMode): void {}
+}
+
+export interface NativeBlock {
+  name: string;
+  interface: NativeInterface;
+  create(ctx: NativeContext): NativeFb;
+}
+
+export const ev = (name: string, ...withVars: string[]): NativeEvent => ({ name, with: withVars });
+export const port = (name: string, type: string, initialValue?: string): NativePort =>
+  initialValue === undefined ? { name, type } : { name, type, initialValue };

@@ -1,0 +1,641 @@
+/**
+ * JavaScript for POU bodies: statements and expressions, typed by the checker's annotations.
+ * Integers wrap to their width at every operation; REAL is rounded where stored; division and
+ * indexing check and fault with the POU, file and line.
+ */
+import type { ElementaryTypeName } from '../application.js';
+import type { Argument, CallExpr, Expr, LiteralValue, Stmt } from '../st/ast.js';
+import { key } from '../st/ast.js';
+import { concrete } from '../types/common-type.js';
+import { ELEMENTARY, type Type, elementary, isBig, isInteger, familyOf, integerRange } from '../types/types.js';
+import { lookupBuiltin, divCode, modCode, notCode } from '../stdlib/functions.js';
+import type { Annotations, BoundArgument, Pou, VarSymbol } from '../semantics/symbols.js';
+import { allVars } from '../semantics/declarations.js';
+import { convertCode, wrapInt } from './convert.js';
+import { copyValue, isScalar, propName, type ValueEmitter } from './values.js';
+
+export interface SiteTable {
+  /** index of a fault site [pou, file, line] */
+  site(pou: string, file: string, line: number): number;
+}
+
+export interface BodyOptions {
+  ann: Annotations;
+  sites: SiteTable;
+  values: ValueEmitter;
+  /** output objects of functions and methods: `$fo_F` */
+  outputObject(pou: Pou): string;
+  /** JS class of an FB type */
+  className(t: Type): string;
+  methodOwnerClass(owner: Pou): string;
+}
+
+/** Emits one function body (program/FB body, method, action, function). */
+export class BodyEmitter {
+  private readonly lines: string[] = [];
+  private indent = 1;
+  private temps = 0;
+  private readonly tempNames: string[] = [];
+  /** instance variables held in JS locals while the body runs */
+  readonly cached = new Map<VarSymbol, string>();
+  private loopLabels: string[] = [];
+
+  constructor(
+    private readonly o: BodyOptions,
+    private readonly pou: Pou,
+    /** the FB/program whose instance is `this` */
+    private readonly instance: Pou | undefined,
+    private readonly file: string,
+    private readonly pouName: string,
+  ) {}
+
+  // ------------------------------------------------------------ output
+
+  emit(line: string): void {
+    this.lines.push('  '.repeat(this.indent) + line);
+  }
+
+  tmp(): string {
+    const n = `$t${++this.temps}`;
+    this.tempNames.push(n);
+    return n;
+  }
+
+  /** The emitted statements, with temporaries declared first. */
+  result(): string[] {
+    const decl = this.tempNames.length ? [`  let ${this.tempNames.join(', ')};`] : [];
+    return [...decl, ...this.lines];
+  }
+
+  // ------------------------------------------------------------ variables
+
+  /** JS reference for a variable symbol. */
+  varRef(sym: VarSymbol): string {
+    const c = this.cached.get(sym);
+    if (c) return c;
+    switch (sym.storage) {
+      case 'local':
+        return sym.prop === '$result' ? '$result' : `v_${sym.prop}`;
+      case 'instance':
+        return `this.${sym.prop}`;
+      case 'global':
+        return `$G.${sym.prop}`;
+    }
+  }
+
+  /**
+   * Hold the instance's scalar variables that the body uses in JS locals: V8 keeps locals in
+   * registers, object fields in memory. Written back before any call on this instance and at exit.
+   */
+  cacheInstanceScalars(body: Stmt[]): void {
+    if (!this.instance) return;
+    const used = new Set<VarSymbol>();
+    const visit = (x: unknown): void => {
+      if (!x || typeof x !== 'object') return;
+      if (Array.isArray(x)) return x.forEach(visit);
+      const n = x as { kind?: string; id?: number };
+      if (n.kind === 'name' && typeof n.id === 'number') {
+        const s = this.o.ann.symbols.get(n.id);
+        if (s && s.kind === 'var' && s.storage === 'instance' && isScalar(s.type)) used.add(s);
+      }
+      for (const v of Object.values(x)) if (v && typeof v === 'object') visit(v);
+    };
+    visit(body);
+    for (const s of used) this.cached.set(s, `l_${s.prop}`);
+  }
+
+  cachePrologue(): void {
+    for (const [s, l] of this.cached) this.emit(`let ${l} = this.${s.prop};`);
+  }
+
+  flushCache(): void {
+    for (const [s, l] of this.cached) this.emit(`this.${s.prop} = ${l};`);
+  }
+
+  reloadCache(): void {
+    for (const [s, l] of this.cached) this.emit(`${l} = this.${s.prop};`);
+  }
+
+  // ------------------------------------------------------------ statements
+
+  body(stmts: Stmt[]): void {
+    for (const s of stmts) this.stmt(s);
+  }
+
+  private block(stmts: Stmt[]): void {
+    this.indent++;
+    this.body(stmts);
+    this.indent--;
+  }
+
+  private site(line: number): number {
+    return this.o.sites.site(this.pouName, this.file, line);
+  }
+
+  private typeOf(e: Expr): Type {
+    return this.o.ann.types.get(e.id) ?? { kind: 'error' };
+  }
+
+  stmt(s: Stmt): void {
+    switch (s.kind) {
+      case 'assign':
+        return this.assign(s);
+      case 'callStmt': {
+        const code = this.call(s.call, true);
+        if (code) this.emit(`${code};`);
+        return;
+      }
+      case 'if':
+        s.branches.forEach((b, i) => {
+          this.emit(`${i === 0 ? 'if' : '} else if'} (${this.expr(b.cond, elementary('BOOL'))}) {`);
+          this.block(b.body);
+        });
+        if (s.elseBody) {
+          this.emit('} else {');
+          this.block(s.elseBody);
+        }
+        this.emit('}');
+        return;
+      case 'case': {
+        const selType = concrete(this.typeOf(s.selector));
+        const sel = this.tmp();
+        this.emit(`${sel} = ${this.expr(s.selector, selType)};`);
+        s.cases.forEach((c, i) => {
+          const conds = c.labels.map((l) =>
+            l.kind === 'value'
+              ? `${sel} === ${this.expr(l.expr, selType)}`
+              : `(${sel} >= ${this.expr(l.lo, selType)} && ${sel} <= ${this.expr(l.hi, selType)})`,
+          );
+          this.emit(`${i === 0 ? 'if' : '} else if'} (${conds.join(' || ') || 'false'}) {`);
+          this.block(c.body);
+        });
+        if (s.elseBody) {
+          if (s.cases.length) this.emit('} else {');
+          else this.emit('{');
+          this.block(s.elseBody);
+        }
+        if (s.cases.length || s.elseBody) this.emit('}');
+        return;
+      }
+      case 'for': {
+        const vt = concrete(this.typeOf(s.variable));
+        const v = this.lref(s.variable);
+        const to = this.tmp();
+        const by = this.tmp();
+        const big = isBig(vt);
+        this.emit(`${v} = ${this.expr(s.from, vt)}; ${to} = ${this.expr(s.to, vt)}; ${by} = ${s.by ? this.expr(s.by, vt) : big ? '1n' : '1'};`);
+        const label = `$L${this.loopLabels.length + this.temps}`;
+        this.loopLabels.push(label);
+        const zero = big ? '0n' : '0';
+        this.emit(`${label}: while (${by} >= ${zero} ? ${v} <= ${to} : ${v} >= ${to}) {`);
+        this.indent++;
+        this.emit(`${label}c: {`);
+        this.block(s.body);
+        this.emit('}');
+        // step past TO as other PLCs do, but stop where the step would overflow the variable's type
+        const next = this.tmp();
+        const range = vt.kind === 'elementary' ? integerRange(vt.name) : undefined;
+        this.emit(`${next} = ${v} + ${by};`);
+        if (range) this.emit(`if (${next} > ${range.hi}${big ? 'n' : ''} || ${next} < ${range.lo}${big ? 'n' : ''}) break;`);
+        this.emit(`${v} = ${next};`);
+        this.indent--;
+        this.emit('}');
+        this.loopLabels.pop();
+        return;
+      }
+      case 'while': {
+        const label = `$L${this.loopLabels.length + this.temps++}`;
+        this.loopLabels.push(label);
+        this.emit(`${label}: while (${this.expr(s.cond, elementary('BOOL'))}) {`);
+        this.indent++;
+        this.emit(`${label}c: {`);
+        this.block(s.body);
+        this.emit('}');
+        this.indent--;
+        this.emit('}');
+        this.loopLabels.pop();
+        return;
+      }
+      case 'repeat': {
+        const label = `$L${this.loopLabels.length + this.temps++}`;
+        this.loopLabels.push(label);
+        this.emit(`${label}: do {`);
+        this.indent++;
+        this.emit(`${label}c: {`);
+        this.block(s.body);
+        this.emit('}');
+        this.indent--;
+        this.emit(`} while (!(${this.expr(s.until, elementary('BOOL'))}));`);
+        this.loopLabels.pop();
+        return;
+      }
+      case 'exit':
+        this.emit(`break ${this.loopLabels[this.loopLabels.length - 1] ?? ''};`);
+        return;
+      case 'continue':
+        this.emit(`break ${this.loopLabels[this.loopLabels.length - 1] ?? ''}c;`);
+        return;
+      case 'return':
+        this.emit('break $body;');
+        return;
+      case 'empty':
+        return;
+    }
+  }
+
+  private assign(s: Extract<Stmt, { kind: 'assign' }>): void {
+    const tt = this.typeOf(s.target);
+    if (s.op === 'S=' || s.op === 'R=') {
+      this.emit(`if (${this.expr(s.value, elementary('BOOL'))}) ${this.storeCode(s.target, s.op === 'S=' ? 'true' : 'false')}`);
+      return;
+    }
+    if (s.op === 'REF=') {
+      this.emit(this.storeCode(s.target, this.expr(s.value, tt)));
+      return;
+    }
+    if (!isScalar(tt) && tt.kind !== 'error') {
+      this.emit(copyValue(this.lref(s.target), this.expr(s.value, tt), tt, this.o.values));
+      return;
+    }
+    this.emit(this.storeCode(s.target, this.expr(s.value, tt)));
+  }
+
+  /** A statement storing `value` (already of the target's type) into the target expression. */
+  storeCode(target: Expr, value: string): string {
+    const t = this.typeOf(target);
+    if (target.kind === 'bit') {
+      const obj = this.lref(target.object);
+      const ot = concrete(this.typeOf(target.object));
+      if (isBig(ot)) {
+        const m = `${1n << BigInt(target.bit)}n`;
+        return `${obj} = (${value}) ? (${obj} | ${m}) : (${obj} & ~${m}) & 0xFFFFFFFFFFFFFFFFn;`;
+      }
+      const name = (ot as { name: ElementaryTypeName }).name;
+      return `${obj} = (${value}) ? ${wrapInt(`${obj} | ${2 ** target.bit}`, name)} : ${wrapInt(`${obj} & ${~(2 ** target.bit) >>> 0}`, name)};`;
+    }
+    if (t.kind === 'elementary' && t.subrange) {
+      return `${this.lref(target)} = $sub(${value}, ${t.subrange.lo}, ${t.subrange.hi}, ${this.site(target.range.line)});`;
+    }
+    if (t.kind === 'elementary' && t.name === 'REAL') return `${this.lref(target)} = Math.fround(${value});`;
+    return `${this.lref(target)} = ${value};`;
+  }
+
+  /** JS reference for an assignable expression. */
+  lref(e: Expr): string {
+    switch (e.kind) {
+      case 'name': {
+        const sym = this.o.ann.symbols.get(e.id);
+        if (sym?.kind === 'var') return this.varRef(sym);
+        return `undefined /* ${e.name} */`;
+      }
+      case 'member':
+        return this.memberRef(e);
+      case 'index':
+        return this.indexRef(e);
+      case 'deref':
+        if (e.object.kind === 'this' || e.object.kind === 'super') return 'this';
+        return `${this.expr(e.object)}`;
+      default:
+        return this.expr(e);
+    }
+  }
+
+  private memberRef(e: Extract<Expr, { kind: 'member' }>): string {
+    const obj = this.lref(e.object);
+    const ot = this.typeOf(e.object);
+    if (ot.kind === 'fb') {
+      const sym = this.o.ann.symbols.get(e.id);
+      if (sym?.kind === 'var') return `${obj}.${sym.prop}`;
+    }
+    return `${obj}.${propName(e.member)}`;
+  }
+
+  private indexRef(e: Extract<Expr, { kind: 'index' }>): string {
+    const obj = this.lref(e.object);
+    const t = this.typeOf(e.object);
+    if (t.kind === 'string') {
+      return `(${obj}).charCodeAt(${this.expr(e.indices[0]!, elementary('DINT'))} - 1)`;
+    }
+    if (t.kind !== 'array') return `${obj}[0]`;
+    const site = this.site(e.range.line);
+    let index = '';
+    let stride = 1;
+    for (let d = t.dims.length - 1; d >= 0; d--) {
+      const dim = t.dims[d]!;
+      const it = concrete(this.typeOf(e.indices[d]!));
+      let ix = this.expr(e.indices[d]!, it);
+      if (isBig(it)) ix = `Number(${ix})`;
+      const checked = `$chk(${ix}, ${dim.lo}, ${dim.hi}, ${site})`;
+      const part = stride === 1 ? checked : `${checked} * ${stride}`;
+      index = index ? `${part} + ${index}` : part;
+      stride *= dim.hi - dim.lo + 1;
+    }
+    return `${obj}[${index}]`;
+  }
+
+  // ------------------------------------------------------------ expressions
+
+  /**
+   * JS for an expression, converted to `target` when given. Untyped literals take the
+   * target's representation.
+   */
+  expr(e: Expr, target?: Type): string {
+    const t = this.typeOf(e);
+    const want = target ?? concrete(t);
+    if (e.kind === 'literal') return convertLiteral(e.value, t, want);
+    if ((t.kind === 'literalInt' || t.kind === 'literalReal') && (e.kind === 'binary' || e.kind === 'unary')) {
+      // constant arithmetic on literals is done in the target type
+      return this.exprRaw(e, want);
+    }
+    const code = this.exprRaw(e, concrete(t));
+    return target ? convertCode(code, t, target) : code;
+  }
+
+  private exprRaw(e: Expr, ctxType: Type): string {
+    switch (e.kind) {
+      case 'literal':
+        return convertLiteral(e.value, this.typeOf(e), ctxType);
+      case 'name': {
+        const sym = this.o.ann.symbols.get(e.id);
+        if (!sym) return 'undefined';
+        if (sym.kind === 'enumValue') return String(sym.value);
+        if (sym.constValue !== undefined && sym.storage === 'global') return this.varRef(sym);
+        return this.varRef(sym);
+      }
+      case 'enumValue': {
+        const sym = this.o.ann.symbols.get(e.id);
+        return sym?.kind === 'enumValue' ? String(sym.value) : '0';
+      }
+      case 'member':
+        return this.memberRef(e);
+      case 'index':
+        return this.indexRef(e);
+      case 'bit': {
+        const ot = concrete(this.typeOf(e.object));
+        const obj = this.expr(e.object, ot);
+        if (isBig(ot)) return `(((${obj}) >> ${e.bit}n) & 1n) !== 0n`;
+        return `(((${obj}) >>> ${e.bit}) & 1) !== 0`;
+      }
+      case 'deref':
+        return this.lref(e);
+      case 'call':
+        return this.call(e, false);
+      case 'unary': {
+        const operand = this.expr(e.operand, ctxType);
+        if (e.op === '+') return operand;
+        if (e.op === 'NOT') return notCode(operand, ctxType);
+        if (ctxType.kind === 'elementary' && isInteger(ctxType)) return wrapInt(`-(${operand})`, ctxType.name);
+        return `(-(${operand}))`;
+      }
+      case 'binary':
+        return this.binary(e, ctxType);
+      case 'this':
+      case 'super':
+        return 'this';
+    }
+  }
+
+  private binary(e: Extract<Expr, { kind: 'binary' }>, ctxType: Type): string {
+    let ot = this.o.ann.operandTypes.get(e.id) ?? ctxType;
+    if (ot.kind === 'literalInt' || ot.kind === 'literalReal') {
+      const isCompare = ['=', '<>', '<', '>', '<=', '>='].includes(e.op);
+      ot = isCompare ? concrete(ot) : ctxType.kind === 'elementary' && ctxType.name !== 'BOOL' ? ctxType : concrete(ot);
+    }
+    const lt = this.typeOf(e.left);
+    const rt = this.typeOf(e.right);
+    const fam = familyOf(ot);
+    // time arithmetic keeps each side in its own type
+    if (fam === 'duration' || fam === 'date' || fam === 'tod' || fam === 'dt') {
+      if (!['=', '<>', '<', '>', '<=', '>='].includes(e.op)) return this.timeBinary(e, lt, rt);
+    }
+    const a = this.expr(e.left, ot);
+    const b = this.expr(e.right, ot);
+    const site = () => this.site(e.range.line);
+    switch (e.op) {
+      case '=':
+        return `(${a} === ${b})`;
+      case '<>':
+        return `(${a} !== ${b})`;
+      case '<':
+      case '>':
+      case '<=':
+      case '>=':
+        return `(${a} ${e.op} ${b})`;
+      case 'AND':
+      case 'OR':
+      case 'XOR': {
+        if (ot.kind === 'elementary' && ot.name === 'BOOL') return `(${a} ${e.op === 'AND' ? '&&' : e.op === 'OR' ? '||' : '!=='} ${b})`;
+        const op = e.op === 'AND' ? '&' : e.op === 'OR' ? '|' : '^';
+        if (isBig(ot)) return `(${a} ${op} ${b})`;
+        return ot.kind === 'elementary' ? wrapInt(`${a} ${op} ${b}`, ot.name) : `(${a} ${op} ${b})`;
+      }
+      case '**':
+        return `((${a}) ** (${b}))`;
+      case 'MOD':
+        return modCode(a, b, ot, site());
+      case '/':
+        if (ot.kind === 'elementary' && isInteger(ot)) return isBig(ot) ? divCode(a, b, ot, site()) : wrapInt(divCode(a, b, ot, site()), ot.name);
+        return `(${a} / ${b})`;
+      case '+':
+      case '-':
+      case '*': {
+        if (ot.kind !== 'elementary' || !isInteger(ot)) return `(${a} ${e.op} ${b})`;
+        const info = ELEMENTARY[ot.name];
+        if (info.bits === 64) return wrapInt(`${a} ${e.op} ${b}`, ot.name);
+        if (e.op === '*' && info.bits === 32) return info.family === 'signed' ? `Math.imul(${a}, ${b})` : `(Math.imul(${a}, ${b}) >>> 0)`;
+        return wrapInt(`${a} ${e.op} ${b}`, ot.name);
+      }
+    }
+  }
+
+  private timeBinary(e: Extract<Expr, { kind: 'binary' }>, lt: Type, rt: Type): string {
+    const fl = familyOf(lt);
+    const fr = familyOf(rt);
+    const a = this.expr(e.left, fl ? lt : concrete(lt));
+    const b = this.expr(e.right, fr ? rt : concrete(rt));
+    const num = (x: string, t: Type) => (isBig(concrete(t)) ? `Number(${x})` : x);
+    switch (e.op) {
+      case '+':
+        if (fl === 'dt' && fr === 'duration') return `(${a} + ${b} / 1e6)`;
+        if (fl === 'duration' && fr === 'dt') return `(${a} / 1e6 + ${b})`;
+        return `(${a} + ${b})`;
+      case '-':
+        if (fl === 'dt' && fr === 'duration') return `(${a} - ${b} / 1e6)`;
+        if ((fl === 'dt' || fl === 'date') && fl === fr) return `((${a} - ${b}) * 1e6)`;
+        return `(${a} - ${b})`;
+      case '*':
+        if (fl === 'duration') return `Math.round(${a} * ${num(b, rt)})`;
+        return `Math.round(${num(a, lt)} * ${b})`;
+      case '/':
+        return `$tdiv(${a}, ${num(b, rt)}, ${this.site(e.range.line)})`;
+      default:
+        return `(${a} ${e.op} ${b})`;
+    }
+  }
+
+  // ------------------------------------------------------------ calls
+
+  /** JS for a call. As a statement, may emit setup lines and return the final expression. */
+  call(e: CallExpr, asStatement: boolean): string {
+    const target = this.o.ann.calls.get(e.id);
+    const bound = this.o.ann.boundArgs.get(e.id) ?? [];
+    if (!target) return 'undefined';
+    switch (target.kind) {
+      case 'builtin': {
+        const b = lookupBuiltin(target.name)!;
+        const args = bound.map((a, i) => this.expr(a.value!, target.argTypes[i]));
+        if (target.name === 'MUX') {
+          const k = args[0]!;
+          const site = this.site(e.range.line);
+          const kk = isBig(target.argTypes[0]!) ? `Number(${k})` : k;
+          const tk = this.tmp();
+          const chain = args.slice(1).reduceRight((acc, x, i) => `${tk} === ${i} ? ${x} : ${acc}`, `$fault('INDEX_OUT_OF_RANGE', ${site}, 'MUX selector ' + ${tk})`);
+          return `(${tk} = ${kk}, ${chain})`;
+        }
+        return b.emit(args, { params: target.argTypes, result: target.resultType }, {
+          convert: (c, f, t) => convertCode(c, f, t),
+          site: this.site(e.range.line),
+        });
+      }
+      case 'function':
+        return this.callFunction(target.pou, bound, `${target.pou.jsName}`, asStatement);
+      case 'method': {
+        const inst = target.instance === 'this' ? 'this' : target.instance === 'super' ? 'this' : this.lref(target.instance);
+        const fn = target.instance === 'super' ? `${this.o.methodOwnerClass(target.owner)}.prototype.${target.pou.jsName}.call` : `${inst}.${target.pou.jsName}`;
+        const selfArg = target.instance === 'super' ? ['this'] : [];
+        const onThis = target.instance === 'this' || target.instance === 'super';
+        if (onThis && this.cached.size && asStatement) {
+          this.flushCache();
+          const code = this.callFunction(target.pou, bound, fn, asStatement, selfArg);
+          if (code) this.emit(`${code};`);
+          this.reloadCache();
+          return '';
+        }
+        return this.callFunction(target.pou, bound, fn, asStatement, selfArg);
+      }
+      case 'action': {
+        const inst = target.instance === 'this' ? 'this' : this.lref(target.instance);
+        const code = `${inst}.$a_${key(target.action.name)}()`;
+        if (target.instance === 'this' && this.cached.size) {
+          this.flushCache();
+          this.emit(`${code};`);
+          this.reloadCache();
+          return '';
+        }
+        return code;
+      }
+      case 'fbInstance':
+        this.callFb(e, target.pou, target.instance, bound);
+        return '';
+    }
+  }
+
+  private callFunction(pou: Pou, bound: BoundArgument[], fn: string, asStatement: boolean, leading: string[] = []): string {
+    const params = pou.vars.filter((v) => v.section === 'VAR_INPUT' || v.section === 'VAR_IN_OUT');
+    const args = params.map((p) => {
+      const b = bound.find((x) => x.param === p);
+      if (!b?.value) return p.init?.kind === 'expr' ? this.o.values.initExpr(p.init, p.type) : zeroFor(p.type);
+      if (p.section === 'VAR_IN_OUT') return this.lref(b.value);
+      return this.expr(b.value, p.type);
+    });
+    const call = `${fn}(${[...leading, ...args].join(', ')})`;
+    const writeBacks: string[] = [];
+    const outObj = this.o.outputObject(pou);
+    for (const b of bound) {
+      const p = b.param as VarSymbol;
+      if (!b.value || p.kind !== 'var') continue;
+      if (p.section === 'VAR_OUTPUT') {
+        const v = b.negated ? `!${outObj}.${p.prop}` : convertCode(`${outObj}.${p.prop}`, p.type, this.typeOf(b.value));
+        writeBacks.push(this.storeCode(b.value, v).replace(/;$/, ''));
+      } else if (p.section === 'VAR_IN_OUT' && isScalar(p.type)) {
+        writeBacks.push(this.storeCode(b.value, `${outObj}.${p.prop}`).replace(/;$/, ''));
+      }
+    }
+    if (!writeBacks.length) return call;
+    if (asStatement) {
+      this.emit(`${call};`);
+      for (const w of writeBacks) this.emit(`${w};`);
+      return '';
+    }
+    const r = this.tmp();
+    return `(${r} = ${call}, ${writeBacks.join(', ')}, ${r})`;
+  }
+
+  private callFb(e: CallExpr, pou: Pou, instance: Expr, bound: BoundArgument[]): void {
+    void e;
+    const inst = this.tmp();
+    this.emit(`${inst} = ${this.lref(instance)};`);
+    const vars = allVars(pou);
+    const after: string[] = [];
+    for (const b of bound) {
+      const p = b.param as VarSymbol;
+      if (p.kind !== 'var' || !b.value) continue;
+      const sym = vars.get(key(p.name)) ?? p;
+      if (p.section === 'VAR_INPUT') {
+        if (isScalar(p.type)) this.emit(storeProp(`${inst}.${sym.prop}`, this.expr(b.value, p.type), p.type));
+        else this.emit(copyValue(`${inst}.${sym.prop}`, this.expr(b.value, p.type), p.type, this.o.values));
+      } else if (p.section === 'VAR_IN_OUT') {
+        // aggregates are passed by reference; scalars are copied in and back out
+        this.emit(`${inst}.${sym.prop} = ${this.lref(b.value)};`);
+        if (isScalar(p.type)) after.push(this.storeCode(b.value, `${inst}.${sym.prop}`));
+      } else {
+        const v = b.negated ? `!${inst}.${sym.prop}` : convertCode(`${inst}.${sym.prop}`, p.type, this.typeOf(b.value));
+        if (isScalar(p.type)) after.push(this.storeCode(b.value, v));
+        else after.push(copyValue(this.lref(b.value), `${inst}.${sym.prop}`, p.type, this.o.values));
+      }
+    }
+    this.emit(`${inst}.$body();`);
+    for (const a of after) this.emit(a);
+  }
+}
+
+function storeProp(ref: string, value: string, t: Type): string {
+  if (t.kind === 'elementary' && t.name === 'REAL') return `${ref} = Math.fround(${value});`;
+  return `${ref} = ${value};`;
+}
+
+function zeroFor(t: Type): string {
+  if (t.kind === 'elementary') {
+    if (t.name === 'BOOL') return 'false';
+    return isBig(t) ? '0n' : '0';
+  }
+  if (t.kind === 'string') return "''";
+  return 'null';
+}
+
+/** A literal in the representation of `target` (or of its own type). */
+export function convertLiteral(v: LiteralValue, own: Type, target: Type): string {
+  const t = own.kind === 'literalInt' || own.kind === 'literalReal' ? target : own;
+  switch (v.type) {
+    case 'int': {
+      if (t.kind === 'elementary') {
+        if (isBig(t)) return `${BigInt.asUintN(64, v.value) === v.value || v.value >= 0n ? v.value : v.value}n`;
+        if (ELEMENTARY[t.name].family === 'real') return numberLiteral(Number(v.value));
+        if (t.name === 'BOOL') return v.value !== 0n ? 'true' : 'false';
+      }
+      const n = Number(v.value);
+      const code = numberLiteral(n);
+      return own !== t ? convertCode(code, own.kind === 'literalInt' ? t : own, target) : convertCode(code, own, target);
+    }
+    case 'real': {
+      const code = numberLiteral(t.kind === 'elementary' && t.name === 'REAL' ? Math.fround(v.value) : v.value);
+      return own.kind === 'literalReal' ? code : convertCode(code, own, target);
+    }
+    case 'bool':
+      return convertCode(v.value ? 'true' : 'false', own, target);
+    case 'time':
+    case 'tod':
+      return convertCode(numberLiteral(v.ns), own, target);
+    case 'date':
+    case 'dt':
+      return convertCode(numberLiteral(v.ms), own, target);
+    case 'string':
+      return convertCode(JSON.stringify(v.value), own, target);
+  }
+}
+
+function numberLiteral(n: number): string {
+  if (Number.isNaN(n)) return 'NaN';
+  if (!Number.isFinite(n)) return n > 0 ? 'Infinity' : '-Infinity';
+  return n < 0 || Object.is(n, -0) ? `(${n})` : String(n);
+}

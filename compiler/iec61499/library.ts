@@ -1,0 +1,126 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { DataTypeDeclaration, FbTypeDeclaration } from './model.js';
+import { readLibraryFile } from './type-reader.js';
+import { NATIVE_BLOCKS } from '../../blocks/native/registry.js';
+import { FUNCTION_BLOCKS } from '../../blocks/iec61499/functions.js';
+
+const TYPE_EXTENSIONS = new Set(['.fbt', '.adp', '.sub', '.dtp']);
+
+/** The folder of vPLC's built-in 4diac types (blocks/iec61499). */
+export const BUILTIN_LIBRARY = fileURLToPath(new URL('../../blocks/iec61499/', import.meta.url));
+
+function indexFolder(dir: string, index: Map<string, string>, depth = 0): void {
+  if (depth > 16) return;
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const e of entries.sort()) {
+    const p = join(dir, e);
+    let st;
+    try {
+      st = statSync(p);
+    } catch {
+      continue;
+    }
+    if (st.isDirectory()) indexFolder(p, index, depth + 1);
+    else if (TYPE_EXTENSIONS.has(extname(e).toLowerCase())) {
+      const name = basename(e, extname(e));
+      if (!index.has(name)) index.set(name, p);
+    }
+  }
+}
+
+/**
+ * Where FB, adapter and data types come from, in order: files given explicitly, the folders
+ * of the application (recursively), then vPLC's built-in library (XML types, function FBs
+ * generated from blocks/iec61499/functions.ts, native blocks).
+ */
+export class TypeLibrary {
+  private readonly fbTypes = new Map<string, FbTypeDeclaration>();
+  private readonly dataTypes = new Map<string, DataTypeDeclaration>();
+  private readonly userIndex = new Map<string, string>();
+  private readonly builtinIndex = new Map<string, string>();
+  private readonly missing = new Set<string>();
+
+  constructor(folders: string[], private readonly diagnostics: Diagnostic[]) {
+    for (const f of folders) indexFolder(f, this.userIndex);
+    indexFolder(BUILTIN_LIBRARY, this.builtinIndex);
+  }
+
+  /** Add a type read from a file given on the command line. */
+  addFile(path: string, text: string): void {
+    const el = readLibraryFile(path, text, this.diagnostics);
+    if (el?.kind === 'fb') this.fbTypes.set(el.decl.name, el.decl);
+    else if (el?.kind === 'data') this.dataTypes.set(el.decl.name, el.decl);
+  }
+
+  private load(name: string): void {
+    if (this.fbTypes.has(name) || this.dataTypes.has(name) || this.missing.has(name)) return;
+    const path = this.userIndex.get(name) ?? this.builtinIndex.get(name);
+    if (path) {
+      const el = readLibraryFile(path, readFileSync(path, 'utf8'), this.diagnostics);
+      // a user folder may hold 4diac's interface-only declaration of a block vPLC implements natively
+      if (el?.kind === 'fb' && el.decl.kind === 'service' && this.builtinFor(name)) {
+        this.fbTypes.set(name, this.builtinFor(name)!);
+        return;
+      }
+      if (el?.kind === 'fb') this.fbTypes.set(name, el.decl);
+      else if (el?.kind === 'data') this.dataTypes.set(name, el.decl);
+      else this.missing.add(name);
+      return;
+    }
+    const b = this.builtinFor(name);
+    if (b) this.fbTypes.set(name, b);
+    else this.missing.add(name);
+  }
+
+  /** The built-in declaration of a function FB or native block. */
+  private builtinFor(name: string): FbTypeDeclaration | undefined {
+    const path = this.builtinIndex.get(name);
+    if (path) {
+      const el = readLibraryFile(path, readFileSync(path, 'utf8'), this.diagnostics);
+      if (el?.kind === 'fb') return el.decl;
+    }
+    const f = FUNCTION_BLOCKS.get(name);
+    if (f) return f;
+    const n = NATIVE_BLOCKS.get(name);
+    if (n) {
+      const i = n.interface;
+      return {
+        name,
+        kind: 'service',
+        file: `<native ${name}>`,
+        interface: {
+          eventInputs: i.eventInputs.map((e) => ({ name: e.name, with: e.with })),
+          eventOutputs: i.eventOutputs.map((e) => ({ name: e.name, with: e.with })),
+          inputVars: i.inputVars.map((v) => ({ ...v })),
+          outputVars: i.outputVars.map((v) => ({ ...v })),
+          inOutVars: [],
+          plugs: [],
+          sockets: [],
+        },
+        internalVars: [],
+        states: [],
+        transitions: [],
+        algorithms: [],
+      };
+    }
+    return undefined;
+  }
+
+  fbType(name: string): FbTypeDeclaration | undefined {
+    this.load(name);
+    return this.fbTypes.get(name);
+  }
+
+  dataType(name: string): DataTypeDeclaration | undefined {
+    this.load(name);
+    return this.dataTypes.get(name);
+  }
+}

@@ -1,0 +1,75 @@
+import { dirname, extname, basename, resolve } from 'node:path';
+import type { Application } from '../application.js';
+import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { diagnostic } from '../diagnostics/registry.js';
+import { fileStart, SourceFile } from '../source.js';
+import type { Iec61499Model, ResourceNetwork } from './model.js';
+import { TypeLibrary } from './library.js';
+import { NetworkBuilder } from './network.js';
+import { readBootFile, readSystem, type ResourceDeclaration } from './system-reader.js';
+import { registeredStCompiler, type StCompiler } from './st-backend.js';
+
+export interface Compile61499Options {
+  /** extra folders searched for types after the application's own folder */
+  libraryPaths?: string[];
+  /** the ST compiler; defaults to the one compiler/project.ts registered */
+  stCompiler?: StCompiler;
+}
+
+const EMPTY_MODULE = 'return { pous: {}, resources: {} };';
+
+/**
+ * Compile 4diac files into an Application: a .sys or .fboot (the network), plus any
+ * .fbt/.adp/.dtp/.sub given explicitly. Types are looked up in the folder of the .sys/.fboot
+ * (recursively), then in libraryPaths, then in vPLC's built-in library.
+ */
+export function compile61499(files: { path: string; text: string }[], options: Compile61499Options = {}): { application?: Application; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const apps = files.filter((f) => /\.(sys|fboot)$/i.test(f.path));
+  const folders = [...apps.map((f) => dirname(resolve(f.path))), ...(options.libraryPaths ?? [])];
+  const lib = new TypeLibrary(folders, diagnostics);
+  const resources: ResourceDeclaration[] = [];
+  let origin: 'sys' | 'fboot' = 'sys';
+  for (const f of files) {
+    const ext = extname(f.path).toLowerCase();
+    if (ext === '.sys') resources.push(...readSystem(f.path, f.text, diagnostics));
+    else if (ext === '.fboot') {
+      origin = 'fboot';
+      resources.push(...readBootFile(f.path, f.text, diagnostics));
+    } else if (['.fbt', '.adp', '.dtp', '.sub'].includes(ext)) lib.addFile(f.path, f.text);
+    else diagnostics.push(diagnostic('E4014', `${f.path}: not a 4diac file (.fbt, .adp, .dtp, .sub, .sys, .fboot)`, fileStart(f.path)));
+  }
+  const mainFile = apps[0]?.path ?? files[0]?.path ?? '<none>';
+  if (apps.length > 0 && resources.length === 0 && !hasErrors(diagnostics)) {
+    diagnostics.push(diagnostic('E4015', 'no resource to run', fileStart(mainFile)));
+  }
+  const builder = new NetworkBuilder(lib, diagnostics);
+  const networks: ResourceNetwork[] = resources.map((r) => builder.build(r, apps[0]?.path ?? mainFile));
+  const model: Iec61499Model = { kind: 'iec61499', origin, types: builder.types, dataTypes: builder.dataTypes, resources: networks };
+  if (hasErrors(diagnostics)) return { diagnostics: sortDiagnostics(diagnostics) };
+
+  let code = EMPTY_MODULE;
+  let pouTypes: Application['pouTypes'] = {};
+  if (builder.units.length > 0) {
+    const st = options.stCompiler ?? registeredStCompiler();
+    if (!st) {
+      diagnostics.push(diagnostic('E4013', 'no ST compiler is available to build the basic FBs', fileStart(mainFile)));
+      return { diagnostics };
+    }
+    const sources = builder.units.map((u) => new SourceFile(u.path, u.st.text, u.st.origins));
+    const r = st(sources);
+    diagnostics.push(...r.diagnostics);
+    if (!r.application || hasErrors(diagnostics)) return { diagnostics: sortDiagnostics(diagnostics) };
+    code = r.application.code;
+    pouTypes = r.application.pouTypes;
+  }
+  const application: Application = {
+    name: basename(mainFile, extname(mainFile)),
+    resources: [],
+    pouTypes,
+    code,
+    sources: files.map((f) => f.path),
+    iec61499: model,
+  };
+  return { application, diagnostics: sortDiagnostics(diagnostics) };
+}

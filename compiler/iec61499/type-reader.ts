@@ -1,0 +1,204 @@
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { diagnostic } from '../diagnostics/registry.js';
+import type { SourceFile } from '../source.js';
+import type {
+  AdapterDeclaration, Algorithm, ConnectionDeclaration, DataTypeDeclaration, EccState, EccTransition,
+  EventDeclaration, FbInstanceDeclaration, FbNetworkDeclaration, FbTypeDeclaration, InterfaceList, VarDeclaration,
+} from './model.js';
+import { child, children, elementRange, parseXml, type XmlElement } from './xml.js';
+import { splitCondition } from './condition.js';
+
+/** What one 4diac library file declares. */
+export type LibraryElement =
+  | { kind: 'fb'; decl: FbTypeDeclaration }
+  | { kind: 'data'; decl: DataTypeDeclaration };
+
+export function emptyInterface(): InterfaceList {
+  return { eventInputs: [], eventOutputs: [], inputVars: [], outputVars: [], inOutVars: [], plugs: [], sockets: [] };
+}
+
+/** Reads 4diac XML elements into declarations, collecting diagnostics. */
+export class TypeReader {
+  constructor(readonly file: SourceFile, readonly diagnostics: Diagnostic[]) {}
+
+  range(el: XmlElement) {
+    return elementRange(this.file, el);
+  }
+
+  attr(el: XmlElement, name: string): string {
+    const v = el.attrs[name];
+    if (v === undefined) {
+      this.diagnostics.push(diagnostic('E4010', `<${el.name}> has no ${name} attribute`, this.range(el)));
+      return '';
+    }
+    return v;
+  }
+
+  vars(list: XmlElement | undefined): VarDeclaration[] {
+    return children(list, 'VarDeclaration').map((v) => {
+      const d: VarDeclaration = { name: this.attr(v, 'Name'), type: this.attr(v, 'Type'), range: this.range(v) };
+      if (v.attrs.ArraySize) d.arraySize = v.attrs.ArraySize;
+      if (v.attrs.InitialValue !== undefined && v.attrs.InitialValue.trim() !== '') d.initialValue = v.attrs.InitialValue.trim();
+      return d;
+    });
+  }
+
+  events(list: XmlElement | undefined): EventDeclaration[] {
+    return children(list, 'Event').map((e) => ({
+      name: this.attr(e, 'Name'),
+      with: children(e, 'With').map((w) => this.attr(w, 'Var')),
+      range: this.range(e),
+    }));
+  }
+
+  adapters(list: XmlElement | undefined): AdapterDeclaration[] {
+    return children(list, 'AdapterDeclaration').map((a) => ({ name: this.attr(a, 'Name'), type: this.attr(a, 'Type'), range: this.range(a) }));
+  }
+
+  /** InterfaceList of FB/adapter types, SubAppInterfaceList of subapplications. */
+  interfaceList(el: XmlElement | undefined): InterfaceList {
+    const i = emptyInterface();
+    if (!el) return i;
+    const sub = el.name === 'SubAppInterfaceList';
+    i.eventInputs = this.events(child(el, sub ? 'SubAppEventInputs' : 'EventInputs'));
+    i.eventOutputs = this.events(child(el, sub ? 'SubAppEventOutputs' : 'EventOutputs'));
+    i.inputVars = this.vars(child(el, 'InputVars'));
+    i.outputVars = this.vars(child(el, 'OutputVars'));
+    i.inOutVars = this.vars(child(el, 'InOutVars'));
+    i.plugs = this.adapters(child(el, 'Plugs'));
+    i.sockets = this.adapters(child(el, 'Sockets'));
+    return i;
+  }
+
+  algorithm(el: XmlElement): Algorithm | undefined {
+    const name = this.attr(el, 'Name');
+    const st = child(el, 'ST');
+    if (!st) {
+      this.diagnostics.push(diagnostic('E4013', `algorithm ${name} is not written in ST`, this.range(el)));
+      return undefined;
+    }
+    if (st.attrs.Text !== undefined) {
+      const p = this.file.position(st.offset);
+      return { name, text: st.attrs.Text, line: p.line, col: p.col, fromAttribute: true };
+    }
+    const off = st.cdataOffset ?? st.offset;
+    const p = this.file.position(off);
+    return { name, text: st.text, line: p.line, col: p.col };
+  }
+
+  network(el: XmlElement | undefined): FbNetworkDeclaration {
+    const net: FbNetworkDeclaration = { fbs: [], eventConnections: [], dataConnections: [], adapterConnections: [] };
+    if (!el) return net;
+    for (const fb of el.children) {
+      if (fb.name !== 'FB' && fb.name !== 'SubApp') continue;
+      const inst: FbInstanceDeclaration = {
+        name: this.attr(fb, 'Name'),
+        type: fb.attrs.Type ?? '',
+        parameters: children(fb, 'Parameter').map((p) => ({ name: this.attr(p, 'Name'), value: this.attr(p, 'Value'), range: this.range(p) })),
+        range: this.range(fb),
+      };
+      if (fb.name === 'FB' && !fb.attrs.Type) this.attr(fb, 'Type');
+      if (fb.name === 'SubApp' && !fb.attrs.Type) {
+        inst.inlineSubApp = {
+          interface: this.interfaceList(child(fb, 'SubAppInterfaceList')),
+          network: this.network(child(fb, 'SubAppNetwork')),
+        };
+      }
+      net.fbs.push(inst);
+    }
+    const conns = (name: string): ConnectionDeclaration[] =>
+      children(child(el, name), 'Connection').map((c) => ({ source: this.attr(c, 'Source'), destination: this.attr(c, 'Destination'), range: this.range(c) }));
+    net.eventConnections = conns('EventConnections');
+    net.dataConnections = conns('DataConnections');
+    net.adapterConnections = conns('AdapterConnections');
+    return net;
+  }
+
+  fbType(root: XmlElement): FbTypeDeclaration {
+    const isSub = root.name === 'SubAppType';
+    const iface = this.interfaceList(child(root, isSub ? 'SubAppInterfaceList' : 'InterfaceList'));
+    const decl: FbTypeDeclaration = {
+      name: this.attr(root, 'Name'),
+      kind: 'service',
+      file: this.file.path,
+      range: this.range(root),
+      interface: iface,
+      internalVars: [],
+      states: [],
+      transitions: [],
+      algorithms: [],
+    };
+    if (root.name === 'AdapterType') {
+      decl.kind = 'adapter';
+      return decl;
+    }
+    const basic = child(root, 'BasicFB');
+    const simple = child(root, 'SimpleFB');
+    const network = child(root, isSub ? 'SubAppNetwork' : 'FBNetwork');
+    if (basic || simple) {
+      const body = (basic ?? simple)!;
+      decl.kind = basic ? 'basic' : 'simple';
+      decl.internalVars = this.vars(child(body, 'InternalVars'));
+      decl.algorithms = children(body, 'Algorithm').map((a) => this.algorithm(a)).filter((a): a is Algorithm => !!a);
+      if (basic) this.ecc(decl, child(basic, 'ECC'));
+    } else if (network || isSub) {
+      decl.kind = isSub ? 'subapp' : 'composite';
+      decl.network = this.network(network);
+    }
+    return decl;
+  }
+
+  ecc(decl: FbTypeDeclaration, ecc: XmlElement | undefined): void {
+    if (!ecc) return;
+    decl.states = children(ecc, 'ECState').map((s): EccState => ({
+      name: this.attr(s, 'Name'),
+      actions: children(s, 'ECAction').map((a) => {
+        const action: { algorithm?: string; output?: string } = {};
+        if (a.attrs.Algorithm) action.algorithm = a.attrs.Algorithm;
+        if (a.attrs.Output) action.output = a.attrs.Output;
+        return action;
+      }),
+      range: this.range(s),
+    }));
+    const eventNames = new Set<string>(decl.interface.eventInputs.map((e) => e.name));
+    // an adapter's events as the FB sees them; their direction is checked when the adapter type is known
+    for (const a of [...decl.interface.plugs, ...decl.interface.sockets]) eventNames.add(`${a.name}.*`);
+    decl.transitions = children(ecc, 'ECTransition').map((t): EccTransition => {
+      const condition = this.attr(t, 'Condition');
+      const tr: EccTransition = { source: this.attr(t, 'Source'), destination: this.attr(t, 'Destination'), condition, range: this.range(t) };
+      const split = splitCondition(condition, (n) => eventNames.has(n) || eventNames.has(`${n.split('.')[0]}.*`) && n.includes('.'));
+      if (split.event !== undefined) tr.event = split.event;
+      if (split.guard !== undefined) tr.guard = split.guard;
+      return tr;
+    });
+  }
+
+  dataType(root: XmlElement): DataTypeDeclaration {
+    const st = child(root, 'StructuredType');
+    if (!st) {
+      this.diagnostics.push(diagnostic('E4013', `data type ${root.attrs.Name ?? ''}: only structured types are supported`, this.range(root)));
+    }
+    return { name: this.attr(root, 'Name'), file: this.file.path, fields: this.vars(st), range: this.range(root) };
+  }
+}
+
+/** Read one .fbt/.adp/.sub/.dtp file. */
+export function readLibraryFile(path: string, text: string, diagnostics: Diagnostic[]): LibraryElement | undefined {
+  const x = parseXml(path, text);
+  if (!x.ok) {
+    diagnostics.push(diagnostic('E4001', x.message, { file: path, line: x.line, col: x.col, endLine: x.line, endCol: x.col }));
+    return undefined;
+  }
+  const r = new TypeReader(x.file, diagnostics);
+  switch (x.root.name) {
+    case 'FBType':
+    case 'AdapterType':
+    case 'SubAppType':
+      return { kind: 'fb', decl: r.fbType(x.root) };
+    case 'DataType':
+      return { kind: 'data', decl: r.dataType(x.root) };
+    default:
+      diagnostics.push(diagnostic('E4002', `<${x.root.name}> is not a 4diac type (FBType, AdapterType, SubAppType or DataType)`, r.range(x.root)));
+      return undefined;
+  }
+}

@@ -1,0 +1,228 @@
+/**
+ * Files → Application: parse every source, collect declarations (with vPLC's standard
+ * function blocks), check, build the resources and tasks, generate code.
+ */
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { extname, join } from 'node:path';
+import type { Application, ResourceModel, TaskModel } from './application.js';
+import type { Diagnostic } from './diagnostics/diagnostic.js';
+import { hasErrors, sortDiagnostics } from './diagnostics/diagnostic.js';
+import { diagnostic } from './diagnostics/registry.js';
+import { fileStart, SourceFile, type SourceRange } from './source.js';
+import { IdAllocator, key, type CompilationUnit, type ConfigurationDecl, type Expr, type ProgramDecl } from './st/ast.js';
+import { parseSt } from './st/parse.js';
+import { Declarations } from './semantics/declarations.js';
+import { Checker } from './semantics/checker.js';
+import { newAnnotations } from './semantics/symbols.js';
+import { evalConst, constToInt } from './semantics/const-eval.js';
+import { generateModule, type ResolvedResource, type ProgramInstance } from './codegen/module.js';
+import { packageRoot } from './package-root.js';
+import { importPlcopen } from './plcopen/import.js';
+import { compile61499 } from './iec61499/project.js';
+
+export interface CompileOptions {
+  /** interval of the default task that runs a lone PROGRAM (ns); 10 ms unless given */
+  defaultIntervalNs?: number;
+}
+
+export interface CompileResult {
+  application?: Application;
+  diagnostics: Diagnostic[];
+}
+
+export const DEFAULT_RESOURCE = 'Default';
+export const DEFAULT_TASK = 'Default';
+
+let libraryCache: { path: string; text: string }[] | undefined;
+
+/** vPLC's standard function blocks written in ST (blocks/iec61131/*.st). */
+function librarySources(): SourceFile[] {
+  if (!libraryCache) {
+    const dir = join(packageRoot(), 'blocks', 'iec61131');
+    libraryCache = readdirSync(dir)
+      .filter((f) => f.endsWith('.st'))
+      .sort()
+      .map((f) => ({ path: join(dir, f), text: readFileSync(join(dir, f), 'utf8') }));
+  }
+  return libraryCache.map((l) => new SourceFile(l.path, l.text));
+}
+
+export function compileSources(sources: SourceFile[], options: CompileOptions = {}): CompileResult {
+  const diagnostics: Diagnostic[] = [];
+  const ids = new IdAllocator();
+  const units: CompilationUnit[] = [];
+  for (const s of sources) {
+    const r = parseSt(s, ids);
+    diagnostics.push(...r.diagnostics);
+    units.push(r.unit);
+  }
+  // library POUs the user does not define
+  const userNames = new Set(units.flatMap((u) => [...u.pous.map((p) => key(p.name)), ...u.types.map((t) => key(t.name))]));
+  for (const s of librarySources()) {
+    const r = parseSt(s, ids);
+    r.unit.pous = r.unit.pous.filter((p) => !userNames.has(key(p.name)));
+    units.push(r.unit);
+  }
+  if (hasErrors(diagnostics)) return { diagnostics: sortDiagnostics(diagnostics) };
+
+  const decls = new Declarations(units, diagnostics);
+  const ann = newAnnotations();
+  const checker = new Checker(decls, ann, diagnostics);
+  checker.checkGlobals(decls.globals.values());
+  for (const pou of decls.allPous()) checker.checkPou(pou);
+  const resources = buildResources(units.slice(0, sources.length), decls, diagnostics, options);
+  if (hasErrors(diagnostics)) return { diagnostics: sortDiagnostics(diagnostics) };
+
+  const generated = generateModule(decls, ann, resources);
+  const models: ResourceModel[] = resources.map((r) => ({
+    name: r.name,
+    tasks: r.tasks,
+    programs: r.programs.map((p) => ({ name: p.name, typeName: p.pou.name, task: p.task })),
+    globals: r.globals.map((g) => ({ name: g.name, prop: g.prop, section: 'VAR_GLOBAL', type: typeInfoOf(generated, g) })),
+    located: generated.located.get(r.name) ?? [],
+  }));
+  const firstConfig = units.find((u) => u.configurations.length)?.configurations[0];
+  const application: Application = {
+    name: firstConfig?.name ?? resources[0]?.programs[0]?.name ?? 'vPLC',
+    resources: models,
+    pouTypes: generated.pouTypes,
+    code: generated.code,
+    sources: sources.map((s) => s.path),
+  };
+  return { application, diagnostics: sortDiagnostics(diagnostics) };
+}
+
+function typeInfoOf(generated: ReturnType<typeof generateModule>, g: import('./semantics/symbols.js').VarSymbol) {
+  void generated;
+  return typeInfoFor(g.type);
+}
+
+import { typeInfo as typeInfoFor } from './codegen/module.js';
+
+/** Resources and tasks from the CONFIGURATIONs, or one default task running every PROGRAM. */
+function buildResources(units: CompilationUnit[], decls: Declarations, diagnostics: Diagnostic[], options: CompileOptions): ResolvedResource[] {
+  const configs = units.flatMap((u) => u.configurations);
+  const globals = [...decls.globals.values()];
+  const defaultInterval = options.defaultIntervalNs ?? 10_000_000;
+  if (configs.length === 0) {
+    const programs = units.flatMap((u) => u.pous.filter((p): p is ProgramDecl => p.kind === 'program'));
+    if (programs.length === 0) return [];
+    return [{
+      name: DEFAULT_RESOURCE,
+      tasks: [{ name: DEFAULT_TASK, intervalNs: defaultInterval, priority: 0 }],
+      programs: programs.map((p) => ({ name: p.name, pou: decls.pou(key(p.name))!, task: DEFAULT_TASK })),
+      globals,
+    }];
+  }
+  const out: ResolvedResource[] = [];
+  const err = (m: string, r: SourceRange) => diagnostics.push(diagnostic('E2009', m, r));
+  for (const c of configs as ConfigurationDecl[]) {
+    for (const r of c.resources) {
+      const tasks: TaskModel[] = [];
+      for (const t of r.tasks) {
+        if (tasks.some((x) => key(x.name) === key(t.name))) {
+          err(`task '${t.name}' is declared twice`, t.range);
+          continue;
+        }
+        const task: TaskModel = { name: t.name, intervalNs: 0, priority: 0 };
+        if (t.interval) {
+          const v = evalConst(t.interval, decls.constLookup());
+          if (typeof v !== 'number' || v <= 0) err(`INTERVAL of task '${t.name}' must be a positive constant TIME`, t.interval.range);
+          else task.intervalNs = v;
+        }
+        if (t.priority) {
+          const p = constToInt(evalConst(t.priority, decls.constLookup()));
+          if (p === undefined || p < 0) err(`PRIORITY of task '${t.name}' must be a constant integer ≥ 0`, t.priority.range);
+          else task.priority = p;
+        }
+        if (t.single) {
+          const path = exprPath(t.single);
+          if (!path) err(`SINGLE of task '${t.name}' must name a BOOL variable`, t.single.range);
+          else task.single = path;
+        }
+        if (!t.interval && !t.single) err(`task '${t.name}' needs an INTERVAL or a SINGLE trigger`, t.range);
+        tasks.push(task);
+      }
+      const programs: ProgramInstance[] = [];
+      for (const p of r.programs) {
+        const pou = decls.pou(key(p.typeName));
+        if (!pou || pou.kind !== 'program') {
+          err(pou ? `'${p.typeName}' is not a PROGRAM` : `unknown program type '${p.typeName}'`, p.range);
+          continue;
+        }
+        if (programs.some((x) => key(x.name) === key(p.name))) {
+          err(`program instance '${p.name}' is declared twice`, p.range);
+          continue;
+        }
+        let task = p.task;
+        if (task && !tasks.some((t) => key(t.name) === key(task!))) {
+          err(`unknown task '${task}'`, p.range);
+          continue;
+        }
+        if (!task) {
+          // a program without a task runs on a default cyclic task of the lowest priority
+          if (!tasks.some((t) => t.name === DEFAULT_TASK)) tasks.push({ name: DEFAULT_TASK, intervalNs: defaultInterval, priority: 255 });
+          task = DEFAULT_TASK;
+        } else {
+          task = tasks.find((t) => key(t.name) === key(task!))!.name;
+        }
+        for (const a of p.args) {
+          if (!a.value || a.value.kind !== 'name' || !decls.globals.has(key(a.value.name))) {
+            err(`program parameter '${a.name ?? '?'}' must be bound to a global variable`, a.range);
+          }
+        }
+        programs.push({ name: p.name, pou, task, config: p });
+      }
+      out.push({ name: r.name, tasks, programs, globals });
+    }
+  }
+  return out;
+}
+
+function exprPath(e: Expr): string | undefined {
+  if (e.kind === 'name') return e.name;
+  if (e.kind === 'member') {
+    const o = exprPath(e.object);
+    return o ? `${o}.${e.member}` : undefined;
+  }
+  return undefined;
+}
+
+/** Read and compile files by their extension: .st (ST), .xml (PLCopen TC6), .sys/.fboot (IEC 61499). */
+export function compileFiles(paths: string[], options: CompileOptions = {}): CompileResult {
+  const diagnostics: Diagnostic[] = [];
+  const st: SourceFile[] = [];
+  const f61499: { path: string; text: string }[] = [];
+  for (const path of paths) {
+    let text: string;
+    try {
+      if (statSync(path).isDirectory()) throw new Error('is a directory');
+      text = readFileSync(path, 'utf8');
+    } catch (e) {
+      const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
+      diagnostics.push(diagnostic('E1008', `cannot read ${path}: ${reason}`, fileStart(path)));
+      continue;
+    }
+    const ext = extname(path).toLowerCase();
+    if (ext === '.xml') {
+      const r = importPlcopen(path, text);
+      diagnostics.push(...r.diagnostics);
+      st.push(...r.sources);
+    } else if (ext === '.sys' || ext === '.fboot' || ext === '.fbt') {
+      f61499.push({ path, text });
+    } else {
+      st.push(new SourceFile(path, text));
+    }
+  }
+  if (f61499.length) {
+    if (st.length) {
+      diagnostics.push(diagnostic('E1008', 'IEC 61499 files (.sys, .fboot) cannot be mixed with ST or PLCopen sources in one run', fileStart(paths[0]!)));
+      return { diagnostics };
+    }
+    const r = compile61499(f61499);
+    return { ...r, diagnostics: sortDiagnostics([...diagnostics, ...r.diagnostics]) };
+  }
+  if (hasErrors(diagnostics)) return { diagnostics: sortDiagnostics(diagnostics) };
+  const r = compileSources(st, options);
+  return { ...r, diagnostics: sortDiagnostics([...diagnostics, ...r.diagnostics]) };
+}

@@ -1,0 +1,150 @@
+/**
+ * Structured Text front end entry: text → tokens → CST → AST, with every problem reported
+ * as a diagnostic. Never throws, whatever the input.
+ */
+import type { IToken } from 'chevrotain';
+import type { CompilationUnit, IdAllocator } from './ast.js';
+import type { SourceFile } from '../source.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { diagnostic } from '../diagnostics/registry.js';
+import { stLexer, ERROR_GROUP, UnterminatedString, SString, DString, PROPERTY, END_PROPERTY, END_FUNCTION_BLOCK, END_INTERFACE, LParen, RParen, LBracket, RBracket } from './lexer.js';
+import { stParser } from './parser.js';
+import { AstBuilder } from './to-ast.js';
+
+export interface ParseResult {
+  unit: CompilationUnit;
+  diagnostics: Diagnostic[];
+}
+
+/** Deeper nesting of parentheses/brackets than this is refused rather than risking the stack. */
+export const MAX_NESTING = 200;
+
+export function parseSt(file: SourceFile, ids: IdAllocator): ParseResult {
+  const diagnostics: Diagnostic[] = [];
+  const emptyUnit = (): CompilationUnit => ({ file: file.path, pous: [], types: [], configurations: [], globals: [] });
+  try {
+    return parseInner(file, ids, diagnostics);
+  } catch (e) {
+    // The grammar and builder are written not to throw; this is the last line of defence
+    // (a stack overflow on pathological nesting, or a bug) so a user still gets a diagnostic.
+    const why = e instanceof RangeError ? 'the source is nested too deeply to be parsed' : `internal parser error: ${String((e as Error)?.message ?? e)}`;
+    diagnostics.push(diagnostic('E1004', why, file.range(0, 0)));
+    return { unit: emptyUnit(), diagnostics };
+  }
+}
+
+function parseInner(file: SourceFile, ids: IdAllocator, diagnostics: Diagnostic[]): ParseResult {
+  const text = file.text;
+  const unit: CompilationUnit = { file: file.path, pous: [], types: [], configurations: [], globals: [] };
+
+  // ---- not text at all
+  const nul = text.indexOf('\u0000');
+  if (nul >= 0) {
+    diagnostics.push(diagnostic('E1007', 'the file contains NUL bytes: it is not a text file', file.range(nul, nul + 1)));
+    return { unit, diagnostics };
+  }
+  const replacement = text.indexOf('\ufffd');
+  if (replacement >= 0) {
+    diagnostics.push(diagnostic('E1007', 'the file is not valid UTF-8 (first invalid byte here): save it as UTF-8', file.range(replacement, replacement + 1)));
+  }
+
+  // ---- lexical analysis
+  const lexed = stLexer.tokenize(text);
+  for (const err of lexed.errors) {
+    const ch = text.charAt(err.offset);
+    if (ch === '\ufffd') continue; // already reported as E1007
+    diagnostics.push(diagnostic('E1001', `unexpected character ${describeChar(ch)}`, file.range(err.offset, err.offset + err.length)));
+  }
+  for (const bad of (lexed.groups[ERROR_GROUP] ?? []) as IToken[]) {
+    const at = file.range(bad.startOffset, bad.startOffset + Math.min(2, bad.image.length));
+    switch (bad.tokenType.name) {
+      case 'UnterminatedComment':
+        diagnostics.push(diagnostic('E1002', `comment is not closed: add '${bad.image.startsWith('(*') ? '*)' : '*/'}'`, at));
+        break;
+      case 'UnterminatedPragma':
+        diagnostics.push(diagnostic('E1002', "pragma '{' is not closed: add '}'", at));
+        break;
+      default:
+        diagnostics.push(diagnostic('E1003', `string is not closed on its line: add ${bad.image.charAt(0) === '"' ? '"' : "'"} (write $${bad.image.charAt(0)} for a quote inside it)`, at));
+    }
+  }
+
+  // An unclosed string still stands for a string, so the statement around it parses cleanly.
+  const unclosed = ((lexed.groups[ERROR_GROUP] ?? []) as IToken[]).filter((t) => t.tokenType === UnterminatedString);
+  let lexTokens = lexed.tokens;
+  if (unclosed.length > 0) {
+    const repaired = unclosed.map((t) => {
+      const type = t.image.startsWith('"') ? DString : SString;
+      return { ...t, image: t.image + t.image.charAt(0), tokenType: type, tokenTypeIdx: type.tokenTypeIdx! };
+    });
+    lexTokens = [...lexTokens, ...repaired].sort((a, b) => a.startOffset - b.startOffset);
+  }
+  // After an unclosed comment the rest of the file is gone; "expected END_x at end of file" would only repeat that.
+  const textCutShort = diagnostics.some((d) => d.code === 'E1002');
+
+  const tokens = dropProperties(lexTokens, file, diagnostics);
+
+  // ---- nesting guard: recursion depth in the parser and builder follows it
+  let depth = 0;
+  for (const t of tokens) {
+    if (t.tokenType === LParen || t.tokenType === LBracket) {
+      if (++depth > MAX_NESTING) {
+        diagnostics.push(diagnostic('E1004', `parentheses and brackets nested more than ${MAX_NESTING} deep`, file.range(t.startOffset, t.startOffset + 1)));
+        return { unit, diagnostics };
+      }
+    } else if (t.tokenType === RParen || t.tokenType === RBracket) {
+      if (depth > 0) depth--;
+    }
+  }
+
+  // ---- syntax
+  const parser = stParser();
+  parser.input = tokens;
+  const cst = parser.compilationUnit();
+  const endOfText = tokens.length > 0 ? tokens[tokens.length - 1]!.startOffset + tokens[tokens.length - 1]!.image.length : 0;
+  const seen = new Set<number>();
+  for (const err of parser.errors) {
+    const tok = err.token;
+    const offset = Number.isFinite(tok?.startOffset) ? tok.startOffset : endOfText;
+    if (!Number.isFinite(tok?.startOffset) && textCutShort) continue;
+    if (seen.has(offset)) continue; // one report per place: recovery may fail several times at one token
+    seen.add(offset);
+    const length = Number.isFinite(tok?.startOffset) ? Math.max(1, tok.image.length) : 0;
+    diagnostics.push(diagnostic('E1004', err.message, file.range(offset, offset + length)));
+  }
+
+  // ---- abstract syntax
+  const built = new AstBuilder(file, ids, diagnostics).compilationUnit(cst);
+  Object.assign(unit, built);
+
+  const declares = unit.pous.length + unit.types.length + unit.configurations.length + unit.globals.length > 0;
+  if (!declares && diagnostics.length === 0) {
+    diagnostics.push(diagnostic('E1006', 'the file declares nothing: expected PROGRAM, FUNCTION_BLOCK, FUNCTION, TYPE, CONFIGURATION or VAR_GLOBAL', file.range(0, 0)));
+  }
+  diagnostics.sort((a, b) => a.range.line - b.range.line || a.range.col - b.range.col);
+  return { unit, diagnostics };
+}
+
+/** PROPERTY … END_PROPERTY is not supported: report it once and leave it out of the parse. */
+function dropProperties(tokens: IToken[], file: SourceFile, diagnostics: Diagnostic[]): IToken[] {
+  if (!tokens.some((t) => t.tokenType === PROPERTY)) return tokens;
+  const out: IToken[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.tokenType !== PROPERTY) {
+      out.push(t);
+      continue;
+    }
+    diagnostics.push(diagnostic('E1004', 'PROPERTY is not supported: use a method or a variable instead', file.range(t.startOffset, t.startOffset + t.image.length)));
+    let j = i + 1;
+    while (j < tokens.length && tokens[j]!.tokenType !== END_PROPERTY && tokens[j]!.tokenType !== END_FUNCTION_BLOCK && tokens[j]!.tokenType !== END_INTERFACE) j++;
+    i = j < tokens.length && tokens[j]!.tokenType === END_PROPERTY ? j : j - 1;
+  }
+  return out;
+}
+
+function describeChar(ch: string): string {
+  const code = ch.codePointAt(0) ?? 0;
+  if (code < 32 || code === 127 || (code >= 0x80 && code < 0xa0)) return `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+  return `'${ch}' (U+${code.toString(16).toUpperCase().padStart(4, '0')})`;
+}

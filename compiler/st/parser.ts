@@ -1,0 +1,866 @@
+/**
+ * The grammar of Structured Text as a chevrotain CstParser, rules grouped by the chapters of
+ * IEC 61131-3 ed.3. The parser only recognises; compiler/st/to-ast.ts turns the CST into the AST.
+ *
+ * One instance serves the whole process: construct it once (`stParser()`), then set
+ * `parser.input = tokens` and call `compilationUnit()` for each file.
+ */
+import { CstParser, EOF, type IToken, type TokenType, type IParserErrorMessageProvider, type CstNode } from 'chevrotain';
+import * as T from './lexer.js';
+
+// ---------------------------------------------------------------- readable messages
+
+/** What each rule is, in words, for "expected …" messages. */
+const RULE_WORDS: Record<string, string> = {
+  compilationUnit: 'a declaration (PROGRAM, FUNCTION_BLOCK, FUNCTION, INTERFACE, TYPE, CONFIGURATION or VAR_GLOBAL)',
+  statement: 'a statement',
+  expression: 'an expression',
+  primaryExpression: 'an expression',
+  unaryExpression: 'an expression',
+  literal: 'a literal',
+  typeSpec: 'a type',
+  initializer: 'an initial value',
+  varSection: 'a variable section',
+  argument: 'an argument',
+  suffix: "a member name or bit number after '.'",
+  caseLabel: 'a CASE label',
+  pouModifier: 'a modifier',
+};
+
+/** Where a missing token belongs, said after "expected X". */
+function contextOf(expected: TokenType, ruleName: string): string {
+  if (expected === T.Semicolon) {
+    if (STATEMENT_RULES.has(ruleName)) return ' after the statement';
+    if (ruleName === 'varDecl') return ' after the variable declaration';
+    if (ruleName === 'typeDeclaration') return ' after the type declaration';
+    if (ruleName === 'taskDecl') return ' after the TASK';
+    if (ruleName === 'programConfig') return ' after the PROGRAM';
+  }
+  if (ruleName === 'ifStatement' && (expected === T.THEN || expected === T.END_IF)) return expected === T.THEN ? ' after the IF condition' : ' to close the IF';
+  if (ruleName === 'caseStatement' && expected === T.END_CASE) return ' to close the CASE';
+  if (ruleName === 'forStatement' && expected === T.END_FOR) return ' to close the FOR';
+  if (ruleName === 'whileStatement' && expected === T.END_WHILE) return ' to close the WHILE';
+  if (ruleName === 'repeatStatement' && expected === T.END_REPEAT) return ' to close the REPEAT';
+  if (ruleName === 'varSection' && expected === T.END_VAR) return ' to close the variable section';
+  return '';
+}
+
+const STATEMENT_RULES = new Set([
+  'statement', 'assignmentOrCall', 'ifStatement', 'caseStatement', 'forStatement', 'whileStatement', 'repeatStatement',
+]);
+
+export function describeToken(tok: IToken | undefined): string {
+  if (!tok || tok.tokenType === EOF) return 'the end of the file';
+  const image = tok.image.length > 24 ? tok.image.slice(0, 21) + '...' : tok.image;
+  return `'${image}'`;
+}
+
+function describeType(t: TokenType): string {
+  return typeof t.LABEL === 'string' ? t.LABEL : String(t.name);
+}
+
+/** "expected a or b" from the first tokens of the paths chevrotain could have taken. */
+function describePaths(paths: TokenType[][][]): string {
+  const words = new Set<string>();
+  for (const alt of paths) for (const path of alt) if (path[0]) words.add(describeType(path[0]));
+  const list = [...words];
+  if (list.length === 0) return 'something else';
+  if (list.length > 6) return list.slice(0, 6).join(', ') + ' or …';
+  return list.length === 1 ? list[0]! : list.slice(0, -1).join(', ') + ' or ' + list[list.length - 1];
+}
+
+const messages: IParserErrorMessageProvider = {
+  buildMismatchTokenMessage({ expected, actual, ruleName }) {
+    if (expected === EOF) return `expected ${RULE_WORDS.compilationUnit}, found ${describeToken(actual)}`;
+    return `expected ${describeType(expected)}${contextOf(expected, ruleName)}, found ${describeToken(actual)}`;
+  },
+  buildNotAllInputParsedMessage({ firstRedundant }) {
+    return `expected ${RULE_WORDS.compilationUnit}, found ${describeToken(firstRedundant)}`;
+  },
+  buildNoViableAltMessage({ expectedPathsPerAlt, actual, customUserDescription, ruleName }) {
+    const what = customUserDescription ?? RULE_WORDS[ruleName] ?? describePaths(expectedPathsPerAlt);
+    return `expected ${what}, found ${describeToken(actual[0])}`;
+  },
+  buildEarlyExitMessage({ expectedIterationPaths, actual, customUserDescription, ruleName }) {
+    const what = customUserDescription ?? RULE_WORDS[ruleName] ?? describePaths([expectedIterationPaths]);
+    return `expected ${what}, found ${describeToken(actual[0])}`;
+  },
+};
+
+// ---------------------------------------------------------------- the grammar
+
+const STATEMENT_START = new Set<TokenType>([T.IF, T.CASE, T.FOR, T.WHILE, T.REPEAT, T.EXIT, T.CONTINUE, T.RETURN]);
+
+export class StParser extends CstParser {
+  constructor(selfAnalysis = true) {
+    super(T.allTokens, {
+      recoveryEnabled: true,
+      nodeLocationTracking: 'onlyOffset',
+      maxLookahead: 4,
+      errorMessageProvider: messages,
+      skipValidations: !selfAnalysis,
+    });
+    this.performSelfAnalysis();
+  }
+
+  // ------------------------------------------------ 6.6 program organisation units, top level
+
+  compilationUnit = this.RULE('compilationUnit', () => {
+    this.MANY(() =>
+      this.OR([
+        { ALT: () => this.SUBRULE(this.programDecl) },
+        { ALT: () => this.SUBRULE(this.functionDecl) },
+        { ALT: () => this.SUBRULE(this.functionBlockDecl) },
+        { ALT: () => this.SUBRULE(this.interfaceDecl) },
+        { ALT: () => this.SUBRULE(this.typeBlock) },
+        { ALT: () => this.SUBRULE(this.configurationDecl) },
+        { ALT: () => this.SUBRULE(this.varSection) },
+      ]),
+    );
+  });
+
+  programDecl = this.RULE('programDecl', () => {
+    this.CONSUME(T.PROGRAM);
+    this.CONSUME(T.Identifier);
+    this.SUBRULE(this.pouBody);
+    this.CONSUME(T.END_PROGRAM);
+  });
+
+  functionDecl = this.RULE('functionDecl', () => {
+    this.CONSUME(T.FUNCTION);
+    this.CONSUME(T.Identifier);
+    this.OPTION(() => {
+      this.CONSUME(T.Colon);
+      this.SUBRULE(this.typeSpec);
+    });
+    this.SUBRULE(this.pouBody);
+    this.CONSUME(T.END_FUNCTION);
+  });
+
+  functionBlockDecl = this.RULE('functionBlockDecl', () => {
+    this.CONSUME(T.FUNCTION_BLOCK);
+    this.MANY(() => this.SUBRULE(this.pouModifier));
+    this.CONSUME(T.Identifier);
+    this.OPTION(() => {
+      this.CONSUME(T.EXTENDS);
+      this.SUBRULE(this.qualifiedName, { LABEL: 'base' });
+    });
+    this.OPTION2(() => {
+      this.CONSUME(T.IMPLEMENTS);
+      this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE2(this.qualifiedName, { LABEL: 'interfaces' }) });
+    });
+    this.SUBRULE(this.pouBody);
+    this.CONSUME(T.END_FUNCTION_BLOCK);
+  });
+
+  /** Variable sections, methods, actions and statements, in any order. */
+  pouBody = this.RULE('pouBody', () => {
+    this.MANY(() =>
+      this.OR({
+        DEF: [
+          { ALT: () => this.SUBRULE(this.varSection) },
+          { ALT: () => this.SUBRULE(this.methodDecl) },
+          { ALT: () => this.SUBRULE(this.actionDecl) },
+          { ALT: () => this.SUBRULE(this.statement) },
+        ],
+        ERR_MSG: 'a variable section or a statement',
+      }),
+    );
+  });
+
+  pouModifier = this.RULE('pouModifier', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.ABSTRACT) },
+      { ALT: () => this.CONSUME(T.FINAL) },
+      { ALT: () => this.CONSUME(T.OVERRIDE) },
+      { ALT: () => this.CONSUME(T.PUBLIC) },
+      { ALT: () => this.CONSUME(T.PRIVATE) },
+      { ALT: () => this.CONSUME(T.PROTECTED) },
+      { ALT: () => this.CONSUME(T.INTERNAL) },
+    ]);
+  });
+
+  methodDecl = this.RULE('methodDecl', () => {
+    this.CONSUME(T.METHOD);
+    this.MANY(() => this.SUBRULE(this.pouModifier));
+    this.CONSUME(T.Identifier);
+    this.OPTION(() => {
+      this.CONSUME(T.Colon);
+      this.SUBRULE(this.typeSpec);
+    });
+    this.MANY2(() =>
+      this.OR({
+        DEF: [{ ALT: () => this.SUBRULE(this.varSection) }, { ALT: () => this.SUBRULE(this.statement) }],
+        ERR_MSG: 'a variable section or a statement',
+      }),
+    );
+    this.CONSUME(T.END_METHOD);
+  });
+
+  actionDecl = this.RULE('actionDecl', () => {
+    this.CONSUME(T.ACTION);
+    this.CONSUME(T.Identifier);
+    this.OPTION(() => this.CONSUME(T.Colon));
+    this.MANY(() => this.SUBRULE(this.statement));
+    this.CONSUME(T.END_ACTION);
+  });
+
+  interfaceDecl = this.RULE('interfaceDecl', () => {
+    this.CONSUME(T.INTERFACE);
+    this.CONSUME(T.Identifier);
+    this.OPTION(() => {
+      this.CONSUME(T.EXTENDS);
+      this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.qualifiedName, { LABEL: 'bases' }) });
+    });
+    this.MANY(() => this.SUBRULE(this.methodDecl));
+    this.CONSUME(T.END_INTERFACE);
+  });
+
+  /** `name` or `ns.name` (namespaces are kept in the spelling). */
+  qualifiedName = this.RULE('qualifiedName', () => {
+    this.AT_LEAST_ONE_SEP({ SEP: T.Dot, DEF: () => this.CONSUME(T.Identifier) });
+  });
+
+  // ------------------------------------------------ 6.4 data types
+
+  typeBlock = this.RULE('typeBlock', () => {
+    this.CONSUME(T.TYPE);
+    this.MANY(() => this.SUBRULE(this.typeDeclaration));
+    this.CONSUME(T.END_TYPE);
+  });
+
+  typeDeclaration = this.RULE('typeDeclaration', () => {
+    this.CONSUME(T.Identifier);
+    this.OPTION(() => {
+      this.CONSUME(T.EXTENDS);
+      this.SUBRULE(this.qualifiedName, { LABEL: 'base' });
+    });
+    this.CONSUME(T.Colon);
+    this.SUBRULE(this.typeSpec);
+    this.OPTION2(() => {
+      this.CONSUME(T.Assign);
+      this.SUBRULE(this.initializer);
+    });
+    this.OPTION3(() => this.CONSUME(T.Semicolon));
+  });
+
+  typeSpec = this.RULE('typeSpec', () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.arrayType) },
+      { ALT: () => this.SUBRULE(this.refType) },
+      { ALT: () => this.SUBRULE(this.stringType) },
+      { ALT: () => this.SUBRULE(this.structType) },
+      { ALT: () => this.SUBRULE(this.enumType) },
+      { ALT: () => this.SUBRULE(this.namedType) },
+    ]);
+  });
+
+  arrayType = this.RULE('arrayType', () => {
+    this.CONSUME(T.ARRAY);
+    this.CONSUME(T.LBracket);
+    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.arrayDimension) });
+    this.CONSUME(T.RBracket);
+    this.CONSUME(T.OF);
+    this.SUBRULE(this.typeSpec);
+  });
+
+  arrayDimension = this.RULE('arrayDimension', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.Star) },
+      {
+        ALT: () => {
+          this.SUBRULE(this.expression, { LABEL: 'lo' });
+          this.CONSUME(T.DotDot);
+          this.SUBRULE2(this.expression, { LABEL: 'hi' });
+        },
+      },
+    ]);
+  });
+
+  refType = this.RULE('refType', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.REF_TO) },
+      {
+        ALT: () => {
+          this.CONSUME(T.POINTER);
+          this.CONSUME(T.TO);
+        },
+      },
+    ]);
+    this.SUBRULE(this.typeSpec);
+  });
+
+  stringType = this.RULE('stringType', () => {
+    this.OR([{ ALT: () => this.CONSUME(T.STRING) }, { ALT: () => this.CONSUME(T.WSTRING) }]);
+    this.OPTION(() =>
+      this.OR2([
+        {
+          ALT: () => {
+            this.CONSUME(T.LBracket);
+            this.SUBRULE(this.expression);
+            this.CONSUME(T.RBracket);
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.LParen);
+            this.SUBRULE2(this.expression);
+            this.CONSUME(T.RParen);
+          },
+        },
+      ]),
+    );
+  });
+
+  structType = this.RULE('structType', () => {
+    this.CONSUME(T.STRUCT);
+    this.OPTION(() => {
+      this.CONSUME(T.EXTENDS);
+      this.SUBRULE(this.qualifiedName, { LABEL: 'base' });
+    });
+    this.MANY(() => this.SUBRULE(this.varDecl));
+    this.CONSUME(T.END_STRUCT);
+  });
+
+  /** `(Red, Green := 2)` optionally followed by a base type (CODESYS writes the base after). */
+  enumType = this.RULE('enumType', () => {
+    this.SUBRULE(this.enumValueList);
+    this.OPTION(() => this.CONSUME(T.Identifier, { LABEL: 'base' }));
+  });
+
+  enumValueList = this.RULE('enumValueList', () => {
+    this.CONSUME(T.LParen);
+    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.enumValue) });
+    this.CONSUME(T.RParen);
+  });
+
+  enumValue = this.RULE('enumValue', () => {
+    this.CONSUME(T.Identifier);
+    this.OPTION(() => {
+      this.CONSUME(T.Assign);
+      this.SUBRULE(this.expression);
+    });
+  });
+
+  /** `INT`, `TON`, `INT(0..100)` (subrange), `INT (A := 1, B := 2)` (enum with a base type) */
+  namedType = this.RULE('namedType', () => {
+    this.SUBRULE(this.qualifiedName);
+    this.OPTION(() =>
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(T.LParen);
+            this.SUBRULE(this.expression, { LABEL: 'lo' });
+            this.CONSUME(T.DotDot);
+            this.SUBRULE2(this.expression, { LABEL: 'hi' });
+            this.CONSUME(T.RParen);
+          },
+        },
+        { ALT: () => this.SUBRULE(this.enumValueList) },
+      ]),
+    );
+  });
+
+  // ------------------------------------------------ 6.5 variables
+
+  varSection = this.RULE('varSection', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.VAR) },
+      { ALT: () => this.CONSUME(T.VAR_INPUT) },
+      { ALT: () => this.CONSUME(T.VAR_OUTPUT) },
+      { ALT: () => this.CONSUME(T.VAR_IN_OUT) },
+      { ALT: () => this.CONSUME(T.VAR_TEMP) },
+      { ALT: () => this.CONSUME(T.VAR_GLOBAL) },
+      { ALT: () => this.CONSUME(T.VAR_EXTERNAL) },
+      { ALT: () => this.CONSUME(T.VAR_INST) },
+      { ALT: () => this.CONSUME(T.VAR_STAT) },
+    ]);
+    this.MANY(() =>
+      this.OR2([
+        { ALT: () => this.CONSUME(T.CONSTANT) },
+        { ALT: () => this.CONSUME(T.RETAIN) },
+        { ALT: () => this.CONSUME(T.NON_RETAIN) },
+        { ALT: () => this.CONSUME(T.PERSISTENT) },
+      ]),
+    );
+    this.MANY2(() => this.SUBRULE(this.varDecl));
+    this.CONSUME(T.END_VAR);
+  });
+
+  varDecl = this.RULE('varDecl', () => {
+    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.CONSUME(T.Identifier) });
+    this.OPTION(() => {
+      this.CONSUME(T.AT);
+      this.CONSUME(T.DirectVariable);
+    });
+    this.CONSUME(T.Colon);
+    this.SUBRULE(this.typeSpec);
+    this.OPTION2(() => {
+      this.CONSUME(T.Assign);
+      this.SUBRULE(this.initializer);
+    });
+    this.CONSUME(T.Semicolon);
+  });
+
+  initializer = this.RULE('initializer', () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.arrayInitializer) },
+      { ALT: () => this.SUBRULE(this.structInitializer) },
+      { ALT: () => this.SUBRULE(this.expression) },
+    ]);
+  });
+
+  arrayInitializer = this.RULE('arrayInitializer', () => {
+    this.CONSUME(T.LBracket);
+    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.arrayInitialElement) });
+    this.CONSUME(T.RBracket);
+  });
+
+  /** `5`, `3(0)` (three times 0), `2()` (twice the default), `(x := 1)` */
+  arrayInitialElement = this.RULE('arrayInitialElement', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.IntegerLiteral, { LABEL: 'count' });
+          this.CONSUME(T.LParen);
+          this.OPTION(() => this.SUBRULE(this.initializer, { LABEL: 'repeated' }));
+          this.CONSUME(T.RParen);
+        },
+      },
+      { ALT: () => this.SUBRULE2(this.initializer) },
+    ]);
+  });
+
+  structInitializer = this.RULE('structInitializer', () => {
+    this.CONSUME(T.LParen);
+    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.structInitialField) });
+    this.CONSUME(T.RParen);
+  });
+
+  structInitialField = this.RULE('structInitialField', () => {
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.Assign);
+    this.SUBRULE(this.initializer);
+  });
+
+  // ------------------------------------------------ 6.8 configuration elements
+
+  configurationDecl = this.RULE('configurationDecl', () => {
+    this.CONSUME(T.CONFIGURATION);
+    this.CONSUME(T.Identifier);
+    this.MANY(() =>
+      this.OR([
+        { ALT: () => this.SUBRULE(this.varSection) },
+        { ALT: () => this.SUBRULE(this.resourceDecl) },
+        { ALT: () => this.SUBRULE(this.taskDecl) },
+        { ALT: () => this.SUBRULE(this.programConfig) },
+      ]),
+    );
+    this.CONSUME(T.END_CONFIGURATION);
+  });
+
+  /** `RESOURCE r ON PLC`: ON is read as a name so that `lamp.On` stays a valid member. */
+  resourceDecl = this.RULE('resourceDecl', () => {
+    this.CONSUME(T.RESOURCE);
+    this.CONSUME(T.Identifier, { LABEL: 'name' });
+    this.OPTION(() => {
+      this.CONSUME2(T.Identifier, { LABEL: 'on' });
+      this.CONSUME3(T.Identifier, { LABEL: 'processor' });
+    });
+    this.MANY(() =>
+      this.OR([
+        { ALT: () => this.SUBRULE(this.varSection) },
+        { ALT: () => this.SUBRULE(this.taskDecl) },
+        { ALT: () => this.SUBRULE(this.programConfig) },
+      ]),
+    );
+    this.CONSUME(T.END_RESOURCE);
+  });
+
+  taskDecl = this.RULE('taskDecl', () => {
+    this.CONSUME(T.TASK);
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.LParen);
+    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.taskParameter) });
+    this.CONSUME(T.RParen);
+    this.CONSUME(T.Semicolon);
+  });
+
+  taskParameter = this.RULE('taskParameter', () => {
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.Assign);
+    this.SUBRULE(this.expression);
+  });
+
+  programConfig = this.RULE('programConfig', () => {
+    this.CONSUME(T.PROGRAM);
+    this.OPTION(() => this.OR([{ ALT: () => this.CONSUME(T.RETAIN) }, { ALT: () => this.CONSUME(T.NON_RETAIN) }]));
+    this.CONSUME(T.Identifier, { LABEL: 'name' });
+    this.OPTION2(() => {
+      this.CONSUME(T.WITH);
+      this.CONSUME2(T.Identifier, { LABEL: 'task' });
+    });
+    this.CONSUME(T.Colon);
+    this.SUBRULE(this.qualifiedName, { LABEL: 'typeName' });
+    this.OPTION3(() => this.SUBRULE(this.argumentList));
+    this.CONSUME(T.Semicolon);
+  });
+
+  // ------------------------------------------------ 7.3.2 expressions
+
+  expression = this.RULE('expression', () => {
+    this.SUBRULE(this.xorExpression, { LABEL: 'operand' });
+    this.MANY(() => {
+      this.CONSUME(T.OrOperator, { LABEL: 'operator' });
+      this.SUBRULE2(this.xorExpression, { LABEL: 'operand' });
+    });
+  });
+
+  xorExpression = this.RULE('xorExpression', () => {
+    this.SUBRULE(this.andExpression, { LABEL: 'operand' });
+    this.MANY(() => {
+      this.CONSUME(T.XorOperator, { LABEL: 'operator' });
+      this.SUBRULE2(this.andExpression, { LABEL: 'operand' });
+    });
+  });
+
+  andExpression = this.RULE('andExpression', () => {
+    this.SUBRULE(this.equalityExpression, { LABEL: 'operand' });
+    this.MANY(() => {
+      this.CONSUME(T.AndOperator, { LABEL: 'operator' });
+      this.SUBRULE2(this.equalityExpression, { LABEL: 'operand' });
+    });
+  });
+
+  equalityExpression = this.RULE('equalityExpression', () => {
+    this.SUBRULE(this.relationalExpression, { LABEL: 'operand' });
+    this.MANY(() => {
+      this.CONSUME(T.EqualityOperator, { LABEL: 'operator' });
+      this.SUBRULE2(this.relationalExpression, { LABEL: 'operand' });
+    });
+  });
+
+  relationalExpression = this.RULE('relationalExpression', () => {
+    this.SUBRULE(this.additiveExpression, { LABEL: 'operand' });
+    this.MANY(() => {
+      this.CONSUME(T.RelationalOperator, { LABEL: 'operator' });
+      this.SUBRULE2(this.additiveExpression, { LABEL: 'operand' });
+    });
+  });
+
+  additiveExpression = this.RULE('additiveExpression', () => {
+    this.SUBRULE(this.multiplicativeExpression, { LABEL: 'operand' });
+    this.MANY(() => {
+      this.CONSUME(T.AdditiveOperator, { LABEL: 'operator' });
+      this.SUBRULE2(this.multiplicativeExpression, { LABEL: 'operand' });
+    });
+  });
+
+  multiplicativeExpression = this.RULE('multiplicativeExpression', () => {
+    this.SUBRULE(this.unaryExpression, { LABEL: 'operand' });
+    this.MANY(() => {
+      this.CONSUME(T.MultiplicativeOperator, { LABEL: 'operator' });
+      this.SUBRULE2(this.unaryExpression, { LABEL: 'operand' });
+    });
+  });
+
+  unaryExpression = this.RULE('unaryExpression', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.OR2([
+            { ALT: () => this.CONSUME(T.SignOperator, { LABEL: 'operator' }) },
+            { ALT: () => this.CONSUME(T.NOT, { LABEL: 'operator' }) },
+          ]);
+          this.SUBRULE(this.unaryExpression);
+        },
+      },
+      { ALT: () => this.SUBRULE(this.powerExpression) },
+    ]);
+  });
+
+  /** `**` binds tighter than unary minus; its right operand may carry a sign: `2 ** -1`. */
+  powerExpression = this.RULE('powerExpression', () => {
+    this.SUBRULE(this.postfixExpression, { LABEL: 'operand' });
+    this.MANY(() => {
+      this.CONSUME(T.Power, { LABEL: 'operator' });
+      this.SUBRULE(this.powerOperand, { LABEL: 'operand' });
+    });
+  });
+
+  powerOperand = this.RULE('powerOperand', () => {
+    this.OPTION(() => this.CONSUME(T.SignOperator, { LABEL: 'operator' }));
+    this.SUBRULE(this.postfixExpression);
+  });
+
+  postfixExpression = this.RULE('postfixExpression', () => {
+    this.OR({
+      DEF: [
+        { ALT: () => this.SUBRULE(this.literal) },
+        {
+          ALT: () => {
+            this.CONSUME(T.LParen);
+            this.SUBRULE(this.expression);
+            this.CONSUME(T.RParen);
+          },
+        },
+        {
+          ALT: () => {
+            this.OR2([
+              { ALT: () => this.CONSUME(T.Identifier, { LABEL: 'head' }) },
+              { ALT: () => this.CONSUME(T.THIS, { LABEL: 'head' }) },
+              { ALT: () => this.CONSUME(T.SUPER, { LABEL: 'head' }) },
+              { ALT: () => this.CONSUME(T.DirectVariable, { LABEL: 'head' }) },
+            ]);
+            this.MANY(() => this.SUBRULE(this.suffix));
+          },
+        },
+      ],
+      ERR_MSG: 'an expression',
+    });
+  });
+
+  /** `.member`, `.3` / `.%X3` (bit), `[i, j]`, `^`, `(args)` */
+  suffix = this.RULE('suffix', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Dot);
+          this.OR2([
+            { ALT: () => this.CONSUME(T.Identifier, { LABEL: 'member' }) },
+            { ALT: () => this.CONSUME(T.IntegerLiteral, { LABEL: 'bit' }) },
+            { ALT: () => this.CONSUME(T.PartialAccess, { LABEL: 'bit' }) },
+          ]);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.LBracket);
+          this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.expression) });
+          this.CONSUME(T.RBracket);
+        },
+      },
+      { ALT: () => this.CONSUME(T.Caret) },
+      { ALT: () => this.SUBRULE(this.argumentList) },
+    ]);
+  });
+
+  argumentList = this.RULE('argumentList', () => {
+    this.CONSUME(T.LParen);
+    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.argument) });
+    this.CONSUME(T.RParen);
+  });
+
+  /** `IN := x`, `Q => y`, `NOT Q => y`, `Q =>`, or a positional `x` */
+  argument = this.RULE('argument', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.OPTION(() => this.CONSUME(T.NOT));
+          this.CONSUME(T.Identifier);
+          this.CONSUME(T.OutputAssign);
+          this.OPTION2(() => this.SUBRULE(this.expression));
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME2(T.Identifier);
+          this.CONSUME(T.Assign);
+          this.SUBRULE2(this.expression);
+        },
+      },
+      { ALT: () => this.SUBRULE3(this.expression) },
+    ]);
+  });
+
+  literal = this.RULE('literal', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.IntegerLiteral) },
+      { ALT: () => this.CONSUME(T.RealLiteral) },
+      { ALT: () => this.CONSUME(T.BasedInteger) },
+      { ALT: () => this.CONSUME(T.TRUE) },
+      { ALT: () => this.CONSUME(T.FALSE) },
+      { ALT: () => this.CONSUME(T.SString) },
+      { ALT: () => this.CONSUME(T.DString) },
+      { ALT: () => this.CONSUME(T.DurationLiteral) },
+      { ALT: () => this.CONSUME(T.DateLiteral) },
+      { ALT: () => this.CONSUME(T.TimeOfDayLiteral) },
+      { ALT: () => this.CONSUME(T.DateAndTimeLiteral) },
+      { ALT: () => this.CONSUME(T.TypedLiteral) },
+    ]);
+  });
+
+  // ------------------------------------------------ 7.3.3 statements
+
+  statement = this.RULE('statement', () => {
+    this.OR({
+      DEF: [
+        { ALT: () => this.SUBRULE(this.ifStatement) },
+        { ALT: () => this.SUBRULE(this.caseStatement) },
+        { ALT: () => this.SUBRULE(this.forStatement) },
+        { ALT: () => this.SUBRULE(this.whileStatement) },
+        { ALT: () => this.SUBRULE(this.repeatStatement) },
+        {
+          ALT: () => {
+            this.CONSUME(T.EXIT);
+            this.CONSUME(T.Semicolon);
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.CONTINUE);
+            this.CONSUME2(T.Semicolon);
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.RETURN);
+            this.CONSUME3(T.Semicolon);
+          },
+        },
+        { ALT: () => this.CONSUME4(T.Semicolon, { LABEL: 'empty' }) },
+        { ALT: () => this.SUBRULE(this.assignmentOrCall) },
+      ],
+      ERR_MSG: 'a statement',
+    });
+  });
+
+  /** `target := value;`, `q S= c;`, `q R= c;`, `p REF= x;`, or a call `fb(...);` */
+  assignmentOrCall = this.RULE('assignmentOrCall', () => {
+    this.SUBRULE(this.postfixExpression, { LABEL: 'target' });
+    this.OPTION(() =>
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(T.Assign, { LABEL: 'operator' });
+            this.SUBRULE(this.expression);
+          },
+        },
+        {
+          GATE: () => isSetResetRef(this.LA(1)),
+          ALT: () => {
+            this.CONSUME(T.Identifier, { LABEL: 'operator' });
+            this.CONSUME(T.Equal);
+            this.SUBRULE2(this.expression);
+          },
+        },
+      ]),
+    );
+    this.CONSUME(T.Semicolon);
+  });
+
+  statementList = this.RULE('statementList', () => {
+    this.MANY(() => this.SUBRULE(this.statement));
+  });
+
+  ifStatement = this.RULE('ifStatement', () => {
+    this.CONSUME(T.IF);
+    this.SUBRULE(this.expression);
+    this.CONSUME(T.THEN);
+    this.SUBRULE(this.statementList);
+    this.MANY(() => this.SUBRULE(this.elsifBranch));
+    this.OPTION(() => {
+      this.CONSUME(T.ELSE);
+      this.SUBRULE2(this.statementList, { LABEL: 'elseBody' });
+    });
+    this.CONSUME(T.END_IF);
+    this.OPTION2(() => this.CONSUME(T.Semicolon));
+  });
+
+  elsifBranch = this.RULE('elsifBranch', () => {
+    this.CONSUME(T.ELSIF);
+    this.SUBRULE(this.expression);
+    this.CONSUME(T.THEN);
+    this.SUBRULE(this.statementList);
+  });
+
+  caseStatement = this.RULE('caseStatement', () => {
+    this.CONSUME(T.CASE);
+    this.SUBRULE(this.expression);
+    this.CONSUME(T.OF);
+    this.MANY(() => this.SUBRULE(this.caseElement));
+    this.OPTION(() => {
+      this.CONSUME(T.ELSE);
+      this.SUBRULE(this.statementList, { LABEL: 'elseBody' });
+    });
+    this.CONSUME(T.END_CASE);
+    this.OPTION2(() => this.CONSUME(T.Semicolon));
+  });
+
+  caseElement = this.RULE('caseElement', () => {
+    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.caseLabel) });
+    this.CONSUME(T.Colon);
+    // a statement list ends where the next label (something followed by ':') begins
+    this.MANY({ GATE: () => !this.atCaseLabel(), DEF: () => this.SUBRULE(this.statement) });
+  });
+
+  caseLabel = this.RULE('caseLabel', () => {
+    this.SUBRULE(this.expression, { LABEL: 'lo' });
+    this.OPTION(() => {
+      this.CONSUME(T.DotDot);
+      this.SUBRULE2(this.expression, { LABEL: 'hi' });
+    });
+  });
+
+  forStatement = this.RULE('forStatement', () => {
+    this.CONSUME(T.FOR);
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.Assign);
+    this.SUBRULE(this.expression, { LABEL: 'from' });
+    this.CONSUME(T.TO);
+    this.SUBRULE2(this.expression, { LABEL: 'to' });
+    this.OPTION(() => {
+      this.CONSUME(T.BY);
+      this.SUBRULE3(this.expression, { LABEL: 'by' });
+    });
+    this.CONSUME(T.DO);
+    this.SUBRULE(this.statementList);
+    this.CONSUME(T.END_FOR);
+    this.OPTION2(() => this.CONSUME(T.Semicolon));
+  });
+
+  whileStatement = this.RULE('whileStatement', () => {
+    this.CONSUME(T.WHILE);
+    this.SUBRULE(this.expression);
+    this.CONSUME(T.DO);
+    this.SUBRULE(this.statementList);
+    this.CONSUME(T.END_WHILE);
+    this.OPTION(() => this.CONSUME(T.Semicolon));
+  });
+
+  repeatStatement = this.RULE('repeatStatement', () => {
+    this.CONSUME(T.REPEAT);
+    this.SUBRULE(this.statementList);
+    this.CONSUME(T.UNTIL);
+    this.SUBRULE(this.expression);
+    this.CONSUME(T.END_REPEAT);
+    this.OPTION(() => this.CONSUME(T.Semicolon));
+  });
+
+  /** Is the text ahead a CASE label list (it reaches ':' before ':=' or ';')? */
+  private atCaseLabel(): boolean {
+    const first = this.LA(1).tokenType;
+    if (STATEMENT_START.has(first) || first === T.Semicolon) return false;
+    for (let i = 1; ; i++) {
+      const t = this.LA(i).tokenType;
+      if (t === T.Colon) return true;
+      if (t === T.Assign || t === T.Semicolon || t === EOF || t === T.OutputAssign) return false;
+      if (i > 64) return false;
+    }
+  }
+}
+
+function isSetResetRef(tok: IToken): boolean {
+  if (tok.tokenType !== T.Identifier) return false;
+  const u = tok.image.toUpperCase();
+  return u === 'S' || u === 'R' || u === 'REF';
+}
+
+let instance: StParser | undefined;
+
+/** The process's one parser (its grammar analysis runs on first use, not at import). */
+export function stParser(): StParser {
+  return (instance ??= new StParser(false));
+}
+
+export type { CstNode };

@@ -1,0 +1,246 @@
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import type { ModbusServerConfig } from '../runtime/config/schema.js';
+import { DeviceStatus } from '../runtime/io/device-status.js';
+import type { ImageExchange } from '../runtime/io/image-exchange.js';
+import { IMAGE_SIZES, createImageView } from '../runtime/process-image.js';
+import type { DriverContext, IoDriver } from './driver.js';
+
+/**
+ * Modbus TCP server exposing the process image with OpenPLC's map, so that existing HMIs and
+ * SCADA configurations work unchanged:
+ *   coils 0…8191 = %QX0.0…%QX1023.7      discrete inputs 0…8191 = %IX
+ *   input registers 0…1023 = %IW          holding registers 0…1023 = %QW
+ *   holding 1024…2047 = %MW               holding 2048…4095 = %MD (two registers each, high word first)
+ *   holding 4096…8191 = %ML (four registers each, most significant first)
+ * Reads are served from the last published scan; writes are queued and land in %Q/%M at the
+ * start of the next scan (all registers of one request in the same scan).
+ */
+
+const BITS = IMAGE_SIZES.bits * 8;
+const HR_QW = 0;
+const HR_MW = 1024;
+const HR_MD = 2048;
+const HR_ML = 4096;
+const HR_END = HR_ML + IMAGE_SIZES.lwords * 4;
+
+const ILLEGAL_FUNCTION = 1;
+const ILLEGAL_ADDRESS = 2;
+const ILLEGAL_VALUE = 3;
+const DEVICE_BUSY = 6;
+
+class ModbusException extends Error {
+  constructor(readonly exceptionCode: number) {
+    super(`modbus exception ${exceptionCode}`);
+  }
+}
+
+export class ModbusServerDriver implements IoDriver {
+  readonly name = 'modbus-server';
+  readonly status = new DeviceStatus('modbus-server');
+  private server: Server | undefined;
+  private readonly sockets = new Set<Socket>();
+  private readonly view = createImageView();
+
+  constructor(
+    private readonly cfg: ModbusServerConfig,
+    private readonly ctx: Pick<DriverContext, 'exchange' | 'log'>,
+  ) {}
+
+  /** The port actually listened on (useful with port 0). */
+  get port(): number {
+    return (this.server?.address() as AddressInfo | null)?.port ?? this.cfg.port;
+  }
+
+  async start(): Promise<void> {
+    const server = createServer((socket) => this.accept(socket));
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.cfg.port, this.cfg.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.status.ok = true;
+    this.status.inputsBad = false;
+  }
+
+  async stop(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    this.sockets.clear();
+    const server = this.server;
+    this.server = undefined;
+    this.status.ok = false;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private accept(socket: Socket): void {
+    this.sockets.add(socket);
+    socket.setNoDelay(true);
+    let pending = Buffer.alloc(0);
+    socket.on('data', (chunk) => {
+      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+      while (pending.length >= 7) {
+        const length = pending.readUInt16BE(4);
+        if (pending.readUInt16BE(2) !== 0 || length < 2 || length > 254) {
+          socket.destroy(); // not Modbus TCP
+          return;
+        }
+        if (pending.length < 6 + length) break;
+        const frame = pending.subarray(0, 6 + length);
+        pending = pending.subarray(6 + length);
+        const reply = this.handle(frame);
+        if (reply) socket.write(reply);
+      }
+    });
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => this.sockets.delete(socket));
+  }
+
+  /** One request frame (MBAP header + PDU) → the reply frame, or nothing for another unit. */
+  handle(frame: Buffer): Buffer | undefined {
+    const unit = frame[6]!;
+    if (this.cfg.unitId !== 0 && unit !== this.cfg.unitId && unit !== 0 && unit !== 255) return undefined;
+    const fc = frame[7]!;
+    const pdu = frame.subarray(8);
+    const t0 = process.hrtime.bigint();
+    let body: Buffer;
+    try {
+      body = this.execute(fc, pdu);
+      this.status.success(Number(process.hrtime.bigint() - t0));
+    } catch (e) {
+      const code = e instanceof ModbusException ? e.exceptionCode : ILLEGAL_VALUE;
+      this.status.requests++;
+      this.status.errors++;
+      body = Buffer.from([fc | 0x80, code]);
+    }
+    const reply = Buffer.alloc(7 + body.length);
+    frame.copy(reply, 0, 0, 4); // transaction and protocol id
+    reply.writeUInt16BE(body.length + 1, 4);
+    reply[6] = unit;
+    body.copy(reply, 7);
+    return reply;
+  }
+
+  private execute(fc: number, pdu: Buffer): Buffer {
+    if (pdu.length < 4) throw new ModbusException(ILLEGAL_VALUE);
+    const address = pdu.readUInt16BE(0);
+    const quantity = pdu.readUInt16BE(2);
+    switch (fc) {
+      case 1:
+      case 2: {
+        if (quantity < 1 || quantity > 2000) throw new ModbusException(ILLEGAL_VALUE);
+        if (address + quantity > BITS) throw new ModbusException(ILLEGAL_ADDRESS);
+        this.refresh();
+        const table = fc === 1 ? this.view.outputBits : this.view.inputBits;
+        const out = Buffer.alloc(2 + Math.ceil(quantity / 8));
+        out[0] = fc;
+        out[1] = out.length - 2;
+        for (let i = 0; i < quantity; i++) {
+          const b = address + i;
+          if (table[b >> 3]! & (1 << (b & 7))) out[2 + (i >> 3)]! |= 1 << (i & 7);
+        }
+        return out;
+      }
+      case 3:
+      case 4: {
+        if (quantity < 1 || quantity > 125) throw new ModbusException(ILLEGAL_VALUE);
+        const end = fc === 4 ? IMAGE_SIZES.words : HR_END;
+        if (address + quantity > end) throw new ModbusException(ILLEGAL_ADDRESS);
+        this.refresh();
+        const out = Buffer.alloc(2 + 2 * quantity);
+        out[0] = fc;
+        out[1] = 2 * quantity;
+        for (let i = 0; i < quantity; i++) {
+          out.writeUInt16BE(fc === 4 ? this.view.inputWords[address + i]! : this.holding(address + i), 2 + 2 * i);
+        }
+        return out;
+      }
+      case 5: {
+        this.writable();
+        if (quantity !== 0xff00 && quantity !== 0) throw new ModbusException(ILLEGAL_VALUE);
+        if (address >= BITS) throw new ModbusException(ILLEGAL_ADDRESS);
+        if (!this.ctx.exchange.writeOutput('QX', address, quantity === 0xff00)) throw new ModbusException(DEVICE_BUSY);
+        return Buffer.from([fc, ...pdu.subarray(0, 4)]);
+      }
+      case 6: {
+        this.writable();
+        if (address >= HR_END) throw new ModbusException(ILLEGAL_ADDRESS);
+        this.refresh();
+        if (!this.ctx.exchange.batch(() => this.setHolding(address, [quantity]))) throw new ModbusException(DEVICE_BUSY);
+        return Buffer.from([fc, ...pdu.subarray(0, 4)]);
+      }
+      case 15: {
+        this.writable();
+        const bytes = pdu[4]!;
+        if (quantity < 1 || quantity > 1968 || bytes !== Math.ceil(quantity / 8) || pdu.length < 5 + bytes) throw new ModbusException(ILLEGAL_VALUE);
+        if (address + quantity > BITS) throw new ModbusException(ILLEGAL_ADDRESS);
+        const ok = this.ctx.exchange.batch(() => {
+          for (let i = 0; i < quantity; i++) this.ctx.exchange.writeOutput('QX', address + i, (pdu[5 + (i >> 3)]! & (1 << (i & 7))) !== 0);
+        });
+        if (!ok) throw new ModbusException(DEVICE_BUSY);
+        return Buffer.from([fc, ...pdu.subarray(0, 4)]);
+      }
+      case 16: {
+        this.writable();
+        const bytes = pdu[4]!;
+        if (quantity < 1 || quantity > 123 || bytes !== 2 * quantity || pdu.length < 5 + bytes) throw new ModbusException(ILLEGAL_VALUE);
+        if (address + quantity > HR_END) throw new ModbusException(ILLEGAL_ADDRESS);
+        this.refresh();
+        const values: number[] = [];
+        for (let i = 0; i < quantity; i++) values.push(pdu.readUInt16BE(5 + 2 * i));
+        if (!this.ctx.exchange.batch(() => this.setHolding(address, values))) throw new ModbusException(DEVICE_BUSY);
+        return Buffer.from([fc, ...pdu.subarray(0, 4)]);
+      }
+      default:
+        throw new ModbusException(ILLEGAL_FUNCTION);
+    }
+  }
+
+  private writable(): void {
+    if (this.cfg.readOnly) throw new ModbusException(ILLEGAL_FUNCTION);
+  }
+
+  private refresh(): void {
+    this.ctx.exchange.readOutputs(this.view);
+    this.ctx.exchange.readInputs(this.view);
+  }
+
+  private holding(r: number): number {
+    const v = this.view;
+    if (r < HR_MW) return v.outputWords[r - HR_QW]!;
+    if (r < HR_MD) return v.memoryWords[r - HR_MW]!;
+    if (r < HR_ML) {
+      const d = v.memoryDwords[(r - HR_MD) >> 1]!;
+      return (r - HR_MD) & 1 ? d & 0xffff : d >>> 16;
+    }
+    const l = v.memoryLwords[(r - HR_ML) >> 2]!;
+    return Number((l >> BigInt(16 * (3 - ((r - HR_ML) & 3)))) & 0xffffn);
+  }
+
+  /** Write consecutive holding registers; %MD/%ML elements written in part keep their other words. */
+  private setHolding(start: number, values: number[]): void {
+    const ex = this.ctx.exchange;
+    const v = this.view;
+    for (let i = 0; i < values.length; i++) {
+      const r = start + i;
+      const word = values[i]!;
+      if (r < HR_MW) ex.writeOutput('QW', r, word);
+      else if (r < HR_MD) ex.writeMemory('MW', r - HR_MW, word);
+      else if (r < HR_ML) {
+        const index = (r - HR_MD) >> 1;
+        const d = v.memoryDwords[index]!;
+        const next = (r - HR_MD) & 1 ? ((d & 0xffff0000) | word) >>> 0 : ((word << 16) | (d & 0xffff)) >>> 0;
+        v.memoryDwords[index] = next; // later registers of this request build on it
+        ex.writeMemory('MD', index, next);
+      } else {
+        const index = (r - HR_ML) >> 2;
+        const shift = BigInt(16 * (3 - ((r - HR_ML) & 3)));
+        const l = v.memoryLwords[index]!;
+        const next = (l & ~(0xffffn << shift)) | (BigInt(word) << shift);
+        v.memoryLwords[index] = next;
+        ex.writeMemory('ML', index, next);
+      }
+    }
+  }
+}

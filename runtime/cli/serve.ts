@@ -1,0 +1,216 @@
+import type { Application } from '../../compiler/application.js';
+import { formatDiagnostic, hasErrors, type Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
+import { loadConfigFile } from '../config/load.js';
+import type { PlcConfig } from '../config/schema.js';
+import { Engine } from '../engine/engine.js';
+import { formatFault } from '../faults.js';
+import { IoManager } from '../io/io-manager.js';
+import { startMetricsServer, type MetricsEndpoint } from '../metrics/http-server.js';
+import { renderPrometheus } from '../metrics/prometheus.js';
+import { summaryLine } from '../metrics/summary.js';
+
+export const SERVE_USAGE = `usage: vplc serve FILE… [--config plc.yaml] [--metrics-port N] [options]
+
+Runs the application until SIGINT or SIGTERM, then stops cleanly (last outputs written, then
+safe values).
+
+  --config FILE         I/O configuration (plc.yaml or JSON)
+  --metrics-port N      Prometheus /metrics and /metrics.json on 127.0.0.1:N (default 9464, 0: any free port)
+  --metrics-host HOST   address the metrics endpoint listens on (default 127.0.0.1)
+  --no-metrics          no HTTP endpoint
+  --summary-every T     one-line metrics summary on the console every T (default 10s, 0: never)
+  --spin-us N           spin the last N µs before each release instead of sleeping (default 100)
+  --watchdog T          watchdog of tasks that set none (default 10 × interval)
+  --virtual-time        run on the virtual clock, as fast as the CPU allows
+`;
+
+export const DEFAULT_METRICS_PORT = 9464;
+
+/** `100ms`, `10s`, `1.5s`, `2m`, `500us`, `250ns` (or a bare number of ms) → nanoseconds. */
+export function parseDurationNs(text: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)\s*(ns|us|µs|ms|s|m|h)?$/i.exec(text.trim());
+  if (!m) return undefined;
+  const unit = (m[2] ?? 'ms').toLowerCase();
+  const scale: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+  return Math.round(Number(m[1]) * scale[unit]);
+}
+
+export interface ServeArguments {
+  files: string[];
+  config?: string;
+  metricsPort?: number;
+  metricsHost: string;
+  summaryNs: number;
+  spinUs?: number;
+  watchdogNs?: number;
+  virtual: boolean;
+}
+
+export function parseServeArguments(args: string[]): ServeArguments | string {
+  const out: ServeArguments = { files: [], metricsPort: DEFAULT_METRICS_PORT, metricsHost: '127.0.0.1', summaryNs: 10e9, virtual: false };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const value = (): string | undefined => args[++i];
+    const num = (name: string, v = value()) => {
+      const n = v === undefined ? NaN : Number(v);
+      return Number.isInteger(n) && n >= 0 ? n : `${name} needs a non-negative integer`;
+    };
+    const dur = (name: string, v = value()) => {
+      const n = v === undefined ? undefined : parseDurationNs(v);
+      return n === undefined ? `${name} needs a duration such as 100ms or 10s` : n;
+    };
+    switch (a) {
+      case '--config': {
+        const v = value();
+        if (!v) return '--config needs a file';
+        out.config = v;
+        break;
+      }
+      case '--metrics-port': {
+        const n = num(a);
+        if (typeof n === 'string') return n;
+        if (n > 65535) return '--metrics-port must be at most 65535';
+        out.metricsPort = n;
+        break;
+      }
+      case '--metrics-host': {
+        const v = value();
+        if (!v) return '--metrics-host needs an address';
+        out.metricsHost = v;
+        break;
+      }
+      case '--no-metrics':
+        out.metricsPort = undefined;
+        break;
+      case '--summary-every': {
+        const n = dur(a);
+        if (typeof n === 'string') return n;
+        out.summaryNs = n;
+        break;
+      }
+      case '--spin-us': {
+        const n = num(a);
+        if (typeof n === 'string') return n;
+        out.spinUs = n;
+        break;
+      }
+      case '--watchdog': {
+        const n = dur(a);
+        if (typeof n === 'string') return n;
+        if (n === 0) return '--watchdog must be longer than 0';
+        out.watchdogNs = n;
+        break;
+      }
+      case '--virtual-time':
+        out.virtual = true;
+        break;
+      default:
+        if (a.startsWith('-')) return `unknown option ${a}`;
+        out.files.push(a);
+    }
+  }
+  if (out.files.length === 0) return 'no source files';
+  return out;
+}
+
+/** The compiler front door (compiler/project.ts), looked up at run time. */
+async function compile(files: string[]): Promise<{ application?: Application; diagnostics: Diagnostic[] }> {
+  const specifier = '../../compiler/project.js';
+  const project = (await import(specifier)) as {
+    compileFiles(paths: string[]): Promise<{ application?: Application; diagnostics: Diagnostic[] }>;
+  };
+  return project.compileFiles(files);
+}
+
+/** `vplc serve`: run until SIGINT/SIGTERM. Returns the exit code (0 clean, 1 errors or faults, 2 usage). */
+export async function serveCommand(args: string[]): Promise<number> {
+  const parsed = parseServeArguments(args);
+  if (typeof parsed === 'string') {
+    process.stderr.write(`vplc serve: ${parsed}\n${SERVE_USAGE}`);
+    return 2;
+  }
+  const err = (line: string) => process.stderr.write(line + '\n');
+
+  let config: PlcConfig | undefined;
+  if (parsed.config) {
+    const r = loadConfigFile(parsed.config);
+    r.diagnostics.forEach((d) => err(formatDiagnostic(d)));
+    if (!r.config || hasErrors(r.diagnostics)) return 1;
+    config = r.config;
+  }
+  const compiled = await compile(parsed.files);
+  compiled.diagnostics.forEach((d) => err(formatDiagnostic(d)));
+  const app = compiled.application;
+  if (!app || hasErrors(compiled.diagnostics)) return 1;
+  if (app.resources.length === 0) {
+    err('vplc serve: the application has no resource to run');
+    return 1;
+  }
+
+  const engine = await Engine.start(app, {
+    clock: parsed.virtual ? 'virtual' : 'real',
+    ...(parsed.spinUs !== undefined ? { spinUs: parsed.spinUs } : {}),
+    ...(parsed.watchdogNs !== undefined ? { watchdogNs: parsed.watchdogNs } : {}),
+    onFault: (f) => err(formatFault(f)),
+  });
+
+  let io: IoManager | undefined;
+  let endpoint: MetricsEndpoint | undefined;
+  let summary: NodeJS.Timeout | undefined;
+  try {
+    if (config) {
+      const resource = config.resource ?? app.resources[0].name;
+      io = IoManager.fromConfig(config, {
+        exchange: engine.exchange(resource),
+        app,
+        metrics: () => flatMetrics(engine),
+      });
+      await io.start();
+    }
+    if (parsed.metricsPort !== undefined) {
+      endpoint = await startMetricsServer({
+        port: parsed.metricsPort,
+        host: parsed.metricsHost,
+        prometheus: () => renderPrometheus(engine.metricsSources()),
+        json: () => engine.metrics(),
+      });
+      process.stdout.write(`vplc serve: metrics on ${endpoint.url}/metrics\n`);
+    }
+    process.stdout.write(`vplc serve: running ${app.name} (${engine.resources.join(', ')}); stop with Ctrl+C\n`);
+    if (parsed.summaryNs > 0) {
+      summary = setInterval(() => process.stdout.write(summaryLine(engine.metrics()) + '\n'), parsed.summaryNs / 1e6);
+    }
+    // until a signal, or until no resource is left running (all faulted)
+    let onSignal = () => {};
+    await new Promise<void>((resolve) => {
+      onSignal = () => resolve();
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      void engine.done.then(() => resolve());
+    });
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  } catch (e) {
+    err(`vplc serve: ${e instanceof Error ? e.message : String(e)}`);
+  } finally {
+    if (summary) clearInterval(summary);
+  }
+  // the engine writes the last outputs then the safe values; the drivers then send them out
+  const result = await engine.stop();
+  await io?.stop();
+  await endpoint?.close();
+  process.stdout.write(summaryLine(result.metrics) + '\n');
+  return result.faults.length > 0 ? 1 : 0;
+}
+
+function flatMetrics(engine: Engine): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [task, m] of Object.entries(engine.metrics().tasks)) {
+    out[`${task}.cycles`] = m.cycles;
+    out[`${task}.overruns`] = m.overruns;
+    out[`${task}.watchdogFaults`] = m.watchdogFaults;
+    out[`${task}.execUs.p99`] = m.execUs.p99;
+    out[`${task}.latenessUs.p99`] = m.latenessUs.p99;
+  }
+  return out;
+}

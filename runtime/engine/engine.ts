@@ -1,0 +1,199 @@
+import type { Application } from '../../compiler/application.js';
+import type { ClockKind } from '../clock.js';
+import type { FaultReport } from '../faults.js';
+import { ImageExchange } from '../io/image-exchange.js';
+import type { ResourceMetrics } from '../metrics/resource-metrics.js';
+import type { MetricsSnapshot, TaskMetricsSnapshot } from '../metrics/snapshot.js';
+import { ResourceHost } from './resource-host.js';
+import type { SafeValues } from './safe-outputs.js';
+
+export interface EngineOptions {
+  clock: ClockKind;
+  /** run this long (ns) then stop; absent (and no `cycles`): until stop() */
+  durationNs?: number;
+  /** run this many releases of each resource's fastest task, then stop */
+  cycles?: number;
+  /** spin before each deadline on the real clock, µs (default 100) */
+  spinUs?: number;
+  /** watchdog time of tasks that do not set their own, ns (default 10 × interval, at least 50 ms) */
+  watchdogNs?: number;
+  /** process image exchange: one ImageExchange for a lone resource, or one per resource name */
+  exchange?: unknown;
+  /** safe %Q values by address, per resource name or for all (`{ '%QW0': 0, '%QX0.1': true }`) */
+  safeValues?: SafeValues | Record<string, SafeValues>;
+  /** at a stop, after the last scan's outputs: set outputs to their safe values (default true) */
+  safeOnStop?: boolean;
+  /** called for each fault as it happens */
+  onFault?: (fault: FaultReport) => void;
+}
+
+export interface EngineResult {
+  faults: FaultReport[];
+  metrics: MetricsSnapshot;
+  vars: Record<string, unknown>;
+}
+
+export const DEFAULT_SPIN_US = 100;
+
+/**
+ * The PLC: every resource of an Application in its own worker thread, on the real or the
+ * virtual clock. Faults are collected (never thrown); a stuck task is stopped by its watchdog
+ * and the other resources go on; a resource can be restarted cold or warm while the rest runs.
+ */
+export class Engine {
+  readonly faults: FaultReport[] = [];
+  readonly done: Promise<EngineResult>;
+  private resolveDone!: (r: EngineResult) => void;
+  private finished = false;
+  private restarting = 0;
+  private readonly hosts = new Map<string, ResourceHost>();
+
+  private constructor(
+    readonly app: Application,
+    readonly options: EngineOptions,
+  ) {
+    this.done = new Promise((resolve) => (this.resolveDone = resolve));
+    const exchanges = pickExchanges(app, options.exchange);
+    for (const model of app.resources) {
+      const host = new ResourceHost(app, model, {
+        clock: options.clock,
+        untilNs: options.durationNs ?? Infinity,
+        cycles: options.cycles,
+        spinNs: (options.spinUs ?? DEFAULT_SPIN_US) * 1000,
+        watchdogNs: options.watchdogNs,
+        safeValues: pickSafe(options.safeValues, model.name),
+        safeOnStop: options.safeOnStop ?? true,
+        exchange: exchanges.get(model.name),
+        onFault: (f) => {
+          this.faults.push(f);
+          options.onFault?.(f);
+        },
+      });
+      this.hosts.set(model.name, host);
+    }
+  }
+
+  static async start(app: Application, options: EngineOptions): Promise<Engine> {
+    const engine = new Engine(app, options);
+    await Promise.all([...engine.hosts.values()].map((h) => engine.launch(h)));
+    if (engine.hosts.size === 0) engine.settle();
+    return engine;
+  }
+
+  /** resource names */
+  get resources(): string[] {
+    return [...this.hosts.keys()];
+  }
+
+  /** a resource's process image exchange (for I/O drivers) */
+  exchange(resource: string): ImageExchange {
+    return this.host(resource).exchange;
+  }
+
+  /** 'running' | 'finished' | 'faulted' | 'idle' */
+  state(resource: string): string {
+    return this.host(resource).state;
+  }
+
+  metrics(): MetricsSnapshot {
+    const tasks: Record<string, TaskMetricsSnapshot> = {};
+    for (const h of this.hosts.values()) {
+      for (const [name, m] of Object.entries(h.metrics.snapshot())) {
+        tasks[name in tasks ? `${h.name}.${name}` : name] = m;
+      }
+    }
+    return { tasks };
+  }
+
+  /** the live metrics of each resource (for the Prometheus exporter) */
+  metricsSources(): ResourceMetrics[] {
+    return [...this.hosts.values()].map((h) => h.metrics);
+  }
+
+  async snapshotVars(): Promise<Record<string, unknown>> {
+    const all = await Promise.all([...this.hosts.values()].map(async (h) => [h.name, await h.vars()] as const));
+    return mergeVars(all);
+  }
+
+  async stop(): Promise<EngineResult> {
+    await Promise.all([...this.hosts.values()].map((h) => h.stop()));
+    this.settle();
+    return this.done;
+  }
+
+  /**
+   * Restart one resource: cold (fresh instances, initial values) or warm (RETAIN variables kept;
+   * they are taken from the worker as it stops, so a resource whose worker was terminated by
+   * its watchdog restarts with the RETAIN values of its last orderly stop, or cold).
+   */
+  async restart(resource: string, mode: 'cold' | 'warm'): Promise<void> {
+    const host = this.host(resource);
+    this.restarting++;
+    try {
+      await host.stop();
+      const retained = mode === 'warm' ? host.retained : undefined;
+      await this.launch(host, retained);
+    } finally {
+      this.restarting--;
+    }
+  }
+
+  private host(resource: string): ResourceHost {
+    const h = this.hosts.get(resource);
+    if (!h) throw new Error(`no resource ${resource} (resources: ${this.resources.join(', ') || 'none'})`);
+    return h;
+  }
+
+  private async launch(host: ResourceHost, retained?: Parameters<ResourceHost['start']>[0]): Promise<void> {
+    await host.start(retained);
+    void host.whenEnded().then(() => {
+      if ([...this.hosts.values()].every((h) => !h.running)) this.settle();
+    });
+  }
+
+  /** All resources have ended: resolve `done` once, with the figures of that moment. */
+  private settle(): void {
+    if (this.finished || this.restarting > 0) return;
+    if ([...this.hosts.values()].some((h) => h.running)) return;
+    this.finished = true;
+    this.resolveDone({
+      faults: this.faults.slice(),
+      metrics: this.metrics(),
+      vars: mergeVars([...this.hosts.values()].map((h) => [h.name, h.lastVars] as const)),
+    });
+  }
+}
+
+function mergeVars(all: readonly (readonly [string, Record<string, unknown>])[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [resource, vars] of all) {
+    for (const [k, v] of Object.entries(vars)) out[k in out ? `${resource}.${k}` : k] = v;
+  }
+  return out;
+}
+
+function pickExchanges(app: Application, exchange: unknown): Map<string, ImageExchange> {
+  const out = new Map<string, ImageExchange>();
+  if (exchange === undefined || exchange === null) return out;
+  if (exchange instanceof ImageExchange) {
+    if (app.resources.length !== 1) throw new Error('one process image exchange was given for several resources: give one per resource name');
+    out.set(app.resources[0].name, exchange);
+    return out;
+  }
+  if (typeof exchange === 'object') {
+    for (const [name, ex] of Object.entries(exchange as Record<string, unknown>)) {
+      if (ex instanceof ImageExchange) out.set(name, ex);
+      else throw new Error(`exchange for resource ${name} is not an ImageExchange`);
+    }
+    return out;
+  }
+  throw new Error('exchange must be an ImageExchange or a record of them by resource name');
+}
+
+function pickSafe(values: EngineOptions['safeValues'], resource: string): SafeValues | undefined {
+  if (!values) return undefined;
+  const own = (values as Record<string, unknown>)[resource];
+  if (own && typeof own === 'object') return own as SafeValues;
+  const flat = Object.entries(values).filter(([k]) => k.startsWith('%'));
+  return flat.length ? (Object.fromEntries(flat) as SafeValues) : undefined;
+}

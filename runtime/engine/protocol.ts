@@ -1,0 +1,38 @@
+import type { Application } from '../../compiler/application.js';
+import type { ClockKind } from '../clock.js';
+import type { FaultReport } from '../faults.js';
+import type { RetainedValues } from './retain.js';
+import type { SafeValues } from './safe-outputs.js';
+
+/** What the main thread hands a resource worker. */
+export interface ResourceWorkerData {
+  app: Application;
+  resource: string;
+  clock: ClockKind;
+  /** stop before the first release at or after this time (ns); Infinity: until stopped */
+  untilNs: number;
+  /** or: this many releases of the fastest task */
+  cycles?: number;
+  spinNs: number;
+  metricsBuffer: SharedArrayBuffer;
+  controlBuffer: SharedArrayBuffer;
+  exchangeBuffer: SharedArrayBuffer;
+  safeValues?: SafeValues;
+  safeOnStop: boolean;
+  /** tasks stopped by an earlier fault stay stopped across a warm restart */
+  retained?: RetainedValues;
+  /** module to import when booted through tsx (running from TypeScript sources) */
+  entry?: string;
+}
+
+/** Attention bits (control word 0): set by the main thread, then Atomics.notify. */
+export const ATTENTION_STOP = 1;
+export const ATTENTION_VARS = 2;
+export const CONTROL_WORDS = 4;
+
+export type WorkerMessage =
+  | { type: 'ready' }
+  | { type: 'fault'; fault: FaultReport }
+  | { type: 'vars'; vars: Record<string, unknown> }
+  | { type: 'done'; scans: number; timeNs: number; vars: Record<string, unknown>; retained: RetainedValues }
+  | { type: 'error'; message: string };

@@ -1,0 +1,265 @@
+import { Worker } from 'node:worker_threads';
+import type { Application, ResourceModel } from '../../compiler/application.js';
+import type { ClockKind } from '../clock.js';
+import type { FaultReport } from '../faults.js';
+import { ImageExchange } from '../io/image-exchange.js';
+import { createImageView } from '../process-image.js';
+import { ResourceMetrics } from '../metrics/resource-metrics.js';
+import {
+  ATTENTION_STOP,
+  ATTENTION_VARS,
+  CONTROL_WORDS,
+  type ResourceWorkerData,
+  type WorkerMessage,
+} from './protocol.js';
+import type { RetainedValues } from './retain.js';
+import { applySafeOutputs, compileSafeValues, type SafeValues } from './safe-outputs.js';
+import { Watchdog } from './watchdog.js';
+
+export interface ResourceHostOptions {
+  clock: ClockKind;
+  untilNs: number;
+  cycles?: number;
+  spinNs: number;
+  /** watchdog time for every task that does not set its own (ns) */
+  watchdogNs?: number;
+  safeValues?: SafeValues;
+  safeOnStop: boolean;
+  exchange?: ImageExchange;
+  onFault: (fault: FaultReport) => void;
+}
+
+export type ResourceState = 'idle' | 'running' | 'finished' | 'faulted';
+
+/** Shortest default watchdog: a busy machine may deschedule a thread for a few ms. */
+const MIN_DEFAULT_WATCHDOG_NS = 50_000_000;
+/** On the virtual clock time is not the point: only a program that truly hangs is stopped. */
+const MIN_VIRTUAL_WATCHDOG_NS = 1_000_000_000;
+
+/**
+ * The main thread's handle on one resource: its worker thread, its shared metrics and process
+ * image exchange, its watchdog. A worker stuck in a scan is terminated; its outputs are set to
+ * their safe values from here, and the fault is reported with the task and the POU it was running.
+ */
+export class ResourceHost {
+  readonly metrics: ResourceMetrics;
+  readonly exchange: ImageExchange;
+  readonly watchdogNs: number[];
+  state: ResourceState = 'idle';
+  lastVars: Record<string, unknown> = {};
+  retained?: RetainedValues;
+  scans = 0;
+  private worker?: Worker;
+  private control?: Int32Array;
+  private watchdog?: Watchdog;
+  private ended: Promise<void> = Promise.resolve();
+  private varsWaiters: ((v: Record<string, unknown>) => void)[] = [];
+  private readonly safe: ReturnType<typeof compileSafeValues>;
+
+  constructor(
+    readonly app: Application,
+    readonly model: ResourceModel,
+    private readonly options: ResourceHostOptions,
+  ) {
+    this.metrics = new ResourceMetrics(
+      model.name,
+      model.tasks.map((t) => t.name),
+    );
+    this.exchange = options.exchange ?? new ImageExchange();
+    this.safe = compileSafeValues(options.safeValues);
+    const cyclic = model.tasks.filter((t) => t.intervalNs > 0).map((t) => t.intervalNs);
+    const fallback = cyclic.length ? Math.min(...cyclic) : 100_000_000;
+    const floor = options.clock === 'virtual' ? MIN_VIRTUAL_WATCHDOG_NS : MIN_DEFAULT_WATCHDOG_NS;
+    this.watchdogNs = model.tasks.map(
+      (t) => t.watchdogNs ?? options.watchdogNs ?? Math.max(floor, 10 * (t.intervalNs > 0 ? t.intervalNs : fallback)),
+    );
+  }
+
+  get name(): string {
+    return this.model.name;
+  }
+
+  get running(): boolean {
+    return this.state === 'running';
+  }
+
+  /** Start a worker (fresh instances; with `retained`, RETAIN values put back). Resolves once it runs. */
+  start(retained?: RetainedValues): Promise<void> {
+    const controlBuffer = new SharedArrayBuffer(CONTROL_WORDS * 4);
+    this.control = new Int32Array(controlBuffer);
+    for (let i = 0; i < this.model.tasks.length; i++) this.metrics.setFaulted(i, false);
+    this.metrics.clearRunning();
+    const data: ResourceWorkerData = {
+      app: this.app,
+      resource: this.model.name,
+      clock: this.options.clock,
+      untilNs: this.options.untilNs,
+      cycles: this.options.cycles,
+      spinNs: this.options.spinNs,
+      metricsBuffer: this.metrics.buffer as SharedArrayBuffer,
+      controlBuffer,
+      exchangeBuffer: this.exchange.buffer,
+      safeValues: this.options.safeValues,
+      safeOnStop: this.options.safeOnStop,
+      retained,
+    };
+    const worker = spawnResourceWorker(data);
+    this.worker = worker;
+    this.state = 'running';
+    let ready!: () => void;
+    const isReady = new Promise<void>((resolve) => (ready = resolve));
+    let sawDone = false;
+    let reported = false;
+    this.ended = new Promise<void>((resolve) => {
+      worker.on('message', (m: WorkerMessage) => {
+        switch (m.type) {
+          case 'ready':
+            ready();
+            break;
+          case 'fault':
+            this.options.onFault(m.fault);
+            break;
+          case 'vars':
+            this.lastVars = m.vars;
+            this.flushVars(m.vars);
+            break;
+          case 'done':
+            sawDone = true;
+            this.lastVars = m.vars;
+            this.retained = m.retained;
+            this.scans += m.scans;
+            this.flushVars(m.vars);
+            break;
+          case 'error':
+            reported = true;
+            this.options.onFault(this.internalFault(m.message));
+            break;
+        }
+      });
+      worker.on('error', (e) => {
+        if (this.worker !== worker) return;
+        reported = true;
+        this.options.onFault(this.internalFault(e.message));
+      });
+      worker.on('exit', (code) => {
+        if (this.worker === worker) {
+          this.watchdog?.stop();
+          if (this.state === 'running') {
+            if (!sawDone && !reported) this.options.onFault(this.internalFault(`resource worker exited (code ${code})`));
+            this.state = sawDone ? 'finished' : 'faulted';
+            if (!sawDone) this.setSafeOutputs();
+          }
+          this.worker = undefined;
+          this.flushVars(this.lastVars);
+        }
+        ready();
+        resolve();
+      });
+    });
+    this.watchdog = new Watchdog(this.metrics, this.watchdogNs, (task, elapsed) => this.expire(worker, task, elapsed));
+    this.watchdog.start();
+    return isReady;
+  }
+
+  /** Ask the worker to stop after its current scan; resolves when it has ended. */
+  async stop(timeoutMs = 5000): Promise<void> {
+    const worker = this.worker;
+    if (worker && this.control) {
+      Atomics.or(this.control, 0, ATTENTION_STOP);
+      Atomics.notify(this.control, 0);
+      const timer = setTimeout(() => {
+        // it did not come back between scans: its watchdog would fire too; end it the same way
+        if (this.worker === worker) this.expire(worker, Math.max(0, this.metrics.runningTask), NaN);
+      }, timeoutMs);
+      await this.ended;
+      clearTimeout(timer);
+    }
+    await this.ended;
+  }
+
+  /** The resource's variables: fresh from a running worker, else the last known ones. */
+  vars(timeoutMs = 5000): Promise<Record<string, unknown>> {
+    if (!this.worker || !this.control) return Promise.resolve(this.lastVars);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(this.lastVars), timeoutMs);
+      this.varsWaiters.push((v) => {
+        clearTimeout(timer);
+        resolve(v);
+      });
+      Atomics.or(this.control!, 0, ATTENTION_VARS);
+      Atomics.notify(this.control!, 0);
+    });
+  }
+
+  /** Resolves when the current worker has ended. */
+  whenEnded(): Promise<void> {
+    return this.ended;
+  }
+
+  pouOf(task: number): string {
+    const name = this.model.tasks[task]?.name;
+    return (
+      this.model.programs
+        .filter((p) => p.task === name)
+        .map((p) => p.typeName)
+        .join(', ') || '?'
+    );
+  }
+
+  private flushVars(v: Record<string, unknown>): void {
+    const waiters = this.varsWaiters;
+    this.varsWaiters = [];
+    for (const w of waiters) w(v);
+  }
+
+  private internalFault(message: string): FaultReport {
+    return { kind: 'INTERNAL', pou: '?', file: '?', line: 0, detail: message, resource: this.model.name };
+  }
+
+  /** The watchdog fired (or a stop was not honoured): terminate, report, outputs safe. */
+  private expire(worker: Worker, task: number, elapsedNs: number): void {
+    if (this.worker !== worker || this.state !== 'running') return;
+    this.state = 'faulted';
+    this.watchdog?.stop();
+    void worker.terminate();
+    const taskModel = this.model.tasks[task];
+    this.metrics.countWatchdogFault(task);
+    this.metrics.setFaulted(task, true);
+    this.metrics.clearRunning();
+    const limitMs = this.watchdogNs[task] / 1e6;
+    const detail = Number.isNaN(elapsedNs)
+      ? `task ${taskModel?.name} did not stop when asked`
+      : `task ${taskModel?.name} did not finish within its watchdog time of ${limitMs} ms`;
+    this.setSafeOutputs();
+    this.options.onFault({
+      kind: 'WATCHDOG',
+      pou: this.pouOf(task),
+      file: '?',
+      line: 0,
+      detail,
+      task: taskModel?.name,
+      resource: this.model.name,
+    });
+  }
+
+  /** Publish safe outputs in place of the dead worker (the exchange keeps its state in the buffer). */
+  private setSafeOutputs(): void {
+    const local = createImageView();
+    this.exchange.beginScan(local);
+    applySafeOutputs(local, this.safe);
+    this.exchange.endScan(local);
+  }
+}
+
+/**
+ * Start a resource worker. From TypeScript sources (vitest, tsx) the worker boots through tsx;
+ * from dist/ the compiled entry runs directly.
+ */
+function spawnResourceWorker(data: ResourceWorkerData): Worker {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) {
+    const entry = new URL('./resource-worker.ts', here).href;
+    return new Worker(new URL('./tsx-boot.mjs', here), { workerData: { ...data, entry } });
+  }
+  return new Worker(new URL('./resource-worker.js', here), { workerData: data });
+}

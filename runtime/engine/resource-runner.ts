@@ -1,0 +1,260 @@
+import type {
+  Application,
+  GeneratedModule,
+  GeneratedResource,
+  ImageView,
+  ResourceModel,
+} from '../../compiler/application.js';
+import { type FaultReport, toFaultReport } from '../faults.js';
+import { loadModule } from '../load.js';
+import { createImageView } from '../process-image.js';
+import { TaskSupport } from '../support.js';
+import { ResourceMetrics } from '../metrics/resource-metrics.js';
+import { ImageLock } from './image-lock.js';
+import { applySafeOutputs, compileSafeValues, type SafeValues } from './safe-outputs.js';
+import { TaskScheduler, type TriggerSource } from './task-scheduler.js';
+import { VariablePath } from './variable-path.js';
+
+export interface RunOutcome {
+  releases: number;
+  timeNs: number;
+  fault?: FaultReport;
+}
+
+/**
+ * The scan-boundary side of a process image exchange (runtime/io/image-exchange.ts): before a
+ * scan the latest inputs land in the runner's image, after it the outputs are published.
+ */
+export interface ScanExchange {
+  beginScan(local: ImageView): void;
+  endScan(local: ImageView): void;
+}
+
+export interface ResourceRunnerOptions {
+  /** exchanges `image` with the I/O side at every scan boundary */
+  exchange?: ScanExchange;
+  /** the process image this resource exchanges with (default: a private one) */
+  image?: ImageView;
+  /** held while the image is copied in and out (default: a private lock) */
+  imageLock?: ImageLock;
+  /** an already loaded module; pass the `support` it was loaded with too, so that rt.now() is ours */
+  module?: GeneratedModule;
+  support?: TaskSupport;
+  /** metrics to record into (default: fresh ones); the worker passes a view of the shared buffer */
+  metrics?: ResourceMetrics;
+  /** safe values of %Q outputs after a fault (default: all zero) */
+  safeValues?: SafeValues;
+  /** called for every fault as it happens */
+  onFault?: (fault: FaultReport) => void;
+}
+
+/**
+ * One resource of an Application: its generated instance, its tasks and its process image, run
+ * scan by scan. Per scan: inputs from the image, the task's programs, outputs to the image.
+ * A fault of a task stops that task only (later releases are skipped, others go on) and sets
+ * the outputs to their safe values; it is reported, never thrown.
+ *
+ * `runUntil`/`runCycles` drive it on the virtual clock (time starts at 0 and jumps from release
+ * to release); the real-time loop (realtime-loop.ts) drives the same `scan` on the monotonic clock.
+ */
+export class ResourceRunner {
+  readonly support: TaskSupport;
+  readonly module: GeneratedModule;
+  readonly instance: GeneratedResource;
+  readonly model: ResourceModel;
+  readonly metrics: ResourceMetrics;
+  readonly image: ImageView;
+  readonly imageLock: ImageLock;
+  readonly scheduler: TaskScheduler;
+  /** every fault so far, in order */
+  readonly faults: FaultReport[] = [];
+  /** instant (process.hrtime.bigint) that real scan start times count from */
+  private epoch: bigint;
+  private readonly taskFns: (() => void)[];
+  private readonly safe: ReturnType<typeof compileSafeValues>;
+  private readonly onFault?: (fault: FaultReport) => void;
+  private readonly exchange?: ScanExchange;
+  private virtualNs = 0;
+  /** set by a fault: %Q keeps its safe values until the resource is restarted */
+  outputsHeldSafe = false;
+
+  constructor(
+    readonly app: Application,
+    readonly resourceName: string,
+    options: ResourceRunnerOptions = {},
+  ) {
+    const model = app.resources.find((r) => r.name === resourceName);
+    if (!model) {
+      const known = app.resources.map((r) => r.name).join(', ') || 'none';
+      throw new Error(`no resource ${resourceName} in application ${app.name} (resources: ${known})`);
+    }
+    this.model = model;
+    this.support = options.support ?? new TaskSupport();
+    this.module = options.module ?? loadModule(app, this.support);
+    const factory = this.module.resources[resourceName];
+    if (!factory) throw new Error(`the generated code has no resource ${resourceName}`);
+    this.instance = factory();
+    this.taskFns = this.instance.tasks.slice();
+    this.image = options.image ?? createImageView();
+    this.imageLock = options.imageLock ?? new ImageLock(new ArrayBuffer(4));
+    this.safe = compileSafeValues(options.safeValues);
+    this.onFault = options.onFault;
+    this.exchange = options.exchange;
+    this.metrics =
+      options.metrics ??
+      new ResourceMetrics(
+        resourceName,
+        model.tasks.map((t) => t.name),
+      );
+    this.epoch = process.hrtime.bigint();
+    this.metrics.epochNs = this.epoch;
+
+    const triggers: (TriggerSource | null)[] = [];
+    const unresolved: [number, string][] = [];
+    model.tasks.forEach((t, i) => {
+      if (!t.single) return void triggers.push(null);
+      const p = VariablePath.resolve(app, model, this.instance, t.single);
+      if (typeof p === 'string') {
+        triggers.push(null);
+        unresolved.push([i, p]);
+      } else triggers.push(p);
+    });
+    const cyclic = model.tasks.filter((t) => t.intervalNs > 0).map((t) => t.intervalNs);
+    this.scheduler = new TaskScheduler(model.tasks, triggers, cyclic.length ? Math.min(...cyclic) : 1_000_000);
+    for (const [i, why] of unresolved) {
+      this.stopTask(i, { kind: 'INTERNAL', pou: this.pouOf(i), file: '?', line: 0, detail: `SINGLE trigger: ${why}` });
+    }
+    for (let i = 0; i < model.tasks.length; i++) if (this.metrics.isFaulted(i)) this.scheduler.disable(i);
+  }
+
+  get epochNs(): bigint {
+    return this.epoch;
+  }
+  /** Count real time from `epoch` on (the real-time loop's time 0), published for the watchdog. */
+  setEpoch(epoch: bigint): void {
+    this.epoch = epoch;
+    this.metrics.epochNs = epoch;
+  }
+
+  /** current virtual time in ns */
+  get timeNs(): number {
+    return this.virtualNs;
+  }
+
+  /** the first fault, if any */
+  get fault(): FaultReport | undefined {
+    return this.faults[0];
+  }
+
+  /** The programs a task runs, for reports: `Main (PROG_MAIN), Aux (PROG_AUX)`. */
+  pouOf(task: number): string {
+    const name = this.model.tasks[task]?.name;
+    const progs = this.model.programs.filter((p) => p.task === name);
+    return progs.map((p) => p.typeName).join(', ') || '?';
+  }
+
+  /**
+   * One scan of task `task`: `taskTimeNs` is what rt.now() returns during it, `latenessNs` its
+   * start lateness (recorded). The real start is published in the metrics for the watchdog.
+   * Returns the real end time in ns since the epoch, or -1 when the task faulted.
+   */
+  scan(task: number, taskTimeNs: number, latenessNs: number): number {
+    const m = this.metrics;
+    const lock = this.imageLock;
+    const t0 = process.hrtime.bigint();
+    m.beginScan(task, Number(t0 - this.epoch));
+    this.support.timeNs = taskTimeNs;
+    let ok = true;
+    try {
+      lock.acquire();
+      try {
+        if (this.exchange) this.exchange.beginScan(this.image);
+        this.instance.readImage(this.image);
+      } finally {
+        lock.release();
+      }
+      this.taskFns[task]();
+      lock.acquire();
+      try {
+        this.instance.writeImage(this.image);
+        // after a fault the resource's outputs stay safe while its other tasks go on
+        if (this.outputsHeldSafe) applySafeOutputs(this.image, this.safe);
+        if (this.exchange) this.exchange.endScan(this.image);
+      } finally {
+        lock.release();
+      }
+    } catch (e) {
+      ok = false;
+      this.stopTask(task, toFaultReport(e));
+    }
+    const t1 = process.hrtime.bigint();
+    m.endScan(task, Number(t1 - t0), latenessNs);
+    return ok ? Number(t1 - this.epoch) : -1;
+  }
+
+  /**
+   * Stop a task after a fault: report it, skip its later releases, outputs to safe values (and
+   * held there: the other tasks go on, but their writes no longer reach %Q).
+   */
+  stopTask(task: number, fault: FaultReport): void {
+    const report: FaultReport = { ...fault, task: this.model.tasks[task]?.name, resource: this.resourceName };
+    if (report.pou === '?') report.pou = this.pouOf(task);
+    this.scheduler.disable(task);
+    this.metrics.countFault(task);
+    this.metrics.setFaulted(task, true);
+    this.metrics.clearRunning();
+    this.outputsHeldSafe = true;
+    this.applySafeOutputs();
+    this.faults.push(report);
+    this.onFault?.(report);
+  }
+
+  /** Outputs to their safe values (after a fault, at a stop), published to the I/O side. */
+  applySafeOutputs(): void {
+    this.imageLock.acquire();
+    try {
+      applySafeOutputs(this.image, this.safe);
+      if (this.exchange) this.exchange.endScan(this.image);
+    } finally {
+      this.imageLock.release();
+    }
+  }
+
+  // ------------------------------------------------------------------ virtual clock
+
+  /** Virtual clock: execute every release whose time is < untilNs, in time order. */
+  runUntil(untilNs: number): RunOutcome {
+    const s = this.scheduler;
+    let releases = 0;
+    for (;;) {
+      const t = s.nextInstant();
+      if (!(t < untilNs)) break;
+      this.virtualNs = t;
+      s.sampleTriggers(t);
+      for (let task = s.pickReady(t); task >= 0; task = s.pickReady(t)) {
+        this.scan(task, t, 0);
+        releases++;
+        if (s.completed(task, t, t)) this.metrics.countOverrun(task);
+      }
+    }
+    if (untilNs > this.virtualNs && Number.isFinite(untilNs)) this.virtualNs = untilNs;
+    return this.outcome(releases);
+  }
+
+  /** Virtual clock: execute n releases of the fastest cyclic task and everything due before the end of the last one. */
+  runCycles(n: number): RunOutcome {
+    const s = this.scheduler;
+    let fastest = -1;
+    for (let i = 0; i < s.count; i++) {
+      if (s.enabled[i] && s.intervalNs[i] > 0 && (fastest < 0 || s.intervalNs[i] < s.intervalNs[fastest])) fastest = i;
+    }
+    if (fastest < 0 || n <= 0) return this.outcome(0);
+    return this.runUntil(s.nextRelease[fastest] + n * s.intervalNs[fastest]);
+  }
+
+  private outcome(releases: number): RunOutcome {
+    const r: RunOutcome = { releases, timeNs: this.virtualNs };
+    if (this.faults.length) r.fault = this.faults[0];
+    return r;
+  }
+}

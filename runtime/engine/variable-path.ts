@@ -1,0 +1,59 @@
+import type { Application, GeneratedResource, ResourceModel, TypeInfo, VarInfo } from '../../compiler/application.js';
+
+/**
+ * A dotted variable path of a resource (`Main.start`, `gTrigger`, `Main.fb1.Q`) resolved once
+ * to the chain of JavaScript properties that reach it, so that reading it every scan allocates
+ * nothing. Names match case-insensitively, as IEC identifiers do.
+ */
+export class VariablePath {
+  private constructor(
+    private readonly root: object,
+    private readonly props: readonly string[],
+  ) {}
+
+  read(): unknown {
+    let o: unknown = this.root;
+    for (let i = 0; i < this.props.length; i++) {
+      if (o === null || typeof o !== 'object') return undefined;
+      o = (o as Record<string, unknown>)[this.props[i]];
+    }
+    return o;
+  }
+
+  /** Resolve `path`, or return an explanation of why it cannot be. */
+  static resolve(app: Application, model: ResourceModel, instance: GeneratedResource, path: string): VariablePath | string {
+    const parts = path.split('.');
+    const upper = (s: string) => s.toUpperCase();
+    const head = upper(parts[0]);
+    const program = model.programs.find((p) => upper(p.name) === head);
+    let root: object;
+    let vars: VarInfo[] | undefined;
+    const props: string[] = [];
+    let rest = parts.slice(1);
+    if (program) {
+      const key = Object.keys(instance.programs).find((k) => upper(k) === head);
+      if (key === undefined) return `program instance ${parts[0]} is missing from the generated resource`;
+      root = instance.programs[key];
+      vars = app.pouTypes[program.typeName]?.vars ?? app.pouTypes[upper(program.typeName)]?.vars;
+    } else {
+      root = instance.globals;
+      vars = model.globals;
+      rest = parts;
+    }
+    for (const part of rest) {
+      const v = vars?.find((x) => upper(x.name) === upper(part));
+      if (!v) return `${path}: no variable ${part}`;
+      props.push(v.prop);
+      vars = fieldsOf(app, v.type);
+    }
+    if (props.length === 0) return `${path}: not a variable`;
+    return new VariablePath(root, props);
+  }
+}
+
+function fieldsOf(app: Application, t: TypeInfo): VarInfo[] | undefined {
+  if (t.kind === 'struct') return t.fields;
+  if (t.kind === 'fb') return app.pouTypes[t.name]?.vars ?? app.pouTypes[t.name.toUpperCase()]?.vars;
+  if (t.kind === 'ref') return fieldsOf(app, t.target);
+  return undefined;
+}

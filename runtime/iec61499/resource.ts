@@ -1,0 +1,334 @@
+import type { PouTypeInfo, RuntimeSupport, FaultKind } from '../../compiler/application.js';
+import type { RuntimeFbType, VarDeclaration } from '../../compiler/iec61499/model.js';
+import { parseLiteral, LiteralError } from '../../compiler/iec61499/literal.js';
+import { normaliseInitial } from '../../compiler/iec61499/st-generate.js';
+import { NativeFb, type NativeContext, type RestartMode } from '../../blocks/native/native-fb.js';
+import { NATIVE_BLOCKS } from '../../blocks/native/registry.js';
+import { PlcFault } from '../faults.js';
+import { generateDispatch, type Dispatcher, type DispatchNetwork } from './dispatch-codegen.js';
+
+/** Thrown when the FIFO ring of a resource is full: an event storm, reported as a fault. */
+export class EventQueueOverflow extends Error {
+  constructor() {
+    super('event queue full');
+    this.name = 'EventQueueOverflow';
+  }
+}
+
+export type ResourceState = 'idle' | 'running' | 'stopped' | 'killed';
+
+interface FbSlot {
+  name: string;
+  type: RuntimeFbType;
+  obj: Record<string, unknown>;
+  native?: NativeFb;
+  props: Map<string, string>;
+}
+
+interface Timer { fb: NativeFb; at: number; seq: number }
+
+export class ResourceError extends Error {}
+
+/**
+ * One IEC 61499 resource: FB instances, their connections, a FIFO event queue and the
+ * resource clock. Management operations (create, connect, write, fire, start/stop/kill) are
+ * methods, so that a boot file, a .sys and the FORTE management protocol all build the same
+ * thing. The dispatch is compiled to JavaScript and recompiled after any change of the network.
+ */
+export class Resource61499 implements NativeContext {
+  timeNs = 0;
+  state: ResourceState = 'idle';
+  readonly support: RuntimeSupport;
+  /** verdicts of TEST_CONDITION / STEST_END blocks */
+  readonly reports: { fb: string; passed: boolean; detail: string }[] = [];
+  private readonly slots: FbSlot[] = [];
+  private readonly byName = new Map<string, number>();
+  private readonly eventConns: { src: number; eo: number; dst: number; ei: number }[] = [];
+  private readonly dataConns = new Map<string, { fb: number; variable: string }>();
+  private readonly queue = new Int32Array(1 << 16);
+  private ecc = new Int32Array(0);
+  private dispatcher: Dispatcher | undefined;
+  private eventBase: number[] = [];
+  private deliveredBefore = 0;
+  private timers: Timer[] = [];
+  private timerSeq = 0;
+
+  constructor(
+    readonly name: string,
+    private readonly types: Record<string, RuntimeFbType>,
+    private readonly pous: Record<string, new () => object>,
+    private readonly pouTypes: Record<string, PouTypeInfo>,
+  ) {
+    const self = this;
+    this.support = {
+      now: () => self.timeNs,
+      fault(kind: FaultKind, pou: string, file: string, line: number, detail?: string): never {
+        throw new PlcFault(kind, pou, file, line, detail);
+      },
+    };
+  }
+
+  // ---------------------------------------------------------------- management operations
+
+  createFb(name: string, typeName: string): void {
+    if (this.byName.has(name)) throw new ResourceError(`FB ${name} already exists`);
+    const type = this.types[typeName];
+    if (!type) throw new ResourceError(`unknown FB type ${typeName}`);
+    const props = new Map<string, string>();
+    let obj: Record<string, unknown>;
+    let native: NativeFb | undefined;
+    if (type.implementation.kind === 'native') {
+      const block = NATIVE_BLOCKS.get(type.implementation.nativeType);
+      if (!block) throw new ResourceError(`no native implementation of ${typeName}`);
+      native = block.create(this);
+      native.$name = name;
+      obj = native as unknown as Record<string, unknown>;
+    } else {
+      const cls = this.pous[type.implementation.stType.toUpperCase()];
+      if (!cls) throw new ResourceError(`FB type ${typeName} was not compiled`);
+      obj = new cls() as Record<string, unknown>;
+      for (const v of this.pouTypes[type.implementation.stType.toUpperCase()]?.vars ?? []) props.set(v.name.toUpperCase(), v.prop);
+    }
+    const slot: FbSlot = { name, type, obj, props };
+    if (native) slot.native = native;
+    this.byName.set(name, this.slots.length);
+    this.slots.push(slot);
+    const ecc = new Int32Array(this.slots.length);
+    ecc.set(this.ecc.subarray(0, Math.min(this.ecc.length, ecc.length)));
+    this.ecc = ecc;
+    this.applyInitialValues(slot);
+    this.invalidate();
+  }
+
+  /** Connect 'FB.PORT' to 'FB.PORT': an event or data connection, by the kind of the ports. */
+  connect(source: string, destination: string): void {
+    const [sfb, sport] = this.port(source);
+    const [dfb, dport] = this.port(destination);
+    const st = this.slots[sfb]!.type;
+    const dt = this.slots[dfb]!.type;
+    const eo = st.events.outputs.findIndex((e) => e.name === sport);
+    const ei = dt.events.inputs.findIndex((e) => e.name === dport);
+    if (eo >= 0 && ei >= 0) {
+      this.eventConns.push({ src: sfb, eo, dst: dfb, ei });
+    } else if (this.varDecl(st, sport, 'out') && this.varDecl(dt, dport, 'in')) {
+      this.dataConns.set(`${dfb}.${dport}`, { fb: sfb, variable: sport });
+    } else {
+      throw new ResourceError(`cannot connect ${source} to ${destination}`);
+    }
+    this.invalidate();
+  }
+
+  /** Share an adapter's data between a plug and a socket. */
+  connectAdapter(plug: string, socket: string): void {
+    const [pfb, pport] = this.port(plug);
+    const [sfb, sport] = this.port(socket);
+    const p = this.slots[pfb]!;
+    const s = this.slots[sfb]!;
+    const pp = p.props.get(pport.toUpperCase()) ?? pport;
+    const sp = s.props.get(sport.toUpperCase()) ?? sport;
+    if (p.obj[pp] !== undefined) s.obj[sp] = p.obj[pp];
+    const pa = p.type.adapters.find((a) => a.name === pport);
+    const sa = s.type.adapters.find((a) => a.name === sport);
+    if (!pa || !sa) throw new ResourceError(`cannot connect adapter ${plug} to ${socket}`);
+    // plug sends its adapter type's outputs to the socket; the socket sends the inputs back
+    for (const e of pa.interface.eventOutputs) this.connect(`${plug}.${e.name}`, `${socket}.${e.name}`);
+    for (const e of pa.interface.eventInputs) this.connect(`${socket}.${e.name}`, `${plug}.${e.name}`);
+  }
+
+  /** Write a parameter (IEC literal text) to a data input, as WRITE does. */
+  writeParameter(target: string, value: string): void {
+    const [fb, port] = this.port(target);
+    const slot = this.slots[fb]!;
+    const decl = this.varDecl(slot.type, port, 'any');
+    if (!decl) throw new ResourceError(`${target} is not a data port`);
+    this.setVar(slot, decl, value);
+  }
+
+  /** Queue an event from outside (the management protocol, a test) and run the chain. */
+  fireEvent(target: string): number {
+    const [fb, port] = this.port(target);
+    const ei = this.slots[fb]!.type.events.inputs.findIndex((e) => e.name === port);
+    if (ei < 0) throw new ResourceError(`${target} is not an event input`);
+    const d = this.ensureDispatcher();
+    if (this.state === 'stopped' || this.state === 'killed') return 0;
+    d.push(this.eventBase[fb]! + ei);
+    return d.run();
+  }
+
+  start(mode: 'COLD' | 'WARM' = 'COLD'): void {
+    this.state = 'running';
+    this.restart(mode);
+  }
+
+  stop(): void {
+    if (this.state !== 'running') return;
+    this.restart('STOP');
+    this.state = 'stopped';
+    this.timers = [];
+  }
+
+  /** Stop at once: no STOP event, queued events dropped. */
+  kill(): void {
+    this.state = 'killed';
+    this.timers = [];
+    this.dispatcher?.clear();
+  }
+
+  /** Advance the resource clock to `untilNs`, delivering timer events in time order. */
+  advanceTo(untilNs: number): void {
+    const d = this.ensureDispatcher();
+    while (this.state === 'running' && this.timers.length > 0) {
+      let best = 0;
+      for (let k = 1; k < this.timers.length; k++) {
+        const a = this.timers[k]!;
+        const b = this.timers[best]!;
+        if (a.at < b.at || (a.at === b.at && a.seq < b.seq)) best = k;
+      }
+      const timer = this.timers[best]!;
+      if (timer.at > untilNs) break;
+      this.timers.splice(best, 1);
+      if (timer.at > this.timeNs) this.timeNs = timer.at;
+      timer.fb.$timer();
+      d.run();
+    }
+    if (untilNs > this.timeNs) this.timeNs = untilNs;
+  }
+
+  /** Time of the next timer, or undefined. */
+  nextTimer(): number | undefined {
+    let t: number | undefined;
+    for (const x of this.timers) if (t === undefined || x.at < t) t = x.at;
+    return t;
+  }
+
+  eventCount(): number {
+    return this.deliveredBefore + (this.dispatcher?.count() ?? 0);
+  }
+
+  fbNames(): string[] {
+    return this.slots.map((s) => s.name);
+  }
+
+  fbType(name: string): RuntimeFbType | undefined {
+    const i = this.byName.get(name);
+    return i === undefined ? undefined : this.slots[i]!.type;
+  }
+
+  /** Current value of 'FB.VAR'. */
+  read(target: string): unknown {
+    const [fb, port] = this.port(target);
+    const slot = this.slots[fb]!;
+    return slot.obj[slot.props.get(port.toUpperCase()) ?? port];
+  }
+
+  /** Every FB's inputs, outputs and internal variables, keyed FB.VAR. */
+  snapshot(): Record<string, unknown> {
+    const r: Record<string, unknown> = {};
+    for (const s of this.slots) {
+      const t = s.type;
+      for (const v of [...t.interface.inputVars, ...t.interface.inOutVars, ...t.interface.outputVars, ...t.internalVars]) {
+        r[`${s.name}.${v.name}`] = s.obj[s.props.get(v.name.toUpperCase()) ?? v.name];
+      }
+    }
+    return r;
+  }
+
+  // ---------------------------------------------------------------- NativeContext
+
+  now(): number {
+    return this.timeNs;
+  }
+
+  schedule(fb: NativeFb, atNs: number): void {
+    this.cancel(fb);
+    this.timers.push({ fb, at: atNs, seq: this.timerSeq++ });
+  }
+
+  cancel(fb: NativeFb): void {
+    const k = this.timers.findIndex((t) => t.fb === fb);
+    if (k >= 0) this.timers.splice(k, 1);
+  }
+
+  report(fb: NativeFb, passed: boolean, detail: string): void {
+    this.reports.push({ fb: fb.$name, passed, detail });
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private restart(mode: RestartMode): void {
+    const d = this.ensureDispatcher();
+    for (const s of this.slots) {
+      if (!s.native) continue;
+      s.native.$restart(mode);
+      d.run();
+    }
+  }
+
+  private port(ref: string): [number, string] {
+    const dot = ref.lastIndexOf('.');
+    // adapter ports are 'FB.adp.EVENT': the FB name is everything before the adapter
+    for (let cut = dot; cut > 0; cut = ref.lastIndexOf('.', cut - 1)) {
+      const fb = this.byName.get(ref.slice(0, cut));
+      if (fb !== undefined) return [fb, ref.slice(cut + 1)];
+    }
+    throw new ResourceError(`unknown FB in ${ref}`);
+  }
+
+  private varDecl(t: RuntimeFbType, name: string, dir: 'in' | 'out' | 'any'): VarDeclaration | undefined {
+    const i = t.interface;
+    const ins = [...i.inputVars, ...i.inOutVars];
+    const outs = i.outputVars;
+    const list = dir === 'in' ? ins : dir === 'out' ? outs : [...ins, ...outs, ...t.internalVars];
+    return list.find((v) => v.name === name);
+  }
+
+  private setVar(slot: FbSlot, decl: VarDeclaration, text: string): void {
+    const prop = slot.props.get(decl.name.toUpperCase()) ?? decl.name;
+    try {
+      slot.obj[prop] = parseLiteral(decl.type, normaliseInitial(decl.type, text));
+    } catch (e) {
+      if (e instanceof LiteralError) throw new ResourceError(`${slot.name}.${decl.name}: ${e.message}`);
+      throw e;
+    }
+  }
+
+  /** Native blocks get their declared initial values here; compiled ones have them already. */
+  private applyInitialValues(slot: FbSlot): void {
+    if (!slot.native) return;
+    for (const v of [...slot.type.interface.inputVars, ...slot.type.interface.outputVars]) {
+      if (v.initialValue !== undefined) this.setVar(slot, v, v.initialValue);
+    }
+  }
+
+  private invalidate(): void {
+    if (this.dispatcher) {
+      this.deliveredBefore += this.dispatcher.count();
+      if (this.dispatcher.pending() > 0) throw new ResourceError('the network changed while events were queued');
+    }
+    this.dispatcher = undefined;
+  }
+
+  private ensureDispatcher(): Dispatcher {
+    if (this.dispatcher) return this.dispatcher;
+    const slots = this.slots;
+    const net: DispatchNetwork = {
+      fbs: slots.map((s, index) => ({ index, type: s.type, prop: (n: string) => s.props.get(n.toUpperCase()) ?? n })),
+      eventTargets: (fb, eo) => this.eventConns.filter((c) => c.src === fb && c.eo === eo).map((c) => ({ fb: c.dst, ei: c.ei })),
+      dataSource: (fb, input) => this.dataConns.get(`${fb}.${input}`),
+      isStructured: (fb, v) => {
+        const d = this.varDecl(slots[fb]!.type, v, 'any');
+        return !!d && (!!d.arraySize || !/^[A-Z]+$/.test(d.type));
+      },
+    };
+    const g = generateDispatch(net);
+    this.eventBase = g.eventBase;
+    const eccLoop = (fb: number): never => {
+      throw new PlcFault('INTERNAL', slots[fb]!.type.name, slots[fb]!.name, 0, 'ECC does not settle (endless transition loop)');
+    };
+    const factory = new Function('F', 'S', 'Q', 'copy', 'EventQueueOverflow', 'eccLoop', g.code) as (
+      f: object[], s: Int32Array, q: Int32Array, copy: (v: unknown) => unknown, o: typeof EventQueueOverflow, l: (fb: number) => never,
+    ) => Dispatcher;
+    this.dispatcher = factory(slots.map((s) => s.obj), this.ecc, this.queue, (v) => structuredClone(v), EventQueueOverflow, eccLoop);
+    return this.dispatcher;
+  }
+}

@@ -1,0 +1,46 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PROMETHEUS_CONTENT_TYPE } from './prometheus.js';
+
+export interface MetricsEndpoint {
+  readonly port: number;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The metrics over HTTP, on 127.0.0.1 unless told otherwise: `/metrics` in Prometheus text,
+ * `/metrics.json` as the JSON snapshot. Port 0 picks a free one.
+ */
+export function startMetricsServer(options: {
+  port: number;
+  host?: string;
+  prometheus: () => string;
+  json: () => unknown;
+}): Promise<MetricsEndpoint> {
+  const host = options.host ?? '127.0.0.1';
+  const server: Server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD' }).end();
+    } else if (path === '/metrics') {
+      res.writeHead(200, { 'content-type': PROMETHEUS_CONTENT_TYPE }).end(options.prometheus());
+    } else if (path === '/metrics.json') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(options.json()));
+    } else {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('vPLC metrics: see /metrics or /metrics.json\n');
+    }
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, host, () => {
+      server.off('error', reject);
+      const port = (server.address() as AddressInfo).port;
+      resolve({
+        port,
+        url: `http://${host}:${port}`,
+        close: () => new Promise<void>((done) => server.close(() => done())),
+      });
+    });
+  });
+}

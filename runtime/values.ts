@@ -1,0 +1,118 @@
+/**
+ * Variables as users read them: JSON values by dotted name. Integers are JSON numbers (64-bit
+ * ones beyond 2^53 as decimal strings), BOOL true/false, TIME an IEC literal ("T#1s500ms"),
+ * enums "Type#Value", strings JSON strings, arrays JSON arrays (multi-dimensional ones nested),
+ * structs and FB instances objects.
+ */
+import type { Application, GeneratedResource, ResourceModel, TypeInfo, VarInfo } from '../compiler/application.js';
+
+/** Every program instance's variables (by instance name), and the resource's globals by name. */
+export function snapshotResource(app: Application, model: ResourceModel, instance: GeneratedResource): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const g of model.globals) out[g.name] = formatValue(app, g.type, instance.globals[g.prop]);
+  for (const p of model.programs) {
+    const obj = instance.programs[p.name] as Record<string, unknown>;
+    out[p.name] = formatInstance(app, p.typeName, obj);
+  }
+  return out;
+}
+
+export function formatInstance(app: Application, typeName: string, obj: Record<string, unknown>): Record<string, unknown> {
+  const info = app.pouTypes[typeName.toUpperCase()];
+  const out: Record<string, unknown> = {};
+  if (!info || !obj) return out;
+  for (const v of info.vars) out[v.name] = formatValue(app, v.type, obj[v.prop]);
+  return out;
+}
+
+export function formatValue(app: Application, t: TypeInfo, v: unknown): unknown {
+  switch (t.kind) {
+    case 'elementary':
+      return formatElementary(t.name, v);
+    case 'string':
+      return String(v ?? '');
+    case 'enum': {
+      const e = t.values.find((x) => x.value === v);
+      return e ? `${t.name}#${e.name}` : v;
+    }
+    case 'array': {
+      const arr = v as ArrayLike<unknown>;
+      if (!arr) return [];
+      const sizes = t.dims.map((d) => d.hi - d.lo + 1);
+      const build = (dim: number, offset: number): unknown[] => {
+        const n = sizes[dim]!;
+        const stride = sizes.slice(dim + 1).reduce((a, b) => a * b, 1);
+        const res: unknown[] = [];
+        for (let i = 0; i < n; i++) {
+          res.push(dim === sizes.length - 1 ? formatValue(app, t.element, arr[offset + i]) : build(dim + 1, offset + i * stride));
+        }
+        return res;
+      };
+      return build(0, 0);
+    }
+    case 'struct': {
+      const obj = v as Record<string, unknown>;
+      const out: Record<string, unknown> = {};
+      for (const f of t.fields as VarInfo[]) out[f.name] = formatValue(app, f.type, obj?.[f.prop]);
+      return out;
+    }
+    case 'fb':
+      return formatInstance(app, t.name, v as Record<string, unknown>);
+    case 'ref':
+      return v === null || v === undefined ? null : '<ref>';
+  }
+}
+
+function formatElementary(name: string, v: unknown): unknown {
+  switch (name) {
+    case 'BOOL':
+      return Boolean(v);
+    case 'TIME':
+      return timeLiteral(Number(v), 'T#');
+    case 'LTIME':
+      return timeLiteral(Number(v), 'LTIME#');
+    case 'DATE':
+    case 'LDATE':
+      return `D#${new Date(Number(v)).toISOString().slice(0, 10)}`;
+    case 'TOD':
+    case 'LTOD': {
+      const ms = Number(v) / 1e6;
+      const h = Math.floor(ms / 3600000);
+      const m = Math.floor(ms / 60000) % 60;
+      const s = (ms / 1000) % 60;
+      return `TOD#${pad(h)}:${pad(m)}:${s < 10 ? '0' : ''}${Math.round(s * 1000) / 1000}`;
+    }
+    case 'DT':
+    case 'LDT': {
+      const iso = new Date(Number(v)).toISOString();
+      const frac = iso.slice(20, 23);
+      return `DT#${iso.slice(0, 10)}-${iso.slice(11, 19)}${frac !== '000' ? `.${frac}` : ''}`;
+    }
+    case 'CHAR':
+    case 'WCHAR':
+      return String.fromCharCode(Number(v));
+    default:
+      if (typeof v === 'bigint') return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
+      return v;
+  }
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+/** A duration in ns as the shortest IEC literal: T#1s500ms, T#-2m, T#0s. */
+export function timeLiteral(ns: number, prefix = 'T#'): string {
+  const sign = ns < 0 ? '-' : '';
+  let v = Math.abs(Math.round(ns));
+  const units: [string, number][] = [['d', 864e11], ['h', 36e11], ['m', 6e10], ['s', 1e9], ['ms', 1e6], ['us', 1e3], ['ns', 1]];
+  let out = '';
+  for (const [u, f] of units) {
+    const q = Math.floor(v / f);
+    if (q > 0) {
+      out += `${q}${u}`;
+      v -= q * f;
+    }
+  }
+  return `${prefix}${sign}${out || '0s'}`;
+}
