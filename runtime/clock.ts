@@ -17,7 +17,17 @@ export function monotonicNs(): bigint {
 }
 
 export class RealClock {
-  constructor(public epochNs: bigint = process.hrtime.bigint()) {}
+  /** performance.now() at the epoch, ms: the same monotonic clock, read without allocating a BigInt */
+  private readonly perfEpochMs: number;
+
+  constructor(readonly epochNs: bigint = process.hrtime.bigint()) {
+    this.perfEpochMs = performance.now() - Number(process.hrtime.bigint() - epochNs) / 1e6;
+  }
+
+  /** ns since the epoch from performance.now(): for spinning, where a BigInt per read would feed the GC */
+  private fastNowNs(): number {
+    return (performance.now() - this.perfEpochMs) * 1e6;
+  }
 
   /** ns since the epoch */
   nowNs(): number {
@@ -32,13 +42,13 @@ export class RealClock {
    */
   sleepUntil(deadlineNs: number, spinNs: number, attention: Int32Array, index = 0): boolean {
     for (;;) {
-      const remaining = deadlineNs - this.nowNs();
+      const remaining = deadlineNs - this.fastNowNs();
       if (remaining <= spinNs) break;
       // Atomics.wait takes milliseconds (fractions allowed) and returns at once if the cell is not 0
       const r = Atomics.wait(attention, index, 0, (remaining - spinNs) / 1e6);
       if (r !== 'timed-out' && Atomics.load(attention, index) !== 0) return false;
     }
-    while (this.nowNs() < deadlineNs) {
+    while (this.fastNowNs() < deadlineNs) {
       if (Atomics.load(attention, index) !== 0) return false;
     }
     return true;

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../package-root.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { DataTypeDeclaration, FbTypeDeclaration } from './model.js';
 import { readLibraryFile } from './type-reader.js';
@@ -10,7 +10,7 @@ import { FUNCTION_BLOCKS } from '../../blocks/iec61499/functions.js';
 const TYPE_EXTENSIONS = new Set(['.fbt', '.adp', '.sub', '.dtp']);
 
 /** The folder of vPLC's built-in 4diac types (blocks/iec61499). */
-export const BUILTIN_LIBRARY = fileURLToPath(new URL('../../blocks/iec61499/', import.meta.url));
+export const BUILTIN_LIBRARY = join(packageRoot(), 'blocks', 'iec61499');
 
 function indexFolder(dir: string, index: Map<string, string>, depth = 0): void {
   if (depth > 16) return;

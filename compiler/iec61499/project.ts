@@ -8,11 +8,12 @@ import { TypeLibrary } from './library.js';
 import { NetworkBuilder } from './network.js';
 import { readBootFile, readSystem, type ResourceDeclaration } from './system-reader.js';
 import { registeredStCompiler, type StCompiler } from './st-backend.js';
+import { compileSources } from '../project.js';
 
 export interface Compile61499Options {
   /** extra folders searched for types after the application's own folder */
   libraryPaths?: string[];
-  /** the ST compiler; defaults to the one compiler/project.ts registered */
+  /** the ST compiler; defaults to compileSources of compiler/project.ts */
   stCompiler?: StCompiler;
 }
 
@@ -51,11 +52,7 @@ export function compile61499(files: { path: string; text: string }[], options: C
   let code = EMPTY_MODULE;
   let pouTypes: Application['pouTypes'] = {};
   if (builder.units.length > 0) {
-    const st = options.stCompiler ?? registeredStCompiler();
-    if (!st) {
-      diagnostics.push(diagnostic('E4013', 'no ST compiler is available to build the basic FBs', fileStart(mainFile)));
-      return { diagnostics };
-    }
+    const st = options.stCompiler ?? registeredStCompiler() ?? ((s: SourceFile[]) => compileSources(s));
     const sources = builder.units.map((u) => new SourceFile(u.path, u.st.text, u.st.origins));
     const r = st(sources);
     diagnostics.push(...r.diagnostics);

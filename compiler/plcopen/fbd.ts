@@ -97,7 +97,8 @@ export class FbdNetwork {
   private readonly used = new Set<string>();
   private ok = true;
 
-  constructor(private readonly scope: FbdScope, private readonly body: XmlElement) {}
+  /** @param tag distinguishes the temporaries of several networks of one POU (its actions) */
+  constructor(private readonly scope: FbdScope, private readonly body: XmlElement, private readonly tag = '') {}
 
   private get ctx(): ImportContext {
     return this.scope.ctx;
@@ -331,7 +332,7 @@ export class FbdNetwork {
   // ------------------------------------------------------------------ function results
 
   private tempName(n: FbdNode & { kind: 'block' }, formal: string): string {
-    return `_TMP_${n.typeName}${n.id}_${formal}`;
+    return `_TMP_${this.tag}${n.typeName}${n.id}_${formal}`;
   }
 
   /** Decide for each function block whether its result gets a typed temporary or is inlined. */
@@ -563,7 +564,7 @@ export class FbdNetwork {
   }
 
   private edgeInstance(n: FbdNode & { kind: 'block' }, p: Pin): string {
-    return `_TMP_${p.edge === 'rising' ? 'R_TRIG' : 'F_TRIG'}${n.id}_${p.formal}`;
+    return `_TMP_${this.tag}${p.edge === 'rising' ? 'R_TRIG' : 'F_TRIG'}${n.id}_${p.formal}`;
   }
 
   private statement(w: StWriter, n: FbdNode, indent: string): void {

@@ -57,7 +57,7 @@ function languageOf(body: XmlElement | undefined): XmlElement | undefined {
  * Translate one body into `w`; FBD temporaries are added to `scope.temps`.
  * `what` names it in messages ("POU 'Main'", "action 'Reset' of POU 'Main'").
  */
-function writeBody(ctx: ImportContext, w: StWriter, body: XmlElement | undefined, scope: FbdScope, what: string, owner: XmlElement): void {
+function writeBody(ctx: ImportContext, w: StWriter, body: XmlElement | undefined, scope: FbdScope, what: string, owner: XmlElement, tag = ''): void {
   const lang = languageOf(body);
   if (!lang) {
     const other = body && childElements(body).find((e) => e.local !== 'documentation' && e.local !== 'addData');
@@ -70,7 +70,7 @@ function writeBody(ctx: ImportContext, w: StWriter, body: XmlElement | undefined
       writeStBody(ctx, w, lang);
       return;
     case 'FBD':
-      new FbdNetwork(scope, lang).translate(w, '  ');
+      new FbdNetwork(scope, lang, tag).translate(w, '  ');
       return;
     default:
       ctx.reportAt('E5004', `${what}: ${LANGUAGE_NAMES[lang.local]} bodies are not supported yet; it is declared with an empty body`, lang);
@@ -108,7 +108,7 @@ export function writePou(ctx: ImportContext, index: ProjectIndex, pou: XmlElemen
     const actionName = ctx.required(action, 'name');
     if (actionName === undefined) continue;
     actionsW.line(`  ACTION ${actionName}:`, ctx.attrAt(action, 'name'), 9);
-    writeBody(ctx, actionsW, firstChild(action, 'body'), scope, `action '${actionName}' of POU '${name}'`, action);
+    writeBody(ctx, actionsW, firstChild(action, 'body'), scope, `action '${actionName}' of POU '${name}'`, action, `${actionName}_`);
     actionsW.line('  END_ACTION', ctx.at(action), 2);
   }
   // CODESYS keeps methods in the POU's addData

@@ -290,7 +290,7 @@ export class Checker {
   /** Report when a value of type `from` cannot be stored in `to`. */
   assignable(from: Type, to: Type, range: SourceRange, e?: Expr): boolean {
     if (from.kind === 'error' || to.kind === 'error') return true;
-    if (isAssignable(from, to)) {
+    if (isAssignable(from, to) || this.inheritsInterface(from, to)) {
       if (from.kind === 'literalInt' && to.kind === 'elementary' && to.subrange) {
         if (from.value < BigInt(to.subrange.lo) || from.value > BigInt(to.subrange.hi)) {
           this.error('E3007', `${from.value} is outside ${typeName(to)}`, range);
@@ -310,6 +310,20 @@ export class Checker {
     void e;
     this.error('E3001', `cannot assign ${typeName(from)} to ${typeName(to)}`, range);
     return false;
+  }
+
+  /** An FB implements an interface also through its ancestors, and an interface through the ones it extends. */
+  private inheritsInterface(from: Type, to: Type): boolean {
+    if ((from.kind !== 'fb' && from.kind !== 'interface') || to.kind !== 'interface') return false;
+    const target = key(to.name);
+    const seen = new Set<Pou>();
+    const visit = (p: Pou | undefined): boolean => {
+      if (!p || seen.has(p)) return false;
+      seen.add(p);
+      if (p.kind === 'interface' && key(p.name) === target) return true;
+      return visit(p.base) || p.interfaces.some(visit);
+    };
+    return visit(this.decls.pou(key(from.name)));
   }
 
   // ------------------------------------------------------------ expressions

@@ -114,15 +114,33 @@ function parseInner(file: SourceFile, ids: IdAllocator, diagnostics: Diagnostic[
   }
 
   // ---- abstract syntax
-  const built = new AstBuilder(file, ids, diagnostics).compilationUnit(cst);
+  const fromBuilder: Diagnostic[] = [];
+  const built = new AstBuilder(file, ids, fromBuilder).compilationUnit(cst);
   Object.assign(unit, built);
+  // what the builder finds on a line the parser already complained about is usually its echo
+  const syntaxLines = new Set(diagnostics.filter((d) => d.code === 'E1004').map((d) => d.range.line));
+  diagnostics.push(...fromBuilder.filter((d) => d.code !== 'E1004' || !syntaxLines.has(d.range.line)));
 
   const declares = unit.pous.length + unit.types.length + unit.configurations.length + unit.globals.length > 0;
   if (!declares && diagnostics.length === 0) {
     diagnostics.push(diagnostic('E1006', 'the file declares nothing: expected PROGRAM, FUNCTION_BLOCK, FUNCTION, TYPE, CONFIGURATION or VAR_GLOBAL', file.range(0, 0)));
   }
-  diagnostics.sort((a, b) => a.range.line - b.range.line || a.range.col - b.range.col);
-  return { unit, diagnostics };
+  return { unit, diagnostics: ordered(diagnostics) };
+}
+
+/** By position; a second syntax error at the same place is a consequence of the first and is dropped. */
+function ordered(diagnostics: Diagnostic[]): Diagnostic[] {
+  const sorted = diagnostics
+    .map((d, i) => ({ d, i }))
+    .sort((a, b) => a.d.range.line - b.d.range.line || a.d.range.col - b.d.range.col || a.i - b.i)
+    .map((x) => x.d);
+  const out: Diagnostic[] = [];
+  for (const d of sorted) {
+    const prev = out[out.length - 1];
+    if (prev && d.code === 'E1004' && prev.range.line === d.range.line && prev.range.col === d.range.col) continue;
+    out.push(d);
+  }
+  return out;
 }
 
 /** PROPERTY … END_PROPERTY is not supported: report it once and leave it out of the parse. */

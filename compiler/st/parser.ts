@@ -71,6 +71,9 @@ function describePaths(paths: TokenType[][][]): string {
 
 const messages: IParserErrorMessageProvider = {
   buildMismatchTokenMessage({ expected, actual, ruleName }) {
+    if (expected === T.Semicolon && actual.tokenType === T.Equal && ruleName === 'assignmentOrCall') {
+      return "expected ':=' to assign, found '=' (a comparison is not a statement)";
+    }
     if (expected === EOF) return `expected ${RULE_WORDS.compilationUnit}, found ${describeToken(actual)}`;
     return `expected ${describeType(expected)}${contextOf(expected, ruleName)}, found ${describeToken(actual)}`;
   },

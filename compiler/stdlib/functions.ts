@@ -76,17 +76,20 @@ function jsOp(op: string, t: Type): string {
   return ` ${op} `;
 }
 
-function compare(op: string): Builtin {
+/** GT, GE, EQ, LE, LT are extensible: GT(a, b, c) is (a > b) AND (b > c); NE takes two. */
+function compare(op: string, extensible = true): Builtin {
   return {
     type(args) {
-      if (args.length !== 2) return 'takes two arguments';
-      const t = commonType(args[0]!, args[1]!);
-      if (!t) return `cannot compare ${typeName(args[0]!)} with ${typeName(args[1]!)}`;
+      if (extensible ? args.length < 2 : args.length !== 2) return extensible ? 'takes at least two arguments' : 'takes two arguments';
+      let t: Type | undefined = args[0]!;
+      for (const a of args.slice(1)) t = t && commonType(t, a);
+      if (!t) return `cannot compare ${args.map(typeName).join(' with ')}`;
       const c = concrete(t);
-      return { params: [c, c], result: BOOL };
+      return { params: args.map(() => c), result: BOOL };
     },
-    emit: (a) => `(${a[0]}) ${op} (${a[1]})`,
+    emit: (a) => a.slice(1).map((x, i) => `((${a[i]}) ${op} (${x}))`).join(' && '),
     paramNames: ['IN1', 'IN2'],
+    extensible,
   };
 }
 
@@ -268,7 +271,7 @@ const TABLE: Record<string, Builtin> = {
   EQ: compare('==='),
   LE: compare('<='),
   LT: compare('<'),
-  NE: compare('!=='),
+  NE: compare('!==', false),
   LEN: {
     type(args) {
       if (args.length !== 1 || !isAnyString(args[0]!)) return 'needs one string';

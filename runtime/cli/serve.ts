@@ -1,10 +1,10 @@
-import type { Application } from '../../compiler/application.js';
-import { formatDiagnostic, hasErrors, type Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
+import { formatDiagnostic, hasErrors } from '../../compiler/diagnostics/diagnostic.js';
+import { compileFiles } from '../../compiler/project.js';
 import { loadConfigFile } from '../config/load.js';
 import type { PlcConfig } from '../config/schema.js';
 import { Engine } from '../engine/engine.js';
 import { formatFault } from '../faults.js';
-import { IoManager } from '../io/io-manager.js';
+import type { IoManager } from '../io/io-manager.js';
 import { startMetricsServer, type MetricsEndpoint } from '../metrics/http-server.js';
 import { renderPrometheus } from '../metrics/prometheus.js';
 import { summaryLine } from '../metrics/summary.js';
@@ -113,15 +113,6 @@ export function parseServeArguments(args: string[]): ServeArguments | string {
   return out;
 }
 
-/** The compiler front door (compiler/project.ts), looked up at run time. */
-async function compile(files: string[]): Promise<{ application?: Application; diagnostics: Diagnostic[] }> {
-  const specifier = '../../compiler/project.js';
-  const project = (await import(specifier)) as {
-    compileFiles(paths: string[]): Promise<{ application?: Application; diagnostics: Diagnostic[] }>;
-  };
-  return project.compileFiles(files);
-}
-
 /** `vplc serve`: run until SIGINT/SIGTERM. Returns the exit code (0 clean, 1 errors or faults, 2 usage). */
 export async function serveCommand(args: string[]): Promise<number> {
   const parsed = parseServeArguments(args);
@@ -138,7 +129,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     if (!r.config || hasErrors(r.diagnostics)) return 1;
     config = r.config;
   }
-  const compiled = await compile(parsed.files);
+  const compiled = compileFiles(parsed.files);
   compiled.diagnostics.forEach((d) => err(formatDiagnostic(d)));
   const app = compiled.application;
   if (!app || hasErrors(compiled.diagnostics)) return 1;
@@ -160,6 +151,8 @@ export async function serveCommand(args: string[]): Promise<number> {
   try {
     if (config) {
       const resource = config.resource ?? app.resources[0].name;
+      // I/O drivers (Modbus, OPC UA) are loaded only when a configuration asks for them
+      const { IoManager } = await import('../io/io-manager.js');
       io = IoManager.fromConfig(config, {
         exchange: engine.exchange(resource),
         app,

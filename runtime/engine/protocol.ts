@@ -19,7 +19,7 @@ export interface ResourceWorkerData {
   exchangeBuffer: SharedArrayBuffer;
   safeValues?: SafeValues;
   safeOnStop: boolean;
-  /** tasks stopped by an earlier fault stay stopped across a warm restart */
+  /** RETAIN values to put back into the fresh instances (warm restart) */
   retained?: RetainedValues;
   /** module to import when booted through tsx (running from TypeScript sources) */
   entry?: string;

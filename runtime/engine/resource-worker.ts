@@ -6,7 +6,7 @@ import { ATTENTION_STOP, ATTENTION_VARS, type ResourceWorkerData, type WorkerMes
 import { runRealtime } from './realtime-loop.js';
 import { ResourceRunner } from './resource-runner.js';
 import { captureRetain, restoreRetain } from './retain.js';
-import { loadSnapshotter } from './vars.js';
+import { snapshotResource } from '../values.js';
 
 /**
  * Entry of a resource's worker thread: builds the ResourceRunner over the shared metrics and
@@ -31,8 +31,7 @@ async function main(data: ResourceWorkerData): Promise<void> {
   });
   if (data.retained) restoreRetain(runner.instance, data.retained);
   const attention = new Int32Array(data.controlBuffer);
-  const snapshot = await loadSnapshotter();
-  const vars = () => snapshot(app, runner.model, runner.instance);
+  const vars = () => snapshotResource(app, runner.model, runner.instance);
   post({ type: 'ready' });
 
   // a request from the main thread; true: stop

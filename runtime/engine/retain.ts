@@ -17,7 +17,7 @@ export function captureRetain(app: Application, model: ResourceModel, instance: 
   const out: RetainedValues = { programs: {}, globals: {} };
   for (const p of model.programs) {
     const obj = instance.programs[p.name] as Record<string, unknown> | undefined;
-    const vars = retained(app.pouTypes[p.typeName]?.vars);
+    const vars = retained((app.pouTypes[p.typeName] ?? app.pouTypes[p.typeName.toUpperCase()])?.vars);
     if (!obj || vars.length === 0) continue;
     const values: Record<string, unknown> = {};
     for (const v of vars) values[v.prop] = obj[v.prop];

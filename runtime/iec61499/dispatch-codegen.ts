@@ -71,21 +71,27 @@ export function generateDispatch(net: DispatchNetwork): GeneratedDispatch {
     const o = `o${i}`;
     const type = fb.type;
     const lines: string[] = [];
-    lines.push(`function f${i}(e) {`);
     // WITH sampling: read the connected outputs now
-    const sampling: string[] = [];
-    type.events.inputs.forEach((ev, ei) => {
+    const samplingFor = (ei: number): string[] => {
       const stmts: string[] = [];
-      for (const v of ev.with) {
+      for (const v of type.events.inputs[ei]!.with) {
         const src = net.dataSource(i, v);
         if (!src) continue;
         const srcFb = net.fbs[src.fb]!;
         const rhs = `o${src.fb}${ident(srcFb.prop(src.variable))}`;
         stmts.push(`${o}${ident(fb.prop(v))} = ${net.isStructured(i, v) ? `copy(${rhs})` : rhs};`);
       }
-      if (stmts.length) sampling.push(`    case ${ei}: ${stmts.join(' ')} break;`);
-    });
-    if (sampling.length) lines.push('  switch (e) {', ...sampling, '  }');
+      return stmts;
+    };
+    if (type.implementation.kind !== 'basic') {
+      lines.push(`function f${i}(e) {`);
+      const sampling: string[] = [];
+      type.events.inputs.forEach((_ev, ei) => {
+        const stmts = samplingFor(ei);
+        if (stmts.length) sampling.push(`    case ${ei}: ${stmts.join(' ')} break;`);
+      });
+      if (sampling.length) lines.push('  switch (e) {', ...sampling, '  }');
+    }
     const impl = type.implementation;
     if (impl.kind === 'native') {
       lines.push(`  ${o}.$event(e);`);
@@ -100,35 +106,64 @@ export function generateDispatch(net: DispatchNetwork): GeneratedDispatch {
       });
       lines.push('  }');
     } else {
+      // the arriving event is known per function, so the first pass of the ECC is specialised
+      // to it; later passes (the event is consumed) use only event-less transitions
       const stateIndex = new Map(type.states.map((s, k) => [s.name, k]));
-      lines.push(`  let k = 0;`);
-      lines.push(`  for (;;) {`);
-      lines.push(`    switch (S[${i}]) {`);
-      type.states.forEach((s, si) => {
-        lines.push(`      case ${si}:`);
-        type.transitions.forEach((tr, ti) => {
-          if (tr.source !== s.name) return;
-          const conds: string[] = [];
-          if (tr.event !== undefined) conds.push(`e === ${type.events.inputs.findIndex((x) => x.name === tr.event)}`);
-          const g = type.guardMethods[ti];
-          if (g) conds.push(`${o}.$m_${g.toUpperCase()}()`);
-          const dest = stateIndex.get(tr.destination)!;
-          lines.push(`        if (${conds.length ? conds.join(' && ') : 'true'}) {`);
-          lines.push(`          S[${i}] = ${dest};`);
-          for (const a of type.states[dest]!.actions) {
-            if (a.algorithm) lines.push(`          ${o}.$m_ALG_${a.algorithm.toUpperCase()}();`);
-            if (a.output) {
-              const eo = type.events.outputs.findIndex((x) => x.name === a.output);
-              if (eo >= 0) lines.push(...pushes(fb, eo, '          '));
-            }
+      const actions = (dest: number, indent: string): string[] => {
+        const a: string[] = [];
+        for (const act of type.states[dest]!.actions) {
+          if (act.algorithm) a.push(`${indent}${o}.$m_ALG_${act.algorithm.toUpperCase()}();`);
+          if (act.output) {
+            const eo = type.events.outputs.findIndex((x) => x.name === act.output);
+            if (eo >= 0) a.push(...pushes(fb, eo, indent));
           }
-          lines.push(`          e = -1; if (++k > ${MAX_TRANSITIONS_PER_EVENT}) eccLoop(${i}); continue;`);
-          lines.push('        }');
+        }
+        return a;
+      };
+      // After a transition the next state is known statically: its event-less transitions are
+      // unrolled (a few levels deep), so a chain like START →CU→ CU →1→ START costs one state write.
+      const enter = (dest: number, indent: string, depth: number): string[] => {
+        const c: string[] = [...actions(dest, indent)];
+        if (depth >= 4) return [...c, `${indent}S[${i}] = ${dest}; settle${i}(); return;`];
+        for (const [ti, tr] of type.transitions.entries()) {
+          if (tr.source !== type.states[dest]!.name || tr.event !== undefined) continue;
+          const g = type.guardMethods[ti];
+          const next = stateIndex.get(tr.destination)!;
+          if (!g) return [...c, ...enter(next, indent, depth + 1)];
+          c.push(`${indent}if (${o}.$m_${g.toUpperCase()}()) {`, ...enter(next, `${indent}  `, depth + 1), `${indent}}`);
+        }
+        return [...c, `${indent}S[${i}] = ${dest}; return;`];
+      };
+      const pass = (ei: number, indent: string, onFire: string, onNone: string): string[] => {
+        const p: string[] = [];
+        p.push(`${indent}switch (S[${i}]) {`);
+        type.states.forEach((s, si) => {
+          const cases: string[] = [];
+          for (const [ti, tr] of type.transitions.entries()) {
+            if (tr.source !== s.name) continue;
+            if (tr.event !== undefined && (ei < 0 || type.events.inputs.findIndex((x) => x.name === tr.event) !== ei)) continue;
+            const g = type.guardMethods[ti];
+            const dest = stateIndex.get(tr.destination)!;
+            const body = onFire === 'enter' ? enter(dest, `${indent}      `, 0) : [`${indent}      S[${i}] = ${dest};`, ...actions(dest, `${indent}      `), `${indent}      ${onFire}`];
+            if (!g) { cases.push(...body.map((l) => l.slice(2))); break; }
+            cases.push(`${indent}    if (${o}.$m_${g.toUpperCase()}()) {`, ...body, `${indent}    }`);
+          }
+          if (cases.length) p.push(`${indent}  case ${si}:`, ...cases, `${indent}    ${onNone}`);
         });
-        lines.push('        break;');
+        p.push(`${indent}}`);
+        p.push(`${indent}${onNone}`);
+        return p;
+      };
+      type.events.inputs.forEach((_ev, ei) => {
+        lines.push(`function f${i}_${ei}() {`);
+        for (const st of samplingFor(ei)) lines.push(`  ${st}`);
+        lines.push(...pass(ei, '  ', 'enter', 'return;'));
+        lines.push('}');
       });
-      lines.push('    }');
-      lines.push('    return;');
+      lines.push(`function settle${i}() {`);
+      lines.push('  for (let k = 0; ; ) {');
+      lines.push(`    if (++k > ${MAX_TRANSITIONS_PER_EVENT}) eccLoop(${i});`);
+      lines.push(...pass(-1, '    ', 'continue;', 'return;'));
       lines.push('  }');
     }
     lines.push('}');
@@ -148,7 +183,9 @@ export function generateDispatch(net: DispatchNetwork): GeneratedDispatch {
   out.push('    const id = Q[h]; h = (h + 1) & M; n++;');
   out.push('    switch (id) {');
   for (const fb of net.fbs) {
-    fb.type.events.inputs.forEach((_ev, ei) => out.push(`      case ${eventBase[fb.index]! + ei}: f${fb.index}(${ei}); break;`));
+    const basic = fb.type.implementation.kind === 'basic';
+    fb.type.events.inputs.forEach((_ev, ei) =>
+      out.push(`      case ${eventBase[fb.index]! + ei}: ${basic ? `f${fb.index}_${ei}()` : `f${fb.index}(${ei})`}; break;`));
   }
   out.push('    }');
   out.push('  }');

@@ -1,0 +1,393 @@
+import type { FbTypeDeclaration, InterfaceList } from '../../../compiler/iec61499/model.js';
+import { parseLiteral, LiteralError } from '../../../compiler/iec61499/literal.js';
+import { normaliseInitial } from '../../../compiler/iec61499/st-generate.js';
+import { Resource61499, ResourceError } from '../resource.js';
+import { SystemRunner } from '../system-runner.js';
+import { toFaultReport, formatFault } from '../../faults.js';
+import { RequestError, escapeXml, type ManagementRequest } from './request.js';
+import type { TypeProvider } from './type-provider.js';
+import { valueText } from './value-text.js';
+
+/** The FB every EMB_RES holds: its COLD, WARM and STOP events start the application. */
+export const START_FB = { name: 'START', type: 'E_RESTART' } as const;
+
+export type ManagedState = 'IDLE' | 'RUNNING' | 'STOPPED' | 'KILLED';
+
+interface PortKinds { eventIn: boolean; eventOut: boolean; dataIn?: string; dataOut?: string; plug: boolean; socket: boolean }
+
+/**
+ * One resource of the device as the management protocol sees it: the declared network (FBs,
+ * connections, parameters, the source of truth for boot files and rebuilds) and, once started,
+ * the executing Resource61499 built from it. Requests that change the network of an executing
+ * resource rebuild it from the declaration (the runtime has no delete or disconnect).
+ */
+export class ManagedResource {
+  readonly fbs = new Map<string, { type: string; decl: FbTypeDeclaration }>();
+  readonly connections: { source: string; destination: string }[] = [];
+  /** parameters written before/while deploying, by 'FB.PORT', in order of writing */
+  readonly parameters = new Map<string, string>();
+  readonly watches = new Set<string>();
+  state: ManagedState = 'IDLE';
+  private live: { resource: Resource61499; epochNs: bigint } | undefined;
+
+  constructor(
+    readonly name: string,
+    readonly type: string,
+    private readonly types: TypeProvider,
+    private readonly log: (message: string) => void,
+  ) {
+    const restart = types.fbType(START_FB.type);
+    if (restart) this.fbs.set(START_FB.name, { type: START_FB.type, decl: restart });
+  }
+
+  get executing(): Resource61499 | undefined {
+    return this.live?.resource;
+  }
+
+  /** Network requests in the order that rebuilds it: FBs, connections, parameters. */
+  networkRequests(): { action: 'CREATE' | 'WRITE'; xml: string }[] {
+    const out: { action: 'CREATE' | 'WRITE'; xml: string }[] = [];
+    for (const [name, fb] of this.fbs) {
+      if (name === START_FB.name) continue;
+      out.push({ action: 'CREATE', xml: `<FB Name="${escapeXml(name)}" Type="${escapeXml(fb.type)}" />` });
+    }
+    for (const c of this.connections) out.push({ action: 'CREATE', xml: `<Connection Source="${escapeXml(c.source)}" Destination="${escapeXml(c.destination)}" />` });
+    for (const [target, value] of this.parameters) out.push({ action: 'WRITE', xml: `<Connection Source="${escapeXml(value)}" Destination="${escapeXml(target)}" />` });
+    return out;
+  }
+
+  private bootText(): string {
+    let id = 0;
+    return this.networkRequests().map((r) => `${this.name};<Request ID="${++id}" Action="${r.action}">${r.xml}</Request>`).join('\n') + '\n';
+  }
+
+  // ------------------------------------------------------------------ requests
+
+  /** Execute one request addressed to this resource; returns the response body, if any. */
+  execute(req: ManagementRequest): string | undefined {
+    const { id, action, object: o } = req;
+    const fail = (reason: ConstructorParameters<typeof RequestError>[1], message: string): never => {
+      throw new RequestError(id, reason, message);
+    };
+    switch (action) {
+      case 'CREATE':
+        if (o.kind === 'fb') return this.createFb(id, o.name, o.type);
+        if (o.kind === 'connection') return this.createConnection(id, o.source, o.destination);
+        if (o.kind === 'watch') return this.createWatch(id, o.source);
+        return fail('UNSUPPORTED_CMD', 'CREATE applies to an FB, a Connection or a Watch');
+      case 'DELETE':
+        if (o.kind === 'fb') return this.deleteFb(id, o.name);
+        if (o.kind === 'connection') return this.deleteConnection(id, o.source, o.destination);
+        if (o.kind === 'watch') {
+          if (!this.watches.delete(o.source)) fail('NO_SUCH_OBJECT', `no watch on ${o.source}`);
+          return undefined;
+        }
+        return fail('UNSUPPORTED_CMD', 'DELETE applies to an FB, a Connection or a Watch');
+      case 'WRITE':
+        if (o.kind !== 'connection') return fail('UNSUPPORTED_CMD', 'WRITE needs <Connection Source="value" Destination="FB.PORT"/>');
+        if (o.force !== undefined) return fail('INVALID_OPERATION', 'forcing values is not supported');
+        return this.write(id, o.source, o.destination);
+      case 'READ':
+        if (o.kind !== 'connection') return fail('UNSUPPORTED_CMD', 'READ needs <Connection Source="FB.PORT"/>');
+        return `<Connection Source="${escapeXml(o.source)}" Destination="${escapeXml(this.readPort(id, o.source))}" />`;
+      case 'START':
+        this.start(id);
+        return undefined;
+      case 'STOP':
+        this.stop(id);
+        return undefined;
+      case 'KILL':
+        this.kill();
+        return undefined;
+      case 'RESET':
+        this.reset(id);
+        return undefined;
+      case 'QUERY':
+        return this.query(id, req);
+    }
+  }
+
+  private createFb(id: string, name: string, type: string): undefined {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new RequestError(id, 'INVALID_OBJECT', `'${name}' is not an FB name`);
+    if (this.fbs.has(name)) throw new RequestError(id, 'INVALID_STATE', `FB ${name} already exists`);
+    const decl = this.types.fbType(type);
+    if (!decl || decl.kind === 'adapter') throw new RequestError(id, 'UNSUPPORTED_TYPE', `unknown FB type ${type}`);
+    this.fbs.set(name, { type, decl });
+    this.networkChanged(id, () => this.fbs.delete(name));
+    return undefined;
+  }
+
+  private createConnection(id: string, source: string, destination: string): undefined {
+    const s = this.portKinds(id, source);
+    const d = this.portKinds(id, destination);
+    const ok = (s.eventOut && d.eventIn) || (s.dataOut !== undefined && d.dataIn !== undefined) || (s.plug && d.socket);
+    if (!ok) throw new RequestError(id, 'INVALID_OBJECT', `cannot connect ${source} to ${destination}`);
+    if (this.connections.some((c) => c.source === source && c.destination === destination)) {
+      throw new RequestError(id, 'INVALID_STATE', `${source} is already connected to ${destination}`);
+    }
+    if (d.dataIn !== undefined && this.connections.some((c) => c.destination === destination)) {
+      throw new RequestError(id, 'INVALID_STATE', `${destination} already has a data connection`);
+    }
+    this.connections.push({ source, destination });
+    this.networkChanged(id, () => this.connections.pop());
+    return undefined;
+  }
+
+  private deleteFb(id: string, name: string): undefined {
+    if (name === START_FB.name || !this.fbs.has(name)) throw new RequestError(id, 'NO_SUCH_OBJECT', `no FB ${name}`);
+    if (this.state === 'RUNNING') throw new RequestError(id, 'INVALID_STATE', `resource ${this.name} is running: stop it before deleting FBs`);
+    this.fbs.delete(name);
+    const mine = (ref: string) => ref.startsWith(`${name}.`);
+    for (let k = this.connections.length - 1; k >= 0; k--) {
+      const c = this.connections[k]!;
+      if (mine(c.source) || mine(c.destination)) this.connections.splice(k, 1);
+    }
+    for (const p of [...this.parameters.keys()]) if (mine(p)) this.parameters.delete(p);
+    for (const w of [...this.watches]) if (mine(w)) this.watches.delete(w);
+    this.networkChanged(id, () => undefined);
+    return undefined;
+  }
+
+  private deleteConnection(id: string, source: string, destination: string): undefined {
+    const k = this.connections.findIndex((c) => c.source === source && c.destination === destination);
+    if (k < 0) throw new RequestError(id, 'NO_SUCH_OBJECT', `no connection ${source} → ${destination}`);
+    const [removed] = this.connections.splice(k, 1);
+    this.networkChanged(id, () => this.connections.splice(k, 0, removed!));
+    return undefined;
+  }
+
+  private createWatch(id: string, source: string): undefined {
+    const k = this.portKinds(id, source);
+    if (k.eventIn || k.eventOut) throw new RequestError(id, 'UNSUPPORTED_TYPE', `watching event ${source} is not supported (no per-event counters)`);
+    if (k.dataIn === undefined && k.dataOut === undefined) throw new RequestError(id, 'INVALID_OBJECT', `${source} is not a data port`);
+    this.watches.add(source);
+    return undefined;
+  }
+
+  private write(id: string, value: string, target: string): undefined {
+    const k = this.portKinds(id, target);
+    if (/^\$e$/i.test(value)) {
+      if (!k.eventIn) throw new RequestError(id, 'INVALID_OBJECT', `${target} is not an event input`);
+      const live = this.live;
+      if (!live || this.state !== 'RUNNING') throw new RequestError(id, 'INVALID_STATE', `resource ${this.name} is not running`);
+      this.guard(id, () => live.resource.fireEvent(target));
+      return undefined;
+    }
+    // '$er' resets an event counter: there are none to reset
+    if (/^\$er$/i.test(value)) return undefined;
+    if (k.dataIn === undefined) throw new RequestError(id, 'INVALID_OBJECT', `${target} is not a data input`);
+    if (!/^ANY/i.test(k.dataIn)) {
+      try {
+        parseLiteral(k.dataIn, normaliseInitial(k.dataIn, value));
+      } catch (e) {
+        if (e instanceof LiteralError) throw new RequestError(id, 'INVALID_OBJECT', `${target}: ${e.message}`);
+        throw e;
+      }
+    }
+    if (this.live) {
+      const live = this.live;
+      this.guard(id, () => live.resource.writeParameter(target, value));
+    }
+    // values written online are for the moment; the deployed parameters are those written before START
+    if (this.state !== 'RUNNING') {
+      this.parameters.delete(target);
+      this.parameters.set(target, value);
+    }
+    return undefined;
+  }
+
+  /** A port's current value as text. */
+  readPort(id: string, ref: string): string {
+    const k = this.portKinds(id, ref);
+    const type = k.dataIn ?? k.dataOut;
+    if (type === undefined) throw new RequestError(id, 'INVALID_OBJECT', `${ref} is not a data port`);
+    const live = this.live;
+    if (!live) throw new RequestError(id, 'INVALID_STATE', `resource ${this.name} has not been started`);
+    let v: unknown;
+    try {
+      v = live.resource.read(ref);
+    } catch (e) {
+      if (e instanceof ResourceError) throw new RequestError(id, 'NO_SUCH_OBJECT', e.message);
+      throw e;
+    }
+    return valueText(this.liveType(ref) ?? type, v);
+  }
+
+  /** the concrete type of a port of the executing network (generic ports bound) */
+  private liveType(ref: string): string | undefined {
+    const dot = ref.lastIndexOf('.');
+    const t = this.live?.resource.fbType(ref.slice(0, dot));
+    const port = ref.slice(dot + 1);
+    const i = t?.interface;
+    return i ? [...i.inputVars, ...i.outputVars, ...i.inOutVars].find((v) => v.name === port)?.type : undefined;
+  }
+
+  private start(id: string): void {
+    if (this.state === 'RUNNING') throw new RequestError(id, 'INVALID_STATE', `resource ${this.name} is already running`);
+    if (this.live && this.state === 'STOPPED') {
+      const live = this.live;
+      this.guard(id, () => live.resource.start('WARM'));
+    } else {
+      this.build(id);
+      const live = this.live!;
+      this.guard(id, () => live.resource.start('COLD'));
+    }
+    this.state = 'RUNNING';
+  }
+
+  private stop(id: string): void {
+    if (this.state !== 'RUNNING' || !this.live) throw new RequestError(id, 'INVALID_STATE', `resource ${this.name} is not running`);
+    const live = this.live;
+    this.guard(id, () => live.resource.stop());
+    this.state = 'STOPPED';
+  }
+
+  kill(): void {
+    this.live?.resource.kill();
+    if (this.state === 'RUNNING' || this.state === 'STOPPED') this.state = 'KILLED';
+  }
+
+  private reset(id: string): void {
+    if (this.state === 'RUNNING') throw new RequestError(id, 'INVALID_STATE', `resource ${this.name} is running: stop or kill it first`);
+    this.live = undefined;
+    this.state = 'IDLE';
+  }
+
+  private query(id: string, req: ManagementRequest): string {
+    const o = req.object;
+    if (o.kind === 'fb') {
+      if (o.name === '*') {
+        return `<FBList>\n    ${[...this.fbs].map(([n, f]) => `<FB Name="${escapeXml(n)}" Type="${escapeXml(f.type)}" />`).join('\n    ')}\n  </FBList>`;
+      }
+      const fb = this.fbs.get(o.name);
+      if (!fb) throw new RequestError(id, 'NO_SUCH_OBJECT', `no FB ${o.name}`);
+      if (o.type === '*' || o.type === '') return `<FB Name="${escapeXml(o.name)}" Type="${escapeXml(fb.type)}" />`;
+      if (o.type !== fb.type) throw new RequestError(id, 'NO_SUCH_OBJECT', `${o.name} is not a ${o.type}`);
+      return `<FBStatus Status="${this.state === 'IDLE' ? 'IDLE' : this.state}" />`;
+    }
+    if (o.kind === 'connection') {
+      const list = this.connections.filter((c) => (o.source === '*' || c.source === o.source) && (o.destination === '*' || o.destination === '' || c.destination === o.destination));
+      if (o.source === '*' && (o.destination === '*' || o.destination === '')) {
+        return list.map((c) => `<Connection Source="${escapeXml(c.source)}" Destination="${escapeXml(c.destination)}" />`).join('\n  ');
+      }
+      const ends = list.map((c) => (o.source === '*' ? c.source : c.destination));
+      return `<EndpointList>\n    ${ends.map((e) => `<Endpoint Name="${escapeXml(e)}" />`).join('\n    ')}\n  </EndpointList>`;
+    }
+    throw new RequestError(id, 'UNSUPPORTED_CMD', 'a resource answers QUERY of FBs and connections');
+  }
+
+  // ------------------------------------------------------------------ watches and the clock
+
+  /** `<Resource name=…><FB name=…><Port name=…><Data value=… forced="false"/></Port></FB></Resource>` */
+  watchXml(): string {
+    if (this.watches.size === 0) return '';
+    const byFb = new Map<string, string[]>();
+    for (const w of this.watches) {
+      const dot = w.lastIndexOf('.');
+      const fb = w.slice(0, dot);
+      let value: string;
+      try {
+        value = this.readPort('', w);
+      } catch {
+        continue; // not executing yet: nothing to show
+      }
+      const ports = byFb.get(fb) ?? [];
+      ports.push(`<Port name="${escapeXml(w.slice(dot + 1))}"><Data value="${escapeXml(value)}" forced="false"/></Port>`);
+      byFb.set(fb, ports);
+    }
+    const fbs = [...byFb].map(([fb, ports]) => `<FB name="${escapeXml(fb)}">${ports.join('')}</FB>`).join('');
+    return `<Resource name="${escapeXml(this.name)}">${fbs}</Resource>`;
+  }
+
+  /** Advance the executing network to the monotonic clock; a fault kills this resource only. */
+  tick(nowNs: bigint): void {
+    const live = this.live;
+    if (!live || this.state !== 'RUNNING') return;
+    try {
+      live.resource.advanceTo(Number(nowNs - live.epochNs));
+    } catch (e) {
+      this.log(`resource ${this.name}: ${formatFault(toFaultReport(e, { resource: this.name }))}`);
+      this.kill();
+    }
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  private portKinds(id: string, ref: string): PortKinds {
+    const dot = ref.lastIndexOf('.');
+    const fb = dot > 0 ? this.fbs.get(ref.slice(0, dot)) : undefined;
+    if (!fb) throw new RequestError(id, 'NO_SUCH_OBJECT', `no FB in '${ref}'`);
+    const port = ref.slice(dot + 1);
+    const i: InterfaceList = fb.decl.interface;
+    const k: PortKinds = {
+      eventIn: i.eventInputs.some((e) => e.name === port),
+      eventOut: i.eventOutputs.some((e) => e.name === port),
+      plug: i.plugs.some((a) => a.name === port),
+      socket: i.sockets.some((a) => a.name === port),
+    };
+    const input = [...i.inputVars, ...i.inOutVars].find((v) => v.name === port);
+    const output = [...i.outputVars, ...i.inOutVars].find((v) => v.name === port);
+    if (input) k.dataIn = input.type;
+    if (output) k.dataOut = output.type;
+    if (!k.eventIn && !k.eventOut && !k.plug && !k.socket && !input && !output) {
+      throw new RequestError(id, 'NO_SUCH_OBJECT', `${fb.type} has no port ${port}`);
+    }
+    return k;
+  }
+
+  /**
+   * A change of the declared network: a running resource is rebuilt and restarted (COLD: its
+   * state is new); when the new network does not build, the change is undone and the old one
+   * keeps running.
+   */
+  private networkChanged(id: string, undo: () => void): void {
+    if (!this.live) return;
+    if (this.state === 'RUNNING') {
+      const old = this.live;
+      try {
+        this.build(id);
+      } catch (e) {
+        undo();
+        this.live = old;
+        throw e;
+      }
+      old.resource.kill();
+      const live = this.live!;
+      this.guard(id, () => live.resource.start('COLD'));
+    } else {
+      // rebuilt at the next START
+      this.live = undefined;
+      this.state = 'IDLE';
+    }
+  }
+
+  /** Compile the declared network and build an executing resource from it. */
+  private build(id: string): void {
+    const r = this.types.compile(this.name, this.bootText());
+    if (!r.application) {
+      for (const e of r.errors) this.log(`resource ${this.name}: ${e}`);
+      throw new RequestError(id, 'INVALID_OBJECT', r.errors[0] ?? 'the network does not compile');
+    }
+    try {
+      const runner = new SystemRunner(r.application);
+      const resource = runner.resources[0]?.resource;
+      if (!resource) throw new RequestError(id, 'INVALID_OBJECT', 'the network does not compile to a resource');
+      this.live = { resource, epochNs: process.hrtime.bigint() };
+    } catch (e) {
+      if (e instanceof RequestError) throw e;
+      throw new RequestError(id, 'INVALID_OBJECT', e instanceof Error ? e.message : String(e));
+    }
+  }
+
+  /** Run an operation of the executing resource; its errors and faults become responses. */
+  private guard<T>(id: string, op: () => T): T {
+    try {
+      return op();
+    } catch (e) {
+      if (e instanceof ResourceError) throw new RequestError(id, 'INVALID_OBJECT', e.message);
+      this.log(`resource ${this.name}: ${formatFault(toFaultReport(e, { resource: this.name }))}`);
+      this.kill();
+      throw new RequestError(id, 'INVALID_STATE', `resource ${this.name} faulted`);
+    }
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * ST front-end speed: lines per second on a generated 20,000-line program.
+ * Run: npx tsx test/bench/parse.ts
+ *
+ * Baseline measured in the same run: the lexer alone on the same text, so the printed ratio
+ * says how much parsing and AST building cost on top of tokenising.
+ */
+import { SourceFile } from '../../compiler/source.js';
+import { IdAllocator } from '../../compiler/st/ast.js';
+import { parseSt } from '../../compiler/st/parse.js';
+import { stLexer } from '../../compiler/st/lexer.js';
+
+const TARGET_LINES = 20_000;
+
+function generate(): string {
+  const out: string[] = [];
+  let fb = 0;
+  while (out.length < TARGET_LINES) {
+    fb++;
+    out.push(
+      `(* block ${fb} *)`,
+      `FUNCTION_BLOCK Fb${fb}`,
+      `VAR_INPUT en : BOOL; speed : INT := 16#10; setpoint : REAL := 1.5E2; END_VAR`,
+      `VAR_OUTPUT q : BOOL; out : REAL; END_VAR`,
+      `VAR t : TON := (PT := T#1s500ms); arr : ARRAY[1..10] OF INT := [10(0)]; i : INT; END_VAR`,
+      `t(IN := en AND NOT q, PT := T#250ms);`,
+      `IF t.Q AND speed > 10 THEN`,
+      `  q := TRUE; // set`,
+      `ELSIF speed.3 OR (speed MOD 4 = 0) THEN`,
+      `  q := FALSE;`,
+      `ELSE`,
+      `  out := setpoint * 0.5 + INT_TO_REAL(speed) / 3.0 - 1.0;`,
+      `END_IF;`,
+      `CASE speed OF`,
+      `  1, 2: out := 1.0;`,
+      `  3..9: out := 2.0;`,
+      `ELSE out := 0.0;`,
+      `END_CASE;`,
+      `FOR i := 1 TO 10 BY 1 DO`,
+      `  arr[i] := arr[i] + i * 2;`,
+      `END_FOR;`,
+      `WHILE speed > 0 DO speed := speed - 1; END_WHILE;`,
+      `END_FUNCTION_BLOCK`,
+      '',
+    );
+  }
+  return out.join('\n');
+}
+
+const text = generate();
+const lines = text.split('\n').length;
+const file = new SourceFile('bench.st', text);
+
+function time(fn: () => void, rounds: number): number {
+  fn(); // warm-up (and parser construction)
+  fn();
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < rounds; i++) fn();
+  return Number(process.hrtime.bigint() - t0) / 1e9 / rounds;
+}
+
+const check = parseSt(file, new IdAllocator());
+if (check.diagnostics.length > 0) {
+  console.error('generated program does not parse cleanly:', check.diagnostics.slice(0, 3));
+  process.exit(1);
+}
+
+const lexSeconds = time(() => void stLexer.tokenize(text), 5);
+const parseSeconds = time(() => void parseSt(file, new IdAllocator()), 5);
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+console.log(`program: ${fmt(lines)} lines, ${fmt(text.length)} characters, ${check.unit.pous.length} POUs`);
+console.log(`lexer only (baseline): ${(lexSeconds * 1000).toFixed(1)} ms  ${fmt(lines / lexSeconds)} lines/s`);
+console.log(`parseSt (lex+parse+AST): ${(parseSeconds * 1000).toFixed(1)} ms  ${fmt(lines / parseSeconds)} lines/s`);
+console.log(`ratio parseSt / lexer: ${(parseSeconds / lexSeconds).toFixed(2)}x`);

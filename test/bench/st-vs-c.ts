@@ -1,0 +1,219 @@
+/**
+ * ST execution against C: CPU-bound kernels written twice, as ST programs (test/bench/st/) and
+ * as the same algorithm in C (test/bench/c/), the C built with `gcc -O2` in this run. Both run
+ * the same scans with the same task clock (10 ms a scan, from 0) and print a checksum of their
+ * state: the bench refuses a ratio when the two disagree, because then they did not do the same
+ * work. Prints ns per scan of both (median of batches, after a warm-up), each ratio vPLC/C and
+ * the geometric mean (target: within 2× of C).
+ *
+ *   npx tsx test/bench/st-vs-c.ts [--batch-ms 20] [--batches 11] [kernel…]
+ *
+ * vPLC's scan is timed as the call of the generated task function (programs only: these
+ * kernels have no located variables, so the process-image copy would be empty work).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { compileSources } from '../../compiler/project.js';
+import { SourceFile } from '../../compiler/source.js';
+import { formatDiagnostic } from '../../compiler/diagnostics/diagnostic.js';
+import type { Application } from '../../compiler/application.js';
+import { ResourceRunner } from '../../runtime/engine/resource-runner.js';
+import { geometricMean, median, type BenchFigure, type BenchResult } from './report.js';
+
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+const INTERVAL_NS = 10_000_000;
+
+interface Kernel {
+  /** file stem in st/ and c/ */
+  name: string;
+  what: string;
+}
+
+export const KERNELS: Kernel[] = [
+  { name: 'int16-arith', what: 'INT arithmetic, 16-bit wrap-around (1000 iterations)' },
+  { name: 'real-pid', what: 'REAL PID loops (200 controllers + plants)' },
+  { name: 'sort', what: 'LCG refill + insertion sort of 256 DINT' },
+  { name: 'sieve', what: 'sieve of Eratosthenes to 6000..7999' },
+  { name: 'fb-instances', what: '500 TON + 500 CTU instances' },
+  { name: 'int-mix', what: 'integer mix: xorshift DWORD, DINT, SINT, UINT, CASE (1000 iterations)' },
+];
+
+/** How a kernel is run on both sides: the same scans, so the checksums must agree. */
+interface Plan {
+  warmup: number;
+  batches: number;
+  batchSize: number;
+}
+
+interface SideRun {
+  checksum: number;
+  nsPerScan: number;
+}
+
+export interface KernelOutcome {
+  kernel: string;
+  st: SideRun;
+  c?: SideRun;
+  /** why there is no C figure or no ratio */
+  problem?: string;
+}
+
+function compileKernel(name: string): Application {
+  const path = join(HERE, 'st', `${name}.st`);
+  const r = compileSources([new SourceFile(path, readFileSync(path, 'utf8'))]);
+  if (!r.application) throw new Error(`${name}.st does not compile:\n${r.diagnostics.map(formatDiagnostic).join('\n')}`);
+  return r.application;
+}
+
+/** A fresh instance of the kernel's program, sharing `from`'s loaded module (and its warm JIT). */
+function freshRunner(app: Application, from?: ResourceRunner): ResourceRunner {
+  const resource = app.resources[0]!.name;
+  return from ? new ResourceRunner(app, resource, { module: from.module, support: from.support }) : new ResourceRunner(app, resource);
+}
+
+function checksumOf(runner: ResourceRunner): number {
+  const main = runner.instance.programs['Main'] as { checksum?: unknown } | undefined;
+  if (typeof main?.checksum !== 'number') throw new Error('the kernel has no DINT Main.checksum');
+  return main.checksum;
+}
+
+/** Scans `count` times from scan number `first` (the task clock at first × interval). */
+function scans(runner: ResourceRunner, first: number, count: number): void {
+  const task = runner.instance.tasks[0]!;
+  const support = runner.support;
+  for (let s = first, end = first + count; s < end; s++) {
+    support.timeNs = s * INTERVAL_NS;
+    task();
+  }
+}
+
+/** Batch size so that one vPLC batch lasts about batchMs, from a throw-away instance. */
+function plan(app: Application, batchMs: number, batches: number): { plan: Plan; warm: ResourceRunner } {
+  const warm = freshRunner(app);
+  let n = 1;
+  let done = 0;
+  let ns = 0;
+  // double the count until a run lasts 100 ms: this is also the JIT's first warm-up
+  for (;;) {
+    const t0 = process.hrtime.bigint();
+    scans(warm, done, n);
+    ns = Number(process.hrtime.bigint() - t0);
+    done += n;
+    if (ns > 100e6 || n > 1 << 26) break;
+    n *= 2;
+  }
+  const perScan = ns / n;
+  const batchSize = Math.max(1, Math.round((batchMs * 1e6) / perScan));
+  return { plan: { warmup: batchSize * 3, batches, batchSize }, warm };
+}
+
+function runSt(app: Application, p: Plan, warm: ResourceRunner): SideRun {
+  const runner = freshRunner(app, warm);
+  scans(runner, 0, p.warmup);
+  const batchNs: number[] = [];
+  let s = p.warmup;
+  for (let b = 0; b < p.batches; b++) {
+    const t0 = process.hrtime.bigint();
+    scans(runner, s, p.batchSize);
+    batchNs.push(Number(process.hrtime.bigint() - t0));
+    s += p.batchSize;
+  }
+  return { checksum: checksumOf(runner), nsPerScan: median(batchNs) / p.batchSize };
+}
+
+function haveGcc(): boolean {
+  return spawnSync('gcc', ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+function runC(name: string, p: Plan, dir: string): SideRun {
+  const exe = join(dir, name);
+  execFileSync('gcc', ['-O2', '-o', exe, join(HERE, 'c', `${name}.c`), '-lm'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const out = execFileSync(exe, [String(p.warmup), String(p.batches), String(p.batchSize), String(INTERVAL_NS)], {
+    encoding: 'utf8',
+  });
+  let checksum = NaN;
+  const batchNs: number[] = [];
+  for (const line of out.split('\n')) {
+    const [k, v] = line.split(' ');
+    if (k === 'checksum') checksum = Number(v);
+    else if (k === 'batch') batchNs.push(Number(v));
+  }
+  if (!Number.isFinite(checksum) || batchNs.length !== p.batches) throw new Error(`${name}: unexpected C output:\n${out}`);
+  return { checksum, nsPerScan: median(batchNs) / p.batchSize };
+}
+
+function option(argv: string[], name: string, fallback: number): number {
+  const i = argv.indexOf(name);
+  if (i < 0) return fallback;
+  const v = Number(argv[i + 1]);
+  if (!Number.isFinite(v) || v <= 0) throw new Error(`${name} needs a positive number`);
+  argv.splice(i, 2);
+  return v;
+}
+
+export async function main(argv: string[] = []): Promise<BenchResult> {
+  const args = [...argv];
+  const batchMs = option(args, '--batch-ms', 20);
+  const batches = Math.round(option(args, '--batches', 11));
+  const chosen = args.length ? KERNELS.filter((k) => args.includes(k.name)) : KERNELS;
+  if (args.length && chosen.length !== args.length) {
+    throw new Error(`unknown kernel among ${args.join(', ')}; known: ${KERNELS.map((k) => k.name).join(', ')}`);
+  }
+  const gcc = haveGcc();
+  const notes: string[] = [];
+  if (!gcc) notes.push('gcc not found: C baselines skipped (install gcc to get the ratios)');
+  const dir = mkdtempSync(join(tmpdir(), 'vplc-bench-c-'));
+  const figures: BenchFigure[] = [];
+  const ratios: number[] = [];
+  let disagreements = 0;
+  try {
+    for (const k of chosen) {
+      const app = compileKernel(k.name);
+      const { plan: p, warm } = plan(app, batchMs, batches);
+      const st = runSt(app, p, warm);
+      const fig: BenchFigure = { name: k.name, value: st.nsPerScan, unit: 'ns/scan' };
+      if (gcc) {
+        const c = runC(k.name, p, dir);
+        fig.baseline = { name: 'C gcc -O2', value: c.nsPerScan };
+        if (c.checksum === st.checksum) {
+          fig.ratio = st.nsPerScan / c.nsPerScan;
+          ratios.push(fig.ratio);
+          fig.note = `checksums agree (${st.checksum})`;
+        } else {
+          disagreements++;
+          fig.note = `CHECKSUMS DIFFER: vPLC ${st.checksum}, C ${c.checksum}: no ratio`;
+        }
+      }
+      fig.note = `${k.what}; ${p.warmup + p.batches * p.batchSize} scans${fig.note ? '; ' + fig.note : ''}`;
+      figures.push(fig);
+      const ratio = fig.ratio !== undefined ? `  ${fig.ratio.toFixed(2)}x of C (${fig.baseline!.value.toFixed(0)} ns)` : '';
+      console.log(`${k.name.padEnd(14)} ${st.nsPerScan.toFixed(0).padStart(9)} ns/scan${ratio}${fig.note.includes('DIFFER') ? '  ' + fig.note : ''}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  if (ratios.length) {
+    const g = geometricMean(ratios);
+    notes.push(`geometric mean vPLC/C over ${ratios.length} kernels: ${g.toFixed(2)}× (target ≤ 2×)`);
+    console.log(`geometric mean vPLC/C: ${g.toFixed(2)}x (target <= 2x)`);
+  }
+  if (disagreements) notes.push(`${disagreements} kernel(s) computed a different checksum in C and ST: a bug on one side`);
+  notes.push(`Each side: ${batches} batches of about ${batchMs} ms (vPLC) after 3 batches of warm-up; median batch / scans per batch. ` +
+    'The task clock advances 10 ms per scan on both sides.');
+  return { bench: 'st-vs-c', title: 'ST execution vs C (gcc -O2), ns per scan', figures, notes };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main(process.argv.slice(2)).then(
+    (r) => {
+      if (r.notes.some((n) => n.includes('different checksum'))) process.exitCode = 1;
+    },
+    (e: unknown) => {
+      console.error(e instanceof Error ? e.message : String(e));
+      process.exitCode = 1;
+    },
+  );
+}
