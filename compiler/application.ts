@@ -93,6 +93,8 @@ export interface Application {
   code: string;
   /** the source files it was built from */
   sources: string[];
+  /** places generated code can fault or loop: [POU, file, line] (see RuntimeSupport.trace) */
+  sites?: [string, string, number][];
   /** present when the application was built from IEC 61499 files */
   iec61499?: Iec61499Model;
 }
@@ -148,6 +150,12 @@ export interface RuntimeSupport {
   now(): number;
   /** raise a runtime fault; never returns */
   fault(kind: FaultKind, pou: string, file: string, line: number, detail?: string): never;
+  /**
+   * Where the running code is, for the watchdog (shared with the main thread, which cannot
+   * ask a stuck worker): [0] = 1 + index into Application.sites of the innermost loop being
+   * executed (0: none), [1] = 1 + index into ResourceModel.programs of the running program.
+   */
+  trace?: Int32Array<ArrayBufferLike>;
 }
 
 export type FaultKind = 'DIVISION_BY_ZERO' | 'INDEX_OUT_OF_RANGE' | 'WATCHDOG' | 'NULL_REFERENCE' | 'SUBRANGE' | 'INTERNAL';

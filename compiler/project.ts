@@ -68,6 +68,7 @@ export function compileSources(sources: SourceFile[], options: CompileOptions = 
   const decls = new Declarations(units, diagnostics);
   const ann = newAnnotations();
   const checker = new Checker(decls, ann, diagnostics);
+  checker.checkTypeDefaults();
   checker.checkGlobals(decls.globals.values());
   for (const pou of decls.allPous()) checker.checkPou(pou);
   const resources = buildResources(units.slice(0, sources.length), decls, diagnostics, options);
@@ -88,6 +89,7 @@ export function compileSources(sources: SourceFile[], options: CompileOptions = 
     pouTypes: generated.pouTypes,
     code: generated.code,
     sources: sources.map((s) => s.path),
+    sites: generated.sites,
   };
   return { application, diagnostics: sortDiagnostics(diagnostics) };
 }
@@ -173,7 +175,7 @@ function buildResources(units: CompilationUnit[], decls: Declarations, diagnosti
         }
         programs.push({ name: p.name, pou, task, config: p });
       }
-      out.push({ name: r.name, tasks, programs, globals });
+      out.push({ name: r.name, tasks, programs, globals: decls.globalsOf(r.name) });
     }
   }
   return out;

@@ -7,6 +7,8 @@ import { PlcFault } from './faults.js';
  */
 export class TaskSupport implements RuntimeSupport {
   timeNs = 0;
+  /** see RuntimeSupport.trace; the worker points it at memory the main thread can read */
+  trace: Int32Array<ArrayBufferLike> = new Int32Array(2);
 
   now(): number {
     return this.timeNs;

@@ -35,11 +35,11 @@ const list: FbTypeDeclaration[] = [];
 const add = (fb: FbTypeDeclaration): void => void list.push(fb);
 
 // arithmetic
-for (const [op, sym] of [['ADD', '+'], ['SUB', '-'], ['MUL', '*'], ['DIV', '/']] as const) {
-  add(simpleFb(`F_${op}`, [['IN1', 'ANY_MAGNITUDE'], ['IN2', 'ANY_MAGNITUDE']], [['OUT', 'ANY_MAGNITUDE']], `OUT := IN1 ${sym} IN2;`));
+for (const [op, sym, ty] of [['ADD', '+', 'ANY_MAGNITUDE'], ['SUB', '-', 'ANY_MAGNITUDE'], ['MUL', '*', 'ANY_NUM'], ['DIV', '/', 'ANY_NUM']] as const) {
+  add(simpleFb(`F_${op}`, [['IN1', ty], ['IN2', ty]], [['OUT', ty]], `OUT := IN1 ${sym} IN2;`));
 }
 add(simpleFb('F_ADD_3', [['IN1', 'ANY_MAGNITUDE'], ['IN2', 'ANY_MAGNITUDE'], ['IN3', 'ANY_MAGNITUDE']], [['OUT', 'ANY_MAGNITUDE']], 'OUT := IN1 + IN2 + IN3;'));
-add(simpleFb('F_MOD', [['IN1', 'ANY_INT'], ['IN2', 'ANY_INT']], [['OUT', 'ANY_INT']], 'OUT := IN1 MOD IN2;'));
+add(simpleFb('F_MOD', [['IN1', 'ANY_INT'], ['IN2', 'ANY_INT']], [['OUT', 'ANY_NUM']], 'OUT := IN1 MOD IN2;'));
 add(simpleFb('F_EXPT', [['IN1', 'ANY_REAL'], ['IN2', 'ANY_REAL']], [['OUT', 'ANY_REAL']], 'OUT := IN1 ** IN2;'));
 add(simpleFb('F_MOVE', [['IN', 'ANY']], [['OUT', 'ANY']], 'OUT := IN;'));
 

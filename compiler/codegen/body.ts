@@ -128,6 +128,19 @@ export class BodyEmitter {
     this.indent--;
   }
 
+  /** Loops record where they are in $trace, so that a watchdog can name the line that hangs. */
+  private readonly loopSites: number[] = [];
+  private enterLoop(line: number): void {
+    const site = this.site(line);
+    this.loopSites.push(site);
+    this.emit(`$trace[0] = ${site + 1};`);
+  }
+  private leaveLoop(): void {
+    this.loopSites.pop();
+    const outer = this.loopSites[this.loopSites.length - 1];
+    this.emit(`$trace[0] = ${outer === undefined ? 0 : outer + 1};`);
+  }
+
   private site(line: number): number {
     return this.o.sites.site(this.pouName, this.file, line);
   }
@@ -187,6 +200,7 @@ export class BodyEmitter {
         const label = `$L${this.loopLabels.length + this.temps}`;
         this.loopLabels.push(label);
         const zero = big ? '0n' : '0';
+        this.enterLoop(s.range.line);
         this.emit(`${label}: while (${by} >= ${zero} ? ${v} <= ${to} : ${v} >= ${to}) {`);
         this.indent++;
         this.emit(`${label}c: {`);
@@ -200,12 +214,14 @@ export class BodyEmitter {
         this.emit(`${v} = ${next};`);
         this.indent--;
         this.emit('}');
+        this.leaveLoop();
         this.loopLabels.pop();
         return;
       }
       case 'while': {
         const label = `$L${this.loopLabels.length + this.temps++}`;
         this.loopLabels.push(label);
+        this.enterLoop(s.range.line);
         this.emit(`${label}: while (${this.expr(s.cond, elementary('BOOL'))}) {`);
         this.indent++;
         this.emit(`${label}c: {`);
@@ -213,12 +229,14 @@ export class BodyEmitter {
         this.emit('}');
         this.indent--;
         this.emit('}');
+        this.leaveLoop();
         this.loopLabels.pop();
         return;
       }
       case 'repeat': {
         const label = `$L${this.loopLabels.length + this.temps++}`;
         this.loopLabels.push(label);
+        this.enterLoop(s.range.line);
         this.emit(`${label}: do {`);
         this.indent++;
         this.emit(`${label}c: {`);
@@ -226,6 +244,7 @@ export class BodyEmitter {
         this.emit('}');
         this.indent--;
         this.emit(`} while (!(${this.expr(s.until, elementary('BOOL'))}));`);
+        this.leaveLoop();
         this.loopLabels.pop();
         return;
       }

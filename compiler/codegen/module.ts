@@ -34,6 +34,7 @@ export interface GeneratedCode {
   code: string;
   pouTypes: Record<string, PouTypeInfo>;
   located: Map<string, LocatedVariable[]>;
+  sites: [string, string, number][];
 }
 
 export function generateModule(decls: Declarations, ann: Annotations, resources: ResolvedResource[]): GeneratedCode {
@@ -152,7 +153,7 @@ class ModuleEmitter implements ValueEmitter {
     }
     const located = new Map<string, LocatedVariable[]>();
     for (const r of resources) located.set(r.name, this.locatedOf(r));
-    return { code, pouTypes, located };
+    return { code, pouTypes, located, sites: this.sites };
   }
 
   varInfo(v: VarSymbol): VarInfo {
@@ -322,7 +323,7 @@ class ModuleEmitter implements ValueEmitter {
       lines.push(`  const p_${p.name} = new ${p.pou.jsName}();`);
     }
     const taskFns = r.tasks.map((t) => {
-      const body = r.programs.filter((p) => key(p.task) === key(t.name)).flatMap((p) => this.programCall(p, r));
+      const body = r.programs.flatMap((p, i) => (key(p.task) === key(t.name) ? [`$trace[1] = ${i + 1}; $trace[0] = 0;`, ...this.programCall(p, r)] : []));
       return `() => { $G = G; ${body.join(' ')} }`;
     });
     lines.push(`  const tasks = [${taskFns.join(', ')}];`);

@@ -6,6 +6,7 @@
 export const PRELUDE = String.raw`
 "use strict";
 let $G = null;
+const $trace = rt.trace || new Int32Array(2);
 function $fault(kind, site, detail) { const s = $sites[site]; return rt.fault(kind, s[0], s[1], s[2], detail); }
 function $idiv(a, b, site) { if (b === 0) $fault('DIVISION_BY_ZERO', site, 'integer division by zero'); return (a / b) | 0; }
 function $udiv(a, b, site) { if (b === 0) $fault('DIVISION_BY_ZERO', site, 'integer division by zero'); return Math.trunc(a / b); }

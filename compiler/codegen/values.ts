@@ -5,7 +5,7 @@
 import type { ElementaryTypeName } from '../application.js';
 import type { Initializer } from '../st/ast.js';
 import { key } from '../st/ast.js';
-import { ELEMENTARY, arrayLength, type ArrayType, type Type } from '../types/types.js';
+import { ELEMENTARY, arrayLength, typeDefault, type ArrayType, type Type } from '../types/types.js';
 
 /** The typed array that stores elements of an elementary type, or undefined for a JS array. */
 export function typedArrayFor(t: Type): string | undefined {
@@ -60,6 +60,7 @@ export interface ValueEmitter {
  * `tmp` hands out fresh temporary names.
  */
 export function createValue(target: string, t: Type, init: Initializer | undefined, ve: ValueEmitter, out: string[], tmp: () => string): void {
+  init ??= typeDefault(t);
   if (isScalar(t)) {
     out.push(`${target} = ${init?.kind === 'expr' ? ve.initExpr(init, t) : zeroValue(t)};`);
     return;
@@ -67,12 +68,13 @@ export function createValue(target: string, t: Type, init: Initializer | undefin
   if (t.kind === 'array') {
     const n = arrayLength(t);
     const ta = typedArrayFor(t.element);
+    const elementInit = typeDefault(t.element);
+    const fill = elementInit?.kind === 'expr' ? ve.initExpr(elementInit, t.element) : zeroValue(t.element);
     if (ta) {
       out.push(`${target} = new ${ta}(${n});`);
-      const z = zeroValue(t.element);
-      if (z !== '0' && z !== '0n' && z !== 'false') out.push(`${target}.fill(${z});`);
+      if (fill !== '0' && fill !== '0n' && fill !== 'false') out.push(`${target}.fill(${fill});`);
     } else if (isScalar(t.element)) {
-      out.push(`${target} = new Array(${n}).fill(${zeroValue(t.element)});`);
+      out.push(`${target} = new Array(${n}).fill(${fill});`);
     } else {
       const a = tmp();
       const i = tmp();

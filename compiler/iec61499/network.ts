@@ -99,9 +99,21 @@ export class NetworkBuilder {
         }
         return `${prefix}|${end}`;
       };
+      const isAdapterEnd = (n: string): boolean => {
+        const [path, port] = n.split('|') as [string, string];
+        const i = interfaceOf(path);
+        return !!i && [...i.plugs, ...i.sockets].some((a) => a.name === port);
+      };
       for (const c of [...net.eventConnections, ...net.dataConnections]) {
         const s = node(c.source);
         const d = node(c.destination);
+        if (isAdapterEnd(s) && isAdapterEnd(d)) {
+          // boot files list adapter connections among the others
+          const e: { a: string; b: string; range?: SourceRange } = { a: s, b: d };
+          if (c.range) e.range = c.range;
+          adapterEdges.push(e);
+          continue;
+        }
         if (!edges.has(s)) edges.set(s, []);
         edges.get(s)!.push(d);
         if (reverse.has(d) && !net.eventConnections.includes(c)) {
@@ -203,13 +215,16 @@ export class NetworkBuilder {
           if (direct.range) p.range = direct.range;
           parameters.push(p);
         }
+        // the connection is reported where it reaches this input (the user's level of the network)
+        let firstRange: SourceRange | undefined;
         for (let hops = 0; hops < 64; hops++) {
           const s = reverse.get(n);
           if (!s || bad.has(`${s}>${n}`)) break;
+          firstRange ??= edgeRange.get(`${s}>${n}`);
           const [p, port] = s.split('|') as [string, string];
           if (leaves.has(p)) {
             const c: Connection = { source: { fb: p, port }, destination: { fb: leaf.path, port: v.name } };
-            const r = edgeRange.get(`${s}>${n}`);
+            const r = firstRange;
             if (r) c.range = r;
             dataConnections.push(c);
             break;
@@ -320,6 +335,11 @@ export class NetworkBuilder {
     }
     for (const leaf of leaves.values()) {
       const i = leaf.decl.interface;
+      // an unbound group follows a bound one (F_MOD: OUT ANY_NUM takes IN1's ANY_INT binding)
+      const first = [...leaf.bindings.values()][0];
+      if (first) for (const v of [...i.inputVars, ...i.inOutVars, ...i.outputVars]) {
+        if (isGeneric(v.type) && !leaf.bindings.has(v.type.toUpperCase())) leaf.bindings.set(v.type.toUpperCase(), first);
+      }
       for (const v of [...i.inputVars, ...i.inOutVars, ...i.outputVars]) {
         if (isGeneric(v.type) && !leaf.bindings.has(v.type.toUpperCase())) {
           this.error('E4011', `FB ${leaf.path}: the type of ${v.name} (${v.type}) cannot be determined`, leaf.range, file);

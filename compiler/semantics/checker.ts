@@ -88,6 +88,13 @@ export class Checker {
     }
   }
 
+  /** Initial values of TYPE declarations, checked against their type. */
+  checkTypeDefaults(): void {
+    for (const [, entry] of this.decls.types) {
+      if (entry.decl.init && entry.resolved) this.checkInit(entry.decl.init, entry.resolved, undefined);
+    }
+  }
+
   checkGlobals(globals: Iterable<VarSymbol>): void {
     for (const v of globals) {
       if (v.init) this.checkInit(v.init, v.type, undefined);

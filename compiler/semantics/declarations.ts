@@ -11,7 +11,7 @@ import type {
 } from '../st/ast.js';
 import { key } from '../st/ast.js';
 import {
-  ERROR, ELEMENTARY, type EnumType, type Type, elementary, elementaryByName, integerRange,
+  ERROR, ELEMENTARY, type EnumType, type Type, elementary, elementaryByName, integerRange, setTypeDefault,
 } from '../types/types.js';
 import { constToInt, evalConst, type ConstLookup } from './const-eval.js';
 import type { ConstValue, EnumValueSymbol, Pou, Storage, VarSymbol } from './symbols.js';
@@ -19,7 +19,7 @@ import type { VarSectionName } from '../application.js';
 
 const JS_RESERVED = new Set(['CONSTRUCTOR', '__PROTO__', 'PROTOTYPE', 'TOSTRING', 'VALUEOF', 'HASOWNPROPERTY']);
 
-interface TypeEntry {
+export interface TypeEntry {
   decl: TypeDecl;
   file: string;
   resolved?: Type;
@@ -31,6 +31,10 @@ export class Declarations {
   readonly pous = new Map<string, Pou>();
   readonly globals = new Map<string, VarSymbol>();
   readonly enumValues = new Map<string, EnumValueSymbol[]>();
+  /** globals of the configuration and of global variable lists: every resource has them */
+  private readonly sharedGlobals = new Set<string>();
+  /** globals a RESOURCE declares: only that resource has them */
+  private readonly resourceGlobals = new Map<string, Set<string>>();
   private readonly pouDecls = new Map<string, { decl: PouDecl; file: string }>();
 
   constructor(readonly units: readonly CompilationUnit[], readonly diagnostics: Diagnostic[]) {
@@ -41,10 +45,14 @@ export class Declarations {
     // Enum types first, so that enum values are known when constants are evaluated.
     for (const [, entry] of this.types) this.resolveNamedType(entry.decl.name, entry.decl.range);
     for (const unit of units) {
-      for (const g of unit.globals) this.addGlobals(g);
+      for (const g of unit.globals) this.addGlobals(g, this.sharedGlobals);
       for (const c of unit.configurations) {
-        for (const g of c.globals) this.addGlobals(g);
-        for (const r of c.resources) for (const g of r.globals) this.addGlobals(g);
+        for (const g of c.globals) this.addGlobals(g, this.sharedGlobals);
+        for (const r of c.resources) {
+          const names = this.resourceGlobals.get(key(r.name)) ?? new Set<string>();
+          this.resourceGlobals.set(key(r.name), names);
+          for (const g of r.globals) this.addGlobals(g, names);
+        }
       }
     }
     for (const [k] of this.pouDecls) this.pou(k);
@@ -80,8 +88,13 @@ export class Declarations {
         return ERROR;
       }
       entry.resolving = true;
-      const t = this.resolveTypeRef(entry.decl.type, this.constLookup(), entry.decl.name);
+      let t = this.resolveTypeRef(entry.decl.type, this.constLookup(), entry.decl.name);
       entry.resolving = false;
+      if (entry.decl.init && t.kind !== 'error') {
+        // an alias with its own initial value is a type of its own (INT stays INT elsewhere)
+        if (t.kind === 'elementary' || t.kind === 'string') t = { ...t };
+        setTypeDefault(t, entry.decl.init);
+      }
       entry.resolved = t;
       return t;
     }
@@ -221,9 +234,16 @@ export class Declarations {
 
   // ------------------------------------------------------------ variables
 
-  private addGlobals(section: VarSection): void {
+  /** The globals one resource sees: shared ones and its own. */
+  globalsOf(resource: string): VarSymbol[] {
+    const own = this.resourceGlobals.get(key(resource));
+    return [...this.globals.entries()].filter(([k]) => this.sharedGlobals.has(k) || own?.has(k)).map(([, v]) => v);
+  }
+
+  private addGlobals(section: VarSection, scope: Set<string>): void {
     for (const sym of this.varSymbols(section, 'global', this.globals)) {
       const k = key(sym.name);
+      scope.add(k);
       const prev = this.globals.get(k);
       if (prev) {
         // the same global declared in two resources of a configuration is fine if it has the same type

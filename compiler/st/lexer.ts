@@ -288,6 +288,6 @@ export const allTokens: TokenType[] = [
 
 /** The one lexer instance of the process (its construction validates and optimises the patterns). */
 export const stLexer = new Lexer(allTokens, {
-  positionTracking: 'onlyOffset',
+  positionTracking: 'full',
   ensureOptimizations: false,
 });

@@ -38,6 +38,15 @@ export interface VoidType { kind: 'void' }
 export interface ErrorType { kind: 'error' }
 
 export const VOID: VoidType = { kind: 'void' };
+
+/** Initial values given by TYPE declarations (`TYPE Level : INT := 5; END_TYPE`), by resolved type. */
+const TYPE_DEFAULTS = new WeakMap<Type, import('../st/ast.js').Initializer>();
+export function setTypeDefault(t: Type, init: import('../st/ast.js').Initializer): void {
+  TYPE_DEFAULTS.set(t, init);
+}
+export function typeDefault(t: Type): import('../st/ast.js').Initializer | undefined {
+  return TYPE_DEFAULTS.get(t);
+}
 export const ERROR: ErrorType = { kind: 'error' };
 
 const elementaryCache = new Map<ElementaryTypeName, ElementaryType>();

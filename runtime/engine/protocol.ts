@@ -29,6 +29,8 @@ export interface ResourceWorkerData {
 export const ATTENTION_STOP = 1;
 export const ATTENTION_VARS = 2;
 export const CONTROL_WORDS = 4;
+/** Control words 2 and 3: where the running code is (RuntimeSupport.trace), read by the watchdog. */
+export const TRACE_WORD = 2;
 
 export type WorkerMessage =
   | { type: 'ready' }

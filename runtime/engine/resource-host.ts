@@ -9,6 +9,7 @@ import {
   ATTENTION_STOP,
   ATTENTION_VARS,
   CONTROL_WORDS,
+  TRACE_WORD,
   type ResourceWorkerData,
   type WorkerMessage,
 } from './protocol.js';
@@ -212,6 +213,19 @@ export class ResourceHost {
     for (const w of waiters) w(v);
   }
 
+  /**
+   * Where a stuck worker was: the innermost loop it had entered (POU, file, line) from the
+   * trace words generated code keeps in the control buffer, else the running program.
+   */
+  private stuckAt(task: number): { pou: string; file: string; line: number } {
+    const loop = Atomics.load(this.control!, TRACE_WORD);
+    const program = Atomics.load(this.control!, TRACE_WORD + 1);
+    const site = loop > 0 ? this.app.sites?.[loop - 1] : undefined;
+    if (site) return { pou: site[0], file: site[1], line: site[2] };
+    const p = program > 0 ? this.model.programs[program - 1] : undefined;
+    return { pou: p ? p.typeName : this.pouOf(task), file: '?', line: 0 };
+  }
+
   private internalFault(message: string): FaultReport {
     return { kind: 'INTERNAL', pou: '?', file: '?', line: 0, detail: message, resource: this.model.name };
   }
@@ -233,9 +247,7 @@ export class ResourceHost {
     this.setSafeOutputs();
     this.options.onFault({
       kind: 'WATCHDOG',
-      pou: this.pouOf(task),
-      file: '?',
-      line: 0,
+      ...this.stuckAt(task),
       detail,
       task: taskModel?.name,
       resource: this.model.name,

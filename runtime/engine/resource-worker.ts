@@ -2,7 +2,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createImageView } from '../process-image.js';
 import { ImageExchange } from '../io/image-exchange.js';
 import { ResourceMetrics } from '../metrics/resource-metrics.js';
-import { ATTENTION_STOP, ATTENTION_VARS, type ResourceWorkerData, type WorkerMessage } from './protocol.js';
+import { ATTENTION_STOP, ATTENTION_VARS, TRACE_WORD, type ResourceWorkerData, type WorkerMessage } from './protocol.js';
+import { TaskSupport } from '../support.js';
 import { runRealtime } from './realtime-loop.js';
 import { ResourceRunner } from './resource-runner.js';
 import { captureRetain, restoreRetain } from './retain.js';
@@ -22,7 +23,10 @@ async function main(data: ResourceWorkerData): Promise<void> {
     model.tasks.map((t) => t.name),
     data.metricsBuffer,
   );
+  const support = new TaskSupport();
+  support.trace = new Int32Array(data.controlBuffer, TRACE_WORD * 4, 2);
   const runner = new ResourceRunner(app, data.resource, {
+    support,
     image: createImageView(),
     exchange: new ImageExchange(data.exchangeBuffer),
     metrics,

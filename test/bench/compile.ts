@@ -97,8 +97,9 @@ END_FUNCTION
 
 /** A project of at least `lines` lines: function blocks and functions, and a Main program using them all. */
 export function generateProject(lines: number): string {
-  const perUnit = functionBlock(0).split('\n').length - 1;
-  const units = Math.max(1, Math.ceil((lines - 10) / (perUnit + 4)));
+  // each unit: its FB and function, plus three lines in Main (declaration, call, sum)
+  const perUnit = functionBlock(0).split('\n').length - 1 + 3;
+  const units = Math.max(1, Math.ceil((lines - 8) / perUnit));
   const parts: string[] = [];
   for (let n = 0; n < units; n++) parts.push(functionBlock(n));
   parts.push('PROGRAM Main\nVAR\n');

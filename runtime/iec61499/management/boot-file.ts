@@ -1,3 +1,7 @@
+import { readFileSync } from 'node:fs';
+import type { Diagnostic } from '../../../compiler/diagnostics/diagnostic.js';
+import { diagnostic } from '../../../compiler/diagnostics/registry.js';
+import type { Device } from './device.js';
 import type { ManagedResource } from './managed-resource.js';
 import { escapeXml } from './request.js';
 
@@ -16,4 +20,20 @@ export function bootFileText(resources: ManagedResource[]): string {
     if (r.state === 'RUNNING') lines.push(`${r.name};<Request ID="${++id}" Action="START"/>`);
   }
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+}
+
+/**
+ * Load a boot file into a device at start: every line executed as the management request it
+ * is. A missing file is a device with nothing deployed yet; refused lines are diagnostics
+ * (E4008, `file:line:col`) and the rest still loads, as FORTE goes on after a bad line.
+ */
+export function loadBootFile(device: Device, path: string): Diagnostic[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    return [diagnostic('E4008', `cannot read the boot file: ${(e as Error).message}`, { file: path, line: 1, col: 1, endLine: 1, endCol: 1 })];
+  }
+  return device.loadBootText(text).map((f) => diagnostic('E4008', f.message, { file: path, line: f.line, col: 1, endLine: f.line, endCol: 1 }));
 }

@@ -32,8 +32,8 @@ export class Device {
     this.log = options.log ?? (() => undefined);
   }
 
-  /** Execute one request; always answers, never throws. */
-  execute(destination: string, xml: string): string {
+  /** Execute one request; always answers, never throws. `why` hears the reason of a refusal. */
+  execute(destination: string, xml: string, why?: (message: string) => void): string {
     let req: ManagementRequest | undefined;
     try {
       req = parseRequest(xml);
@@ -41,7 +41,10 @@ export class Device {
       if (!this.loading && changesDeployment(req)) this.saveBootFile();
       return response(req.id, undefined, body);
     } catch (e) {
-      if (e instanceof RequestError) return response(e.id, e.reason);
+      if (e instanceof RequestError) {
+        why?.(e.message);
+        return response(e.id, e.reason);
+      }
       // a bug of ours: answer, report, keep serving
       this.log(`internal error on '${xml.slice(0, 200)}': ${e instanceof Error ? e.message : String(e)}`);
       return response(req?.id ?? guessId(xml), 'INVALID_STATE');
@@ -176,14 +179,15 @@ export class Device {
     try {
       text.split(/\r?\n/).forEach((raw, k) => {
         if (raw.trim() === '') return;
+        let detail = '';
         const semi = raw.indexOf(';');
         if (semi < 0) {
           failures.push({ line: k + 1, message: 'expected `resource;<Request …>`' });
           return;
         }
-        const answer = this.execute(raw.slice(0, semi).trim(), raw.slice(semi + 1));
+        const answer = this.execute(raw.slice(0, semi).trim(), raw.slice(semi + 1), (m) => (detail = m));
         const reason = /Reason="([A-Z_]+)"/.exec(answer)?.[1];
-        if (reason) failures.push({ line: k + 1, message: `request refused: ${reason}` });
+        if (reason) failures.push({ line: k + 1, message: `request refused (${reason}): ${detail}` });
       });
     } finally {
       this.loading = false;

@@ -52,7 +52,7 @@ const parser = new XMLParser({
   ignorePiTags: true,
   // values are literals: keep their text exactly; entities are the XML ones only
   htmlEntities: false,
-  isArray: () => true,
+  isArray: (_name: string, _path: unknown, _leaf: boolean, isAttribute: boolean) => !isAttribute,
 });
 
 type Node = Record<string, unknown>;
@@ -71,6 +71,8 @@ export function guessId(xml: string): string {
 /** Parse one request; any problem is a RequestError carrying the Reason to answer with. */
 export function parseRequest(xml: string): ManagementRequest {
   const idGuess = guessId(xml);
+  // requests never need a DTD; refusing one rules out entity expansion attacks
+  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new RequestError(idGuess, 'UNSUPPORTED_CMD', 'DTDs are not accepted in requests');
   const valid = XMLValidator.validate(xml);
   if (valid !== true) throw new RequestError(idGuess, 'UNSUPPORTED_CMD', `malformed XML: ${valid.err.msg}`);
   let doc: Node;

@@ -14,6 +14,11 @@ export interface ManagementServerOptions {
   partialTimeoutMs?: number;
   /** a connection silent this long is closed, so that a forgotten client does not block the device */
   idleTimeoutMs?: number;
+  /**
+   * how long a second client waits for the first to leave before it is closed: an IDE that
+   * closes one connection and opens the next at once must not lose the race with our close
+   */
+  waitForTurnMs?: number;
   maxStringBytes?: number;
   log?: (message: string) => void;
 }
@@ -25,13 +30,14 @@ export function normaliseAddress(a: string | undefined): string {
 
 /**
  * The device management server on TCP, as FORTE's DEV_MGR runs it: one client at a time (a
- * second one is closed at once), any number of requests per connection, each request two
+ * second one waits a moment for its turn, then is closed), any number of requests per connection, each request two
  * strings (destination, request XML) answered by one. A frame that cannot be decoded gets an
  * error response and the connection is closed: the stream cannot be resynchronised.
  */
 export class ManagementServer {
   private server: Server | undefined;
   private client: Socket | undefined;
+  private readonly waiting: { socket: Socket; peer: string; timer: NodeJS.Timeout }[] = [];
   private readonly log: (message: string) => void;
   private readonly allow: Set<string> | undefined;
 
@@ -58,6 +64,10 @@ export class ManagementServer {
   close(): Promise<void> {
     this.client?.destroy();
     this.client = undefined;
+    for (const w of this.waiting.splice(0)) {
+      clearTimeout(w.timer);
+      w.socket.destroy();
+    }
     const server = this.server;
     this.server = undefined;
     return new Promise((resolve) => (server ? server.close(() => resolve()) : resolve()));
@@ -72,10 +82,34 @@ export class ManagementServer {
       return;
     }
     if (this.client) {
-      this.log(`refused management connection from ${peer}: a client is connected`);
-      socket.destroy();
+      socket.pause();
+      const timer = setTimeout(() => {
+        const k = this.waiting.findIndex((w) => w.socket === socket);
+        if (k >= 0) this.waiting.splice(k, 1);
+        this.log(`refused management connection from ${peer}: a client is connected`);
+        socket.destroy();
+      }, this.options.waitForTurnMs ?? 2000);
+      this.waiting.push({ socket, peer, timer });
+      socket.once('close', () => {
+        const k = this.waiting.findIndex((w) => w.socket === socket);
+        if (k >= 0) clearTimeout(this.waiting.splice(k, 1)[0]!.timer);
+      });
       return;
     }
+    this.serve(socket, peer);
+  }
+
+  /** the current client left: the next waiting one gets its turn */
+  private nextClient(): void {
+    this.client = undefined;
+    const w = this.waiting.shift();
+    if (!w) return;
+    clearTimeout(w.timer);
+    this.serve(w.socket, w.peer);
+    w.socket.resume();
+  }
+
+  private serve(socket: Socket, peer: string): void {
     this.client = socket;
     socket.setNoDelay(true);
     const decoder = new StringDecoder(this.options.maxStringBytes ?? MAX_STRING_BYTES);
@@ -89,7 +123,7 @@ export class ManagementServer {
       socket.destroy();
     });
     socket.on('close', () => {
-      if (this.client === socket) this.client = undefined;
+      if (this.client === socket) this.nextClient();
     });
     let broken = false;
     socket.on('data', (chunk: Buffer) => {

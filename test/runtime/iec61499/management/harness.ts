@@ -45,6 +45,7 @@ export async function deployCounter(c: MgmtClient, res = 'RES'): Promise<string[
   await q(res, 'CREATE', '<FB Name="C" Type="E_CTU" />');
   await q(res, 'CREATE', '<FB Name="A" Type="F_ADD" />');
   await q(res, 'CREATE', '<Connection Source="START.COLD" Destination="CY.START" />');
+  await q(res, 'CREATE', '<Connection Source="START.WARM" Destination="CY.START" />');
   await q(res, 'CREATE', '<Connection Source="CY.EO" Destination="C.CU" />');
   await q(res, 'CREATE', '<Connection Source="C.CUO" Destination="A.REQ" />');
   await q(res, 'CREATE', '<Connection Source="C.CV" Destination="A.IN1" />');

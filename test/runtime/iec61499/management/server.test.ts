@@ -105,7 +105,7 @@ describe('device management over TCP: stop, kill and delete', () => {
     dev.device.tick();
     expect(await readValue('RES', 'C.CV')).toBe(stopped);
     expect(await c.request('RES', 'QUERY', '<FB Name="C" Type="E_CTU" />')).toContain('Status="STOPPED"');
-    // START after STOP is a WARM restart: the count continues from where it was
+    // START after STOP is a WARM restart (START.WARM starts the cycle again): the count continues
     expect(reason(await c.request('RES', 'START'))).toBeUndefined();
     expect(await readValue('RES', 'C.CV')).toBe(stopped);
     await waitFor(() => readValue('RES', 'C.CV'), (v) => Number(v) > Number(stopped), 'counting again');
@@ -160,7 +160,7 @@ describe('device management over TCP: queries', () => {
     expect(await c.request('RES', 'QUERY', '<FB Name="CY" Type="*" />')).toContain('<FB Name="CY" Type="E_CYCLE" />');
     const conns = await c.request('RES', 'QUERY', '<Connection Source="*" Destination="*" />');
     expect([...conns.matchAll(/<Connection Source="([^"]+)" Destination="([^"]+)"/g)].map((m) => `${m[1]}>${m[2]}`)).toEqual([
-      'START.COLD>CY.START', 'CY.EO>C.CU', 'C.CUO>A.REQ', 'C.CV>A.IN1',
+      'START.COLD>CY.START', 'START.WARM>CY.START', 'CY.EO>C.CU', 'C.CUO>A.REQ', 'C.CV>A.IN1',
     ]);
     const ends = await c.request('RES', 'QUERY', '<Connection Source="C.CUO" Destination="*" />');
     expect(ends).toContain('<Endpoint Name="A.REQ" />');

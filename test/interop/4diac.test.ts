@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { compile61499 } from '../../compiler/iec61499/project.js';
+import { readLibraryFile } from '../../compiler/iec61499/type-reader.js';
+import { TypeLibrary } from '../../compiler/iec61499/library.js';
+import type { FbTypeDeclaration } from '../../compiler/iec61499/model.js';
+import { formatDiagnostic, type Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
+import { SystemRunner } from '../../runtime/iec61499/system-runner.js';
+
+const FIXTURES = fileURLToPath(new URL('../../../shared/fixtures/4diac', import.meta.url));
+const present = existsSync(FIXTURES);
+const SYSTEM_TESTS = join(FIXTURES, 'SystemTests');
+const CUSTOM = join(FIXTURES, 'compliance_tests', 'Type Library', 'custom');
+
+function files(dir: string, out: string[] = []): string[] {
+  for (const e of readdirSync(dir)) {
+    const p = join(dir, e);
+    if (statSync(p).isDirectory()) files(p, out);
+    else if (e.endsWith('.fbt')) out.push(p);
+  }
+  return out;
+}
+
+let reqId = 0;
+const fb = (n: string, t: string) => `RES;<Request ID="${++reqId}" Action="CREATE"><FB Name="${n}" Type="${t}" /></Request>`;
+const conn = (s: string, d: string) => `RES;<Request ID="${++reqId}" Action="CREATE"><Connection Source="${s}" Destination="${d}" /></Request>`;
+const write = (v: string, d: string) => `RES;<Request ID="${++reqId}" Action="WRITE"><Connection Source="${v.replace(/'/g, '&apos;')}" Destination="${d}" /></Request>`;
+
+/** Build a boot file in a fresh folder; types come from the given fixture folders. */
+function run(lines: string[], libraryPaths: string[]) {
+  const dir = mkdtempSync(join(tmpdir(), 'vplc-4diac-'));
+  const path = join(dir, 'test.fboot');
+  const text = [...lines, `RES;<Request ID="${++reqId}" Action="START"/>`].join('\n') + '\n';
+  writeFileSync(path, text);
+  const r = compile61499([{ path, text }], { libraryPaths });
+  expect(r.diagnostics.filter((d: Diagnostic) => d.severity === 'error').map(formatDiagnostic)).toEqual([]);
+  const runner = new SystemRunner(r.application!);
+  const outcome = runner.runUntil(0);
+  expect(outcome.faults).toEqual([]);
+  return { runner, outcome, res: runner.resources[0]!.resource, vars: runner.snapshotVars() };
+}
+
+const describeFixtures = present ? describe : describe.skip;
+if (!present) console.warn(`4diac fixtures not found at ${FIXTURES}: interop tests skipped`);
+
+describeFixtures('4diac interop: built-in interfaces', () => {
+  it('every built-in E_*, F_*, FB_* and test block has the interface 4diac declares', () => {
+    const builtin = new TypeLibrary([], []);
+    const mismatches: string[] = [];
+    let compared = 0;
+    for (const path of [...files(SYSTEM_TESTS), ...files(CUSTOM)]) {
+      const name = basename(path, '.fbt');
+      if (!/^(E_|F_|FB_|TEST_CONDITION$|STEST_END$|[A-Z]+2[A-Z]+$)/.test(name)) continue;
+      const ours = builtin.fbType(name);
+      if (!ours) continue;
+      const diags: Diagnostic[] = [];
+      const el = readLibraryFile(path, readFileSync(path, 'utf8'), diags);
+      if (el?.kind !== 'fb') continue;
+      compared++;
+      const sig = (d: FbTypeDeclaration) => JSON.stringify({
+        ei: d.interface.eventInputs.map((e) => `${e.name}(${[...e.with].sort().join(',')})`),
+        eo: d.interface.eventOutputs.map((e) => `${e.name}(${[...e.with].sort().join(',')})`),
+        iv: d.interface.inputVars.map((v) => `${v.name}:${v.type}`),
+        ov: d.interface.outputVars.map((v) => `${v.name}:${v.type}`),
+      });
+      if (sig(ours) !== sig(el.decl)) mismatches.push(`${path}\n  4diac: ${sig(el.decl)}\n  vPLC:  ${sig(ours)}`);
+    }
+    expect(compared).toBeGreaterThan(150);
+    expect(mismatches).toEqual([]);
+  });
+});
+
+describeFixtures('4diac interop: networks of fixture types', () => {
+  it('runs 4diac\'s E_CTU (basic FB, guarded transition) with the older-style E_SWITCH (EI&G)', () => {
+    const { vars, outcome } = run([
+      fb('C', 'E_CTU'), fb('S', 'E_SWITCH'),
+      conn('START.COLD', 'C.CU'), conn('C.CUO', 'S.EI'), conn('C.Q', 'S.G'), conn('S.EO0', 'C.CU'), conn('S.EO1', 'C.R'),
+      write('5', 'C.PV'),
+    ], [CUSTOM, join(SYSTEM_TESTS, 'events')]);
+    expect(vars['RES.C.CV']).toBe(0);
+    expect(vars['RES.S.G']).toBe(true);
+    expect(outcome.events).toBe(11);
+  });
+
+  it('WithInputs: REQ keeps the sampled inputs, UPDATE samples them', () => {
+    const { res } = run([
+      fb('W', 'WithInputs'), fb('N', 'SimpleNOT'),
+      conn('N.DO1', 'W.DI1'),
+    ], [CUSTOM]);
+    // initial values from the .fbt: DI1 1, DI2 -10, DI3 15, DI4 2.0
+    res.fireEvent('W.REQ');
+    expect([res.read('W.DO1'), res.read('W.DO2'), res.read('W.DO3'), res.read('W.DO4')]).toEqual([true, -10, 15, 2]);
+    res.fireEvent('N.REQ'); // N.DO1 := NOT FALSE
+    res.writeParameter('N.DI1', 'TRUE');
+    res.fireEvent('N.REQ'); // N.DO1 := NOT TRUE = FALSE
+    res.fireEvent('W.REQ');
+    expect(res.read('W.DO1')).toBe(true);
+    res.fireEvent('W.UPDATE');
+    expect(res.read('W.DO1')).toBe(false);
+  });
+
+  it('E_DEFAULT_PERMIT passes events with its initial PERMIT TRUE', () => {
+    const { res } = run([fb('P', 'E_DEFAULT_PERMIT'), fb('C', 'E_CTU'), conn('P.EO', 'C.CU'), write('9', 'C.PV')], [CUSTOM]);
+    res.fireEvent('P.EI');
+    res.fireEvent('P.EI');
+    expect(res.read('C.CV')).toBe(2);
+  });
+
+  it('adapters: socket and plug exchange events and share data (EnhancedAdapterWith / EnhancedAdapterWith2)', () => {
+    const { res } = run([
+      fb('SOCK', 'EnhancedAdapterWith'), fb('PLUG', 'EnhancedAdapterWith2'), fb('C', 'E_CTU'),
+      conn('PLUG.adp', 'SOCK.adp'), conn('SOCK.CNF', 'C.CU'), write('1', 'C.PV'),
+    ], [CUSTOM]);
+    res.fireEvent('SOCK.REQ');
+    expect(res.read('SOCK.DO1')).toBe(5);
+    expect(res.read('SOCK.DO2')).toBe(true);
+    expect(res.read('C.CV')).toBe(1);
+  });
+
+  it('composite FB E_R_TRIG (E_D_FF + E_SWITCH) is flattened and detects rising edges', () => {
+    // N inverts its input into T.QI: the composite's pins are reached only through connections
+    const { res } = run([
+      fb('N', 'SimpleNOT'), fb('T', 'E_R_TRIG'), fb('C', 'E_CTU'),
+      conn('N.DO1', 'T.QI'), conn('N.CNF', 'T.EI'), conn('T.EO', 'C.CU'), write('100', 'C.PV'),
+    ], [CUSTOM, join(SYSTEM_TESTS, 'events')]);
+    expect(res.fbNames()).toEqual(expect.arrayContaining(['T.D', 'T.SW']));
+    for (const qi of [true, true, false, true, false, false, true]) {
+      res.writeParameter('N.DI1', qi ? 'FALSE' : 'TRUE');
+      res.fireEvent('N.REQ');
+    }
+    expect(res.read('C.CV')).toBe(3);
+  });
+
+  it('F_ADD from the compliance library (generic, LREAL temporaries) bound to LREAL', () => {
+    const { vars } = run([
+      fb('A', 'F_ADD'), conn('START.COLD', 'A.REQ'), write('LREAL#40.5', 'A.IN1'), write('LREAL#1.5', 'A.IN2'),
+    ], [CUSTOM]);
+    expect(vars['RES.A.OUT']).toBe(42);
+  });
+});
