@@ -71,7 +71,7 @@ export class BodyEmitter {
 
   /** JS reference for a variable symbol. */
   varRef(sym: VarSymbol): string {
-    const c = this.cached.get(sym);
+    const c = this.cached.get(sym) ?? this.refs.get(sym);
     if (c) return c;
     switch (sym.storage) {
       case 'local':
@@ -96,16 +96,24 @@ export class BodyEmitter {
       const n = x as { kind?: string; id?: number };
       if (n.kind === 'name' && typeof n.id === 'number') {
         const s = this.o.ann.symbols.get(n.id);
-        if (s && s.kind === 'var' && s.storage === 'instance' && isScalar(s.type)) used.add(s);
+        if (s && s.kind === 'var' && s.storage === 'instance') used.add(s);
       }
       for (const v of Object.values(x)) if (v && typeof v === 'object') visit(v);
     };
     visit(body);
-    for (const s of used) this.cached.set(s, `l_${s.prop}`);
+    for (const s of used) {
+      // aggregates are never re-seated (assignment copies into them): their reference is constant
+      if (isScalar(s.type)) this.cached.set(s, `l_${s.prop}`);
+      else this.refs.set(s, `r_${s.prop}`);
+    }
   }
+
+  /** instance arrays, structs and FB instances held in JS constants while the body runs */
+  private readonly refs = new Map<VarSymbol, string>();
 
   cachePrologue(): void {
     for (const [s, l] of this.cached) this.emit(`let ${l} = this.${s.prop};`);
+    for (const [s, r] of this.refs) this.emit(`const ${r} = this.${s.prop};`);
   }
 
   flushCache(): void {
@@ -201,7 +209,10 @@ export class BodyEmitter {
         this.loopLabels.push(label);
         const zero = big ? '0n' : '0';
         this.enterLoop(s.range.line);
-        this.emit(`${label}: while (${by} >= ${zero} ? ${v} <= ${to} : ${v} >= ${to}) {`);
+        // a constant step (the usual case) fixes the direction of the test at compile time
+        const step = s.by ? constantInt(s.by) : 1n;
+        const cond = step === undefined ? `${by} >= ${zero} ? ${v} <= ${to} : ${v} >= ${to}` : step >= 0n ? `${v} <= ${to}` : `${v} >= ${to}`;
+        this.emit(`${label}: while (${cond}) {`);
         this.indent++;
         this.emit(`${label}c: {`);
         this.block(s.body);
@@ -209,8 +220,10 @@ export class BodyEmitter {
         // step past TO as other PLCs do, but stop where the step would overflow the variable's type
         const next = this.tmp();
         const range = vt.kind === 'elementary' ? integerRange(vt.name) : undefined;
+        const last = constantInt(s.to);
+        const safe = range && step !== undefined && last !== undefined && last + step <= range.hi && last + step >= range.lo;
         this.emit(`${next} = ${v} + ${by};`);
-        if (range) this.emit(`if (${next} > ${range.hi}${big ? 'n' : ''} || ${next} < ${range.lo}${big ? 'n' : ''}) break;`);
+        if (range && !safe) this.emit(`if (${next} > ${range.hi}${big ? 'n' : ''} || ${next} < ${range.lo}${big ? 'n' : ''}) break;`);
         this.emit(`${v} = ${next};`);
         this.indent--;
         this.emit('}');
@@ -344,7 +357,17 @@ export class BodyEmitter {
       const it = concrete(this.typeOf(e.indices[d]!));
       let ix = this.expr(e.indices[d]!, it);
       if (isBig(it)) ix = `Number(${ix})`;
-      const checked = `$chk(${ix}, ${dim.lo}, ${dim.hi}, ${site})`;
+      // the in-range test inline (one unsigned compare); the call only on the way to a fault
+      const span = dim.hi - dim.lo;
+      let checked: string;
+      if (/^[\w$]+$/.test(ix)) {
+        const off = dim.lo === 0 ? ix : `(${ix} - ${dim.lo})`;
+        checked = `((${off} >>> 0) <= ${span} ? ${off} : $chk(${ix}, ${dim.lo}, ${dim.hi}, ${site}))`;
+      } else {
+        const t = this.tmp();
+        const off = dim.lo === 0 ? t : `(${t} - ${dim.lo})`;
+        checked = `((${t} = ${ix}, ${off} >>> 0) <= ${span} ? ${off} : $chk(${t}, ${dim.lo}, ${dim.hi}, ${site}))`;
+      }
       const part = stride === 1 ? checked : `${checked} * ${stride}`;
       index = index ? `${part} + ${index}` : part;
       stride *= dim.hi - dim.lo + 1;
@@ -367,6 +390,8 @@ export class BodyEmitter {
       return this.exprRaw(e, want);
     }
     const code = this.exprRaw(e, concrete(t));
+    // a generic function of literals (MAX(3, 9)) computes in the literal's default type
+    if (e.kind === 'call' && (t.kind === 'literalInt' || t.kind === 'literalReal')) return target ? convertCode(code, concrete(t), target) : code;
     return target ? convertCode(code, t, target) : code;
   }
 
@@ -450,10 +475,21 @@ export class BodyEmitter {
       }
       case '**':
         return `((${a}) ** (${b}))`;
-      case 'MOD':
+      case 'MOD': {
+        // a constant non-zero divisor cannot fault: plain JS, which V8 strength-reduces
+        const d = constantInt(e.right);
+        if (d !== undefined && d !== 0n && !isBig(ot)) return `(${a} % ${b})`;
         return modCode(a, b, ot, site());
+      }
       case '/':
-        if (ot.kind === 'elementary' && isInteger(ot)) return isBig(ot) ? divCode(a, b, ot, site()) : wrapInt(divCode(a, b, ot, site()), ot.name);
+        if (ot.kind === 'elementary' && isInteger(ot)) {
+          const d = constantInt(e.right);
+          if (d !== undefined && d !== 0n && !isBig(ot)) {
+            const signed = ELEMENTARY[ot.name].family === 'signed';
+            return wrapInt(signed ? `(${a} / ${b}) | 0` : `Math.trunc(${a} / ${b})`, ot.name);
+          }
+          return isBig(ot) ? divCode(a, b, ot, site()) : wrapInt(divCode(a, b, ot, site()), ot.name);
+        }
         return `(${a} / ${b})`;
       case '+':
       case '-':
@@ -657,4 +693,14 @@ function numberLiteral(n: number): string {
   if (Number.isNaN(n)) return 'NaN';
   if (!Number.isFinite(n)) return n > 0 ? 'Infinity' : '-Infinity';
   return n < 0 || Object.is(n, -0) ? `(${n})` : String(n);
+}
+
+/** The value of an integer literal (possibly negated), else undefined. */
+function constantInt(e: Expr): bigint | undefined {
+  if (e.kind === 'literal' && e.value.type === 'int') return e.value.value;
+  if (e.kind === 'unary' && e.op === '-') {
+    const v = constantInt(e.operand);
+    return v === undefined ? undefined : -v;
+  }
+  return undefined;
 }

@@ -774,11 +774,41 @@ export class Checker {
     args.forEach((a, i) => this.assignable(types[i]!, sig.params[i]!, a.range, a));
     this.ann.calls.set(e.id, { kind: 'builtin', name: name.toUpperCase(), argTypes: sig.params, resultType: sig.result });
     this.ann.boundArgs.set(e.id, args.map((a, i) => ({ param: { name: names?.[i] ?? `IN${i}`, type: sig.params[i]!, section: 'VAR_INPUT' }, value: a })));
+    // a generic function of untyped literals (MAX(3, 9), ABS(-5)) is as flexible as a literal
+    if (GENERIC_NUMERIC.has(name.toUpperCase()) && types.length > 0) {
+      if (types.every((t) => t.kind === 'literalInt') && sig.result.kind === 'elementary' && isInteger(sig.result)) {
+        return { kind: 'literalInt', value: constantResult(name.toUpperCase(), types as { value: bigint }[]) };
+      }
+      if (types.every((t) => t.kind === 'literalInt' || t.kind === 'literalReal') && isReal(sig.result)) return { kind: 'literalReal' };
+    }
     return sig.result;
   }
 }
 
 // ------------------------------------------------------------------ helpers
+
+/** Standard functions whose result has the type of their arguments. */
+const GENERIC_NUMERIC = new Set(['ABS', 'MAX', 'MIN', 'LIMIT', 'ADD', 'MUL', 'SUB', 'DIV', 'MOD', 'MOVE', 'SEL', 'MUX', 'EXPT']);
+
+/** The value of a generic function of integer literals, for range checks where it is stored. */
+function constantResult(name: string, args: { value: bigint }[]): bigint {
+  const v = args.map((a) => a.value);
+  switch (name) {
+    case 'ABS': return v[0]! < 0n ? -v[0]! : v[0]!;
+    case 'MAX': return v.reduce((a, b) => (a > b ? a : b));
+    case 'MIN': return v.reduce((a, b) => (a < b ? a : b));
+    case 'LIMIT': return v[1]! < v[0]! ? v[0]! : v[1]! > v[2]! ? v[2]! : v[1]!;
+    case 'ADD': return v.reduce((a, b) => a + b);
+    case 'MUL': return v.reduce((a, b) => a * b);
+    case 'SUB': return v[0]! - v[1]!;
+    case 'DIV': return v[1] === 0n ? 0n : v[0]! / v[1]!;
+    case 'MOD': return v[1] === 0n ? 0n : v[0]! % v[1]!;
+    case 'MOVE': return v[0]!;
+    case 'SEL': return v[0] ? v[2]! : v[1]!;
+    case 'MUX': return v[Number(v[0]!) + 1] ?? 0n;
+    default: return 0n;
+  }
+}
 
 /** The result variable of a function or method (its name used inside its body). */
 const RESULTS = new WeakMap<Pou, VarSymbol>();
@@ -807,6 +837,8 @@ export function isAssignable(from: Type, to: Type): boolean {
     const f = ELEMENTARY[to.name].family;
     if (f === 'real') return true;
     if (f === 'signed' || f === 'unsigned' || f === 'bits' || f === 'char') return fitsInteger(from.value, to.name);
+    // the standard allows 0 and 1 for BOOL
+    if (f === 'bool') return from.value === 0n || from.value === 1n;
     return false;
   }
   if (from.kind === 'literalReal') return to.kind === 'elementary' && ELEMENTARY[to.name].family === 'real';

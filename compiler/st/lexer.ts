@@ -175,26 +175,22 @@ export const RETURN = kw('RETURN');
 export const TRUE = kw('TRUE');
 export const FALSE = kw('FALSE');
 
-// operator categories let one CONSUME take any operator of a precedence level
-export const OrOperator = createToken({ name: 'OrOperator', pattern: Lexer.NA, label: "'OR'" });
-export const XorOperator = createToken({ name: 'XorOperator', pattern: Lexer.NA, label: "'XOR'" });
-export const AndOperator = createToken({ name: 'AndOperator', pattern: Lexer.NA, label: "'AND'" });
-export const EqualityOperator = createToken({ name: 'EqualityOperator', pattern: Lexer.NA, label: "'=' or '<>'" });
-export const RelationalOperator = createToken({ name: 'RelationalOperator', pattern: Lexer.NA, label: 'a comparison' });
-export const AdditiveOperator = createToken({ name: 'AdditiveOperator', pattern: Lexer.NA, label: "'+' or '-'" });
-export const MultiplicativeOperator = createToken({ name: 'MultiplicativeOperator', pattern: Lexer.NA, label: "'*', '/' or 'MOD'" });
-export const SignOperator = createToken({ name: 'SignOperator', pattern: Lexer.NA, label: "'+' or '-'" });
+// Operator categories: the parser reads an expression as a flat list of operands and binary
+// operators (one CST level instead of one per precedence level, which made the CST ten times
+// deeper and the parse several times slower); compiler/st/to-ast.ts applies the precedence.
+export const BinaryOperator = createToken({ name: 'BinaryOperator', pattern: Lexer.NA, label: 'an operator' });
+export const PrefixOperator = createToken({ name: 'PrefixOperator', pattern: Lexer.NA, label: "'-', '+' or 'NOT'" });
 
-function kwOp(word: string, category: TokenType): TokenType {
-  const t = createToken({ name: word, pattern: new RegExp(word, 'i'), longer_alt: Identifier, label: `'${word}'`, categories: [category] });
+function kwOp(word: string, categories: TokenType[]): TokenType {
+  const t = createToken({ name: word, pattern: new RegExp(word, 'i'), longer_alt: Identifier, label: `'${word}'`, categories });
   keywordList.push(t);
   return t;
 }
-export const OR = kwOp('OR', OrOperator);
-export const XOR = kwOp('XOR', XorOperator);
-export const AND = kwOp('AND', AndOperator);
-export const MOD = kwOp('MOD', MultiplicativeOperator);
-export const NOT = kw('NOT');
+export const OR = kwOp('OR', [BinaryOperator]);
+export const XOR = kwOp('XOR', [BinaryOperator]);
+export const AND = kwOp('AND', [BinaryOperator]);
+export const MOD = kwOp('MOD', [BinaryOperator]);
+export const NOT = kwOp('NOT', [PrefixOperator]);
 
 // ---------------------------------------------------------------- punctuation
 
@@ -203,10 +199,10 @@ function punct(name: string, text: string, categories: TokenType[] = []): TokenT
 }
 export const Assign = punct('Assign', ':=');
 export const OutputAssign = punct('OutputAssign', '=>');
-export const LessEqual = punct('LessEqual', '<=', [RelationalOperator]);
-export const GreaterEqual = punct('GreaterEqual', '>=', [RelationalOperator]);
-export const NotEqual = punct('NotEqual', '<>', [EqualityOperator]);
-export const Power = punct('Power', '**');
+export const LessEqual = punct('LessEqual', '<=', [BinaryOperator]);
+export const GreaterEqual = punct('GreaterEqual', '>=', [BinaryOperator]);
+export const NotEqual = punct('NotEqual', '<>', [BinaryOperator]);
+export const Power = punct('Power', '**', [BinaryOperator]);
 export const DotDot = punct('DotDot', '..');
 export const Colon = punct('Colon', ':');
 export const Semicolon = punct('Semicolon', ';');
@@ -215,14 +211,14 @@ export const LParen = punct('LParen', '(');
 export const RParen = punct('RParen', ')');
 export const LBracket = punct('LBracket', '[');
 export const RBracket = punct('RBracket', ']');
-export const Plus = punct('Plus', '+', [AdditiveOperator, SignOperator]);
-export const Minus = punct('Minus', '-', [AdditiveOperator, SignOperator]);
-export const Star = punct('Star', '*', [MultiplicativeOperator]);
-export const Slash = punct('Slash', '/', [MultiplicativeOperator]);
-export const Less = punct('Less', '<', [RelationalOperator]);
-export const Greater = punct('Greater', '>', [RelationalOperator]);
-export const Equal = punct('Equal', '=', [EqualityOperator]);
-export const Ampersand = punct('Ampersand', '&', [AndOperator]);
+export const Plus = punct('Plus', '+', [BinaryOperator, PrefixOperator]);
+export const Minus = punct('Minus', '-', [BinaryOperator, PrefixOperator]);
+export const Star = punct('Star', '*', [BinaryOperator]);
+export const Slash = punct('Slash', '/', [BinaryOperator]);
+export const Less = punct('Less', '<', [BinaryOperator]);
+export const Greater = punct('Greater', '>', [BinaryOperator]);
+export const Equal = punct('Equal', '=', [BinaryOperator]);
+export const Ampersand = punct('Ampersand', '&', [BinaryOperator]);
 export const Caret = punct('Caret', '^');
 export const Dot = punct('Dot', '.');
 
@@ -276,14 +272,8 @@ export const allTokens: TokenType[] = [
   Ampersand,
   Caret,
   Dot,
-  OrOperator,
-  XorOperator,
-  AndOperator,
-  EqualityOperator,
-  RelationalOperator,
-  AdditiveOperator,
-  MultiplicativeOperator,
-  SignOperator,
+  BinaryOperator,
+  PrefixOperator,
 ];
 
 /** The one lexer instance of the process (its construction validates and optimises the patterns). */

@@ -15,8 +15,7 @@ const RULE_WORDS: Record<string, string> = {
   compilationUnit: 'a declaration (PROGRAM, FUNCTION_BLOCK, FUNCTION, INTERFACE, TYPE, CONFIGURATION or VAR_GLOBAL)',
   statement: 'a statement',
   expression: 'an expression',
-  primaryExpression: 'an expression',
-  unaryExpression: 'an expression',
+  operand: 'an expression',
   literal: 'a literal',
   typeSpec: 'a type',
   initializer: 'an initial value',
@@ -95,6 +94,13 @@ const messages: IParserErrorMessageProvider = {
 const STATEMENT_START = new Set<TokenType>([T.IF, T.CASE, T.FOR, T.WHILE, T.REPEAT, T.EXIT, T.CONTINUE, T.RETURN]);
 
 export class StParser extends CstParser {
+  /**
+   * OR alternatives and option objects built once and reused: building the arrays and objects
+   * of closures on every invocation was a large share of parse time.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  private readonly alternatives: Record<string, any> = {};
+
   constructor(selfAnalysis = true) {
     super(T.allTokens, {
       recoveryEnabled: true,
@@ -110,7 +116,7 @@ export class StParser extends CstParser {
 
   compilationUnit = this.RULE('compilationUnit', () => {
     this.MANY(() =>
-      this.OR([
+      this.OR((this.alternatives.compilationUnit ??= [
         { ALT: () => this.SUBRULE(this.programDecl) },
         { ALT: () => this.SUBRULE(this.functionDecl) },
         { ALT: () => this.SUBRULE(this.functionBlockDecl) },
@@ -118,7 +124,7 @@ export class StParser extends CstParser {
         { ALT: () => this.SUBRULE(this.typeBlock) },
         { ALT: () => this.SUBRULE(this.configurationDecl) },
         { ALT: () => this.SUBRULE(this.varSection) },
-      ]),
+      ])),
     );
   });
 
@@ -150,7 +156,7 @@ export class StParser extends CstParser {
     });
     this.OPTION2(() => {
       this.CONSUME(T.IMPLEMENTS);
-      this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE2(this.qualifiedName, { LABEL: 'interfaces' }) });
+      this.AT_LEAST_ONE_SEP((this.alternatives.functionBlockDecl ??= { SEP: T.Comma, DEF: () => this.SUBRULE2(this.qualifiedName, { LABEL: 'interfaces' }) }));
     });
     this.SUBRULE(this.pouBody);
     this.CONSUME(T.END_FUNCTION_BLOCK);
@@ -159,7 +165,7 @@ export class StParser extends CstParser {
   /** Variable sections, methods, actions and statements, in any order. */
   pouBody = this.RULE('pouBody', () => {
     this.MANY(() =>
-      this.OR({
+      this.OR((this.alternatives.pouBody ??= {
         DEF: [
           { ALT: () => this.SUBRULE(this.varSection) },
           { ALT: () => this.SUBRULE(this.methodDecl) },
@@ -167,12 +173,12 @@ export class StParser extends CstParser {
           { ALT: () => this.SUBRULE(this.statement) },
         ],
         ERR_MSG: 'a variable section or a statement',
-      }),
+      })),
     );
   });
 
   pouModifier = this.RULE('pouModifier', () => {
-    this.OR([
+    this.OR((this.alternatives.pouModifier ??= [
       { ALT: () => this.CONSUME(T.ABSTRACT) },
       { ALT: () => this.CONSUME(T.FINAL) },
       { ALT: () => this.CONSUME(T.OVERRIDE) },
@@ -180,7 +186,7 @@ export class StParser extends CstParser {
       { ALT: () => this.CONSUME(T.PRIVATE) },
       { ALT: () => this.CONSUME(T.PROTECTED) },
       { ALT: () => this.CONSUME(T.INTERNAL) },
-    ]);
+    ]));
   });
 
   methodDecl = this.RULE('methodDecl', () => {
@@ -192,10 +198,10 @@ export class StParser extends CstParser {
       this.SUBRULE(this.typeSpec);
     });
     this.MANY2(() =>
-      this.OR({
+      this.OR((this.alternatives.methodDecl ??= {
         DEF: [{ ALT: () => this.SUBRULE(this.varSection) }, { ALT: () => this.SUBRULE(this.statement) }],
         ERR_MSG: 'a variable section or a statement',
-      }),
+      })),
     );
     this.CONSUME(T.END_METHOD);
   });
@@ -213,7 +219,7 @@ export class StParser extends CstParser {
     this.CONSUME(T.Identifier);
     this.OPTION(() => {
       this.CONSUME(T.EXTENDS);
-      this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.qualifiedName, { LABEL: 'bases' }) });
+      this.AT_LEAST_ONE_SEP((this.alternatives.interfaceDecl ??= { SEP: T.Comma, DEF: () => this.SUBRULE(this.qualifiedName, { LABEL: 'bases' }) }));
     });
     this.MANY(() => this.SUBRULE(this.methodDecl));
     this.CONSUME(T.END_INTERFACE);
@@ -221,7 +227,7 @@ export class StParser extends CstParser {
 
   /** `name` or `ns.name` (namespaces are kept in the spelling). */
   qualifiedName = this.RULE('qualifiedName', () => {
-    this.AT_LEAST_ONE_SEP({ SEP: T.Dot, DEF: () => this.CONSUME(T.Identifier) });
+    this.AT_LEAST_ONE_SEP((this.alternatives.qualifiedName ??= { SEP: T.Dot, DEF: () => this.CONSUME(T.Identifier) }));
   });
 
   // ------------------------------------------------ 6.4 data types
@@ -248,27 +254,27 @@ export class StParser extends CstParser {
   });
 
   typeSpec = this.RULE('typeSpec', () => {
-    this.OR([
+    this.OR((this.alternatives.typeSpec ??= [
       { ALT: () => this.SUBRULE(this.arrayType) },
       { ALT: () => this.SUBRULE(this.refType) },
       { ALT: () => this.SUBRULE(this.stringType) },
       { ALT: () => this.SUBRULE(this.structType) },
       { ALT: () => this.SUBRULE(this.enumType) },
       { ALT: () => this.SUBRULE(this.namedType) },
-    ]);
+    ]));
   });
 
   arrayType = this.RULE('arrayType', () => {
     this.CONSUME(T.ARRAY);
     this.CONSUME(T.LBracket);
-    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.arrayDimension) });
+    this.AT_LEAST_ONE_SEP((this.alternatives.arrayType ??= { SEP: T.Comma, DEF: () => this.SUBRULE(this.arrayDimension) }));
     this.CONSUME(T.RBracket);
     this.CONSUME(T.OF);
     this.SUBRULE(this.typeSpec);
   });
 
   arrayDimension = this.RULE('arrayDimension', () => {
-    this.OR([
+    this.OR((this.alternatives.arrayDimension ??= [
       { ALT: () => this.CONSUME(T.Star) },
       {
         ALT: () => {
@@ -277,11 +283,11 @@ export class StParser extends CstParser {
           this.SUBRULE2(this.expression, { LABEL: 'hi' });
         },
       },
-    ]);
+    ]));
   });
 
   refType = this.RULE('refType', () => {
-    this.OR([
+    this.OR((this.alternatives.refType ??= [
       { ALT: () => this.CONSUME(T.REF_TO) },
       {
         ALT: () => {
@@ -289,14 +295,14 @@ export class StParser extends CstParser {
           this.CONSUME(T.TO);
         },
       },
-    ]);
+    ]));
     this.SUBRULE(this.typeSpec);
   });
 
   stringType = this.RULE('stringType', () => {
-    this.OR([{ ALT: () => this.CONSUME(T.STRING) }, { ALT: () => this.CONSUME(T.WSTRING) }]);
+    this.OR((this.alternatives.stringType ??= [{ ALT: () => this.CONSUME(T.STRING) }, { ALT: () => this.CONSUME(T.WSTRING) }]));
     this.OPTION(() =>
-      this.OR2([
+      this.OR2((this.alternatives.stringType2 ??= [
         {
           ALT: () => {
             this.CONSUME(T.LBracket);
@@ -311,7 +317,7 @@ export class StParser extends CstParser {
             this.CONSUME(T.RParen);
           },
         },
-      ]),
+      ])),
     );
   });
 
@@ -333,7 +339,7 @@ export class StParser extends CstParser {
 
   enumValueList = this.RULE('enumValueList', () => {
     this.CONSUME(T.LParen);
-    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.enumValue) });
+    this.AT_LEAST_ONE_SEP((this.alternatives.enumValueList ??= { SEP: T.Comma, DEF: () => this.SUBRULE(this.enumValue) }));
     this.CONSUME(T.RParen);
   });
 
@@ -349,7 +355,7 @@ export class StParser extends CstParser {
   namedType = this.RULE('namedType', () => {
     this.SUBRULE(this.qualifiedName);
     this.OPTION(() =>
-      this.OR([
+      this.OR((this.alternatives.namedType ??= [
         {
           ALT: () => {
             this.CONSUME(T.LParen);
@@ -360,14 +366,14 @@ export class StParser extends CstParser {
           },
         },
         { ALT: () => this.SUBRULE(this.enumValueList) },
-      ]),
+      ])),
     );
   });
 
   // ------------------------------------------------ 6.5 variables
 
   varSection = this.RULE('varSection', () => {
-    this.OR([
+    this.OR((this.alternatives.varSection ??= [
       { ALT: () => this.CONSUME(T.VAR) },
       { ALT: () => this.CONSUME(T.VAR_INPUT) },
       { ALT: () => this.CONSUME(T.VAR_OUTPUT) },
@@ -377,21 +383,21 @@ export class StParser extends CstParser {
       { ALT: () => this.CONSUME(T.VAR_EXTERNAL) },
       { ALT: () => this.CONSUME(T.VAR_INST) },
       { ALT: () => this.CONSUME(T.VAR_STAT) },
-    ]);
+    ]));
     this.MANY(() =>
-      this.OR2([
+      this.OR2((this.alternatives.varSection2 ??= [
         { ALT: () => this.CONSUME(T.CONSTANT) },
         { ALT: () => this.CONSUME(T.RETAIN) },
         { ALT: () => this.CONSUME(T.NON_RETAIN) },
         { ALT: () => this.CONSUME(T.PERSISTENT) },
-      ]),
+      ])),
     );
     this.MANY2(() => this.SUBRULE(this.varDecl));
     this.CONSUME(T.END_VAR);
   });
 
   varDecl = this.RULE('varDecl', () => {
-    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.CONSUME(T.Identifier) });
+    this.AT_LEAST_ONE_SEP((this.alternatives.varDecl ??= { SEP: T.Comma, DEF: () => this.CONSUME(T.Identifier) }));
     this.OPTION(() => {
       this.CONSUME(T.AT);
       this.CONSUME(T.DirectVariable);
@@ -406,22 +412,22 @@ export class StParser extends CstParser {
   });
 
   initializer = this.RULE('initializer', () => {
-    this.OR([
+    this.OR((this.alternatives.initializer ??= [
       { ALT: () => this.SUBRULE(this.arrayInitializer) },
       { ALT: () => this.SUBRULE(this.structInitializer) },
       { ALT: () => this.SUBRULE(this.expression) },
-    ]);
+    ]));
   });
 
   arrayInitializer = this.RULE('arrayInitializer', () => {
     this.CONSUME(T.LBracket);
-    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.arrayInitialElement) });
+    this.MANY_SEP((this.alternatives.arrayInitializer ??= { SEP: T.Comma, DEF: () => this.SUBRULE(this.arrayInitialElement) }));
     this.CONSUME(T.RBracket);
   });
 
   /** `5`, `3(0)` (three times 0), `2()` (twice the default), `(x := 1)` */
   arrayInitialElement = this.RULE('arrayInitialElement', () => {
-    this.OR([
+    this.OR((this.alternatives.arrayInitialElement ??= [
       {
         ALT: () => {
           this.CONSUME(T.IntegerLiteral, { LABEL: 'count' });
@@ -431,12 +437,12 @@ export class StParser extends CstParser {
         },
       },
       { ALT: () => this.SUBRULE2(this.initializer) },
-    ]);
+    ]));
   });
 
   structInitializer = this.RULE('structInitializer', () => {
     this.CONSUME(T.LParen);
-    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.structInitialField) });
+    this.AT_LEAST_ONE_SEP((this.alternatives.structInitializer ??= { SEP: T.Comma, DEF: () => this.SUBRULE(this.structInitialField) }));
     this.CONSUME(T.RParen);
   });
 
@@ -452,12 +458,12 @@ export class StParser extends CstParser {
     this.CONSUME(T.CONFIGURATION);
     this.CONSUME(T.Identifier);
     this.MANY(() =>
-      this.OR([
+      this.OR((this.alternatives.configurationDecl ??= [
         { ALT: () => this.SUBRULE(this.varSection) },
         { ALT: () => this.SUBRULE(this.resourceDecl) },
         { ALT: () => this.SUBRULE(this.taskDecl) },
         { ALT: () => this.SUBRULE(this.programConfig) },
-      ]),
+      ])),
     );
     this.CONSUME(T.END_CONFIGURATION);
   });
@@ -471,11 +477,11 @@ export class StParser extends CstParser {
       this.CONSUME3(T.Identifier, { LABEL: 'processor' });
     });
     this.MANY(() =>
-      this.OR([
+      this.OR((this.alternatives.resourceDecl ??= [
         { ALT: () => this.SUBRULE(this.varSection) },
         { ALT: () => this.SUBRULE(this.taskDecl) },
         { ALT: () => this.SUBRULE(this.programConfig) },
-      ]),
+      ])),
     );
     this.CONSUME(T.END_RESOURCE);
   });
@@ -484,7 +490,7 @@ export class StParser extends CstParser {
     this.CONSUME(T.TASK);
     this.CONSUME(T.Identifier);
     this.CONSUME(T.LParen);
-    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.taskParameter) });
+    this.MANY_SEP((this.alternatives.taskDecl ??= { SEP: T.Comma, DEF: () => this.SUBRULE(this.taskParameter) }));
     this.CONSUME(T.RParen);
     this.CONSUME(T.Semicolon);
   });
@@ -497,7 +503,7 @@ export class StParser extends CstParser {
 
   programConfig = this.RULE('programConfig', () => {
     this.CONSUME(T.PROGRAM);
-    this.OPTION(() => this.OR([{ ALT: () => this.CONSUME(T.RETAIN) }, { ALT: () => this.CONSUME(T.NON_RETAIN) }]));
+    this.OPTION(() => this.OR((this.alternatives.programConfig ??= [{ ALT: () => this.CONSUME(T.RETAIN) }, { ALT: () => this.CONSUME(T.NON_RETAIN) }])));
     this.CONSUME(T.Identifier, { LABEL: 'name' });
     this.OPTION2(() => {
       this.CONSUME(T.WITH);
@@ -511,93 +517,23 @@ export class StParser extends CstParser {
 
   // ------------------------------------------------ 7.3.2 expressions
 
+  /** operand (operator operand)*: precedence and associativity are applied by the AST builder */
   expression = this.RULE('expression', () => {
-    this.SUBRULE(this.xorExpression, { LABEL: 'operand' });
+    this.SUBRULE(this.operand);
     this.MANY(() => {
-      this.CONSUME(T.OrOperator, { LABEL: 'operator' });
-      this.SUBRULE2(this.xorExpression, { LABEL: 'operand' });
+      this.CONSUME(T.BinaryOperator, { LABEL: 'operator' });
+      this.SUBRULE2(this.operand);
     });
   });
 
-  xorExpression = this.RULE('xorExpression', () => {
-    this.SUBRULE(this.andExpression, { LABEL: 'operand' });
-    this.MANY(() => {
-      this.CONSUME(T.XorOperator, { LABEL: 'operator' });
-      this.SUBRULE2(this.andExpression, { LABEL: 'operand' });
-    });
-  });
-
-  andExpression = this.RULE('andExpression', () => {
-    this.SUBRULE(this.equalityExpression, { LABEL: 'operand' });
-    this.MANY(() => {
-      this.CONSUME(T.AndOperator, { LABEL: 'operator' });
-      this.SUBRULE2(this.equalityExpression, { LABEL: 'operand' });
-    });
-  });
-
-  equalityExpression = this.RULE('equalityExpression', () => {
-    this.SUBRULE(this.relationalExpression, { LABEL: 'operand' });
-    this.MANY(() => {
-      this.CONSUME(T.EqualityOperator, { LABEL: 'operator' });
-      this.SUBRULE2(this.relationalExpression, { LABEL: 'operand' });
-    });
-  });
-
-  relationalExpression = this.RULE('relationalExpression', () => {
-    this.SUBRULE(this.additiveExpression, { LABEL: 'operand' });
-    this.MANY(() => {
-      this.CONSUME(T.RelationalOperator, { LABEL: 'operator' });
-      this.SUBRULE2(this.additiveExpression, { LABEL: 'operand' });
-    });
-  });
-
-  additiveExpression = this.RULE('additiveExpression', () => {
-    this.SUBRULE(this.multiplicativeExpression, { LABEL: 'operand' });
-    this.MANY(() => {
-      this.CONSUME(T.AdditiveOperator, { LABEL: 'operator' });
-      this.SUBRULE2(this.multiplicativeExpression, { LABEL: 'operand' });
-    });
-  });
-
-  multiplicativeExpression = this.RULE('multiplicativeExpression', () => {
-    this.SUBRULE(this.unaryExpression, { LABEL: 'operand' });
-    this.MANY(() => {
-      this.CONSUME(T.MultiplicativeOperator, { LABEL: 'operator' });
-      this.SUBRULE2(this.unaryExpression, { LABEL: 'operand' });
-    });
-  });
-
-  unaryExpression = this.RULE('unaryExpression', () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.OR2([
-            { ALT: () => this.CONSUME(T.SignOperator, { LABEL: 'operator' }) },
-            { ALT: () => this.CONSUME(T.NOT, { LABEL: 'operator' }) },
-          ]);
-          this.SUBRULE(this.unaryExpression);
-        },
-      },
-      { ALT: () => this.SUBRULE(this.powerExpression) },
-    ]);
-  });
-
-  /** `**` binds tighter than unary minus; its right operand may carry a sign: `2 ** -1`. */
-  powerExpression = this.RULE('powerExpression', () => {
-    this.SUBRULE(this.postfixExpression, { LABEL: 'operand' });
-    this.MANY(() => {
-      this.CONSUME(T.Power, { LABEL: 'operator' });
-      this.SUBRULE(this.powerOperand, { LABEL: 'operand' });
-    });
-  });
-
-  powerOperand = this.RULE('powerOperand', () => {
-    this.OPTION(() => this.CONSUME(T.SignOperator, { LABEL: 'operator' }));
+  /** `-x`, `NOT b`, `- - 5`, or a postfix expression */
+  operand = this.RULE('operand', () => {
+    this.MANY(() => this.CONSUME(T.PrefixOperator, { LABEL: 'prefix' }));
     this.SUBRULE(this.postfixExpression);
   });
 
   postfixExpression = this.RULE('postfixExpression', () => {
-    this.OR({
+    this.OR((this.alternatives.postfixExpression ??= {
       DEF: [
         { ALT: () => this.SUBRULE(this.literal) },
         {
@@ -620,12 +556,12 @@ export class StParser extends CstParser {
         },
       ],
       ERR_MSG: 'an expression',
-    });
+    }));
   });
 
   /** `.member`, `.3` / `.%X3` (bit), `[i, j]`, `^`, `(args)` */
   suffix = this.RULE('suffix', () => {
-    this.OR([
+    this.OR((this.alternatives.suffix ??= [
       {
         ALT: () => {
           this.CONSUME(T.Dot);
@@ -639,24 +575,24 @@ export class StParser extends CstParser {
       {
         ALT: () => {
           this.CONSUME(T.LBracket);
-          this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.expression) });
+          this.AT_LEAST_ONE_SEP((this.alternatives.suffix2 ??= { SEP: T.Comma, DEF: () => this.SUBRULE(this.expression) }));
           this.CONSUME(T.RBracket);
         },
       },
       { ALT: () => this.CONSUME(T.Caret) },
       { ALT: () => this.SUBRULE(this.argumentList) },
-    ]);
+    ]));
   });
 
   argumentList = this.RULE('argumentList', () => {
     this.CONSUME(T.LParen);
-    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.argument) });
+    this.MANY_SEP((this.alternatives.argumentList ??= { SEP: T.Comma, DEF: () => this.SUBRULE(this.argument) }));
     this.CONSUME(T.RParen);
   });
 
   /** `IN := x`, `Q => y`, `NOT Q => y`, `Q =>`, or a positional `x` */
   argument = this.RULE('argument', () => {
-    this.OR([
+    this.OR((this.alternatives.argument ??= [
       {
         ALT: () => {
           this.OPTION(() => this.CONSUME(T.NOT));
@@ -673,11 +609,11 @@ export class StParser extends CstParser {
         },
       },
       { ALT: () => this.SUBRULE3(this.expression) },
-    ]);
+    ]));
   });
 
   literal = this.RULE('literal', () => {
-    this.OR([
+    this.OR((this.alternatives.literal ??= [
       { ALT: () => this.CONSUME(T.IntegerLiteral) },
       { ALT: () => this.CONSUME(T.RealLiteral) },
       { ALT: () => this.CONSUME(T.BasedInteger) },
@@ -690,13 +626,13 @@ export class StParser extends CstParser {
       { ALT: () => this.CONSUME(T.TimeOfDayLiteral) },
       { ALT: () => this.CONSUME(T.DateAndTimeLiteral) },
       { ALT: () => this.CONSUME(T.TypedLiteral) },
-    ]);
+    ]));
   });
 
   // ------------------------------------------------ 7.3.3 statements
 
   statement = this.RULE('statement', () => {
-    this.OR({
+    this.OR((this.alternatives.statement ??= {
       DEF: [
         { ALT: () => this.SUBRULE(this.ifStatement) },
         { ALT: () => this.SUBRULE(this.caseStatement) },
@@ -725,14 +661,14 @@ export class StParser extends CstParser {
         { ALT: () => this.SUBRULE(this.assignmentOrCall) },
       ],
       ERR_MSG: 'a statement',
-    });
+    }));
   });
 
   /** `target := value;`, `q S= c;`, `q R= c;`, `p REF= x;`, or a call `fb(...);` */
   assignmentOrCall = this.RULE('assignmentOrCall', () => {
     this.SUBRULE(this.postfixExpression, { LABEL: 'target' });
     this.OPTION(() =>
-      this.OR([
+      this.OR((this.alternatives.assignmentOrCall ??= [
         {
           ALT: () => {
             this.CONSUME(T.Assign, { LABEL: 'operator' });
@@ -747,7 +683,7 @@ export class StParser extends CstParser {
             this.SUBRULE2(this.expression);
           },
         },
-      ]),
+      ])),
     );
     this.CONSUME(T.Semicolon);
   });
@@ -791,10 +727,10 @@ export class StParser extends CstParser {
   });
 
   caseElement = this.RULE('caseElement', () => {
-    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.caseLabel) });
+    this.AT_LEAST_ONE_SEP((this.alternatives.caseElement ??= { SEP: T.Comma, DEF: () => this.SUBRULE(this.caseLabel) }));
     this.CONSUME(T.Colon);
     // a statement list ends where the next label (something followed by ':') begins
-    this.MANY({ GATE: () => !this.atCaseLabel(), DEF: () => this.SUBRULE(this.statement) });
+    this.MANY((this.alternatives.caseElement2 ??= { GATE: () => !this.atCaseLabel(), DEF: () => this.SUBRULE(this.statement) }));
   });
 
   caseLabel = this.RULE('caseLabel', () => {

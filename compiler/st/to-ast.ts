@@ -7,6 +7,7 @@
  * reported by the parser.
  */
 import type { CstNode, IToken } from 'chevrotain';
+import * as T from './lexer.js';
 import type * as A from './ast.js';
 import type { IdAllocator } from './ast.js';
 import type { SourceFile, SourceRange } from '../source.js';
@@ -29,9 +30,6 @@ function usable(t: IToken | undefined): t is IToken {
 }
 
 export class AstBuilder {
-  /** source span [start, end) of every node built, for ranges of enclosing nodes */
-  private readonly spans = new WeakMap<object, Span>();
-
   constructor(
     private readonly file: SourceFile,
     private readonly ids: IdAllocator,
@@ -79,21 +77,15 @@ export class AstBuilder {
     return span ? this.file.range(span[0], span[1]) : this.file.range(0, 0);
   }
 
-  /** Make a node: id, range from `span`, and remember the span for enclosing nodes. */
+  /** Make a node with an id and the range of `span`. */
   private make<N extends object>(fields: N, span: Span | undefined): N & { id: number; range: SourceRange } {
-    const node = { id: this.ids.next(), range: this.range(span), ...fields };
-    if (span) this.spans.set(node, span);
-    return node;
+    return { id: this.ids.next(), range: this.range(span), ...fields };
   }
 
-  private spanOfNode(n: object | undefined): Span | undefined {
-    return n ? this.spans.get(n) : undefined;
-  }
-
-  private join(a: Span | undefined, b: Span | undefined): Span | undefined {
-    if (!a) return b;
-    if (!b) return a;
-    return [Math.min(a[0], b[0]), Math.max(a[1], b[1])];
+  /** Make a node whose range runs from the start of `first` to the end of `last`. */
+  private between<N extends object>(fields: N, first: SourceRange, last: SourceRange): N & { id: number; range: SourceRange } {
+    const range = { file: first.file, line: first.line, col: first.col, endLine: last.endLine, endCol: last.endCol };
+    return { id: this.ids.next(), range, ...fields };
   }
 
   private error(code: string, message: string, span: Span | undefined): void {
@@ -524,7 +516,7 @@ export class AstBuilder {
     if (target.kind === 'call') return this.make({ kind: 'callStmt' as const, call: target }, span);
     if (!n.recoveredNode && !targetNode.recoveredNode) {
       const found = this.token(n, 'Semicolon');
-      this.error('E1004', `expected ':=' or a call, found ${found ? "';'" : 'the end of the statement'}: an expression alone is not a statement`, this.spanOfNode(target) ?? span);
+      this.diagnostics.push(diagnostic('E1004', `expected ':=' or a call, found ${found ? "';'" : 'the end of the statement'}: an expression alone is not a statement`, target.range));
     }
     return undefined;
   }
@@ -576,72 +568,78 @@ export class AstBuilder {
 
   // ------------------------------------------------------------ expressions
 
-  /** Any expression-level CST node; a missing one (after recovery) becomes an empty name. */
+  /** An `expression` CST node; a missing one (after recovery) becomes an empty name. */
   expression(n: CstNode | undefined): A.Expr {
     if (!n) return this.make({ kind: 'name' as const, name: '' }, undefined);
-    switch (n.name) {
-      case 'expression':
-      case 'xorExpression':
-      case 'andExpression':
-      case 'equalityExpression':
-      case 'relationalExpression':
-      case 'additiveExpression':
-      case 'multiplicativeExpression':
-      case 'powerExpression':
-        return this.binaryChain(n);
-      case 'unaryExpression':
-        return this.unary(n);
-      case 'powerOperand':
-        return this.powerOperand(n);
-      case 'postfixExpression':
-        return this.postfix(n);
-      default:
-        return this.make({ kind: 'name' as const, name: '' }, this.spanOf(n));
-    }
-  }
-
-  /** `a op b op c` at one precedence level, left-associative. */
-  private binaryChain(n: CstNode): A.Expr {
     const operands = this.nodes(n, 'operand');
     const operators = this.tokens(n, 'operator');
-    let left = this.expression(operands[0]);
-    for (let i = 1; i < operands.length; i++) {
-      const opTok = operators[i - 1];
-      if (!opTok) break;
-      const right = this.expression(operands[i]);
+    if (operands.length === 0) return this.make({ kind: 'name' as const, name: '' }, this.spanOf(n));
+    if (operators.length === 0) return this.operand(operands[0]!);
+    const chain: Chain = { operands, operators, next: 0 };
+    return this.climb(chain, 0);
+  }
+
+  /**
+   * Precedence climbing over the flat operand/operator list (IEC 61131-3 table 71); equal
+   * precedence associates to the left.
+   */
+  private climb(c: Chain, minPrecedence: number): A.Expr {
+    let left = this.operandWithPower(c);
+    for (;;) {
+      const opTok = c.operators[c.next - 1];
+      if (!opTok || c.next >= c.operands.length) return left;
       const op = binaryOp(opTok.image);
-      left = this.make({ kind: 'binary' as const, op, left, right }, this.join(this.spanOfNode(left), this.spanOfNode(right)));
+      const p = PRECEDENCE[op];
+      if (p < minPrecedence) return left;
+      const right = this.climb(c, p + 1);
+      left = this.between({ kind: 'binary' as const, op, left, right }, left.range, right.range);
     }
-    return left;
   }
 
-  private unary(n: CstNode): A.Expr {
-    const power = this.node(n, 'powerExpression');
-    if (power) return this.expression(power);
-    const opTok = this.token(n, 'operator');
-    const operand = this.expression(this.node(n, 'unaryExpression'));
-    if (!opTok) return operand;
-    return this.applyUnary(opTok, operand);
+  /**
+   * The operand at `c.next` with the `**` chain that follows it: `**` binds tighter than unary
+   * minus and NOT, so `-a ** 2` is `-(a ** 2)`; a sign on a right operand applies to it alone (`2 ** -1`).
+   */
+  private operandWithPower(c: Chain): A.Expr {
+    const first = c.operands[c.next]!;
+    c.next++;
+    let e = this.expressionOf(this.node(first, 'postfixExpression'));
+    while (c.next < c.operands.length && c.operators[c.next - 1]?.tokenType === T.Power) {
+      const right = this.operand(c.operands[c.next]!);
+      c.next++;
+      e = this.between({ kind: 'binary' as const, op: '**' as const, left: e, right }, e.range, right.range);
+    }
+    return this.applyPrefixes(this.tokens(first, 'prefix'), e);
   }
 
-  private powerOperand(n: CstNode): A.Expr {
-    const operand = this.expression(this.node(n, 'postfixExpression'));
-    const opTok = this.token(n, 'operator');
-    return opTok ? this.applyUnary(opTok, operand) : operand;
+  /** One operand alone: its prefix operators applied to its postfix expression. */
+  private operand(n: CstNode): A.Expr {
+    return this.applyPrefixes(this.tokens(n, 'prefix'), this.expressionOf(this.node(n, 'postfixExpression')));
+  }
+
+  private expressionOf(n: CstNode | undefined): A.Expr {
+    return n ? this.postfix(n) : this.make({ kind: 'name' as const, name: '' }, undefined);
+  }
+
+  private applyPrefixes(prefixes: IToken[], e: A.Expr): A.Expr {
+    for (let i = prefixes.length - 1; i >= 0; i--) e = this.applyUnary(prefixes[i]!, e);
+    return e;
   }
 
   /** `-` on a number or duration literal is folded into the literal: `-5` is the literal -5 (6.3.2 signed literals). */
   private applyUnary(opTok: IToken, operand: A.Expr): A.Expr {
     const op = opTok.image.toUpperCase() as A.UnaryOp;
-    const span = this.join(this.spanOf(opTok), this.spanOfNode(operand));
+    const opRange = this.range(this.spanOf(opTok));
     if (operand.kind === 'literal' && (op === '-' || op === '+')) {
       const v = operand.value;
       const neg = op === '-';
-      if (v.type === 'int' && v.typeName === undefined) return this.literal({ type: 'int', value: neg ? -v.value : v.value }, span);
-      if (v.type === 'real' && v.typeName === undefined) return this.literal({ type: 'real', value: neg ? -v.value : v.value }, span);
-      if (v.type === 'time') return this.literal({ type: 'time', ns: neg ? -v.ns + 0 : v.ns, long: v.long }, span);
+      let folded: A.LiteralValue | undefined;
+      if (v.type === 'int' && v.typeName === undefined) folded = { type: 'int', value: neg ? -v.value : v.value };
+      else if (v.type === 'real' && v.typeName === undefined) folded = { type: 'real', value: neg ? -v.value : v.value };
+      else if (v.type === 'time') folded = { type: 'time', ns: neg ? -v.ns + 0 : v.ns, long: v.long };
+      if (folded) return this.between({ kind: 'literal' as const, value: folded }, opRange, operand.range);
     }
-    return this.make({ kind: 'unary' as const, op, operand }, span);
+    return this.between({ kind: 'unary' as const, op, operand }, opRange, operand.range);
   }
 
   private literal(value: A.LiteralValue, span: Span | undefined): A.LiteralExpr {
@@ -659,10 +657,7 @@ export class AstBuilder {
       const e = this.expression(inner);
       // the parentheses belong to the expression's range
       const span = this.spanOf(n);
-      if (span) {
-        this.spans.set(e, span);
-        e.range = this.range(span);
-      }
+      if (span) e.range = this.range(span);
       return e;
     }
     const head = this.token(n, 'head');
@@ -675,7 +670,7 @@ export class AstBuilder {
       : this.make({ kind: 'name' as const, name: head.tokenType.name === 'DirectVariable' ? head.image.toUpperCase() : head.image }, headSpan);
     for (const sfx of this.nodes(n, 'suffix')) {
       const sspan = this.spanOf(sfx);
-      const span = this.join(headSpan, sspan);
+      const span: Span = [headSpan[0], sspan ? sspan[1] : headSpan[1]];
       const member = this.token(sfx, 'member');
       const bit = this.token(sfx, 'bit');
       const args = this.node(sfx, 'argumentList');
@@ -765,6 +760,23 @@ export class AstBuilder {
     return this.literal(d.value, span);
   }
 }
+
+interface Chain {
+  operands: CstNode[];
+  operators: IToken[];
+  /** index of the next operand to read; the operator before it is operators[next - 1] */
+  next: number;
+}
+
+/** Binding strength of the binary operators, weakest first (unary operators sit between * and **). */
+const PRECEDENCE: Record<A.BinaryOp, number> = {
+  OR: 1, XOR: 2, AND: 3,
+  '=': 4, '<>': 4,
+  '<': 5, '>': 5, '<=': 5, '>=': 5,
+  '+': 6, '-': 6,
+  '*': 7, '/': 7, MOD: 7,
+  '**': 9,
+};
 
 function binaryOp(image: string): A.BinaryOp {
   const u = image.toUpperCase();

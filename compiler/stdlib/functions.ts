@@ -69,6 +69,23 @@ function extensibleArith(op: '+' | '*' | 'AND' | 'OR' | 'XOR'): Builtin {
   };
 }
 
+/** MUL and DIV of a duration by a number (TIME * ANY_NUM), beside their numeric forms. */
+function withTime(numeric: Builtin, emit: (a: string, b: string, site: number) => string): Builtin {
+  return {
+    ...numeric,
+    type(args) {
+      if (args.length === 2 && familyOf(args[0]!) === 'duration' && isNumeric(args[1]!)) {
+        return { params: [args[0]!, concrete(args[1]!)], result: args[0]! };
+      }
+      return numeric.type(args);
+    },
+    emit(a, sig, ctx) {
+      if (familyOf(sig.result) === 'duration') return emit(a[0]!, a[1]!, ctx.site);
+      return numeric.emit(a, sig, ctx);
+    },
+  };
+}
+
 function jsOp(op: string, t: Type): string {
   if (op === 'AND') return t.kind === 'elementary' && t.name === 'BOOL' ? ' && ' : ' & ';
   if (op === 'OR') return t.kind === 'elementary' && t.name === 'BOOL' ? ' || ' : ' | ';
@@ -165,7 +182,7 @@ const TABLE: Record<string, Builtin> = {
     paramNames: ['IN1', 'IN2'],
   },
   ADD: extensibleArith('+'),
-  MUL: extensibleArith('*'),
+  MUL: withTime(extensibleArith('*'), (a, b) => `Math.round((${a}) * Number(${b}))`),
   SUB: {
     type(args) {
       if (args.length !== 2) return 'takes two arguments';
@@ -177,7 +194,7 @@ const TABLE: Record<string, Builtin> = {
     emit: (a) => `(${a[0]}) - (${a[1]})`,
     paramNames: ['IN1', 'IN2'],
   },
-  DIV: {
+  DIV: withTime({
     type(args) {
       if (args.length !== 2) return 'takes two arguments';
       const t = commonType(args[0]!, args[1]!);
@@ -187,7 +204,7 @@ const TABLE: Record<string, Builtin> = {
     },
     emit: (a, sig, ctx) => (isInteger(sig.result) ? divCode(a[0]!, a[1]!, sig.result, ctx.site) : `(${a[0]}) / (${a[1]})`),
     paramNames: ['IN1', 'IN2'],
-  },
+  }, (a, b, site) => `$tdiv(${a}, Number(${b}), ${site})`),
   MOD: {
     type(args) {
       if (args.length !== 2) return 'takes two arguments';
@@ -489,3 +506,11 @@ export function lookupBuiltin(name: string): Builtin | undefined {
 }
 
 export type { Builtin };
+
+/**
+ * Add a function from outside the standard (e.g. the assertions of `vplc test`, registered by
+ * runtime/testing): its emitted JS may call methods of `rt` that the caller's RuntimeSupport has.
+ */
+export function registerBuiltin(name: string, builtin: Builtin): void {
+  TABLE[name.toUpperCase()] = builtin;
+}

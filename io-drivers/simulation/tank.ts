@@ -3,6 +3,8 @@ import { PlantModel, param, type SignalSpec } from './plant.js';
 /**
  * A tank filled through an on/off inflow valve and drained through an outflow valve
  * (Torricelli: outflow ∝ √level). Sensors: level (m), high and low level switches.
+ * `inflowPosition` (0…1) is a proportional inflow valve for continuous controllers (PID);
+ * the inflow is the larger of the two valves' openings.
  */
 export class TankModel extends PlantModel {
   static readonly params = ['area', 'height', 'inflow', 'outflowCoeff', 'highLevel', 'lowLevel', 'initialLevel'] as const;
@@ -12,6 +14,7 @@ export class TankModel extends PlantModel {
     { name: 'level', dir: 'sensor', kind: 'REAL' },
     { name: 'high', dir: 'sensor', kind: 'BOOL' },
     { name: 'low', dir: 'sensor', kind: 'BOOL' },
+    { name: 'inflowPosition', dir: 'actuator', kind: 'REAL' },
   ];
   private readonly area: number;
   private readonly height: number;
@@ -36,7 +39,8 @@ export class TankModel extends PlantModel {
   step(dtS: number): void {
     const v = this.values;
     let level = v[2]!;
-    const qin = v[0]! > 0 ? this.inflow : 0;
+    const opening = Math.max(v[0]! > 0 ? 1 : 0, Math.min(1, Math.max(0, v[5]!)));
+    const qin = this.inflow * opening;
     const qout = v[1]! > 0 ? this.k * Math.sqrt(Math.max(0, level)) : 0;
     level += ((qin - qout) * dtS) / this.area;
     v[2] = Math.min(this.height, Math.max(0, level));

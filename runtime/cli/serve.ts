@@ -8,6 +8,7 @@ import type { IoManager } from '../io/io-manager.js';
 import { startMetricsServer, type MetricsEndpoint } from '../metrics/http-server.js';
 import { renderPrometheus } from '../metrics/prometheus.js';
 import { summaryLine } from '../metrics/summary.js';
+import { schedulingInfo, schedulingLine } from '../metrics/scheduling.js';
 
 export const SERVE_USAGE = `usage: vplc serve FILE… [--config plc.yaml] [--metrics-port N] [options]
 
@@ -145,6 +146,8 @@ export async function serveCommand(args: string[]): Promise<number> {
     onFault: (f) => err(formatFault(f)),
   });
 
+  const sched = schedulingInfo();
+  process.stdout.write(`vplc serve: ${schedulingLine(sched)}\n`);
   let io: IoManager | undefined;
   let endpoint: MetricsEndpoint | undefined;
   let summary: NodeJS.Timeout | undefined;
@@ -166,6 +169,11 @@ export async function serveCommand(args: string[]): Promise<number> {
         host: parsed.metricsHost,
         prometheus: () => renderPrometheus(engine.metricsSources()),
         json: () => engine.metrics(),
+        health: () => {
+          const resources = Object.fromEntries(engine.resources.map((r) => [r, engine.state(r)]));
+          const devices = (io?.status() ?? []).map((d) => ({ name: d.device, ok: d.ok, errors: d.errors, lastError: d.lastError }));
+          return { ok: Object.values(resources).every((s) => s === 'running'), resources, devices, scheduling: sched };
+        },
       });
       process.stdout.write(`vplc serve: metrics on ${endpoint.url}/metrics\n`);
     }

@@ -321,7 +321,6 @@ export class Resource61499 implements NativeContext {
       },
     };
     const g = generateDispatch(net);
-    if (process.env.VPLC_DUMP_DISPATCH) console.log(g.code);
     this.eventBase = g.eventBase;
     const eccLoop = (fb: number): never => {
       throw new PlcFault('INTERNAL', slots[fb]!.type.name, slots[fb]!.name, 0, 'ECC does not settle (endless transition loop)');

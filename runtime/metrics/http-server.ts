@@ -2,6 +2,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PROMETHEUS_CONTENT_TYPE } from './prometheus.js';
 
+/** What `/healthz` answers: `ok` decides the status code (200/503); the rest explains it. */
+export interface HealthReport {
+  ok: boolean;
+  [detail: string]: unknown;
+}
+
 export interface MetricsEndpoint {
   readonly port: number;
   readonly url: string;
@@ -10,13 +16,16 @@ export interface MetricsEndpoint {
 
 /**
  * The metrics over HTTP, on 127.0.0.1 unless told otherwise: `/metrics` in Prometheus text,
- * `/metrics.json` as the JSON snapshot. Port 0 picks a free one.
+ * `/metrics.json` as the JSON snapshot, `/healthz` for liveness probes (containers, systemd,
+ * load balancers). Port 0 picks a free one.
  */
 export function startMetricsServer(options: {
   port: number;
   host?: string;
   prometheus: () => string;
   json: () => unknown;
+  /** `/healthz`: 200 with the report when `ok`, 503 otherwise; without it, 200 while the process serves */
+  health?: () => HealthReport;
 }): Promise<MetricsEndpoint> {
   const host = options.host ?? '127.0.0.1';
   const server: Server = createServer((req, res) => {
@@ -25,10 +34,13 @@ export function startMetricsServer(options: {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
     } else if (path === '/metrics') {
       res.writeHead(200, { 'content-type': PROMETHEUS_CONTENT_TYPE }).end(options.prometheus());
+    } else if (path === '/healthz') {
+      const report = options.health ? options.health() : { ok: true };
+      res.writeHead(report.ok ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(report) + '\n');
     } else if (path === '/metrics.json') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(options.json()));
     } else {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('vPLC metrics: see /metrics or /metrics.json\n');
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('vPLC metrics: see /metrics, /metrics.json or /healthz\n');
     }
   });
   return new Promise((resolve, reject) => {

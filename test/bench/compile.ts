@@ -200,6 +200,7 @@ export async function main(argv: string[] = []): Promise<BenchResult> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  for (const n of notes) console.log(n);
   return { bench: 'compile', title: 'Compiler speed and start-up', figures, notes };
 }
 

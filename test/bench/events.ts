@@ -53,14 +53,21 @@ function measure(passThroughs: number, minMs: number): { eventsPerSecond: number
     return res.eventCount() - before;
   };
   for (let k = 0; k < 20; k++) once(); // warm up the JIT
-  let events = 0;
-  const t0 = process.hrtime.bigint();
-  let ns = 0;
-  while (ns < minMs * 1e6) {
-    events += once();
-    ns = Number(process.hrtime.bigint() - t0);
+  // best of five windows: the machine is shared, the best window is the least disturbed
+  let best = 0;
+  let total = 0;
+  for (let w = 0; w < 5; w++) {
+    let events = 0;
+    const t0 = process.hrtime.bigint();
+    let ns = 0;
+    while (ns < (minMs / 5) * 1e6) {
+      events += once();
+      ns = Number(process.hrtime.bigint() - t0);
+    }
+    total += events;
+    best = Math.max(best, (events / ns) * 1e9);
   }
-  return { eventsPerSecond: (events / ns) * 1e9, events };
+  return { eventsPerSecond: best, events: total };
 }
 
 /** The same counting as direct JavaScript calls: what a dispatch with no queue at all would cost. */
@@ -68,18 +75,22 @@ function baseline(minMs: number): number {
   let cv = 0;
   let q = false;
   const pv = 65535;
-  let events = 0;
-  const t0 = process.hrtime.bigint();
-  let ns = 0;
-  while (ns < minMs * 1e6) {
-    for (let round = 0; round < 65536; round++) {
-      events += 2;
-      if (q) { cv = 0; q = false; } else if (cv < 65535) { cv = (cv + 1) & 0xffff; q = cv >= pv; }
+  let best = 0;
+  for (let w = 0; w < 5; w++) {
+    let events = 0;
+    const t0 = process.hrtime.bigint();
+    let ns = 0;
+    while (ns < (minMs / 5) * 1e6) {
+      for (let round = 0; round < 65536; round++) {
+        events += 2;
+        if (q) { cv = 0; q = false; } else if (cv < 65535) { cv = (cv + 1) & 0xffff; q = cv >= pv; }
+      }
+      ns = Number(process.hrtime.bigint() - t0);
     }
-    ns = Number(process.hrtime.bigint() - t0);
+    best = Math.max(best, (events / ns) * 1e9);
   }
   if (cv < 0) console.log(cv); // keep the loop observable
-  return (events / ns) * 1e9;
+  return best;
 }
 
 export function runEventBench(minMs = 1000): void {

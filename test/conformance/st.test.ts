@@ -91,23 +91,23 @@ describe('ST conformance cases', () => {
 describe('vplc run (the command line)', () => {
   it.concurrent('prints {"vars", "metrics"} and exits 0', async () => {
     const r = await vplc(['run', `${DIR}/int_wrap.st`, '--virtual-time', '--cycles', '3', '--json']);
-    expect(r.status).toBe(0);
+    expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as { vars: { Main: Record<string, unknown> }; metrics: { tasks: Record<string, { cycles: number }> } };
     expect(out.vars.Main.counter).toBe(3);
     expect(out.metrics.tasks.Default!.cycles).toBe(3);
-  }, 90_000);
+  }, 180_000);
 
   it.concurrent('a fault exits 2 naming the POU, file and line, without a stack trace', async () => {
     const r = await vplc(['run', `${DIR}/fault_div_zero.st`, '--virtual-time', '--cycles', '5', '--json']);
-    expect(r.status).toBe(2);
+    expect(r.status, r.stderr).toBe(2);
     expect(r.stderr).toContain(`DIVISION_BY_ZERO in Main at ${DIR}/fault_div_zero.st:`);
     expect(r.stderr).not.toMatch(/\n\s+at /);
-  }, 90_000);
+  }, 180_000);
 
   it.concurrent('wrong usage exits 64', async () => {
     const r = await vplc(['run', `${DIR}/int_wrap.st`, '--cycles', 'many']);
-    expect(r.status).toBe(64);
+    expect(r.status, r.stderr).toBe(64);
     expect(r.stderr).toContain('--cycles needs a non-negative integer');
     expect(r.stderr).not.toMatch(/\n\s+at /);
-  }, 90_000);
+  }, 180_000);
 });

@@ -302,7 +302,8 @@ export class ManagedResource {
   /** Advance the executing network to the monotonic clock; a fault kills this resource only. */
   tick(nowNs: bigint): void {
     const live = this.live;
-    if (!live || this.state !== 'RUNNING') return;
+    // a stopped resource's clock goes on too: a restart must not replay the time it stood still
+    if (!live) return;
     try {
       live.resource.advanceTo(Number(nowNs - live.epochNs));
     } catch (e) {

@@ -211,3 +211,87 @@ describe('4diac systems', () => {
     ]);
   });
 });
+
+const ADP = `<?xml version="1.0" encoding="UTF-8"?>
+<AdapterType Name="AValue">
+  <InterfaceList>
+    <EventInputs><Event Name="REQ" Type="Event"><With Var="X"/></Event></EventInputs>
+    <EventOutputs><Event Name="CNF" Type="Event"><With Var="Y"/></Event></EventOutputs>
+    <InputVars><VarDeclaration Name="X" Type="INT"/></InputVars>
+    <OutputVars><VarDeclaration Name="Y" Type="INT"/></OutputVars>
+  </InterfaceList>
+</AdapterType>
+`;
+const CLIENT = `<?xml version="1.0" encoding="UTF-8"?>
+<FBType Name="CLIENT">
+  <InterfaceList>
+    <EventInputs><Event Name="REQ" Type="Event"><With Var="IN"/></Event></EventInputs>
+    <EventOutputs><Event Name="CNF" Type="Event"><With Var="OUT"/></Event></EventOutputs>
+    <InputVars><VarDeclaration Name="IN" Type="INT"/></InputVars>
+    <OutputVars><VarDeclaration Name="OUT" Type="INT"/></OutputVars>
+    <Sockets><AdapterDeclaration Name="srv" Type="AValue"/></Sockets>
+  </InterfaceList>
+  <BasicFB>
+    <ECC>
+      <ECState Name="START"/>
+      <ECState Name="ASK"><ECAction Algorithm="ask" Output="srv.REQ"/></ECState>
+      <ECState Name="GOT"><ECAction Algorithm="got" Output="CNF"/></ECState>
+      <ECTransition Source="START" Destination="ASK" Condition="REQ"/>
+      <ECTransition Source="ASK" Destination="START" Condition="1"/>
+      <ECTransition Source="START" Destination="GOT" Condition="srv.CNF[srv.Y &gt; 0]"/>
+      <ECTransition Source="GOT" Destination="START" Condition="1"/>
+    </ECC>
+    <Algorithm Name="ask"><ST><![CDATA[ALGORITHM ask
+srv.X := IN;
+END_ALGORITHM]]></ST></Algorithm>
+    <Algorithm Name="got"><ST><![CDATA[ALGORITHM got
+OUT := srv.Y;
+END_ALGORITHM]]></ST></Algorithm>
+  </BasicFB>
+</FBType>
+`;
+const SERVER = `<?xml version="1.0" encoding="UTF-8"?>
+<FBType Name="SERVER">
+  <InterfaceList>
+    <Plugs><AdapterDeclaration Name="cli" Type="AValue"/></Plugs>
+  </InterfaceList>
+  <BasicFB>
+    <ECC>
+      <ECState Name="START"/>
+      <ECState Name="ANSWER"><ECAction Algorithm="square" Output="cli.CNF"/></ECState>
+      <ECTransition Source="START" Destination="ANSWER" Condition="cli.REQ"/>
+      <ECTransition Source="ANSWER" Destination="START" Condition="1"/>
+    </ECC>
+    <Algorithm Name="square"><ST><![CDATA[ALGORITHM square
+cli.Y := cli.X * cli.X;
+END_ALGORITHM]]></ST></Algorithm>
+  </BasicFB>
+</FBType>
+`;
+const ADAPTER_SYS = `<?xml version="1.0" encoding="UTF-8"?>
+<System Name="Adapters">
+  <Device Name="D" Type="FORTE_PC">
+    <Resource Name="R" Type="EMB_RES">
+      <FBNetwork>
+        <FB Name="C" Type="CLIENT"><Parameter Name="IN" Value="7"/></FB>
+        <FB Name="S" Type="SERVER"/>
+        <EventConnections><Connection Source="START.COLD" Destination="C.REQ"/></EventConnections>
+        <AdapterConnections><Connection Source="S.cli" Destination="C.srv"/></AdapterConnections>
+      </FBNetwork>
+    </Resource>
+  </Device>
+</System>
+`;
+
+describe('4diac adapters', () => {
+  it('a socket asks through its adapter, the plug answers, data shared between them', () => {
+    const dir = folder({ 'AValue.adp': ADP, 'CLIENT.fbt': CLIENT, 'SERVER.fbt': SERVER, 'a.sys': ADAPTER_SYS });
+    const r = compile61499([{ path: join(dir, 'a.sys'), text: ADAPTER_SYS }]);
+    expect(r.diagnostics.map(formatDiagnostic)).toEqual([]);
+    const runner = new SystemRunner(r.application!);
+    const out = runner.runUntil(0);
+    expect(runner.snapshotVars()['D.R.C.OUT']).toBe(49);
+    // START.COLD→C.REQ, C.srv.REQ→S.cli.REQ, S.cli.CNF→C.srv.CNF
+    expect(out.events).toBe(3);
+  });
+});

@@ -85,12 +85,14 @@ describe('PLCopen documents run', () => {
     expect(p['label']).toBe('ab');
     expect(Array.from(prog()['t'] as ArrayLike<number>).slice(0, 3)).toEqual([7, 7, 9]);
     expect(prog()['lvl']).toBe(10); // first value of Level (Low := 10)
-    // (the type-level initial values Mode := Run and Percent := 50 are the compiler's to apply)
+    expect(prog()['m']).toBe(1); // the type's initial value Mode := Run (values numbered in order)
+    // elements without an initial value take the element type's: Percent := 50
+    expect(Array.from(prog()['t'] as ArrayLike<number>).slice(3)).toEqual([50, 50, 50]);
     runner.runCycles(1);
-    expect((prog()['p'] as Vars)['x']).toBe(2.5);
-    prog()['m'] = 1; // Run: the enum values are numbered in order
+    expect((prog()['p'] as Vars)['x']).toBe(3.5);
+    prog()['m'] = 0; // Idle
     runner.runCycles(2);
-    expect((prog()['p'] as Vars)['x']).toBe(4.5);
+    expect((prog()['p'] as Vars)['x']).toBe(3.5);
   });
 
   it('CODESYS form: actions, methods, global variable lists, ISO 8601 task interval', () => {

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { compile61499 } from '../../../compiler/iec61499/project.js';
 import { SystemRunner } from '../../../runtime/iec61499/system-runner.js';
 import { formatDiagnostic } from '../../../compiler/diagnostics/diagnostic.js';
-import { handWrittenCompiler } from './hand-written.js';
 
 function boot(lines: string[]): { path: string; text: string } {
   const dir = mkdtempSync(join(tmpdir(), 'vplc-61499-'));
@@ -23,7 +22,7 @@ const start = () => `<Request ID="${++id}" Action="START"/>`;
 
 function build(lines: string[]) {
   const f = boot(lines);
-  const r = compile61499([f], { stCompiler: handWrittenCompiler() });
+  const r = compile61499([f]);
   expect(r.diagnostics.map(formatDiagnostic)).toEqual([]);
   return new SystemRunner(r.application!);
 }
@@ -100,7 +99,7 @@ describe('IEC 61499 event dispatch', () => {
 
   it('reports an unknown FB type with the boot file line', () => {
     const f = boot([fb('C', 'E_CTU'), fb('Z', 'NO_SUCH_TYPE')]);
-    const r = compile61499([f], { stCompiler: handWrittenCompiler() });
+    const r = compile61499([f]);
     expect(r.application).toBeUndefined();
     expect(r.diagnostics.map(formatDiagnostic)).toEqual([expect.stringMatching(/app\.fboot:2:\d+: error E4003: unknown FB type NO_SUCH_TYPE/)]);
   });

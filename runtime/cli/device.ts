@@ -1,0 +1,114 @@
+import { isIP } from 'node:net';
+import { resolve } from 'node:path';
+import { formatDiagnostic } from '../../compiler/diagnostics/diagnostic.js';
+import { Device } from '../iec61499/management/device.js';
+import { loadBootFile } from '../iec61499/management/boot-file.js';
+import { ManagementServer } from '../iec61499/management/server.js';
+import { libraryTypeProvider } from '../iec61499/management/type-provider.js';
+
+export const DEVICE_USAGE = `usage: vplc device [--port 61499] [--bind 127.0.0.1] [--allow ADDR,…] [--boot FILE] [--types DIR]…
+
+Runs an IEC 61499 device that the Eclipse 4diac IDE deploys to, monitors and debugs as it
+does FORTE (device management over TCP), until SIGINT or SIGTERM.
+
+  --port N        TCP port of the device manager (default 61499)
+  --bind ADDR     address to listen on (default 127.0.0.1; others only when given here)
+  --allow ADDRS   comma-separated client addresses allowed to connect (default: any that reaches --bind)
+  --boot FILE     boot file: loaded at start, rewritten after every change of the deployment
+  --types DIR     folder of .fbt/.adp/.dtp types the IDE may instantiate (repeatable)
+`;
+
+interface DeviceArguments { port: number; bind: string; allow?: string[]; boot?: string; types: string[] }
+
+function parse(args: string[]): DeviceArguments | string {
+  const out: DeviceArguments = { port: 61499, bind: '127.0.0.1', types: [] };
+  for (let k = 0; k < args.length; k++) {
+    const a = args[k]!;
+    const value = (): string | undefined => args[++k];
+    switch (a) {
+      case '--port': {
+        const v = value();
+        const n = Number(v);
+        if (!v || !Number.isInteger(n) || n < 0 || n > 65535) return `--port needs a TCP port (0-65535), got '${v ?? ''}'`;
+        out.port = n;
+        break;
+      }
+      case '--bind': {
+        const v = value();
+        if (!v || (isIP(v) === 0 && v !== 'localhost')) return `--bind needs an IP address, got '${v ?? ''}'`;
+        out.bind = v;
+        break;
+      }
+      case '--allow': {
+        const v = value();
+        const list = (v ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+        const bad = list.find((s) => isIP(s) === 0);
+        if (list.length === 0 || bad !== undefined) return `--allow needs comma-separated IP addresses, got '${bad ?? v ?? ''}'`;
+        out.allow = [...(out.allow ?? []), ...list];
+        break;
+      }
+      case '--boot': {
+        const v = value();
+        if (!v) return '--boot needs a file';
+        out.boot = resolve(v);
+        break;
+      }
+      case '--types': {
+        const v = value();
+        if (!v) return '--types needs a folder';
+        out.types.push(resolve(v));
+        break;
+      }
+      case '--help':
+      case '-h':
+        return '';
+      default:
+        return `unknown argument '${a}'`;
+    }
+  }
+  return out;
+}
+
+/** `vplc device`: the device manager server, until SIGINT or SIGTERM. */
+export async function deviceCommand(args: string[]): Promise<number> {
+  const parsed = parse(args);
+  if (typeof parsed === 'string') {
+    if (parsed === '') {
+      process.stdout.write(DEVICE_USAGE);
+      return 0;
+    }
+    process.stderr.write(`vplc device: ${parsed}\n\n${DEVICE_USAGE}`);
+    return 64;
+  }
+  const log = (m: string) => process.stderr.write(`vplc device: ${m}\n`);
+  const device = new Device({ types: libraryTypeProvider(parsed.types), log, ...(parsed.boot ? { bootFile: parsed.boot } : {}) });
+  if (parsed.boot) {
+    const diags = loadBootFile(device, parsed.boot);
+    for (const d of diags) process.stderr.write(`${formatDiagnostic(d)}\n`);
+    if (device.resources.size > 0) log(`loaded ${device.resources.size} resource(s) from ${parsed.boot}`);
+  }
+  device.startClock(1);
+  const server = new ManagementServer(device, { port: parsed.port, host: parsed.bind, log, ...(parsed.allow ? { allow: parsed.allow } : {}) });
+  let port: number;
+  try {
+    port = await server.listen();
+  } catch (e) {
+    device.shutdown();
+    process.stderr.write(`vplc device: cannot listen on ${parsed.bind}:${parsed.port}: ${(e as Error).message}\n`);
+    return 1;
+  }
+  process.stdout.write(`vplc device: listening on ${parsed.bind}:${port}${parsed.allow ? ` (clients: ${parsed.allow.join(', ')})` : ''}\n`);
+  await new Promise<void>((done) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      done();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await server.close();
+  device.shutdown();
+  process.stdout.write('vplc device: stopped\n');
+  return 0;
+}

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compile61499 } from '../../../compiler/iec61499/project.js';
+import { formatDiagnostic } from '../../../compiler/diagnostics/diagnostic.js';
+import { SystemRunner } from '../../../runtime/iec61499/system-runner.js';
+
+let id = 0;
+const fb = (n: string, t: string) => `R;<Request ID="${++id}" Action="CREATE"><FB Name="${n}" Type="${t}" /></Request>`;
+const conn = (s: string, d: string) => `R;<Request ID="${++id}" Action="CREATE"><Connection Source="${s}" Destination="${d}" /></Request>`;
+const write = (v: string, d: string) => `R;<Request ID="${++id}" Action="WRITE"><Connection Source="${v}" Destination="${d}" /></Request>`;
+
+function build(lines: string[]) {
+  const dir = mkdtempSync(join(tmpdir(), 'vplc-61499-'));
+  const path = join(dir, 't.fboot');
+  const text = [...lines, `R;<Request ID="${++id}" Action="START"/>`].join('\n');
+  writeFileSync(path, text);
+  const r = compile61499([{ path, text }]);
+  expect(r.diagnostics.map(formatDiagnostic)).toEqual([]);
+  const runner = new SystemRunner(r.application!);
+  return { runner, res: runner.resources[0]!.resource };
+}
+
+describe('IEC 61499 timed blocks on the resource clock', () => {
+  it('E_CYCLE fires every DT on the virtual clock', () => {
+    const { runner, res } = build([
+      fb('CY', 'E_CYCLE'), fb('C', 'E_CTU'), conn('START.COLD', 'CY.START'), conn('CY.EO', 'C.CU'),
+      write('T#100ms', 'CY.DT'), write('1000', 'C.PV'),
+    ]);
+    runner.runUntil(1_000_000_000);
+    expect(res.read('C.CV')).toBe(10);
+    runner.runUntil(10 * 60e9); // ten minutes, in milliseconds of test time
+    expect(res.read('C.CV')).toBe(6000);
+  });
+
+  it('E_DELAY delays once, ignores START while running, and STOP cancels', () => {
+    const { runner, res } = build([
+      fb('D', 'E_DELAY'), fb('C', 'E_CTU'), conn('D.EO', 'C.CU'), write('T#1s', 'D.DT'), write('100', 'C.PV'),
+    ]);
+    runner.runUntil(0);
+    res.fireEvent('D.START');
+    runner.runUntil(500e6);
+    res.fireEvent('D.START');
+    runner.runUntil(999e6);
+    expect(res.read('C.CV')).toBe(0);
+    runner.runUntil(1000e6);
+    expect(res.read('C.CV')).toBe(1);
+    res.fireEvent('D.START');
+    res.fireEvent('D.STOP');
+    runner.runUntil(5e9);
+    expect(res.read('C.CV')).toBe(1);
+  });
+
+  it('E_RDELAY restarts the delay on each START', () => {
+    const { runner, res } = build([fb('D', 'E_RDELAY'), fb('C', 'E_CTU'), conn('D.EO', 'C.CU'), write('T#1s', 'D.DT'), write('9', 'C.PV')]);
+    runner.runUntil(0);
+    res.fireEvent('D.START');
+    runner.runUntil(800e6);
+    res.fireEvent('D.START');
+    runner.runUntil(1500e6);
+    expect(res.read('C.CV')).toBe(0);
+    runner.runUntil(1800e6);
+    expect(res.read('C.CV')).toBe(1);
+  });
+
+  it('the resource emits COLD on start, STOP on stop, WARM on restart; kill is silent', () => {
+    const { runner, res } = build([
+      fb('C', 'E_CTU'), fb('W', 'E_CTU'), fb('S', 'E_CTU'),
+      conn('START.COLD', 'C.CU'), conn('START.WARM', 'W.CU'), conn('START.STOP', 'S.CU'),
+      write('9', 'C.PV'), write('9', 'W.PV'), write('9', 'S.PV'),
+    ]);
+    runner.runUntil(0);
+    res.stop();
+    res.start('WARM');
+    res.kill();
+    expect([res.read('C.CV'), res.read('W.CV'), res.read('S.CV')]).toEqual([1, 1, 1]);
+    expect(res.fireEvent('C.CU')).toBe(0);
+  });
+
+  it('E_CTUD runs two actions in a state (count, then update outputs) and guards at the limits', () => {
+    const { runner, res } = build([fb('U', 'E_CTUD'), write('2', 'U.PV')]);
+    runner.runUntil(0);
+    res.fireEvent('U.CD'); // CV = 0: guard CV > 0 blocks
+    expect(res.read('U.CV')).toBe(0);
+    res.fireEvent('U.CU');
+    res.fireEvent('U.CU');
+    expect([res.read('U.CV'), res.read('U.QU'), res.read('U.QD')]).toEqual([2, true, false]);
+    res.fireEvent('U.R');
+    expect([res.read('U.CV'), res.read('U.QU'), res.read('U.QD')]).toEqual([0, false, true]);
+  });
+
+  it('a fault in an algorithm stops its resource and is reported with the block and line', () => {
+    const { runner } = build([fb('D', 'F_DIV'), conn('START.COLD', 'D.REQ'), write('DINT#1', 'D.IN1'), write('DINT#0', 'D.IN2')]);
+    const out = runner.runUntil(0);
+    expect(out.faults).toEqual([expect.objectContaining({ kind: 'DIVISION_BY_ZERO', resource: 'R' })]);
+  });
+});
