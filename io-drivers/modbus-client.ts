@@ -1,11 +1,11 @@
 import { createRequire } from 'node:module';
 import type { ModbusRTU as ModbusRTUType } from 'modbus-serial/ModbusRTU.js';
 import type { ModbusDeviceConfig, ModbusPoint } from '../runtime/config/schema.js';
-import { DeviceStatus } from '../runtime/io/device-status.js';
-import { InputCommit, OutputSnapshot, resolvePlcSide, type PlcSide } from '../runtime/io/binding.js';
+import { resolvePlcSide, type PlcSide } from '../runtime/io/binding.js';
 import { rawToRegisters, registersOf, registersToRaw } from '../runtime/io/data-type.js';
-import type { DriverContext, IoDriver } from './driver.js';
-import { Backoff, sleep } from './backoff.js';
+import type { DriverContext } from './driver.js';
+import { sleep } from './backoff.js';
+import { RemoteDevice } from './remote-device.js';
 
 // modbus-serial is CommonJS whose typings declare an ES default export: load it the CommonJS way
 const ModbusRTU = createRequire(import.meta.url)('modbus-serial') as typeof ModbusRTUType;
@@ -31,27 +31,14 @@ const MAX_WRITE_REGISTERS = 123;
  * inputs keep their last values and are flagged bad; it reconnects with exponential backoff
  * and then sends every output again.
  */
-export class ModbusClientDriver implements IoDriver {
-  readonly name: string;
-  readonly status: DeviceStatus;
+export class ModbusClientDriver extends RemoteDevice<ModbusDeviceConfig> {
   private readonly client = new ModbusRTU();
   private readonly inputs: Point[];
   private readonly outputs: Point[];
-  private readonly commit: InputCommit;
-  private readonly snapshot: OutputSnapshot;
-  private readonly backoff: Backoff;
-  private readonly statusSides: { ok?: PlcSide; errors?: PlcSide } = {};
-  private running = false;
-  private loop: Promise<void> | undefined;
   private connected = false;
-  private wake: (() => void) | undefined;
 
-  constructor(
-    private readonly cfg: ModbusDeviceConfig,
-    private readonly ctx: DriverContext,
-  ) {
-    this.name = cfg.name;
-    this.status = new DeviceStatus(cfg.name);
+  constructor(cfg: ModbusDeviceConfig, ctx: DriverContext) {
+    super(cfg, ctx);
     const expand = (p: ModbusPoint): Point => ({
       cfg: p,
       sides: Array.from({ length: p.count }, (_, k) => resolvePlcSide(p.var, p.type, k)),
@@ -59,75 +46,13 @@ export class ModbusClientDriver implements IoDriver {
     });
     this.inputs = cfg.inputs.map(expand);
     this.outputs = cfg.outputs.map(expand);
-    this.commit = new InputCommit(ctx.exchange, ctx.vars);
-    this.snapshot = new OutputSnapshot(ctx.exchange, ctx.vars);
-    this.backoff = new Backoff(cfg.reconnect.minMs, cfg.reconnect.maxMs);
-    if (cfg.status.ok) this.statusSides.ok = resolvePlcSide(cfg.status.ok, 'BOOL');
-    if (cfg.status.errors) {
-      const t = /^%[IQM]D/i.test(cfg.status.errors) ? 'UDINT' : 'UINT';
-      this.statusSides.errors = resolvePlcSide(cfg.status.errors, t);
-    }
   }
 
-  async start(): Promise<void> {
-    this.running = true;
-    this.publishStatus();
-    this.loop = this.run();
+  protected isOpen(): boolean {
+    return this.connected;
   }
 
-  async stop(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.loop;
-    if (this.connected) {
-      try {
-        // the last outputs the program produced, then the safe values
-        this.snapshot.refresh();
-        await this.writeOutputs(false);
-        await this.writeOutputs(true);
-      } catch (e) {
-        this.ctx.log(`${this.name}: could not write safe outputs: ${(e as Error).message}`);
-      }
-    }
-    await this.disconnect();
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      if (!this.connected) {
-        try {
-          await this.connect();
-          this.connected = true;
-          this.backoff.reset();
-          if (this.status.requests > 0) this.status.reconnects++;
-          for (const p of this.outputs) p.sent.fill(undefined); // re-send every output
-          this.commit.forget();
-        } catch (e) {
-          this.fail(`cannot connect: ${(e as Error).message}`);
-          await this.pause(this.backoff.next());
-          continue;
-        }
-      }
-      const started = Date.now();
-      try {
-        await this.pollInputs();
-        this.snapshot.refresh();
-        await this.writeOutputs(false);
-        this.status.ok = true;
-        this.status.inputsBad = false;
-        this.publishStatus();
-      } catch (e) {
-        this.fail((e as Error).message);
-        await this.disconnect();
-        await this.pause(this.backoff.next());
-        continue;
-      }
-      if (this.cfg.pollMs === 0) await this.ctx.exchange.nextScan(undefined, 100);
-      else await this.pause(Math.max(0, this.cfg.pollMs - (Date.now() - started)));
-    }
-  }
-
-  private async connect(): Promise<void> {
+  protected async connect(): Promise<void> {
     if (this.cfg.driver === 'modbus-tcp') {
       await this.client.connectTCP(this.cfg.host!, { port: this.cfg.port! });
     } else {
@@ -140,9 +65,11 @@ export class ModbusClientDriver implements IoDriver {
     }
     this.client.setID(this.cfg.unitId);
     this.client.setTimeout(this.cfg.timeoutMs);
+    this.connected = true;
+    if (this.status.requests > 0) this.status.reconnects++;
   }
 
-  private async disconnect(): Promise<void> {
+  protected async disconnect(): Promise<void> {
     this.connected = false;
     if (!this.client.isOpen) return;
     await new Promise<void>((resolve) => {
@@ -154,23 +81,19 @@ export class ModbusClientDriver implements IoDriver {
     });
   }
 
-  private fail(message: string): void {
-    const first = this.status.ok || this.status.errors === 0;
-    this.status.failure(message);
-    if (first) this.ctx.log(`${this.name}: ${message}`);
-    this.publishStatus();
+  protected forgetSent(): void {
+    for (const p of this.outputs) p.sent.fill(undefined);
   }
 
-  /** Sleep, but wake at once on stop. */
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = setTimeout(done, ms);
-      function done() {
-        clearTimeout(t);
-        resolve();
-      }
-      this.wake = done;
-    });
+  /** A failed request may leave the line in any state: close it, then back off before reconnecting. */
+  protected override async afterLoss(): Promise<void> {
+    await this.disconnect();
+    await this.pause(this.backoff.next());
+  }
+
+  protected untilNextExchange(started: number): Promise<unknown> {
+    if (this.cfg.pollMs === 0) return this.ctx.exchange.nextScan(undefined, 100);
+    return this.pause(Math.max(0, this.cfg.pollMs - (Date.now() - started)));
   }
 
   /** A timed request; records the round trip. */
@@ -181,7 +104,8 @@ export class ModbusClientDriver implements IoDriver {
     return r;
   }
 
-  private async pollInputs(): Promise<void> {
+  /** Read every input point, in requests no larger than the protocol allows, and commit them as one update. */
+  protected async poll(): Promise<boolean> {
     for (const p of this.inputs) {
       const { table, address, count, type, wordOrder } = p.cfg;
       if (table === 'coil' || table === 'discrete') {
@@ -202,10 +126,11 @@ export class ModbusClientDriver implements IoDriver {
     }
     this.setStatusValues(true);
     this.commit.commit();
+    return true;
   }
 
   /** Write outputs that changed since they were last sent (all of them after a reconnection), or the safe values. */
-  private async writeOutputs(safe: boolean): Promise<void> {
+  protected async writeOutputs(safe: boolean): Promise<void> {
     for (const p of this.outputs) {
       const { table, address, count, type, wordOrder } = p.cfg;
       const values: (boolean | number | bigint)[] = [];
@@ -237,16 +162,6 @@ export class ModbusClientDriver implements IoDriver {
       }
       for (let i = 0; i < count; i++) p.sent[i] = values[i];
     }
-  }
-
-  private setStatusValues(ok: boolean): void {
-    if (this.statusSides.ok) this.commit.setValue(this.statusSides.ok, ok);
-    if (this.statusSides.errors) this.commit.setValue(this.statusSides.errors, this.status.errors);
-  }
-
-  private publishStatus(): void {
-    this.setStatusValues(this.status.ok);
-    this.commit.commit();
   }
 }
 

@@ -3,11 +3,10 @@ import {
   type ClientSession, type DataValue,
 } from 'node-opcua';
 import type { OpcuaDeviceConfig, OpcuaPoint } from '../runtime/config/schema.js';
-import { DeviceStatus } from '../runtime/io/device-status.js';
-import { InputCommit, OutputSnapshot, resolvePlcSide, type PlcSide } from '../runtime/io/binding.js';
+import { resolvePlcSide, type PlcSide } from '../runtime/io/binding.js';
 import { fromRaw } from '../runtime/io/data-type.js';
-import type { DriverContext, IoDriver } from './driver.js';
-import { Backoff } from './backoff.js';
+import type { DriverContext } from './driver.js';
+import { RemoteDevice } from './remote-device.js';
 
 const UA_TYPE: Record<string, DataType> = {
   BOOL: DataType.Boolean, SINT: DataType.SByte, USINT: DataType.Byte, BYTE: DataType.Byte, INT: DataType.Int16,
@@ -20,89 +19,42 @@ const UA_TYPE: Record<string, DataType> = {
  * every pollMs) and are committed to the image; outputs are written when they change and all
  * again after a reconnection. Losing the session flags the inputs bad and reconnects with backoff.
  */
-export class OpcuaClientDriver implements IoDriver {
-  readonly name: string;
-  readonly status: DeviceStatus;
+export class OpcuaClientDriver extends RemoteDevice<OpcuaDeviceConfig> {
   private client: OPCUAClient | undefined;
   private session: ClientSession | undefined;
   private subscription: ClientSubscription | undefined;
   private readonly inputs: { cfg: OpcuaPoint; side: PlcSide }[];
   private readonly outputs: { cfg: OpcuaPoint; side: PlcSide; sent: unknown }[];
-  private readonly commit: InputCommit;
-  private readonly snapshot: OutputSnapshot;
-  private readonly backoff: Backoff;
-  private statusSides: { ok?: PlcSide; errors?: PlcSide } = {};
-  private running = false;
-  private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
-  private lost = false;
 
-  constructor(
-    private readonly cfg: OpcuaDeviceConfig,
-    private readonly ctx: DriverContext,
-  ) {
-    this.name = cfg.name;
-    this.status = new DeviceStatus(cfg.name);
+  constructor(cfg: OpcuaDeviceConfig, ctx: DriverContext) {
+    super(cfg, ctx);
     this.inputs = cfg.inputs.map((p) => ({ cfg: p, side: resolvePlcSide(p.var, p.type) }));
     this.outputs = cfg.outputs.map((p) => ({ cfg: p, side: resolvePlcSide(p.var, p.type), sent: undefined }));
-    this.commit = new InputCommit(ctx.exchange, ctx.vars);
-    this.snapshot = new OutputSnapshot(ctx.exchange, ctx.vars);
-    this.backoff = new Backoff(cfg.reconnect.minMs, cfg.reconnect.maxMs);
-    if (cfg.status.ok) this.statusSides.ok = resolvePlcSide(cfg.status.ok, 'BOOL');
-    if (cfg.status.errors) this.statusSides.errors = resolvePlcSide(cfg.status.errors, /^%[IQM]D/i.test(cfg.status.errors) ? 'UDINT' : 'UINT');
   }
 
-  async start(): Promise<void> {
-    this.running = true;
-    this.publishStatus();
-    this.loop = this.run();
+  protected isOpen(): boolean {
+    return this.session !== undefined;
   }
 
-  async stop(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.loop;
-    if (this.session) {
-      try {
-        this.snapshot.refresh();
-        await this.writeOutputs(false);
-        await this.writeOutputs(true);
-      } catch (e) {
-        this.ctx.log(`${this.name}: could not write safe outputs: ${(e as Error).message}`);
-      }
-    }
-    await this.disconnect();
+  protected override connectTarget(): string {
+    return ` to ${this.cfg.endpoint}`;
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
-      if (!this.session || this.lost) {
-        try {
-          await this.disconnect();
-          await this.connect();
-          this.backoff.reset();
-          this.lost = false;
-          for (const o of this.outputs) o.sent = undefined;
-          this.commit.forget();
-        } catch (e) {
-          this.fail(`cannot connect to ${this.cfg.endpoint}: ${(e as Error).message}`);
-          await this.pause(this.backoff.next());
-          continue;
-        }
-      }
-      try {
-        this.snapshot.refresh();
-        await this.writeOutputs(false);
-      } catch (e) {
-        this.fail((e as Error).message);
-        this.lost = true;
-        continue;
-      }
-      await this.pause(Math.max(10, this.cfg.pollMs));
-    }
+  /** Inputs arrive through the subscription: nothing to poll. */
+  protected async poll(): Promise<boolean> {
+    return false;
   }
 
-  private async connect(): Promise<void> {
+  protected forgetSent(): void {
+    for (const o of this.outputs) o.sent = undefined;
+  }
+
+  protected untilNextExchange(): Promise<void> {
+    return this.pause(Math.max(10, this.cfg.pollMs));
+  }
+
+  protected async connect(): Promise<void> {
+    await this.disconnect(); // what is left of a lost session
     const client = OPCUAClient.create({
       applicationName: 'vPLC',
       endpointMustExist: false,
@@ -116,7 +68,7 @@ export class OpcuaClientDriver implements IoDriver {
     client.on('connection_lost', () => {
       this.lost = true;
       this.fail('connection lost');
-      this.wake?.();
+      this.wakeUp();
     });
     await client.connect(this.cfg.endpoint);
     this.session = await client.createSession(
@@ -161,7 +113,7 @@ export class OpcuaClientDriver implements IoDriver {
     this.commit.commit();
   }
 
-  private async writeOutputs(safe: boolean): Promise<void> {
+  protected async writeOutputs(safe: boolean): Promise<void> {
     if (!this.session) return;
     const toWrite: { nodeId: string; attributeId: number; value: { value: { dataType: DataType; value: unknown } } }[] = [];
     const pending: { o: { cfg: OpcuaPoint; sent: unknown }; raw: unknown }[] = [];
@@ -189,7 +141,7 @@ export class OpcuaClientDriver implements IoDriver {
     });
   }
 
-  private async disconnect(): Promise<void> {
+  protected async disconnect(): Promise<void> {
     const { client, session, subscription } = this;
     this.client = undefined;
     this.session = undefined;
@@ -203,33 +155,5 @@ export class OpcuaClientDriver implements IoDriver {
     try {
       await client?.disconnect();
     } catch { /* idem */ }
-  }
-
-  private fail(message: string): void {
-    const first = this.status.ok || this.status.errors === 0;
-    this.status.failure(message);
-    if (first) this.ctx.log(`${this.name}: ${message}`);
-    this.publishStatus();
-  }
-
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = setTimeout(done, ms);
-      function done() {
-        clearTimeout(t);
-        resolve();
-      }
-      this.wake = done;
-    });
-  }
-
-  private setStatusValues(ok: boolean): void {
-    if (this.statusSides.ok) this.commit.setValue(this.statusSides.ok, ok);
-    if (this.statusSides.errors) this.commit.setValue(this.statusSides.errors, this.status.errors);
-  }
-
-  private publishStatus(): void {
-    this.setStatusValues(this.status.ok);
-    this.commit.commit();
   }
 }

@@ -52,14 +52,24 @@ export function createImageView(buffer: ArrayBufferLike = new ArrayBuffer(IMAGE_
   };
 }
 
-/** Copy every area of one image into another (same layout). */
-export function copyImage(from: ImageView, to: ImageView): void {
+/** Copy the input areas (%IX, %IW) of one image into another. Allocates nothing. */
+export function copyInputs(from: ImageView, to: ImageView): void {
   to.inputBits.set(from.inputBits);
+  to.inputWords.set(from.inputWords);
+}
+
+/** Copy the areas a scan produces (%QX, %MX, %QW, %MW, %MD, %ML) of one image into another. Allocates nothing. */
+export function copyOutputs(from: ImageView, to: ImageView): void {
   to.outputBits.set(from.outputBits);
   to.memoryBits.set(from.memoryBits);
-  to.inputWords.set(from.inputWords);
   to.outputWords.set(from.outputWords);
   to.memoryWords.set(from.memoryWords);
   to.memoryDwords.set(from.memoryDwords);
   to.memoryLwords.set(from.memoryLwords);
+}
+
+/** Copy every area of one image into another (same layout). */
+export function copyImage(from: ImageView, to: ImageView): void {
+  copyInputs(from, to);
+  copyOutputs(from, to);
 }

@@ -83,9 +83,12 @@ export const PartialAccess = createToken({ name: 'PartialAccess', pattern: /%[XB
 
 export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/, label: 'a name' });
 
+/** Every keyword: after '.', a keyword is read as a member name (`msg.TYPE`, `cfg.ON`). */
+export const Keyword = createToken({ name: 'Keyword', pattern: Lexer.NA, label: 'a keyword' });
+
 const keywordList: TokenType[] = [];
 function kw(word: string): TokenType {
-  const t = createToken({ name: word, pattern: new RegExp(word, 'i'), longer_alt: Identifier, label: `'${word}'` });
+  const t = createToken({ name: word, pattern: new RegExp(word, 'i'), longer_alt: Identifier, label: `'${word}'`, categories: [Keyword] });
   keywordList.push(t);
   return t;
 }
@@ -182,7 +185,7 @@ export const BinaryOperator = createToken({ name: 'BinaryOperator', pattern: Lex
 export const PrefixOperator = createToken({ name: 'PrefixOperator', pattern: Lexer.NA, label: "'-', '+' or 'NOT'" });
 
 function kwOp(word: string, categories: TokenType[]): TokenType {
-  const t = createToken({ name: word, pattern: new RegExp(word, 'i'), longer_alt: Identifier, label: `'${word}'`, categories });
+  const t = createToken({ name: word, pattern: new RegExp(word, 'i'), longer_alt: Identifier, label: `'${word}'`, categories: [...categories, Keyword] });
   keywordList.push(t);
   return t;
 }
@@ -274,6 +277,7 @@ export const allTokens: TokenType[] = [
   Dot,
   BinaryOperator,
   PrefixOperator,
+  Keyword,
 ];
 
 /** The one lexer instance of the process (its construction validates and optimises the patterns). */

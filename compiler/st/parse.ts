@@ -2,12 +2,13 @@
  * Structured Text front end entry: text → tokens → CST → AST, with every problem reported
  * as a diagnostic. Never throws, whatever the input.
  */
-import type { IToken } from 'chevrotain';
+import type { IToken, TokenType } from 'chevrotain';
 import type { CompilationUnit, IdAllocator } from './ast.js';
 import type { SourceFile } from '../source.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { diagnostic } from '../diagnostics/registry.js';
-import { stLexer, ERROR_GROUP, UnterminatedString, SString, DString, PROPERTY, END_PROPERTY, END_FUNCTION_BLOCK, END_INTERFACE, LParen, RParen, LBracket, RBracket } from './lexer.js';
+import { stLexer, ERROR_GROUP, UnterminatedString, SString, DString, PROPERTY, END_PROPERTY, END_FUNCTION_BLOCK, END_INTERFACE, LParen, RParen, LBracket, RBracket,
+  IF, CASE, FOR, WHILE, REPEAT, END_IF, END_CASE, END_FOR, END_WHILE, END_REPEAT } from './lexer.js';
 import { stParser } from './parser.js';
 import { AstBuilder } from './to-ast.js';
 
@@ -16,8 +17,22 @@ export interface ParseResult {
   diagnostics: Diagnostic[];
 }
 
-/** Deeper nesting of parentheses/brackets than this is refused rather than risking the stack. */
-export const MAX_NESTING = 200;
+/** Deeper nesting of statements, parentheses and brackets than this is refused rather than risking the stack. */
+export const MAX_NESTING = 100;
+
+const OPENERS = new Set<TokenType>([LParen, LBracket, IF, CASE, FOR, WHILE, REPEAT]);
+const CLOSERS = new Set<TokenType>([RParen, RBracket, END_IF, END_CASE, END_FOR, END_WHILE, END_REPEAT]);
+
+/** The first token that opens more than MAX_NESTING levels, if any. */
+function nestingTooDeep(tokens: IToken[]): IToken | undefined {
+  let depth = 0;
+  for (const t of tokens) {
+    if (OPENERS.has(t.tokenType)) {
+      if (++depth > MAX_NESTING) return t;
+    } else if (CLOSERS.has(t.tokenType) && depth > 0) depth--;
+  }
+  return undefined;
+}
 
 export function parseSt(file: SourceFile, ids: IdAllocator): ParseResult {
   const diagnostics: Diagnostic[] = [];
@@ -85,16 +100,10 @@ function parseInner(file: SourceFile, ids: IdAllocator, diagnostics: Diagnostic[
   const tokens = dropProperties(lexTokens, file, diagnostics);
 
   // ---- nesting guard: recursion depth in the parser and builder follows it
-  let depth = 0;
-  for (const t of tokens) {
-    if (t.tokenType === LParen || t.tokenType === LBracket) {
-      if (++depth > MAX_NESTING) {
-        diagnostics.push(diagnostic('E1004', `parentheses and brackets nested more than ${MAX_NESTING} deep`, file.range(t.startOffset, t.startOffset + 1)));
-        return { unit, diagnostics };
-      }
-    } else if (t.tokenType === RParen || t.tokenType === RBracket) {
-      if (depth > 0) depth--;
-    }
+  const tooDeep = nestingTooDeep(tokens);
+  if (tooDeep) {
+    diagnostics.push(diagnostic('E1004', `statements, parentheses and brackets nested more than ${MAX_NESTING} deep`, file.range(tooDeep.startOffset, tooDeep.startOffset + tooDeep.image.length)));
+    return { unit, diagnostics: ordered(diagnostics) };
   }
 
   // ---- syntax

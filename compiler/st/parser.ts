@@ -567,6 +567,7 @@ export class StParser extends CstParser {
           this.CONSUME(T.Dot);
           this.OR2([
             { ALT: () => this.CONSUME(T.Identifier, { LABEL: 'member' }) },
+            { ALT: () => this.CONSUME(T.Keyword, { LABEL: 'member' }) },
             { ALT: () => this.CONSUME(T.IntegerLiteral, { LABEL: 'bit' }) },
             { ALT: () => this.CONSUME(T.PartialAccess, { LABEL: 'bit' }) },
           ]);
@@ -784,7 +785,7 @@ export class StParser extends CstParser {
       const t = this.LA(i).tokenType;
       if (t === T.Colon) return true;
       if (t === T.Assign || t === T.Semicolon || t === EOF || t === T.OutputAssign) return false;
-      if (i > 64) return false;
+      if (i > 512) return false;
     }
   }
 }

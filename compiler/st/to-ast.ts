@@ -19,6 +19,8 @@ import {
 } from './literals.js';
 
 type Child = CstNode | IToken;
+const NONE: CstNode[] = [];
+const NONE_TOKENS: IToken[] = [];
 type Span = [start: number, end: number];
 
 function isToken(c: Child): c is IToken {
@@ -43,14 +45,19 @@ export class AstBuilder {
     return c && !isToken(c) ? c : undefined;
   }
   private nodes(n: CstNode | undefined, key: string): CstNode[] {
-    return (n?.children[key] ?? []).filter((c): c is CstNode => !isToken(c));
+    // a key names either a sub-rule or a token type, never both, so no filtering is needed
+    return (n?.children[key] as CstNode[] | undefined) ?? NONE;
   }
   private token(n: CstNode | undefined, key: string): IToken | undefined {
     const c = n?.children[key]?.[0];
     return c && isToken(c) && usable(c) ? c : undefined;
   }
   private tokens(n: CstNode | undefined, key: string): IToken[] {
-    return (n?.children[key] ?? []).filter((c): c is IToken => isToken(c) && usable(c));
+    const list = n?.children[key] as IToken[] | undefined;
+    if (!list) return NONE_TOKENS;
+    // tokens inserted by error recovery have no place in the text: leave them out
+    for (const t of list) if (!usable(t)) return list.filter(usable);
+    return list;
   }
 
   /** [start, end) of a CST node, from its location or, after recovery, from its tokens. */
@@ -77,15 +84,20 @@ export class AstBuilder {
     return span ? this.file.range(span[0], span[1]) : this.file.range(0, 0);
   }
 
-  /** Make a node with an id and the range of `span`. */
+  /** Make a node of `fields` (taken over, not copied) with an id and the range of `span`. */
   private make<N extends object>(fields: N, span: Span | undefined): N & { id: number; range: SourceRange } {
-    return { id: this.ids.next(), range: this.range(span), ...fields };
+    const node = fields as N & { id: number; range: SourceRange };
+    node.id = this.ids.next();
+    node.range = this.range(span);
+    return node;
   }
 
   /** Make a node whose range runs from the start of `first` to the end of `last`. */
   private between<N extends object>(fields: N, first: SourceRange, last: SourceRange): N & { id: number; range: SourceRange } {
-    const range = { file: first.file, line: first.line, col: first.col, endLine: last.endLine, endCol: last.endCol };
-    return { id: this.ids.next(), range, ...fields };
+    const node = fields as N & { id: number; range: SourceRange };
+    node.id = this.ids.next();
+    node.range = { file: first.file, line: first.line, col: first.col, endLine: last.endLine, endCol: last.endCol };
+    return node;
   }
 
   private error(code: string, message: string, span: Span | undefined): void {
@@ -129,6 +141,7 @@ export class AstBuilder {
 
   private program(n: CstNode): A.ProgramDecl {
     const body = this.node(n, 'pouBody');
+    this.misplaced(body, 'methodDecl', 'a PROGRAM cannot have methods: use a FUNCTION_BLOCK');
     return this.make(
       {
         kind: 'program' as const,

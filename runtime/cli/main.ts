@@ -1,14 +1,22 @@
 #!/usr/bin/env node
 /**
- * The `vplc` command: thin wiring from arguments to the commands. Every failure is a message
- * and an exit status, never a JavaScript stack trace.
+ * The `vplc` command: thin wiring from arguments to the commands. Each command's module is
+ * loaded only when it runs, so that `vplc run` does not pay for OPC UA's start-up. Every
+ * failure is a message and an exit status, never a JavaScript stack trace.
  */
-import { checkCommand, CHECK_USAGE } from './check.js';
-import { explainCommand } from './explain.js';
-import { runCommand, RUN_USAGE } from './run.js';
-import { serveCommand, SERVE_USAGE } from './serve.js';
 
-const USAGE = `vPLC: a virtual PLC for IEC 61131-3 Structured Text and IEC 61499 applications
+type Command = (args: string[]) => number | Promise<number>;
+
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  check: async () => (await import('./check.js')).checkCommand,
+  run: async () => (await import('./run.js')).runCommand,
+  serve: async () => (await import('./serve.js')).serveCommand,
+  test: async () => (await import('./test.js')).testCommand,
+  device: async () => (await import('./device.js')).deviceCommand,
+  explain: async () => (await import('./explain.js')).explainCommand,
+};
+
+const SUMMARY = `vPLC: a virtual PLC for IEC 61131-3 Structured Text and IEC 61499 applications
 
 usage: vplc <command> [arguments]
 
@@ -16,34 +24,35 @@ commands:
   check FILE…     compile and report every diagnostic (exit 1 on errors)
   run FILE…       compile and run, then print variables and scan metrics
   serve FILE…     run as a soft PLC with I/O drivers and metrics until stopped
+  test FILE…      run PLC unit tests written in ST (*.test.st), JUnit XML with --junit
+  device          a 4diac-compatible device: deploy from the 4diac IDE over TCP 61499
   explain [CODE]  explain a diagnostic code, or list them all
+`;
 
-${CHECK_USAGE}
-${RUN_USAGE}
-${SERVE_USAGE}`;
+async function usage(): Promise<string> {
+  const [check, run, serve, test, device] = await Promise.all([
+    import('./check.js'), import('./run.js'), import('./serve.js'), import('./test.js'), import('./device.js'),
+  ]);
+  return [SUMMARY, check.CHECK_USAGE, run.RUN_USAGE, serve.SERVE_USAGE, test.TEST_USAGE, device.DEVICE_USAGE].join('\n');
+}
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
+  if (command !== undefined && COMMANDS[command]) return (await COMMANDS[command]!())(args);
   switch (command) {
-    case 'check':
-      return checkCommand(args);
-    case 'run':
-      return runCommand(args);
-    case 'serve':
-      return serveCommand(args);
-    case 'explain':
-      return explainCommand(args);
     case undefined:
+      process.stderr.write(SUMMARY);
+      return 64;
     case 'help':
     case '--help':
     case '-h':
-      process.stdout.write(USAGE);
-      return command === undefined ? 64 : 0;
+      process.stdout.write(await usage());
+      return 0;
     case '--version':
       process.stdout.write('vplc 0.1.0\n');
       return 0;
     default:
-      process.stderr.write(`vplc: unknown command '${command}'\n\n${USAGE}`);
+      process.stderr.write(`vplc: unknown command '${command}'\n\n${SUMMARY}`);
       return 64;
   }
 }

@@ -5,7 +5,7 @@ import { SystemRunner } from '../iec61499/system-runner.js';
 import type { MetricsSnapshot } from '../metrics/snapshot.js';
 import { summaryLine } from '../metrics/summary.js';
 import { compileForCommand } from './compile.js';
-import { parseDurationNs } from './serve.js';
+import { parseDurationNs } from '../duration.js';
 
 export const RUN_USAGE = `usage: vplc run FILE… [--cycles N | --duration 100ms] [--interval 10ms] [--virtual-time] [--json]
 
@@ -40,7 +40,7 @@ function parseRunArguments(args: string[]): RunArguments | string {
     const next = () => args[++i];
     const duration = (name: string) => {
       const v = next();
-      const n = v === undefined ? undefined : parseDurationNs(v.replace(/^T(IME)?#/i, ''));
+      const n = v === undefined ? undefined : parseDurationNs(v);
       if (n === undefined) throw `${name} needs a duration such as 100ms or 10s`;
       return n;
     };

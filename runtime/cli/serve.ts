@@ -8,6 +8,7 @@ import type { IoManager } from '../io/io-manager.js';
 import { startMetricsServer, type MetricsEndpoint } from '../metrics/http-server.js';
 import { renderPrometheus } from '../metrics/prometheus.js';
 import { summaryLine } from '../metrics/summary.js';
+import { parseDurationNs } from '../duration.js';
 import { schedulingInfo, schedulingLine } from '../metrics/scheduling.js';
 
 export const SERVE_USAGE = `usage: vplc serve FILE… [--config plc.yaml] [--metrics-port N] [options]
@@ -26,15 +27,6 @@ safe values).
 `;
 
 export const DEFAULT_METRICS_PORT = 9464;
-
-/** `100ms`, `10s`, `1.5s`, `2m`, `500us`, `250ns` (or a bare number of ms) → nanoseconds. */
-export function parseDurationNs(text: string): number | undefined {
-  const m = /^(\d+(?:\.\d+)?)\s*(ns|us|µs|ms|s|m|h)?$/i.exec(text.trim());
-  if (!m) return undefined;
-  const unit = (m[2] ?? 'ms').toLowerCase();
-  const scale: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
-  return Math.round(Number(m[1]) * scale[unit]);
-}
 
 export interface ServeArguments {
   files: string[];
@@ -139,11 +131,15 @@ export async function serveCommand(args: string[]): Promise<number> {
     return 1;
   }
 
+  const faults: string[] = [];
   const engine = await Engine.start(app, {
     clock: parsed.virtual ? 'virtual' : 'real',
     ...(parsed.spinUs !== undefined ? { spinUs: parsed.spinUs } : {}),
     ...(parsed.watchdogNs !== undefined ? { watchdogNs: parsed.watchdogNs } : {}),
-    onFault: (f) => err(formatFault(f)),
+    onFault: (f) => {
+      faults.push(`${f.resource ?? ''}${f.task ? `.${f.task}` : ''}: ${f.kind} in ${f.pou}`);
+      err(formatFault(f));
+    },
   });
 
   const sched = schedulingInfo();
@@ -172,7 +168,9 @@ export async function serveCommand(args: string[]): Promise<number> {
         health: () => {
           const resources = Object.fromEntries(engine.resources.map((r) => [r, engine.state(r)]));
           const devices = (io?.status() ?? []).map((d) => ({ name: d.device, ok: d.ok, errors: d.errors, lastError: d.lastError }));
-          return { ok: Object.values(resources).every((s) => s === 'running'), resources, devices, scheduling: sched };
+          // a faulted task holds its outputs safe: the PLC is alive but not doing its job
+          const ok = faults.length === 0 && Object.values(resources).every((s) => s === 'running');
+          return { ok, resources, faults, devices, scheduling: sched };
         },
       });
       process.stdout.write(`vplc serve: metrics on ${endpoint.url}/metrics\n`);

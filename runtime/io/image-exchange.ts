@@ -1,5 +1,5 @@
 import type { ImageView } from '../../compiler/application.js';
-import { IMAGE_BYTES, IMAGE_SIZES, createImageView } from '../process-image.js';
+import { IMAGE_BYTES, IMAGE_SIZES, copyInputs, copyOutputs, createImageView } from '../process-image.js';
 
 /**
  * Consistent exchange of the process image between the main thread (I/O drivers) and the
@@ -102,15 +102,7 @@ export class ImageExchange {
    * apply the external writes to %Q/%M published since the last scan. Allocates nothing.
    */
   beginScan(local: ImageView): void {
-    const c = this.control;
-    let front = Atomics.load(c, C_IN_FRONT);
-    if ((Atomics.load(c, C_IN_MIDDLE) & FRESH) !== 0) {
-      front = Atomics.exchange(c, C_IN_MIDDLE, front) & SLOT_MASK;
-      Atomics.store(c, C_IN_FRONT, front);
-    }
-    const src = this.inSlots[front]!;
-    local.inputBits.set(src.inputBits);
-    local.inputWords.set(src.inputWords);
+    copyInputs(this.inSlots[this.takeFront(C_IN_MIDDLE, C_IN_FRONT)]!, local);
     this.applyWrites(local);
   }
 
@@ -118,16 +110,24 @@ export class ImageExchange {
   endScan(local: ImageView): void {
     const c = this.control;
     const back = Atomics.load(c, C_OUT_BACK);
-    const dst = this.outSlots[back]!;
-    dst.outputBits.set(local.outputBits);
-    dst.memoryBits.set(local.memoryBits);
-    dst.outputWords.set(local.outputWords);
-    dst.memoryWords.set(local.memoryWords);
-    dst.memoryDwords.set(local.memoryDwords);
-    dst.memoryLwords.set(local.memoryLwords);
+    copyOutputs(local, this.outSlots[back]!);
     Atomics.store(c, C_OUT_BACK, Atomics.exchange(c, C_OUT_MIDDLE, back | FRESH) & SLOT_MASK);
     Atomics.add(c, C_SCANS, 1);
     Atomics.notify(c, C_SCANS);
+  }
+
+  /**
+   * Reader side of a triple buffer: when the writer has published a fresh slot, swap it with
+   * the one the reader holds. Returns the slot to read (the previous one if nothing is new).
+   */
+  private takeFront(middle: number, frontAt: number): number {
+    const c = this.control;
+    let front = Atomics.load(c, frontAt);
+    if ((Atomics.load(c, middle) & FRESH) !== 0) {
+      front = Atomics.exchange(c, middle, front) & SLOT_MASK;
+      Atomics.store(c, frontAt, front);
+    }
+    return front;
   }
 
   private applyWrites(local: ImageView): void {
@@ -191,8 +191,7 @@ export class ImageExchange {
     const dst = this.inSlots[back]!;
     const last = this.inSlots[Atomics.load(c, C_IN_LAST)]!;
     // only this thread ever writes input slots, so the last published one is stable to read
-    dst.inputBits.set(last.inputBits);
-    dst.inputWords.set(last.inputWords);
+    copyInputs(last, dst);
     fn(dst);
     Atomics.store(c, C_IN_LAST, back);
     Atomics.store(c, C_IN_BACK, Atomics.exchange(c, C_IN_MIDDLE, back | FRESH) & SLOT_MASK);
@@ -201,26 +200,12 @@ export class ImageExchange {
 
   /** Copy the latest published inputs (%IX, %IW) into `into`. */
   readInputs(into: ImageView): void {
-    const last = this.inSlots[Atomics.load(this.control, C_IN_LAST)]!;
-    into.inputBits.set(last.inputBits);
-    into.inputWords.set(last.inputWords);
+    copyInputs(this.inSlots[Atomics.load(this.control, C_IN_LAST)]!, into);
   }
 
   /** Copy the last %Q/%M published by a scan into `into` (consistent: all from one scan). */
   readOutputs(into: ImageView): void {
-    const c = this.control;
-    let front = Atomics.load(c, C_OUT_FRONT);
-    if ((Atomics.load(c, C_OUT_MIDDLE) & FRESH) !== 0) {
-      front = Atomics.exchange(c, C_OUT_MIDDLE, front) & SLOT_MASK;
-      Atomics.store(c, C_OUT_FRONT, front);
-    }
-    const src = this.outSlots[front]!;
-    into.outputBits.set(src.outputBits);
-    into.memoryBits.set(src.memoryBits);
-    into.outputWords.set(src.outputWords);
-    into.memoryWords.set(src.memoryWords);
-    into.memoryDwords.set(src.memoryDwords);
-    into.memoryLwords.set(src.memoryLwords);
+    copyOutputs(this.outSlots[this.takeFront(C_OUT_MIDDLE, C_OUT_FRONT)]!, into);
   }
 
   /**

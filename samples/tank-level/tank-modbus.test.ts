@@ -28,7 +28,7 @@ describe('tank-level over Modbus TCP remote I/O (vplc serve as a child process)'
       const [, url] = await plc.waitFor(/metrics on (http:\/\/\S+)\/metrics/);
       await plc.waitFor(/running Plant/);
       // the PID opens the valve of the remote device: the level rises toward 1.2 m
-      await until(() => device.signal('inflowPosition') > 0.5, 'the PLC to open the remote valve');
+      await until(() => device.signal('inflowPosition') > 0, 'the PLC to open the remote valve');
       await until(() => device.signal('level') > 0.8, 'the remote level to rise');
       expect(device.signal('outflowValve')).toBe(1);
       const health = await fetch(`${url}/healthz`);

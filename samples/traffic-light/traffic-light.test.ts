@@ -17,12 +17,12 @@ describe('traffic-light sample', () => {
     expect(plc.image('%QX0.1')).toBe(true);
     expect(plc.image('%QX0.2')).toBe(false);
 
-    plc.advance('2s');
+    plc.advance('2050ms'); // each phase's timer starts at the first scan in it
     expect(plc.image('%QX0.3')).toBe(true); // walk
     expect(plc.image('%QX0.0')).toBe(true); // red
-    plc.advance('5s');
+    plc.advance('5050ms');
     expect(plc.read('Light.crossing.phase')).toBe('Phase#CarsRedYellow');
-    plc.advance('1s');
+    plc.advance('1050ms');
     expect(plc.image('%QX0.2')).toBe(true);
     expect(plc.read('Light.crossing.crossings')).toBe(1);
   });

@@ -14,7 +14,7 @@ import { formatDiagnostic, hasErrors } from '../../compiler/diagnostics/diagnost
 import { compileFiles } from '../../compiler/project.js';
 import { ResourceRunner } from '../../runtime/engine/resource-runner.js';
 import { snapshotResource } from '../../runtime/values.js';
-import { parseDurationNs } from '../../runtime/cli/serve.js';
+import { parseDurationNs } from '../../runtime/duration.js';
 import { caseNames, projectRoot, relativeToRoot, vplc } from './conformance.js';
 
 const DIR = 'test/conformance/st';

@@ -166,4 +166,61 @@ devices:
     }
     expect(written.at(-1)).toEqual(['Main.setpoint', 0]); // safe value on stop
   });
+
+  it('our OPC UA client flags the loss of its server, reconnects when it returns and writes every output again', async () => {
+    const port = await freePort();
+    const seen: [string, unknown][] = [];
+    const remote: Record<string, unknown> = { 'Main.count': 5, 'Main.setpoint': 0 };
+    const serve = () => new OpcuaServerDriver(
+      { port, host: '127.0.0.1', allowSecurityNone: true, allowAnonymous: true, users: [], trustedCertificates: [], samplingMs: 10, writable: true, pkiDir: join(dir, 'server2-pki') },
+      {
+        exchange: loop.exchange, clock: { nowNs: () => 0 }, log: () => {}, app,
+        vars: { readVars: () => ({ ...remote }), writeVar: (p, v) => { seen.push([p, v]); remote[p] = v; } },
+      },
+    );
+    const r = parseConfig(`
+devices:
+  - name: ua2
+    driver: opcua
+    endpoint: opc.tcp://127.0.0.1:${port}
+    pollMs: 20
+    reconnect: { minMs: 50, maxMs: 200 }
+    status: { ok: '%IX6.0' }
+    inputs:
+      - { node: 'ns=1;s=RES.Main.count', type: INT, var: '%IW3' }
+    outputs:
+      - { node: 'ns=1;s=RES.Main.setpoint', type: REAL, var: '%MD2', safe: 0 }
+`);
+    expect(r.diagnostics).toEqual([]);
+    const scans = loop.start();
+    new DataView(loop.local.memoryDwords.buffer, loop.local.memoryDwords.byteOffset).setFloat32(8, 2.5, true);
+    let first: OpcuaServerDriver | undefined = serve();
+    await first.start();
+    const messages: string[] = [];
+    const driver = new OpcuaClientDriver(r.config!.devices[0] as OpcuaDeviceConfig, { exchange: loop.exchange, clock: { nowNs: () => 0 }, log: (m) => messages.push(m) });
+    await driver.start();
+    let second: OpcuaServerDriver | undefined;
+    try {
+      await until(() => driver.status.ok && loop.local.inputWords[3] === 5 && remote['Main.setpoint'] === 2.5, 'first connection');
+      await first.stop();
+      first = undefined;
+      await until(() => !driver.status.ok && (loop.local.inputBits[6]! & 1) === 0, 'loss flagged in the image');
+      expect(messages.some((m) => m.startsWith('ua2: '))).toBe(true);
+      // it comes back, blank: the client opens a new session and sends its output again
+      remote['Main.setpoint'] = 0;
+      remote['Main.count'] = 6;
+      const before = seen.length;
+      second = serve();
+      await second.start();
+      await until(() => driver.status.ok && (loop.local.inputBits[6]! & 1) === 1 && loop.local.inputWords[3] === 6, 'reconnection and fresh inputs');
+      await until(() => seen.slice(before).some(([p, v]) => p === 'Main.setpoint' && v === 2.5), 'output re-sent after reconnection');
+      expect(driver.status.reconnects).toBeGreaterThanOrEqual(1);
+    } finally {
+      await driver.stop();
+      scans.stop();
+      await first?.stop();
+      await second?.stop();
+    }
+    expect(seen.at(-1)).toEqual(['Main.setpoint', 0]); // safe value on stop
+  }, 60_000);
 });

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseDurationNs, parseServeArguments } from '../../../runtime/cli/serve.js';
+import { parseServeArguments } from '../../../runtime/cli/serve.js';
+import { parseDurationNs } from '../../../runtime/duration.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 

@@ -11,7 +11,7 @@ import { deployCounter, startDevice, type Running } from './harness.js';
 let dev: Running;
 
 beforeEach(async () => {
-  dev = await startDevice({}, { maxStringBytes: 4096, partialTimeoutMs: 300, waitForTurnMs: 200 });
+  dev = await startDevice({}, { maxStringBytes: 4096, partialTimeoutMs: 300, waitForTurnMs: 1500 });
   const c = await MgmtClient.open(dev.port);
   await deployCounter(c);
   await c.close();
