@@ -45,6 +45,7 @@ const NS_PER_MS = 1e6;
 /** PLC value → OPC UA value of `dt`. */
 function toUa(t: TypeInfo, dt: DataType, v: unknown): unknown {
   if (t.kind === 'elementary') {
+    if (t.name === 'BOOL') return Boolean(v); // BOOL array elements are stored as bytes
     if (['TIME', 'LTIME', 'TOD', 'LTOD'].includes(t.name)) return Number(v) / NS_PER_MS;
     if (['DATE', 'LDATE', 'DT', 'LDT'].includes(t.name)) return new Date(Number(v));
     if (dt === DataType.Int64 || dt === DataType.UInt64) return typeof v === 'bigint' ? v.toString() : String(v ?? 0);

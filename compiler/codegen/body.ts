@@ -55,6 +55,12 @@ export class BodyEmitter {
     this.lines.push('  '.repeat(this.indent) + line);
   }
 
+  /** where `hoist` inserts: just before the header of the FOR loop being emitted */
+  private hoistAt = 0;
+  private hoist(line: string): void {
+    this.lines.splice(this.hoistAt, 0, '  '.repeat(this.indent - 1) + line);
+  }
+
   tmp(): string {
     const n = `$t${++this.temps}`;
     this.tempNames.push(n);
@@ -101,11 +107,40 @@ export class BodyEmitter {
       for (const v of Object.values(x)) if (v && typeof v === 'object') visit(v);
     };
     visit(body);
+    this.findWritten(body);
     for (const s of used) {
       // aggregates are never re-seated (assignment copies into them): their reference is constant
       if (isScalar(s.type)) this.cached.set(s, `l_${s.prop}`);
       else this.refs.set(s, `r_${s.prop}`);
     }
+  }
+
+  /** cached variables the body may change: only these are written back */
+  private readonly written = new Set<VarSymbol>();
+
+  private findWritten(body: Stmt[]): void {
+    const mark = (e: Expr | undefined): void => {
+      let x = e;
+      while (x && (x.kind === 'member' || x.kind === 'index' || x.kind === 'bit')) x = x.object;
+      const sym = x?.kind === 'name' ? this.o.ann.symbols.get(x.id) : undefined;
+      if (sym?.kind === 'var') this.written.add(sym);
+    };
+    const visit = (x: unknown): void => {
+      if (!x || typeof x !== 'object') return;
+      if (Array.isArray(x)) return x.forEach(visit);
+      const n = x as Stmt | Expr | { kind?: string };
+      if (n.kind === 'assign') mark((n as Extract<Stmt, { kind: 'assign' }>).target);
+      else if (n.kind === 'for') mark((n as Extract<Stmt, { kind: 'for' }>).variable);
+      else if (n.kind === 'call') {
+        // outputs bound with => and in-out arguments are written by the call
+        for (const b of this.o.ann.boundArgs.get((n as CallExpr).id) ?? []) {
+          const section = (b.param as { section: string }).section;
+          if (section === 'VAR_OUTPUT' || section === 'VAR_IN_OUT') mark(b.value);
+        }
+      }
+      for (const v of Object.values(x)) if (v && typeof v === 'object') visit(v);
+    };
+    visit(body);
   }
 
   /** instance arrays, structs and FB instances held in JS constants while the body runs */
@@ -117,7 +152,7 @@ export class BodyEmitter {
   }
 
   flushCache(): void {
-    for (const [s, l] of this.cached) this.emit(`this.${s.prop} = ${l};`);
+    for (const [s, l] of this.cached) if (this.written.has(s)) this.emit(`this.${s.prop} = ${l};`);
   }
 
   reloadCache(): void {
@@ -212,19 +247,24 @@ export class BodyEmitter {
         // a constant step (the usual case) fixes the direction of the test at compile time
         const step = s.by ? constantInt(s.by) : 1n;
         const cond = step === undefined ? `${by} >= ${zero} ? ${v} <= ${to} : ${v} >= ${to}` : step >= 0n ? `${v} <= ${to}` : `${v} >= ${to}`;
+        this.hoistAt = this.lines.length;
         this.emit(`${label}: while (${cond}) {`);
         this.indent++;
         this.emit(`${label}c: {`);
         this.block(s.body);
         this.emit('}');
-        // step past TO as other PLCs do, but stop where the step would overflow the variable's type
-        const next = this.tmp();
+        // step past TO as other PLCs do; the last step may leave the type's range (it wraps, and
+        // the loop ends): testing against TO - BY keeps the counter an int32 for V8
         const range = vt.kind === 'elementary' ? integerRange(vt.name) : undefined;
         const last = constantInt(s.to);
-        const safe = range && step !== undefined && last !== undefined && last + step <= range.hi && last + step >= range.lo;
-        this.emit(`${next} = ${v} + ${by};`);
-        if (range && !safe) this.emit(`if (${next} > ${range.hi}${big ? 'n' : ''} || ${next} < ${range.lo}${big ? 'n' : ''}) break;`);
-        this.emit(`${v} = ${next};`);
+        const safe = !range || (step !== undefined && last !== undefined && last + step <= range.hi && last + step >= range.lo);
+        if (!safe && vt.kind === 'elementary') {
+          const lim = this.tmp();
+          this.hoist(`${lim} = ${to} - ${by};`);
+          const past = step === undefined ? `(${by} >= ${zero} ? ${v} > ${lim} : ${v} < ${lim})` : step >= 0n ? `${v} > ${lim}` : `${v} < ${lim}`;
+          this.emit(`if (${past}) { ${v} = ${wrapInt(`${v} + ${by}`, vt.name)}; break; }`);
+        }
+        this.emit(`${v} = ${v} + ${by};`);
         this.indent--;
         this.emit('}');
         this.leaveLoop();
@@ -412,8 +452,11 @@ export class BodyEmitter {
       }
       case 'member':
         return this.memberRef(e);
-      case 'index':
-        return this.indexRef(e);
+      case 'index': {
+        const ot = this.typeOf(e.object);
+        const ref = this.indexRef(e);
+        return ot.kind === 'array' && ot.element.kind === 'elementary' && ot.element.name === 'BOOL' ? `(${ref} !== 0)` : ref;
+      }
       case 'bit': {
         const ot = concrete(this.typeOf(e.object));
         const obj = this.expr(e.object, ot);
@@ -590,7 +633,7 @@ export class BodyEmitter {
     const args = params.map((p) => {
       const b = bound.find((x) => x.param === p);
       if (!b?.value) return p.init?.kind === 'expr' ? this.o.values.initExpr(p.init, p.type) : zeroFor(p.type);
-      if (p.section === 'VAR_IN_OUT') return this.lref(b.value);
+      if (p.section === 'VAR_IN_OUT' && !isScalar(p.type)) return this.lref(b.value);
       return this.expr(b.value, p.type);
     });
     const call = `${fn}(${[...leading, ...args].join(', ')})`;
@@ -631,7 +674,7 @@ export class BodyEmitter {
         else this.emit(copyValue(`${inst}.${sym.prop}`, this.expr(b.value, p.type), p.type, this.o.values));
       } else if (p.section === 'VAR_IN_OUT') {
         // aggregates are passed by reference; scalars are copied in and back out
-        this.emit(`${inst}.${sym.prop} = ${this.lref(b.value)};`);
+        this.emit(`${inst}.${sym.prop} = ${isScalar(p.type) ? this.expr(b.value, p.type) : this.lref(b.value)};`);
         if (isScalar(p.type)) after.push(this.storeCode(b.value, `${inst}.${sym.prop}`));
       } else {
         const v = b.negated ? `!${inst}.${sym.prop}` : convertCode(`${inst}.${sym.prop}`, p.type, this.typeOf(b.value));

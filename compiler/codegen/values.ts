@@ -12,6 +12,8 @@ export function typedArrayFor(t: Type): string | undefined {
   if (t.kind === 'enum') return 'Int32Array';
   if (t.kind !== 'elementary') return undefined;
   const map: Partial<Record<ElementaryTypeName, string>> = {
+    // BOOL elements are bytes (read back as booleans, see BodyEmitter): V8 keeps them unboxed
+    BOOL: 'Uint8Array',
     SINT: 'Int8Array', INT: 'Int16Array', DINT: 'Int32Array', LINT: 'BigInt64Array',
     USINT: 'Uint8Array', UINT: 'Uint16Array', UDINT: 'Uint32Array', ULINT: 'BigUint64Array',
     BYTE: 'Uint8Array', WORD: 'Uint16Array', DWORD: 'Uint32Array', LWORD: 'BigUint64Array',

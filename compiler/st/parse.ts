@@ -7,7 +7,7 @@ import type { CompilationUnit, IdAllocator } from './ast.js';
 import type { SourceFile } from '../source.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { diagnostic } from '../diagnostics/registry.js';
-import { stLexer, ERROR_GROUP, UnterminatedString, SString, DString, PROPERTY, END_PROPERTY, END_FUNCTION_BLOCK, END_INTERFACE, LParen, RParen, LBracket, RBracket,
+import { stLexer, ERROR_GROUP, UnterminatedString, SString, DString, Identifier, Colon, Comma, AT, Semicolon, PROPERTY, END_PROPERTY, END_FUNCTION_BLOCK, END_INTERFACE, LParen, RParen, LBracket, RBracket,
   IF, CASE, FOR, WHILE, REPEAT, END_IF, END_CASE, END_FOR, END_WHILE, END_REPEAT } from './lexer.js';
 import { stParser } from './parser.js';
 import { AstBuilder } from './to-ast.js';
@@ -65,8 +65,18 @@ function parseInner(file: SourceFile, ids: IdAllocator, diagnostics: Diagnostic[
 
   // ---- lexical analysis
   const lexed = stLexer.tokenize(text);
+  // A run of characters no token starts with is dropped, except where a name is due (before
+  // ':' or ',' in a declaration), where it stands in as that name. Syntax errors from there to
+  // the end of the statement are echoes of it: the E1001 says it better.
+  const strays: IToken[] = [];
+  const echoes: [number, number][] = [];
   for (const err of lexed.errors) {
     const ch = text.charAt(err.offset);
+    const next = lexed.tokens[indexAfter(lexed.tokens, err.offset)];
+    if (next && (next.tokenType === Colon || next.tokenType === Comma || next.tokenType === AT)) {
+      strays.push(strayToken(text.substr(err.offset, err.length), err.offset));
+    }
+    echoes.push([err.offset, firstSemicolonAfter(lexed.tokens, err.offset)]);
     if (ch === '\ufffd') continue; // already reported as E1007
     diagnostics.push(diagnostic('E1001', `unexpected character ${describeChar(ch)}`, file.range(err.offset, err.offset + err.length)));
   }
@@ -87,12 +97,12 @@ function parseInner(file: SourceFile, ids: IdAllocator, diagnostics: Diagnostic[
   // An unclosed string still stands for a string, so the statement around it parses cleanly.
   const unclosed = ((lexed.groups[ERROR_GROUP] ?? []) as IToken[]).filter((t) => t.tokenType === UnterminatedString);
   let lexTokens = lexed.tokens;
-  if (unclosed.length > 0) {
+  if (unclosed.length > 0 || strays.length > 0) {
     const repaired = unclosed.map((t) => {
       const type = t.image.startsWith('"') ? DString : SString;
       return { ...t, image: t.image + t.image.charAt(0), tokenType: type, tokenTypeIdx: type.tokenTypeIdx! };
     });
-    lexTokens = [...lexTokens, ...repaired].sort((a, b) => a.startOffset - b.startOffset);
+    lexTokens = [...lexTokens, ...repaired, ...strays].sort((a, b) => a.startOffset - b.startOffset);
   }
   // After an unclosed comment the rest of the file is gone; "expected END_x at end of file" would only repeat that.
   const textCutShort = diagnostics.some((d) => d.code === 'E1002');
@@ -116,6 +126,7 @@ function parseInner(file: SourceFile, ids: IdAllocator, diagnostics: Diagnostic[
     const tok = err.token;
     const offset = Number.isFinite(tok?.startOffset) ? tok.startOffset : endOfText;
     if (!Number.isFinite(tok?.startOffset) && textCutShort) continue;
+    if (echoes.some(([from, to]) => offset >= from && offset <= to)) continue;
     if (seen.has(offset)) continue; // one report per place: recovery may fail several times at one token
     seen.add(offset);
     const length = Number.isFinite(tok?.startOffset) ? Math.max(1, tok.image.length) : 0;
@@ -128,7 +139,10 @@ function parseInner(file: SourceFile, ids: IdAllocator, diagnostics: Diagnostic[
   Object.assign(unit, built);
   // what the builder finds on a line the parser already complained about is usually its echo
   const syntaxLines = new Set(diagnostics.filter((d) => d.code === 'E1004').map((d) => d.range.line));
-  diagnostics.push(...fromBuilder.filter((d) => d.code !== 'E1004' || !syntaxLines.has(d.range.line)));
+  const echoRanges = echoes.map(([from, to]) => [file.position(from), file.position(to)] as const);
+  const isEcho = (d: Diagnostic) =>
+    echoRanges.some(([a, b]) => (d.range.line > a.line || (d.range.line === a.line && d.range.col >= a.col)) && (d.range.line < b.line || (d.range.line === b.line && d.range.col <= b.col)));
+  diagnostics.push(...fromBuilder.filter((d) => d.code !== 'E1004' || (!syntaxLines.has(d.range.line) && !isEcho(d))));
 
   const declares = unit.pous.length + unit.types.length + unit.configurations.length + unit.globals.length > 0;
   if (!declares && diagnostics.length === 0) {
@@ -168,6 +182,41 @@ function dropProperties(tokens: IToken[], file: SourceFile, diagnostics: Diagnos
     i = j < tokens.length && tokens[j]!.tokenType === END_PROPERTY ? j : j - 1;
   }
   return out;
+}
+
+/** Index of the first token starting after `offset` (tokens are in text order). */
+function indexAfter(tokens: IToken[], offset: number): number {
+  let lo = 0;
+  let hi = tokens.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (tokens[mid]!.startOffset <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Offset of the first ';' after `offset` (looking a little way only), or `offset` itself. */
+function firstSemicolonAfter(tokens: IToken[], offset: number): number {
+  const start = indexAfter(tokens, offset);
+  for (let i = start; i < tokens.length && i < start + 64; i++) {
+    if (tokens[i]!.tokenType === Semicolon) return tokens[i]!.startOffset;
+  }
+  return offset;
+}
+
+function strayToken(image: string, offset: number): IToken {
+  return {
+    image,
+    startOffset: offset,
+    endOffset: offset + image.length - 1,
+    startLine: NaN,
+    startColumn: NaN,
+    endLine: NaN,
+    endColumn: NaN,
+    tokenType: Identifier,
+    tokenTypeIdx: Identifier.tokenTypeIdx!,
+  };
 }
 
 function describeChar(ch: string): string {

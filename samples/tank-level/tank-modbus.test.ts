@@ -31,11 +31,15 @@ describe('tank-level over Modbus TCP remote I/O (vplc serve as a child process)'
       await until(() => device.signal('inflowPosition') > 0, 'the PLC to open the remote valve');
       await until(() => device.signal('level') > 0.8, 'the remote level to rise');
       expect(device.signal('outflowValve')).toBe(1);
-      const health = await fetch(`${url}/healthz`);
-      expect(health.status).toBe(200);
-      const body = (await health.json()) as { ok: boolean; devices: { name: string; ok: boolean }[] };
-      expect(body.ok).toBe(true);
-      expect(body.devices).toContainEqual(expect.objectContaining({ name: 'tank', ok: true }));
+      // the device may miss a poll deadline on a loaded machine: wait for a report with it ok
+      let body: { ok: boolean; devices: { name: string; ok: boolean }[] } | undefined;
+      await until(async () => {
+        const health = await fetch(`${url}/healthz`);
+        expect(health.status).toBe(200);
+        body = (await health.json()) as typeof body;
+        return body!.devices.some((d) => d.name === 'tank' && d.ok);
+      }, 'the tank device reported ok on /healthz');
+      expect(body!.ok).toBe(true);
       await until(() => listening(opcuaPort), 'the OPC UA server');
       plc.child.kill('SIGTERM');
       expect(await plc.exited).toBe(0);

@@ -38,6 +38,14 @@ describe('lexical errors', () => {
     expect(where('PROGRAM p\n\u0001\u0002 x := 1;\nEND_PROGRAM')).toEqual(['E1001 2:1']);
   });
 
+  it('a stray character is reported once, without a cascade of syntax errors', () => {
+    expect(where('PROGRAM Main\nVAR\n  x : INT;\n  # : INT;\nEND_VAR\nEND_PROGRAM')).toEqual(['E1001 4:3']);
+    expect(where('PROGRAM p\nx := a § b;\ny := 1;\nEND_PROGRAM')).toEqual(['E1001 2:8']);
+    expect(where('PROGRAM p\nx := x + 1; ~\nEND_PROGRAM')).toEqual(['E1001 2:13']);
+    // a real syntax error later in the file is still reported
+    expect(where('PROGRAM p\nx := a ? b;\ny := ;\nEND_PROGRAM')).toEqual(['E1001 2:8', 'E1004 3:6']);
+  });
+
   it('binary garbage: NUL bytes mean not a text file', () => {
     const bytes = Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01, 0x00, 0x00, 0x00, 0xff, 0xfe, 0x10]);
     const r = parse(bytes.toString('utf8'));
@@ -125,7 +133,13 @@ FUNCTION f : INT f := 1; END_FUNCTION`);
   it('deeply nested statements give a diagnostic or a tree, never an exception', () => {
     const n = 3000;
     const text = `PROGRAM p\n${'IF a THEN '.repeat(n)}x := 1;${' END_IF;'.repeat(n)}\nEND_PROGRAM`;
-    expect(() => parse(text)).not.toThrow();
+    const r = parse(text);
+    expect(r.diagnostics).toHaveLength(1);
+    expect(r.diagnostics[0]).toMatchObject({ code: 'E1004', range: { line: 2, col: 1001 } }); // the 101st IF
+    // the parser is reused: the next file parses normally
+    expect(parse('PROGRAM p x := 1; END_PROGRAM').diagnostics).toEqual([]);
+    const fine = `PROGRAM p\n${'IF a THEN '.repeat(90)}x := 1;${' END_IF;'.repeat(90)}\nEND_PROGRAM`;
+    expect(parse(fine).diagnostics).toEqual([]);
   });
 
   it('positions follow the line origins of generated text', () => {
