@@ -143,17 +143,14 @@ export function decodeDuration(text: string): Decoded {
   const part = /^(\d+(?:\.\d+)?)(ms|us|ns|d|h|m|s)/i;
   let ns = 0;
   let lastUnit = -1;
-  let sawFraction = false;
   while (s.length > 0) {
     const m = part.exec(s);
     if (!m) return bad(`'${text}' is not a valid duration: use units d, h, m, s, ms, us, ns as in T#1h30m`, fallback);
     const unit = m[2]!.toUpperCase();
     const order = UNIT_ORDER.indexOf(unit);
     if (order <= lastUnit) return bad(`'${text}' is not a valid duration: units must go from days down to nanoseconds, each once`, fallback);
-    if (sawFraction) return bad(`'${text}' is not a valid duration: only the last unit may have a fraction`, fallback);
     lastUnit = order;
     const num = m[1]!;
-    if (num.includes('.')) sawFraction = true;
     const [whole, frac = ''] = num.split('.');
     ns += Number(whole) * NS_PER[unit]! + (frac ? Math.round(Number('0.' + frac) * NS_PER[unit]!) : 0);
     s = s.slice(m[0].length);

@@ -119,7 +119,16 @@ function parseInner(file: SourceFile, ids: IdAllocator, diagnostics: Diagnostic[
   // ---- syntax
   const parser = stParser();
   parser.input = tokens;
-  const cst = parser.compilationUnit();
+  // chevrotain signals each syntax error with an exception; their stack traces are never
+  // shown and capturing them made parsing a file full of errors several times slower
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  let cst;
+  try {
+    cst = parser.compilationUnit();
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
   const endOfText = tokens.length > 0 ? tokens[tokens.length - 1]!.startOffset + tokens[tokens.length - 1]!.image.length : 0;
   const seen = new Set<number>();
   for (const err of parser.errors) {

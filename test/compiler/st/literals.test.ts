@@ -79,6 +79,8 @@ describe('durations', () => {
     ['LTIME#5us', 5000, true],
     ['LT#1m', 60 * S, true],
     ['TIME#-2m30s', -150 * S, false],
+    ['T#1.5h30m', 7200 * S, false],
+    ['T#25h', 25 * 3600 * S, false],
   ])('%s = %d ns', (text, ns, long) => {
     expect(literal(text)).toEqual({ type: 'time', ns, long });
   });
@@ -87,7 +89,7 @@ describe('durations', () => {
     expect(literal('-T#1s')).toEqual({ type: 'time', ns: -S, long: false });
   });
 
-  it.each(['T#1x', 'T#', 'T#5', 'T#1s1h', 'T#1.5s3ms', 'TIME#abc'])('%s is invalid', (text) => {
+  it.each(['T#1x', 'T#', 'T#5', 'T#1s1h', 'T#1s1s', 'TIME#abc', 'T#1.s'])('%s is invalid', (text) => {
     expect(decodeDuration(text).ok).toBe(false);
   });
 });

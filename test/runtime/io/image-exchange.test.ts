@@ -5,7 +5,7 @@ import { createImageView } from '../../../runtime/process-image.js';
 
 function runWorker(buffer: SharedArrayBuffer, scans: number): { worker: Worker; done: Promise<any> } {
   // the worker is TypeScript: a small .mjs boot registers tsx in the worker, then imports it
-  const worker = new Worker(new URL('./tsx-boot.mjs', import.meta.url), {
+  const worker = new Worker(new URL('../../../runtime/engine/tsx-boot.mjs', import.meta.url), {
     workerData: { entry: new URL('./exchange-worker.ts', import.meta.url).href, buffer, scans },
   });
   const done = new Promise<any>((resolve, reject) => {
