@@ -100,4 +100,54 @@ for (const t of ['TON', 'TOF', 'TP']) {
   add(simpleFb(`FB_${t}`, [['IN', 'BOOL'], ['PT', 'TIME']], [['Q', 'BOOL'], ['ET', 'TIME']], `T(IN := IN, PT := PT); Q := T.Q; ET := T.ET;`, [['T', t]]));
 }
 
+// strings: positions and lengths are ANY_INT, as in 4diac's declarations
+const S = 'ANY_STRING';
+const I = 'ANY_INT';
+add(simpleFb('F_CONCAT', [['IN1', S], ['IN2', S]], [['OUT', S]], 'OUT := CONCAT(IN1, IN2);'));
+add(simpleFb('F_LEN', [['IN', S]], [['OUT', I]], 'OUT := LEN(IN);'));
+add(simpleFb('F_LEFT', [['IN', S], ['L', I]], [['OUT', S]], 'OUT := LEFT(IN, L);'));
+add(simpleFb('F_RIGHT', [['IN', S], ['L', I]], [['OUT', S]], 'OUT := RIGHT(IN, L);'));
+add(simpleFb('F_MID', [['IN', S], ['L', I], ['P', I]], [['OUT', S]], 'OUT := MID(IN, L, P);'));
+add(simpleFb('F_INSERT', [['IN1', S], ['IN2', S], ['P', I]], [['OUT', S]], 'OUT := INSERT(IN1, IN2, P);'));
+add(simpleFb('F_DELETE', [['IN', S], ['L', I], ['P', I]], [['OUT', S]], 'OUT := DELETE(IN, L, P);'));
+add(simpleFb('F_REPLACE', [['IN1', S], ['IN2', S], ['L', I], ['P', I]], [['OUT', S]], 'OUT := REPLACE(IN1, IN2, L, P);'));
+add(simpleFb('F_FIND', [['IN1', S], ['IN2', S]], [['OUT', I]], 'OUT := FIND(IN1, IN2);'));
+
+// BCD: the standard's *_TO_BCD gives a DWORD, narrowed to the declared bit string
+for (const [bits, int] of [['BYTE', 'USINT'], ['WORD', 'UINT'], ['DWORD', 'UDINT'], ['LWORD', 'ULINT']] as const) {
+  add(simpleFb(`F_${bits}_BCD_TO_${int}`, [['IN', bits]], [['OUT', int]], `OUT := BCD_TO_${int}(IN);`));
+  if (bits === 'LWORD') {
+    // the ST library's *_TO_BCD yields a DWORD: 16 digits are packed here
+    add(simpleFb(`F_${int}_TO_BCD_${bits}`, [['IN', int]], [['OUT', bits]],
+      'V := IN; K := 0; OUT := 0; WHILE V > 0 DO OUT := OUT OR SHL(ULINT_TO_LWORD(V MOD 10), K * 4); V := V / 10; K := K + 1; END_WHILE;',
+      [['V', 'ULINT'], ['K', 'INT']]));
+    continue;
+  }
+  const wide = bits === 'DWORD' ? `${int}_TO_BCD(IN)` : `TO_${bits}(${int}_TO_BCD(IN))`;
+  add(simpleFb(`F_${int}_TO_BCD_${bits}`, [['IN', int]], [['OUT', bits]], `OUT := ${wide};`));
+}
+
+// date and time arithmetic (IEC 61131-3 table 30)
+const DT = 'DATE_AND_TIME';
+const TOD = 'TIME_OF_DAY';
+for (const [name, a, b, r] of [
+  ['ADD_DT_TIME', DT, 'TIME', DT], ['ADD_TOD_TIME', TOD, 'TIME', TOD], ['SUB_DT_TIME', DT, 'TIME', DT], ['SUB_TOD_TIME', TOD, 'TIME', TOD],
+  ['SUB_DATE_DATE', 'DATE', 'DATE', 'TIME'], ['SUB_TOD_TOD', TOD, TOD, 'TIME'], ['SUB_DT_DT', DT, DT, 'TIME'], ['CONCAT_DATE_TOD', 'DATE', TOD, DT],
+] as const) {
+  add(simpleFb(`F_${name}`, [['IN1', a], ['IN2', b]], [['OUT', r]], `OUT := ${name}(IN1, IN2);`));
+}
+add(simpleFb('F_MULTIME', [['IN1', 'TIME'], ['IN2', 'ANY_NUM']], [['OUT', 'TIME']], 'OUT := MUL_TIME(IN1, IN2);'));
+add(simpleFb('F_DIVTIME', [['IN1', 'TIME'], ['IN2', 'ANY_NUM']], [['OUT', 'TIME']], 'OUT := DIV_TIME(IN1, IN2);'));
+add(simpleFb('F_DT_TO_DATE', [['IN', DT]], [['OUT', 'DATE']], 'OUT := DT_TO_DATE(IN);'));
+add(simpleFb('F_DT_TO_TOD', [['IN', DT]], [['OUT', TOD]], 'OUT := DT_TO_TOD(IN);'));
+add(simpleFb('F_TRUNC', [['IN', 'ANY_REAL']], [['OUT', 'ANY_INT']], 'OUT := TRUNC(IN);'));
+
+// conversions from and to character strings and TIME
+for (const t of ['STRING', 'WSTRING']) {
+  for (const u of [...NUMERIC, 'TIME', t === 'STRING' ? 'WSTRING' : 'STRING']) {
+    add(simpleFb(`F_${t}_TO_${u}`, [['IN', t]], [['OUT', u]], `OUT := ${t}_TO_${u}(IN);`));
+  }
+  add(simpleFb(`F_TIME_TO_${t}`, [['IN', 'TIME']], [['OUT', t]], `OUT := TIME_TO_${t}(IN);`));
+}
+
 export const FUNCTION_BLOCKS: ReadonlyMap<string, FbTypeDeclaration> = new Map(list.map((f) => [f.name, f]));

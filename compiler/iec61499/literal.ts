@@ -4,6 +4,8 @@
  * TIME in ns, 64-bit integers as bigint, REAL rounded to float32.
  */
 
+import { decodeDate, decodeDateAndTime, decodeTimeOfDay, type Decoded } from '../st/literals.js';
+
 const INT_RANGES: Record<string, [number, number]> = {
   SINT: [-128, 127], INT: [-32768, 32767], DINT: [-2147483648, 2147483647],
   USINT: [0, 255], UINT: [0, 65535], UDINT: [0, 4294967295],
@@ -11,6 +13,14 @@ const INT_RANGES: Record<string, [number, number]> = {
 };
 const BIG = new Set(['LINT', 'ULINT', 'LWORD']);
 const TIME_UNITS: [string, number][] = [['d', 86400e9], ['h', 3600e9], ['ms', 1e6], ['us', 1e3], ['ns', 1], ['m', 60e9], ['s', 1e9]];
+
+const DATE_KINDS: Record<string, { prefixes: string[]; decode: (text: string) => Decoded }> = {
+  DATE: { prefixes: ['D', 'DATE'], decode: decodeDate },
+  TOD: { prefixes: ['TOD', 'TIME_OF_DAY'], decode: decodeTimeOfDay },
+  TIME_OF_DAY: { prefixes: ['TOD', 'TIME_OF_DAY'], decode: decodeTimeOfDay },
+  DT: { prefixes: ['DT', 'DATE_AND_TIME'], decode: decodeDateAndTime },
+  DATE_AND_TIME: { prefixes: ['DT', 'DATE_AND_TIME'], decode: decodeDateAndTime },
+};
 
 export type LiteralValue = boolean | number | bigint | string;
 
@@ -94,6 +104,15 @@ export function parseLiteral(type: string, text: string): LiteralValue {
     return parseDuration(body);
   }
   if (t === 'STRING' || t === 'WSTRING' || t === 'CHAR' || t === 'WCHAR') return parseString(body);
+  // dates as the ST runtime holds them: DATE and DT in ms since 1970 (UTC), TOD in ns since midnight
+  const date = DATE_KINDS[t];
+  if (date) {
+    if (prefix && !date.prefixes.includes(prefix)) throw new LiteralError(`'${text}' is not a ${t}`);
+    const d = date.decode(`${date.prefixes[0]}#${body}`);
+    if (!d.ok) throw new LiteralError(d.message);
+    const v = d.value as { ms?: number; ns?: number };
+    return v.ms ?? v.ns ?? 0;
+  }
   throw new LiteralError(`parameters of type ${t} are not supported`);
 }
 

@@ -19,6 +19,20 @@ const ELEMENTARY = new Set([
 
 export const isGeneric = (type: string): boolean => /^ANY/i.test(type);
 
+const GENERIC_MEMBERS: Record<string, RegExp> = {
+  ANY_INT: /^U?[SDL]?INT$/,
+  ANY_REAL: /^L?REAL$/,
+  ANY_NUM: /^(U?[SDL]?INT|L?REAL)$/,
+  ANY_MAGNITUDE: /^(U?[SDL]?INT|L?REAL|L?TIME)$/,
+  ANY_BIT: /^(BOOL|BYTE|[DL]?WORD)$/,
+  ANY_STRING: /^W?STRING/,
+  ANY_CHARS: /^(W?STRING|W?CHAR)/,
+  ANY_DATE: /^(L?DATE|L?TOD|L?DT|TIME_OF_DAY|DATE_AND_TIME)$/,
+};
+/** The type an unconnected generic port takes when its FB's other ports are of another kind. */
+const GENERIC_DEFAULT: Record<string, string> = { ANY_INT: 'DINT', ANY_REAL: 'LREAL', ANY_NUM: 'LREAL', ANY_BIT: 'DWORD', ANY_STRING: 'STRING' };
+const genericAccepts = (generic: string, type: string): boolean => GENERIC_MEMBERS[generic]?.test(type.toUpperCase()) ?? true;
+
 /** ST sources to compile, with the file each came from. */
 export interface StUnit { path: string; st: GeneratedSt; key: string }
 
@@ -134,6 +148,7 @@ export class NetworkBuilder {
       if (restart) addFb('START', restart);
     }
     expand('', res.network, file);
+    const leafAdapterEdges = this.routeAdaptersThroughPins(adapterEdges, leaves, pins, edges, reverse, edgeRange, file);
 
     // validate every edge end against the interfaces
     const hasPort = (n: string): 'event-in' | 'event-out' | 'data-in' | 'data-out' | 'pin' | undefined => {
@@ -146,6 +161,9 @@ export class NetworkBuilder {
         const i = leaf.decl.interface;
         if ([...i.inputVars, ...i.inOutVars].some((v) => v.name === port)) return 'data-in';
         if (i.outputVars.some((v) => v.name === port)) return 'data-out';
+        const ad = this.adapterData(leaf.decl);
+        if (ad.inputs.includes(port)) return 'data-in';
+        if (ad.outputs.includes(port)) return 'data-out';
         return undefined;
       }
       const pin = pins.get(path);
@@ -207,7 +225,8 @@ export class NetworkBuilder {
     const dataConnections: Connection[] = [];
     const parameters: Parameter[] = [];
     for (const leaf of leaves.values()) {
-      for (const v of [...leaf.decl.interface.inputVars, ...leaf.decl.interface.inOutVars]) {
+      const adapterInputs = this.adapterData(leaf.decl).inputs.map((name) => ({ name }));
+      for (const v of [...leaf.decl.interface.inputVars, ...leaf.decl.interface.inOutVars, ...adapterInputs]) {
         let n = `${leaf.path}|${v.name}`;
         const direct = params.get(n);
         if (direct) {
@@ -255,7 +274,7 @@ export class NetworkBuilder {
 
     // adapters: plug and socket of two leaves
     const adapterConnections: AdapterConnection[] = [];
-    for (const e of adapterEdges) {
+    for (const e of leafAdapterEdges) {
       const [pa, pn] = e.a.split('|') as [string, string];
       const [sa, sn] = e.b.split('|') as [string, string];
       const pl = leaves.get(pa);
@@ -286,7 +305,8 @@ export class NetworkBuilder {
       const leaf = leaves.get(fb)!;
       const v = [...leaf.decl.interface.inputVars, ...leaf.decl.interface.inOutVars, ...leaf.decl.interface.outputVars].find((x) => x.name === port);
       if (!v) return undefined;
-      return (isGeneric(v.type) ? leaf.bindings.get(v.type.toUpperCase()) : v.type)?.toUpperCase();
+      const t = (isGeneric(v.type) ? leaf.bindings.get(v.type.toUpperCase()) : v.type)?.toUpperCase();
+      return t === 'TIME_OF_DAY' ? 'TOD' : t === 'DATE_AND_TIME' ? 'DT' : t;
     };
     for (const c of dataConnections) {
       const a = concreteType(c.source.fb, c.source.port);
@@ -336,9 +356,11 @@ export class NetworkBuilder {
     for (const leaf of leaves.values()) {
       const i = leaf.decl.interface;
       // an unbound group follows a bound one (F_MOD: OUT ANY_NUM takes IN1's ANY_INT binding)
+      // unless the bound type is not of its kind (F_LEN: OUT ANY_INT beside IN ANY_STRING): then the kind's default
       const first = [...leaf.bindings.values()][0];
       if (first) for (const v of [...i.inputVars, ...i.inOutVars, ...i.outputVars]) {
-        if (isGeneric(v.type) && !leaf.bindings.has(v.type.toUpperCase())) leaf.bindings.set(v.type.toUpperCase(), first);
+        const g = v.type.toUpperCase();
+        if (isGeneric(g) && !leaf.bindings.has(g)) leaf.bindings.set(g, genericAccepts(g, first) ? first : GENERIC_DEFAULT[g] ?? first);
       }
       for (const v of [...i.inputVars, ...i.inOutVars, ...i.outputVars]) {
         if (isGeneric(v.type) && !leaf.bindings.has(v.type.toUpperCase())) {
@@ -347,6 +369,85 @@ export class NetworkBuilder {
         }
       }
     }
+  }
+
+  /**
+   * The data an FB exchanges through its adapters, as 'adp.VAR': inputs are what the other side
+   * writes (a plug's adapter input vars, a socket's adapter output vars), outputs the rest.
+   */
+  adapterData(decl: FbTypeDeclaration): { inputs: string[]; outputs: string[] } {
+    const inputs: string[] = [];
+    const outputs: string[] = [];
+    for (const [list, plug] of [[decl.interface.plugs, true], [decl.interface.sockets, false]] as const) {
+      for (const a of list) {
+        const at = this.lib.fbType(a.type);
+        if (!at) continue;
+        for (const v of at.interface.inputVars) (plug ? inputs : outputs).push(`${a.name}.${v.name}`);
+        for (const v of at.interface.outputVars) (plug ? outputs : inputs).push(`${a.name}.${v.name}`);
+      }
+    }
+    return { inputs, outputs };
+  }
+
+  /**
+   * Adapter connections that end on a composite's or subapplication's adapter pin are split
+   * into one event or data connection per element of the adapter type (plug → socket for its
+   * outputs, socket → plug for its inputs), so that they chain with the connections inside or
+   * outside the composite like any pin (4diac's E_TimeOut wires its socket's START to an
+   * E_DELAY). Adapter connections between two leaves are returned unchanged.
+   */
+  private routeAdaptersThroughPins(
+    adapterEdges: { a: string; b: string; range?: SourceRange }[],
+    leaves: Map<string, Leaf>,
+    pins: Map<string, InterfaceList>,
+    edges: Map<string, string[]>,
+    reverse: Map<string, string>,
+    edgeRange: Map<string, SourceRange | undefined>,
+    file: string,
+  ): { a: string; b: string; range?: SourceRange }[] {
+    const direct: { a: string; b: string; range?: SourceRange }[] = [];
+    // which side of the adapter a connection end plays, and the adapter type
+    const role = (n: string, other: string): { plug: boolean; type: string } | undefined => {
+      const [path, port] = n.split('|') as [string, string];
+      const i = leaves.get(path)?.decl.interface ?? pins.get(path);
+      if (!i) return undefined;
+      const plug = i.plugs.find((a) => a.name === port);
+      const sock = i.sockets.find((a) => a.name === port);
+      const decl = plug ?? sock;
+      if (!decl) return undefined;
+      // seen from inside a composite, its socket pin acts as a plug and its plug pin as a socket
+      const inside = pins.has(path) && other.startsWith(`${path}.`);
+      return { plug: !!plug !== inside, type: decl.type };
+    };
+    const link = (s: string, d: string, range: SourceRange | undefined): void => {
+      if (!edges.has(s)) edges.set(s, []);
+      edges.get(s)!.push(d);
+      edgeRange.set(`${s}>${d}`, range);
+    };
+    for (const e of adapterEdges) {
+      const [pa] = e.a.split('|') as [string, string];
+      const [pb] = e.b.split('|') as [string, string];
+      if (leaves.has(pa) && leaves.has(pb)) { direct.push(e); continue; }
+      const ra = role(e.a, e.b);
+      const rb = role(e.b, e.a);
+      if (!ra || !rb || ra.plug === rb.plug) {
+        this.error('E4005', `adapter connection ${e.a.replace('|', '.')} → ${e.b.replace('|', '.')}: expected a plug and a socket`, e.range, file);
+        continue;
+      }
+      if (ra.type !== rb.type) {
+        this.error('E4006', `adapter connection joins ${ra.type} and ${rb.type}`, e.range, file);
+        continue;
+      }
+      const at = this.lib.fbType(ra.type);
+      if (!at) continue;
+      const [plug, sock] = ra.plug ? [e.a, e.b] : [e.b, e.a];
+      const ai = at.interface;
+      for (const x of ai.eventOutputs) link(`${plug}.${x.name}`, `${sock}.${x.name}`, e.range);
+      for (const x of ai.eventInputs) link(`${sock}.${x.name}`, `${plug}.${x.name}`, e.range);
+      for (const x of ai.outputVars) { link(`${plug}.${x.name}`, `${sock}.${x.name}`, e.range); reverse.set(`${sock}.${x.name}`, `${plug}.${x.name}`); }
+      for (const x of ai.inputVars) { link(`${sock}.${x.name}`, `${plug}.${x.name}`, e.range); reverse.set(`${plug}.${x.name}`, `${sock}.${x.name}`); }
+    }
+    return direct;
   }
 
   /** Events as the dispatcher numbers them, adapters included; undefined when an adapter type is missing. */
@@ -359,8 +460,9 @@ export class NetworkBuilder {
         if (!at) return undefined;
         const ins = plug ? at.interface.eventInputs : at.interface.eventOutputs;
         const outs = plug ? at.interface.eventOutputs : at.interface.eventInputs;
-        for (const e of ins) inputs.push({ name: `${a.name}.${e.name}`, with: [] });
-        for (const e of outs) outputs.push({ name: `${a.name}.${e.name}`, with: [] });
+        // the WITH data is sampled only when the other side is not a leaf sharing the adapter's data
+        for (const e of ins) inputs.push({ name: `${a.name}.${e.name}`, with: e.with.map((w) => `${a.name}.${w}`) });
+        for (const e of outs) outputs.push({ name: `${a.name}.${e.name}`, with: e.with.map((w) => `${a.name}.${w}`) });
       }
     }
     return { inputs, outputs };

@@ -50,29 +50,33 @@ export const UnterminatedPragma = createToken({ name: 'UnterminatedPragma', patt
 
 // ---------------------------------------------------------------- literals (6.3)
 
+/** Every literal token: an operand consumes any of them with one CONSUME. */
+export const Literal = createToken({ name: 'Literal', pattern: Lexer.NA, label: 'a literal' });
+
 const SSTR = String.raw`'(?:[^'$\r\n]|\$[^\r\n])*'`;
 const DSTR = String.raw`"(?:[^"$\r\n]|\$[^\r\n])*"`;
 const NUM = String.raw`[+-]?(?:\d[\d_]*#[0-9A-Za-z_]+|\d[\d_]*(?:\.\d[\d_]*)?(?:[eE][+-]?\d[\d_]*)?)`;
 
-export const SString = createToken({ name: 'SString', pattern: new RegExp(SSTR), label: 'a string' });
-export const DString = createToken({ name: 'DString', pattern: new RegExp(DSTR), label: 'a string' });
+export const SString = createToken({ name: 'SString', pattern: new RegExp(SSTR), label: 'a string', categories: [Literal] });
+export const DString = createToken({ name: 'DString', pattern: new RegExp(DSTR), label: 'a string', categories: [Literal] });
 export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /'(?:[^'$\r\n]|\$[^\r\n]?)*|"(?:[^"$\r\n]|\$[^\r\n]?)*/, group: ERROR_GROUP });
 
 // Date and time literals match loosely after their prefix so that a malformed one is one token
 // with a precise E1005 rather than a cascade of syntax errors.
-export const DateAndTimeLiteral = createToken({ name: 'DateAndTimeLiteral', pattern: /(?:LDATE_AND_TIME|DATE_AND_TIME|LDT|DT)#[0-9_:.\-]*/i, label: 'a date and time literal' });
-export const TimeOfDayLiteral = createToken({ name: 'TimeOfDayLiteral', pattern: /(?:LTIME_OF_DAY|TIME_OF_DAY|LTOD|TOD)#[0-9_:.]*/i, label: 'a time of day literal' });
-export const DateLiteral = createToken({ name: 'DateLiteral', pattern: /(?:LDATE|DATE|LD|D)#[0-9_\-]*/i, label: 'a date literal' });
-export const DurationLiteral = createToken({ name: 'DurationLiteral', pattern: /(?:LTIME|TIME|LT|T)#[+-]?[0-9A-Za-z_.]*/i, label: 'a duration literal' });
+export const DateAndTimeLiteral = createToken({ name: 'DateAndTimeLiteral', pattern: /(?:LDATE_AND_TIME|DATE_AND_TIME|LDT|DT)#[0-9_:.\-]*/i, label: 'a date and time literal', categories: [Literal] });
+export const TimeOfDayLiteral = createToken({ name: 'TimeOfDayLiteral', pattern: /(?:LTIME_OF_DAY|TIME_OF_DAY|LTOD|TOD)#[0-9_:.]*/i, label: 'a time of day literal', categories: [Literal] });
+export const DateLiteral = createToken({ name: 'DateLiteral', pattern: /(?:LDATE|DATE|LD|D)#[0-9_\-]*/i, label: 'a date literal', categories: [Literal] });
+export const DurationLiteral = createToken({ name: 'DurationLiteral', pattern: /(?:LTIME|TIME|LT|T)#[+-]?[0-9A-Za-z_.]*/i, label: 'a duration literal', categories: [Literal] });
 /** `INT#5`, `SINT#-1`, `UDINT#16#FF`, `LREAL#2.5E-3`, `BOOL#TRUE`, `STRING#'x'`, `Color#Red` */
 export const TypedLiteral = createToken({
   name: 'TypedLiteral',
   pattern: new RegExp(String.raw`[A-Za-z_][A-Za-z0-9_]*#(?:${NUM}|${SSTR}|${DSTR}|[A-Za-z_][A-Za-z0-9_]*)`),
   label: 'a typed literal',
+  categories: [Literal],
 });
-export const BasedInteger = createToken({ name: 'BasedInteger', pattern: /\d[\d_]*#[0-9A-Za-z_]+/, label: 'a number' });
-export const RealLiteral = createToken({ name: 'RealLiteral', pattern: /\d[\d_]*\.\d[\d_]*(?:[eE][+-]?\d[\d_]*)?|\d[\d_]*[eE][+-]?\d[\d_]*/, label: 'a number' });
-export const IntegerLiteral = createToken({ name: 'IntegerLiteral', pattern: /\d[\d_]*/, label: 'a number' });
+export const BasedInteger = createToken({ name: 'BasedInteger', pattern: /\d[\d_]*#[0-9A-Za-z_]+/, label: 'a number', categories: [Literal] });
+export const RealLiteral = createToken({ name: 'RealLiteral', pattern: /\d[\d_]*\.\d[\d_]*(?:[eE][+-]?\d[\d_]*)?|\d[\d_]*[eE][+-]?\d[\d_]*/, label: 'a number', categories: [Literal] });
+export const IntegerLiteral = createToken({ name: 'IntegerLiteral', pattern: /\d[\d_]*/, label: 'a number', categories: [Literal] });
 
 /** `%IX0.0`, `%QW3`, `%MD10`, `%I*` (6.5.5 directly represented variables) */
 export const DirectVariable = createToken({ name: 'DirectVariable', pattern: /%[IQM](?:\*|[XBWDL]?\d+(?:\.\d+)*|[XBWDL]\*?)?/i, label: 'a direct address' });
@@ -87,8 +91,8 @@ export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][
 export const Keyword = createToken({ name: 'Keyword', pattern: Lexer.NA, label: 'a keyword' });
 
 const keywordList: TokenType[] = [];
-function kw(word: string): TokenType {
-  const t = createToken({ name: word, pattern: new RegExp(word, 'i'), longer_alt: Identifier, label: `'${word}'`, categories: [Keyword] });
+function kw(word: string, categories: TokenType[] = []): TokenType {
+  const t = createToken({ name: word, pattern: new RegExp(word, 'i'), longer_alt: Identifier, label: `'${word}'`, categories: [...categories, Keyword] });
   keywordList.push(t);
   return t;
 }
@@ -175,8 +179,8 @@ export const EXIT = kw('EXIT');
 export const CONTINUE = kw('CONTINUE');
 export const RETURN = kw('RETURN');
 // operators and values (7.3.2)
-export const TRUE = kw('TRUE');
-export const FALSE = kw('FALSE');
+export const TRUE = kw('TRUE', [Literal]);
+export const FALSE = kw('FALSE', [Literal]);
 
 // Operator categories: the parser reads an expression as a flat list of operands and binary
 // operators (one CST level instead of one per precedence level, which made the CST ten times
@@ -278,6 +282,7 @@ export const allTokens: TokenType[] = [
   BinaryOperator,
   PrefixOperator,
   Keyword,
+  Literal,
 ];
 
 /** The one lexer instance of the process (its construction validates and optimises the patterns). */

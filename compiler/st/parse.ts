@@ -2,12 +2,12 @@
  * Structured Text front end entry: text → tokens → CST → AST, with every problem reported
  * as a diagnostic. Never throws, whatever the input.
  */
-import type { IToken, TokenType } from 'chevrotain';
+import type { CstNode, ILexingError, IToken, TokenType } from 'chevrotain';
 import type { CompilationUnit, IdAllocator } from './ast.js';
-import type { SourceFile } from '../source.js';
+import type { Position, SourceFile } from '../source.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { diagnostic } from '../diagnostics/registry.js';
-import { stLexer, ERROR_GROUP, UnterminatedString, SString, DString, Identifier, Colon, Comma, AT, Semicolon, PROPERTY, END_PROPERTY, END_FUNCTION_BLOCK, END_INTERFACE, LParen, RParen, LBracket, RBracket,
+import { stLexer, ERROR_GROUP, UnterminatedComment, UnterminatedPragma, SString, DString, Identifier, Colon, Comma, AT, Semicolon, PROPERTY, END_PROPERTY, END_FUNCTION_BLOCK, END_INTERFACE, LParen, RParen, LBracket, RBracket,
   IF, CASE, FOR, WHILE, REPEAT, END_IF, END_CASE, END_FOR, END_WHILE, END_REPEAT } from './lexer.js';
 import { stParser } from './parser.js';
 import { AstBuilder } from './to-ast.js';
@@ -65,49 +65,14 @@ function parseInner(file: SourceFile, ids: IdAllocator, diagnostics: Diagnostic[
 
   // ---- lexical analysis
   const lexed = stLexer.tokenize(text);
-  // A run of characters no token starts with is dropped, except where a name is due (before
-  // ':' or ',' in a declaration), where it stands in as that name. Syntax errors from there to
-  // the end of the statement are echoes of it: the E1001 says it better.
-  const strays: IToken[] = [];
-  const echoes: [number, number][] = [];
-  for (const err of lexed.errors) {
-    const ch = text.charAt(err.offset);
-    const next = lexed.tokens[indexAfter(lexed.tokens, err.offset)];
-    if (next && (next.tokenType === Colon || next.tokenType === Comma || next.tokenType === AT)) {
-      strays.push(strayToken(text.substr(err.offset, err.length), err.offset));
-    }
-    echoes.push([err.offset, firstSemicolonAfter(lexed.tokens, err.offset)]);
-    if (ch === '\ufffd') continue; // already reported as E1007
-    diagnostics.push(diagnostic('E1001', `unexpected character ${describeChar(ch)}`, file.range(err.offset, err.offset + err.length)));
-  }
-  for (const bad of (lexed.groups[ERROR_GROUP] ?? []) as IToken[]) {
-    const at = file.range(bad.startOffset, bad.startOffset + Math.min(2, bad.image.length));
-    switch (bad.tokenType.name) {
-      case 'UnterminatedComment':
-        diagnostics.push(diagnostic('E1002', `comment is not closed: add '${bad.image.startsWith('(*') ? '*)' : '*/'}'`, at));
-        break;
-      case 'UnterminatedPragma':
-        diagnostics.push(diagnostic('E1002', "pragma '{' is not closed: add '}'", at));
-        break;
-      default:
-        diagnostics.push(diagnostic('E1003', `string is not closed on its line: add ${bad.image.charAt(0) === '"' ? '"' : "'"} (write $${bad.image.charAt(0)} for a quote inside it)`, at));
-    }
-  }
-
-  // An unclosed string still stands for a string, so the statement around it parses cleanly.
-  const unclosed = ((lexed.groups[ERROR_GROUP] ?? []) as IToken[]).filter((t) => t.tokenType === UnterminatedString);
-  let lexTokens = lexed.tokens;
-  if (unclosed.length > 0 || strays.length > 0) {
-    const repaired = unclosed.map((t) => {
-      const type = t.image.startsWith('"') ? DString : SString;
-      return { ...t, image: t.image + t.image.charAt(0), tokenType: type, tokenTypeIdx: type.tokenTypeIdx! };
-    });
-    lexTokens = [...lexTokens, ...repaired, ...strays].sort((a, b) => a.startOffset - b.startOffset);
-  }
+  const echoes = new EchoWindows();
+  const strays = strayCharacters(file, lexed.tokens, lexed.errors, echoes, diagnostics);
+  const unclosed = unclosedTokens(file, (lexed.groups[ERROR_GROUP] ?? []) as IToken[], diagnostics);
   // After an unclosed comment the rest of the file is gone; "expected END_x at end of file" would only repeat that.
   const textCutShort = diagnostics.some((d) => d.code === 'E1002');
-
-  const tokens = dropProperties(lexTokens, file, diagnostics);
+  let tokens = lexed.tokens;
+  if (unclosed.length > 0 || strays.length > 0) tokens = [...tokens, ...unclosed, ...strays].sort((a, b) => a.startOffset - b.startOffset);
+  tokens = dropProperties(tokens, file, diagnostics);
 
   // ---- nesting guard: recursion depth in the parser and builder follows it
   const tooDeep = nestingTooDeep(tokens);
@@ -123,34 +88,33 @@ function parseInner(file: SourceFile, ids: IdAllocator, diagnostics: Diagnostic[
   // shown and capturing them made parsing a file full of errors several times slower
   const stackTraceLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
-  let cst;
+  let cst: CstNode;
   try {
     cst = parser.compilationUnit();
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
   }
-  const endOfText = tokens.length > 0 ? tokens[tokens.length - 1]!.startOffset + tokens[tokens.length - 1]!.image.length : 0;
+  const last = tokens[tokens.length - 1];
+  const endOfText = last ? last.startOffset + last.image.length : 0;
   const seen = new Set<number>();
   for (const err of parser.errors) {
     const tok = err.token;
-    const offset = Number.isFinite(tok?.startOffset) ? tok.startOffset : endOfText;
-    if (!Number.isFinite(tok?.startOffset) && textCutShort) continue;
-    if (echoes.some(([from, to]) => offset >= from && offset <= to)) continue;
+    const atEnd = !Number.isFinite(tok?.startOffset);
+    const offset = atEnd ? endOfText : tok.startOffset;
+    if (atEnd && textCutShort) continue;
+    if (echoes.cover(offset)) continue;
     if (seen.has(offset)) continue; // one report per place: recovery may fail several times at one token
     seen.add(offset);
-    const length = Number.isFinite(tok?.startOffset) ? Math.max(1, tok.image.length) : 0;
-    diagnostics.push(diagnostic('E1004', err.message, file.range(offset, offset + length)));
+    diagnostics.push(diagnostic('E1004', err.message, file.range(offset, offset + (atEnd ? 0 : Math.max(1, tok.image.length)))));
   }
 
   // ---- abstract syntax
   const fromBuilder: Diagnostic[] = [];
-  const built = new AstBuilder(file, ids, fromBuilder).compilationUnit(cst);
-  Object.assign(unit, built);
-  // what the builder finds on a line the parser already complained about is usually its echo
+  Object.assign(unit, new AstBuilder(file, ids, fromBuilder).compilationUnit(cst));
+  // what the builder finds where the parser or lexer already complained is usually an echo of that
   const syntaxLines = new Set(diagnostics.filter((d) => d.code === 'E1004').map((d) => d.range.line));
-  const echoRanges = echoes.map(([from, to]) => [file.position(from), file.position(to)] as const);
-  const isEcho = (d: Diagnostic) =>
-    echoRanges.some(([a, b]) => (d.range.line > a.line || (d.range.line === a.line && d.range.col >= a.col)) && (d.range.line < b.line || (d.range.line === b.line && d.range.col <= b.col)));
+  const echoRanges = echoes.positions(file);
+  const isEcho = (d: Diagnostic) => echoRanges.some(([a, b]) => !before(d.range, a) && !before(b, d.range));
   diagnostics.push(...fromBuilder.filter((d) => d.code !== 'E1004' || (!syntaxLines.has(d.range.line) && !isEcho(d))));
 
   const declares = unit.pous.length + unit.types.length + unit.configurations.length + unit.globals.length > 0;
@@ -158,6 +122,90 @@ function parseInner(file: SourceFile, ids: IdAllocator, diagnostics: Diagnostic[
     diagnostics.push(diagnostic('E1006', 'the file declares nothing: expected PROGRAM, FUNCTION_BLOCK, FUNCTION, TYPE, CONFIGURATION or VAR_GLOBAL', file.range(0, 0)));
   }
   return { unit, diagnostics: ordered(diagnostics) };
+}
+
+function before(a: Position, b: Position): boolean {
+  return a.line < b.line || (a.line === b.line && a.col < b.col);
+}
+
+/**
+ * Stretches of text, from a stray character to the end of its statement, in which syntax
+ * errors are consequences of that character and not reported again.
+ */
+class EchoWindows {
+  private readonly from: number[] = [];
+  /** running maximum of the window ends, so that overlapping windows are handled */
+  private readonly reach: number[] = [];
+  private readonly to: number[] = [];
+
+  /** windows must be added in text order */
+  add(from: number, to: number): void {
+    const prev = this.reach[this.reach.length - 1] ?? -1;
+    this.from.push(from);
+    this.to.push(to);
+    this.reach.push(Math.max(prev, to));
+  }
+
+  cover(offset: number): boolean {
+    let lo = 0;
+    let hi = this.from.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.from[mid]! <= offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo > 0 && this.reach[lo - 1]! >= offset;
+  }
+
+  positions(file: SourceFile): [Position, Position][] {
+    return this.from.map((f, i) => [file.position(f), file.position(this.to[i]!)]);
+  }
+}
+
+/**
+ * Lexer errors: a run of characters no token starts with. It is reported (E1001) and dropped,
+ * except where a name is due (before ':' or ',' in a declaration): there it stands in as that
+ * name so that the declaration still parses.
+ */
+function strayCharacters(file: SourceFile, tokens: IToken[], errors: ILexingError[], echoes: EchoWindows, diagnostics: Diagnostic[]): IToken[] {
+  const strays: IToken[] = [];
+  for (const err of errors) {
+    const ch = file.text.charAt(err.offset);
+    const next = tokens[indexAfter(tokens, err.offset)];
+    if (next && (next.tokenType === Colon || next.tokenType === Comma || next.tokenType === AT)) {
+      strays.push(strayToken(file.text.substr(err.offset, err.length), err.offset));
+    }
+    echoes.add(err.offset, firstSemicolonAfter(tokens, err.offset));
+    if (ch === '\ufffd') continue; // already reported as E1007
+    diagnostics.push(diagnostic('E1001', `unexpected character ${describeChar(ch)}`, file.range(err.offset, err.offset + err.length)));
+  }
+  return strays;
+}
+
+/**
+ * Unclosed comments, pragmas (E1002) and strings (E1003). An unclosed string still stands for
+ * a string in the token stream, so that the statement around it parses cleanly.
+ */
+function unclosedTokens(file: SourceFile, bad: IToken[], diagnostics: Diagnostic[]): IToken[] {
+  const repaired: IToken[] = [];
+  for (const t of bad) {
+    const at = file.range(t.startOffset, t.startOffset + Math.min(2, t.image.length));
+    const quote = t.image.charAt(0);
+    switch (t.tokenType) {
+      case UnterminatedComment:
+        diagnostics.push(diagnostic('E1002', `comment is not closed: add '${t.image.startsWith('(*') ? '*)' : '*/'}'`, at));
+        break;
+      case UnterminatedPragma:
+        diagnostics.push(diagnostic('E1002', "pragma '{' is not closed: add '}'", at));
+        break;
+      default: {
+        diagnostics.push(diagnostic('E1003', `string is not closed on its line: add ${quote} (write $${quote} for a quote inside it)`, at));
+        const type = quote === '"' ? DString : SString;
+        repaired.push({ ...t, image: t.image + quote, tokenType: type, tokenTypeIdx: type.tokenTypeIdx! });
+      }
+    }
+  }
+  return repaired;
 }
 
 /** By position; a second syntax error at the same place is a consequence of the first and is dropped. */

@@ -16,7 +16,6 @@ const RULE_WORDS: Record<string, string> = {
   statement: 'a statement',
   expression: 'an expression',
   operand: 'an expression',
-  literal: 'a literal',
   typeSpec: 'a type',
   initializer: 'an initial value',
   varSection: 'a variable section',
@@ -43,6 +42,9 @@ function contextOf(expected: TokenType, ruleName: string): string {
   if (ruleName === 'varSection' && expected === T.END_VAR) return ' to close the variable section';
   return '';
 }
+
+/** Tokens that continue a statement after its first name: seen where a declaration was due, END_VAR is missing. */
+const STATEMENT_CONTINUATION = new Set<TokenType>([T.Assign, T.LParen, T.Dot, T.LBracket, T.Caret]);
 
 const STATEMENT_RULES = new Set([
   'statement', 'assignmentOrCall', 'ifStatement', 'caseStatement', 'forStatement', 'whileStatement', 'repeatStatement',
@@ -72,6 +74,9 @@ const messages: IParserErrorMessageProvider = {
   buildMismatchTokenMessage({ expected, actual, ruleName }) {
     if (expected === T.Semicolon && actual.tokenType === T.Equal && ruleName === 'assignmentOrCall') {
       return "expected ':=' to assign, found '=' (a comparison is not a statement)";
+    }
+    if (ruleName === 'varDecl' && expected === T.Colon && STATEMENT_CONTINUATION.has(actual.tokenType)) {
+      return `expected ':' and a type, found ${describeToken(actual)}: is END_VAR missing before the statements?`;
     }
     if (expected === EOF) return `expected ${RULE_WORDS.compilationUnit}, found ${describeToken(actual)}`;
     return `expected ${describeType(expected)}${contextOf(expected, ruleName)}, found ${describeToken(actual)}`;
@@ -526,16 +531,15 @@ export class StParser extends CstParser {
     });
   });
 
-  /** `-x`, `NOT b`, `- - 5`, or a postfix expression */
+  /**
+   * `-x`, `NOT b`, `5`, `(a + b)`, `fb.q`, `a[i]^.m(1)`: prefix operators, then a literal, a
+   * parenthesised expression or a name with its suffixes. One rule for all of it keeps the CST shallow.
+   */
   operand = this.RULE('operand', () => {
     this.MANY(() => this.CONSUME(T.PrefixOperator, { LABEL: 'prefix' }));
-    this.SUBRULE(this.postfixExpression);
-  });
-
-  postfixExpression = this.RULE('postfixExpression', () => {
-    this.OR((this.alternatives.postfixExpression ??= {
+    this.OR((this.alternatives.operand ??= {
       DEF: [
-        { ALT: () => this.SUBRULE(this.literal) },
+        { ALT: () => this.CONSUME(T.Literal, { LABEL: 'literal' }) },
         {
           ALT: () => {
             this.CONSUME(T.LParen);
@@ -545,13 +549,13 @@ export class StParser extends CstParser {
         },
         {
           ALT: () => {
-            this.OR2([
+            this.OR2((this.alternatives.operand2 ??= [
               { ALT: () => this.CONSUME(T.Identifier, { LABEL: 'head' }) },
               { ALT: () => this.CONSUME(T.THIS, { LABEL: 'head' }) },
               { ALT: () => this.CONSUME(T.SUPER, { LABEL: 'head' }) },
               { ALT: () => this.CONSUME(T.DirectVariable, { LABEL: 'head' }) },
-            ]);
-            this.MANY(() => this.SUBRULE(this.suffix));
+            ]));
+            this.MANY2(() => this.SUBRULE(this.suffix));
           },
         },
       ],
@@ -613,23 +617,6 @@ export class StParser extends CstParser {
     ]));
   });
 
-  literal = this.RULE('literal', () => {
-    this.OR((this.alternatives.literal ??= [
-      { ALT: () => this.CONSUME(T.IntegerLiteral) },
-      { ALT: () => this.CONSUME(T.RealLiteral) },
-      { ALT: () => this.CONSUME(T.BasedInteger) },
-      { ALT: () => this.CONSUME(T.TRUE) },
-      { ALT: () => this.CONSUME(T.FALSE) },
-      { ALT: () => this.CONSUME(T.SString) },
-      { ALT: () => this.CONSUME(T.DString) },
-      { ALT: () => this.CONSUME(T.DurationLiteral) },
-      { ALT: () => this.CONSUME(T.DateLiteral) },
-      { ALT: () => this.CONSUME(T.TimeOfDayLiteral) },
-      { ALT: () => this.CONSUME(T.DateAndTimeLiteral) },
-      { ALT: () => this.CONSUME(T.TypedLiteral) },
-    ]));
-  });
-
   // ------------------------------------------------ 7.3.3 statements
 
   statement = this.RULE('statement', () => {
@@ -667,7 +654,7 @@ export class StParser extends CstParser {
 
   /** `target := value;`, `q S= c;`, `q R= c;`, `p REF= x;`, or a call `fb(...);` */
   assignmentOrCall = this.RULE('assignmentOrCall', () => {
-    this.SUBRULE(this.postfixExpression, { LABEL: 'target' });
+    this.SUBRULE(this.operand, { LABEL: 'target' });
     this.OPTION(() =>
       this.OR((this.alternatives.assignmentOrCall ??= [
         {

@@ -517,6 +517,11 @@ export class AstBuilder {
     const span = this.spanOf(n);
     const targetNode = this.node(n, 'target');
     if (!targetNode) return undefined;
+    const prefix = this.token(targetNode, 'prefix');
+    if (prefix) {
+      this.error('E1004', `expected a statement, found '${prefix.image}'`, this.spanOf(prefix));
+      return undefined;
+    }
     const target = this.postfix(targetNode);
     const op = this.token(n, 'operator');
     const valueNode = this.node(n, 'expression');
@@ -616,7 +621,7 @@ export class AstBuilder {
   private operandWithPower(c: Chain): A.Expr {
     const first = c.operands[c.next]!;
     c.next++;
-    let e = this.expressionOf(this.node(first, 'postfixExpression'));
+    let e = this.postfix(first);
     while (c.next < c.operands.length && c.operators[c.next - 1]?.tokenType === T.Power) {
       const right = this.operand(c.operands[c.next]!);
       c.next++;
@@ -627,11 +632,7 @@ export class AstBuilder {
 
   /** One operand alone: its prefix operators applied to its postfix expression. */
   private operand(n: CstNode): A.Expr {
-    return this.applyPrefixes(this.tokens(n, 'prefix'), this.expressionOf(this.node(n, 'postfixExpression')));
-  }
-
-  private expressionOf(n: CstNode | undefined): A.Expr {
-    return n ? this.postfix(n) : this.make({ kind: 'name' as const, name: '' }, undefined);
+    return this.applyPrefixes(this.tokens(n, 'prefix'), this.postfix(n));
   }
 
   private applyPrefixes(prefixes: IToken[], e: A.Expr): A.Expr {
@@ -659,18 +660,17 @@ export class AstBuilder {
     return this.make({ kind: 'literal' as const, value }, span);
   }
 
+  /** The operand `n` without its prefix operators: a literal, `( expression )`, or a name with suffixes. */
   private postfix(n: CstNode): A.Expr {
-    const lit = this.node(n, 'literal');
-    if (lit) {
-      const tok = Object.values(lit.children).flat().find((c): c is IToken => isToken(c) && usable(c));
-      return tok ? this.literalFromToken(tok) : this.make({ kind: 'name' as const, name: '' }, this.spanOf(lit));
-    }
+    const lit = this.token(n, 'literal');
+    if (lit) return this.literalFromToken(lit);
     const inner = this.node(n, 'expression');
     if (inner) {
       const e = this.expression(inner);
-      // the parentheses belong to the expression's range
-      const span = this.spanOf(n);
-      if (span) e.range = this.range(span);
+      // the parentheses belong to the expression's range (the prefix operators do not)
+      const open = this.spanOf(this.token(n, 'LParen'));
+      const close = this.spanOf(this.token(n, 'RParen'));
+      if (open && close) e.range = this.range([open[0], close[1]]);
       return e;
     }
     const head = this.token(n, 'head');

@@ -86,7 +86,7 @@ export async function runCommand(args: string[]): Promise<number> {
   const options = parsed.intervalNs !== undefined ? { defaultIntervalNs: parsed.intervalNs } : {};
   const app = compileForCommand(parsed.files, options);
   if (!app) return 1;
-  const result = app.iec61499 ? run61499(app, parsed) : await runScan(app, parsed);
+  const result = app.iec61499 && parsed.virtual ? run61499(app, parsed) : await runScan(app, parsed);
   if (typeof result === 'string') {
     process.stderr.write(`vplc run: ${result}\n`);
     return 64;
@@ -109,7 +109,7 @@ interface RunResult {
 }
 
 async function runScan(app: Application, a: RunArguments): Promise<RunResult | string> {
-  if (app.resources.length === 0) return 'nothing to run: the sources declare no PROGRAM and no CONFIGURATION';
+  if (app.resources.length === 0 && !app.iec61499?.resources.length) return 'nothing to run: the sources declare no PROGRAM and no CONFIGURATION';
   const engine = await Engine.start(app, {
     clock: a.virtual ? 'virtual' : 'real',
     ...(a.cycles !== undefined ? { cycles: a.cycles } : {}),
@@ -129,8 +129,8 @@ async function runScan(app: Application, a: RunArguments): Promise<RunResult | s
   return engine.done;
 }
 
+/** IEC 61499 on the virtual clock: the SystemRunner in this thread (the real clock goes through the Engine). */
 function run61499(app: Application, a: RunArguments): RunResult | string {
-  if (!a.virtual) return 'IEC 61499 applications run on the virtual clock: add --virtual-time';
   const runner = new SystemRunner(app);
   const until = a.durationNs ?? (a.cycles ?? 1) * (a.intervalNs ?? 10_000_000);
   const outcome = runner.runUntil(until);

@@ -3,6 +3,7 @@ import { compileFiles } from '../../compiler/project.js';
 import { loadConfigFile } from '../config/load.js';
 import type { PlcConfig } from '../config/schema.js';
 import { Engine } from '../engine/engine.js';
+import { renderEventCounters } from '../engine/event-counters.js';
 import { formatFault } from '../faults.js';
 import type { IoManager } from '../io/io-manager.js';
 import { startMetricsServer, type MetricsEndpoint } from '../metrics/http-server.js';
@@ -126,7 +127,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   compiled.diagnostics.forEach((d) => err(formatDiagnostic(d)));
   const app = compiled.application;
   if (!app || hasErrors(compiled.diagnostics)) return 1;
-  if (app.resources.length === 0) {
+  if (app.resources.length === 0 && !app.iec61499?.resources.length) {
     err('vplc serve: the application has no resource to run');
     return 1;
   }
@@ -163,7 +164,7 @@ export async function serveCommand(args: string[]): Promise<number> {
       endpoint = await startMetricsServer({
         port: parsed.metricsPort,
         host: parsed.metricsHost,
-        prometheus: () => renderPrometheus(engine.metricsSources()),
+        prometheus: () => renderPrometheus(engine.metricsSources()) + renderEventCounters(engine.eventCounters()),
         json: () => engine.metrics(),
         health: () => {
           const resources = Object.fromEntries(engine.resources.map((r) => [r, engine.state(r)]));

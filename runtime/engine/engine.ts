@@ -4,6 +4,8 @@ import type { FaultReport } from '../faults.js';
 import { ImageExchange } from '../io/image-exchange.js';
 import type { ResourceMetrics } from '../metrics/resource-metrics.js';
 import type { MetricsSnapshot, TaskMetricsSnapshot } from '../metrics/snapshot.js';
+import type { EventCounters, EventMetricsSnapshot } from './event-counters.js';
+import { resourceModels61499 } from './iec61499-resources.js';
 import { ResourceHost } from './resource-host.js';
 import type { SafeValues } from './safe-outputs.js';
 
@@ -27,9 +29,19 @@ export interface EngineOptions {
   onFault?: (fault: FaultReport) => void;
 }
 
+/**
+ * The engine's metrics: MetricsSnapshot (an IEC 61499 resource appears as one task named after
+ * the resource: cycles are wake-ups, execUs the time of the event chains run at a wake-up,
+ * latenessUs the wake-up after the timer's due time, overruns the periodic ticks skipped after
+ * a stall), extended with `events`, per IEC 61499 resource (absent when there is none).
+ */
+export interface EngineMetrics extends MetricsSnapshot {
+  events?: Record<string, EventMetricsSnapshot>;
+}
+
 export interface EngineResult {
   faults: FaultReport[];
-  metrics: MetricsSnapshot;
+  metrics: EngineMetrics;
   vars: Record<string, unknown>;
 }
 
@@ -54,8 +66,10 @@ export class Engine {
   ) {
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
     const exchanges = pickExchanges(app, options.exchange);
-    for (const model of app.resources) {
+    const models61499 = resourceModels61499(app);
+    for (const model of [...app.resources, ...models61499]) {
       const host = new ResourceHost(app, model, {
+        iec61499: models61499.includes(model),
         clock: options.clock,
         untilNs: options.durationNs ?? Infinity,
         cycles: options.cycles,
@@ -95,14 +109,26 @@ export class Engine {
     return this.host(resource).state;
   }
 
-  metrics(): MetricsSnapshot {
+  metrics(): EngineMetrics {
     const tasks: Record<string, TaskMetricsSnapshot> = {};
+    const events: Record<string, EventMetricsSnapshot> = {};
     for (const h of this.hosts.values()) {
       for (const [name, m] of Object.entries(h.metrics.snapshot())) {
         tasks[name in tasks ? `${h.name}.${name}` : name] = m;
       }
+      if (h.events) events[h.name] = h.events.snapshot();
     }
-    return { tasks };
+    return Object.keys(events).length > 0 ? { tasks, events } : { tasks };
+  }
+
+  /** the event counters of each IEC 61499 resource (for renderEventCounters) */
+  eventCounters(): EventCounters[] {
+    return [...this.hosts.values()].flatMap((h) => (h.events ? [h.events] : []));
+  }
+
+  /** End one resource without an orderly stop (61499: no STOP event; 61131: as stop). */
+  async kill(resource: string): Promise<void> {
+    await this.host(resource).kill();
   }
 
   /** the live metrics of each resource (for the Prometheus exporter) */

@@ -5,7 +5,9 @@ import type { FaultReport } from '../faults.js';
 import { ImageExchange } from '../io/image-exchange.js';
 import { createImageView } from '../process-image.js';
 import { ResourceMetrics } from '../metrics/resource-metrics.js';
+import { EventCounters } from './event-counters.js';
 import {
+  ATTENTION_KILL,
   ATTENTION_STOP,
   ATTENTION_VARS,
   CONTROL_WORDS,
@@ -28,6 +30,8 @@ export interface ResourceHostOptions {
   safeOnStop: boolean;
   exchange?: ImageExchange;
   onFault: (fault: FaultReport) => void;
+  /** an IEC 61499 resource (model from resourceModels61499): runs in the 61499 worker */
+  iec61499?: boolean;
 }
 
 export type ResourceState = 'idle' | 'running' | 'finished' | 'faulted';
@@ -46,6 +50,8 @@ export class ResourceHost {
   readonly metrics: ResourceMetrics;
   readonly exchange: ImageExchange;
   readonly watchdogNs: number[];
+  /** IEC 61499 resources: events delivered and missed ticks */
+  readonly events?: EventCounters;
   state: ResourceState = 'idle';
   lastVars: Record<string, unknown> = {};
   retained?: RetainedValues;
@@ -67,6 +73,7 @@ export class ResourceHost {
       model.tasks.map((t) => t.name),
     );
     this.exchange = options.exchange ?? new ImageExchange();
+    if (options.iec61499) this.events = new EventCounters(model.name);
     this.safe = compileSafeValues(options.safeValues);
     const cyclic = model.tasks.filter((t) => t.intervalNs > 0).map((t) => t.intervalNs);
     const fallback = cyclic.length ? Math.min(...cyclic) : 100_000_000;
@@ -103,13 +110,15 @@ export class ResourceHost {
       safeValues: this.options.safeValues,
       safeOnStop: this.options.safeOnStop,
       retained,
+      ...(this.events ? { eventsBuffer: this.events.buffer } : {}),
     };
-    const worker = spawnResourceWorker(data);
+    const worker = spawnResourceWorker(data, this.options.iec61499 ? 'iec61499-worker' : 'resource-worker');
     this.worker = worker;
     this.state = 'running';
     let ready!: () => void;
     const isReady = new Promise<void>((resolve) => (ready = resolve));
     let sawDone = false;
+    let faulted = false;
     let reported = false;
     this.ended = new Promise<void>((resolve) => {
       worker.on('message', (m: WorkerMessage) => {
@@ -126,6 +135,7 @@ export class ResourceHost {
             break;
           case 'done':
             sawDone = true;
+            faulted = m.faulted === true;
             this.lastVars = m.vars;
             this.retained = m.retained;
             this.scans += m.scans;
@@ -147,7 +157,7 @@ export class ResourceHost {
           this.watchdog?.stop();
           if (this.state === 'running') {
             if (!sawDone && !reported) this.options.onFault(this.internalFault(`resource worker exited (code ${code})`));
-            this.state = sawDone ? 'finished' : 'faulted';
+            this.state = sawDone && !faulted ? 'finished' : 'faulted';
             if (!sawDone) this.setSafeOutputs();
           }
           this.worker = undefined;
@@ -176,6 +186,15 @@ export class ResourceHost {
       clearTimeout(timer);
     }
     await this.ended;
+  }
+
+  /**
+   * End the resource without an orderly stop: an IEC 61499 resource is killed (no STOP event,
+   * queued events dropped); a 61131 resource stops after its current scan, as with stop().
+   */
+  async kill(timeoutMs = 5000): Promise<void> {
+    if (this.worker && this.control) Atomics.or(this.control, 0, ATTENTION_KILL);
+    await this.stop(timeoutMs);
   }
 
   /** The resource's variables: fresh from a running worker, else the last known ones. */
@@ -267,11 +286,11 @@ export class ResourceHost {
  * Start a resource worker. From TypeScript sources (vitest, tsx) the worker boots through tsx;
  * from dist/ the compiled entry runs directly.
  */
-function spawnResourceWorker(data: ResourceWorkerData): Worker {
+function spawnResourceWorker(data: ResourceWorkerData, entryName: 'resource-worker' | 'iec61499-worker'): Worker {
   const here = import.meta.url;
   if (here.endsWith('.ts')) {
-    const entry = new URL('./resource-worker.ts', here).href;
+    const entry = new URL(`./${entryName}.ts`, here).href;
     return new Worker(new URL('./tsx-boot.mjs', here), { workerData: { ...data, entry } });
   }
-  return new Worker(new URL('./resource-worker.js', here), { workerData: data });
+  return new Worker(new URL(`./${entryName}.js`, here), { workerData: data });
 }

@@ -41,7 +41,9 @@ export interface Dispatcher {
 /** Largest number of ECC transitions one event may cause before it counts as an endless loop. */
 export const MAX_TRANSITIONS_PER_EVENT = 100_000;
 
-const ident = (s: string): string => (/^[A-Za-z_$][\w$]*$/.test(s) ? `.${s}` : `[${JSON.stringify(s)}]`);
+const member = (s: string): string => (/^[A-Za-z_$][\w$]*$/.test(s) ? `.${s}` : `[${JSON.stringify(s)}]`);
+/** A property access; 'adp.DT' (adapter data) is a path into the adapter's struct. */
+const ident = (s: string): string => s.split('.').map(member).join('');
 
 export interface GeneratedDispatch {
   code: string;

@@ -25,7 +25,17 @@ interface FbSlot {
   props: Map<string, string>;
 }
 
-interface Timer { fb: NativeFb; at: number; seq: number }
+/** `rearmedIn`: the advanceTo pass in which the FB re-armed this timer from its own $timer (periodic), else -1 */
+interface Timer { fb: NativeFb; at: number; seq: number; rearmedIn: number }
+
+/**
+ * How advanceTo treats a periodic timer (E_CYCLE, E_TRAIN: re-armed from its own expiry) that
+ * falls due again within the same advance. 'exact' (the virtual clock): every period is
+ * delivered, in time order. 'skip-missed' (the real clock after a stall): one tick is
+ * delivered; the further periods already past are missed: the FB's own period grid moves on,
+ * their output events are dropped, and advanceTo counts them, so there is no catch-up burst.
+ */
+export type ClockPolicy = 'exact' | 'skip-missed';
 
 export class ResourceError extends Error {}
 
@@ -52,6 +62,9 @@ export class Resource61499 implements NativeContext {
   private deliveredBefore = 0;
   private timers: Timer[] = [];
   private timerSeq = 0;
+  /** the FB whose $timer runs now, and the number of the advanceTo pass it runs in */
+  private firing: NativeFb | undefined;
+  private advancePass = 0;
 
   constructor(
     readonly name: string,
@@ -87,7 +100,13 @@ export class Resource61499 implements NativeContext {
       const cls = this.pous[type.implementation.stType.toUpperCase()];
       if (!cls) throw new ResourceError(`FB type ${typeName} was not compiled`);
       obj = new cls() as Record<string, unknown>;
-      for (const v of this.pouTypes[type.implementation.stType.toUpperCase()]?.vars ?? []) props.set(v.name.toUpperCase(), v.prop);
+      for (const v of this.pouTypes[type.implementation.stType.toUpperCase()]?.vars ?? []) {
+        props.set(v.name.toUpperCase(), v.prop);
+        // adapter data 'adp.VAR' is a field of the adapter's struct: a dotted property path
+        if (v.type.kind === 'struct' && type.adapters.some((a) => a.name.toUpperCase() === v.name.toUpperCase())) {
+          for (const f of v.type.fields) props.set(`${v.name}.${f.name}`.toUpperCase(), `${v.prop}.${f.prop}`);
+        }
+      }
     }
     const slot: FbSlot = { name, type, obj, props };
     if (native) slot.native = native;
@@ -174,9 +193,14 @@ export class Resource61499 implements NativeContext {
     this.dispatcher?.clear();
   }
 
-  /** Advance the resource clock to `untilNs`, delivering timer events in time order. */
-  advanceTo(untilNs: number): void {
+  /**
+   * Advance the resource clock to `untilNs`, delivering timer events in time order. Returns the
+   * number of periodic ticks skipped under the 'skip-missed' policy (always 0 with 'exact').
+   */
+  advanceTo(untilNs: number, policy: ClockPolicy = 'exact'): number {
     const d = this.ensureDispatcher();
+    const pass = ++this.advancePass;
+    let missed = 0;
     while (this.state === 'running' && this.timers.length > 0) {
       let best = 0;
       for (let k = 1; k < this.timers.length; k++) {
@@ -188,10 +212,23 @@ export class Resource61499 implements NativeContext {
       if (timer.at > untilNs) break;
       this.timers.splice(best, 1);
       if (timer.at > this.timeNs) this.timeNs = timer.at;
-      timer.fb.$timer();
-      d.run();
+      this.firing = timer.fb;
+      try {
+        timer.fb.$timer();
+      } finally {
+        this.firing = undefined;
+      }
+      if (policy === 'skip-missed' && timer.rearmedIn === pass) {
+        // a second period of the same FB in one advance: already past, dropped (the queue
+        // was empty before this $timer, so it holds only this tick's output events)
+        d.clear();
+        missed++;
+      } else {
+        d.run();
+      }
     }
     if (untilNs > this.timeNs) this.timeNs = untilNs;
+    return missed;
   }
 
   /** Time of the next timer, or undefined. */
@@ -218,7 +255,9 @@ export class Resource61499 implements NativeContext {
   read(target: string): unknown {
     const [fb, port] = this.port(target);
     const slot = this.slots[fb]!;
-    return slot.obj[slot.props.get(port.toUpperCase()) ?? port];
+    let value: unknown = slot.obj;
+    for (const key of (slot.props.get(port.toUpperCase()) ?? port).split('.')) value = (value as Record<string, unknown> | undefined)?.[key];
+    return value;
   }
 
   /** Every FB's inputs, outputs and internal variables, keyed FB.VAR. */
@@ -241,7 +280,7 @@ export class Resource61499 implements NativeContext {
 
   schedule(fb: NativeFb, atNs: number): void {
     this.cancel(fb);
-    this.timers.push({ fb, at: atNs, seq: this.timerSeq++ });
+    this.timers.push({ fb, at: atNs, seq: this.timerSeq++, rearmedIn: this.firing === fb ? this.advancePass : -1 });
   }
 
   cancel(fb: NativeFb): void {
@@ -279,7 +318,16 @@ export class Resource61499 implements NativeContext {
     const ins = [...i.inputVars, ...i.inOutVars];
     const outs = i.outputVars;
     const list = dir === 'in' ? ins : dir === 'out' ? outs : [...ins, ...outs, ...t.internalVars];
-    return list.find((v) => v.name === name);
+    return list.find((v) => v.name === name) ?? this.adapterVarDecl(t, name);
+  }
+
+  /** 'adp.VAR' of an adapter: connected through a composite's adapter pin, it is a data port. */
+  private adapterVarDecl(t: RuntimeFbType, name: string): VarDeclaration | undefined {
+    const dot = name.indexOf('.');
+    if (dot < 0) return undefined;
+    const a = t.adapters.find((x) => x.name === name.slice(0, dot));
+    const v = a && [...a.interface.inputVars, ...a.interface.outputVars].find((x) => x.name === name.slice(dot + 1));
+    return v && { ...v, name };
   }
 
   private setVar(slot: FbSlot, decl: VarDeclaration, text: string): void {

@@ -2,15 +2,19 @@
  * `npm run bench:jitter [-- --seconds N] [--spin-us N] [--interval-us N]`
  *
  * Start lateness of a 1 ms task on the real clock (a resource worker: Atomics.wait for the
- * coarse sleep, then a short spin), against cyclictest (Debian rt-tests) as a baseline measured
- * in the same invocation, at the same time: one thread, SCHED_OTHER (no real-time priority),
- * the same interval and the same number of loops. Prints p50/p99/p99.9/max of both, the ratios, and the CPU cost
- * of the engine's run (process CPU time over wall time: the spin is most of it).
+ * coarse sleep, then a short spin) against cyclictest (Debian rt-tests) run the same way in
+ * the same invocation: one thread, SCHED_OTHER (no real-time priority), the same interval and
+ * number of loops. Four runs, one after the other so that they do not disturb each other:
+ * engine and cyclictest on an idle machine, then both again while a CPU-burning node process
+ * (a bounded busy loop, not pinned) loads the other core. p50/p99/p99.9/max of each, with
+ * the ratios, and the CPU cost of the spin: the engine process's CPU time over wall time,
+ * beside a shorter run with no spin (--spin-us 0) as its baseline.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { Engine } from '../../runtime/engine/engine.js';
 import { handApp, vars } from '../runtime/engine/hand-app.js';
+import { markdown, type BenchFigure, type BenchResult } from './report.js';
 
 interface Figures {
   p50: number;
@@ -19,23 +23,22 @@ interface Figures {
   max: number;
 }
 
-function option(name: string, fallback: number): number {
-  const i = process.argv.indexOf(name);
+interface EngineRun {
+  figures: Figures;
+  cpuPercent: number;
+  cycles: number;
+  overruns: number;
+}
+
+function option(argv: readonly string[], name: string, fallback: number): number {
+  const i = argv.indexOf(name);
   if (i < 0) return fallback;
-  const v = Number(process.argv[i + 1]);
-  if (!Number.isFinite(v) || v < 0) {
-    console.error(`${name} needs a number`);
-    process.exit(2);
-  }
+  const v = Number(argv[i + 1]);
+  if (!Number.isFinite(v) || v < 0) throw new Error(`${name} needs a number`);
   return v;
 }
 
-const seconds = option('--seconds', 20);
-const spinUs = option('--spin-us', 100);
-const intervalUs = option('--interval-us', 1000);
-const loops = Math.max(1, Math.round((seconds * 1e6) / intervalUs));
-
-async function engineRun(): Promise<{ figures: Figures; cpuPercent: number; cycles: number; overruns: number }> {
+async function engineRun(intervalUs: number, loops: number, spinUs: number): Promise<EngineRun> {
   const app = handApp({
     classes: `class TICK { constructor(){ this.n = 0; } $body(){ this.n++; } }`,
     pouTypes: { TICK: { name: 'TICK', kind: 'program', vars: [vars.int('n')] } },
@@ -60,7 +63,7 @@ async function engineRun(): Promise<{ figures: Figures; cpuPercent: number; cycl
 }
 
 /** Run cyclictest; resolves with its stdout, or a reason it could not run. */
-function cyclictest(): Promise<{ stdout: string } | string> {
+function cyclictest(intervalUs: number, loops: number): Promise<{ stdout: string } | string> {
   const bin = ['/usr/bin/cyclictest', '/usr/sbin/cyclictest'].find((p) => existsSync(p));
   if (!bin) return Promise.resolve('cyclictest not installed (Debian: apt install rt-tests)');
   const histMaxUs = 10_000;
@@ -103,23 +106,86 @@ function cyclictestFigures(run: { stdout: string } | string): Figures | string {
   return { p50: quantile(0.5), p99: quantile(0.99), p999: quantile(0.999), max };
 }
 
-const fmt = (us: number) => (Number.isFinite(us) ? us.toFixed(1).padStart(9) : '      n/a');
+/** A busy loop in its own node process that ends by itself after `seconds` (and is killed sooner when done). */
+function startLoad(seconds: number): ChildProcess {
+  return spawn(process.execPath, ['-e', `const end = Date.now() + ${Math.ceil(seconds * 1000)}; let x = 0; while (Date.now() < end) x++;`], { stdio: 'ignore' });
+}
 
-console.log(`jitter: ${intervalUs} µs task, ${loops} releases (~${seconds} s each run), spin ${spinUs} µs`);
-// both at once, so that they see the same machine (the load of other processes varies)
-const [run, ours] = await Promise.all([cyclictest(), engineRun()]);
-const baseline = cyclictestFigures(run);
-console.log('');
-console.log('lateness (µs)          p50      p99    p99.9      max');
-console.log(`vplc engine      ${fmt(ours.figures.p50)}${fmt(ours.figures.p99)}${fmt(ours.figures.p999)}${fmt(ours.figures.max)}`);
-if (typeof baseline === 'string') {
-  console.log(`cyclictest       (${baseline})`);
-} else {
-  console.log(`cyclictest       ${fmt(baseline.p50)}${fmt(baseline.p99)}${fmt(baseline.p999)}${fmt(baseline.max)}`);
-  const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : a === 0 ? '1.00' : '∞');
-  console.log(
-    `ratio vplc/cyclictest  ${ratio(ours.figures.p50, baseline.p50).padStart(7)}  ${ratio(ours.figures.p99, baseline.p99).padStart(7)}  ${ratio(ours.figures.p999, baseline.p999).padStart(7)}  ${ratio(ours.figures.max, baseline.max).padStart(7)}`,
+async function stopLoad(p: ChildProcess): Promise<void> {
+  if (p.exitCode !== null || p.signalCode !== null) return;
+  const gone = new Promise<void>((r) => p.once('exit', () => r()));
+  p.kill('SIGKILL');
+  await gone;
+}
+
+/** While a busy loop loads one core. */
+async function loaded<T>(seconds: number, fn: () => Promise<T>): Promise<T> {
+  const load = startLoad(seconds + 10);
+  try {
+    await new Promise((r) => setTimeout(r, 300)); // let it start burning
+    return await fn();
+  } finally {
+    await stopLoad(load);
+  }
+}
+
+const LABELS: [keyof Figures, string][] = [['p50', 'p50'], ['p99', 'p99'], ['p999', 'p99.9'], ['max', 'max']];
+
+function latencyFigures(condition: string, ours: EngineRun, base: Figures | string): BenchFigure[] {
+  return LABELS.map(([k, label]) => {
+    const f: BenchFigure = { name: `1 ms task lateness ${label}, ${condition}`, value: ours.figures[k], unit: 'µs' };
+    if (typeof base === 'string') f.note = base;
+    else {
+      f.baseline = { name: 'cyclictest (SCHED_OTHER)', value: base[k] };
+      if (base[k] > 0) f.ratio = ours.figures[k] / base[k];
+      else f.note = 'baseline 0 µs: no ratio';
+    }
+    return f;
+  });
+}
+
+export async function main(argv: string[] = []): Promise<BenchResult> {
+  const seconds = option(argv, '--seconds', 20);
+  const spinUs = option(argv, '--spin-us', 100);
+  const intervalUs = option(argv, '--interval-us', 1000);
+  const loops = Math.max(1, Math.round((seconds * 1e6) / intervalUs));
+  const spinlessSeconds = Math.max(1, seconds / 4);
+  const spinlessLoops = Math.max(1, Math.round((spinlessSeconds * 1e6) / intervalUs));
+  console.log(`jitter: ${intervalUs} µs task, ${loops} releases (~${seconds} s) per run, spin ${spinUs} µs; runs: engine idle, cyclictest idle, engine loaded, cyclictest loaded, engine without spin (~${spinlessSeconds} s)`);
+
+  const idleOurs = await engineRun(intervalUs, loops, spinUs);
+  const idleBase = cyclictestFigures(await cyclictest(intervalUs, loops));
+  const loadOurs = await loaded(seconds, () => engineRun(intervalUs, loops, spinUs));
+  const loadBase = cyclictestFigures(await loaded(seconds, () => cyclictest(intervalUs, loops)));
+  const spinless = await engineRun(intervalUs, spinlessLoops, 0);
+
+  const figures = [...latencyFigures('idle', idleOurs, idleBase), ...latencyFigures('other core loaded', loadOurs, loadBase)];
+  const cpu = (condition: string, r: EngineRun): BenchFigure => ({
+    name: `engine CPU, spin ${spinUs} µs, ${condition}`,
+    value: r.cpuPercent,
+    unit: '% of a core',
+    baseline: { name: 'engine CPU, no spin', value: spinless.cpuPercent },
+    ...(spinless.cpuPercent > 0 ? { ratio: r.cpuPercent / spinless.cpuPercent } : {}),
+    note: `${r.cycles} scans, ${r.overruns} overruns`,
+  });
+  figures.push(cpu('idle', idleOurs), cpu('other core loaded', loadOurs));
+  const notes = [
+    `Each run ${loops} releases of a ${intervalUs} µs task (~${seconds} s), one after the other. cyclictest: \`cyclictest -m -t1 -i${intervalUs} -l${loops} -q -h10000\`, ` +
+      'no real-time priority, like the engine (neither is run as root with SCHED_FIFO here).',
+    'Loaded: a separate node process runs a busy loop (not pinned) during the run, keeping one core busy.',
+    `Without spin (--spin-us 0, ~${spinlessSeconds} s, idle): lateness p50 ${spinless.figures.p50.toFixed(1)} µs, p99 ${spinless.figures.p99.toFixed(1)} µs, ` +
+      `p99.9 ${spinless.figures.p999.toFixed(1)} µs, max ${spinless.figures.max.toFixed(1)} µs; CPU ${spinless.cpuPercent.toFixed(1)} % of a core.`,
+    'CPU is the whole engine process (main thread, worker, spin) over wall time.',
+  ];
+  return { bench: 'jitter', title: 'Timing: 1 ms task start lateness vs cyclictest', figures, notes };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main(process.argv.slice(2)).then(
+    (r) => console.log('\n' + markdown([r])),
+    (e: unknown) => {
+      console.error(e instanceof Error ? e.message : String(e));
+      process.exitCode = 2;
+    },
   );
 }
-console.log('');
-console.log(`engine: ${ours.cycles} scans, ${ours.overruns} overruns, CPU ${ours.cpuPercent.toFixed(1)} % of one core (process, incl. the ${spinUs} µs spin per release)`);

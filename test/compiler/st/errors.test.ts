@@ -97,6 +97,14 @@ describe('syntax errors', () => {
     ['FUNCTION_BLOCK f\nPROPERTY p : INT\nGET END_GET\nEND_PROPERTY\nEND_FUNCTION_BLOCK', 'E1004 2:1', 'PROPERTY is not supported'],
     ['CONFIGURATION c TASK t (INTERVAL := T#1s, FOO := 1); END_CONFIGURATION', 'E1004 1:43', "unknown TASK parameter 'FOO'"],
     ['PROGRAM p\nx := w.%B1;\nEND_PROGRAM', 'E1004 2:8', 'only bit access'],
+    ['PROGRAM p\nVAR x : INT;\nx := 1;\nEND_PROGRAM', 'E1004 3:3', 'is END_VAR missing'],
+    ['PROGRAM p\nIF x > 1\n  x := 1;\nEND_IF;\nEND_PROGRAM', 'E1004 3:3', "expected 'THEN' after the IF condition, found 'x'"],
+    ['PROGRAM p\nCASE x OF\n1: y := 1\n2: y := 2;\nEND_CASE;\nEND_PROGRAM', 'E1004 4:1', "expected ';' after the statement, found '2'"],
+    ['PROGRAM p\nx := a[1;\nEND_PROGRAM', 'E1004 2:9', "expected ']', found ';'"],
+    ['PROGRAM p\nMETHOD m END_METHOD\nEND_PROGRAM', 'E1004 2:1', 'a PROGRAM cannot have methods'],
+    ['INTERFACE I\nMETHOD m : INT\n  m := 1;\nEND_METHOD\nEND_INTERFACE', 'E1004 3:3', 'no body'],
+    ['CONFIGURATION c RESOURCE r AT PLC END_RESOURCE END_CONFIGURATION', 'E1004 1:28', "expected 'END_RESOURCE', found 'AT'"],
+    ['CONFIGURATION c RESOURCE r IN PLC END_RESOURCE END_CONFIGURATION', 'E1004 1:28', "expected 'ON'"],
   ])('%j', (text, at, message) => {
     const r = parse(text);
     expect(r.diagnostics.length).toBeGreaterThanOrEqual(1);
@@ -146,5 +154,17 @@ FUNCTION f : INT f := 1; END_FUNCTION`);
     const file = new SourceFile('plc.xml', 'PROGRAM p\nx := 1\nEND_PROGRAM', [{ line: 40, col: 5 }, { line: 41, col: 7 }, { line: 42, col: 5 }]);
     const r = parseSt(file, new IdAllocator());
     expect(r.diagnostics[0]).toMatchObject({ code: 'E1004', range: { file: 'plc.xml', line: 42, col: 5 } });
+  });
+});
+
+describe('text conventions', () => {
+  it('CRLF line ends, a byte-order mark and tabs', () => {
+    const r = parse('\ufeffPROGRAM p\r\nVAR\tx : INT; END_VAR\r\n\tx := 1\r\nEND_PROGRAM\r\n');
+    expect(r.diagnostics.map((d) => `${d.code} ${d.range.line}:${d.range.col}`)).toEqual(['E1004 4:1']);
+    const ok = parse('PROGRAM p\r\nVAR\tx : INT; END_VAR\r\n\tx := 1;\r\nEND_PROGRAM\r\n');
+    expect(ok.diagnostics).toEqual([]);
+    const p = ok.unit.pous[0] as ProgramDecl;
+    expect(p.body[0]!.range).toMatchObject({ line: 3, col: 2, endLine: 3, endCol: 9 });
+    expect(p.varSections[0]!.decls[0]!.nameRange).toMatchObject({ line: 2, col: 5, endCol: 6 });
   });
 });

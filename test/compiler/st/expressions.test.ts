@@ -111,6 +111,13 @@ describe('ranges', () => {
     expect(s.value.right).toMatchObject({ kind: 'literal', value: { value: -5n }, range: { col: 12, endCol: 14 } });
   });
 
+  it('a prefix operator is not part of the parenthesised operand it applies to', () => {
+    const s = body('x := -(a + b);')[0]!;
+    if (s.kind !== 'assign' || s.value.kind !== 'unary') throw new Error();
+    expect(s.value.range).toMatchObject({ col: 6, endCol: 14 });
+    expect(s.value.operand.range).toMatchObject({ col: 7, endCol: 14 });
+  });
+
   it('every node id is unique', () => {
     const stmts = body('x := a + b * f(c, d.e[1]); IF x THEN y := -z; END_IF;');
     const ids: number[] = [];

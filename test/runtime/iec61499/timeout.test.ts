@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compile61499 } from '../../../compiler/iec61499/project.js';
+import { formatDiagnostic } from '../../../compiler/diagnostics/diagnostic.js';
+import { SystemRunner } from '../../../runtime/iec61499/system-runner.js';
+
+/** A basic FB with an ATimeOut plug: ARM starts the timeout with D, DISARM stops it, FIRED reports it. */
+const USER = (adapter: string) => `<?xml version="1.0" encoding="UTF-8"?>
+<FBType Name="TimeoutUser">
+  <InterfaceList>
+    <EventInputs>
+      <Event Name="ARM" Type="Event"><With Var="D"/></Event>
+      <Event Name="DISARM" Type="Event"/>
+    </EventInputs>
+    <EventOutputs>
+      <Event Name="FIRED" Type="Event"><With Var="SEEN"/></Event>
+    </EventOutputs>
+    <InputVars><VarDeclaration Name="D" Type="TIME"/></InputVars>
+    <OutputVars><VarDeclaration Name="SEEN" Type="TIME"/></OutputVars>
+    <Plugs><AdapterDeclaration Name="TMO" Type="${adapter}"/></Plugs>
+  </InterfaceList>
+  <BasicFB>
+    <ECC>
+      <ECState Name="START"/>
+      <ECState Name="ARMED"><ECAction Algorithm="ARM" Output="TMO.START"/></ECState>
+      <ECState Name="DISARMED"><ECAction Output="TMO.STOP"/></ECState>
+      <ECState Name="TIMEDOUT"><ECAction Algorithm="SEE" Output="FIRED"/></ECState>
+      <ECTransition Source="START" Destination="ARMED" Condition="ARM"/>
+      <ECTransition Source="ARMED" Destination="START" Condition="1"/>
+      <ECTransition Source="START" Destination="DISARMED" Condition="DISARM"/>
+      <ECTransition Source="DISARMED" Destination="START" Condition="1"/>
+      <ECTransition Source="START" Destination="TIMEDOUT" Condition="TMO.TimeOut"/>
+      <ECTransition Source="TIMEDOUT" Destination="START" Condition="1"/>
+    </ECC>
+    <Algorithm Name="ARM"><ST><![CDATA[TMO.DT := D;]]></ST></Algorithm>
+    <Algorithm Name="SEE"><ST><![CDATA[SEEN := TMO.DT;]]></ST></Algorithm>
+  </BasicFB>
+</FBType>
+`;
+
+let id = 0;
+const fb = (n: string, t: string) => `R;<Request ID="${++id}" Action="CREATE"><FB Name="${n}" Type="${t}" /></Request>`;
+const conn = (s: string, d: string) => `R;<Request ID="${++id}" Action="CREATE"><Connection Source="${s}" Destination="${d}" /></Request>`;
+const write = (v: string, d: string) => `R;<Request ID="${++id}" Action="WRITE"><Connection Source="${v}" Destination="${d}" /></Request>`;
+
+function build(timeout: 'E_TimeOut' | 'E_RTimeOut', extra: Record<string, string> = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'vplc-timeout-'));
+  writeFileSync(join(dir, 'TimeoutUser.fbt'), USER(timeout === 'E_TimeOut' ? 'ATimeOut' : 'ARTimeOut'));
+  for (const [name, text] of Object.entries(extra)) writeFileSync(join(dir, name), text);
+  const path = join(dir, 't.fboot');
+  const text = [
+    fb('U', 'TimeoutUser'), fb('T', timeout), fb('C', 'E_CTU'),
+    conn('U.TMO', 'T.TimeOutSocket'), conn('U.FIRED', 'C.CU'), write('T#1s', 'U.D'), write('100', 'C.PV'),
+    `R;<Request ID="${++id}" Action="START"/>`,
+  ].join('\n');
+  writeFileSync(path, text);
+  const r = compile61499([{ path, text }]);
+  expect(r.diagnostics.map(formatDiagnostic)).toEqual([]);
+  const runner = new SystemRunner(r.application!);
+  runner.runUntil(0);
+  return { runner, res: runner.resources[0]!.resource };
+}
+
+describe('adapters through composite pins: E_TimeOut', () => {
+  it('the socket pin of the composite is flattened onto its inner E_DELAY', () => {
+    const { res } = build('E_TimeOut');
+    expect(res.fbNames()).toEqual(expect.arrayContaining(['U', 'T.DLY', 'C']));
+    expect(res.fbNames()).not.toContain('T');
+  });
+
+  it('times out DT after START on the virtual clock, passing DT through the adapter', () => {
+    const { runner, res } = build('E_TimeOut');
+    res.fireEvent('U.ARM');
+    expect(res.read('T.DLY.DT')).toBe(1e9);
+    runner.runUntil(999e6);
+    expect(res.read('C.CV')).toBe(0);
+    runner.runUntil(1000e6);
+    expect(res.read('C.CV')).toBe(1);
+    expect(res.read('U.SEEN')).toBe(1e9);
+    runner.runUntil(5e9);
+    expect(res.read('C.CV')).toBe(1);
+  });
+
+  it('STOP through the adapter cancels the timeout before it fires', () => {
+    const { runner, res } = build('E_TimeOut');
+    res.fireEvent('U.ARM');
+    runner.runUntil(600e6);
+    res.fireEvent('U.DISARM');
+    runner.runUntil(5e9);
+    expect(res.read('C.CV')).toBe(0);
+    // and it can be armed again, with a new duration
+    res.writeParameter('U.D', 'T#250ms');
+    res.fireEvent('U.ARM');
+    runner.runUntil(5e9 + 249e6);
+    expect(res.read('C.CV')).toBe(0);
+    runner.runUntil(5e9 + 250e6);
+    expect(res.read('C.CV')).toBe(1);
+  });
+
+  it('E_TimeOut ignores a second START while running; E_RTimeOut restarts on it', () => {
+    for (const [type, firesAt] of [['E_TimeOut', 1000e6], ['E_RTimeOut', 1500e6]] as const) {
+      const { runner, res } = build(type);
+      res.fireEvent('U.ARM');
+      runner.runUntil(500e6);
+      res.fireEvent('U.ARM');
+      runner.runUntil(firesAt - 1);
+      expect(res.read('C.CV'), type).toBe(0);
+      runner.runUntil(firesAt);
+      expect(res.read('C.CV'), type).toBe(1);
+    }
+  });
+
+  it('a composite that passes its socket on to an inner FB\'s socket chains the adapter', () => {
+    // Wrap exposes a socket and hands it to an inner E_TimeOut: pin → pin → inner composite → E_DELAY
+    const wrap = `<?xml version="1.0" encoding="UTF-8"?>
+<FBType Name="Wrap">
+  <InterfaceList><Sockets><AdapterDeclaration Name="S" Type="ATimeOut"/></Sockets></InterfaceList>
+  <FBNetwork>
+    <FB Name="IN" Type="E_TimeOut"/>
+    <AdapterConnections><Connection Source="S" Destination="IN.TimeOutSocket"/></AdapterConnections>
+  </FBNetwork>
+</FBType>
+`;
+    const dir = mkdtempSync(join(tmpdir(), 'vplc-timeout-'));
+    writeFileSync(join(dir, 'TimeoutUser.fbt'), USER('ATimeOut'));
+    writeFileSync(join(dir, 'Wrap.fbt'), wrap);
+    const path = join(dir, 't.fboot');
+    const text = [fb('U', 'TimeoutUser'), fb('W', 'Wrap'), fb('C', 'E_CTU'), conn('U.TMO', 'W.S'), conn('U.FIRED', 'C.CU'),
+      write('T#2s', 'U.D'), write('100', 'C.PV'), `R;<Request ID="${++id}" Action="START"/>`].join('\n');
+    writeFileSync(path, text);
+    const r = compile61499([{ path, text }]);
+    expect(r.diagnostics.map(formatDiagnostic)).toEqual([]);
+    const runner = new SystemRunner(r.application!);
+    const res = runner.resources[0]!.resource;
+    runner.runUntil(0);
+    expect(res.fbNames()).toContain('W.IN.DLY');
+    res.fireEvent('U.ARM');
+    runner.runUntil(1999e6);
+    expect(res.read('C.CV')).toBe(0);
+    runner.runUntil(2000e6);
+    expect(res.read('C.CV')).toBe(1);
+  });
+
+  it('an adapter connection from a plug to a plug through a pin is a diagnostic', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vplc-timeout-'));
+    writeFileSync(join(dir, 'TimeoutUser.fbt'), USER('ATimeOut'));
+    const path = join(dir, 't.fboot');
+    const text = [fb('U', 'TimeoutUser'), fb('V', 'TimeoutUser'), fb('T', 'E_TimeOut'), conn('T.TimeOutSocket', 'T.TimeOutSocket'),
+      `R;<Request ID="${++id}" Action="START"/>`].join('\n');
+    writeFileSync(path, text);
+    const r = compile61499([{ path, text }]);
+    expect(r.diagnostics.map((d) => d.code)).toContain('E4005');
+  });
+});
