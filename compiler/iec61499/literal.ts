@@ -79,7 +79,8 @@ function parseString(body: string): string {
 
 /** Parse `text` as a literal of elementary type `type` (upper case). */
 export function parseLiteral(type: string, text: string): LiteralValue {
-  const t = type.toUpperCase();
+  // STRING[80]: the length bounds storage, not the literal
+  const t = type.toUpperCase().replace(/^(W?STRING)\s*\[.*\]$/, '$1');
   const { type: prefix, body: rawBody } = stripPrefix(text.trim());
   const body = rawBody.trim();
   if (t === 'BOOL') {

@@ -7,8 +7,9 @@ import type {
 } from './model.js';
 import type { TypeLibrary } from './library.js';
 import type { ResourceDeclaration } from './system-reader.js';
-import { literalType } from './literal.js';
-import { adapterToSt, basicFbToSt, dataTypeToSt, guardMethod, type GeneratedSt } from './st-generate.js';
+import { literalType, LiteralError, parseLiteral } from './literal.js';
+import { isAggregateLiteral, parseAggregate, type ValueShape } from './aggregate-literal.js';
+import { adapterToSt, basicFbToSt, dataTypeToSt, guardMethod, normaliseInitial, type GeneratedSt } from './st-generate.js';
 import { NATIVE_BLOCKS } from '../../blocks/native/registry.js';
 
 const ELEMENTARY = new Set([
@@ -299,6 +300,7 @@ export class NetworkBuilder {
     }
 
     this.bindGenerics(leaves, dataConnections, parameters, file);
+    this.checkParameters(leaves, parameters, file);
 
     // type check data connections
     const concreteType = (fb: string, port: string): string | undefined => {
@@ -369,6 +371,54 @@ export class NetworkBuilder {
         }
       }
     }
+  }
+
+  /**
+   * Parameter values are parsed here, against the port's concrete type, so that an
+   * out-of-range integer, a bad date or a malformed struct literal is reported with the line of
+   * the .sys/.fboot that wrote it rather than when the runner applies it.
+   */
+  private checkParameters(leaves: Map<string, Leaf>, params: Parameter[], file: string): void {
+    for (const p of params) {
+      const leaf = leaves.get(p.fb);
+      const v = leaf && [...leaf.decl.interface.inputVars, ...leaf.decl.interface.inOutVars].find((x) => x.name === p.port);
+      if (!leaf || !v) continue;
+      const type = isGeneric(v.type) ? leaf.bindings.get(v.type.toUpperCase()) ?? v.type : v.type;
+      const shape = this.shapeOf(type, v.arraySize, 0);
+      if (!shape) continue;
+      try {
+        if (shape.kind === 'elementary') parseLiteral(shape.type, normaliseInitial(shape.type, p.value));
+        else if (!isAggregateLiteral(p.value)) {
+          throw new LiteralError(`'${p.value}' is not ${shape.kind === 'struct' ? `a ${shape.name} value such as (field:=value, …)` : 'an array value such as [1, 2]'}`);
+        } else parseAggregate(shape, p.value);
+      } catch (e) {
+        if (!(e instanceof LiteralError)) throw e;
+        this.error('E4012', `invalid parameter ${p.fb}.${p.port} (${type}): ${e.message}`, p.range, file);
+      }
+    }
+  }
+
+  /** The shape of a declared type: elementary, a .dtp struct (recursively) or an array; undefined when unknown. */
+  private shapeOf(type: string, arraySize: string | undefined, depth: number): ValueShape | undefined {
+    if (depth > 16) return undefined;
+    if (arraySize) {
+      const s = arraySize.trim();
+      const m = /^(-?\d+)\s*\.\.\s*(-?\d+)$/.exec(s);
+      const length = m ? Number(m[2]) - Number(m[1]) + 1 : Number(s);
+      const element = this.shapeOf(type, undefined, depth + 1);
+      return element && Number.isInteger(length) && length > 0 ? { kind: 'array', length, element } : undefined;
+    }
+    const up = type.toUpperCase();
+    if (ELEMENTARY.has(up) || /^W?STRING\s*\[/.test(up)) return { kind: 'elementary', type: up };
+    const dt = this.lib.dataType(type);
+    if (!dt) return undefined;
+    const fields: { name: string; shape: ValueShape }[] = [];
+    for (const f of dt.fields) {
+      const shape = this.shapeOf(f.type, f.arraySize, depth + 1);
+      if (!shape) return undefined;
+      fields.push({ name: f.name, shape });
+    }
+    return { kind: 'struct', name: dt.name, fields };
   }
 
   /**

@@ -548,6 +548,19 @@ export class StParser extends CstParser {
           },
         },
         {
+          // MOD(a, b), AND(a, b, c), OR(…), XOR(…): the operators' function forms (NOT(x) is the prefix)
+          GATE: () => this.LA(2).tokenType === T.LParen,
+          ALT: () => {
+            this.OR3((this.alternatives.operand3 ??= [
+              { ALT: () => this.CONSUME(T.MOD, { LABEL: 'head' }) },
+              { ALT: () => this.CONSUME(T.AND, { LABEL: 'head' }) },
+              { ALT: () => this.CONSUME(T.OR, { LABEL: 'head' }) },
+              { ALT: () => this.CONSUME(T.XOR, { LABEL: 'head' }) },
+            ]));
+            this.MANY3(() => this.SUBRULE2(this.suffix));
+          },
+        },
+        {
           ALT: () => {
             this.OR2((this.alternatives.operand2 ??= [
               { ALT: () => this.CONSUME(T.Identifier, { LABEL: 'head' }) },

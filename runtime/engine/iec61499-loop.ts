@@ -51,7 +51,9 @@ export function runRealtime61499(resource: Resource61499, options: Realtime61499
       continue;
     }
     if (!clock.sleepUntil(next, spinNs, attention, 0)) continue; // attention: handled at the top
-    const now = clock.nowNs();
+    // the spin reads performance.now(), this hrtime: the two may differ by a hair; the
+    // deadline is reached either way, so the due timer is delivered on this wake-up
+    const now = Math.max(clock.nowNs(), next);
     metrics.beginScan(TASK, now);
     const t0 = performance.now();
     const missed = resource.advanceTo(now, 'skip-missed');

@@ -20,8 +20,11 @@ export interface DispatchNetwork {
   eventTargets(fb: number, eo: number): { fb: number; ei: number }[];
   /** source of a data input: (fb, variable); undefined when unconnected */
   dataSource(fb: number, input: string): { fb: number; variable: string } | undefined;
-  /** true when the variable's value is an object (struct, array) that must be copied, not shared */
-  isStructured(fb: number, variable: string): boolean;
+  /**
+   * For a structured (STRUCT, ARRAY) data input fed from `source`: the index of its in-place
+   * copy function in the dispatcher's copier table; undefined for a scalar (assignment copies)
+   */
+  copier(fb: number, variable: string, source: { fb: number; variable: string }): number | undefined;
 }
 
 /** What the generated code returns. */
@@ -81,7 +84,9 @@ export function generateDispatch(net: DispatchNetwork): GeneratedDispatch {
         if (!src) continue;
         const srcFb = net.fbs[src.fb]!;
         const rhs = `o${src.fb}${ident(srcFb.prop(src.variable))}`;
-        stmts.push(`${o}${ident(fb.prop(v))} = ${net.isStructured(i, v) ? `copy(${rhs})` : rhs};`);
+        const c = net.copier(i, v, src);
+        // structured values are copied into the sink's own storage: sampled, not aliased
+        stmts.push(c === undefined ? `${o}${ident(fb.prop(v))} = ${rhs};` : `C[${c}](${o}${ident(fb.prop(v))}, ${rhs});`);
       }
       return stmts;
     };

@@ -1,10 +1,13 @@
 import type { PouTypeInfo, RuntimeSupport, FaultKind } from '../../compiler/application.js';
 import type { RuntimeFbType, VarDeclaration } from '../../compiler/iec61499/model.js';
 import { parseLiteral, LiteralError } from '../../compiler/iec61499/literal.js';
+import { isAggregateLiteral, parseAggregate, type ValueShape } from '../../compiler/iec61499/aggregate-literal.js';
+import { shapeOfTypeInfo, writeAggregate } from './aggregate-write.js';
 import { normaliseInitial } from '../../compiler/iec61499/st-generate.js';
 import { NativeFb, type NativeContext, type RestartMode } from '../../blocks/native/native-fb.js';
 import { NATIVE_BLOCKS } from '../../blocks/native/registry.js';
 import { PlcFault } from '../faults.js';
+import { allocateLike, copierFor, type Copier } from './value-copy.js';
 import { generateDispatch, type Dispatcher, type DispatchNetwork } from './dispatch-codegen.js';
 
 /** Thrown when the FIFO ring of a resource is full: an event storm, reported as a fault. */
@@ -333,6 +336,13 @@ export class Resource61499 implements NativeContext {
   private setVar(slot: FbSlot, decl: VarDeclaration, text: string): void {
     const prop = slot.props.get(decl.name.toUpperCase()) ?? decl.name;
     try {
+      const shape = this.shapeOf(slot, decl.name);
+      if (shape && shape.kind !== 'elementary') {
+        if (!isAggregateLiteral(text)) throw new LiteralError(`'${text}' is not a ${shape.kind === 'struct' ? `${shape.name} value such as (field:=value, …)` : 'array value such as [1, 2]'}`);
+        // written into the variable's own storage: connections sample into that same object
+        writeAggregate(this.valueAt(slot, decl.name), parseAggregate(shape, text));
+        return;
+      }
       slot.obj[prop] = parseLiteral(decl.type, normaliseInitial(decl.type, text));
     } catch (e) {
       if (e instanceof LiteralError) throw new ResourceError(`${slot.name}.${decl.name}: ${e.message}`);
@@ -346,6 +356,28 @@ export class Resource61499 implements NativeContext {
     for (const v of [...slot.type.interface.inputVars, ...slot.type.interface.outputVars]) {
       if (v.initialValue !== undefined) this.setVar(slot, v, v.initialValue);
     }
+  }
+
+  /** The shape of a compiled FB's variable, from the ST compiler's type info. */
+  private shapeOf(slot: FbSlot, name: string): ValueShape | undefined {
+    const impl = slot.type.implementation;
+    if (impl.kind === 'native') return undefined;
+    const info = this.pouTypes[impl.stType.toUpperCase()]?.vars.find((v) => v.name.toUpperCase() === name.toUpperCase());
+    return info && shapeOfTypeInfo(info.type);
+  }
+
+  /** The value of a variable ('adp.VAR' is a path into the adapter's struct). */
+  private valueAt(slot: FbSlot, name: string): unknown {
+    let value: unknown = slot.obj;
+    for (const key of (slot.props.get(name.toUpperCase()) ?? name).split('.')) value = (value as Record<string, unknown> | undefined)?.[key];
+    return value;
+  }
+
+  private assignAt(slot: FbSlot, name: string, value: unknown): void {
+    const path = (slot.props.get(name.toUpperCase()) ?? name).split('.');
+    let holder = slot.obj;
+    for (const key of path.slice(0, -1)) holder = holder[key] as Record<string, unknown>;
+    holder[path[path.length - 1]!] = value;
   }
 
   private invalidate(): void {
@@ -363,20 +395,29 @@ export class Resource61499 implements NativeContext {
       fbs: slots.map((s, index) => ({ index, type: s.type, prop: (n: string) => s.props.get(n.toUpperCase()) ?? n })),
       eventTargets: (fb, eo) => this.eventConns.filter((c) => c.src === fb && c.eo === eo).map((c) => ({ fb: c.dst, ei: c.ei })),
       dataSource: (fb, input) => this.dataConns.get(`${fb}.${input}`),
-      isStructured: (fb, v) => {
-        const d = this.varDecl(slots[fb]!.type, v, 'any');
-        return !!d && (!!d.arraySize || !/^[A-Z]+$/.test(d.type));
+      copier: (fb, v, src) => {
+        const dst = slots[fb]!;
+        const from = slots[src.fb]!;
+        const sample = this.valueAt(from, src.variable);
+        const copy = copierFor(sample);
+        if (!copy) return undefined;
+        // a sink without storage of its own (a native block's ANY input) gets it now, once
+        const current = this.valueAt(dst, v);
+        if (typeof current !== 'object' || current === null) this.assignAt(dst, v, allocateLike(sample));
+        copiers.push(copy);
+        return copiers.length - 1;
       },
     };
+    const copiers: Copier[] = [];
     const g = generateDispatch(net);
     this.eventBase = g.eventBase;
     const eccLoop = (fb: number): never => {
       throw new PlcFault('INTERNAL', slots[fb]!.type.name, slots[fb]!.name, 0, 'ECC does not settle (endless transition loop)');
     };
-    const factory = new Function('F', 'S', 'Q', 'copy', 'EventQueueOverflow', 'eccLoop', g.code) as (
-      f: object[], s: Int32Array, q: Int32Array, copy: (v: unknown) => unknown, o: typeof EventQueueOverflow, l: (fb: number) => never,
+    const factory = new Function('F', 'S', 'Q', 'C', 'EventQueueOverflow', 'eccLoop', g.code) as (
+      f: object[], s: Int32Array, q: Int32Array, c: Copier[], o: typeof EventQueueOverflow, l: (fb: number) => never,
     ) => Dispatcher;
-    this.dispatcher = factory(slots.map((s) => s.obj), this.ecc, this.queue, (v) => structuredClone(v), EventQueueOverflow, eccLoop);
+    this.dispatcher = factory(slots.map((s) => s.obj), this.ecc, this.queue, copiers, EventQueueOverflow, eccLoop);
     return this.dispatcher;
   }
 }

@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AttributeIds, OPCUAClient, TimestampsToReturn, type ClientSession, type ClientSubscription } from 'node-opcua';
-import { median, type BenchFigure, type BenchResult } from './report.js';
+import { markdown, median, type BenchFigure, type BenchResult } from './report.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = join(ROOT, 'dist', 'runtime', 'cli', 'main.js');
@@ -278,6 +278,13 @@ export async function main(argv: string[] = []): Promise<BenchResult> {
             `(${((loaded.medianKiB - idle.medianKiB) / items).toFixed(1)} KiB per item); max ${mib(loaded.maxKiB).toFixed(1)} MiB; ` +
             `${Math.round(rate)} notifications/s received`,
         });
+        if (rate === 0) {
+          notes.push(
+            'No value change reached the client after the first notifications: `vplc serve` gives the OPC UA server no access to the ' +
+              'program variables (runtime/cli/serve.ts passes no `vars` to IoManager.fromConfig), so the 1,000 items are sampled but ' +
+              'their values never change; the figure is the cost of the items and the subscription, not of a stream of notifications.',
+          );
+        }
         await sub.terminate();
       } finally {
         await session.close();
@@ -300,7 +307,10 @@ export async function main(argv: string[] = []): Promise<BenchResult> {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   main(process.argv.slice(2)).then(
-    () => process.exit(0), // node-opcua keeps timers alive after disconnect
+    (r) => {
+      console.log('\n' + markdown([r]));
+      process.exit(0); // node-opcua keeps timers alive after disconnect
+    },
     (e: unknown) => {
       console.error(e instanceof Error ? e.message : String(e));
       process.exit(1);

@@ -30,6 +30,7 @@ function fmt(x: number): string {
   const a = Math.abs(x);
   if (a >= 1000) return Math.round(x).toLocaleString('en-US');
   if (a >= 10) return x.toFixed(1);
+  if (a > 0 && a < 0.1) return x.toPrecision(2); // a ratio of 0.0038 must not print as 0.00
   return x.toFixed(2);
 }
 

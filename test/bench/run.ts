@@ -73,7 +73,7 @@ async function runAll(argv: string[]): Promise<number> {
   const only = list(argv, '--only');
   const skip = list(argv, '--skip') ?? [];
   const files = readdirSync(HERE)
-    .filter((f) => f.endsWith('.ts') && !SUPPORT.has(f))
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !SUPPORT.has(f))
     .sort();
   const wanted = (f: string) => {
     const stem = basename(f, '.ts');

@@ -102,6 +102,7 @@ describe('syntax errors', () => {
     ['PROGRAM p\nCASE x OF\n1: y := 1\n2: y := 2;\nEND_CASE;\nEND_PROGRAM', 'E1004 4:1', "expected ';' after the statement, found '2'"],
     ['PROGRAM p\nx := a[1;\nEND_PROGRAM', 'E1004 2:9', "expected ']', found ';'"],
     ['PROGRAM p\nMETHOD m END_METHOD\nEND_PROGRAM', 'E1004 2:1', 'a PROGRAM cannot have methods'],
+    ['PROGRAM p\n-x := 1;\nEND_PROGRAM', 'E1004 2:1', "expected a statement, found '-'"],
     ['INTERFACE I\nMETHOD m : INT\n  m := 1;\nEND_METHOD\nEND_INTERFACE', 'E1004 3:3', 'no body'],
     ['CONFIGURATION c RESOURCE r AT PLC END_RESOURCE END_CONFIGURATION', 'E1004 1:28', "expected 'END_RESOURCE', found 'AT'"],
     ['CONFIGURATION c RESOURCE r IN PLC END_RESOURCE END_CONFIGURATION', 'E1004 1:28', "expected 'ON'"],

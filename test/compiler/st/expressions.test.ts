@@ -86,6 +86,10 @@ describe('postfix forms', () => {
     expect(e!.name).toBeUndefined();
   });
 
+  it('after a dot, keywords are member names', () => {
+    expect(sx(expr('msg.TYPE + cfg.on + a.END_IF'))).toBe('(+ (+ msg.TYPE cfg.on) a.END_IF)');
+  });
+
   it('a direct address in an expression is a name with the address', () => {
     expect(expr('%IX0.1')).toMatchObject({ kind: 'name', name: '%IX0.1' });
   });

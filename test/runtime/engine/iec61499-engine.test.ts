@@ -31,7 +31,7 @@ describe('IEC 61499 resources in the engine (real clock, one worker each)', () =
     expect(faults).toEqual([]);
     const cv = vars['PLC.RES.C.CV'] as number;
     // 29 ticks at 10..290 ms in an undisturbed run; a loaded machine skips a few, never adds
-    expect(cv).toBeGreaterThanOrEqual(10);
+    expect(cv).toBeGreaterThanOrEqual(5);
     expect(cv).toBeLessThanOrEqual(30);
     const task = metrics.tasks['PLC.RES']!;
     expect(task.resource).toBe('PLC.RES');
