@@ -152,7 +152,7 @@ export class NetworkBuilder {
     const leafAdapterEdges = this.routeAdaptersThroughPins(adapterEdges, leaves, pins, edges, reverse, edgeRange, file);
 
     // validate every edge end against the interfaces
-    const hasPort = (n: string): 'event-in' | 'event-out' | 'data-in' | 'data-out' | 'pin' | undefined => {
+    const hasPort = (n: string): 'event-in' | 'event-out' | 'data-in' | 'data-out' | 'data-inout' | 'pin' | undefined => {
       const [path, port] = n.split('|') as [string, string];
       const leaf = leaves.get(path);
       if (leaf) {
@@ -160,7 +160,9 @@ export class NetworkBuilder {
         if (ev && ev.inputs.some((e) => e.name === port)) return 'event-in';
         if (ev && ev.outputs.some((e) => e.name === port)) return 'event-out';
         const i = leaf.decl.interface;
-        if ([...i.inputVars, ...i.inOutVars].some((v) => v.name === port)) return 'data-in';
+        // an InOut is both: its input side takes a connection, its output side passes the value on
+        if (i.inOutVars.some((v) => v.name === port)) return 'data-inout';
+        if (i.inputVars.some((v) => v.name === port)) return 'data-in';
         if (i.outputVars.some((v) => v.name === port)) return 'data-out';
         const ad = this.adapterData(leaf.decl);
         if (ad.inputs.includes(port)) return 'data-in';
@@ -190,7 +192,7 @@ export class NetworkBuilder {
           this.error('E4005', `connection ${show(s)} → ${show(d)}: ${!sk ? show(s) : show(d)} does not exist`, r, file);
           bad.add(`${s}>${d}`);
         } else if ((sk === 'event-in' || sk === 'data-in') || (dk === 'event-out' || dk === 'data-out') ||
-          (sk === 'event-out' && dk === 'data-in') || (sk === 'data-out' && dk === 'event-in')) {
+          (sk === 'event-out' && (dk === 'data-in' || dk === 'data-inout')) || ((sk === 'data-out' || sk === 'data-inout') && dk === 'event-in')) {
           this.error('E4005', `connection ${show(s)} → ${show(d)} joins incompatible ports`, r, file);
           bad.add(`${s}>${d}`);
         }

@@ -615,19 +615,20 @@ export class AstBuilder {
   }
 
   /**
-   * The operand at `c.next` with the `**` chain that follows it: `**` binds tighter than unary
-   * minus and NOT, so `-a ** 2` is `-(a ** 2)`; a sign on a right operand applies to it alone (`2 ** -1`).
+   * The operand at `c.next` with the `**` chain that follows it. Unary minus and NOT bind
+   * tighter than `**`, as the standard's grammar has it (power_expression ::= unary_expression
+   * {'**' unary_expression}): `-2 ** 2` is `(-2) ** 2`.
    */
   private operandWithPower(c: Chain): A.Expr {
     const first = c.operands[c.next]!;
     c.next++;
-    let e = this.postfix(first);
+    let e = this.operand(first);
     while (c.next < c.operands.length && c.operators[c.next - 1]?.tokenType === T.Power) {
       const right = this.operand(c.operands[c.next]!);
       c.next++;
       e = this.between({ kind: 'binary' as const, op: '**' as const, left: e, right }, e.range, right.range);
     }
-    return this.applyPrefixes(this.tokens(first, 'prefix'), e);
+    return e;
   }
 
   /** One operand alone: its prefix operators applied to its postfix expression. */
@@ -781,7 +782,7 @@ interface Chain {
   next: number;
 }
 
-/** Binding strength of the binary operators, weakest first (unary operators sit between * and **). */
+/** Binding strength of the binary operators, weakest first (unary operators bind tighter than all of them). */
 const PRECEDENCE: Record<A.BinaryOp, number> = {
   OR: 1, XOR: 2, AND: 3,
   '=': 4, '<>': 4,

@@ -11,8 +11,9 @@ describe('operator precedence (IEC 61131-3 table 71)', () => {
     ['(a + b) * c', '(* (+ a b) c)'],
     ['a ** b * c', '(* (** a b) c)'],
     ['a ** b ** c', '(** (** a b) c)'],
-    ['-a ** 2', '(- (** a 2))'],
-    ['-2 ** 2', '(- (** 2 2))'],
+    // unary operators bind tighter than ** (the standard's power_expression grammar rule)
+    ['-a ** 2', '(** (- a) 2)'],
+    ['-2 ** 2', '(** -2 2)'],
     ['2 ** -1', '(** 2 -1)'],
     ['NOT a AND b', '(AND (NOT a) b)'],
     ['NOT (a AND b)', '(NOT (AND a b))'],
