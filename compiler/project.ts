@@ -13,7 +13,7 @@ import { IdAllocator, key, type CompilationUnit, type ConfigurationDecl, type Ex
 import { parseSt } from './st/parse.js';
 import { Declarations } from './semantics/declarations.js';
 import { Checker } from './semantics/checker.js';
-import { newAnnotations } from './semantics/symbols.js';
+import { newAnnotations, type Pou } from './semantics/symbols.js';
 import { evalConst, constToInt } from './semantics/const-eval.js';
 import { generateModule, type ResolvedResource, type ProgramInstance } from './codegen/module.js';
 import { packageRoot } from './package-root.js';
@@ -72,6 +72,7 @@ export function compileSources(sources: SourceFile[], options: CompileOptions = 
   checker.checkGlobals(decls.globals.values());
   for (const pou of decls.allPous()) checker.checkPou(pou);
   const resources = buildResources(units.slice(0, sources.length), decls, diagnostics, options);
+  checkResourceGlobals(resources, checker, diagnostics);
   if (hasErrors(diagnostics)) return { diagnostics: sortDiagnostics(diagnostics) };
 
   const generated = generateModule(decls, ann, resources);
@@ -179,6 +180,43 @@ function buildResources(units: CompilationUnit[], decls: Declarations, diagnosti
     }
   }
   return out;
+}
+
+/**
+ * A program, or an FB or function it uses, may only use globals its resource has: those of
+ * the configuration and of the resource itself, not another resource's.
+ */
+function checkResourceGlobals(resources: ResolvedResource[], checker: Checker, diagnostics: Diagnostic[]): void {
+  for (const r of resources) {
+    const visible = new Set(r.globals);
+    for (const p of r.programs) {
+      const seen = new Set<Pou>();
+      const visit = (pou: Pou): void => {
+        if (seen.has(pou)) return;
+        seen.add(pou);
+        for (const g of checker.globalUses.get(pou) ?? []) {
+          if (!visible.has(g)) {
+            diagnostics.push(diagnostic('E2009', `program '${p.name}' in resource '${r.name}' uses global '${g.name}' of another resource${pou !== p.pou ? ` (through ${pou.name})` : ''}`, p.config?.range ?? g.decl.nameRange));
+          }
+        }
+        for (const f of checker.calledFunctions.get(pou) ?? []) visit(f);
+        for (let b = pou.base; b; b = b.base) visit(b);
+        for (const v of pou.vars) for (const t of instanceTypes(v.type)) {
+          const fb = checker.pouOf(t);
+          if (fb) visit(fb);
+        }
+      };
+      visit(p.pou);
+    }
+  }
+}
+
+/** FB types an instance variable of type `t` holds (directly, in arrays or structs). */
+function instanceTypes(t: import('./types/types.js').Type): string[] {
+  if (t.kind === 'fb') return [t.name];
+  if (t.kind === 'array') return instanceTypes(t.element);
+  if (t.kind === 'struct') return t.fields.flatMap((f) => instanceTypes(f.type));
+  return [];
 }
 
 function exprPath(e: Expr): string | undefined {

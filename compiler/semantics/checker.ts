@@ -545,12 +545,32 @@ export class Checker {
 
   lookupVar(k: string, ctx: Context): VarSymbol | undefined {
     const own = ctx.pou?.byName.get(k);
-    if (own) return this.external(own);
+    if (own) return this.used(this.external(own), ctx);
     if (ctx.instance && ctx.instance !== ctx.pou) {
       const v = allVars(ctx.instance).get(k);
-      if (v) return this.external(v);
+      if (v) return this.used(this.external(v), ctx);
     }
-    return this.decls.globals.get(k);
+    return this.used(this.decls.globals.get(k), ctx);
+  }
+
+  /** Globals each POU (with its methods and actions) uses, so that resources can be checked. */
+  readonly globalUses = new Map<Pou, Set<VarSymbol>>();
+  /** The POU of an FB type name. */
+  pouOf(name: string): Pou | undefined {
+    return this.decls.pou(key(name));
+  }
+
+  /** Functions each POU calls. */
+  readonly calledFunctions = new Map<Pou, Set<Pou>>();
+
+  private used(v: VarSymbol | undefined, ctx: Context): VarSymbol | undefined {
+    if (v?.storage === 'global' && ctx.pou) {
+      const owner = ctx.instance ?? ctx.pou;
+      let set = this.globalUses.get(owner);
+      if (!set) this.globalUses.set(owner, (set = new Set()));
+      set.add(v);
+    }
+    return v;
   }
 
   /** VAR_EXTERNAL names a global: use the global's storage. */
@@ -622,6 +642,10 @@ export class Checker {
       const pou = this.decls.pou(k);
       if (pou && pou.kind === 'function') {
         this.ann.calls.set(e.id, { kind: 'function', pou });
+        const caller = ctx.instance ?? ctx.pou;
+        let called = this.calledFunctions.get(caller);
+        if (!called) this.calledFunctions.set(caller, (called = new Set()));
+        called.add(pou);
         this.bindArgs(e, pou, ctx);
         return pou.returnType ?? VOID;
       }

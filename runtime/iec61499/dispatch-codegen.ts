@@ -18,14 +18,22 @@ export interface DispatchNetwork {
   fbs: DispatchFb[];
   /** event connections by (fb, event output index): destination (fb, event input index) */
   eventTargets(fb: number, eo: number): { fb: number; ei: number }[];
-  /** source of a data input: (fb, variable); undefined when unconnected */
-  dataSource(fb: number, input: string): { fb: number; variable: string } | undefined;
   /**
-   * For a structured (STRUCT, ARRAY) data input fed from `source`: the index of its in-place
-   * copy function in the dispatcher's copier table; undefined for a scalar (assignment copies)
+   * source of a data input: an FB variable, or the storage cell an InOut chain shares
+   * (IO[cell]); undefined when unconnected
    */
-  copier(fb: number, variable: string, source: { fb: number; variable: string }): number | undefined;
+  dataSource(fb: number, input: string): DataPlace | undefined;
+  /**
+   * For a structured (STRUCT, ARRAY) value copied from `source` to `destination`: the index
+   * of its in-place copy function in the copier table C; undefined for a scalar (assignment copies)
+   */
+  copier(destination: DataPlace, source: DataPlace): number | undefined;
+  /** InOut variables published with an event output: each is written back to its chain's cell */
+  inOutWrites(fb: number, eo: number): { variable: string; cell: number }[];
 }
+
+/** Where a value lives: an FB instance's variable, or an InOut chain's storage cell. */
+export type DataPlace = { fb: number; variable: string } | { cell: number };
 
 /** What the generated code returns. */
 export interface Dispatcher {
@@ -66,10 +74,19 @@ export function generateDispatch(net: DispatchNetwork): GeneratedDispatch {
   out.push('function overflow() { h = t = 0; throw new EventQueueOverflow(); }');
   for (const fb of net.fbs) out.push(`const o${fb.index} = F[${fb.index}];`);
 
-  const pushes = (fb: DispatchFb, eo: number, indent: string): string[] =>
-    net.eventTargets(fb.index, eo).map(
+  const place = (p: DataPlace): string => ('cell' in p ? `IO[${p.cell}]` : `o${p.fb}${ident(net.fbs[p.fb]!.prop(p.variable))}`);
+  const assign = (dst: DataPlace, src: DataPlace): string => {
+    const c = net.copier(dst, src);
+    // structured values are copied into the destination's own storage: sampled, not aliased
+    return c === undefined ? `${place(dst)} = ${place(src)};` : `C[${c}](${place(dst)}, ${place(src)});`;
+  };
+  const pushes = (fb: DispatchFb, eo: number, indent: string): string[] => [
+    // an InOut published with the event passes its value back along its chain (FORTE's writeOutputData)
+    ...net.inOutWrites(fb.index, eo).map((w) => `${indent}${assign({ cell: w.cell }, { fb: fb.index, variable: w.variable })}`),
+    ...net.eventTargets(fb.index, eo).map(
       (d) => `${indent}Q[t] = ${eventBase[d.fb]! + d.ei}; t = (t + 1) & M; if (t === h) overflow();`,
-    );
+    ),
+  ];
 
   for (const fb of net.fbs) {
     const i = fb.index;
@@ -81,12 +98,7 @@ export function generateDispatch(net: DispatchNetwork): GeneratedDispatch {
       const stmts: string[] = [];
       for (const v of type.events.inputs[ei]!.with) {
         const src = net.dataSource(i, v);
-        if (!src) continue;
-        const srcFb = net.fbs[src.fb]!;
-        const rhs = `o${src.fb}${ident(srcFb.prop(src.variable))}`;
-        const c = net.copier(i, v, src);
-        // structured values are copied into the sink's own storage: sampled, not aliased
-        stmts.push(c === undefined ? `${o}${ident(fb.prop(v))} = ${rhs};` : `C[${c}](${o}${ident(fb.prop(v))}, ${rhs});`);
+        if (src) stmts.push(assign({ fb: i, variable: v }, src));
       }
       return stmts;
     };

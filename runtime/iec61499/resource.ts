@@ -59,6 +59,12 @@ export class Resource61499 implements NativeContext {
   private readonly eventConns: { src: number; eo: number; dst: number; ei: number }[] = [];
   private readonly dataConns = new Map<string, { fb: number; variable: string }>();
   private readonly queue = new Int32Array(1 << 16);
+  /**
+   * InOut storage: each FB's InOut has a cell (FORTE's output-side InOut connection value);
+   * an InOut connected from another FB's InOut uses the cell at the head of its chain instead
+   */
+  private readonly cells: unknown[] = [];
+  private readonly ownCell = new Map<string, number>();
   private ecc = new Int32Array(0);
   private dispatcher: Dispatcher | undefined;
   private eventBase: number[] = [];
@@ -119,6 +125,12 @@ export class Resource61499 implements NativeContext {
     ecc.set(this.ecc.subarray(0, Math.min(this.ecc.length, ecc.length)));
     this.ecc = ecc;
     this.applyInitialValues(slot);
+    const index = this.slots.length - 1;
+    for (const v of type.interface.inOutVars) {
+      const value = this.valueAt(slot, v.name);
+      this.ownCell.set(`${index}.${v.name}`, this.cells.length);
+      this.cells.push(typeof value === 'object' && value !== null ? allocateLike(value) : value);
+    }
     this.invalidate();
   }
 
@@ -132,7 +144,7 @@ export class Resource61499 implements NativeContext {
     const ei = dt.events.inputs.findIndex((e) => e.name === dport);
     if (eo >= 0 && ei >= 0) {
       this.eventConns.push({ src: sfb, eo, dst: dfb, ei });
-    } else if (this.varDecl(st, sport, 'out') && this.varDecl(dt, dport, 'in')) {
+    } else if ((this.varDecl(st, sport, 'out') || st.interface.inOutVars.some((v) => v.name === sport)) && this.varDecl(dt, dport, 'in')) {
       this.dataConns.set(`${dfb}.${dport}`, { fb: sfb, variable: sport });
     } else {
       throw new ResourceError(`cannot connect ${source} to ${destination}`);
@@ -164,6 +176,25 @@ export class Resource61499 implements NativeContext {
     const decl = this.varDecl(slot.type, port, 'any');
     if (!decl) throw new ResourceError(`${target} is not a data port`);
     this.setVar(slot, decl, value);
+    // an InOut's own storage takes the value too: the next event reads it back from there
+    const cell = this.ownCell.get(`${fb}.${port}`);
+    if (cell !== undefined) {
+      const v = this.valueAt(slot, port);
+      const copy = copierFor(v);
+      if (copy) copy(this.cells[cell], v);
+      else this.cells[cell] = v;
+    }
+  }
+
+  /** The storage cell an InOut uses: the head of the chain of InOut connections it is on. */
+  private chainCell(fb: number, variable: string): number {
+    let at = { fb, variable };
+    for (let hops = 0; hops < this.slots.length; hops++) {
+      const conn = this.dataConns.get(`${at.fb}.${at.variable}`);
+      if (!conn || !this.slots[conn.fb]!.type.interface.inOutVars.some((v) => v.name === conn.variable)) break;
+      at = conn;
+    }
+    return this.ownCell.get(`${at.fb}.${at.variable}`)!;
   }
 
   /** Queue an event from outside (the management protocol, a test) and run the chain. */
@@ -391,22 +422,33 @@ export class Resource61499 implements NativeContext {
   private ensureDispatcher(): Dispatcher {
     if (this.dispatcher) return this.dispatcher;
     const slots = this.slots;
+    const isInOut = (fb: number, v: string): boolean => slots[fb]!.type.interface.inOutVars.some((x) => x.name === v);
     const net: DispatchNetwork = {
       fbs: slots.map((s, index) => ({ index, type: s.type, prop: (n: string) => s.props.get(n.toUpperCase()) ?? n })),
       eventTargets: (fb, eo) => this.eventConns.filter((c) => c.src === fb && c.eo === eo).map((c) => ({ fb: c.dst, ei: c.ei })),
-      dataSource: (fb, input) => this.dataConns.get(`${fb}.${input}`),
-      copier: (fb, v, src) => {
-        const dst = slots[fb]!;
-        const from = slots[src.fb]!;
-        const sample = this.valueAt(from, src.variable);
+      dataSource: (fb, input) => {
+        const conn = this.dataConns.get(`${fb}.${input}`);
+        const fromInOut = !!conn && isInOut(conn.fb, conn.variable);
+        // an InOut reads the storage of its chain (its own when unconnected), as FORTE reads
+        // through the InOut's output-side connection; fed by a plain output it samples that output
+        if (isInOut(fb, input) && (!conn || fromInOut)) return { cell: this.chainCell(fb, input) };
+        if (conn && fromInOut) return { cell: this.chainCell(conn.fb, conn.variable) };
+        return conn;
+      },
+      copier: (dst, src) => {
+        const sample = 'cell' in src ? this.cells[src.cell] : this.valueAt(slots[src.fb]!, src.variable);
         const copy = copierFor(sample);
         if (!copy) return undefined;
-        // a sink without storage of its own (a native block's ANY input) gets it now, once
-        const current = this.valueAt(dst, v);
-        if (typeof current !== 'object' || current === null) this.assignAt(dst, v, allocateLike(sample));
+        if (!('cell' in dst)) {
+          // a sink without storage of its own (a native block's ANY input) gets it now, once
+          const current = this.valueAt(slots[dst.fb]!, dst.variable);
+          if (typeof current !== 'object' || current === null) this.assignAt(slots[dst.fb]!, dst.variable, allocateLike(sample));
+        }
         copiers.push(copy);
         return copiers.length - 1;
       },
+      inOutWrites: (fb, eo) =>
+        slots[fb]!.type.events.outputs[eo]!.with.filter((v) => isInOut(fb, v)).map((variable) => ({ variable, cell: this.chainCell(fb, variable) })),
     };
     const copiers: Copier[] = [];
     const g = generateDispatch(net);
@@ -414,10 +456,10 @@ export class Resource61499 implements NativeContext {
     const eccLoop = (fb: number): never => {
       throw new PlcFault('INTERNAL', slots[fb]!.type.name, slots[fb]!.name, 0, 'ECC does not settle (endless transition loop)');
     };
-    const factory = new Function('F', 'S', 'Q', 'C', 'EventQueueOverflow', 'eccLoop', g.code) as (
-      f: object[], s: Int32Array, q: Int32Array, c: Copier[], o: typeof EventQueueOverflow, l: (fb: number) => never,
+    const factory = new Function('F', 'S', 'Q', 'C', 'IO', 'EventQueueOverflow', 'eccLoop', g.code) as (
+      f: object[], s: Int32Array, q: Int32Array, c: Copier[], io: unknown[], o: typeof EventQueueOverflow, l: (fb: number) => never,
     ) => Dispatcher;
-    this.dispatcher = factory(slots.map((s) => s.obj), this.ecc, this.queue, copiers, EventQueueOverflow, eccLoop);
+    this.dispatcher = factory(slots.map((s) => s.obj), this.ecc, this.queue, copiers, this.cells, EventQueueOverflow, eccLoop);
     return this.dispatcher;
   }
 }
