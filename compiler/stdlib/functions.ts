@@ -48,6 +48,13 @@ function fixedNumeric(fn: (x: string) => string, realOnly = true): Builtin {
   };
 }
 
+/** The common type of every argument of an extensible function, undefined when there is none. */
+function commonOfAll(args: Type[]): Type | undefined {
+  let t: Type | undefined = args[0];
+  for (const a of args.slice(1)) t = t && commonType(t, a);
+  return t && t.kind !== 'error' ? t : undefined;
+}
+
 function roundReal(code: string, t: Type): string {
   return t.kind === 'elementary' && t.name === 'REAL' ? `Math.fround(${code})` : code;
 }
@@ -56,10 +63,9 @@ function extensibleArith(op: '+' | '*' | 'AND' | 'OR' | 'XOR'): Builtin {
   return {
     type(args) {
       if (args.length < 2) return 'takes at least two arguments';
-      let t: Type = args[0]!;
-      for (const a of args.slice(1)) t = commonType(t, a) ?? ERROR;
-      if (t.kind === 'error') return 'arguments have no common type';
-      t = concrete(t);
+      const common = commonOfAll(args);
+      if (!common) return 'arguments have no common type';
+      const t = concrete(common);
       const logical = op === 'AND' || op === 'OR' || op === 'XOR';
       if (logical ? !(isBits(t) || isInteger(t)) : !(isNumeric(t) || (op === '+' && familyOf(t) === 'duration'))) return `not defined for ${typeName(t)}`;
       return { params: args.map(() => t), result: t };
@@ -270,10 +276,9 @@ const TABLE: Record<string, Builtin> = {
     type(args) {
       if (args.length < 2) return 'takes K and at least one input';
       if (!isInteger(args[0]!)) return 'K must be an integer';
-      let t: Type = args[1]!;
-      for (const a of args.slice(2)) t = commonType(t, a) ?? ERROR;
-      if (t.kind === 'error') return 'inputs have no common type';
-      const c = concrete(t);
+      const common = commonOfAll(args.slice(1));
+      if (!common) return 'inputs have no common type';
+      const c = concrete(common);
       return { params: [concrete(args[0]!, elementary('DINT')), ...args.slice(1).map(() => c)], result: c };
     },
     emit(a, _sig, ctx) {
@@ -395,10 +400,9 @@ function minMax(which: 'max' | 'min'): Builtin {
   return {
     type(args) {
       if (args.length < 2) return 'takes at least two arguments';
-      let t: Type = args[0]!;
-      for (const a of args.slice(1)) t = commonType(t, a) ?? ERROR;
-      if (t.kind === 'error') return 'arguments have no common type';
-      const c = concrete(t);
+      const common = commonOfAll(args);
+      if (!common) return 'arguments have no common type';
+      const c = concrete(common);
       return { params: args.map(() => c), result: c };
     },
     emit: (a) => a.reduce((acc, x) => `$${which}(${acc}, ${x})`),

@@ -18,6 +18,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compileSources } from '../../compiler/project.js';
 import { SourceFile } from '../../compiler/source.js';
+import { IdAllocator } from '../../compiler/st/ast.js';
+import { parseSt } from '../../compiler/st/parse.js';
 import { formatDiagnostic } from '../../compiler/diagnostics/diagnostic.js';
 import { median, type BenchFigure, type BenchResult } from './report.js';
 
@@ -121,6 +123,15 @@ function compileOnce(text: string): number {
   return ns;
 }
 
+/** Wall time of parsing `text` alone, in ns. */
+function parseOnce(text: string): number {
+  const t0 = process.hrtime.bigint();
+  const r = parseSt(new SourceFile('project.st', text), new IdAllocator());
+  const ns = Number(process.hrtime.bigint() - t0);
+  if (r.diagnostics.length) throw new Error(`the generated project does not parse:\n${r.diagnostics.slice(0, 10).map(formatDiagnostic).join('\n')}`);
+  return ns;
+}
+
 /** Wall time of a child process from spawn to exit, in ns (median of `times`). */
 function wall(cmd: string, args: string[], times: number): { ns: number; status: number | null; stderr: string } {
   const ns: number[] = [];
@@ -165,8 +176,13 @@ export async function main(argv: string[] = []): Promise<BenchResult> {
   const warm: number[] = [];
   for (let i = 0; i < 3; i++) warm.push(compileOnce(text));
   const warmNs = median(warm);
-  figures.push({ name: `compile ${actual} lines, first in process`, value: actual / (coldNs / 1e9), unit: 'lines/s', note: `${(coldNs / 1e6).toFixed(0)} ms` });
-  figures.push({ name: `compile ${actual} lines, warm (median of 3)`, value: actual / (warmNs / 1e9), unit: 'lines/s', note: `${(warmNs / 1e6).toFixed(0)} ms` });
+  // baseline: the parser alone (lex, parse, AST) on the same text, warm: what checking and code generation add
+  const parse: number[] = [];
+  for (let i = 0; i < 3; i++) parse.push(parseOnce(text));
+  const parseNs = median(parse);
+  const parseBase = { name: 'parseSt alone, same text, warm', value: actual / (parseNs / 1e9) };
+  figures.push({ name: `compile ${actual} lines, first in process`, value: actual / (coldNs / 1e9), unit: 'lines/s', baseline: parseBase, ratio: parseNs / coldNs, note: `${(coldNs / 1e6).toFixed(0)} ms` });
+  figures.push({ name: `compile ${actual} lines, warm (median of 3)`, value: actual / (warmNs / 1e9), unit: 'lines/s', baseline: parseBase, ratio: parseNs / warmNs, note: `${(warmNs / 1e6).toFixed(0)} ms; parse alone ${(parseNs / 1e6).toFixed(0)} ms` });
   console.log(`compile ${actual} lines: first ${(coldNs / 1e6).toFixed(0)} ms (${Math.round(actual / (coldNs / 1e9))} lines/s), warm ${(warmNs / 1e6).toFixed(0)} ms (${Math.round(actual / (warmNs / 1e9))} lines/s)`);
 
   const dir = mkdtempSync(join(tmpdir(), 'vplc-bench-compile-'));

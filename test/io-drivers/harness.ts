@@ -1,16 +1,8 @@
-import { createServer, type AddressInfo } from 'node:net';
 import { ImageExchange } from '../../runtime/io/image-exchange.js';
 import { createImageView } from '../../runtime/process-image.js';
 import type { ImageView } from '../../compiler/application.js';
+export { freePort, until } from '../support/wait.js';
 
-/** A free TCP port on 127.0.0.1 (bound and released), so that parallel test files never collide. */
-export async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 /**
  * The scan side of the exchange, run in this thread on a timer: each "scan" takes the inputs,
@@ -40,11 +32,3 @@ export class ScanLoop {
   }
 }
 
-/** Wait until `cond` holds (checked every few ms), failing with `what` after `ms`. */
-export async function until(cond: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
