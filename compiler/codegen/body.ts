@@ -349,6 +349,11 @@ export class BodyEmitter {
       return `${this.lref(target)} = $sub(${value}, ${t.subrange.lo}, ${t.subrange.hi}, ${this.site(target.range.line)});`;
     }
     if (t.kind === 'elementary' && t.name === 'REAL') return `${this.lref(target)} = Math.fround(${value});`;
+    if (target.kind === 'index' && t.kind === 'elementary' && t.name === 'BOOL' && this.typeOf(target.object).kind === 'array') {
+      // BOOL arrays hold bytes: store a number, not a boolean V8 would have to convert
+      const byte = value === 'true' ? '1' : value === 'false' ? '0' : `(${value} ? 1 : 0)`;
+      return `${this.lref(target)} = ${byte};`;
+    }
     return `${this.lref(target)} = ${value};`;
   }
 
