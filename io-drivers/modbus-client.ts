@@ -96,12 +96,21 @@ export class ModbusClientDriver extends RemoteDevice<ModbusDeviceConfig> {
     return this.pause(Math.max(0, this.cfg.pollMs - (Date.now() - started)));
   }
 
-  /** A timed request; records the round trip. */
-  private async request<T>(fn: () => Promise<T>): Promise<T> {
+  /** A timed request; records the round trip. A failure names the request, the device's address and the unit. */
+  private async request<T>(what: string, fn: () => Promise<T>): Promise<T> {
     const t0 = process.hrtime.bigint();
-    const r = await fn();
+    let r: T;
+    try {
+      r = await fn();
+    } catch (e) {
+      throw new Error(`${what}${this.connectTarget()} unit ${this.cfg.unitId}: ${(e as Error).message}`);
+    }
     this.status.success(Number(process.hrtime.bigint() - t0));
     return r;
+  }
+
+  protected override connectTarget(): string {
+    return this.cfg.driver === 'modbus-tcp' ? ` at ${this.cfg.host}:${this.cfg.port}` : ` on ${this.cfg.path}`;
   }
 
   /** Read every input point, in requests no larger than the protocol allows, and commit them as one update. */
@@ -111,7 +120,7 @@ export class ModbusClientDriver extends RemoteDevice<ModbusDeviceConfig> {
       if (table === 'coil' || table === 'discrete') {
         for (let k = 0; k < count; k += MAX_BITS) {
           const n = Math.min(MAX_BITS, count - k);
-          const r = await this.request(() => (table === 'coil' ? this.client.readCoils(address + k, n) : this.client.readDiscreteInputs(address + k, n)) as Promise<{ data: boolean[] }>);
+          const r = await this.request(`read ${table === 'coil' ? 'coils' : 'discrete inputs'} ${address + k}..${address + k + n - 1}`, () => (table === 'coil' ? this.client.readCoils(address + k, n) : this.client.readDiscreteInputs(address + k, n)) as Promise<{ data: boolean[] }>);
           for (let i = 0; i < n; i++) this.commit.set(p.sides[k + i]!, r.data[i] === true);
         }
       } else {
@@ -119,7 +128,8 @@ export class ModbusClientDriver extends RemoteDevice<ModbusDeviceConfig> {
         const perRequest = Math.floor(MAX_REGISTERS / per);
         for (let k = 0; k < count; k += perRequest) {
           const n = Math.min(perRequest, count - k);
-          const r = await this.request(() => (table === 'holding' ? this.client.readHoldingRegisters(address + k * per, n * per) : this.client.readInputRegisters(address + k * per, n * per)) as Promise<{ data: number[] }>);
+          const first = address + k * per;
+          const r = await this.request(`read ${table === 'holding' ? 'holding' : 'input'} registers ${first}..${first + n * per - 1}`, () => (table === 'holding' ? this.client.readHoldingRegisters(first, n * per) : this.client.readInputRegisters(first, n * per)) as Promise<{ data: number[] }>);
           for (let i = 0; i < n; i++) this.commit.set(p.sides[k + i]!, registersToRaw(type, r.data, i * per, wordOrder));
         }
       }
@@ -133,13 +143,15 @@ export class ModbusClientDriver extends RemoteDevice<ModbusDeviceConfig> {
   protected async writeOutputs(safe: boolean): Promise<void> {
     for (const p of this.outputs) {
       const { table, address, count, type, wordOrder } = p.cfg;
+      // 'hold': this point keeps its last value when the outputs go safe
+      const safeValue = p.cfg.safe;
+      if (safe && safeValue === 'hold') continue;
       const values: (boolean | number | bigint)[] = [];
       let changed = false;
       for (let i = 0; i < count; i++) {
         let v: boolean | number | bigint;
         if (safe) {
-          if (p.cfg.safe === 'hold') return;
-          v = table === 'coil' ? p.cfg.safe === true || p.cfg.safe === 1 : toSafeRaw(p.cfg.safe, type);
+          v = table === 'coil' ? safeValue === true || safeValue === 1 : toSafeRaw(safeValue as number | boolean, type);
         } else v = this.snapshot.raw(p.sides[i]!);
         values.push(v);
         if (p.sent[i] !== v) changed = true;
@@ -148,7 +160,7 @@ export class ModbusClientDriver extends RemoteDevice<ModbusDeviceConfig> {
       if (table === 'coil') {
         for (let k = 0; k < count; k += MAX_WRITE_BITS) {
           const part = values.slice(k, k + MAX_WRITE_BITS).map((v) => v === true);
-          await this.request(() => this.client.writeCoils(address + k, part));
+          await this.request(`write coils ${address + k}..${address + k + part.length - 1}`, () => this.client.writeCoils(address + k, part));
         }
       } else {
         const per = registersOf(type);
@@ -157,7 +169,7 @@ export class ModbusClientDriver extends RemoteDevice<ModbusDeviceConfig> {
         const perRequest = Math.floor(MAX_WRITE_REGISTERS / per) * per;
         for (let k = 0; k < regs.length; k += perRequest) {
           const part = regs.slice(k, k + perRequest);
-          await this.request(() => this.client.writeRegisters(address + k, part));
+          await this.request(`write holding registers ${address + k}..${address + k + part.length - 1}`, () => this.client.writeRegisters(address + k, part));
         }
       }
       for (let i = 0; i < count; i++) p.sent[i] = values[i];
