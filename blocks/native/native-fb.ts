@@ -1,3 +1,5 @@
+import type { ImageView } from '../../compiler/application.js';
+
 /**
  * Service interface FBs implemented in TypeScript: blocks that need the resource clock or the
  * outside world. The interface is data (names and types identical to 4diac's declarations);
@@ -25,6 +27,10 @@ export interface NativeInterface {
 
 /** What a native FB may ask of its resource. */
 export interface NativeContext {
+  /** the resource's local process image (exchanged with the I/O at each wake-up) */
+  processImage?(): ImageView;
+  /** fb.$poll() runs after each exchange of the process image while watched (input blocks' IND) */
+  watchInputs?(fb: NativeFb, on: boolean): void;
   /** resource time in nanoseconds (virtual or real clock) */
   now(): number;
   /** call fb.$timer() when the resource clock reaches atNs (replaces an earlier request of fb) */
@@ -48,6 +54,8 @@ export abstract class NativeFb {
   abstract $event(ei: number): void;
   /** the time requested by schedule() was reached */
   $timer(): void {}
+  /** the process image was exchanged (for blocks registered with watchInputs) */
+  $poll(): void {}
   /** the resource starts (COLD, WARM) or stops */
   $restart(_mode: RestartMode): void {}
 }

@@ -7,7 +7,8 @@
  * longer name (`longer_alt`). Order matters: chevrotain takes the first pattern that matches,
  * so literal forms with a `#` prefix come before keywords and identifiers.
  */
-import { createToken, Lexer, type TokenType, type CustomPatternMatcherReturn } from 'chevrotain';
+import type { TokenType, CustomPatternMatcherReturn } from 'chevrotain';
+import { createToken, Lexer } from './chevrotain.js';
 
 /** Tokens the lexer recognises but the parser never sees: they become diagnostics. */
 export const ERROR_GROUP = 'errors';
@@ -289,4 +290,7 @@ export const allTokens: TokenType[] = [
 export const stLexer = new Lexer(allTokens, {
   positionTracking: 'full',
   ensureOptimizations: false,
+  // the token definitions are checked by the lexer tests (test/compiler/st/lexer.test.ts):
+  // validating them again at every start-up costs a tenth of a second
+  skipValidations: true,
 });

@@ -5,7 +5,8 @@
  * One instance serves the whole process: construct it once (`stParser()`), then set
  * `parser.input = tokens` and call `compilationUnit()` for each file.
  */
-import { CstParser, EOF, type IToken, type TokenType, type IParserErrorMessageProvider, type CstNode } from 'chevrotain';
+import type { IToken, TokenType, IParserErrorMessageProvider, CstNode } from 'chevrotain';
+import { CstParser, EOF } from './chevrotain.js';
 import * as T from './lexer.js';
 
 // ---------------------------------------------------------------- readable messages

@@ -2,8 +2,9 @@ import { formatDiagnostic, hasErrors } from '../../compiler/diagnostics/diagnost
 import { compileFiles } from '../../compiler/project.js';
 import { loadConfigFile } from '../config/load.js';
 import type { PlcConfig } from '../config/schema.js';
-import { Engine } from '../engine/engine.js';
+import { Engine, type EngineVariableAccess } from '../engine/engine.js';
 import { renderEventCounters } from '../engine/event-counters.js';
+import { resourceModels61499 } from '../engine/iec61499-resources.js';
 import { formatFault } from '../faults.js';
 import type { IoManager } from '../io/io-manager.js';
 import { startMetricsServer, type MetricsEndpoint } from '../metrics/http-server.js';
@@ -132,6 +133,16 @@ export async function serveCommand(args: string[]): Promise<number> {
     return 1;
   }
 
+  if (config) {
+    // the drivers serve one resource's process image: settle which before anything runs
+    const names = [...app.resources.map((r) => r.name), ...resourceModels61499(app).map((r) => r.name)];
+    const picked = ioResource(config, names);
+    if (typeof picked !== 'string') {
+      err(`${parsed.config}: error: ${picked.error}`);
+      return 1;
+    }
+  }
+
   const faults: string[] = [];
   const engine = await Engine.start(app, {
     clock: parsed.virtual ? 'virtual' : 'real',
@@ -146,16 +157,23 @@ export async function serveCommand(args: string[]): Promise<number> {
   const sched = schedulingInfo();
   process.stdout.write(`vplc serve: ${schedulingLine(sched)}\n`);
   let io: IoManager | undefined;
+  let vars: EngineVariableAccess | undefined;
   let endpoint: MetricsEndpoint | undefined;
   let summary: NodeJS.Timeout | undefined;
   try {
     if (config) {
-      const resource = config.resource ?? app.resources[0].name;
+      const resource = ioResource(config, engine.resources) as string;
       // I/O drivers (Modbus, OPC UA) are loaded only when a configuration asks for them
       const { IoManager } = await import('../io/io-manager.js');
+      // OPC UA and symbolic bindings see variables sampled at scan boundaries and write at the next one
+      vars = engine.variableAccess(resource, {
+        samplingMs: config.opcuaServer?.samplingMs,
+        onError: (message) => err(`vplc serve: write refused: ${message}`),
+      });
       io = IoManager.fromConfig(config, {
         exchange: engine.exchange(resource),
         app,
+        ...(vars ? { vars } : {}),
         metrics: () => flatMetrics(engine),
       });
       await io.start();
@@ -198,9 +216,24 @@ export async function serveCommand(args: string[]): Promise<number> {
   // the engine writes the last outputs then the safe values; the drivers then send them out
   const result = await engine.stop();
   await io?.stop();
+  vars?.close();
   await endpoint?.close();
   process.stdout.write(summaryLine(result.metrics) + '\n');
   return result.faults.length > 0 ? 1 : 0;
+}
+
+/**
+ * The resource whose process image the configured drivers serve: the config's `resource:`
+ * (61131 name, or Device.Resource / Resource for IEC 61499), else the only one there is.
+ */
+export function ioResource(config: PlcConfig, resources: string[]): string | { error: string } {
+  const list = resources.join(', ');
+  if (config.resource !== undefined) {
+    const hit = resources.find((r) => r === config.resource) ?? resources.find((r) => r.toLowerCase() === config.resource!.toLowerCase());
+    return hit ?? { error: `the configuration names resource '${config.resource}', which the application does not have (resources: ${list})` };
+  }
+  if (resources.length === 1) return resources[0]!;
+  return { error: `the application has several resources (${list}): say which one the I/O belongs to with 'resource:' in the configuration` };
 }
 
 function flatMetrics(engine: Engine): Record<string, number> {

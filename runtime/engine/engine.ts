@@ -46,6 +46,30 @@ export interface EngineResult {
 }
 
 export const DEFAULT_SPIN_US = 100;
+/** How often variableAccess samples the variables unless told otherwise (ms). */
+export const DEFAULT_SAMPLING_MS = 100;
+
+/**
+ * Symbolic access to one resource's variables for I/O drivers (the drivers' VariableAccess):
+ * readVars() is synchronous and returns the latest flat map of raw values by dotted path
+ * (`Main.level`, `Main.t.Q`, globals by name), sampled at a scan boundary every samplingMs;
+ * writeVar() queues a write the worker applies at its next scan boundary.
+ */
+export interface EngineVariableAccess {
+  readVars(): Record<string, unknown>;
+  writeVar(path: string, value: unknown): void;
+  /** take a fresh sample now; resolves once it has arrived */
+  refresh(): Promise<void>;
+  /** stop sampling */
+  close(): void;
+}
+
+export interface VariableAccessOptions {
+  /** sampling period in ms (default 100) */
+  samplingMs?: number;
+  /** a write that cannot be applied (unknown path, constant, value out of type): reported here; without it writeVar throws */
+  onError?: (message: string) => void;
+}
 
 /**
  * The PLC: every resource of an Application in its own worker thread, on the real or the
@@ -59,14 +83,15 @@ export class Engine {
   private finished = false;
   private restarting = 0;
   private readonly hosts = new Map<string, ResourceHost>();
+  private readonly accesses = new Set<EngineVariableAccess>();
 
   private constructor(
     readonly app: Application,
     readonly options: EngineOptions,
   ) {
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
-    const exchanges = pickExchanges(app, options.exchange);
     const models61499 = resourceModels61499(app);
+    const exchanges = pickExchanges([...app.resources, ...models61499].map((m) => m.name), options.exchange);
     for (const model of [...app.resources, ...models61499]) {
       const host = new ResourceHost(app, model, {
         iec61499: models61499.includes(model),
@@ -141,7 +166,39 @@ export class Engine {
     return mergeVars(all);
   }
 
+  /**
+   * Read and write a resource's variables from the main thread (for the OPC UA server and
+   * symbolic I/O bindings). Undefined for an IEC 61499 resource, whose variables live in FBs.
+   */
+  variableAccess(resource: string, options: VariableAccessOptions = {}): EngineVariableAccess | undefined {
+    const host = this.host(resource);
+    if (!host.variableAccess) return undefined;
+    // the scan worker may not use timers: the main thread asks, the worker answers between scans
+    const timer = setInterval(() => void host.requestRawVars(), options.samplingMs ?? DEFAULT_SAMPLING_MS);
+    timer.unref();
+    void host.requestRawVars();
+    const access: EngineVariableAccess = {
+      readVars: () => host.rawVars,
+      writeVar: (path, value) => {
+        try {
+          host.writeVar(path, value);
+        } catch (e) {
+          if (!options.onError) throw e;
+          options.onError(e instanceof Error ? e.message : String(e));
+        }
+      },
+      refresh: () => host.requestRawVars(),
+      close: () => {
+        clearInterval(timer);
+        this.accesses.delete(access);
+      },
+    };
+    this.accesses.add(access);
+    return access;
+  }
+
   async stop(): Promise<EngineResult> {
+    for (const a of [...this.accesses]) a.close();
     await Promise.all([...this.hosts.values()].map((h) => h.stop()));
     this.settle();
     return this.done;
@@ -198,12 +255,13 @@ function mergeVars(all: readonly (readonly [string, Record<string, unknown>])[])
   return out;
 }
 
-function pickExchanges(app: Application, exchange: unknown): Map<string, ImageExchange> {
+/** `names`: every resource the engine runs, 61131 and IEC 61499 alike. */
+function pickExchanges(names: string[], exchange: unknown): Map<string, ImageExchange> {
   const out = new Map<string, ImageExchange>();
   if (exchange === undefined || exchange === null) return out;
   if (exchange instanceof ImageExchange) {
-    if (app.resources.length !== 1) throw new Error('one process image exchange was given for several resources: give one per resource name');
-    out.set(app.resources[0].name, exchange);
+    if (names.length !== 1) throw new Error('one process image exchange was given for several resources: give one per resource name');
+    out.set(names[0]!, exchange);
     return out;
   }
   if (typeof exchange === 'object') {

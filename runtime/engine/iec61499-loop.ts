@@ -1,5 +1,6 @@
 import { RealClock } from '../clock.js';
 import type { Resource61499 } from '../iec61499/resource.js';
+import type { ImageExchange } from '../io/image-exchange.js';
 import type { ResourceMetrics } from '../metrics/resource-metrics.js';
 import type { EventCounters } from './event-counters.js';
 
@@ -19,6 +20,25 @@ export interface Realtime61499Options {
   onAttention: () => boolean;
   metrics: ResourceMetrics;
   counters: EventCounters;
+  /** the resource's process image exchange: inputs in before each wake-up's chains, outputs out after */
+  exchange?: ImageExchange;
+  /** while an input block waits for changes (IND), look at the inputs at least this often (ns) */
+  ioPollNs?: number;
+}
+
+/** Default period at which an event-driven network with input blocks looks at its inputs. */
+export const DEFAULT_IO_POLL_NS = 10_000_000;
+
+/** Before a wake-up's chains: the inputs of this instant (and queued external %Q/%M writes). */
+function beginWake(resource: Resource61499, exchange: ImageExchange | undefined): void {
+  exchange?.beginScan(resource.image);
+}
+
+/** After them: the IND of input blocks whose pin changed, then the outputs are published. */
+function endWake(resource: Resource61499, exchange: ImageExchange | undefined): void {
+  if (!exchange) return;
+  resource.pollInputs();
+  exchange.endScan(resource.image);
 }
 
 /**
@@ -31,19 +51,27 @@ export interface Realtime61499Options {
  * resource (faults) propagate to the caller. Returns the number of wake-ups.
  */
 export function runRealtime61499(resource: Resource61499, options: Realtime61499Options): number {
-  const { untilNs, spinNs, attention, onAttention, metrics, counters } = options;
+  const { untilNs, spinNs, attention, onAttention, metrics, counters, exchange } = options;
   const maxWakeups = options.wakeups ?? Infinity;
+  const pollNs = options.ioPollNs ?? DEFAULT_IO_POLL_NS;
   const clock = new RealClock();
   metrics.epochNs = clock.epochNs;
-  // the COLD chain runs under the watchdog but is not a timed wake-up
+  // the COLD chain runs under the watchdog but is not a timed wake-up; it sees the inputs
+  // (INIT of process-interface blocks) and publishes what it writes
   metrics.beginScan(TASK, 0);
+  beginWake(resource, exchange);
   resource.start('COLD');
+  endWake(resource, exchange);
   metrics.clearRunning();
+  let lastWake = 0;
   counters.setDelivered(resource.eventCount());
   let wakeups = 0;
   while (wakeups < maxWakeups) {
     if (Atomics.load(attention, 0) !== 0 && onAttention()) break;
-    const next = resource.nextTimer();
+    let next = resource.nextTimer();
+    // input blocks waiting for a change (IND) need a look at the inputs now and then
+    const polled = exchange !== undefined && resource.hasInputWatchers() && (next === undefined || next > lastWake + pollNs);
+    if (polled) next = lastWake + pollNs;
     if (next === undefined || !(next < untilNs)) {
       if (Number.isFinite(untilNs)) break;
       // nothing timed: an event-driven network waits for a stop
@@ -54,9 +82,12 @@ export function runRealtime61499(resource: Resource61499, options: Realtime61499
     // the spin reads performance.now(), this hrtime: the two may differ by a hair; the
     // deadline is reached either way, so the due timer is delivered on this wake-up
     const now = Math.max(clock.nowNs(), next);
+    lastWake = now;
     metrics.beginScan(TASK, now);
     const t0 = performance.now();
+    beginWake(resource, exchange);
     const missed = resource.advanceTo(now, 'skip-missed');
+    endWake(resource, exchange);
     metrics.endScan(TASK, (performance.now() - t0) * 1e6, now - next);
     counters.setDelivered(resource.eventCount());
     wakeups++;
@@ -74,13 +105,15 @@ export function runRealtime61499(resource: Resource61499, options: Realtime61499
  * events in the same order as one advanceTo(untilNs). Execution time is measured, lateness is 0.
  */
 export function runVirtual61499(resource: Resource61499, options: Realtime61499Options): number {
-  const { untilNs, attention, onAttention, metrics, counters } = options;
+  const { untilNs, attention, onAttention, metrics, counters, exchange } = options;
   const maxWakeups = options.wakeups ?? Infinity;
   metrics.epochNs = process.hrtime.bigint();
   const started = performance.now();
   const since = () => (performance.now() - started) * 1e6;
   metrics.beginScan(TASK, since());
+  beginWake(resource, exchange);
   resource.start('COLD');
+  endWake(resource, exchange);
   metrics.clearRunning();
   counters.setDelivered(resource.eventCount());
   let steps = 0;
@@ -95,7 +128,9 @@ export function runVirtual61499(resource: Resource61499, options: Realtime61499O
     }
     const t0 = since();
     metrics.beginScan(TASK, t0);
+    beginWake(resource, exchange);
     resource.advanceTo(next);
+    endWake(resource, exchange);
     metrics.endScan(TASK, since() - t0, 0);
     counters.setDelivered(resource.eventCount());
     steps++;

@@ -1,3 +1,4 @@
+import type { MessagePort } from 'node:worker_threads';
 import type { Application } from '../../compiler/application.js';
 import type { ClockKind } from '../clock.js';
 import type { FaultReport } from '../faults.js';
@@ -25,6 +26,14 @@ export interface ResourceWorkerData {
   entry?: string;
   /** an IEC 61499 resource (key Device.Resource or Resource): its event counters (EventCounters) */
   eventsBuffer?: SharedArrayBuffer;
+  /** writes to variables from the main thread (VariableWrite), drained at a scan boundary */
+  writePort?: MessagePort;
+}
+
+/** One write to a symbolic variable, the value already in its run-time representation. */
+export interface VariableWrite {
+  path: string;
+  value: unknown;
 }
 
 /** Attention bits (control word 0): set by the main thread, then Atomics.notify. */
@@ -32,6 +41,10 @@ export const ATTENTION_STOP = 1;
 export const ATTENTION_VARS = 2;
 /** With ATTENTION_STOP: end without an orderly stop (61499 kill: no STOP event; a 61131 worker just stops). */
 export const ATTENTION_KILL = 4;
+/** Post the variables as a flat map of raw values by dotted path (RawVariables). */
+export const ATTENTION_RAW_VARS = 8;
+/** Variable writes are waiting on the write port. */
+export const ATTENTION_WRITES = 16;
 export const CONTROL_WORDS = 4;
 /** Control words 2 and 3: where the running code is (RuntimeSupport.trace), read by the watchdog. */
 export const TRACE_WORD = 2;
@@ -40,5 +53,7 @@ export type WorkerMessage =
   | { type: 'ready' }
   | { type: 'fault'; fault: FaultReport }
   | { type: 'vars'; vars: Record<string, unknown> }
+  | { type: 'rawVars'; vars: Record<string, unknown> }
+  | { type: 'writeError'; path: string; message: string }
   | { type: 'done'; scans: number; timeNs: number; vars: Record<string, unknown>; retained: RetainedValues; faulted?: boolean }
   | { type: 'error'; message: string };

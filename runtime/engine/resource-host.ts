@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { Application, ResourceModel } from '../../compiler/application.js';
 import type { ClockKind } from '../clock.js';
 import type { FaultReport } from '../faults.js';
@@ -8,15 +8,19 @@ import { ResourceMetrics } from '../metrics/resource-metrics.js';
 import { EventCounters } from './event-counters.js';
 import {
   ATTENTION_KILL,
+  ATTENTION_RAW_VARS,
   ATTENTION_STOP,
   ATTENTION_VARS,
+  ATTENTION_WRITES,
   CONTROL_WORDS,
   TRACE_WORD,
   type ResourceWorkerData,
+  type VariableWrite,
   type WorkerMessage,
 } from './protocol.js';
 import type { RetainedValues } from './retain.js';
 import { applySafeOutputs, compileSafeValues, type SafeValues } from './safe-outputs.js';
+import { prepareWrite } from './variable-write.js';
 import { Watchdog } from './watchdog.js';
 
 export interface ResourceHostOptions {
@@ -32,6 +36,8 @@ export interface ResourceHostOptions {
   onFault: (fault: FaultReport) => void;
   /** an IEC 61499 resource (model from resourceModels61499): runs in the 61499 worker */
   iec61499?: boolean;
+  /** a write the worker could not apply (the path checks in writeVar make this rare) */
+  onWriteError?: (path: string, message: string) => void;
 }
 
 export type ResourceState = 'idle' | 'running' | 'finished' | 'faulted';
@@ -54,6 +60,10 @@ export class ResourceHost {
   readonly events?: EventCounters;
   state: ResourceState = 'idle';
   lastVars: Record<string, unknown> = {};
+  /** the latest flat map of raw values by dotted path (RawVariables), as the worker last sent it */
+  rawVars: Record<string, unknown> = {};
+  /** how many raw snapshots have arrived */
+  rawSamples = 0;
   retained?: RetainedValues;
   scans = 0;
   private worker?: Worker;
@@ -61,6 +71,8 @@ export class ResourceHost {
   private watchdog?: Watchdog;
   private ended: Promise<void> = Promise.resolve();
   private varsWaiters: ((v: Record<string, unknown>) => void)[] = [];
+  private rawWaiters: (() => void)[] = [];
+  private writePort?: MessagePort;
   private readonly safe: ReturnType<typeof compileSafeValues>;
 
   constructor(
@@ -97,6 +109,10 @@ export class ResourceHost {
     this.control = new Int32Array(controlBuffer);
     for (let i = 0; i < this.model.tasks.length; i++) this.metrics.setFaulted(i, false);
     this.metrics.clearRunning();
+    // 61131 resources take variable writes through a port drained at scan boundaries
+    const channel = this.options.iec61499 ? undefined : new MessageChannel();
+    this.writePort?.close();
+    this.writePort = channel?.port1;
     const data: ResourceWorkerData = {
       app: this.app,
       resource: this.model.name,
@@ -111,8 +127,9 @@ export class ResourceHost {
       safeOnStop: this.options.safeOnStop,
       retained,
       ...(this.events ? { eventsBuffer: this.events.buffer } : {}),
+      ...(channel ? { writePort: channel.port2 } : {}),
     };
-    const worker = spawnResourceWorker(data, this.options.iec61499 ? 'iec61499-worker' : 'resource-worker');
+    const worker = spawnResourceWorker(data, this.options.iec61499 ? 'iec61499-worker' : 'resource-worker', channel ? [channel.port2] : []);
     this.worker = worker;
     this.state = 'running';
     let ready!: () => void;
@@ -132,6 +149,17 @@ export class ResourceHost {
           case 'vars':
             this.lastVars = m.vars;
             this.flushVars(m.vars);
+            break;
+          case 'rawVars': {
+            this.rawVars = m.vars;
+            this.rawSamples++;
+            const waiters = this.rawWaiters;
+            this.rawWaiters = [];
+            for (const w of waiters) w();
+            break;
+          }
+          case 'writeError':
+            this.options.onWriteError?.(m.path, m.message);
             break;
           case 'done':
             sawDone = true;
@@ -162,6 +190,7 @@ export class ResourceHost {
           }
           this.worker = undefined;
           this.flushVars(this.lastVars);
+          this.flushRaw();
         }
         ready();
         resolve();
@@ -211,6 +240,40 @@ export class ResourceHost {
     });
   }
 
+  /** Whether variables can be read raw and written (61131 resources; not IEC 61499 ones). */
+  get variableAccess(): boolean {
+    return !this.options.iec61499;
+  }
+
+  /**
+   * Ask the worker for a raw snapshot (rawVars) at its next scan boundary; resolves when it has
+   * arrived, or at once when no worker runs.
+   */
+  requestRawVars(): Promise<void> {
+    if (!this.worker || !this.control || this.options.iec61499) return Promise.resolve();
+    const arrived = new Promise<void>((resolve) => this.rawWaiters.push(resolve));
+    Atomics.or(this.control, 0, ATTENTION_RAW_VARS);
+    Atomics.notify(this.control, 0);
+    return arrived;
+  }
+
+  /**
+   * Write a variable by dotted path: checked and converted to its type here (throws an Error
+   * on an unknown path, a constant or a value that does not fit), applied by the worker at its
+   * next scan boundary, never in the middle of a scan.
+   */
+  writeVar(path: string, value: unknown): void {
+    if (this.options.iec61499) throw new Error(`${this.name}: variables of IEC 61499 resources cannot be written`);
+    const w = prepareWrite(this.app, this.model, path, value);
+    if ('error' in w) throw new Error(w.error);
+    if (!this.worker || !this.control || !this.writePort) throw new Error(`${path}: resource ${this.name} is not running`);
+    const message: VariableWrite = { path, value: w.value };
+    // the message first, then the bit: the worker clears the bit before it drains the port
+    this.writePort.postMessage(message);
+    Atomics.or(this.control, 0, ATTENTION_WRITES);
+    Atomics.notify(this.control, 0);
+  }
+
   /** Resolves when the current worker has ended. */
   whenEnded(): Promise<void> {
     return this.ended;
@@ -224,6 +287,12 @@ export class ResourceHost {
         .map((p) => p.typeName)
         .join(', ') || '?'
     );
+  }
+
+  private flushRaw(): void {
+    const waiters = this.rawWaiters;
+    this.rawWaiters = [];
+    for (const w of waiters) w();
   }
 
   private flushVars(v: Record<string, unknown>): void {
@@ -286,11 +355,11 @@ export class ResourceHost {
  * Start a resource worker. From TypeScript sources (vitest, tsx) the worker boots through tsx;
  * from dist/ the compiled entry runs directly.
  */
-function spawnResourceWorker(data: ResourceWorkerData, entryName: 'resource-worker' | 'iec61499-worker'): Worker {
+function spawnResourceWorker(data: ResourceWorkerData, entryName: 'resource-worker' | 'iec61499-worker', transferList: MessagePort[]): Worker {
   const here = import.meta.url;
   if (here.endsWith('.ts')) {
     const entry = new URL(`./${entryName}.ts`, here).href;
-    return new Worker(new URL('./tsx-boot.mjs', here), { workerData: { ...data, entry } });
+    return new Worker(new URL('./tsx-boot.mjs', here), { workerData: { ...data, entry }, transferList });
   }
-  return new Worker(new URL(`./${entryName}.js`, here), { workerData: data });
+  return new Worker(new URL(`./${entryName}.js`, here), { workerData: data, transferList });
 }

@@ -1,8 +1,19 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { createImageView } from '../process-image.js';
 import { ImageExchange } from '../io/image-exchange.js';
 import { ResourceMetrics } from '../metrics/resource-metrics.js';
-import { ATTENTION_STOP, ATTENTION_VARS, TRACE_WORD, type ResourceWorkerData, type WorkerMessage } from './protocol.js';
+import {
+  ATTENTION_RAW_VARS,
+  ATTENTION_STOP,
+  ATTENTION_VARS,
+  ATTENTION_WRITES,
+  TRACE_WORD,
+  type ResourceWorkerData,
+  type VariableWrite,
+  type WorkerMessage,
+} from './protocol.js';
+import { RawVariables } from './raw-vars.js';
+import { VariablePath } from './variable-path.js';
 import { TaskSupport } from '../support.js';
 import { runRealtime } from './realtime-loop.js';
 import { ResourceRunner } from './resource-runner.js';
@@ -36,6 +47,26 @@ async function main(data: ResourceWorkerData): Promise<void> {
   if (data.retained) restoreRetain(runner.instance, data.retained);
   const attention = new Int32Array(data.controlBuffer);
   const vars = () => snapshotResource(app, runner.model, runner.instance);
+  const raw = new RawVariables(app, runner.model, runner.instance);
+  // paths written from outside, resolved once each
+  const written = new Map<string, VariablePath>();
+  const applyWrites = () => {
+    const port = data.writePort;
+    if (!port) return;
+    for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
+      const w = m.message as VariableWrite;
+      let p = written.get(w.path);
+      if (!p) {
+        const r = VariablePath.resolve(app, runner.model, runner.instance, w.path);
+        if (typeof r === 'string') {
+          post({ type: 'writeError', path: w.path, message: r });
+          continue;
+        }
+        written.set(w.path, (p = r));
+      }
+      p.write(w.value);
+    }
+  };
   post({ type: 'ready' });
 
   // a request from the main thread; true: stop
@@ -44,6 +75,15 @@ async function main(data: ResourceWorkerData): Promise<void> {
     if (bits & ATTENTION_VARS) {
       Atomics.and(attention, 0, ~ATTENTION_VARS);
       post({ type: 'vars', vars: vars() });
+    }
+    // the bit is cleared before the port is drained: a write posted meanwhile sets it again
+    if (bits & ATTENTION_WRITES) {
+      Atomics.and(attention, 0, ~ATTENTION_WRITES);
+      applyWrites();
+    }
+    if (bits & ATTENTION_RAW_VARS) {
+      Atomics.and(attention, 0, ~ATTENTION_RAW_VARS);
+      post({ type: 'rawVars', vars: raw.snapshot() });
     }
     return (bits & ATTENTION_STOP) !== 0;
   };
@@ -68,6 +108,7 @@ async function main(data: ResourceWorkerData): Promise<void> {
   // the last scan wrote its outputs; a stopped PLC then leaves them at their safe values
   if (data.safeOnStop) runner.applySafeOutputs();
   post(done);
+  data.writePort?.close();
 }
 
 main(workerData as ResourceWorkerData).catch((e: unknown) => {

@@ -9,6 +9,8 @@ export class VariablePath {
   private constructor(
     private readonly root: object,
     private readonly props: readonly string[],
+    /** the declaration of the variable the path ends at */
+    readonly leaf: VarInfo,
   ) {}
 
   read(): unknown {
@@ -20,6 +22,26 @@ export class VariablePath {
     return o;
   }
 
+  /**
+   * Store a value already converted to the variable's run-time representation. An array is
+   * copied element by element into the instance's own (typed) array, which generated code holds.
+   */
+  write(value: unknown): void {
+    let o = this.root as Record<string, unknown>;
+    const last = this.props.length - 1;
+    for (let i = 0; i < last; i++) o = o[this.props[i]] as Record<string, unknown>;
+    const key = this.props[last]!;
+    const current = o[key];
+    if (ArrayBuffer.isView(current) || Array.isArray(current)) {
+      const dst = current as unknown as Record<number, unknown> & { length: number };
+      const src = value as ArrayLike<unknown>;
+      for (let i = 0; i < dst.length && i < src.length; i++) dst[i] = src[i];
+      return;
+    }
+    // a number for a 64-bit variable (held as bigint) keeps the variable's representation
+    o[key] = typeof current === 'bigint' && typeof value === 'number' ? BigInt(Math.trunc(value)) : value;
+  }
+
   /** Resolve `path`, or return an explanation of why it cannot be. */
   static resolve(app: Application, model: ResourceModel, instance: GeneratedResource, path: string): VariablePath | string {
     const parts = path.split('.');
@@ -29,6 +51,7 @@ export class VariablePath {
     let root: object;
     let vars: VarInfo[] | undefined;
     const props: string[] = [];
+    let leaf: VarInfo | undefined;
     let rest = parts.slice(1);
     if (program) {
       const key = Object.keys(instance.programs).find((k) => upper(k) === head);
@@ -44,14 +67,15 @@ export class VariablePath {
       const v = vars?.find((x) => upper(x.name) === upper(part));
       if (!v) return `${path}: no variable ${part}`;
       props.push(v.prop);
+      leaf = v;
       vars = fieldsOf(app, v.type);
     }
-    if (props.length === 0) return `${path}: not a variable`;
-    return new VariablePath(root, props);
+    if (!leaf) return `${path}: not a variable`;
+    return new VariablePath(root, props, leaf);
   }
 }
 
-function fieldsOf(app: Application, t: TypeInfo): VarInfo[] | undefined {
+export function fieldsOf(app: Application, t: TypeInfo): VarInfo[] | undefined {
   if (t.kind === 'struct') return t.fields;
   if (t.kind === 'fb') return app.pouTypes[t.name]?.vars ?? app.pouTypes[t.name.toUpperCase()]?.vars;
   if (t.kind === 'ref') return fieldsOf(app, t.target);

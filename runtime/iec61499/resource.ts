@@ -7,6 +7,8 @@ import { normaliseInitial } from '../../compiler/iec61499/st-generate.js';
 import { NativeFb, type NativeContext, type RestartMode } from '../../blocks/native/native-fb.js';
 import { NATIVE_BLOCKS } from '../../blocks/native/registry.js';
 import { PlcFault } from '../faults.js';
+import type { ImageView } from '../../compiler/application.js';
+import { createImageView } from '../process-image.js';
 import { allocateLike, copierFor, type Copier } from './value-copy.js';
 import { generateDispatch, type Dispatcher, type DispatchNetwork } from './dispatch-codegen.js';
 
@@ -74,6 +76,13 @@ export class Resource61499 implements NativeContext {
   /** the FB whose $timer runs now, and the number of the advanceTo pass it runs in */
   private firing: NativeFb | undefined;
   private advancePass = 0;
+  /** input blocks (IX, IW…) told of each exchange of the process image, for their IND */
+  private readonly inputWatchers: NativeFb[] = [];
+  /**
+   * The resource's local process image: process-interface FBs (IX, QX…) read and write it;
+   * the worker exchanges it with the I/O at each wake-up (beginScan before, endScan after).
+   */
+  readonly image: ImageView = createImageView();
 
   constructor(
     readonly name: string,
@@ -320,6 +329,34 @@ export class Resource61499 implements NativeContext {
   cancel(fb: NativeFb): void {
     const k = this.timers.findIndex((t) => t.fb === fb);
     if (k >= 0) this.timers.splice(k, 1);
+  }
+
+  processImage(): ImageView {
+    return this.image;
+  }
+
+  watchInputs(fb: NativeFb, on: boolean): void {
+    const k = this.inputWatchers.indexOf(fb);
+    if (on && k < 0) this.inputWatchers.push(fb);
+    else if (!on && k >= 0) this.inputWatchers.splice(k, 1);
+  }
+
+  /** Whether an input block waits for changes of the image (the loop must then look regularly). */
+  hasInputWatchers(): boolean {
+    return this.inputWatchers.length > 0;
+  }
+
+  /**
+   * The process image was exchanged: input blocks compare their pins and send IND for a
+   * change; the chains run now.
+   */
+  pollInputs(): void {
+    if (this.state !== 'running' || this.inputWatchers.length === 0) return;
+    const d = this.ensureDispatcher();
+    for (let k = 0; k < this.inputWatchers.length; k++) {
+      this.inputWatchers[k]!.$poll();
+      d.run();
+    }
   }
 
   report(fb: NativeFb, passed: boolean, detail: string): void {

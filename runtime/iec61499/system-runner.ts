@@ -48,6 +48,8 @@ export class SystemRunner {
       try {
         if (!this.started) r.resource.start('COLD');
         r.resource.advanceTo(untilNs);
+        // input blocks (IX…) report a change of the process image since the last look (IND)
+        r.resource.pollInputs();
       } catch (e) {
         this.faults.push(toFaultReport(e, { resource: r.key }));
         r.resource.kill();

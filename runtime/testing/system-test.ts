@@ -5,6 +5,7 @@ import type { FaultReport } from '../faults.js';
 import type { Resource61499 } from '../iec61499/resource.js';
 import { SystemRunner } from '../iec61499/system-runner.js';
 import { durationNs, type Duration } from './duration.js';
+import { readImage, writeImage, type ImageValueType } from './image-access.js';
 import { PlantBinding } from './plant-binding.js';
 
 /** Output events of one FB port seen so far: how many and at which resource times (ns). */
@@ -165,13 +166,42 @@ export class SystemTest {
     }
   }
 
-  /** Wire a plant: actuators read FB outputs, sensors are written as parameters to FB inputs. */
-  bindPlant(model: PlantModel, wiring: Record<string, string>): PlantBinding {
+  /** The resource's process image that its IX/QX… blocks use (the only resource unless `resource` names one). */
+  private imageOf(resource?: string) {
+    if (resource !== undefined) {
+      const r = this.runner.resource(resource);
+      if (!r) throw new Error(`no resource ${resource} (resources: ${this.resourceKeys.join(', ')})`);
+      return r.image;
+    }
+    if (this.runner.resources.length !== 1) throw new Error(`name the resource whose process image to use (${this.resourceKeys.join(', ')})`);
+    return this.runner.resources[0]!.resource.image;
+  }
+
+  /**
+   * Set a process image input (`%IX0.0`, `%IW3`…) that input blocks (IX, IW…) read at their next
+   * REQ; IND follows at the next instant the clock advances to. `%ID` as REAL unless `type` says otherwise.
+   */
+  setInput(address: string, value: boolean | number | bigint, type?: ImageValueType, resource?: string): this {
+    writeImage(this.imageOf(resource), address, value, type);
+    return this;
+  }
+
+  /** A process image value (`%QX0.0` as written by a QX block), `%QD` as REAL unless `type` says otherwise. */
+  image(address: string, type?: ImageValueType, resource?: string): boolean | number | bigint {
+    return readImage(this.imageOf(resource), address, type);
+  }
+
+  /**
+   * Wire a plant: actuators read FB outputs, sensors are written as parameters to FB inputs;
+   * a target starting with `%` is a process image address instead (for IX/QX… blocks).
+   */
+  bindPlant(model: PlantModel, wiring: Record<string, string>, resource?: string): PlantBinding {
+    const isAddr = (t: string) => t.trim().startsWith('%');
     const b = new PlantBinding(
       model,
       wiring,
-      (t) => this.read(t),
-      (t, v) => this.write(t, typeof v === 'boolean' ? v : String(v)),
+      (t) => (isAddr(t) ? this.image(t, undefined, resource) : this.read(t)),
+      (t, v) => (isAddr(t) ? this.setInput(t, v, undefined, resource) : this.write(t, typeof v === 'boolean' ? v : String(v))),
     );
     this.bindings.push(b);
     return b;

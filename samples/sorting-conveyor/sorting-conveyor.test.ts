@@ -8,7 +8,8 @@ function line() {
   const app = loadSystem(sys);
   // a 2 m belt at 0.5 m/s, a part placed every 3 s: one reaches the photo eye every 3 s
   const belt = new ConveyorModel({ length: 2, speed: 0.5, partEvery: 3, sensorWidth: 0.1 });
-  app.bindPlant(belt, { run: 'PLC.Line.CELL.S.RUN', partAtEnd: 'PLC.Line.CELL.S.AT_END' });
+  // through the process image, as the IX/QX blocks see it (and plc.yaml binds the real plant)
+  app.bindPlant(belt, { run: '%QX0.0', partAtEnd: '%IX0.0' });
   return { app, belt };
 }
 
