@@ -189,6 +189,10 @@ export class ResourceHost {
             if (!sawDone) this.setSafeOutputs();
           }
           this.worker = undefined;
+          if (channel && this.writePort === channel.port1) {
+            channel.port1.close();
+            this.writePort = undefined;
+          }
           this.flushVars(this.lastVars);
           this.flushRaw();
         }
