@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compile61499 } from '../../compiler/iec61499/project.js';
 import { readLibraryFile } from '../../compiler/iec61499/type-reader.js';
 import { TypeLibrary } from '../../compiler/iec61499/library.js';
 import type { FbTypeDeclaration } from '../../compiler/iec61499/model.js';
-import { formatDiagnostic, type Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
-import { SystemRunner } from '../../runtime/iec61499/system-runner.js';
+import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
+import { bootRequests, fboot, startSystem, typeFolder } from '../support/iec61499.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../shared/fixtures/4diac', import.meta.url));
 const present = existsSync(FIXTURES);
@@ -24,23 +22,13 @@ function files(dir: string, out: string[] = []): string[] {
   return out;
 }
 
-let reqId = 0;
-const fb = (n: string, t: string) => `RES;<Request ID="${++reqId}" Action="CREATE"><FB Name="${n}" Type="${t}" /></Request>`;
-const conn = (s: string, d: string) => `RES;<Request ID="${++reqId}" Action="CREATE"><Connection Source="${s}" Destination="${d}" /></Request>`;
-const write = (v: string, d: string) => `RES;<Request ID="${++reqId}" Action="WRITE"><Connection Source="${v.replace(/'/g, '&apos;')}" Destination="${d}" /></Request>`;
+const { fb, conn, write, start } = bootRequests('RES');
 
 /** Build a boot file in a fresh folder; types come from the given fixture folders. */
 function run(lines: string[], libraryPaths: string[]) {
-  const dir = mkdtempSync(join(tmpdir(), 'vplc-4diac-'));
-  const path = join(dir, 'test.fboot');
-  const text = [...lines, `RES;<Request ID="${++reqId}" Action="START"/>`].join('\n') + '\n';
-  writeFileSync(path, text);
-  const r = compile61499([{ path, text }], { libraryPaths });
-  expect(r.diagnostics.filter((d: Diagnostic) => d.severity === 'error').map(formatDiagnostic)).toEqual([]);
-  const runner = new SystemRunner(r.application!);
-  const outcome = runner.runUntil(0);
+  const { runner, outcome, res } = startSystem(typeFolder({}, 'vplc-4diac-'), 'test.fboot', fboot([...lines, start()]), { libraryPaths, allowWarnings: true });
   expect(outcome.faults).toEqual([]);
-  return { runner, outcome, res: runner.resources[0]!.resource, vars: runner.snapshotVars() };
+  return { runner, outcome, res, vars: runner.snapshotVars() };
 }
 
 const describeFixtures = present ? describe : describe.skip;

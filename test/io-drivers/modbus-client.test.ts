@@ -1,32 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { createRequire } from 'node:module';
 import { ModbusClientDriver } from '../../io-drivers/modbus-client.js';
 import { parseConfig } from '../../runtime/config/load.js';
 import type { ModbusDeviceConfig } from '../../runtime/config/schema.js';
 import { ScanLoop, freePort, until } from './harness.js';
+import { modbusDevice, type DeviceMemory } from '../support/modbus-device.js';
 
-const { ServerTCP } = createRequire(import.meta.url)('modbus-serial') as {
-  ServerTCP: new (vector: object, options: object) => { on(e: string, f: (...a: unknown[]) => void): void; close(cb: () => void): void };
-};
-
-/** A remote I/O device: a modbus-serial ServerTCP over plain arrays. */
-function device(port: number, mem: { coils: boolean[]; discrete: boolean[]; input: number[]; holding: number[] }) {
-  const server = new ServerTCP(
-    {
-      getCoil: (a: number) => mem.coils[a] ?? false,
-      getDiscreteInput: (a: number) => mem.discrete[a] ?? false,
-      getInputRegister: (a: number) => mem.input[a] ?? 0,
-      getHoldingRegister: (a: number) => mem.holding[a] ?? 0,
-      setCoil: (a: number, v: boolean) => { mem.coils[a] = v; },
-      setRegister: (a: number, v: number) => { mem.holding[a] = v; },
-    },
-    { host: '127.0.0.1', port, unitID: 7 },
-  );
-  return new Promise<typeof server>((resolve, reject) => {
-    server.on('initialized', () => resolve(server));
-    server.on('serverError', (e) => reject(e));
-  });
-}
+/** A remote I/O device with unit id 7. */
+const device = (port: number, mem: DeviceMemory) => modbusDevice(port, mem, 7);
 
 function config(port: number): ModbusDeviceConfig {
   const r = parseConfig(`

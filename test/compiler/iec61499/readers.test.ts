@@ -1,23 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { compile61499 } from '../../../compiler/iec61499/project.js';
 import { parseXml } from '../../../compiler/iec61499/xml.js';
 import { splitCondition } from '../../../compiler/iec61499/condition.js';
 import { readLibraryFile } from '../../../compiler/iec61499/type-reader.js';
 import { parseDuration, parseLiteral } from '../../../compiler/iec61499/literal.js';
 import { formatDiagnostic, type Diagnostic } from '../../../compiler/diagnostics/diagnostic.js';
-import { SystemRunner } from '../../../runtime/iec61499/system-runner.js';
-
-function folder(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'vplc-61499-'));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(join(dir, name, '..'), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-  return dir;
-}
+import { compileFile, startSystem, typeFolder as folder } from '../../support/iec61499.js';
 
 const COUNTER2 = `<?xml version="1.0" encoding="UTF-8"?>
 <FBType Name="COUNTER2" Comment="counts by two, with two actions in one state">
@@ -160,12 +147,8 @@ describe('4diac XML reading', () => {
 
 describe('4diac systems', () => {
   it('runs a .sys with a composite FB and an inline subapplication, flattened', () => {
-    const dir = folder({ 'types/COUNTER2.fbt': COUNTER2, 'types/PAIR.fbt': PAIR, 'demo.sys': SYS });
-    const path = join(dir, 'demo.sys');
-    const r = compile61499([{ path, text: SYS }]);
-    expect(r.diagnostics.map(formatDiagnostic)).toEqual([]);
-    const runner = new SystemRunner(r.application!);
-    const out = runner.runUntil(0);
+    const dir = folder({ 'types/COUNTER2.fbt': COUNTER2, 'types/PAIR.fbt': PAIR });
+    const { runner, outcome: out } = startSystem(dir, 'demo.sys', SYS);
     const v = runner.snapshotVars();
     // two actions in INC: N goes 0 → 2 per REQ; the CNF is queued between them but samples later
     expect(v['PLC.R1.P.A.N']).toBe(2);
@@ -181,8 +164,7 @@ describe('4diac systems', () => {
     const broken = COUNTER2.replace('N := N + one;', 'N := N + undefinedVar;');
     const dir = folder({ 'COUNTER2.fbt': broken });
     const boot = 'R;<Request ID="1" Action="CREATE"><FB Name="X" Type="COUNTER2"/></Request>\n';
-    writeFileSync(join(dir, 'a.fboot'), boot);
-    const r = compile61499([{ path: join(dir, 'a.fboot'), text: boot }]);
+    const r = compileFile(dir, 'a.fboot', boot);
     const line = broken.split('\n').findIndex((l) => l.includes('undefinedVar')) + 1;
     expect(r.diagnostics.map(formatDiagnostic)).toEqual([expect.stringMatching(new RegExp(`COUNTER2\\.fbt:${line}:\\d+: error E2001: .*undefinedVar`, 'i'))]);
   });
@@ -190,8 +172,7 @@ describe('4diac systems', () => {
   it('reports dangling connections and type mismatches with their lines', () => {
     const sys = SYS.replace('<Connection Source="P.CNF" Destination="S.GO"/>', '<Connection Source="P.CNF" Destination="S.NOPE"/>\n          <Connection Source="P.OUT" Destination="K.PV"/>')
       .replace('<SubApp Name="S">', '<FB Name="K" Type="E_CTU"/>\n        <SubApp Name="S">');
-    const dir = folder({ 'COUNTER2.fbt': COUNTER2, 'PAIR.fbt': PAIR, 'demo.sys': sys });
-    const r = compile61499([{ path: join(dir, 'demo.sys'), text: sys }]);
+    const r = compileFile(folder({ 'COUNTER2.fbt': COUNTER2, 'PAIR.fbt': PAIR }), 'demo.sys', sys);
     const lines = sys.split('\n');
     const at = (s: string) => lines.findIndex((l) => l.includes(s)) + 1;
     expect(r.application).toBeUndefined();
@@ -202,9 +183,8 @@ describe('4diac systems', () => {
   });
 
   it('reports an unknown type and a malformed boot line without crashing', () => {
-    const dir = folder({});
     const boot = 'R;<Request ID="1" Action="CREATE"><FB Name="X" Type="NOPE"/></Request>\nR;<Request ID="2" Action="CREATE"><FB Name="Y"\n';
-    const r = compile61499([{ path: join(dir, 'b.fboot'), text: boot }]);
+    const r = compileFile(folder(), 'b.fboot', boot);
     expect(r.diagnostics.map(formatDiagnostic)).toEqual([
       expect.stringMatching(/b\.fboot:1:\d+: error E4003: unknown FB type NOPE/),
       expect.stringMatching(/b\.fboot:2:1: error E4008: /),
@@ -285,11 +265,8 @@ const ADAPTER_SYS = `<?xml version="1.0" encoding="UTF-8"?>
 
 describe('4diac adapters', () => {
   it('a socket asks through its adapter, the plug answers, data shared between them', () => {
-    const dir = folder({ 'AValue.adp': ADP, 'CLIENT.fbt': CLIENT, 'SERVER.fbt': SERVER, 'a.sys': ADAPTER_SYS });
-    const r = compile61499([{ path: join(dir, 'a.sys'), text: ADAPTER_SYS }]);
-    expect(r.diagnostics.map(formatDiagnostic)).toEqual([]);
-    const runner = new SystemRunner(r.application!);
-    const out = runner.runUntil(0);
+    const dir = folder({ 'AValue.adp': ADP, 'CLIENT.fbt': CLIENT, 'SERVER.fbt': SERVER });
+    const { runner, outcome: out } = startSystem(dir, 'a.sys', ADAPTER_SYS);
     expect(runner.snapshotVars()['D.R.C.OUT']).toBe(49);
     // START.COLD→C.REQ, C.srv.REQ→S.cli.REQ, S.cli.CNF→C.srv.CNF
     expect(out.events).toBe(3);

@@ -1,36 +1,16 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatDiagnostic } from '../../../compiler/diagnostics/diagnostic.js';
-import { compile61499 } from '../../../compiler/iec61499/project.js';
-import { SystemRunner } from '../../../runtime/iec61499/system-runner.js';
+import { bootRequests, compileFile, fboot, runnerOf, typeFolder } from '../../support/iec61499.js';
 
 /** E_CYCLE T#10ms → E_CTU C, and an E_DELAY T#25ms started at COLD → E_CTU D: a one-shot timer. */
 function build() {
-  const dir = mkdtempSync(join(tmpdir(), 'vplc-policy-'));
-  const path = join(dir, 'p.fboot');
-  let id = 0;
-  const req = (body: string) => `R;<Request ID="${++id}" ${body}</Request>`;
-  const text = [
-    req('Action="CREATE"><FB Name="CY" Type="E_CYCLE" />'),
-    req('Action="CREATE"><FB Name="C" Type="E_CTU" />'),
-    req('Action="CREATE"><FB Name="DL" Type="E_DELAY" />'),
-    req('Action="CREATE"><FB Name="D" Type="E_CTU" />'),
-    req('Action="CREATE"><Connection Source="START.COLD" Destination="CY.START" />'),
-    req('Action="CREATE"><Connection Source="START.COLD" Destination="DL.START" />'),
-    req('Action="CREATE"><Connection Source="CY.EO" Destination="C.CU" />'),
-    req('Action="CREATE"><Connection Source="DL.EO" Destination="D.CU" />'),
-    req('Action="WRITE"><Connection Source="T#10ms" Destination="CY.DT" />'),
-    req('Action="WRITE"><Connection Source="T#25ms" Destination="DL.DT" />'),
-    req('Action="WRITE"><Connection Source="1000" Destination="C.PV" />'),
-    req('Action="WRITE"><Connection Source="1000" Destination="D.PV" />'),
-    `R;<Request ID="${++id}" Action="START"/>`,
-  ].join('\n');
-  writeFileSync(path, text);
-  const r = compile61499([{ path, text }]);
-  expect(r.diagnostics.map(formatDiagnostic)).toEqual([]);
-  const runner = new SystemRunner(r.application!);
+  const { fb, conn, write, start } = bootRequests('R');
+  const text = fboot([
+    fb('CY', 'E_CYCLE'), fb('C', 'E_CTU'), fb('DL', 'E_DELAY'), fb('D', 'E_CTU'),
+    conn('START.COLD', 'CY.START'), conn('START.COLD', 'DL.START'), conn('CY.EO', 'C.CU'), conn('DL.EO', 'D.CU'),
+    write('T#10ms', 'CY.DT'), write('T#25ms', 'DL.DT'), write('1000', 'C.PV'), write('1000', 'D.PV'),
+    start(),
+  ]);
+  const runner = runnerOf(compileFile(typeFolder({}, 'vplc-policy-'), 'p.fboot', text));
   const res = runner.resources[0]!.resource;
   res.start('COLD');
   return res;

@@ -1,6 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { typeFolder } from '../../support/iec61499.js';
 
 /** A resource of a .sys: E_CYCLE (DT) → E_CTU C; START.STOP → E_CTU S (counts orderly stops). */
 export function countingResource(name: string, dt = 'T#10ms', extraFbs = '', extraConnections = ''): string {
@@ -45,19 +44,13 @@ END_ALGORITHM]]></ST></Algorithm>
 
 /** Write a .sys with one device PLC holding the given resources (and BOOM.fbt beside it); returns its path. */
 export function writeSystem(resources: string[]): string {
-  const dir = mkdtempSync(join(tmpdir(), 'vplc-61499-engine-'));
-  writeFileSync(join(dir, 'BOOM.fbt'), BOOM);
-  const path = join(dir, 'app.sys');
-  writeFileSync(
-    path,
-    `<?xml version="1.0" encoding="UTF-8"?>
+  const sys = `<?xml version="1.0" encoding="UTF-8"?>
 <System Name="EngineTest">
   <Application Name="App"><SubAppNetwork/></Application>
   <Device Name="PLC" Type="FORTE_PC">
 ${resources.join('\n')}
   </Device>
 </System>
-`,
-  );
-  return path;
+`;
+  return join(typeFolder({ 'BOOM.fbt': BOOM, 'app.sys': sys }, 'vplc-61499-engine-'), 'app.sys');
 }

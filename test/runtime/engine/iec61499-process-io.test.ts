@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../../../compiler/diagnostics/diagnostic.js';
@@ -10,31 +9,9 @@ import { IoManager } from '../../../runtime/io/io-manager.js';
 import { createImageView } from '../../../runtime/process-image.js';
 import { ioResource } from '../../../runtime/cli/serve.js';
 import { freePort, until } from '../../support/wait.js';
-
-const { ServerTCP } = createRequire(import.meta.url)('modbus-serial') as {
-  ServerTCP: new (vector: object, options: object) => { on(e: string, f: (...a: unknown[]) => void): void; close(cb: () => void): void };
-};
+import { modbusDevice } from '../../support/modbus-device.js';
 
 const sys = fileURLToPath(new URL('../iec61499/process-io/io-loop.sys', import.meta.url));
-
-/** The remote I/O rack: a modbus-serial TCP server over plain arrays. */
-function rack(port: number, mem: { coils: boolean[]; discrete: boolean[]; input: number[]; holding: number[] }) {
-  const server = new ServerTCP(
-    {
-      getCoil: (a: number) => mem.coils[a] ?? false,
-      getDiscreteInput: (a: number) => mem.discrete[a] ?? false,
-      getInputRegister: (a: number) => mem.input[a] ?? 0,
-      getHoldingRegister: (a: number) => mem.holding[a] ?? 0,
-      setCoil: (a: number, v: boolean) => { mem.coils[a] = v; },
-      setRegister: (a: number, v: number) => { mem.holding[a] = v; },
-    },
-    { host: '127.0.0.1', port, unitID: 1 },
-  );
-  return new Promise<typeof server>((resolve, reject) => {
-    server.on('initialized', () => resolve(server));
-    server.on('serverError', (e) => reject(e));
-  });
-}
 
 describe('IEC 61499 process I/O in the engine (real clock, Modbus TCP remote I/O)', () => {
   const cleanup: (() => Promise<void> | void)[] = [];
@@ -48,7 +25,7 @@ describe('IEC 61499 process I/O in the engine (real clock, Modbus TCP remote I/O
     const app = compiled.application!;
     const port = await freePort();
     const mem = { coils: [] as boolean[], discrete: [false, false, false], input: [321], holding: [] as number[] };
-    const server = await rack(port, mem);
+    const server = await modbusDevice(port, mem);
     cleanup.push(() => new Promise<void>((r) => server.close(() => r())));
     const { config, diagnostics } = parseConfig(`
 devices:

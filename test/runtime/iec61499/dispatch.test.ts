@@ -1,31 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { compile61499 } from '../../../compiler/iec61499/project.js';
-import { SystemRunner } from '../../../runtime/iec61499/system-runner.js';
 import { formatDiagnostic } from '../../../compiler/diagnostics/diagnostic.js';
+import { bootRequests, compileFile, fboot, runnerOf, typeFolder } from '../../support/iec61499.js';
 
-function boot(lines: string[]): { path: string; text: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'vplc-61499-'));
-  const path = join(dir, 'app.fboot');
-  const text = lines.map((l) => `RES;${l}`).join('\n') + '\n';
-  writeFileSync(path, text);
-  return { path, text };
-}
+const { fb, conn, write, start } = bootRequests('RES');
 
-let id = 0;
-const fb = (name: string, type: string) => `<Request ID="${++id}" Action="CREATE"><FB Name="${name}" Type="${type}" /></Request>`;
-const conn = (s: string, d: string) => `<Request ID="${++id}" Action="CREATE"><Connection Source="${s}" Destination="${d}" /></Request>`;
-const write = (v: string, d: string) => `<Request ID="${++id}" Action="WRITE"><Connection Source="${v}" Destination="${d}" /></Request>`;
-const start = () => `<Request ID="${++id}" Action="START"/>`;
-
-function build(lines: string[]) {
-  const f = boot(lines);
-  const r = compile61499([f]);
-  expect(r.diagnostics.map(formatDiagnostic)).toEqual([]);
-  return new SystemRunner(r.application!);
-}
+const compileBoot = (lines: string[]) => compileFile(typeFolder(), 'app.fboot', fboot(lines));
+const build = (lines: string[]) => runnerOf(compileBoot(lines));
 
 describe('IEC 61499 event dispatch', () => {
   it('runs a ring of E_CTU and E_SWITCH until the counter reaches PV', () => {
@@ -98,8 +78,7 @@ describe('IEC 61499 event dispatch', () => {
   });
 
   it('reports an unknown FB type with the boot file line', () => {
-    const f = boot([fb('C', 'E_CTU'), fb('Z', 'NO_SUCH_TYPE')]);
-    const r = compile61499([f]);
+    const r = compileBoot([fb('C', 'E_CTU'), fb('Z', 'NO_SUCH_TYPE')]);
     expect(r.application).toBeUndefined();
     expect(r.diagnostics.map(formatDiagnostic)).toEqual([expect.stringMatching(/app\.fboot:2:\d+: error E4003: unknown FB type NO_SUCH_TYPE/)]);
   });

@@ -1,31 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { compile61499 } from '../../../compiler/iec61499/project.js';
 import { formatDiagnostic } from '../../../compiler/diagnostics/diagnostic.js';
-import { SystemRunner } from '../../../runtime/iec61499/system-runner.js';
+import { bootRequests, compileFile, fboot, startSystem, typeFolder } from '../../support/iec61499.js';
 
-let id = 0;
-const xml = (v: string) => v.replace(/'/g, '&apos;').replace(/"/g, '&quot;');
+const { fb, conn, write, start } = bootRequests('R');
 
 /** Run one function FB on START.COLD with the given parameters; returns its OUT (and the concrete type). */
 function call(type: string, params: Record<string, string>): { out: unknown; concrete: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'vplc-fn-'));
-  const path = join(dir, 't.fboot');
-  const lines = [
-    `R;<Request ID="${++id}" Action="CREATE"><FB Name="F" Type="${type}" /></Request>`,
-    `R;<Request ID="${++id}" Action="CREATE"><Connection Source="START.COLD" Destination="F.REQ" /></Request>`,
-    ...Object.entries(params).map(([k, v]) => `R;<Request ID="${++id}" Action="WRITE"><Connection Source="${xml(v)}" Destination="F.${k}" /></Request>`),
-    `R;<Request ID="${++id}" Action="START"/>`,
-  ];
-  const text = lines.join('\n');
-  writeFileSync(path, text);
-  const r = compile61499([{ path, text }]);
-  expect(r.diagnostics.map(formatDiagnostic)).toEqual([]);
-  const runner = new SystemRunner(r.application!);
-  expect(runner.runUntil(0).faults).toEqual([]);
-  const res = runner.resources[0]!.resource;
+  const text = fboot([
+    fb('F', type),
+    conn('START.COLD', 'F.REQ'),
+    ...Object.entries(params).map(([k, v]) => write(v, `F.${k}`)),
+    start(),
+  ]);
+  const { outcome, res } = startSystem(typeFolder({}, 'vplc-fn-'), 't.fboot', text);
+  expect(outcome.faults).toEqual([]);
   return { out: res.read('F.OUT'), concrete: res.fbType('F')!.name };
 }
 
@@ -90,15 +78,8 @@ describe('4diac BCD, date/time and string conversion FBs', () => {
   });
 
   it('a DATE parameter that is not a calendar date is a diagnostic', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'vplc-fn-'));
-    const path = join(dir, 't.fboot');
-    const text = [
-      `R;<Request ID="${++id}" Action="CREATE"><FB Name="F" Type="F_DT_TO_DATE" /></Request>`,
-      `R;<Request ID="${++id}" Action="WRITE"><Connection Source="DT#2024-02-30-10:00:00" Destination="F.IN" /></Request>`,
-      `R;<Request ID="${++id}" Action="START"/>`,
-    ].join('\n');
-    writeFileSync(path, text);
-    const r = compile61499([{ path, text }]);
+    const text = fboot([fb('F', 'F_DT_TO_DATE'), write('DT#2024-02-30-10:00:00', 'F.IN'), start()]);
+    const r = compileFile(typeFolder({}, 'vplc-fn-'), 't.fboot', text);
     // checked at compile time, reported on the WRITE line of the boot file
     expect(r.application).toBeUndefined();
     expect(r.diagnostics.map(formatDiagnostic)).toEqual([
@@ -109,21 +90,8 @@ describe('4diac BCD, date/time and string conversion FBs', () => {
 
 describe('E_MUX_2', () => {
   it('merges two events and tells which one came (K)', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'vplc-fn-'));
-    const path = join(dir, 't.fboot');
-    const text = [
-      `R;<Request ID="${++id}" Action="CREATE"><FB Name="M" Type="E_MUX_2" /></Request>`,
-      `R;<Request ID="${++id}" Action="CREATE"><FB Name="C" Type="E_CTU" /></Request>`,
-      `R;<Request ID="${++id}" Action="CREATE"><Connection Source="M.EO" Destination="C.CU" /></Request>`,
-      `R;<Request ID="${++id}" Action="WRITE"><Connection Source="9" Destination="C.PV" /></Request>`,
-      `R;<Request ID="${++id}" Action="START"/>`,
-    ].join('\n');
-    writeFileSync(path, text);
-    const r = compile61499([{ path, text }]);
-    expect(r.diagnostics.map(formatDiagnostic)).toEqual([]);
-    const runner = new SystemRunner(r.application!);
-    runner.runUntil(0);
-    const res = runner.resources[0]!.resource;
+    const text = fboot([fb('M', 'E_MUX_2'), fb('C', 'E_CTU'), conn('M.EO', 'C.CU'), write('9', 'C.PV'), start()]);
+    const { res } = startSystem(typeFolder({}, 'vplc-fn-'), 't.fboot', text);
     res.fireEvent('M.EI2');
     expect(res.read('M.K')).toBe(1);
     res.fireEvent('M.EI1');

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { compile61499 } from '../../../compiler/iec61499/project.js';
-import { SystemRunner } from '../../../runtime/iec61499/system-runner.js';
 import { formatDiagnostic } from '../../../compiler/diagnostics/diagnostic.js';
+import { bootRequests, compileFile, fboot, startSystem, typeFolder } from '../../support/iec61499.js';
 
 // A basic FB with an IEC 61499 ed.2 InOut: REQ reads V, the algorithm adds STEP, CNF publishes V.
 const INC = `<?xml version="1.0" encoding="UTF-8"?>
@@ -28,27 +24,10 @@ END_ALGORITHM]]></ST></Algorithm>
   </BasicFB>
 </FBType>`;
 
-let id = 0;
-const fb = (name: string, type: string) => `<Request ID="${++id}" Action="CREATE"><FB Name="${name}" Type="${type}" /></Request>`;
-const conn = (s: string, d: string) => `<Request ID="${++id}" Action="CREATE"><Connection Source="${s}" Destination="${d}" /></Request>`;
-const write = (v: string, d: string) => `<Request ID="${++id}" Action="WRITE"><Connection Source="${v}" Destination="${d}" /></Request>`;
+const { fb, conn, write } = bootRequests();
 
-function compileBoot(lines: string[]) {
-  const dir = mkdtempSync(join(tmpdir(), 'vplc-inout-'));
-  writeFileSync(join(dir, 'INC.fbt'), INC);
-  const path = join(dir, 'app.fboot');
-  const text = lines.map((l) => `RES;${l}`).join('\n') + '\n';
-  writeFileSync(path, text);
-  return compile61499([{ path, text }]);
-}
-
-function runBoot(lines: string[]) {
-  const r = compileBoot(lines);
-  expect(r.diagnostics.map(formatDiagnostic)).toEqual([]);
-  const runner = new SystemRunner(r.application!);
-  runner.runUntil(0);
-  return runner.resources[0]!.resource;
-}
+const compileBoot = (lines: string[]) => compileFile(typeFolder({ 'INC.fbt': INC }, 'vplc-inout-'), 'app.fboot', fboot(lines));
+const runBoot = (lines: string[]) => startSystem(typeFolder({ 'INC.fbt': INC }, 'vplc-inout-'), 'app.fboot', fboot(lines)).res;
 
 describe('IEC 61499 InOut variables', () => {
   it('passes the value along an InOut chain and makes the result visible back to its head', () => {

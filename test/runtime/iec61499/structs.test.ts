@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { compile61499 } from '../../../compiler/iec61499/project.js';
-import { SystemRunner } from '../../../runtime/iec61499/system-runner.js';
 import { formatDiagnostic } from '../../../compiler/diagnostics/diagnostic.js';
+import { bootRequests, compileFile, fboot, runnerOf, startSystem, typeFolder } from '../../support/iec61499.js';
 
 // A struct type, a basic FB that builds one (REQ publishes it with CNF, UPD changes it
 // silently) and a basic FB that samples one with REQ and copies a field to an output.
@@ -76,34 +72,12 @@ END_ALGORITHM]]></ST></Algorithm>
   </BasicFB>
 </FBType>`;
 
-function folder(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'vplc-struct-'));
-  writeFileSync(join(dir, 'POINT.dtp'), POINT);
-  writeFileSync(join(dir, 'LINE.dtp'), LINE);
-  writeFileSync(join(dir, 'PSRC.fbt'), PSRC);
-  writeFileSync(join(dir, 'PSINK.fbt'), PSINK);
-  return dir;
-}
+const folder = () => typeFolder({ 'POINT.dtp': POINT, 'LINE.dtp': LINE, 'PSRC.fbt': PSRC, 'PSINK.fbt': PSINK }, 'vplc-struct-');
 
-let id = 0;
-const fb = (name: string, type: string) => `<Request ID="${++id}" Action="CREATE"><FB Name="${name}" Type="${type}" /></Request>`;
-const conn = (s: string, d: string) => `<Request ID="${++id}" Action="CREATE"><Connection Source="${s}" Destination="${d}" /></Request>`;
-const write = (v: string, d: string) => `<Request ID="${++id}" Action="WRITE"><Connection Source="${v}" Destination="${d}" /></Request>`;
+const { fb, conn, write } = bootRequests();
 
-function compileBoot(lines: string[]) {
-  const path = join(folder(), 'app.fboot');
-  const text = lines.map((l) => `RES;${l}`).join('\n') + '\n';
-  writeFileSync(path, text);
-  return compile61499([{ path, text }]);
-}
-
-function runBoot(lines: string[]) {
-  const r = compileBoot(lines);
-  expect(r.diagnostics.map(formatDiagnostic)).toEqual([]);
-  const runner = new SystemRunner(r.application!);
-  runner.runUntil(0);
-  return runner.resources[0]!.resource;
-}
+const compileBoot = (lines: string[]) => compileFile(folder(), 'app.fboot', fboot(lines));
+const runBoot = (lines: string[]) => startSystem(folder(), 'app.fboot', fboot(lines)).res;
 
 const plain = (v: unknown): unknown => JSON.parse(JSON.stringify(v, (_k, x: unknown) => (ArrayBuffer.isView(x) ? Array.from(x as unknown as ArrayLike<unknown>) : x)));
 
@@ -143,8 +117,6 @@ describe('IEC 61499 structured values', () => {
   });
 
   it('applies a struct parameter of a .sys and a WRITE at run time in place', () => {
-    const dir = folder();
-    const path = join(dir, 'app.sys');
     const text = `<?xml version="1.0" encoding="UTF-8"?>
 <System Name="S">
   <Device Name="D" Type="FORTE_PC">
@@ -156,11 +128,7 @@ describe('IEC 61499 structured values', () => {
   </Device>
 </System>
 `;
-    writeFileSync(path, text);
-    const r = compile61499([{ path, text }]);
-    expect(r.diagnostics.map(formatDiagnostic)).toEqual([]);
-    const runner = new SystemRunner(r.application!);
-    const res = runner.resource('D.R')!;
+    const res = runnerOf(compileFile(folder(), 'app.sys', text)).resource('D.R')!;
     expect(plain(res.read('K.P'))).toMatchObject({ x: 12, on: true });
     const storage = res.read('K.P');
     res.writeParameter('K.P', '(x:=-3)');
@@ -195,8 +163,6 @@ describe('IEC 61499 structured values', () => {
   });
 
   it('reports out-of-range integers and bad dates of a .sys at compile time with the .sys line', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'vplc-param-'));
-    const path = join(dir, 'app.sys');
     const text = `<?xml version="1.0" encoding="UTF-8"?>
 <System Name="S">
   <Device Name="D" Type="FORTE_PC">
@@ -210,8 +176,7 @@ describe('IEC 61499 structured values', () => {
   </Device>
 </System>
 `;
-    writeFileSync(path, text);
-    const r = compile61499([{ path, text }]);
+    const r = compileFile(typeFolder({}, 'vplc-param-'), 'app.sys', text);
     expect(r.application).toBeUndefined();
     expect(r.diagnostics.map(formatDiagnostic)).toEqual([
       expect.stringMatching(/app\.sys:6:\d+: error E4012: invalid parameter C\.PV \(UINT\): 65536 is out of range for UINT/),

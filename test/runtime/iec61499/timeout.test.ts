@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { compile61499 } from '../../../compiler/iec61499/project.js';
-import { formatDiagnostic } from '../../../compiler/diagnostics/diagnostic.js';
-import { SystemRunner } from '../../../runtime/iec61499/system-runner.js';
+import { bootRequests, compileFile, fboot, startSystem, typeFolder } from '../../support/iec61499.js';
 
 /** A basic FB with an ATimeOut plug: ARM starts the timeout with D, DISARM stops it, FIRED reports it. */
 const USER = (adapter: string) => `<?xml version="1.0" encoding="UTF-8"?>
@@ -40,27 +35,17 @@ const USER = (adapter: string) => `<?xml version="1.0" encoding="UTF-8"?>
 </FBType>
 `;
 
-let id = 0;
-const fb = (n: string, t: string) => `R;<Request ID="${++id}" Action="CREATE"><FB Name="${n}" Type="${t}" /></Request>`;
-const conn = (s: string, d: string) => `R;<Request ID="${++id}" Action="CREATE"><Connection Source="${s}" Destination="${d}" /></Request>`;
-const write = (v: string, d: string) => `R;<Request ID="${++id}" Action="WRITE"><Connection Source="${v}" Destination="${d}" /></Request>`;
+const { fb, conn, write, start } = bootRequests('R');
 
 function build(timeout: 'E_TimeOut' | 'E_RTimeOut', extra: Record<string, string> = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'vplc-timeout-'));
-  writeFileSync(join(dir, 'TimeoutUser.fbt'), USER(timeout === 'E_TimeOut' ? 'ATimeOut' : 'ARTimeOut'));
-  for (const [name, text] of Object.entries(extra)) writeFileSync(join(dir, name), text);
-  const path = join(dir, 't.fboot');
-  const text = [
+  const dir = typeFolder({ 'TimeoutUser.fbt': USER(timeout === 'E_TimeOut' ? 'ATimeOut' : 'ARTimeOut'), ...extra }, 'vplc-timeout-');
+  const text = fboot([
     fb('U', 'TimeoutUser'), fb('T', timeout), fb('C', 'E_CTU'),
     conn('U.TMO', 'T.TimeOutSocket'), conn('U.FIRED', 'C.CU'), write('T#1s', 'U.D'), write('100', 'C.PV'),
-    `R;<Request ID="${++id}" Action="START"/>`,
-  ].join('\n');
-  writeFileSync(path, text);
-  const r = compile61499([{ path, text }]);
-  expect(r.diagnostics.map(formatDiagnostic)).toEqual([]);
-  const runner = new SystemRunner(r.application!);
-  runner.runUntil(0);
-  return { runner, res: runner.resources[0]!.resource };
+    start(),
+  ]);
+  const { runner, res } = startSystem(dir, 't.fboot', text);
+  return { runner, res };
 }
 
 describe('adapters through composite pins: E_TimeOut', () => {
@@ -123,18 +108,10 @@ describe('adapters through composite pins: E_TimeOut', () => {
   </FBNetwork>
 </FBType>
 `;
-    const dir = mkdtempSync(join(tmpdir(), 'vplc-timeout-'));
-    writeFileSync(join(dir, 'TimeoutUser.fbt'), USER('ATimeOut'));
-    writeFileSync(join(dir, 'Wrap.fbt'), wrap);
-    const path = join(dir, 't.fboot');
-    const text = [fb('U', 'TimeoutUser'), fb('W', 'Wrap'), fb('C', 'E_CTU'), conn('U.TMO', 'W.S'), conn('U.FIRED', 'C.CU'),
-      write('T#2s', 'U.D'), write('100', 'C.PV'), `R;<Request ID="${++id}" Action="START"/>`].join('\n');
-    writeFileSync(path, text);
-    const r = compile61499([{ path, text }]);
-    expect(r.diagnostics.map(formatDiagnostic)).toEqual([]);
-    const runner = new SystemRunner(r.application!);
-    const res = runner.resources[0]!.resource;
-    runner.runUntil(0);
+    const dir = typeFolder({ 'TimeoutUser.fbt': USER('ATimeOut'), 'Wrap.fbt': wrap }, 'vplc-timeout-');
+    const text = fboot([fb('U', 'TimeoutUser'), fb('W', 'Wrap'), fb('C', 'E_CTU'), conn('U.TMO', 'W.S'), conn('U.FIRED', 'C.CU'),
+      write('T#2s', 'U.D'), write('100', 'C.PV'), start()]);
+    const { runner, res } = startSystem(dir, 't.fboot', text);
     expect(res.fbNames()).toContain('W.IN.DLY');
     res.fireEvent('U.ARM');
     runner.runUntil(1999e6);
@@ -144,13 +121,9 @@ describe('adapters through composite pins: E_TimeOut', () => {
   });
 
   it('an adapter connection from a plug to a plug through a pin is a diagnostic', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'vplc-timeout-'));
-    writeFileSync(join(dir, 'TimeoutUser.fbt'), USER('ATimeOut'));
-    const path = join(dir, 't.fboot');
-    const text = [fb('U', 'TimeoutUser'), fb('V', 'TimeoutUser'), fb('T', 'E_TimeOut'), conn('T.TimeOutSocket', 'T.TimeOutSocket'),
-      `R;<Request ID="${++id}" Action="START"/>`].join('\n');
-    writeFileSync(path, text);
-    const r = compile61499([{ path, text }]);
+    const dir = typeFolder({ 'TimeoutUser.fbt': USER('ATimeOut') }, 'vplc-timeout-');
+    const text = fboot([fb('U', 'TimeoutUser'), fb('V', 'TimeoutUser'), fb('T', 'E_TimeOut'), conn('T.TimeOutSocket', 'T.TimeOutSocket'), start()]);
+    const r = compileFile(dir, 't.fboot', text);
     expect(r.diagnostics.map((d) => d.code)).toContain('E4005');
   });
 });

@@ -1,24 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { compile61499 } from '../../../compiler/iec61499/project.js';
-import { formatDiagnostic } from '../../../compiler/diagnostics/diagnostic.js';
-import { SystemRunner } from '../../../runtime/iec61499/system-runner.js';
+import { bootRequests, compileFile, fboot, runnerOf, typeFolder } from '../../support/iec61499.js';
 
-let id = 0;
-const fb = (n: string, t: string) => `R;<Request ID="${++id}" Action="CREATE"><FB Name="${n}" Type="${t}" /></Request>`;
-const conn = (s: string, d: string) => `R;<Request ID="${++id}" Action="CREATE"><Connection Source="${s}" Destination="${d}" /></Request>`;
-const write = (v: string, d: string) => `R;<Request ID="${++id}" Action="WRITE"><Connection Source="${v}" Destination="${d}" /></Request>`;
+const { fb, conn, write, start } = bootRequests('R');
 
 function build(lines: string[]) {
-  const dir = mkdtempSync(join(tmpdir(), 'vplc-61499-'));
-  const path = join(dir, 't.fboot');
-  const text = [...lines, `R;<Request ID="${++id}" Action="START"/>`].join('\n');
-  writeFileSync(path, text);
-  const r = compile61499([{ path, text }]);
-  expect(r.diagnostics.map(formatDiagnostic)).toEqual([]);
-  const runner = new SystemRunner(r.application!);
+  const runner = runnerOf(compileFile(typeFolder(), 't.fboot', fboot([...lines, start()])));
   return { runner, res: runner.resources[0]!.resource };
 }
 
