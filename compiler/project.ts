@@ -15,7 +15,7 @@ import { Declarations } from './semantics/declarations.js';
 import { Checker } from './semantics/checker.js';
 import { newAnnotations, type Pou } from './semantics/symbols.js';
 import { evalConst, constToInt } from './semantics/const-eval.js';
-import { generateModule, type ResolvedResource, type ProgramInstance } from './codegen/module.js';
+import { generateModule, typeInfo, type ResolvedResource, type ProgramInstance } from './codegen/module.js';
 import { packageRoot } from './package-root.js';
 import { importPlcopen } from './plcopen/import.js';
 import { compile61499 } from './iec61499/project.js';
@@ -80,7 +80,7 @@ export function compileSources(sources: SourceFile[], options: CompileOptions = 
     name: r.name,
     tasks: r.tasks,
     programs: r.programs.map((p) => ({ name: p.name, typeName: p.pou.name, task: p.task })),
-    globals: r.globals.map((g) => ({ name: g.name, prop: g.prop, section: 'VAR_GLOBAL', type: typeInfoOf(generated, g) })),
+    globals: r.globals.map((g) => ({ name: g.name, prop: g.prop, section: 'VAR_GLOBAL', type: typeInfo(g.type) })),
     located: generated.located.get(r.name) ?? [],
   }));
   const firstConfig = units.find((u) => u.configurations.length)?.configurations[0];
@@ -95,12 +95,6 @@ export function compileSources(sources: SourceFile[], options: CompileOptions = 
   return { application, diagnostics: sortDiagnostics(diagnostics) };
 }
 
-function typeInfoOf(generated: ReturnType<typeof generateModule>, g: import('./semantics/symbols.js').VarSymbol) {
-  void generated;
-  return typeInfoFor(g.type);
-}
-
-import { typeInfo as typeInfoFor } from './codegen/module.js';
 
 /** Resources and tasks from the CONFIGURATIONs, or one default task running every PROGRAM. */
 function buildResources(units: CompilationUnit[], decls: Declarations, diagnostics: Diagnostic[], options: CompileOptions): ResolvedResource[] {

@@ -4,7 +4,7 @@
  * indexing check and fault with the POU, file and line.
  */
 import type { ElementaryTypeName } from '../application.js';
-import type { Argument, CallExpr, Expr, LiteralValue, Stmt } from '../st/ast.js';
+import type { CallExpr, Expr, LiteralValue, Stmt } from '../st/ast.js';
 import { key } from '../st/ast.js';
 import { concrete } from '../types/common-type.js';
 import { ELEMENTARY, type Type, elementary, isBig, isInteger, familyOf, integerRange } from '../types/types.js';
@@ -12,7 +12,7 @@ import { lookupBuiltin, divCode, modCode, notCode } from '../stdlib/functions.js
 import type { Annotations, BoundArgument, Pou, VarSymbol } from '../semantics/symbols.js';
 import { allVars } from '../semantics/declarations.js';
 import { convertCode, wrapInt } from './convert.js';
-import { copyValue, isScalar, propName, type ValueEmitter } from './values.js';
+import { copyValue, isScalar, propName, zeroValue, type ValueEmitter } from './values.js';
 
 export interface SiteTable {
   /** index of a fault site [pou, file, line] */
@@ -42,7 +42,6 @@ export class BodyEmitter {
 
   constructor(
     private readonly o: BodyOptions,
-    private readonly pou: Pou,
     /** the FB/program whose instance is `this` */
     private readonly instance: Pou | undefined,
     private readonly file: string,
@@ -628,7 +627,7 @@ export class BodyEmitter {
         return code;
       }
       case 'fbInstance':
-        this.callFb(e, target.pou, target.instance, bound);
+        this.callFb(target.pou, target.instance, bound);
         return '';
     }
   }
@@ -637,7 +636,7 @@ export class BodyEmitter {
     const params = pou.vars.filter((v) => v.section === 'VAR_INPUT' || v.section === 'VAR_IN_OUT');
     const args = params.map((p) => {
       const b = bound.find((x) => x.param === p);
-      if (!b?.value) return p.init?.kind === 'expr' ? this.o.values.initExpr(p.init, p.type) : zeroFor(p.type);
+      if (!b?.value) return p.init?.kind === 'expr' ? this.o.values.initExpr(p.init, p.type) : zeroValue(p.type);
       if (p.section === 'VAR_IN_OUT' && !isScalar(p.type)) return this.lref(b.value);
       return this.expr(b.value, p.type);
     });
@@ -664,8 +663,7 @@ export class BodyEmitter {
     return `(${r} = ${call}, ${writeBacks.join(', ')}, ${r})`;
   }
 
-  private callFb(e: CallExpr, pou: Pou, instance: Expr, bound: BoundArgument[]): void {
-    void e;
+  private callFb(pou: Pou, instance: Expr, bound: BoundArgument[]): void {
     const inst = this.tmp();
     this.emit(`${inst} = ${this.lref(instance)};`);
     const vars = allVars(pou);
@@ -697,14 +695,6 @@ function storeProp(ref: string, value: string, t: Type): string {
   return `${ref} = ${value};`;
 }
 
-function zeroFor(t: Type): string {
-  if (t.kind === 'elementary') {
-    if (t.name === 'BOOL') return 'false';
-    return isBig(t) ? '0n' : '0';
-  }
-  if (t.kind === 'string') return "''";
-  return 'null';
-}
 
 /** A literal in the representation of `target` (or of its own type). */
 export function convertLiteral(v: LiteralValue, own: Type, target: Type): string {

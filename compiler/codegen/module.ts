@@ -9,7 +9,7 @@ import type { ProgramConfig } from '../st/ast.js';
 import { key } from '../st/ast.js';
 import { allVars, orderedVars, type Declarations } from '../semantics/declarations.js';
 import type { Annotations, Pou, VarSymbol } from '../semantics/symbols.js';
-import { ELEMENTARY, type StructType, type Type } from '../types/types.js';
+import type { StructType, Type } from '../types/types.js';
 import { BodyEmitter, convertLiteral, type BodyOptions } from './body.js';
 import { PRELUDE } from './prelude.js';
 import { copyValue, createValue, isScalar, propName, setFieldLookup, type ValueEmitter } from './values.js';
@@ -42,7 +42,6 @@ export function generateModule(decls: Declarations, ann: Annotations, resources:
 }
 
 class ModuleEmitter implements ValueEmitter {
-  private readonly out: string[] = [];
   private readonly sites: [string, string, number][] = [];
   private readonly siteIndex = new Map<string, number>();
   private readonly structs = new Map<string, StructType>();
@@ -98,7 +97,7 @@ class ModuleEmitter implements ValueEmitter {
     const e = init.expr;
     if (e.kind === 'literal') return convertLiteral(e.value, this.ann.types.get(e.id) ?? t, t);
     // initial values are constant expressions: evaluate them with a throw-away emitter
-    const be = new BodyEmitter(this.bodyOptions, this.decls.pous.values().next().value!, undefined, '', '');
+    const be = new BodyEmitter(this.bodyOptions, undefined, '', '');
     const code = be.expr(e, t);
     return t.kind === 'elementary' && t.name === 'REAL' ? `Math.fround(${code})` : code;
   }
@@ -218,7 +217,7 @@ class ModuleEmitter implements ValueEmitter {
   /** A JS method: program/FB body, action or METHOD. */
   private method(name: string, params: VarSymbol[], pou: Pou, instance: Pou, body: import('../st/ast.js').Stmt[], cache: boolean): string[] {
     if (name === '$body' && body.length === 0 && instance.base) return [];
-    const be = new BodyEmitter(this.bodyOptions, pou, instance, pou.file, pou.kind === 'method' ? `${instance.name}.${pou.name}` : instance.name);
+    const be = new BodyEmitter(this.bodyOptions, instance, pou.file, pou.kind === 'method' ? `${instance.name}.${pou.name}` : instance.name);
     const lines: string[] = [];
     const prologue: string[] = [];
     if (pou.kind === 'method') this.localsPrologue(pou, params, prologue);
@@ -294,7 +293,7 @@ class ModuleEmitter implements ValueEmitter {
   private functionCode(p: Pou): string[] {
     const decl = p.decl as import('../st/ast.js').FunctionDecl;
     const params = p.vars.filter((v) => v.section === 'VAR_INPUT' || v.section === 'VAR_IN_OUT');
-    const be = new BodyEmitter(this.bodyOptions, p, undefined, p.file, p.name);
+    const be = new BodyEmitter(this.bodyOptions, undefined, p.file, p.name);
     const prologue: string[] = [];
     this.localsPrologue(p, params, prologue);
     be.emit('$body: {');
@@ -472,4 +471,3 @@ export function typeInfo(t: Type): TypeInfo {
   }
 }
 
-export { ELEMENTARY };

@@ -10,7 +10,7 @@ import type { SourceRange } from '../source.js';
 import {
   key, type Argument, type CallExpr, type Expr, type Initializer, type PouDecl, type Stmt,
 } from '../st/ast.js';
-import { commonType, concrete, fitsInteger } from '../types/common-type.js';
+import { commonType, fitsInteger } from '../types/common-type.js';
 import {
   BOOL, ELEMENTARY, ERROR, TIME, VOID, type Type, elementary, elementaryByName, familyOf, isBits,
   isBool, isInteger, isNumeric, isReal, sameType, typeName, widensTo, isAnyString, LREAL,
@@ -952,4 +952,3 @@ export function exprText(e: Expr): string {
   }
 }
 
-export { concrete, isReal };

@@ -6,7 +6,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { diagnostic } from '../diagnostics/registry.js';
 import type { SourceRange } from '../source.js';
 import type {
-  CompilationUnit, Expr, FunctionBlockDecl, InterfaceDecl, MethodDecl, PouDecl, TypeDecl, TypeRef,
+  CompilationUnit, Expr, MethodDecl, PouDecl, TypeDecl, TypeRef,
   VarSection,
 } from '../st/ast.js';
 import { key } from '../st/ast.js';
@@ -419,12 +419,6 @@ export class Declarations {
     return [...this.pous.values()];
   }
 
-  isFbDecl(d: PouDecl): d is FunctionBlockDecl {
-    return d.kind === 'functionBlock';
-  }
-  isInterfaceDecl(d: PouDecl): d is InterfaceDecl {
-    return d.kind === 'interface';
-  }
 }
 
 /** All variables of an FB including inherited ones, by key. */
