@@ -76,11 +76,12 @@ export function createValue(target: string, t: Type, init: Initializer | undefin
       out.push(`${target} = new ${ta}(${n});`);
       if (fill !== '0' && fill !== '0n' && fill !== 'false') out.push(`${target}.fill(${fill});`);
     } else if (isScalar(t.element)) {
-      out.push(`${target} = new Array(${n}).fill(${fill});`);
+      // built by push, not new Array(n): V8 keeps a packed array (no hole checks on every read)
+      out.push(`{ const $a = []; for (let $k = 0; $k < ${n}; $k++) $a.push(${fill}); ${target} = $a; }`);
     } else {
       const a = tmp();
       const i = tmp();
-      out.push(`{ const ${a} = new Array(${n}); for (let ${i} = 0; ${i} < ${n}; ${i}++) {`);
+      out.push(`{ const ${a} = []; for (let ${i} = 0; ${i} < ${n}; ${i}++) {`);
       const inner: string[] = [];
       createValue(`${a}[${i}]`, t.element, undefined, ve, inner, tmp);
       out.push(...inner.map((l) => `  ${l}`));
