@@ -2,8 +2,8 @@
  * Files → Application: parse every source, collect declarations (with vPLC's standard
  * function blocks), check, build the resources and tasks, generate code.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { extname } from 'node:path';
 import type { Application, ResourceModel, TaskModel } from './application.js';
 import type { Diagnostic } from './diagnostics/diagnostic.js';
 import { hasErrors, sortDiagnostics } from './diagnostics/diagnostic.js';
@@ -16,7 +16,7 @@ import { Checker } from './semantics/checker.js';
 import { newAnnotations, type Pou } from './semantics/symbols.js';
 import { evalConst, constToInt } from './semantics/const-eval.js';
 import { generateModule, typeInfo, type ResolvedResource, type ProgramInstance } from './codegen/module.js';
-import { packageRoot } from './package-root.js';
+import { librarySources } from './library.js';
 import { importPlcopen } from './plcopen/import.js';
 import { compile61499 } from './iec61499/project.js';
 
@@ -32,20 +32,6 @@ export interface CompileResult {
 
 export const DEFAULT_RESOURCE = 'Default';
 export const DEFAULT_TASK = 'Default';
-
-let libraryCache: { path: string; text: string }[] | undefined;
-
-/** vPLC's standard function blocks written in ST (blocks/iec61131/*.st). */
-function librarySources(): SourceFile[] {
-  if (!libraryCache) {
-    const dir = join(packageRoot(), 'blocks', 'iec61131');
-    libraryCache = readdirSync(dir)
-      .filter((f) => f.endsWith('.st'))
-      .sort()
-      .map((f) => ({ path: join(dir, f), text: readFileSync(join(dir, f), 'utf8') }));
-  }
-  return libraryCache.map((l) => new SourceFile(l.path, l.text));
-}
 
 export function compileSources(sources: SourceFile[], options: CompileOptions = {}): CompileResult {
   const diagnostics: Diagnostic[] = [];

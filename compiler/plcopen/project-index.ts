@@ -4,6 +4,7 @@
  * hold function results.
  */
 import { key } from '../st/ast.js';
+import { libraryOutputType } from '../library.js';
 
 export interface PouSignature {
   name: string;
@@ -20,32 +21,9 @@ export interface ProjectIndex {
   globals: Map<string, string>;
 }
 
-/** Output types of the standard function blocks, for FBD temporaries fed by them. */
-const STANDARD_FB_OUTPUTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  TON: { Q: 'BOOL', ET: 'TIME' },
-  TOF: { Q: 'BOOL', ET: 'TIME' },
-  TP: { Q: 'BOOL', ET: 'TIME' },
-  CTU: { Q: 'BOOL', CV: 'INT' },
-  CTD: { Q: 'BOOL', CV: 'INT' },
-  CTUD: { QU: 'BOOL', QD: 'BOOL', CV: 'INT' },
-  CTU_DINT: { Q: 'BOOL', CV: 'DINT' },
-  CTD_DINT: { Q: 'BOOL', CV: 'DINT' },
-  CTUD_DINT: { QU: 'BOOL', QD: 'BOOL', CV: 'DINT' },
-  CTU_LINT: { Q: 'BOOL', CV: 'LINT' },
-  CTD_LINT: { Q: 'BOOL', CV: 'LINT' },
-  CTUD_LINT: { QU: 'BOOL', QD: 'BOOL', CV: 'LINT' },
-  CTU_UDINT: { Q: 'BOOL', CV: 'UDINT' },
-  CTD_UDINT: { Q: 'BOOL', CV: 'UDINT' },
-  CTUD_UDINT: { QU: 'BOOL', QD: 'BOOL', CV: 'UDINT' },
-  R_TRIG: { Q: 'BOOL' },
-  F_TRIG: { Q: 'BOOL' },
-  SR: { Q1: 'BOOL' },
-  RS: { Q1: 'BOOL' },
-};
-
 /** Type of the member `member` of an instance of FB type `fbType`, when known. */
 export function memberType(index: ProjectIndex, fbType: string, member: string): string | undefined {
   const pou = index.pous.get(key(fbType));
   if (pou) return pou.vars.get(key(member));
-  return STANDARD_FB_OUTPUTS[key(fbType)]?.[key(member)];
+  return libraryOutputType(fbType, member);
 }
