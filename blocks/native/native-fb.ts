@@ -2,27 +2,15 @@ import type { ImageView } from '../../compiler/application.js';
 
 /**
  * Service interface FBs implemented in TypeScript: blocks that need the resource clock or the
- * outside world. The interface is data (names and types identical to 4diac's declarations);
- * data ports are properties of the same name; events are numbered in declaration order.
+ * outside world. Their interface is the 4diac .fbt of the same name in blocks/iec61499 (the
+ * compiler reads only that); the resource binds the class at load by type name and port names:
+ * data ports are properties of the same name, events are numbered as the class lists them.
  */
 
-export interface NativePort {
-  name: string;
-  type: string;
-  initialValue?: string;
-}
-
-export interface NativeEvent {
-  name: string;
-  with: string[];
-}
-
-export interface NativeInterface {
-  eventInputs: NativeEvent[];
-  eventOutputs: NativeEvent[];
-  inputVars: NativePort[];
-  outputVars: NativePort[];
-  internalVars?: NativePort[];
+/** The event names a native class handles, in the order of its own event numbers. */
+export interface NativeEvents {
+  inputs: readonly string[];
+  outputs: readonly string[];
 }
 
 /** What a native FB may ask of its resource. */
@@ -61,11 +49,8 @@ export abstract class NativeFb {
 }
 
 export interface NativeBlock {
+  /** the 4diac type name: blocks/iec61499/<name>.fbt declares its interface */
   name: string;
-  interface: NativeInterface;
+  events: NativeEvents;
   create(ctx: NativeContext): NativeFb;
 }
-
-export const ev = (name: string, ...withVars: string[]): NativeEvent => ({ name, with: withVars });
-export const port = (name: string, type: string, initialValue?: string): NativePort =>
-  initialValue === undefined ? { name, type } : { name, type, initialValue };

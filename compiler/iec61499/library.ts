@@ -4,7 +4,6 @@ import { packageRoot } from '../package-root.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { DataTypeDeclaration, FbTypeDeclaration } from './model.js';
 import { readLibraryFile } from './type-reader.js';
-import { NATIVE_BLOCKS } from '../../blocks/native/registry.js';
 import { FUNCTION_BLOCKS } from '../../blocks/iec61499/functions.js';
 
 const TYPE_EXTENSIONS = new Set(['.fbt', '.adp', '.sub', '.dtp']);
@@ -39,7 +38,7 @@ function indexFolder(dir: string, index: Map<string, string>, depth = 0): void {
 /**
  * Where FB, adapter and data types come from, in order: files given explicitly, the folders
  * of the application (recursively), then vPLC's built-in library (XML types, function FBs
- * generated from blocks/iec61499/functions.ts, native blocks).
+ * generated from blocks/iec61499/functions.ts; native blocks are .fbt files there too).
  */
 export class TypeLibrary {
   private readonly fbTypes = new Map<string, FbTypeDeclaration>();
@@ -47,6 +46,7 @@ export class TypeLibrary {
   private readonly userIndex = new Map<string, string>();
   private readonly builtinIndex = new Map<string, string>();
   private readonly missing = new Set<string>();
+  private readonly native = new Map<string, boolean>();
 
   constructor(folders: string[], private readonly diagnostics: Diagnostic[]) {
     for (const f of folders) indexFolder(f, this.userIndex);
@@ -80,38 +80,28 @@ export class TypeLibrary {
     else this.missing.add(name);
   }
 
-  /** The built-in declaration of a function FB or native block. */
+  /** The built-in declaration of a type: a .fbt of blocks/iec61499 or a generated function FB. */
   private builtinFor(name: string): FbTypeDeclaration | undefined {
     const path = this.builtinIndex.get(name);
     if (path) {
       const el = readLibraryFile(path, readFileSync(path, 'utf8'), this.diagnostics);
       if (el?.kind === 'fb') return el.decl;
     }
-    const f = FUNCTION_BLOCKS.get(name);
-    if (f) return f;
-    const n = NATIVE_BLOCKS.get(name);
-    if (n) {
-      const i = n.interface;
-      return {
-        name,
-        kind: 'service',
-        file: `<native ${name}>`,
-        interface: {
-          eventInputs: i.eventInputs.map((e) => ({ name: e.name, with: e.with })),
-          eventOutputs: i.eventOutputs.map((e) => ({ name: e.name, with: e.with })),
-          inputVars: i.inputVars.map((v) => ({ ...v })),
-          outputVars: i.outputVars.map((v) => ({ ...v })),
-          inOutVars: [],
-          plugs: [],
-          sockets: [],
-        },
-        internalVars: [],
-        states: [],
-        transitions: [],
-        algorithms: [],
-      };
+    return FUNCTION_BLOCKS.get(name);
+  }
+
+  /**
+   * Whether vPLC implements a service interface FB natively: the built-in library ships its
+   * .fbt (as service FB), and the runtime binds the block's class to it by name at load.
+   */
+  isNative(name: string): boolean {
+    if (!this.builtinIndex.has(name)) return false;
+    let native = this.native.get(name);
+    if (native === undefined) {
+      native = this.builtinFor(name)?.kind === 'service';
+      this.native.set(name, native);
     }
-    return undefined;
+    return native;
   }
 
   fbType(name: string): FbTypeDeclaration | undefined {

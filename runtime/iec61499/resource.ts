@@ -5,7 +5,7 @@ import { isAggregateLiteral, parseAggregate, type ValueShape } from '../../compi
 import { shapeOfTypeInfo, writeAggregate } from './aggregate-write.js';
 import { normaliseInitial } from '../../compiler/iec61499/st-generate.js';
 import { NativeFb, type NativeContext, type RestartMode } from '../../blocks/native/native-fb.js';
-import { NATIVE_BLOCKS } from '../../blocks/native/registry.js';
+import { bindEmit, createNative, NativeBindingError, type NativeBinding } from './native-binding.js';
 import { PlcFault } from '../faults.js';
 import type { ImageView } from '../../compiler/application.js';
 import { createImageView } from '../process-image.js';
@@ -27,6 +27,7 @@ interface FbSlot {
   type: RuntimeFbType;
   obj: Record<string, unknown>;
   native?: NativeFb;
+  binding?: NativeBinding;
   props: Map<string, string>;
 }
 
@@ -108,10 +109,15 @@ export class Resource61499 implements NativeContext {
     const props = new Map<string, string>();
     let obj: Record<string, unknown>;
     let native: NativeFb | undefined;
+    let binding: NativeBinding | undefined;
     if (type.implementation.kind === 'native') {
-      const block = NATIVE_BLOCKS.get(type.implementation.nativeType);
-      if (!block) throw new ResourceError(`no native implementation of ${typeName}`);
-      native = block.create(this);
+      try {
+        binding = createNative(type, type.implementation.nativeType, this);
+      } catch (e) {
+        if (e instanceof NativeBindingError) throw new ResourceError(e.message);
+        throw e;
+      }
+      native = binding.fb;
       native.$name = name;
       obj = native as unknown as Record<string, unknown>;
     } else {
@@ -128,6 +134,7 @@ export class Resource61499 implements NativeContext {
     }
     const slot: FbSlot = { name, type, obj, props };
     if (native) slot.native = native;
+    if (binding) slot.binding = binding;
     this.byName.set(name, this.slots.length);
     this.slots.push(slot);
     const ecc = new Int32Array(this.slots.length);
@@ -497,6 +504,7 @@ export class Resource61499 implements NativeContext {
       f: object[], s: Int32Array, q: Int32Array, c: Copier[], io: unknown[], o: typeof EventQueueOverflow, l: (fb: number) => never,
     ) => Dispatcher;
     this.dispatcher = factory(slots.map((s) => s.obj), this.ecc, this.queue, copiers, this.cells, EventQueueOverflow, eccLoop);
+    for (const s of slots) if (s.binding) bindEmit(s.binding);
     return this.dispatcher;
   }
 }

@@ -1,24 +1,26 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { NATIVE_BLOCKS } from '../../../../blocks/native/registry.js';
+import { TypeLibrary } from '../../../../compiler/iec61499/library.js';
 import { loadSystem, ConveyorModel } from '../../../../runtime/testing/index.js';
 
 const sys = fileURLToPath(new URL('./io-loop.sys', import.meta.url));
 
 describe('process-interface FBs (IX, QX, IW, QW…) on the virtual clock', () => {
   it('declare 4diac FORTE’s interfaces: INIT/INITO, REQ/CNF (inputs: IND), QI PARAMS QO STATUS IN/OUT', () => {
-    const ix = NATIVE_BLOCKS.get('IX')!.interface;
-    expect(ix.eventInputs).toEqual([{ name: 'INIT', with: ['QI', 'PARAMS'] }, { name: 'REQ', with: ['QI'] }]);
+    const lib = new TypeLibrary([], []);
+    const iface = (name: string) => lib.fbType(name)!.interface;
+    const ix = iface('IX');
+    expect(ix.eventInputs.map((e) => ({ name: e.name, with: e.with }))).toEqual([{ name: 'INIT', with: ['QI', 'PARAMS'] }, { name: 'REQ', with: ['QI'] }]);
     expect(ix.eventOutputs.map((e) => [e.name, e.with.join(',')])).toEqual([['INITO', 'QO,STATUS'], ['CNF', 'QO,STATUS,IN'], ['IND', 'QO,STATUS,IN']]);
     expect(ix.inputVars.map((v) => `${v.name}:${v.type}`)).toEqual(['QI:BOOL', 'PARAMS:STRING']);
     expect(ix.outputVars.map((v) => `${v.name}:${v.type}`)).toEqual(['QO:BOOL', 'STATUS:STRING', 'IN:BOOL']);
-    const qx = NATIVE_BLOCKS.get('QX')!.interface;
-    expect(qx.eventInputs).toEqual([{ name: 'INIT', with: ['QI', 'PARAMS'] }, { name: 'REQ', with: ['QI', 'OUT'] }]);
+    const qx = iface('QX');
+    expect(qx.eventInputs.map((e) => ({ name: e.name, with: e.with }))).toEqual([{ name: 'INIT', with: ['QI', 'PARAMS'] }, { name: 'REQ', with: ['QI', 'OUT'] }]);
     expect(qx.eventOutputs.map((e) => [e.name, e.with.join(',')])).toEqual([['INITO', 'QO,STATUS'], ['CNF', 'QO,STATUS']]);
     expect(qx.inputVars.map((v) => `${v.name}:${v.type}`)).toEqual(['QI:BOOL', 'PARAMS:STRING', 'OUT:BOOL']);
-    const types = Object.fromEntries(['IB', 'IW', 'ID', 'IL'].map((n) => [n, NATIVE_BLOCKS.get(n)!.interface.outputVars[2]!.type]));
+    const types = Object.fromEntries(['IB', 'IW', 'ID', 'IL'].map((n) => [n, iface(n).outputVars[2]!.type]));
     expect(types).toEqual({ IB: 'BYTE', IW: 'WORD', ID: 'DWORD', IL: 'LWORD' });
-    const outs = Object.fromEntries(['QB', 'QW', 'QD', 'QL'].map((n) => [n, NATIVE_BLOCKS.get(n)!.interface.inputVars[2]!.type]));
+    const outs = Object.fromEntries(['QB', 'QW', 'QD', 'QL'].map((n) => [n, iface(n).inputVars[2]!.type]));
     expect(outs).toEqual({ QB: 'BYTE', QW: 'WORD', QD: 'DWORD', QL: 'LWORD' });
   });
 
