@@ -1,7 +1,7 @@
 import type { DiagnosticCode } from './code.js';
 
 /** Configuration (plc.yaml / JSON) and I/O: E6xxx. */
-export const CONFIG_CODES: readonly DiagnosticCode[] = [
+export const CONFIG_CODES = [
   { code: 'E6001', severity: 'error', title: 'configuration file unreadable', explanation: 'The configuration file given with --config does not exist or cannot be read.' },
   { code: 'E6002', severity: 'error', title: 'configuration syntax error', explanation: 'The configuration file is not valid YAML (or JSON). The message gives the parser\'s reason; fix the indentation, quoting or brackets at the position shown.' },
   { code: 'E6003', severity: 'error', title: 'unknown configuration key', explanation: 'The key is not part of the configuration schema at this place. It is often a misspelling; the message lists the keys allowed there.' },
@@ -12,4 +12,4 @@ export const CONFIG_CODES: readonly DiagnosticCode[] = [
   { code: 'E6008', severity: 'error', title: 'overlapping input mappings', explanation: 'Two mappings write the same process image input; the program would see one or the other depending on timing. Give each device input its own address.' },
   { code: 'E6009', severity: 'error', title: 'certificate or key file unreadable', explanation: 'A certificate, private key or trust folder named by the OPC UA configuration does not exist or cannot be read.' },
   { code: 'E6010', severity: 'error', title: 'unknown variable', explanation: 'A mapping names a symbolic variable (e.g. Main.level) that the application does not have, or that cannot be bound to I/O because of its type.' },
-];
+] as const satisfies readonly DiagnosticCode[];

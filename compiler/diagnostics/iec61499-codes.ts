@@ -1,7 +1,7 @@
 import type { DiagnosticCode } from './code.js';
 
 /** IEC 61499 (4diac .fbt, .adp, .dtp, .sys, .fboot): E4xxx. */
-export const IEC61499_CODES: readonly DiagnosticCode[] = [
+export const IEC61499_CODES = [
   { code: 'E4001', severity: 'error', title: 'malformed XML', explanation: 'The 4diac file is not well-formed XML (an unclosed or mismatched tag, a bad attribute). The message gives the parser\'s reason; fix the file or export it again from the 4diac IDE.' },
   { code: 'E4002', severity: 'error', title: 'not a 4diac element', explanation: 'The root element is not one vPLC reads: FBType, AdapterType, DataType, SubAppType or System.' },
   { code: 'E4003', severity: 'error', title: 'unknown FB type', explanation: 'An FB instance names a type that is neither in the folder of the .sys/.fboot (searched recursively for <Type>.fbt, .adp, .sub) nor in vPLC\'s built-in library.' },
@@ -18,4 +18,4 @@ export const IEC61499_CODES: readonly DiagnosticCode[] = [
   { code: 'E4014', severity: 'error', title: 'unknown file kind', explanation: 'compile61499 reads .fbt, .adp, .dtp, .sub, .sys and .fboot files; the given file has another extension.' },
   { code: 'E4015', severity: 'error', title: 'no resource', explanation: 'The system declares no device with a resource, or the boot file creates no FB; there is nothing to run.' },
   { code: 'W4001', severity: 'warning', title: 'ignored element', explanation: 'The element is valid 4diac but vPLC does not use it (mappings to other devices, segments, attributes for the IDE).' },
-];
+] as const satisfies readonly DiagnosticCode[];

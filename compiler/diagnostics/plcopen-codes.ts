@@ -1,7 +1,7 @@
 import type { DiagnosticCode } from './code.js';
 
 /** PLCopen TC6 XML import (E5xxx, W5xxx). */
-export const PLCOPEN_CODES: readonly DiagnosticCode[] = [
+export const PLCOPEN_CODES = [
   { code: 'E5001', severity: 'error', title: 'malformed XML', explanation: 'The file is not well-formed XML: a tag is not closed, an end tag does not match, an attribute is not quoted, or an entity is unknown. The position is where the reader gave up; the mistake is often just before it.' },
   { code: 'E5002', severity: 'error', title: 'not a PLCopen TC6 project', explanation: 'The root element must be <project> in the namespace http://www.plcopen.org/xml/tc6_0201 (PLCopen XML 2.01) or http://www.plcopen.org/xml/tc6_0200 (2.0), as written by Beremiz, OpenPLC Editor and CODESYS. Other XML files (4diac .fbt/.sys use their own importer) are not PLCopen projects.' },
   { code: 'E5003', severity: 'error', title: 'missing attribute or element', explanation: 'An element lacks something the TC6 schema requires, e.g. a <pou> without name or pouType, a <variable> without <type>, a <block> without typeName, or a <task> without name.' },
@@ -12,4 +12,4 @@ export const PLCOPEN_CODES: readonly DiagnosticCode[] = [
   { code: 'E5099', severity: 'error', title: 'internal error in the PLCopen importer', explanation: 'The importer met a case it does not handle. This is a bug in vPLC: please report it with the XML file.' },
   { code: 'W5001', severity: 'warning', title: 'element ignored', explanation: 'The element has no effect in vPLC and is skipped: an unconnected output variable in FBD, or transitions of a POU whose body is not SFC.' },
   { code: 'W5002', severity: 'warning', title: 'inline C code ignored', explanation: 'Beremiz lets ST bodies embed C code between {{ and }}. vPLC compiles ST to JavaScript and has no C runtime, so the block is left out; the rest of the body runs. Rewrite what the C code did in ST.' },
-];
+] as const satisfies readonly DiagnosticCode[];

@@ -11,9 +11,12 @@ import { CONFIG_CODES } from './config-codes.js';
  * E1xxx lexical and syntax, E2xxx declarations and names, E3xxx types, E4xxx IEC 61499,
  * E5xxx PLCopen XML, E6xxx configuration and I/O, W… warnings.
  */
-const ALL: readonly DiagnosticCode[] = [...ST_CODES, ...IEC61499_CODES, ...PLCOPEN_CODES, ...CONFIG_CODES];
+const ALL = [...ST_CODES, ...IEC61499_CODES, ...PLCOPEN_CODES, ...CONFIG_CODES] as const;
 
-const BY_CODE = new Map<string, DiagnosticCode>(ALL.map((c) => [c.code, c]));
+/** Every registered code as a type: a misspelt or unregistered code fails to compile. */
+export type Code = (typeof ALL)[number]['code'];
+
+const BY_CODE = new Map<string, DiagnosticCode>(ALL.map((c): [string, DiagnosticCode] => [c.code, c]));
 
 export function lookupCode(code: string): DiagnosticCode | undefined {
   return BY_CODE.get(code.toUpperCase());
@@ -24,8 +27,8 @@ export function allCodes(): readonly DiagnosticCode[] {
 }
 
 /** Build a diagnostic with the registered severity of its code. */
-export function diagnostic(code: string, message: string, range: SourceRange): Diagnostic {
-  const entry = BY_CODE.get(code);
-  if (!entry) throw new Error(`unregistered diagnostic code ${code}`);
+export function diagnostic(code: Code, message: string, range: SourceRange): Diagnostic {
+  // the Code type makes this lookup total; the registry is still the one source of severities
+  const entry = BY_CODE.get(code)!;
   return { code, severity: entry.severity, message, range };
 }

@@ -1,7 +1,7 @@
 import type { DiagnosticCode } from './code.js';
 
 /** Structured Text: lexical and syntax (E1xxx), declarations and names (E2xxx), types (E3xxx). */
-export const ST_CODES: readonly DiagnosticCode[] = [
+export const ST_CODES = [
   { code: 'E1001', severity: 'error', title: 'unexpected character', explanation: 'The text contains a character that cannot start any ST token, such as a stray byte from a binary file or a character outside the ST alphabet outside a comment or string.' },
   { code: 'E1002', severity: 'error', title: 'unterminated comment', explanation: 'A comment opened with (* or /* is not closed before the end of the file. Close it with *) or */.' },
   { code: 'E1003', severity: 'error', title: 'unterminated string', explanation: "A string literal opened with ' or \" is not closed on the same line. Use $' or $\" to put a quote inside a string." },
@@ -30,4 +30,4 @@ export const ST_CODES: readonly DiagnosticCode[] = [
   { code: 'E3006', severity: 'error', title: 'constant expression required', explanation: 'Array bounds, string lengths, subrange limits, CASE labels and initial values of constants must be computable at compile time.' },
   { code: 'E3007', severity: 'error', title: 'value out of range', explanation: 'A constant value does not fit the range of its type or subrange, or an array index is outside the declared bounds.' },
   { code: 'W3001', severity: 'warning', title: 'unreachable or duplicate CASE label', explanation: 'A CASE label repeats a value already handled by an earlier branch; that branch can never run.' },
-];
+] as const satisfies readonly DiagnosticCode[];

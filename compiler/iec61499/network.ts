@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { diagnostic } from '../diagnostics/registry.js';
+import { diagnostic, type Code } from '../diagnostics/registry.js';
 import type { SourceRange } from '../source.js';
 import type {
   AdapterConnection, Connection, DataTypeDeclaration, EventDeclaration, FbNetworkDeclaration, FbTypeDeclaration,
@@ -47,7 +47,7 @@ export class NetworkBuilder {
 
   constructor(private readonly lib: TypeLibrary, private readonly diagnostics: Diagnostic[]) {}
 
-  private error(code: string, message: string, range: SourceRange | undefined, fallbackFile: string): void {
+  private error(code: Code, message: string, range: SourceRange | undefined, fallbackFile: string): void {
     this.diagnostics.push(diagnostic(code, message, range ?? { file: fallbackFile, line: 1, col: 1, endLine: 1, endCol: 1 }));
   }
 

@@ -4,7 +4,7 @@
  */
 import { SourceFile, type Position, type SourceRange } from '../source.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { diagnostic } from '../diagnostics/registry.js';
+import { diagnostic, type Code } from '../diagnostics/registry.js';
 import { attr, type XmlElement } from './xml.js';
 
 export class ImportContext {
@@ -34,12 +34,12 @@ export class ImportContext {
     return this.xml.range(offset, offset + length);
   }
 
-  report(code: string, message: string, offset: number, length = 1): void {
+  report(code: Code, message: string, offset: number, length = 1): void {
     this.diagnostics.push(diagnostic(code, message, this.range(offset, length)));
   }
 
   /** Report at an element's name. */
-  reportAt(code: string, message: string, el: XmlElement): void {
+  reportAt(code: Code, message: string, el: XmlElement): void {
     this.report(code, message, el.offset + 1, el.name.length);
   }
 

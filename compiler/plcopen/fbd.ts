@@ -12,6 +12,7 @@
  * or its inputs, so that a result used twice is computed once, at its place in the order; when
  * no type can be inferred the call is written inline in the expression that uses it.
  */
+import type { Code } from '../diagnostics/registry.js';
 import { key } from '../st/ast.js';
 import type { ImportContext } from './context.js';
 import { memberType, type PouSignature, type ProjectIndex } from './project-index.js';
@@ -241,7 +242,7 @@ export class FbdNetwork {
     return { ref, formal: attr(c, 'formalParameter')?.trim() || undefined, el: c };
   }
 
-  private error(code: string, message: string, el: XmlElement): void {
+  private error(code: Code, message: string, el: XmlElement): void {
     this.ctx.reportAt(code, message, el);
     this.ok = false;
   }

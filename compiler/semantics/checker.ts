@@ -4,7 +4,7 @@
  * Errors are collected; an expression in error gets the ERROR type so that one mistake
  * produces one message.
  */
-import { diagnostic } from '../diagnostics/registry.js';
+import { diagnostic, type Code } from '../diagnostics/registry.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { SourceRange } from '../source.js';
 import {
@@ -36,7 +36,7 @@ export class Checker {
     private readonly diagnostics: Diagnostic[],
   ) {}
 
-  private error(code: string, message: string, range: SourceRange): Type {
+  private error(code: Code, message: string, range: SourceRange): Type {
     this.diagnostics.push(diagnostic(code, message, range));
     return ERROR;
   }

@@ -3,7 +3,7 @@
  * types. Type references are resolved on demand (a type may be used before it is declared).
  */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { diagnostic } from '../diagnostics/registry.js';
+import { diagnostic, type Code } from '../diagnostics/registry.js';
 import type { SourceRange } from '../source.js';
 import type {
   CompilationUnit, Expr, MethodDecl, PouDecl, TypeDecl, TypeRef,
@@ -58,7 +58,7 @@ export class Declarations {
     for (const [k] of this.pouDecls) this.pou(k);
   }
 
-  error(code: string, message: string, range: SourceRange): void {
+  error(code: Code, message: string, range: SourceRange): void {
     this.diagnostics.push(diagnostic(code, message, range));
   }
 

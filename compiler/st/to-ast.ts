@@ -12,7 +12,7 @@ import type * as A from './ast.js';
 import type { IdAllocator } from './ast.js';
 import type { SourceFile, SourceRange } from '../source.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { diagnostic } from '../diagnostics/registry.js';
+import { diagnostic, type Code } from '../diagnostics/registry.js';
 import {
   decodeDate, decodeDateAndTime, decodeDuration, decodeInteger, decodeReal, decodeString, decodeTimeOfDay, decodeTyped,
   type Decoded,
@@ -100,7 +100,7 @@ export class AstBuilder {
     return node;
   }
 
-  private error(code: string, message: string, span: Span | undefined): void {
+  private error(code: Code, message: string, span: Span | undefined): void {
     this.diagnostics.push(diagnostic(code, message, this.range(span)));
   }
 

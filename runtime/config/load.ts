@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { LineCounter, isMap, isPair, isScalar, parseDocument, type Document } from 'yaml';
 import { sortDiagnostics, type Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
-import { diagnostic } from '../../compiler/diagnostics/registry.js';
+import { diagnostic, type Code } from '../../compiler/diagnostics/registry.js';
 import type { SourceRange } from '../../compiler/source.js';
 import { parseAddress } from '../io/address.js';
 import { sizeOfType } from '../io/data-type.js';
@@ -101,7 +101,7 @@ class Validator {
     return { file: this.file, line: s.line, col: s.col, endLine: e.line, endCol: e.col };
   }
 
-  private error(code: string, path: Path, message: string, key = false): void {
+  private error(code: Code, path: Path, message: string, key = false): void {
     this.diagnostics.push(diagnostic(code, `${pathText(path)}: ${message}`, this.range(path, key)));
   }
 
