@@ -19,8 +19,11 @@ import { generateModule, typeInfo, type ResolvedResource, type ProgramInstance }
 import { librarySources } from './library.js';
 import { importPlcopen } from './plcopen/import.js';
 import { compile61499 } from './iec61499/project.js';
+import { STANDARD_CONTEXT, type CompilerContext } from './context.js';
 
 export interface CompileOptions {
+  /** what the sources are compiled against; the standard library unless given */
+  context?: CompilerContext;
   /** interval of the default task that runs a lone PROGRAM (ns); 10 ms unless given */
   defaultIntervalNs?: number;
 }
@@ -53,7 +56,8 @@ export function compileSources(sources: SourceFile[], options: CompileOptions = 
 
   const decls = new Declarations(units, diagnostics);
   const ann = newAnnotations();
-  const checker = new Checker(decls, ann, diagnostics);
+  const context = options.context ?? STANDARD_CONTEXT;
+  const checker = new Checker(decls, ann, diagnostics, context.functions);
   checker.checkTypeDefaults();
   checker.checkGlobals(decls.globals.values());
   for (const pou of decls.allPous()) checker.checkPou(pou);
@@ -61,7 +65,7 @@ export function compileSources(sources: SourceFile[], options: CompileOptions = 
   checkResourceGlobals(resources, checker, diagnostics);
   if (hasErrors(diagnostics)) return { diagnostics: sortDiagnostics(diagnostics) };
 
-  const generated = generateModule(decls, ann, resources);
+  const generated = generateModule(decls, ann, resources, context);
   const models: ResourceModel[] = resources.map((r) => ({
     name: r.name,
     tasks: r.tasks,

@@ -8,7 +8,7 @@ import type { CallExpr, Expr, LiteralValue, Stmt } from '../st/ast.js';
 import { key } from '../st/ast.js';
 import { concrete } from '../types/common-type.js';
 import { ELEMENTARY, type Type, elementary, isBig, isInteger, familyOf, integerRange } from '../types/types.js';
-import { lookupBuiltin, divCode, modCode, notCode } from '../stdlib/functions.js';
+import { divCode, modCode, notCode, type FunctionLibrary } from '../stdlib/functions.js';
 import type { Annotations, BoundArgument, Pou, VarSymbol } from '../semantics/symbols.js';
 import { allVars } from '../semantics/declarations.js';
 import { convertCode, wrapInt } from './convert.js';
@@ -28,6 +28,8 @@ export interface BodyOptions {
   /** JS class of an FB type */
   className(t: Type): string;
   methodOwnerClass(owner: Pou): string;
+  /** the functions of this compilation (the checker resolved calls against the same) */
+  functions: FunctionLibrary;
 }
 
 /** Emits one function body (program/FB body, method, action, function). */
@@ -584,7 +586,7 @@ export class BodyEmitter {
     if (!target) return 'undefined';
     switch (target.kind) {
       case 'builtin': {
-        const b = lookupBuiltin(target.name)!;
+        const b = this.o.functions.lookup(target.name)!;
         const args = bound.map((a, i) => this.expr(a.value!, target.argTypes[i]));
         if (target.name === 'MUX') {
           const k = args[0]!;

@@ -12,9 +12,10 @@ import type { Annotations, Pou, VarSymbol } from '../semantics/symbols.js';
 import type { StructType, Type } from '../types/types.js';
 import { BodyEmitter, convertLiteral, type BodyOptions } from './body.js';
 import { PRELUDE } from './prelude.js';
-import { copyValue, createValue, isScalar, propName, setFieldLookup, type ValueEmitter } from './values.js';
+import { copyValue, createValue, isScalar, propName, type ValueEmitter } from './values.js';
 import { convertCode } from './convert.js';
 import { concrete } from '../types/common-type.js';
+import { STANDARD_CONTEXT, type CompilerContext } from '../context.js';
 
 export interface ProgramInstance {
   name: string;
@@ -37,8 +38,8 @@ export interface GeneratedCode {
   sites: [string, string, number][];
 }
 
-export function generateModule(decls: Declarations, ann: Annotations, resources: ResolvedResource[]): GeneratedCode {
-  return new ModuleEmitter(decls, ann).run(resources);
+export function generateModule(decls: Declarations, ann: Annotations, resources: ResolvedResource[], context: CompilerContext = STANDARD_CONTEXT): GeneratedCode {
+  return new ModuleEmitter(decls, ann, context).run(resources);
 }
 
 class ModuleEmitter implements ValueEmitter {
@@ -48,7 +49,7 @@ class ModuleEmitter implements ValueEmitter {
   private tempCounter = 0;
   private readonly bodyOptions: BodyOptions;
 
-  constructor(private readonly decls: Declarations, private readonly ann: Annotations) {
+  constructor(private readonly decls: Declarations, private readonly ann: Annotations, context: CompilerContext) {
     this.bodyOptions = {
       ann,
       sites: { site: (pou, file, line) => this.site(pou, file, line) },
@@ -56,19 +57,21 @@ class ModuleEmitter implements ValueEmitter {
       outputObject: (pou) => outputObjectName(pou),
       className: (t) => this.className(t),
       methodOwnerClass: (owner) => owner.jsName,
+      functions: context.functions,
     };
-    setFieldLookup((t, name) => {
-      if (t.kind === 'struct') {
-        const f = t.fields.find((x) => key(x.name) === key(name));
-        return f ? { prop: propName(f.name), type: f.type } : undefined;
-      }
-      if (t.kind === 'fb') {
-        const pou = this.decls.pou(key(t.name));
-        const v = pou && allVars(pou).get(key(name));
-        return v ? { prop: v.prop, type: v.type } : undefined;
-      }
-      return undefined;
-    });
+  }
+
+  fieldOf(t: Type, name: string): { prop: string; type: Type } | undefined {
+    if (t.kind === 'struct') {
+      const f = t.fields.find((x) => key(x.name) === key(name));
+      return f ? { prop: propName(f.name), type: f.type } : undefined;
+    }
+    if (t.kind === 'fb') {
+      const pou = this.decls.pou(key(t.name));
+      const v = pou && allVars(pou).get(key(name));
+      return v ? { prop: v.prop, type: v.type } : undefined;
+    }
+    return undefined;
   }
 
   private site(pou: string, file: string, line: number): number {

@@ -55,6 +55,8 @@ export interface ValueEmitter {
   initExpr(init: Extract<Initializer, { kind: 'expr' }>, t: Type): string;
   /** class name of a struct or FB type */
   className(t: Type): string;
+  /** a member of a struct or FB type: its JS property and type */
+  fieldOf(t: Type, name: string): { prop: string; type: Type } | undefined;
 }
 
 /**
@@ -115,7 +117,7 @@ function initArray(target: string, t: ArrayType, init: Initializer, ve: ValueEmi
 
 function initStruct(target: string, t: Type, init: Extract<Initializer, { kind: 'struct' }>, ve: ValueEmitter, out: string[], tmp: () => string): void {
   for (const f of init.fields) {
-    const field = fieldOf(t, f.name);
+    const field = ve.fieldOf(t, f.name);
     if (!field) continue;
     const dst = `${target}.${field.prop}`;
     if (isScalar(field.type)) {
@@ -123,19 +125,6 @@ function initStruct(target: string, t: Type, init: Extract<Initializer, { kind: 
     } else if (field.type.kind === 'array') initArray(dst, field.type, f.value, ve, out, tmp);
     else if (f.value.kind === 'struct') initStruct(dst, field.type, f.value, ve, out, tmp);
   }
-}
-
-/** A member of a struct or FB type: its JS property and type. */
-export type FieldLookup = (t: Type, name: string) => { prop: string; type: Type } | undefined;
-let fieldOf: FieldLookup = (t, name) => {
-  if (t.kind === 'struct') {
-    const f = t.fields.find((x) => key(x.name) === key(name));
-    return f ? { prop: propName(f.name), type: f.type } : undefined;
-  }
-  return undefined;
-};
-export function setFieldLookup(f: FieldLookup): void {
-  fieldOf = f;
 }
 
 const RESERVED = new Set(['CONSTRUCTOR', '__PROTO__', 'PROTOTYPE', 'TOSTRING', 'VALUEOF', 'HASOWNPROPERTY']);

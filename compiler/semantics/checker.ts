@@ -15,7 +15,7 @@ import {
   BOOL, ELEMENTARY, ERROR, TIME, VOID, type Type, elementary, elementaryByName, familyOf, isBits,
   isBool, isInteger, isNumeric, isReal, sameType, typeName, widensTo, isAnyString, LREAL,
 } from '../types/types.js';
-import { lookupBuiltin } from '../stdlib/functions.js';
+import { STANDARD_FUNCTIONS, type FunctionLibrary } from '../stdlib/functions.js';
 import { evalConst } from './const-eval.js';
 import { type Declarations, allVars } from './declarations.js';
 import type { Annotations, BoundArgument, Pou, VarSymbol } from './symbols.js';
@@ -34,6 +34,7 @@ export class Checker {
     private readonly decls: Declarations,
     private readonly ann: Annotations,
     private readonly diagnostics: Diagnostic[],
+    private readonly functions: FunctionLibrary = STANDARD_FUNCTIONS,
   ) {}
 
   private error(code: Code, message: string, range: SourceRange): Type {
@@ -539,7 +540,7 @@ export class Checker {
       }
       return this.error('E2001', `'${e.name}' is a value of several enum types; write Type#${e.name}`, e.range);
     }
-    if (this.decls.pou(k) || lookupBuiltin(k)) return this.error('E2001', `'${e.name}' is a POU, not a variable`, e.range);
+    if (this.decls.pou(k) || this.functions.lookup(k)) return this.error('E2001', `'${e.name}' is a POU, not a variable`, e.range);
     return this.error('E2001', `unknown name '${e.name}'`, e.range);
   }
 
@@ -652,7 +653,7 @@ export class Checker {
       if (pou && (pou.kind === 'functionBlock' || pou.kind === 'program')) {
         return this.error('E2004', `'${callee.name}' is a ${pou.kind === 'program' ? 'program' : 'function block type'}; call an instance of it`, callee.range);
       }
-      const b = lookupBuiltin(k);
+      const b = this.functions.lookup(k);
       if (b) return this.callBuiltin(e, callee.name, ctx);
       return this.error('E2001', `unknown function '${callee.name}'`, callee.range);
     }
@@ -775,7 +776,7 @@ export class Checker {
   }
 
   private callBuiltin(e: CallExpr, name: string, ctx: Context): Type {
-    const b = lookupBuiltin(name)!;
+    const b = this.functions.lookup(name)!;
     const args: Expr[] = [];
     const names = b.paramNames;
     const formal = e.args.some((a) => a.name !== undefined);

@@ -504,7 +504,7 @@ function typeByName(n: string): Type | undefined {
   return undefined;
 }
 
-export function lookupBuiltin(name: string): Builtin | undefined {
+function lookupStandard(name: string): Builtin | undefined {
   const upper = name.toUpperCase();
   return TABLE[upper] ?? conversion(upper);
 }
@@ -512,9 +512,22 @@ export function lookupBuiltin(name: string): Builtin | undefined {
 export type { Builtin };
 
 /**
- * Add a function from outside the standard (e.g. the assertions of `vplc test`, registered by
- * runtime/testing): its emitted JS may call methods of `rt` that the caller's RuntimeSupport has.
+ * The functions one compilation knows, by name (any case). Passed explicitly to the checker
+ * and the code generator, so a caller that adds functions (the assertions of `vplc test`)
+ * changes only its own compilations, never the standard library of the process.
  */
-export function registerBuiltin(name: string, builtin: Builtin): void {
-  TABLE[name.toUpperCase()] = builtin;
+export interface FunctionLibrary {
+  lookup(name: string): Builtin | undefined;
+}
+
+/** IEC 61131-3's standard functions and conversions. */
+export const STANDARD_FUNCTIONS: FunctionLibrary = { lookup: lookupStandard };
+
+/**
+ * `base` plus `extra` (names from outside the standard): their emitted JS may call methods of
+ * `rt` that the caller's RuntimeSupport has. `extra` wins over `base` for a name in both.
+ */
+export function withFunctions(base: FunctionLibrary, extra: Readonly<Record<string, Builtin>>): FunctionLibrary {
+  const added = new Map(Object.entries(extra).map(([n, b]) => [n.toUpperCase(), b]));
+  return { lookup: (name) => added.get(name.toUpperCase()) ?? base.lookup(name) };
 }

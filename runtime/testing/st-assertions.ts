@@ -1,10 +1,12 @@
 /**
  * The functions ST test programs call (`vplc test`): ASSERT_TRUE, ASSERT_FALSE, ASSERT_EQ,
  * ASSERT_NE, ASSERT_NEAR and ADVANCE. They are ordinary function calls in standard ST syntax;
- * registering them here (not in the standard library) keeps them out of production programs
- * unless the test runner is loaded. The generated code reports to `rt` (a TestSupport).
+ * they exist only in compilations made with TEST_CONTEXT (the test runner's), never in the
+ * standard library, so production programs cannot call them. The generated code reports to
+ * `rt` (a TestSupport).
  */
-import { registerBuiltin, type Builtin } from '../../compiler/stdlib/functions.js';
+import { STANDARD_FUNCTIONS, withFunctions, type Builtin } from '../../compiler/stdlib/functions.js';
+import type { CompilerContext } from '../../compiler/context.js';
 import { commonType, concrete } from '../../compiler/types/common-type.js';
 import { BOOL, LREAL, TIME, isNumeric, typeName, type Type } from '../../compiler/types/types.js';
 import { TaskSupport } from '../support.js';
@@ -112,16 +114,14 @@ const ADVANCE: Builtin = {
   paramNames: ['IN'],
 };
 
-let registered = false;
-
-/** Make the test functions known to the compiler (once per process). */
-export function registerTestFunctions(): void {
-  if (registered) return;
-  registered = true;
-  registerBuiltin('ASSERT_TRUE', truth(true));
-  registerBuiltin('ASSERT_FALSE', truth(false));
-  registerBuiltin('ASSERT_EQ', equality(true));
-  registerBuiltin('ASSERT_NE', equality(false));
-  registerBuiltin('ASSERT_NEAR', NEAR);
-  registerBuiltin('ADVANCE', ADVANCE);
-}
+/** The compiler context of `vplc test`: the standard library plus the test functions. */
+export const TEST_CONTEXT: CompilerContext = {
+  functions: withFunctions(STANDARD_FUNCTIONS, {
+    ASSERT_TRUE: truth(true),
+    ASSERT_FALSE: truth(false),
+    ASSERT_EQ: equality(true),
+    ASSERT_NE: equality(false),
+    ASSERT_NEAR: NEAR,
+    ADVANCE,
+  }),
+};

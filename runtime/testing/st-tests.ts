@@ -14,7 +14,7 @@ import { SourceFile } from '../../compiler/source.js';
 import { ResourceRunner } from '../engine/resource-runner.js';
 import { formatFault } from '../faults.js';
 import { loadModule } from '../load.js';
-import { registerTestFunctions, TestSupport, type AssertionFailure } from './st-assertions.js';
+import { TEST_CONTEXT, TestSupport, type AssertionFailure } from './st-assertions.js';
 
 export interface StTestResult {
   name: string;
@@ -64,7 +64,6 @@ export function testNames(text: string): string[] {
 }
 
 export function runStTests(files: string[], options: { filter?: RegExp; cwd?: string } = {}): StTestRun {
-  registerTestFunctions();
   const paths = testSources(files);
   const sources: SourceFile[] = [];
   const tests: { name: string; file: string }[] = [];
@@ -81,7 +80,7 @@ export function runStTests(files: string[], options: { filter?: RegExp; cwd?: st
     tests.map((t) => `  RESOURCE ${t.name} ON PLC\n    TASK T (INTERVAL := T#10ms, PRIORITY := 0);\n    PROGRAM ${t.name} WITH T : ${t.name};\n  END_RESOURCE\n`).join('') +
     'END_CONFIGURATION\n';
   sources.push(new SourceFile('<vplc test>', config));
-  const r = compileSources(sources);
+  const r = compileSources(sources, { context: TEST_CONTEXT });
   if (!r.application || hasErrors(r.diagnostics)) return { diagnostics: r.diagnostics, results: [] };
   return { diagnostics: r.diagnostics, results: tests.map((t) => runOne(r.application!, t.name, t.file)) };
 }
