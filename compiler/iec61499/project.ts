@@ -7,8 +7,10 @@ import type { Iec61499Model, ResourceNetwork } from './model.js';
 import { TypeLibrary } from './library.js';
 import { NetworkBuilder } from './network.js';
 import { readBootFile, readSystem, type ResourceDeclaration } from './system-reader.js';
-import { registeredStCompiler, type StCompiler } from './st-backend.js';
 import { compileSources } from '../project.js';
+
+/** The ST compiler as compile61499 uses it for basic FBs' algorithms: compileSources by default. */
+export type StCompiler = (sources: SourceFile[]) => { application?: Application; diagnostics: Diagnostic[] };
 
 export interface Compile61499Options {
   /** extra folders searched for types after the application's own folder */
@@ -52,7 +54,7 @@ export function compile61499(files: { path: string; text: string }[], options: C
   let code = EMPTY_MODULE;
   let pouTypes: Application['pouTypes'] = {};
   if (builder.units.length > 0) {
-    const st = options.stCompiler ?? registeredStCompiler() ?? ((s: SourceFile[]) => compileSources(s));
+    const st = options.stCompiler ?? ((s: SourceFile[]) => compileSources(s));
     const sources = builder.units.map((u) => new SourceFile(u.path, u.st.text, u.st.origins));
     const r = st(sources);
     diagnostics.push(...r.diagnostics);
