@@ -1,18 +1,38 @@
 /**
- * Diagnostic conformance: for every test/conformance/diagnostics/<case>.errors.txt, compiling
- * <case>.st (which may be missing on purpose) gives exactly those lines, formatted as `vplc check`
- * prints them. Paths are written relative to the project root (the runner strips the root from
- * the absolute path it compiles). A new case is a new pair of files.
+ * Diagnostic conformance: for every test/conformance/diagnostics/<case>.errors.txt, reading
+ * <case>.<ext> gives exactly those lines, formatted as `vplc check` prints them. The input is
+ * ST (.st, which may be missing on purpose), IEC 61499 (.fbt, .sys, .fboot: compiled as
+ * `vplc check` does; a .sys or .fboot finds the types of this folder, where helper types without
+ * an .errors.txt of their own live) or a plc.yaml
+ * configuration (.yaml). Paths are written relative to the project root (the runner strips the
+ * root from the absolute path it reads). A new case is a new pair of files.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ST_CODES } from '../../compiler/diagnostics/st-codes.js';
+import { IEC61499_CODES } from '../../compiler/diagnostics/iec61499-codes.js';
+import { CONFIG_CODES } from '../../compiler/diagnostics/config-codes.js';
+import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
+import { loadConfigFile } from '../../runtime/config/load.js';
 import { formatDiagnostic } from '../../compiler/diagnostics/diagnostic.js';
 import { compileFiles } from '../../compiler/project.js';
 import { caseNames, projectRoot, relativeToRoot, vplc } from './conformance.js';
 
 const DIR = 'test/conformance/diagnostics';
+
+/** what `vplc check` reads (PLCopen .xml has its own baselines in test/compiler/plcopen), and plc.yaml */
+const INPUTS = ['.st', '.fbt', '.sys', '.fboot', '.yaml'];
+
+/** The input file of a case: the first that exists, or <case>.st (a missing file is a case too). */
+function inputOf(name: string): string {
+  const found = INPUTS.map((ext) => join(projectRoot, DIR, `${name}${ext}`)).find((p) => existsSync(p));
+  return found ?? join(projectRoot, DIR, `${name}.st`);
+}
+
+function diagnosticsOf(path: string): Diagnostic[] {
+  return path.endsWith('.yaml') ? loadConfigFile(path).diagnostics : compileFiles([path]).diagnostics;
+}
 
 function expectedLines(name: string): string[] {
   return readFileSync(join(projectRoot, DIR, `${name}.errors.txt`), 'utf8').split('\n').filter((l) => l.trim() !== '');
@@ -22,15 +42,28 @@ describe('diagnostic cases', () => {
   const names = caseNames(DIR, '.errors.txt');
   for (const name of names) {
     it(name, () => {
-      const r = compileFiles([join(projectRoot, DIR, `${name}.st`)]);
-      expect(r.diagnostics.map((d) => relativeToRoot(formatDiagnostic(d)))).toEqual(expectedLines(name));
+      expect(diagnosticsOf(inputOf(name)).map((d) => relativeToRoot(formatDiagnostic(d)))).toEqual(expectedLines(name));
     });
   }
 
-  it('every E code of st-codes.ts has a case', () => {
-    const covered = new Set(names.flatMap((n) => expectedLines(n).map((l) => / (?:error|warning) ([EW]\d{4}):/.exec(l)?.[1])));
-    const missing = ST_CODES.map((c) => c.code).filter((c) => !covered.has(c));
-    expect(missing).toEqual([]);
+  const covered = () => new Set(names.flatMap((n) => expectedLines(n).map((l) => / (?:error|warning) ([EW]\d{4}):/.exec(l)?.[1])));
+
+  it('every code of st-codes.ts has a case', () => {
+    const c = covered();
+    expect(ST_CODES.map((x) => x.code).filter((x) => !c.has(x))).toEqual([]);
+  });
+
+  it('every code of iec61499-codes.ts that vplc check can raise has a case', () => {
+    const c = covered();
+    // E4014: vplc check sends only .sys, .fboot and .fbt files to the IEC 61499 compiler
+    expect(IEC61499_CODES.map((x) => x.code).filter((x) => x !== 'E4014' && !c.has(x))).toEqual([]);
+  });
+
+  it('every code of config-codes.ts that plc.yaml alone can raise has a case', () => {
+    const c = covered();
+    // E6001: the file itself is missing; E6009 and E6010 need certificate files and a program
+    const needOthers = new Set(['E6001', 'E6009', 'E6010']);
+    expect(CONFIG_CODES.map((x) => x.code).filter((x) => !needOthers.has(x) && !c.has(x))).toEqual([]);
   });
 });
 
