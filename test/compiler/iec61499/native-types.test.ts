@@ -13,7 +13,7 @@ import { E_STOPWATCH } from '../../../blocks/native/timers.js';
 import { E_RESTART } from '../../../blocks/native/service.js';
 import { bindEmit, createNative, NativeBindingError } from '../../../runtime/iec61499/native-binding.js';
 import { Resource61499 } from '../../../runtime/iec61499/resource.js';
-import { compileFile, typeFolder, bootRequests, fboot } from '../../support/iec61499.js';
+import { compile61499 } from '../../../compiler/iec61499/project.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const FIXTURES = join(ROOT, '..', 'shared', 'fixtures', '4diac');
@@ -136,18 +136,8 @@ describe('native blocks', () => {
   });
 
   it('a service FB that vPLC does not implement is E4013 at compile time', () => {
-    const sifb = `<?xml version="1.0" encoding="UTF-8"?>
-<FBType Name="PUBLISH_X">
-  <InterfaceList>
-    <EventInputs><Event Name="REQ" Type="Event"/></EventInputs>
-    <EventOutputs><Event Name="CNF" Type="Event"/></EventOutputs>
-  </InterfaceList>
-  <Service RightInterface="RESOURCE" LeftInterface="APPLICATION"/>
-</FBType>
-`;
-    const dir = typeFolder({ 'PUBLISH_X.fbt': sifb });
-    const b = bootRequests();
-    const r = compileFile(dir, 'app.fboot', fboot([b.fb('P', 'PUBLISH_X'), b.fb('C', 'E_CYCLE')]));
+    const path = fileURLToPath(new URL('./fixtures/unimplemented-service/app.fboot', import.meta.url));
+    const r = compile61499([{ path, text: readFileSync(path, 'utf8') }]);
     expect(r.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual(['E4013 FB type PUBLISH_X is a service interface FB without an implementation in vPLC']);
   });
 });

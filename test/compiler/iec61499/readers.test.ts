@@ -4,109 +4,26 @@ import { splitCondition } from '../../../compiler/iec61499/condition.js';
 import { readLibraryFile } from '../../../compiler/iec61499/type-reader.js';
 import { parseDuration, parseLiteral } from '../../../compiler/iec61499/literal.js';
 import { formatDiagnostic, type Diagnostic } from '../../../compiler/diagnostics/diagnostic.js';
-import { compileFile, startSystem, typeFolder as folder } from '../../support/iec61499.js';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { compile61499 } from '../../../compiler/iec61499/project.js';
+import { compileFile, runnerOf, typeFolder as folder } from '../../support/iec61499.js';
 
-const COUNTER2 = `<?xml version="1.0" encoding="UTF-8"?>
-<FBType Name="COUNTER2" Comment="counts by two, with two actions in one state">
-  <InterfaceList>
-    <EventInputs>
-      <Event Name="REQ" Type="Event"><With Var="LIMIT"/></Event>
-    </EventInputs>
-    <EventOutputs>
-      <Event Name="CNF" Type="Event"><With Var="N"/></Event>
-      <Event Name="DONE" Type="Event"/>
-    </EventOutputs>
-    <InputVars>
-      <VarDeclaration Name="LIMIT" Type="INT" InitialValue="4"/>
-    </InputVars>
-    <OutputVars>
-      <VarDeclaration Name="N" Type="INT"/>
-    </OutputVars>
-  </InterfaceList>
-  <BasicFB>
-    <InternalVars>
-      <VarDeclaration Name="steps" Type="INT"/>
-    </InternalVars>
-    <ECC>
-      <ECState Name="START"/>
-      <ECState Name="INC">
-        <ECAction Algorithm="inc" Output="CNF"/>
-        <ECAction Algorithm="inc"/>
-      </ECState>
-      <ECState Name="FULL">
-        <ECAction Output="DONE"/>
-      </ECState>
-      <ECTransition Source="START" Destination="INC" Condition="REQ[N &lt; LIMIT]"/>
-      <ECTransition Source="INC" Destination="FULL" Condition="N &gt;= LIMIT"/>
-      <ECTransition Source="INC" Destination="START" Condition="1"/>
-      <ECTransition Source="FULL" Destination="START" Condition="1"/>
-    </ECC>
-    <Algorithm Name="inc">
-      <ST><![CDATA[ALGORITHM inc
-VAR_TEMP
-  one : INT;
-END_VAR
-one := 1;
-N := N + one;
-steps := steps + 1;
-END_ALGORITHM]]></ST>
-    </Algorithm>
-  </BasicFB>
-</FBType>
-`;
+/** A file of ./fixtures: its path and text. */
+const fixture = (name: string) => {
+  const path = fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+  return { path, text: readFileSync(path, 'utf8') };
+};
 
-const PAIR = `<?xml version="1.0" encoding="UTF-8"?>
-<FBType Name="PAIR" Comment="composite: two counters in a row">
-  <InterfaceList>
-    <EventInputs><Event Name="REQ" Type="Event"><With Var="LIM"/></Event></EventInputs>
-    <EventOutputs><Event Name="CNF" Type="Event"><With Var="OUT"/></Event></EventOutputs>
-    <InputVars><VarDeclaration Name="LIM" Type="INT"/></InputVars>
-    <OutputVars><VarDeclaration Name="OUT" Type="INT"/></OutputVars>
-  </InterfaceList>
-  <FBNetwork>
-    <FB Name="A" Type="COUNTER2"/>
-    <FB Name="B" Type="COUNTER2"/>
-    <EventConnections>
-      <Connection Source="REQ" Destination="A.REQ"/>
-      <Connection Source="A.CNF" Destination="B.REQ"/>
-      <Connection Source="B.CNF" Destination="CNF"/>
-    </EventConnections>
-    <DataConnections>
-      <Connection Source="LIM" Destination="A.LIMIT"/>
-      <Connection Source="LIM" Destination="B.LIMIT"/>
-      <Connection Source="B.N" Destination="OUT"/>
-    </DataConnections>
-  </FBNetwork>
-</FBType>
-`;
+/** Compile a fixture .sys (its types are found beside it), run it to time 0. */
+function startFixture(name: string) {
+  const runner = runnerOf(compile61499([fixture(name)]));
+  return { runner, outcome: runner.runUntil(0) };
+}
 
-const SYS = `<?xml version="1.0" encoding="UTF-8"?>
-<System Name="Demo">
-  <Application Name="App"><SubAppNetwork/></Application>
-  <Device Name="PLC" Type="FORTE_PC">
-    <Resource Name="R1" Type="EMB_RES">
-      <FBNetwork>
-        <FB Name="P" Type="PAIR">
-          <Parameter Name="LIM" Value="100"/>
-        </FB>
-        <SubApp Name="S">
-          <SubAppInterfaceList>
-            <SubAppEventInputs><Event Name="GO" Type="Event"/></SubAppEventInputs>
-          </SubAppInterfaceList>
-          <SubAppNetwork>
-            <FB Name="C" Type="E_CTU"><Parameter Name="PV" Value="10"/></FB>
-            <EventConnections><Connection Source="GO" Destination="C.CU"/></EventConnections>
-          </SubAppNetwork>
-        </SubApp>
-        <EventConnections>
-          <Connection Source="START.COLD" Destination="P.REQ"/>
-          <Connection Source="P.CNF" Destination="S.GO"/>
-        </EventConnections>
-      </FBNetwork>
-    </Resource>
-  </Device>
-</System>
-`;
+const COUNTER2 = fixture('demo/types/COUNTER2.fbt').text;
+const PAIR = fixture('demo/types/PAIR.fbt').text;
+const SYS = fixture('demo/demo.sys').text;
 
 describe('4diac XML reading', () => {
   it('finds element positions in the raw text', () => {
@@ -147,8 +64,7 @@ describe('4diac XML reading', () => {
 
 describe('4diac systems', () => {
   it('runs a .sys with a composite FB and an inline subapplication, flattened', () => {
-    const dir = folder({ 'types/COUNTER2.fbt': COUNTER2, 'types/PAIR.fbt': PAIR });
-    const { runner, outcome: out } = startSystem(dir, 'demo.sys', SYS);
+    const { runner, outcome: out } = startFixture('demo/demo.sys');
     const v = runner.snapshotVars();
     // two actions in INC: N goes 0 → 2 per REQ; the CNF is queued between them but samples later
     expect(v['PLC.R1.P.A.N']).toBe(2);
@@ -192,81 +108,9 @@ describe('4diac systems', () => {
   });
 });
 
-const ADP = `<?xml version="1.0" encoding="UTF-8"?>
-<AdapterType Name="AValue">
-  <InterfaceList>
-    <EventInputs><Event Name="REQ" Type="Event"><With Var="X"/></Event></EventInputs>
-    <EventOutputs><Event Name="CNF" Type="Event"><With Var="Y"/></Event></EventOutputs>
-    <InputVars><VarDeclaration Name="X" Type="INT"/></InputVars>
-    <OutputVars><VarDeclaration Name="Y" Type="INT"/></OutputVars>
-  </InterfaceList>
-</AdapterType>
-`;
-const CLIENT = `<?xml version="1.0" encoding="UTF-8"?>
-<FBType Name="CLIENT">
-  <InterfaceList>
-    <EventInputs><Event Name="REQ" Type="Event"><With Var="IN"/></Event></EventInputs>
-    <EventOutputs><Event Name="CNF" Type="Event"><With Var="OUT"/></Event></EventOutputs>
-    <InputVars><VarDeclaration Name="IN" Type="INT"/></InputVars>
-    <OutputVars><VarDeclaration Name="OUT" Type="INT"/></OutputVars>
-    <Sockets><AdapterDeclaration Name="srv" Type="AValue"/></Sockets>
-  </InterfaceList>
-  <BasicFB>
-    <ECC>
-      <ECState Name="START"/>
-      <ECState Name="ASK"><ECAction Algorithm="ask" Output="srv.REQ"/></ECState>
-      <ECState Name="GOT"><ECAction Algorithm="got" Output="CNF"/></ECState>
-      <ECTransition Source="START" Destination="ASK" Condition="REQ"/>
-      <ECTransition Source="ASK" Destination="START" Condition="1"/>
-      <ECTransition Source="START" Destination="GOT" Condition="srv.CNF[srv.Y &gt; 0]"/>
-      <ECTransition Source="GOT" Destination="START" Condition="1"/>
-    </ECC>
-    <Algorithm Name="ask"><ST><![CDATA[ALGORITHM ask
-srv.X := IN;
-END_ALGORITHM]]></ST></Algorithm>
-    <Algorithm Name="got"><ST><![CDATA[ALGORITHM got
-OUT := srv.Y;
-END_ALGORITHM]]></ST></Algorithm>
-  </BasicFB>
-</FBType>
-`;
-const SERVER = `<?xml version="1.0" encoding="UTF-8"?>
-<FBType Name="SERVER">
-  <InterfaceList>
-    <Plugs><AdapterDeclaration Name="cli" Type="AValue"/></Plugs>
-  </InterfaceList>
-  <BasicFB>
-    <ECC>
-      <ECState Name="START"/>
-      <ECState Name="ANSWER"><ECAction Algorithm="square" Output="cli.CNF"/></ECState>
-      <ECTransition Source="START" Destination="ANSWER" Condition="cli.REQ"/>
-      <ECTransition Source="ANSWER" Destination="START" Condition="1"/>
-    </ECC>
-    <Algorithm Name="square"><ST><![CDATA[ALGORITHM square
-cli.Y := cli.X * cli.X;
-END_ALGORITHM]]></ST></Algorithm>
-  </BasicFB>
-</FBType>
-`;
-const ADAPTER_SYS = `<?xml version="1.0" encoding="UTF-8"?>
-<System Name="Adapters">
-  <Device Name="D" Type="FORTE_PC">
-    <Resource Name="R" Type="EMB_RES">
-      <FBNetwork>
-        <FB Name="C" Type="CLIENT"><Parameter Name="IN" Value="7"/></FB>
-        <FB Name="S" Type="SERVER"/>
-        <EventConnections><Connection Source="START.COLD" Destination="C.REQ"/></EventConnections>
-        <AdapterConnections><Connection Source="S.cli" Destination="C.srv"/></AdapterConnections>
-      </FBNetwork>
-    </Resource>
-  </Device>
-</System>
-`;
-
 describe('4diac adapters', () => {
   it('a socket asks through its adapter, the plug answers, data shared between them', () => {
-    const dir = folder({ 'AValue.adp': ADP, 'CLIENT.fbt': CLIENT, 'SERVER.fbt': SERVER });
-    const { runner, outcome: out } = startSystem(dir, 'a.sys', ADAPTER_SYS);
+    const { runner, outcome: out } = startFixture('adapters/adapters.sys');
     expect(runner.snapshotVars()['D.R.C.OUT']).toBe(49);
     // START.COLD→C.REQ, C.srv.REQ→S.cli.REQ, S.cli.CNF→C.srv.CNF
     expect(out.events).toBe(3);
