@@ -1,28 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../../../compiler/diagnostics/diagnostic.js';
 import { bootRequests, compileFile, fboot, startSystem, typeFolder } from '../../support/iec61499.js';
 
+const fixture = (name: string): string => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
+
 // A basic FB with an IEC 61499 ed.2 InOut: REQ reads V, the algorithm adds STEP, CNF publishes V.
-const INC = `<?xml version="1.0" encoding="UTF-8"?>
-<FBType Name="INC">
-  <InterfaceList>
-    <EventInputs><Event Name="REQ" Type="Event"><With Var="V"/><With Var="STEP"/></Event></EventInputs>
-    <EventOutputs><Event Name="CNF" Type="Event"><With Var="V"/></Event></EventOutputs>
-    <InputVars><VarDeclaration Name="STEP" Type="INT" InitialValue="1"/></InputVars>
-    <InOutVars><VarDeclaration Name="V" Type="INT"/></InOutVars>
-  </InterfaceList>
-  <BasicFB>
-    <ECC>
-      <ECState Name="START"/>
-      <ECState Name="ADD"><ECAction Algorithm="ADD" Output="CNF"/></ECState>
-      <ECTransition Source="START" Destination="ADD" Condition="REQ"/>
-      <ECTransition Source="ADD" Destination="START" Condition="1"/>
-    </ECC>
-    <Algorithm Name="ADD"><ST><![CDATA[ALGORITHM ADD
-V := V + STEP;
-END_ALGORITHM]]></ST></Algorithm>
-  </BasicFB>
-</FBType>`;
+const INC = fixture('inout/INC.fbt');
 
 const { fb, conn, write } = bootRequests();
 

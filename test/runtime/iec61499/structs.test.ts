@@ -1,76 +1,16 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../../../compiler/diagnostics/diagnostic.js';
 import { bootRequests, compileFile, fboot, runnerOf, startSystem, typeFolder } from '../../support/iec61499.js';
 
+const fixture = (name: string): string => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
+
 // A struct type, a basic FB that builds one (REQ publishes it with CNF, UPD changes it
 // silently) and a basic FB that samples one with REQ and copies a field to an output.
-const POINT = `<?xml version="1.0" encoding="UTF-8"?>
-<DataType Name="POINT">
-  <StructuredType>
-    <VarDeclaration Name="x" Type="INT" InitialValue="1"/>
-    <VarDeclaration Name="on" Type="BOOL"/>
-    <VarDeclaration Name="t" Type="TIME"/>
-    <VarDeclaration Name="hist" Type="DINT" ArraySize="3"/>
-  </StructuredType>
-</DataType>`;
-const LINE = `<?xml version="1.0" encoding="UTF-8"?>
-<DataType Name="LINE">
-  <StructuredType>
-    <VarDeclaration Name="a" Type="POINT"/>
-    <VarDeclaration Name="b" Type="POINT"/>
-  </StructuredType>
-</DataType>`;
-const PSRC = `<?xml version="1.0" encoding="UTF-8"?>
-<FBType Name="PSRC">
-  <InterfaceList>
-    <EventInputs>
-      <Event Name="REQ" Type="Event"><With Var="X"/></Event>
-      <Event Name="UPD" Type="Event"><With Var="X"/></Event>
-    </EventInputs>
-    <EventOutputs><Event Name="CNF" Type="Event"><With Var="P"/></Event></EventOutputs>
-    <InputVars><VarDeclaration Name="X" Type="INT"/></InputVars>
-    <OutputVars><VarDeclaration Name="P" Type="POINT"/></OutputVars>
-  </InterfaceList>
-  <BasicFB>
-    <ECC>
-      <ECState Name="START"/>
-      <ECState Name="SEND"><ECAction Algorithm="SET" Output="CNF"/></ECState>
-      <ECState Name="QUIET"><ECAction Algorithm="SET"/></ECState>
-      <ECTransition Source="START" Destination="SEND" Condition="REQ"/>
-      <ECTransition Source="START" Destination="QUIET" Condition="UPD"/>
-      <ECTransition Source="SEND" Destination="START" Condition="1"/>
-      <ECTransition Source="QUIET" Destination="START" Condition="1"/>
-    </ECC>
-    <Algorithm Name="SET"><ST><![CDATA[ALGORITHM SET
-P.x := X;
-P.on := X > 0;
-P.hist[1] := X * 10;
-END_ALGORITHM]]></ST></Algorithm>
-  </BasicFB>
-</FBType>`;
-const PSINK = `<?xml version="1.0" encoding="UTF-8"?>
-<FBType Name="PSINK">
-  <InterfaceList>
-    <EventInputs><Event Name="REQ" Type="Event"><With Var="P"/><With Var="L"/></Event></EventInputs>
-    <EventOutputs><Event Name="CNF" Type="Event"><With Var="X"/></Event></EventOutputs>
-    <InputVars>
-      <VarDeclaration Name="P" Type="POINT"/>
-      <VarDeclaration Name="L" Type="LINE"/>
-    </InputVars>
-    <OutputVars><VarDeclaration Name="X" Type="INT"/></OutputVars>
-  </InterfaceList>
-  <BasicFB>
-    <ECC>
-      <ECState Name="START"/>
-      <ECState Name="GOT"><ECAction Algorithm="GET" Output="CNF"/></ECState>
-      <ECTransition Source="START" Destination="GOT" Condition="REQ"/>
-      <ECTransition Source="GOT" Destination="START" Condition="1"/>
-    </ECC>
-    <Algorithm Name="GET"><ST><![CDATA[ALGORITHM GET
-X := P.x;
-END_ALGORITHM]]></ST></Algorithm>
-  </BasicFB>
-</FBType>`;
+const POINT = fixture('structs/POINT.dtp');
+const LINE = fixture('structs/LINE.dtp');
+const PSRC = fixture('structs/PSRC.fbt');
+const PSINK = fixture('structs/PSINK.fbt');
 
 const folder = () => typeFolder({ 'POINT.dtp': POINT, 'LINE.dtp': LINE, 'PSRC.fbt': PSRC, 'PSINK.fbt': PSINK }, 'vplc-struct-');
 
@@ -117,17 +57,7 @@ describe('IEC 61499 structured values', () => {
   });
 
   it('applies a struct parameter of a .sys and a WRITE at run time in place', () => {
-    const text = `<?xml version="1.0" encoding="UTF-8"?>
-<System Name="S">
-  <Device Name="D" Type="FORTE_PC">
-    <Resource Name="R" Type="EMB_RES">
-      <FBNetwork>
-        <FB Name="K" Type="PSINK"><Parameter Name="P" Value="(x:=12,on:=TRUE)"/></FB>
-      </FBNetwork>
-    </Resource>
-  </Device>
-</System>
-`;
+    const text = fixture('structs/struct-parameter.sys');
     const res = runnerOf(compileFile(folder(), 'app.sys', text)).resource('D.R')!;
     expect(plain(res.read('K.P'))).toMatchObject({ x: 12, on: true });
     const storage = res.read('K.P');
@@ -163,19 +93,7 @@ describe('IEC 61499 structured values', () => {
   });
 
   it('reports out-of-range integers and bad dates of a .sys at compile time with the .sys line', () => {
-    const text = `<?xml version="1.0" encoding="UTF-8"?>
-<System Name="S">
-  <Device Name="D" Type="FORTE_PC">
-    <Resource Name="R" Type="EMB_RES">
-      <FBNetwork>
-        <FB Name="C" Type="E_CTU"><Parameter Name="PV" Value="65536"/></FB>
-        <FB Name="F" Type="F_DT_TO_DATE"><Parameter Name="IN" Value="DT#2023-13-01-00:00:00"/></FB>
-        <FB Name="G" Type="E_CTU"><Parameter Name="PV" Value="65535"/></FB>
-      </FBNetwork>
-    </Resource>
-  </Device>
-</System>
-`;
+    const text = fixture('structs/bad-parameters.sys');
     const r = compileFile(typeFolder({}, 'vplc-param-'), 'app.sys', text);
     expect(r.application).toBeUndefined();
     expect(r.diagnostics.map(formatDiagnostic)).toEqual([

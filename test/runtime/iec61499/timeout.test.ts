@@ -1,39 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { bootRequests, compileFile, fboot, startSystem, typeFolder } from '../../support/iec61499.js';
 
+const fixture = (name: string): string => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
+
 /** A basic FB with an ATimeOut plug: ARM starts the timeout with D, DISARM stops it, FIRED reports it. */
-const USER = (adapter: string) => `<?xml version="1.0" encoding="UTF-8"?>
-<FBType Name="TimeoutUser">
-  <InterfaceList>
-    <EventInputs>
-      <Event Name="ARM" Type="Event"><With Var="D"/></Event>
-      <Event Name="DISARM" Type="Event"/>
-    </EventInputs>
-    <EventOutputs>
-      <Event Name="FIRED" Type="Event"><With Var="SEEN"/></Event>
-    </EventOutputs>
-    <InputVars><VarDeclaration Name="D" Type="TIME"/></InputVars>
-    <OutputVars><VarDeclaration Name="SEEN" Type="TIME"/></OutputVars>
-    <Plugs><AdapterDeclaration Name="TMO" Type="${adapter}"/></Plugs>
-  </InterfaceList>
-  <BasicFB>
-    <ECC>
-      <ECState Name="START"/>
-      <ECState Name="ARMED"><ECAction Algorithm="ARM" Output="TMO.START"/></ECState>
-      <ECState Name="DISARMED"><ECAction Output="TMO.STOP"/></ECState>
-      <ECState Name="TIMEDOUT"><ECAction Algorithm="SEE" Output="FIRED"/></ECState>
-      <ECTransition Source="START" Destination="ARMED" Condition="ARM"/>
-      <ECTransition Source="ARMED" Destination="START" Condition="1"/>
-      <ECTransition Source="START" Destination="DISARMED" Condition="DISARM"/>
-      <ECTransition Source="DISARMED" Destination="START" Condition="1"/>
-      <ECTransition Source="START" Destination="TIMEDOUT" Condition="TMO.TimeOut"/>
-      <ECTransition Source="TIMEDOUT" Destination="START" Condition="1"/>
-    </ECC>
-    <Algorithm Name="ARM"><ST><![CDATA[TMO.DT := D;]]></ST></Algorithm>
-    <Algorithm Name="SEE"><ST><![CDATA[SEEN := TMO.DT;]]></ST></Algorithm>
-  </BasicFB>
-</FBType>
-`;
+const USER = (adapter: string): string => fixture('timeout/TimeoutUser.fbt').replace('Type="ATimeOut"', `Type="${adapter}"`);
 
 const { fb, conn, write, start } = bootRequests('R');
 
@@ -99,15 +71,7 @@ describe('adapters through composite pins: E_TimeOut', () => {
 
   it('a composite that passes its socket on to an inner FB\'s socket chains the adapter', () => {
     // Wrap exposes a socket and hands it to an inner E_TimeOut: pin → pin → inner composite → E_DELAY
-    const wrap = `<?xml version="1.0" encoding="UTF-8"?>
-<FBType Name="Wrap">
-  <InterfaceList><Sockets><AdapterDeclaration Name="S" Type="ATimeOut"/></Sockets></InterfaceList>
-  <FBNetwork>
-    <FB Name="IN" Type="E_TimeOut"/>
-    <AdapterConnections><Connection Source="S" Destination="IN.TimeOutSocket"/></AdapterConnections>
-  </FBNetwork>
-</FBType>
-`;
+    const wrap = fixture('timeout/Wrap.fbt');
     const dir = typeFolder({ 'TimeoutUser.fbt': USER('ATimeOut'), 'Wrap.fbt': wrap }, 'vplc-timeout-');
     const text = fboot([fb('U', 'TimeoutUser'), fb('W', 'Wrap'), fb('C', 'E_CTU'), conn('U.TMO', 'W.S'), conn('U.FIRED', 'C.CU'),
       write('T#2s', 'U.D'), write('100', 'C.PV'), start()]);
