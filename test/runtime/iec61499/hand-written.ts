@@ -1,4 +1,4 @@
-import type { StCompiler } from '../../../compiler/iec61499/st-backend.js';
+import type { StCompiler } from '../../../compiler/iec61499/project.js';
 
 /**
  * Stand-in for the ST compiler while it is being written: JS classes written by hand to the
