@@ -1,5 +1,5 @@
-import type { ImageExchange } from '../runtime/io/image-exchange.js';
-import type { DeviceStatus } from '../runtime/io/device-status.js';
+import type { ImageExchange } from '../compiler/contract/image-exchange.js';
+import type { DeviceStatus } from './device-status.js';
 
 /**
  * The one interface every I/O driver implements. A driver runs in the main thread, talks to

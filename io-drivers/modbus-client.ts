@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
 import type { ModbusRTU as ModbusRTUType } from 'modbus-serial/ModbusRTU.js';
 import type { ModbusDeviceConfig, ModbusPoint } from '../runtime/config/schema.js';
-import { resolvePlcSide, type PlcSide } from '../runtime/io/binding.js';
-import { rawToRegisters, registersOf, registersToRaw } from '../runtime/io/data-type.js';
+import { resolvePlcSide, type PlcSide } from './binding.js';
+import { rawToRegisters, registersOf, registersToRaw } from './data-type.js';
 import type { DriverContext } from './driver.js';
 import { sleep } from './backoff.js';
 import { RemoteDevice } from './remote-device.js';

@@ -1,7 +1,7 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { ModbusServerConfig } from '../runtime/config/schema.js';
-import { DeviceStatus } from '../runtime/io/device-status.js';
-import { IMAGE_SIZES, createImageView } from '../runtime/process-image.js';
+import { DeviceStatus } from './device-status.js';
+import { IMAGE_SIZES, createImageView } from '../compiler/contract/process-image.js';
 import type { DriverContext, IoDriver } from './driver.js';
 
 /**

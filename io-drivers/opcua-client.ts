@@ -3,8 +3,8 @@ import {
   type ClientSession, type DataValue,
 } from 'node-opcua';
 import type { OpcuaDeviceConfig, OpcuaPoint } from '../runtime/config/schema.js';
-import { resolvePlcSide, type PlcSide } from '../runtime/io/binding.js';
-import { fromRaw } from '../runtime/io/data-type.js';
+import { resolvePlcSide, type PlcSide } from './binding.js';
+import { fromRaw } from './data-type.js';
 import type { DriverContext } from './driver.js';
 import { RemoteDevice } from './remote-device.js';
 

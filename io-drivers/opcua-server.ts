@@ -6,7 +6,7 @@ import {
 } from 'node-opcua';
 import type { Application, TypeInfo, VarInfo } from '../compiler/application.js';
 import type { OpcuaServerConfig } from '../runtime/config/schema.js';
-import { DeviceStatus } from '../runtime/io/device-status.js';
+import { DeviceStatus } from './device-status.js';
 import type { DriverContext, IoDriver } from './driver.js';
 
 export interface OpcuaServerContext extends DriverContext {

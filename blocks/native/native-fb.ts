@@ -1,29 +1,11 @@
 import type { ImageView } from '../../compiler/application.js';
+import type { NativeInterface } from '../../compiler/contract/native-interface.js';
 
 /**
  * Service interface FBs implemented in TypeScript: blocks that need the resource clock or the
- * outside world. The interface is data (names and types identical to 4diac's declarations);
- * data ports are properties of the same name; events are numbered in declaration order.
+ * outside world. The interface is data (compiler/contract/native-interface.ts); data ports are
+ * properties of the same name; events are numbered in declaration order.
  */
-
-export interface NativePort {
-  name: string;
-  type: string;
-  initialValue?: string;
-}
-
-export interface NativeEvent {
-  name: string;
-  with: string[];
-}
-
-export interface NativeInterface {
-  eventInputs: NativeEvent[];
-  eventOutputs: NativeEvent[];
-  inputVars: NativePort[];
-  outputVars: NativePort[];
-  internalVars?: NativePort[];
-}
 
 /** What a native FB may ask of its resource. */
 export interface NativeContext {
@@ -65,7 +47,3 @@ export interface NativeBlock {
   interface: NativeInterface;
   create(ctx: NativeContext): NativeFb;
 }
-
-export const ev = (name: string, ...withVars: string[]): NativeEvent => ({ name, with: withVars });
-export const port = (name: string, type: string, initialValue?: string): NativePort =>
-  initialValue === undefined ? { name, type } : { name, type, initialValue };

@@ -1,6 +1,7 @@
 import type { ImageView } from '../../compiler/application.js';
-import { parseAddress, readRaw, writeRaw, type ImageAddress, type ImageSize } from '../../runtime/io/address.js';
-import { ev, NativeFb, port, type NativeBlock, type NativeContext, type NativeInterface, type RestartMode } from './native-fb.js';
+import { parseAddress, readRaw, writeRaw, type ImageAddress, type ImageSize } from '../../compiler/contract/address.js';
+import { nativeInterface } from '../../compiler/contract/native-interface.js';
+import { NativeFb, type NativeBlock, type NativeContext, type RestartMode } from './native-fb.js';
 
 /**
  * Process-interface service FBs, as 4diac FORTE's IX/QX/IW/QW/ID/QD/IB/QB/IL/QL: PARAMS names
@@ -169,28 +170,9 @@ export class OutputFb extends ProcessInterfaceFb {
   }
 }
 
-/** 4diac's interfaces: INIT/INITO (QI, PARAMS; QO, STATUS), REQ/CNF, inputs also IND. */
-function inputInterface(type: string): NativeInterface {
-  return {
-    eventInputs: [ev('INIT', 'QI', 'PARAMS'), ev('REQ', 'QI')],
-    eventOutputs: [ev('INITO', 'QO', 'STATUS'), ev('CNF', 'QO', 'STATUS', 'IN'), ev('IND', 'QO', 'STATUS', 'IN')],
-    inputVars: [port('QI', 'BOOL'), port('PARAMS', 'STRING')],
-    outputVars: [port('QO', 'BOOL'), port('STATUS', 'STRING'), port('IN', type)],
-  };
-}
-
-function outputInterface(type: string): NativeInterface {
-  return {
-    eventInputs: [ev('INIT', 'QI', 'PARAMS'), ev('REQ', 'QI', 'OUT')],
-    eventOutputs: [ev('INITO', 'QO', 'STATUS'), ev('CNF', 'QO', 'STATUS')],
-    inputVars: [port('QI', 'BOOL'), port('PARAMS', 'STRING'), port('OUT', type)],
-    outputVars: [port('QO', 'BOOL'), port('STATUS', 'STRING')],
-  };
-}
-
 const SIZES: ImageSize[] = ['X', 'B', 'W', 'D', 'L'];
 
 export const PROCESS_INTERFACE_BLOCKS: NativeBlock[] = SIZES.flatMap((size): NativeBlock[] => [
-  { name: `I${size}`, interface: inputInterface(PIN_TYPE[size]), create: (c) => new InputFb(c, size) },
-  { name: `Q${size}`, interface: outputInterface(PIN_TYPE[size]), create: (c) => new OutputFb(c, size) },
+  { name: `I${size}`, interface: nativeInterface(`I${size}`), create: (c) => new InputFb(c, size) },
+  { name: `Q${size}`, interface: nativeInterface(`Q${size}`), create: (c) => new OutputFb(c, size) },
 ]);

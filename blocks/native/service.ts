@@ -1,4 +1,5 @@
-import { ev, NativeFb, port, type NativeBlock, type RestartMode } from './native-fb.js';
+import { nativeInterface } from '../../compiler/contract/native-interface.js';
+import { NativeFb, type NativeBlock, type RestartMode } from './native-fb.js';
 
 /** E_RESTART: COLD, WARM and STOP events of the resource (the START FB of EMB_RES). */
 export class E_RESTART extends NativeFb {
@@ -31,7 +32,7 @@ export class STEST_END extends NativeFb {
 }
 
 export const SERVICE_BLOCKS: NativeBlock[] = [
-  { name: 'E_RESTART', interface: { eventInputs: [], eventOutputs: [ev('COLD'), ev('WARM'), ev('STOP')], inputVars: [], outputVars: [] }, create: (c) => new E_RESTART(c) },
-  { name: 'TEST_CONDITION', interface: { eventInputs: [ev('REQ', 'check')], eventOutputs: [ev('CNF')], inputVars: [port('check', 'BOOL')], outputVars: [] }, create: (c) => new TEST_CONDITION(c) },
-  { name: 'STEST_END', interface: { eventInputs: [ev('REQ')], eventOutputs: [], inputVars: [], outputVars: [] }, create: (c) => new STEST_END(c) },
+  { name: 'E_RESTART', interface: nativeInterface('E_RESTART'), create: (c) => new E_RESTART(c) },
+  { name: 'TEST_CONDITION', interface: nativeInterface('TEST_CONDITION'), create: (c) => new TEST_CONDITION(c) },
+  { name: 'STEST_END', interface: nativeInterface('STEST_END'), create: (c) => new STEST_END(c) },
 ];

@@ -1,4 +1,5 @@
-import { ev, NativeFb, port, type NativeBlock, type NativeContext, type RestartMode } from './native-fb.js';
+import { nativeInterface } from '../../compiler/contract/native-interface.js';
+import { NativeFb, type NativeBlock, type NativeContext, type RestartMode } from './native-fb.js';
 
 /** E_CYCLE: EO every DT after START until STOP. Periods are kept on the grid START + n·DT. */
 export class E_CYCLE extends NativeFb {
@@ -188,13 +189,13 @@ export class E_STOPWATCH extends NativeFb {
 }
 
 export const TIMER_BLOCKS: NativeBlock[] = [
-  { name: 'E_CYCLE', interface: { eventInputs: [ev('START', 'DT'), ev('STOP')], eventOutputs: [ev('EO')], inputVars: [port('DT', 'TIME')], outputVars: [] }, create: (c: NativeContext) => new E_CYCLE(c) },
-  { name: 'E_DELAY', interface: { eventInputs: [ev('START', 'DT'), ev('STOP')], eventOutputs: [ev('EO')], inputVars: [port('DT', 'TIME')], outputVars: [] }, create: (c) => new E_DELAY(c) },
-  { name: 'E_RDELAY', interface: { eventInputs: [ev('START', 'DT'), ev('STOP')], eventOutputs: [ev('EO')], inputVars: [port('DT', 'TIME')], outputVars: [] }, create: (c) => new E_RDELAY(c) },
-  { name: 'E_TP', interface: { eventInputs: [ev('REQ', 'PT')], eventOutputs: [ev('CNF', 'Q', 'ET')], inputVars: [port('PT', 'TIME')], outputVars: [port('Q', 'BOOL'), port('ET', 'TIME')] }, create: (c) => new E_TP(c) },
-  { name: 'E_PULSE', interface: { eventInputs: [ev('REQ', 'PT')], eventOutputs: [ev('CNF', 'Q', 'ET')], inputVars: [port('PT', 'TIME')], outputVars: [port('Q', 'BOOL'), port('ET', 'TIME')] }, create: (c) => new E_PULSE(c) },
-  { name: 'E_TON', interface: { eventInputs: [ev('REQ', 'IN', 'PT')], eventOutputs: [ev('CNF', 'Q', 'ET')], inputVars: [port('IN', 'BOOL'), port('PT', 'TIME')], outputVars: [port('Q', 'BOOL'), port('ET', 'TIME')] }, create: (c) => new E_TON(c) },
-  { name: 'E_TOF', interface: { eventInputs: [ev('REQ', 'IN', 'PT')], eventOutputs: [ev('CNF', 'Q', 'ET')], inputVars: [port('IN', 'BOOL'), port('PT', 'TIME')], outputVars: [port('Q', 'BOOL'), port('ET', 'TIME')] }, create: (c) => new E_TOF(c) },
-  { name: 'E_TRAIN', interface: { eventInputs: [ev('START', 'DT', 'N'), ev('STOP')], eventOutputs: [ev('EO', 'CV')], inputVars: [port('DT', 'TIME'), port('N', 'UINT')], outputVars: [port('CV', 'UINT')] }, create: (c) => new E_TRAIN(c) },
-  { name: 'E_STOPWATCH', interface: { eventInputs: [ev('START'), ev('STOP')], eventOutputs: [ev('EO', 'TD')], inputVars: [], outputVars: [port('TD', 'TIME')] }, create: (c) => new E_STOPWATCH(c) },
+  { name: 'E_CYCLE', interface: nativeInterface('E_CYCLE'), create: (c: NativeContext) => new E_CYCLE(c) },
+  { name: 'E_DELAY', interface: nativeInterface('E_DELAY'), create: (c) => new E_DELAY(c) },
+  { name: 'E_RDELAY', interface: nativeInterface('E_RDELAY'), create: (c) => new E_RDELAY(c) },
+  { name: 'E_TP', interface: nativeInterface('E_TP'), create: (c) => new E_TP(c) },
+  { name: 'E_PULSE', interface: nativeInterface('E_PULSE'), create: (c) => new E_PULSE(c) },
+  { name: 'E_TON', interface: nativeInterface('E_TON'), create: (c) => new E_TON(c) },
+  { name: 'E_TOF', interface: nativeInterface('E_TOF'), create: (c) => new E_TOF(c) },
+  { name: 'E_TRAIN', interface: nativeInterface('E_TRAIN'), create: (c) => new E_TRAIN(c) },
+  { name: 'E_STOPWATCH', interface: nativeInterface('E_STOPWATCH'), create: (c) => new E_STOPWATCH(c) },
 ];

@@ -4,8 +4,8 @@ import { packageRoot } from '../package-root.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { DataTypeDeclaration, FbTypeDeclaration } from './model.js';
 import { readLibraryFile } from './type-reader.js';
-import { NATIVE_BLOCKS } from '../../blocks/native/registry.js';
-import { FUNCTION_BLOCKS } from '../../blocks/iec61499/functions.js';
+import { NATIVE_INTERFACES } from '../contract/native-interface.js';
+import { FUNCTION_BLOCKS } from './functions.js';
 
 const TYPE_EXTENSIONS = new Set(['.fbt', '.adp', '.sub', '.dtp']);
 
@@ -89,9 +89,8 @@ export class TypeLibrary {
     }
     const f = FUNCTION_BLOCKS.get(name);
     if (f) return f;
-    const n = NATIVE_BLOCKS.get(name);
-    if (n) {
-      const i = n.interface;
+    const i = NATIVE_INTERFACES.get(name);
+    if (i) {
       return {
         name,
         kind: 'service',

@@ -10,7 +10,7 @@ import type { ResourceDeclaration } from './system-reader.js';
 import { literalType, LiteralError, parseLiteral } from './literal.js';
 import { isAggregateLiteral, parseAggregate, type ValueShape } from './aggregate-literal.js';
 import { adapterToSt, basicFbToSt, dataTypeToSt, guardMethod, normaliseInitial, type GeneratedSt } from './st-generate.js';
-import { NATIVE_BLOCKS } from '../../blocks/native/registry.js';
+import { NATIVE_INTERFACES } from '../contract/native-interface.js';
 
 const ELEMENTARY = new Set([
   'BOOL', 'SINT', 'INT', 'DINT', 'LINT', 'USINT', 'UINT', 'UDINT', 'ULINT', 'REAL', 'LREAL', 'BYTE', 'WORD', 'DWORD', 'LWORD',
@@ -582,7 +582,7 @@ export class NetworkBuilder {
         guardMethods.push(guardMethod(k));
       }
       this.units.push({ path: decl.file, st: basicFbToSt(decl, stName, typeOf, guards), key: `fb:${name}` });
-    } else if (NATIVE_BLOCKS.has(decl.name)) {
+    } else if (NATIVE_INTERFACES.has(decl.name)) {
       implementation = { kind: 'native', nativeType: decl.name };
     } else {
       this.error('E4013', `FB type ${decl.name} is a service interface FB without an implementation in vPLC`, range ?? decl.range, range ? file : decl.file);

@@ -1,8 +1,8 @@
 import type { ImageView } from '../../compiler/application.js';
 import type { SimulationDeviceConfig } from '../../runtime/config/schema.js';
-import { DeviceStatus } from '../../runtime/io/device-status.js';
-import { readRaw, writeRaw } from '../../runtime/io/address.js';
-import { InputCommit, OutputSnapshot, resolvePlcSide, type PlcSide } from '../../runtime/io/binding.js';
+import { DeviceStatus } from '../device-status.js';
+import { readRaw, writeRaw } from '../../compiler/contract/address.js';
+import { InputCommit, OutputSnapshot, resolvePlcSide, type PlcSide } from '../binding.js';
 import type { DriverContext, IoDriver } from '../driver.js';
 import { ConveyorModel } from './conveyor.js';
 import { MotorModel } from './motor.js';

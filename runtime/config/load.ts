@@ -3,8 +3,8 @@ import { LineCounter, isMap, isPair, isScalar, parseDocument, type Document } fr
 import { sortDiagnostics, type Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
 import { diagnostic } from '../../compiler/diagnostics/registry.js';
 import type { SourceRange } from '../../compiler/source.js';
-import { parseAddress } from '../io/address.js';
-import { sizeOfType } from '../io/data-type.js';
+import { parseAddress } from '../../compiler/contract/address.js';
+import { sizeOfType } from '../../io-drivers/data-type.js';
 import type {
   DeviceConfig, IoDataType, ModbusDeviceConfig, ModbusPoint, ModbusServerConfig, OpcuaDeviceConfig,
   OpcuaPoint, OpcuaServerConfig, PlcConfig, ReconnectConfig, SignalBinding, SimulationDeviceConfig, StatusBinding,

@@ -1,7 +1,7 @@
 import type { Application } from '../../compiler/application.js';
 import type { PlcConfig } from '../config/schema.js';
-import type { ImageExchange } from './image-exchange.js';
-import type { DeviceStatus } from './device-status.js';
+import type { ImageExchange } from '../../compiler/contract/image-exchange.js';
+import type { DeviceStatus } from '../../io-drivers/device-status.js';
 import type { DriverContext, IoClock, IoDriver, VariableAccess } from '../../io-drivers/driver.js';
 import { ModbusClientDriver } from '../../io-drivers/modbus-client.js';
 import { ModbusServerDriver } from '../../io-drivers/modbus-server.js';
