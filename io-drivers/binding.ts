@@ -1,5 +1,5 @@
 import type { ImageView } from '../compiler/application.js';
-import type { IoDataType } from '../runtime/config/schema.js';
+import type { IoDataType } from './config.js';
 import { offsetAddress, parseAddress, readRaw, writeRaw, type ImageAddress } from '../compiler/contract/address.js';
 import { fromRaw, toRaw } from './data-type.js';
 import type { ImageExchange, MemoryArea } from '../compiler/contract/image-exchange.js';

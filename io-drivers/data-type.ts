@@ -1,4 +1,4 @@
-import type { IoDataType } from '../runtime/config/schema.js';
+import type { IoDataType } from './config.js';
 import type { ImageSize } from '../compiler/contract/address.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { ReconnectConfig, StatusBinding } from '../runtime/config/schema.js';
+import type { ReconnectConfig, StatusBinding } from './config.js';
 import { DeviceStatus } from './device-status.js';
 import { InputCommit, OutputSnapshot, resolvePlcSide, type PlcSide } from './binding.js';
 import type { DriverContext, IoDriver } from './driver.js';
