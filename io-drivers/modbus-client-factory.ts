@@ -4,7 +4,11 @@ import { pathText, type ConfigPath, type ConfigReader } from './config-reader.js
 import type { DeviceDriverFactory } from './driver.js';
 import type { ModbusDeviceConfig, ModbusPoint } from './modbus-client.js';
 
-/** Modbus TCP/RTU remote I/O (`driver: modbus-tcp` or `modbus-rtu`): configuration and factory. */
+/**
+ * Modbus TCP/RTU remote I/O (`driver: modbus-tcp` or `modbus-rtu`): the validator and the
+ * factory. The config type sits with the implementation (modbus-client.ts), which this file
+ * imports for types only and loads on create, so that validation does not load modbus-serial.
+ */
 
 const KEYS = ['host', 'port', 'path', 'baudRate', 'parity', 'dataBits', 'stopBits', 'unitId', 'wordOrder', 'inputs', 'outputs'] as const;
 

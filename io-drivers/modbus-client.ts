@@ -40,7 +40,6 @@ export interface ModbusDeviceConfig extends DeviceConfigBase {
   outputs: ModbusPoint[];
 }
 
-
 // modbus-serial is CommonJS whose typings declare an ES default export: load it the CommonJS way
 const ModbusRTU = createRequire(import.meta.url)('modbus-serial') as typeof ModbusRTUType;
 

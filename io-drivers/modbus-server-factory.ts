@@ -2,7 +2,10 @@ import type { ConfigPath, ConfigReader } from './config-reader.js';
 import type { ServerDriverFactory } from './driver.js';
 import type { ModbusServerConfig } from './modbus-server.js';
 
-/** The Modbus TCP server exposing the process image (`modbusServer:`): configuration and factory. */
+/**
+ * The Modbus TCP server exposing the process image (`modbusServer:`): the validator and the
+ * factory (the config type is in modbus-server.ts).
+ */
 
 function validate(r: ConfigReader, value: unknown, path: ConfigPath): ModbusServerConfig {
   const o = r.object(value, path, ['host', 'port', 'readOnly', 'unitId']) ?? {};

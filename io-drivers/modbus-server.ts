@@ -13,7 +13,6 @@ export interface ModbusServerConfig {
   unitId: number;
 }
 
-
 /**
  * Modbus TCP server exposing the process image with OpenPLC's map, so that existing HMIs and
  * SCADA configurations work unchanged:

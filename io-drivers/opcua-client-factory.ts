@@ -4,7 +4,10 @@ import { pathText, type ConfigPath, type ConfigReader } from './config-reader.js
 import type { DeviceDriverFactory } from './driver.js';
 import type { OpcuaDeviceConfig, OpcuaPoint } from './opcua-client.js';
 
-/** A remote OPC UA server's variables as I/O (`driver: opcua`): configuration and factory. */
+/**
+ * A remote OPC UA server's variables as I/O (`driver: opcua`): the validator and the factory.
+ * The config type sits with the implementation (opcua-client.ts), loaded only on create.
+ */
 
 function validate(r: ConfigReader, o: Record<string, unknown>, path: ConfigPath, base: DeviceConfigBase): OpcuaDeviceConfig {
   const dev: OpcuaDeviceConfig = {

@@ -29,7 +29,6 @@ export interface OpcuaDeviceConfig extends DeviceConfigBase {
   outputs: OpcuaPoint[];
 }
 
-
 const UA_TYPE: Record<string, DataType> = {
   BOOL: DataType.Boolean, SINT: DataType.SByte, USINT: DataType.Byte, BYTE: DataType.Byte, INT: DataType.Int16,
   UINT: DataType.UInt16, WORD: DataType.UInt16, DINT: DataType.Int32, UDINT: DataType.UInt32, DWORD: DataType.UInt32,

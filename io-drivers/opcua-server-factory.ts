@@ -2,7 +2,10 @@ import type { ConfigPath, ConfigReader } from './config-reader.js';
 import type { ServerDriverFactory } from './driver.js';
 import type { OpcuaServerConfig } from './opcua-server.js';
 
-/** The OPC UA server exposing program variables (`opcuaServer:`): configuration and factory. */
+/**
+ * The OPC UA server exposing program variables (`opcuaServer:`): the validator and the factory
+ * (the config type is in opcua-server.ts, which is loaded only on create: node-opcua is large).
+ */
 
 function validate(r: ConfigReader, value: unknown, path: ConfigPath): OpcuaServerConfig {
   const keys = ['host', 'port', 'allowSecurityNone', 'allowAnonymous', 'users', 'pkiDir', 'trustedCertificates', 'trustFolder', 'samplingMs', 'writable'];

@@ -33,7 +33,6 @@ export interface OpcuaServerConfig {
   writable: boolean;
 }
 
-
 export interface OpcuaServerContext extends DriverContext {
   app?: Application;
   resource?: string;

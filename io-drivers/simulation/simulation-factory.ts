@@ -4,7 +4,10 @@ import { pathText, type ConfigPath, type ConfigReader } from '../config-reader.j
 import type { DeviceDriverFactory } from '../driver.js';
 import type { SignalBinding, SimulationDeviceConfig } from './simulation-driver.js';
 
-/** A simulated plant stepped on the task clock (`driver: simulation`): configuration and factory. */
+/**
+ * A simulated plant stepped on the task clock (`driver: simulation`): the validator and the
+ * factory (the config type is in simulation-driver.ts).
+ */
 
 function validate(r: ConfigReader, o: Record<string, unknown>, path: ConfigPath, base: DeviceConfigBase): SimulationDeviceConfig {
   const dev: SimulationDeviceConfig = {
