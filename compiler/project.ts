@@ -243,7 +243,7 @@ export function compileFiles(paths: string[], options: CompileOptions = {}): Com
       diagnostics.push(diagnostic('E1008', 'IEC 61499 files (.sys, .fboot) cannot be mixed with ST or PLCopen sources in one run', fileStart(paths[0]!)));
       return { diagnostics };
     }
-    const r = compile61499(f61499);
+    const r = compile61499(f61499, { stCompiler: (s) => compileSources(s) });
     return { ...r, diagnostics: sortDiagnostics([...diagnostics, ...r.diagnostics]) };
   }
   if (hasErrors(diagnostics)) return { diagnostics: sortDiagnostics(diagnostics) };

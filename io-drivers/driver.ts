@@ -1,5 +1,8 @@
-import type { ImageExchange } from '../runtime/io/image-exchange.js';
-import type { DeviceStatus } from '../runtime/io/device-status.js';
+import type { ImageExchange } from '../compiler/contract/image-exchange.js';
+import type { DeviceStatus } from './device-status.js';
+import type { Application } from '../compiler/application.js';
+import type { DeviceConfigBase } from './config.js';
+import type { ConfigPath, ConfigReader } from './config-reader.js';
 
 /**
  * The one interface every I/O driver implements. A driver runs in the main thread, talks to
@@ -37,4 +40,35 @@ export interface DriverContext {
   vars?: VariableAccess;
   /** one-line messages for the operator (device name and address included by the caller) */
   log(message: string): void;
+}
+
+/** What a server exposing the PLC gets beyond a device's context. */
+export interface ServerContext extends DriverContext {
+  app?: Application;
+  resource?: string;
+  /** task metrics by name, read when sampled */
+  metrics?: () => Record<string, number>;
+  /** folder relative paths in the config are resolved against */
+  configDir: string;
+}
+
+/**
+ * A kind of device (`driver:` of an entry in `devices:`): it owns its configuration type and
+ * validator, and creates its driver. Registered in io-drivers/registry.ts.
+ */
+export interface DeviceDriverFactory<C extends DeviceConfigBase = DeviceConfigBase> {
+  readonly kind: string;
+  /** the keys a device of this kind may have besides name, driver, pollMs, timeoutMs, reconnect, status */
+  readonly keys: readonly string[];
+  /** read the device's own keys from `o` (the common ones are in `base`); problems go to `r` with their path */
+  validate(r: ConfigReader, o: Record<string, unknown>, path: ConfigPath, base: DeviceConfigBase): C;
+  /** the implementation (and its protocol library) is loaded here, only when such a device is configured */
+  create(config: C, ctx: DriverContext): Promise<IoDriver>;
+}
+
+/** A server exposing the PLC, configured by a top-level key of plc.yaml (`modbusServer:`, `opcuaServer:`). */
+export interface ServerDriverFactory<C = unknown> {
+  readonly key: string;
+  validate(r: ConfigReader, value: unknown, path: ConfigPath): C;
+  create(config: C, ctx: ServerContext): Promise<IoDriver>;
 }

@@ -1,11 +1,44 @@
 import { createRequire } from 'node:module';
 import type { ModbusRTU as ModbusRTUType } from 'modbus-serial/ModbusRTU.js';
-import type { ModbusDeviceConfig, ModbusPoint } from '../runtime/config/schema.js';
-import { resolvePlcSide, type PlcSide } from '../runtime/io/binding.js';
-import { rawToRegisters, registersOf, registersToRaw } from '../runtime/io/data-type.js';
+import type { DeviceConfigBase, IoDataType, SafeValue, WordOrder } from './config.js';
+import { resolvePlcSide, type PlcSide } from './binding.js';
+import { rawToRegisters, registersOf, registersToRaw } from './data-type.js';
 import type { DriverContext } from './driver.js';
 import { sleep } from './backoff.js';
 import { RemoteDevice } from './remote-device.js';
+
+/** This driver's configuration (validated by its factory). */
+export type ModbusTable = 'coil' | 'discrete' | 'input' | 'holding';
+
+export interface ModbusPoint {
+  table: ModbusTable;
+  /** 0-based register or coil number on the device */
+  address: number;
+  /** elements; for BOOL bits, otherwise values of `type` */
+  count: number;
+  type: IoDataType;
+  wordOrder: WordOrder;
+  /** the PLC side */
+  var: string;
+  /** value written on stop (outputs only); 'hold' keeps the last value */
+  safe: SafeValue;
+  at: string;
+}
+
+export interface ModbusDeviceConfig extends DeviceConfigBase {
+  driver: 'modbus-tcp' | 'modbus-rtu';
+  host?: string;
+  port?: number;
+  /** serial line (RTU) */
+  path?: string;
+  baudRate: number;
+  parity: 'none' | 'even' | 'odd';
+  dataBits: number;
+  stopBits: number;
+  unitId: number;
+  inputs: ModbusPoint[];
+  outputs: ModbusPoint[];
+}
 
 // modbus-serial is CommonJS whose typings declare an ES default export: load it the CommonJS way
 const ModbusRTU = createRequire(import.meta.url)('modbus-serial') as typeof ModbusRTUType;

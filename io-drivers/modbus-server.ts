@@ -1,8 +1,17 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import type { ModbusServerConfig } from '../runtime/config/schema.js';
-import { DeviceStatus } from '../runtime/io/device-status.js';
-import { IMAGE_SIZES, createImageView } from '../runtime/process-image.js';
+import { DeviceStatus } from './device-status.js';
+import { IMAGE_SIZES, createImageView } from '../compiler/contract/process-image.js';
 import type { DriverContext, IoDriver } from './driver.js';
+
+/** This driver's configuration (validated by its factory). */
+export interface ModbusServerConfig {
+  host: string;
+  /** 5020 by default so that no root is needed; 502 is the standard Modbus port */
+  port: number;
+  readOnly: boolean;
+  /** unit id answered; 0 answers every unit id */
+  unitId: number;
+}
 
 /**
  * Modbus TCP server exposing the process image with OpenPLC's map, so that existing HMIs and

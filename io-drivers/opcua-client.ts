@@ -2,11 +2,32 @@ import {
   AttributeIds, ClientSubscription, DataType, MessageSecurityMode, OPCUAClient, SecurityPolicy, TimestampsToReturn,
   type ClientSession, type DataValue,
 } from 'node-opcua';
-import type { OpcuaDeviceConfig, OpcuaPoint } from '../runtime/config/schema.js';
-import { resolvePlcSide, type PlcSide } from '../runtime/io/binding.js';
-import { fromRaw } from '../runtime/io/data-type.js';
+import type { DeviceConfigBase, IoDataType, SafeValue } from './config.js';
+import { resolvePlcSide, type PlcSide } from './binding.js';
+import { fromRaw } from './data-type.js';
 import type { DriverContext } from './driver.js';
 import { RemoteDevice } from './remote-device.js';
+
+/** This driver's configuration (validated by its factory). */
+export interface OpcuaPoint {
+  /** NodeId of the remote variable, e.g. `ns=1;s=Level` */
+  node: string;
+  type: IoDataType;
+  var: string;
+  safe: SafeValue;
+  at: string;
+}
+
+export interface OpcuaDeviceConfig extends DeviceConfigBase {
+  driver: 'opcua';
+  endpoint: string;
+  securityMode: 'None' | 'Sign' | 'SignAndEncrypt';
+  securityPolicy: 'None' | 'Basic256Sha256';
+  username?: string;
+  password?: string;
+  inputs: OpcuaPoint[];
+  outputs: OpcuaPoint[];
+}
 
 const UA_TYPE: Record<string, DataType> = {
   BOOL: DataType.Boolean, SINT: DataType.SByte, USINT: DataType.Byte, BYTE: DataType.Byte, INT: DataType.Int16,

@@ -5,9 +5,33 @@ import {
   nodesets, type Namespace, type UAObject,
 } from 'node-opcua';
 import type { Application, TypeInfo, VarInfo } from '../compiler/application.js';
-import type { OpcuaServerConfig } from '../runtime/config/schema.js';
-import { DeviceStatus } from '../runtime/io/device-status.js';
+import { DeviceStatus } from './device-status.js';
 import type { DriverContext, IoDriver } from './driver.js';
+
+/** This driver's configuration (validated by its factory). */
+export interface OpcuaUser {
+  username: string;
+  password: string;
+}
+
+export interface OpcuaServerConfig {
+  host?: string;
+  port: number;
+  /** `None` security (no signing, no encryption) is offered only when this is true */
+  allowSecurityNone: boolean;
+  allowAnonymous: boolean;
+  users: OpcuaUser[];
+  /** PKI folder for the server's own certificate and the trust lists */
+  pkiDir?: string;
+  /** client certificates (DER or PEM files) trusted explicitly */
+  trustedCertificates: string[];
+  /** a folder whose certificate files are all trusted */
+  trustFolder?: string;
+  /** how often values are sampled from the scans, in ms */
+  samplingMs: number;
+  /** allow OPC UA clients to write program variables */
+  writable: boolean;
+}
 
 export interface OpcuaServerContext extends DriverContext {
   app?: Application;

@@ -1,6 +1,6 @@
-import type { ReconnectConfig, StatusBinding } from '../runtime/config/schema.js';
-import { DeviceStatus } from '../runtime/io/device-status.js';
-import { InputCommit, OutputSnapshot, resolvePlcSide, type PlcSide } from '../runtime/io/binding.js';
+import type { ReconnectConfig, StatusBinding } from './config.js';
+import { DeviceStatus } from './device-status.js';
+import { InputCommit, OutputSnapshot, resolvePlcSide, type PlcSide } from './binding.js';
 import type { DriverContext, IoDriver } from './driver.js';
 import { Backoff } from './backoff.js';
 

@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-export { freePort, until } from '../test/support/wait.js';
+export { freePort, until } from './wait.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 

@@ -1,5 +1,5 @@
 import type { ImageView } from '../../compiler/application.js';
-import { parseAddress, readRaw, writeRaw, type ImageAddress, type ImageSize } from '../../runtime/io/address.js';
+import { parseAddress, readRaw, writeRaw, type ImageAddress, type ImageSize } from '../../compiler/contract/address.js';
 import { NativeFb, type NativeBlock, type NativeContext, type RestartMode } from './native-fb.js';
 
 /**

@@ -2,7 +2,7 @@ import type { Connection, Parameter } from './model.js';
 import type { TypeLibrary } from './library.js';
 import { literalType, LiteralError, parseLiteral } from './literal.js';
 import { isAggregateLiteral, parseAggregate, type ValueShape } from './aggregate-literal.js';
-import { normaliseInitial } from './st-generate.js';
+import { normaliseInitial } from './literal.js';
 import { ELEMENTARY, GENERIC_DEFAULT, genericAccepts, isGeneric } from './fb-interface.js';
 import type { Leaf, Report } from './network-graph.js';
 

@@ -4,7 +4,7 @@ import { packageRoot } from '../package-root.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { DataTypeDeclaration, FbTypeDeclaration } from './model.js';
 import { readLibraryFile } from './type-reader.js';
-import { FUNCTION_BLOCKS } from '../../blocks/iec61499/functions.js';
+import { FUNCTION_BLOCKS } from './functions.js';
 
 const TYPE_EXTENSIONS = new Set(['.fbt', '.adp', '.sub', '.dtp']);
 

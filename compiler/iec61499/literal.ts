@@ -126,3 +126,13 @@ export function literalType(text: string): string | undefined {
   if (p === 'LT') return 'LTIME';
   return p;
 }
+
+/** 4diac writes BOOL initial values as 1/0 too; ST wants TRUE/FALSE. */
+export function normaliseInitial(type: string, value: string): string {
+  const v = value.trim();
+  if (type.toUpperCase() === 'BOOL') {
+    if (v === '1' || /^true$/i.test(v) || /^BOOL#(1|true)$/i.test(v)) return 'TRUE';
+    if (v === '0' || /^false$/i.test(v) || /^BOOL#(0|false)$/i.test(v)) return 'FALSE';
+  }
+  return v;
+}

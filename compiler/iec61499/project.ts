@@ -7,16 +7,15 @@ import type { Iec61499Model, ResourceNetwork } from './model.js';
 import { TypeLibrary } from './library.js';
 import { NetworkBuilder } from './network.js';
 import { readBootFile, readSystem, type ResourceDeclaration } from './system-reader.js';
-import { compileSources } from '../project.js';
 
-/** The ST compiler as compile61499 uses it for basic FBs' algorithms: compileSources by default. */
+/** The ST compiler that compiles the basic FBs' generated ST: compileSources of compiler/project.ts. */
 export type StCompiler = (sources: SourceFile[]) => { application?: Application; diagnostics: Diagnostic[] };
 
 export interface Compile61499Options {
   /** extra folders searched for types after the application's own folder */
   libraryPaths?: string[];
-  /** the ST compiler; defaults to compileSources of compiler/project.ts */
-  stCompiler?: StCompiler;
+  /** passed in (not imported) so that this module and compiler/project.ts do not import each other */
+  stCompiler: StCompiler;
 }
 
 const EMPTY_MODULE = 'return { pous: {}, resources: {} };';
@@ -26,7 +25,7 @@ const EMPTY_MODULE = 'return { pous: {}, resources: {} };';
  * .fbt/.adp/.dtp/.sub given explicitly. Types are looked up in the folder of the .sys/.fboot
  * (recursively), then in libraryPaths, then in vPLC's built-in library.
  */
-export function compile61499(files: { path: string; text: string }[], options: Compile61499Options = {}): { application?: Application; diagnostics: Diagnostic[] } {
+export function compile61499(files: { path: string; text: string }[], options: Compile61499Options): { application?: Application; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const apps = files.filter((f) => /\.(sys|fboot)$/i.test(f.path));
   const folders = [...apps.map((f) => dirname(resolve(f.path))), ...(options.libraryPaths ?? [])];
@@ -54,7 +53,7 @@ export function compile61499(files: { path: string; text: string }[], options: C
   let code = EMPTY_MODULE;
   let pouTypes: Application['pouTypes'] = {};
   if (builder.units.length > 0) {
-    const st = options.stCompiler ?? ((s: SourceFile[]) => compileSources(s));
+    const st = options.stCompiler;
     const sources = builder.units.map((u) => new SourceFile(u.path, u.st.text, u.st.origins));
     const r = st(sources);
     diagnostics.push(...r.diagnostics);

@@ -1,5 +1,8 @@
 import type { LineOrigin } from '../source.js';
 import type { DataTypeDeclaration, FbTypeDeclaration, InterfaceList, VarDeclaration } from './model.js';
+import { normaliseInitial } from './literal.js';
+
+export { normaliseInitial };
 
 /**
  * Basic and simple FBs become ST function blocks so that the ST compiler builds their
@@ -36,16 +39,6 @@ class Emitter {
   result(): GeneratedSt {
     return { text: this.lines.join('\n') + '\n', origins: this.origins };
   }
-}
-
-/** 4diac writes BOOL initial values as 1/0 too; ST wants TRUE/FALSE. */
-export function normaliseInitial(type: string, value: string): string {
-  const v = value.trim();
-  if (type.toUpperCase() === 'BOOL') {
-    if (v === '1' || /^true$/i.test(v) || /^BOOL#(1|true)$/i.test(v)) return 'TRUE';
-    if (v === '0' || /^false$/i.test(v) || /^BOOL#(0|false)$/i.test(v)) return 'FALSE';
-  }
-  return v;
 }
 
 function declLine(v: VarDeclaration, typeOf: (v: VarDeclaration) => string): string {

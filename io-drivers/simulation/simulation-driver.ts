@@ -1,13 +1,33 @@
 import type { ImageView } from '../../compiler/application.js';
-import type { SimulationDeviceConfig } from '../../runtime/config/schema.js';
-import { DeviceStatus } from '../../runtime/io/device-status.js';
-import { readRaw, writeRaw } from '../../runtime/io/address.js';
-import { InputCommit, OutputSnapshot, resolvePlcSide, type PlcSide } from '../../runtime/io/binding.js';
+import type { DeviceConfigBase } from '../config.js';
+import { DeviceStatus } from '../device-status.js';
+import { readRaw, writeRaw } from '../../compiler/contract/address.js';
+import { InputCommit, OutputSnapshot, resolvePlcSide, type PlcSide } from '../binding.js';
 import type { DriverContext, IoDriver } from '../driver.js';
 import { ConveyorModel } from './conveyor.js';
 import { MotorModel } from './motor.js';
 import { TankModel } from './tank.js';
 import { checkParams, type PlantModel } from './plant.js';
+
+/** This driver's configuration (validated by its factory). */
+/** the plant models a configuration may name */
+export type PlantKind = 'tank' | 'conveyor' | 'motor';
+
+export interface SignalBinding {
+  var: string;
+  /** engineering value × scale is stored in integer addresses (e.g. level in mm with scale 1000) */
+  scale: number;
+  at: string;
+}
+
+export interface SimulationDeviceConfig extends DeviceConfigBase {
+  driver: 'simulation';
+  model: PlantKind;
+  /** model parameters (see io-drivers/simulation) */
+  params: Record<string, number>;
+  /** model signal → PLC address */
+  signals: Record<string, SignalBinding>;
+}
 
 interface Bound {
   index: number;

@@ -1,7 +1,7 @@
 import type { Application } from '../../compiler/application.js';
 import type { ClockKind } from '../clock.js';
 import type { FaultReport } from '../faults.js';
-import { ImageExchange } from '../io/image-exchange.js';
+import { ImageExchange } from '../../compiler/contract/image-exchange.js';
 import type { ResourceMetrics } from '../metrics/resource-metrics.js';
 import type { MetricsSnapshot, TaskMetricsSnapshot } from '../metrics/snapshot.js';
 import type { EventCounters, EventMetricsSnapshot } from './event-counters.js';

@@ -1,6 +1,6 @@
 import { RealClock } from '../clock.js';
 import type { Resource61499 } from '../iec61499/resource.js';
-import type { ImageExchange } from '../io/image-exchange.js';
+import type { ImageExchange } from '../../compiler/contract/image-exchange.js';
 import type { ResourceMetrics } from '../metrics/resource-metrics.js';
 import type { EventCounters } from './event-counters.js';
 

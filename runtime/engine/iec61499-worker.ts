@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { Application } from '../../compiler/application.js';
 import { toFaultReport } from '../faults.js';
 import { SystemRunner } from '../iec61499/system-runner.js';
-import { ImageExchange } from '../io/image-exchange.js';
+import { ImageExchange } from '../../compiler/contract/image-exchange.js';
 import { ResourceMetrics } from '../metrics/resource-metrics.js';
 import { EventCounters } from './event-counters.js';
 import { resourceKey61499 } from './iec61499-resources.js';

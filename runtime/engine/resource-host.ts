@@ -2,8 +2,8 @@ import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { Application, ResourceModel } from '../../compiler/application.js';
 import type { ClockKind } from '../clock.js';
 import type { FaultReport } from '../faults.js';
-import { ImageExchange } from '../io/image-exchange.js';
-import { createImageView } from '../process-image.js';
+import { ImageExchange } from '../../compiler/contract/image-exchange.js';
+import { createImageView } from '../../compiler/contract/process-image.js';
 import { ResourceMetrics } from '../metrics/resource-metrics.js';
 import { EventCounters } from './event-counters.js';
 import {

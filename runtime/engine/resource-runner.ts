@@ -7,7 +7,7 @@ import type {
 } from '../../compiler/application.js';
 import { type FaultReport, toFaultReport } from '../faults.js';
 import { loadModule } from '../load.js';
-import { createImageView } from '../process-image.js';
+import { createImageView } from '../../compiler/contract/process-image.js';
 import { TaskSupport } from '../support.js';
 import { ResourceMetrics } from '../metrics/resource-metrics.js';
 import { ImageLock } from './image-lock.js';

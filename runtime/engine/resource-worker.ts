@@ -1,6 +1,6 @@
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { createImageView } from '../process-image.js';
-import { ImageExchange } from '../io/image-exchange.js';
+import { createImageView } from '../../compiler/contract/process-image.js';
+import { ImageExchange } from '../../compiler/contract/image-exchange.js';
 import { ResourceMetrics } from '../metrics/resource-metrics.js';
 import {
   ATTENTION_RAW_VARS,

@@ -1,14 +1,13 @@
 import type { PouTypeInfo, RuntimeSupport, FaultKind } from '../../compiler/application.js';
 import type { RuntimeFbType, VarDeclaration } from '../../compiler/iec61499/model.js';
-import { parseLiteral, LiteralError } from '../../compiler/iec61499/literal.js';
+import { parseLiteral, LiteralError, normaliseInitial } from '../../compiler/iec61499/literal.js';
 import { isAggregateLiteral, parseAggregate, type ValueShape } from '../../compiler/iec61499/aggregate-literal.js';
 import { shapeOfTypeInfo, writeAggregate } from './aggregate-write.js';
-import { normaliseInitial } from '../../compiler/iec61499/st-generate.js';
 import { NativeFb, type NativeContext, type RestartMode } from '../../blocks/native/native-fb.js';
 import { bindEmit, createNative, NativeBindingError, type NativeBinding } from './native-binding.js';
 import { PlcFault } from '../faults.js';
 import type { ImageView } from '../../compiler/application.js';
-import { createImageView } from '../process-image.js';
+import { createImageView } from '../../compiler/contract/process-image.js';
 import { allocateLike, copierFor, type Copier } from './value-copy.js';
 import { generateDispatch, type Dispatcher, type DispatchNetwork } from './dispatch-codegen.js';
 

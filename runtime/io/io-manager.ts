@@ -1,10 +1,9 @@
 import type { Application } from '../../compiler/application.js';
 import type { PlcConfig } from '../config/schema.js';
-import type { ImageExchange } from './image-exchange.js';
-import type { DeviceStatus } from './device-status.js';
+import type { ImageExchange } from '../../compiler/contract/image-exchange.js';
+import type { DeviceStatus } from '../../io-drivers/device-status.js';
 import type { DriverContext, IoClock, IoDriver, VariableAccess } from '../../io-drivers/driver.js';
-import { ModbusClientDriver } from '../../io-drivers/modbus-client.js';
-import { ModbusServerDriver } from '../../io-drivers/modbus-server.js';
+import { SERVER_DRIVERS, deviceDriver } from '../../io-drivers/registry.js';
 import { SimulationDriver } from '../../io-drivers/simulation/simulation-driver.js';
 
 export interface IoManagerOptions {
@@ -26,23 +25,12 @@ export interface IoManagerOptions {
  */
 export class IoManager {
   readonly drivers: IoDriver[] = [];
-  readonly modbusServer: ModbusServerDriver | undefined;
-  private opcua: IoDriver | undefined;
 
   private constructor(
     readonly config: PlcConfig,
     private readonly ctx: DriverContext,
     private readonly options: IoManagerOptions,
-  ) {
-    for (const d of config.devices) {
-      if (d.driver === 'modbus-tcp' || d.driver === 'modbus-rtu') this.drivers.push(new ModbusClientDriver(d, ctx));
-      else if (d.driver === 'simulation') this.drivers.push(new SimulationDriver(d, ctx));
-    }
-    if (config.modbusServer) {
-      this.modbusServer = new ModbusServerDriver(config.modbusServer, ctx);
-      this.drivers.push(this.modbusServer);
-    }
-  }
+  ) {}
 
   static fromConfig(config: PlcConfig, options: IoManagerOptions): IoManager {
     const start = process.hrtime.bigint();
@@ -56,24 +44,28 @@ export class IoManager {
     return new IoManager(config, ctx, options);
   }
 
-  /** Start every driver (devices that do not answer yet are retried in the background). */
+  /**
+   * Create every configured device and server through its factory (each loads its
+   * implementation only when configured), then start them all (devices that do not answer
+   * yet are retried in the background).
+   */
   async start(): Promise<void> {
-    // OPC UA is loaded only when configured: node-opcua is large
-    const needsOpcua = this.config.opcuaServer || this.config.devices.some((d) => d.driver === 'opcua');
-    if (needsOpcua) {
-      const { OpcuaClientDriver } = await import('../../io-drivers/opcua-client.js');
-      for (const d of this.config.devices) if (d.driver === 'opcua') this.drivers.push(new OpcuaClientDriver(d, this.ctx));
-      if (this.config.opcuaServer) {
-        const { OpcuaServerDriver } = await import('../../io-drivers/opcua-server.js');
-        this.opcua = new OpcuaServerDriver(this.config.opcuaServer, {
-          ...this.ctx,
-          ...(this.options.app ? { app: this.options.app } : {}),
-          ...(this.config.resource ? { resource: this.config.resource } : {}),
-          ...(this.options.metrics ? { metrics: this.options.metrics } : {}),
-          configDir: dirOf(this.config.file),
-        });
-        this.drivers.push(this.opcua);
-      }
+    for (const d of this.config.devices) {
+      const factory = deviceDriver(d.driver);
+      if (!factory) throw new Error(`${d.at}: no I/O driver '${d.driver}'`);
+      this.drivers.push(await factory.create(d, this.ctx));
+    }
+    const servers = this.config as unknown as Record<string, unknown>;
+    for (const s of SERVER_DRIVERS) {
+      const cfg = servers[s.key];
+      if (cfg === undefined) continue;
+      this.drivers.push(await s.create(cfg as never, {
+        ...this.ctx,
+        ...(this.options.app ? { app: this.options.app } : {}),
+        ...(this.config.resource ? { resource: this.config.resource } : {}),
+        ...(this.options.metrics ? { metrics: this.options.metrics } : {}),
+        configDir: dirOf(this.config.file),
+      }));
     }
     await Promise.all(this.drivers.map((d) => d.start()));
   }

@@ -1,4 +1,4 @@
-import type { LogHistogram } from './histogram.js';
+import type { LogHistogram } from '../../compiler/contract/histogram.js';
 import type { ResourceMetrics } from './resource-metrics.js';
 
 /**

@@ -1,4 +1,4 @@
-import { HISTOGRAM_SLOTS, LogHistogram } from './histogram.js';
+import { HISTOGRAM_SLOTS, LogHistogram } from '../../compiler/contract/histogram.js';
 import type { DurationSummary, TaskMetricsSnapshot } from './snapshot.js';
 
 /**

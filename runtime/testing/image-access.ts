@@ -1,5 +1,5 @@
 import type { ImageView } from '../../compiler/application.js';
-import { parseAddress, readRaw, writeRaw, type ImageAddress } from '../io/address.js';
+import { parseAddress, readRaw, writeRaw, type ImageAddress } from '../../compiler/contract/address.js';
 
 /** How a process image word is read in a test: `%ID0` as REAL unless told otherwise. */
 export type ImageValueType = 'BOOL' | 'INT' | 'UINT' | 'DINT' | 'UDINT' | 'REAL' | 'LREAL' | 'LINT';

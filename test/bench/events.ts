@@ -10,6 +10,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compile61499 } from '../../compiler/iec61499/project.js';
+import { compileSources } from '../../compiler/project.js';
 import { formatDiagnostic } from '../../compiler/diagnostics/diagnostic.js';
 import { SystemRunner } from '../../runtime/iec61499/system-runner.js';
 import { handWrittenCompiler } from '../runtime/iec61499/hand-written.js';
@@ -45,7 +46,7 @@ function measure(passThroughs: number, minMs: number): { eventsPerSecond: number
   const path = join(dir, 'ring.fboot');
   const text = ringBoot(passThroughs);
   writeFileSync(path, text);
-  const r = compile61499([{ path, text }], { ...(process.env.VPLC_BENCH_HAND_WRITTEN ? { stCompiler: handWrittenCompiler() } : {}) });
+  const r = compile61499([{ path, text }], { stCompiler: process.env.VPLC_BENCH_HAND_WRITTEN ? handWrittenCompiler() : (s) => compileSources(s) });
   if (!r.application) throw new Error(r.diagnostics.map(formatDiagnostic).join('\n'));
   const runner = new SystemRunner(r.application);
   runner.runUntil(0);

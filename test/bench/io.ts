@@ -6,8 +6,8 @@
  */
 import { createRequire } from 'node:module';
 import { createServer, connect, type AddressInfo } from 'node:net';
-import { ImageExchange } from '../../runtime/io/image-exchange.js';
-import { createImageView } from '../../runtime/process-image.js';
+import { ImageExchange } from '../../compiler/contract/image-exchange.js';
+import { createImageView } from '../../compiler/contract/process-image.js';
 import { ModbusServerDriver } from '../../io-drivers/modbus-server.js';
 import { markdown, type BenchResult } from './report.js';
 

@@ -1,5 +1,5 @@
-import { ImageExchange } from '../../runtime/io/image-exchange.js';
-import { createImageView } from '../../runtime/process-image.js';
+import { ImageExchange } from '../../compiler/contract/image-exchange.js';
+import { createImageView } from '../../compiler/contract/process-image.js';
 import type { ImageView } from '../../compiler/application.js';
 export { freePort, until } from '../support/wait.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ImageView } from '../../compiler/application.js';
-import { copyImage, copyInputs, copyOutputs, createImageView } from '../../runtime/process-image.js';
+import { copyImage, copyInputs, copyOutputs, createImageView } from '../../compiler/contract/process-image.js';
 
 const INPUT_AREAS = ['inputBits', 'inputWords'] as const;
 const OUTPUT_AREAS = ['outputBits', 'memoryBits', 'outputWords', 'memoryWords', 'memoryDwords', 'memoryLwords'] as const;

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { expect } from 'vitest';
 import { compile61499, type Compile61499Options } from '../../compiler/iec61499/project.js';
+import { compileSources } from '../../compiler/project.js';
 import { formatDiagnostic } from '../../compiler/diagnostics/diagnostic.js';
 import { SystemRunner } from '../../runtime/iec61499/system-runner.js';
 
@@ -19,10 +20,10 @@ export function typeFolder(files: Record<string, string> = {}, prefix = 'vplc-61
 }
 
 /** Write a .sys or .fboot as `name` in `dir` and compile it: the compiler finds the type files beside it. */
-export function compileFile(dir: string, name: string, text: string, options: Compile61499Options = {}): Compiled61499 {
+export function compileFile(dir: string, name: string, text: string, options: Partial<Compile61499Options> = {}): Compiled61499 {
   const path = join(dir, name);
   writeFileSync(path, text);
-  return compile61499([{ path, text }], options);
+  return compile61499([{ path, text }], { stCompiler: (s) => compileSources(s), ...options });
 }
 
 /** A runner over a compiled application that must have compiled without diagnostics (or, with `allowWarnings`, without errors). */
@@ -33,7 +34,7 @@ export function runnerOf(r: Compiled61499, allowWarnings = false): SystemRunner 
 }
 
 /** Compile `name` in `dir`, build its runner and run it to time 0 (the COLD start and all it triggers). */
-export function startSystem(dir: string, name: string, text: string, options: Compile61499Options & { allowWarnings?: boolean } = {}) {
+export function startSystem(dir: string, name: string, text: string, options: Partial<Compile61499Options> & { allowWarnings?: boolean } = {}) {
   const { allowWarnings, ...compileOptions } = options;
   const runner = runnerOf(compileFile(dir, name, text, compileOptions), allowWarnings);
   const outcome = runner.runUntil(0);

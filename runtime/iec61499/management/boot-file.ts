@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Diagnostic } from '../../../compiler/diagnostics/diagnostic.js';
 import { diagnostic } from '../../../compiler/diagnostics/registry.js';
-import type { Device } from './device.js';
 import type { ManagedResource } from './managed-resource.js';
 import { escapeXml } from './request.js';
 
@@ -22,12 +21,17 @@ export function bootFileText(resources: ManagedResource[]): string {
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }
 
+/** What loading needs of the device (declared here so that device.ts and this file do not import each other). */
+export interface BootTarget {
+  loadBootText(text: string): { line: number; message: string }[];
+}
+
 /**
  * Load a boot file into a device at start: every line executed as the management request it
  * is. A missing file is a device with nothing deployed yet; refused lines are diagnostics
  * (E4008, `file:line:col`) and the rest still loads, as FORTE goes on after a bad line.
  */
-export function loadBootFile(device: Device, path: string): Diagnostic[] {
+export function loadBootFile(device: BootTarget, path: string): Diagnostic[] {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

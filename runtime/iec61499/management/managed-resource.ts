@@ -1,6 +1,5 @@
 import type { FbTypeDeclaration, InterfaceList } from '../../../compiler/iec61499/model.js';
-import { parseLiteral, LiteralError } from '../../../compiler/iec61499/literal.js';
-import { normaliseInitial } from '../../../compiler/iec61499/st-generate.js';
+import { parseLiteral, LiteralError, normaliseInitial } from '../../../compiler/iec61499/literal.js';
 import { Resource61499, ResourceError } from '../resource.js';
 import { SystemRunner } from '../system-runner.js';
 import { toFaultReport, formatFault } from '../../faults.js';

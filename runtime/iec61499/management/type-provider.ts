@@ -6,7 +6,7 @@ import type { FbTypeDeclaration } from '../../../compiler/iec61499/model.js';
 import { BUILTIN_LIBRARY, TypeLibrary } from '../../../compiler/iec61499/library.js';
 import { compile61499 } from '../../../compiler/iec61499/project.js';
 import { compileSources } from '../../../compiler/project.js';
-import { FUNCTION_BLOCKS } from '../../../blocks/iec61499/functions.js';
+import { FUNCTION_BLOCKS } from '../../../compiler/iec61499/functions.js';
 import { NATIVE_BLOCKS } from '../../../blocks/native/registry.js';
 
 /**

@@ -1,3 +1,4 @@
+import { compileSources } from '../../../compiler/project.js';
 /**
  * Native IEC 61499 blocks: the compiler knows them only from the 4diac .fbt files of
  * blocks/iec61499; the runtime binds each class to its .fbt by type name and port names.
@@ -137,7 +138,7 @@ describe('native blocks', () => {
 
   it('a service FB that vPLC does not implement is E4013 at compile time', () => {
     const path = fileURLToPath(new URL('./fixtures/unimplemented-service/app.fboot', import.meta.url));
-    const r = compile61499([{ path, text: readFileSync(path, 'utf8') }]);
+    const r = compile61499([{ path, text: readFileSync(path, 'utf8') }], { stCompiler: (s) => compileSources(s) });
     expect(r.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual(['E4013 FB type PUBLISH_X is a service interface FB without an implementation in vPLC']);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { compileSources } from '../../../compiler/project.js';
 import { parseXml } from '../../../compiler/iec61499/xml.js';
 import { splitCondition } from '../../../compiler/iec61499/condition.js';
 import { readLibraryFile } from '../../../compiler/iec61499/type-reader.js';
@@ -17,7 +18,7 @@ const fixture = (name: string) => {
 
 /** Compile a fixture .sys (its types are found beside it), run it to time 0. */
 function startFixture(name: string) {
-  const runner = runnerOf(compile61499([fixture(name)]));
+  const runner = runnerOf(compile61499([fixture(name)], { stCompiler: (s) => compileSources(s) }));
   return { runner, outcome: runner.runUntil(0) };
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../runtime/config/load.js';
 import type { SimulationDeviceConfig } from '../../../runtime/config/schema.js';
 import { SimulationDriver, createPlant } from '../../../io-drivers/simulation/simulation-driver.js';
-import { createImageView } from '../../../runtime/process-image.js';
+import { createImageView } from '../../../compiler/contract/process-image.js';
 import { MotorModel } from '../../../io-drivers/simulation/motor.js';
 import { ConveyorModel } from '../../../io-drivers/simulation/conveyor.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../../runtime/engine/engine.js';
-import { createImageView } from '../../../runtime/process-image.js';
+import { createImageView } from '../../../compiler/contract/process-image.js';
 import { handApp, MS, vars } from './hand-app.js';
 
 const COUNTER = `class CNT { constructor(){ this.n = 0; this.r = 0; } $body(){ this.n++; this.r++; } }`;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ResourceRunner } from '../../../runtime/engine/resource-runner.js';
-import { createImageView } from '../../../runtime/process-image.js';
+import { createImageView } from '../../../compiler/contract/process-image.js';
 import { handApp, MS, vars } from './hand-app.js';
 
 // A program that logs `<instance>@<task time in ms>` into the resource's global log.

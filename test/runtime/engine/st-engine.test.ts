@@ -4,7 +4,7 @@ import { SourceFile } from '../../../compiler/source.js';
 import type { Application } from '../../../compiler/application.js';
 import { Engine } from '../../../runtime/engine/engine.js';
 import { ResourceRunner } from '../../../runtime/engine/resource-runner.js';
-import { createImageView } from '../../../runtime/process-image.js';
+import { createImageView } from '../../../compiler/contract/process-image.js';
 
 function compile(text: string): Application {
   const r = compileSources([new SourceFile('engine-test.st', text)]);

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { ImageExchange } from '../../../runtime/io/image-exchange.js';
-import { createImageView } from '../../../runtime/process-image.js';
+import { ImageExchange } from '../../../compiler/contract/image-exchange.js';
+import { createImageView } from '../../../compiler/contract/process-image.js';
 
 /**
  * Scan-side half of the image exchange test: runs `scans` scans; each checks that every input

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Worker } from 'node:worker_threads';
-import { ImageExchange, WRITE_RING_RECORDS } from '../../../runtime/io/image-exchange.js';
-import { createImageView } from '../../../runtime/process-image.js';
+import { ImageExchange, WRITE_RING_RECORDS } from '../../../compiler/contract/image-exchange.js';
+import { createImageView } from '../../../compiler/contract/process-image.js';
 
 function runWorker(buffer: SharedArrayBuffer, scans: number): { worker: Worker; done: Promise<any> } {
   // the worker is TypeScript: a small .mjs boot registers tsx in the worker, then imports it

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucketIndex, bucketLower, bucketUpper, HISTOGRAM_BUCKETS, LogHistogram } from '../../../runtime/metrics/histogram.js';
+import { bucketIndex, bucketLower, bucketUpper, HISTOGRAM_BUCKETS, LogHistogram } from '../../../compiler/contract/histogram.js';
 import { ResourceMetrics, summarizeUs } from '../../../runtime/metrics/resource-metrics.js';
 
 describe('LogHistogram', () => {

@@ -1,5 +1,5 @@
-import type { ImageView } from '../../compiler/application.js';
-import { IMAGE_BYTES, IMAGE_SIZES, copyInputs, copyOutputs, createImageView } from '../process-image.js';
+import type { ImageView } from '../application.js';
+import { IMAGE_BYTES, IMAGE_SIZES, copyInputs, copyOutputs, createImageView } from './process-image.js';
 
 /**
  * Consistent exchange of the process image between the main thread (I/O drivers) and the

@@ -1,4 +1,4 @@
-import type { ImageView } from '../compiler/application.js';
+import type { ImageView } from '../application.js';
 
 /**
  * The process image: %I, %Q and %M areas, laid out as OpenPLC lays them out so that its

@@ -1,4 +1,4 @@
-import type { FbTypeDeclaration, VarDeclaration } from '../../compiler/iec61499/model.js';
+import type { FbTypeDeclaration, VarDeclaration } from './model.js';
 
 /**
  * 4diac's IEC 61131 function FBs (F_ADD, F_EQ, F_INT_TO_DINT, INT2INT, FB_TON …) as simple

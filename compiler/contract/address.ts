@@ -1,5 +1,5 @@
-import type { ImageView } from '../../compiler/application.js';
-import { IMAGE_SIZES } from '../process-image.js';
+import type { ImageView } from '../application.js';
+import { IMAGE_SIZES } from './process-image.js';
 
 /**
  * Process image addresses (`%IX0.3`, `%QW2`, `%MD10`) and typed access to them.

@@ -1,5 +1,5 @@
-import type { IoDataType } from '../config/schema.js';
-import type { ImageSize } from './address.js';
+import type { IoDataType } from './config.js';
+import type { ImageSize } from '../compiler/contract/address.js';
 
 /**
  * Data types of I/O points: their width, the image size letter that holds them, and the

@@ -1,10 +1,10 @@
-import type { ImageView } from '../../compiler/application.js';
-import type { IoDataType } from '../config/schema.js';
-import { offsetAddress, parseAddress, readRaw, writeRaw, type ImageAddress } from './address.js';
+import type { ImageView } from '../compiler/application.js';
+import type { IoDataType } from './config.js';
+import { offsetAddress, parseAddress, readRaw, writeRaw, type ImageAddress } from '../compiler/contract/address.js';
 import { fromRaw, toRaw } from './data-type.js';
-import type { ImageExchange, MemoryArea } from './image-exchange.js';
-import { createImageView } from '../process-image.js';
-import type { VariableAccess } from '../../io-drivers/driver.js';
+import type { ImageExchange, MemoryArea } from '../compiler/contract/image-exchange.js';
+import { createImageView } from '../compiler/contract/process-image.js';
+import type { VariableAccess } from './driver.js';
 
 /**
  * The PLC side of a mapping, resolved once: a process image address (inputs written through

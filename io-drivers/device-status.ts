@@ -1,4 +1,4 @@
-import { LogHistogram } from '../metrics/histogram.js';
+import { LogHistogram } from '../compiler/contract/histogram.js';
 
 /**
  * Health of one I/O device: whether it answers, how many requests failed, and how long round
