@@ -164,6 +164,8 @@ export class EventResource implements Schedulable {
   /** The chain outran the watchdog: a fault that names its FBs and events. */
   private chainWatchdog(): never {
     const chain = this.resource.traceChain();
+    // the trace delivered events too: the counts stay those of the reported variables
+    this.options.counters.setDelivered(this.resource.eventCount());
     const first = chain[0]?.slice(0, chain[0].lastIndexOf('.')) ?? '?';
     const at = this.options.locate?.(first);
     const fbs = [...new Set(chain.map((e) => e.slice(0, e.lastIndexOf('.'))))];
