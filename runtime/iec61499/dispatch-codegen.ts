@@ -204,19 +204,32 @@ export function generateDispatch(net: DispatchNetwork): GeneratedDispatch {
       out.push(`${o}.$emit = function (eo) {`, cases.length ? '  switch (eo) {' : '', ...cases, cases.length ? '  }' : '', '};');
     }
   }
-  // one compare per event bounds a slice; no limit: to the end of the chain
+  // the slice is counted down in a local (a register); n, shared with count(), is settled
+  // once per run: cheaper than a compare against n per event
+  out.push('const CHUNK = 1073741823;');
   out.push('function run(limit) {');
   out.push('  const start = n;');
-  out.push('  const end = limit === undefined ? Infinity : n + limit;');
-  out.push('  while (h !== t && n < end) {');
-  out.push('    const id = Q[h]; h = (h + 1) & M; n++;');
-  out.push('    switch (id) {');
+  out.push('  let left = 0;');
+  out.push('  try {');
+  out.push('    do {');
+  out.push('      left = limit === undefined || limit > CHUNK ? CHUNK : limit;');
+  out.push('      n += left;');
+  out.push('      while (h !== t && left !== 0) {');
+  out.push('        left--;');
+  out.push('        const id = Q[h]; h = (h + 1) & M;');
+  out.push('        switch (id) {');
   for (const fb of net.fbs) {
     const basic = fb.type.implementation.kind === 'basic';
     fb.type.events.inputs.forEach((_ev, ei) =>
-      out.push(`      case ${eventBase[fb.index]! + ei}: ${basic ? `f${fb.index}_${ei}()` : `f${fb.index}(${ei})`}; break;`));
+      out.push(`          case ${eventBase[fb.index]! + ei}: ${basic ? `f${fb.index}_${ei}()` : `f${fb.index}(${ei})`}; break;`));
   }
-  out.push('    }');
+  out.push('        }');
+  out.push('      }');
+  out.push('      n -= left;');
+  out.push('      left = 0;');
+  out.push('    } while (h !== t && limit === undefined);');
+  out.push('  } finally {');
+  out.push('    n -= left;');
   out.push('  }');
   out.push('  return n - start;');
   out.push('}');
