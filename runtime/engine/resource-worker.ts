@@ -66,8 +66,8 @@ function main(data: ResourceWorkerData): void {
   } catch (e) {
     side.fault(e);
   }
-  const { retained, faulted } = side.end(stop);
-  post({ type: 'done', scans: releases, timeNs: clock.nowNs(), vars: side.vars(), retained, faulted });
+  const { vars, retained, faulted } = side.end(stop);
+  post({ type: 'done', scans: releases, timeNs: clock.nowNs(), vars, retained, faulted });
   data.writePort?.close();
 }
 

@@ -35,7 +35,7 @@ export interface WorkerResource {
   /** an exception out of the loop (an IEC 61499 fault): report it, the resource ends */
   fault(e: unknown): void;
   /** the run ended: asked to stop (orderly, or killed), or at its end; returns what `done` carries */
-  end(stop: 'none' | 'stop' | 'kill'): { retained: RetainedValues; faulted: boolean };
+  end(stop: 'none' | 'stop' | 'kill'): { vars: Record<string, unknown>; retained: RetainedValues; faulted: boolean };
 }
 
 /** A 61131 resource: its ResourceRunner's task set. Faults are reported by the runner as they happen. */
@@ -82,10 +82,11 @@ export function open61131(data: ResourceWorkerData, post: (m: WorkerMessage) => 
     },
     fault: (e) => post({ type: 'fault', fault: toFaultReport(e, { resource: data.resource }) }),
     end: () => {
+      const vars = snapshotResource(app, runner.model, runner.instance);
       const retained = captureRetain(app, model, runner.instance);
       // the last scan wrote its outputs; a stopped PLC then leaves them at their safe values
       if (data.safeOnStop) runner.applySafeOutputs();
-      return { retained, faulted: false };
+      return { vars, retained, faulted: false };
     },
   };
 }
@@ -138,7 +139,8 @@ export function open61499(data: ResourceWorkerData, post: (m: WorkerMessage) => 
         }
       }
       metrics.clearRunning();
-      return { retained: { programs: {}, globals: {} }, faulted };
+      // after the STOP chain: what it did is part of the result
+      return { vars: runner.snapshotVars(), retained: { programs: {}, globals: {} }, faulted };
     },
   };
 }
