@@ -97,7 +97,7 @@ export class EventResource implements Schedulable {
   }
 
   release(clock: ScanClock, dueNs: number): number {
-    const { metrics, counters } = this.options;
+    const { metrics } = this.options;
     const resource = this.resource;
     // the spin reads one clock, Atomics.wait another: the deadline is reached either way
     const now = Math.max(clock.nowNs(), dueNs);
@@ -108,14 +108,17 @@ export class EventResource implements Schedulable {
     this.wakeStartMs = performance.now();
     metrics.beginScan(TASK, this.wall.nowNs());
     this.beginWake();
-    const missed = resource.advanceTo(now, this.policy);
+    this.countMissed(resource.advanceTo(now, this.policy));
     this.endWake();
-    if (missed > 0) {
-      counters.addMissed(missed);
-      for (let k = 0; k < missed; k++) metrics.countOverrun(TASK);
-    }
     this.afterStep(clock);
     return 1;
+  }
+
+  /** Periodic ticks skipped after a stall: overruns of the resource's task, and missed ticks. */
+  private countMissed(missed: number): void {
+    if (missed === 0) return;
+    this.options.counters.addMissed(missed);
+    for (let k = 0; k < missed; k++) this.options.metrics.countOverrun(TASK);
   }
 
   /** One more slice of a chain that yielded; timers due by now are delivered behind it. */
@@ -124,7 +127,7 @@ export class EventResource implements Schedulable {
     const now = clock.nowNs();
     this.beginWake();
     const next = resource.nextTimer();
-    if (next !== undefined && next <= now) resource.advanceTo(now, this.policy);
+    if (next !== undefined && next <= now) this.countMissed(resource.advanceTo(now, this.policy));
     else {
       // events the chain creates (E_DELAY started in it) count from now
       if (now > resource.timeNs) resource.timeNs = now;
