@@ -1,7 +1,6 @@
 import type { Application } from '../../compiler/application.js';
 import { Engine } from '../engine/engine.js';
 import { formatFault, type FaultReport } from '../faults.js';
-import { SystemRunner } from '../iec61499/system-runner.js';
 import type { MetricsSnapshot } from '../metrics/snapshot.js';
 import { summaryLine } from '../metrics/summary.js';
 import { compileForCommand } from './compile.js';
@@ -17,8 +16,9 @@ Compiles and runs the application, then prints its variables and scan metrics.
   --virtual-time    virtual clock: starts at 0, advances one interval per release, runs as fast as the CPU allows
   --json            print one JSON object {"vars": {...}, "metrics": {...}} on stdout
   --spin-us N       real clock: spin the last N µs before each release (default 100)
-  --watchdog T      watchdog of tasks that set none (default 10 × interval)
-Without --cycles or --duration it runs until Ctrl-C.
+  --watchdog T      watchdog of tasks that set none (default 10 × interval; 0: none); an IEC 61499
+                    resource has an event-chain watchdog only when this is given
+Without --cycles or --duration it runs until Ctrl-C; SIGINT/SIGTERM end any run early.
 Exit status: 0 ok, 1 compile errors, 2 a runtime fault, 64 wrong usage.
 `;
 
@@ -86,7 +86,7 @@ export async function runCommand(args: string[]): Promise<number> {
   const options = parsed.intervalNs !== undefined ? { defaultIntervalNs: parsed.intervalNs } : {};
   const app = compileForCommand(parsed.files, options);
   if (!app) return 1;
-  const result = app.iec61499 && parsed.virtual ? run61499(app, parsed) : await runScan(app, parsed);
+  const result = await runScan(app, parsed);
   if (typeof result === 'string') {
     process.stderr.write(`vplc run: ${result}\n`);
     return 64;
@@ -117,22 +117,14 @@ async function runScan(app: Application, a: RunArguments): Promise<RunResult | s
     ...(a.spinUs !== undefined ? { spinUs: a.spinUs } : {}),
     ...(a.watchdogNs !== undefined ? { watchdogNs: a.watchdogNs } : {}),
   });
-  if (a.cycles === undefined && a.durationNs === undefined) {
-    const stop = () => void engine.stop();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    const timer = setInterval(() => process.stderr.write(`${summaryLine(engine.metrics())}\n`), 1000);
-    const r = await engine.done;
-    clearInterval(timer);
-    return r;
-  }
-  return engine.done;
-}
-
-/** IEC 61499 on the virtual clock: the SystemRunner in this thread (the real clock goes through the Engine). */
-function run61499(app: Application, a: RunArguments): RunResult | string {
-  const runner = new SystemRunner(app);
-  const until = a.durationNs ?? (a.cycles ?? 1) * (a.intervalNs ?? 10_000_000);
-  const outcome = runner.runUntil(until);
-  return { vars: runner.snapshotVars(), metrics: { events: outcome.events, timeNs: outcome.timeNs, reports: outcome.reports }, faults: outcome.faults };
+  // a signal ends the run as its end would: variables and metrics are still printed
+  const stop = () => void engine.stop();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const timer = a.cycles === undefined && a.durationNs === undefined ? setInterval(() => process.stderr.write(`${summaryLine(engine.metrics())}\n`), 1000) : undefined;
+  const r = await engine.done;
+  clearInterval(timer);
+  process.off('SIGINT', stop);
+  process.off('SIGTERM', stop);
+  return r;
 }

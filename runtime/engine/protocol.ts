@@ -26,6 +26,8 @@ export interface ResourceWorkerData {
   entry?: string;
   /** an IEC 61499 resource (key Device.Resource or Resource): its event counters (EventCounters) */
   eventsBuffer?: SharedArrayBuffer;
+  /** an IEC 61499 resource's event-chain watchdog (ns); absent: none */
+  chainWatchdogNs?: number;
   /** writes to variables from the main thread (VariableWrite), drained at a scan boundary */
   writePort?: MessagePort;
 }

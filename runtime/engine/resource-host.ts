@@ -28,7 +28,10 @@ export interface ResourceHostOptions {
   untilNs: number;
   cycles?: number;
   spinNs: number;
-  /** watchdog time for every task that does not set its own (ns) */
+  /**
+   * watchdog time for every task that does not set its own (ns); 0: no watchdog. An IEC 61499
+   * resource has none unless this is given: then it is its event-chain watchdog
+   */
   watchdogNs?: number;
   safeValues?: SafeValues;
   safeOnStop: boolean;
@@ -46,6 +49,11 @@ export type ResourceState = 'idle' | 'running' | 'finished' | 'faulted';
 const MIN_DEFAULT_WATCHDOG_NS = 50_000_000;
 /** On the virtual clock time is not the point: only a program that truly hangs is stopped. */
 const MIN_VIRTUAL_WATCHDOG_NS = 1_000_000_000;
+/**
+ * An IEC 61499 worker checks its own event-chain watchdog between slices; the main thread's
+ * watchdog only ends a worker stuck inside one FB algorithm, given this much more time.
+ */
+const CHAIN_BACKSTOP_NS = 5_000_000_000;
 
 /**
  * The main thread's handle on one resource: its worker thread, its shared metrics and process
@@ -90,9 +98,11 @@ export class ResourceHost {
     const cyclic = model.tasks.filter((t) => t.intervalNs > 0).map((t) => t.intervalNs);
     const fallback = cyclic.length ? Math.min(...cyclic) : 100_000_000;
     const floor = options.clock === 'virtual' ? MIN_VIRTUAL_WATCHDOG_NS : MIN_DEFAULT_WATCHDOG_NS;
-    this.watchdogNs = model.tasks.map(
-      (t) => t.watchdogNs ?? options.watchdogNs ?? Math.max(floor, 10 * (t.intervalNs > 0 ? t.intervalNs : fallback)),
-    );
+    const given = options.watchdogNs === 0 ? Infinity : options.watchdogNs;
+    this.watchdogNs = model.tasks.map((t) => {
+      if (options.iec61499) return given === undefined || given === Infinity ? Infinity : 2 * given + CHAIN_BACKSTOP_NS;
+      return t.watchdogNs ?? given ?? Math.max(floor, 10 * (t.intervalNs > 0 ? t.intervalNs : fallback));
+    });
   }
 
   get name(): string {
@@ -127,9 +137,10 @@ export class ResourceHost {
       safeOnStop: this.options.safeOnStop,
       retained,
       ...(this.events ? { eventsBuffer: this.events.buffer } : {}),
+      ...(this.options.iec61499 && this.options.watchdogNs ? { chainWatchdogNs: this.options.watchdogNs } : {}),
       ...(channel ? { writePort: channel.port2 } : {}),
     };
-    const worker = spawnResourceWorker(data, this.options.iec61499 ? 'iec61499-worker' : 'resource-worker', channel ? [channel.port2] : []);
+    const worker = spawnResourceWorker(data, channel ? [channel.port2] : []);
     this.worker = worker;
     this.state = 'running';
     let ready!: () => void;
@@ -201,7 +212,7 @@ export class ResourceHost {
       });
     });
     this.watchdog = new Watchdog(this.metrics, this.watchdogNs, (task, elapsed) => this.expire(worker, task, elapsed));
-    this.watchdog.start();
+    if (this.watchdogNs.some((w) => w !== Infinity)) this.watchdog.start();
     return isReady;
   }
 
@@ -359,11 +370,11 @@ export class ResourceHost {
  * Start a resource worker. From TypeScript sources (vitest, tsx) the worker boots through tsx;
  * from dist/ the compiled entry runs directly.
  */
-function spawnResourceWorker(data: ResourceWorkerData, entryName: 'resource-worker' | 'iec61499-worker', transferList: MessagePort[]): Worker {
+function spawnResourceWorker(data: ResourceWorkerData, transferList: MessagePort[]): Worker {
   const here = import.meta.url;
   if (here.endsWith('.ts')) {
-    const entry = new URL(`./${entryName}.ts`, here).href;
+    const entry = new URL('./resource-worker.ts', here).href;
     return new Worker(new URL('./tsx-boot.mjs', here), { workerData: { ...data, entry }, transferList });
   }
-  return new Worker(new URL(`./${entryName}.js`, here), { workerData: data, transferList });
+  return new Worker(new URL('./resource-worker.js', here), { workerData: data, transferList });
 }

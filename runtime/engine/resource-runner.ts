@@ -13,7 +13,13 @@ import { ResourceMetrics } from '../metrics/resource-metrics.js';
 import { ImageLock } from './image-lock.js';
 import { applySafeOutputs, compileSafeValues, type SafeValues } from './safe-outputs.js';
 import { TaskScheduler, type TriggerSource } from './task-scheduler.js';
+import { VirtualClock } from '../clock.js';
+import { runScanLoop } from './scan-loop.js';
+import { TaskSet } from './task-set.js';
 import { VariablePath } from './variable-path.js';
+
+/** An attention word no other thread sets: runUntil is driven from this thread alone. */
+const NOTHING_ASKED = new Int32Array(1);
 
 export interface RunOutcome {
   releases: number;
@@ -54,8 +60,9 @@ export interface ResourceRunnerOptions {
  * A fault of a task stops that task only (later releases are skipped, others go on) and sets
  * the outputs to their safe values; it is reported, never thrown.
  *
- * `runUntil`/`runCycles` drive it on the virtual clock (time starts at 0 and jumps from release
- * to release); the real-time loop (realtime-loop.ts) drives the same `scan` on the monotonic clock.
+ * The scan loop (scan-loop.ts) drives it through its TaskSet on either clock; `runUntil` and
+ * `runCycles` run that loop here, on the virtual clock (time starts at 0 and jumps from
+ * release to release).
  */
 export class ResourceRunner {
   readonly support: TaskSupport;
@@ -70,6 +77,10 @@ export class ResourceRunner {
   readonly faults: FaultReport[] = [];
   /** instant (process.hrtime.bigint) that real scan start times count from */
   private epoch: bigint;
+  /** performance.now() at the epoch (ms): scan times are read without a BigInt per scan */
+  private perfEpochMs = 0;
+  /** the schedulable view of this resource for the scan loop */
+  readonly tasks: TaskSet;
   private readonly taskFns: (() => void)[];
   private readonly safe: ReturnType<typeof compileSafeValues>;
   private readonly onFault?: (fault: FaultReport) => void;
@@ -107,7 +118,7 @@ export class ResourceRunner {
         model.tasks.map((t) => t.name),
       );
     this.epoch = process.hrtime.bigint();
-    this.metrics.epochNs = this.epoch;
+    this.setEpoch(this.epoch);
 
     const triggers: (TriggerSource | null)[] = [];
     const unresolved: [number, string][] = [];
@@ -125,6 +136,7 @@ export class ResourceRunner {
       this.stopTask(i, { kind: 'INTERNAL', pou: this.pouOf(i), file: '?', line: 0, detail: `SINGLE trigger: ${why}` });
     }
     for (let i = 0; i < model.tasks.length; i++) if (this.metrics.isFaulted(i)) this.scheduler.disable(i);
+    this.tasks = new TaskSet(this);
   }
 
   get epochNs(): bigint {
@@ -134,11 +146,17 @@ export class ResourceRunner {
   setEpoch(epoch: bigint): void {
     this.epoch = epoch;
     this.metrics.epochNs = epoch;
+    this.perfEpochMs = performance.now() - Number(process.hrtime.bigint() - epoch) / 1e6;
   }
 
   /** current virtual time in ns */
   get timeNs(): number {
     return this.virtualNs;
+  }
+
+  /** The scan loop's time of a release (the virtual clock's; read as timeNs). */
+  setTime(ns: number): void {
+    this.virtualNs = ns;
   }
 
   /** the first fault, if any */
@@ -161,8 +179,8 @@ export class ResourceRunner {
   scan(task: number, taskTimeNs: number, latenessNs: number): number {
     const m = this.metrics;
     const lock = this.imageLock;
-    const t0 = process.hrtime.bigint();
-    m.beginScan(task, Number(t0 - this.epoch));
+    const t0 = performance.now();
+    m.beginScan(task, (t0 - this.perfEpochMs) * 1e6);
     this.support.timeNs = taskTimeNs;
     let ok = true;
     try {
@@ -187,9 +205,9 @@ export class ResourceRunner {
       ok = false;
       this.stopTask(task, toFaultReport(e));
     }
-    const t1 = process.hrtime.bigint();
-    m.endScan(task, Number(t1 - t0), latenessNs);
-    return ok ? Number(t1 - this.epoch) : -1;
+    const t1 = performance.now();
+    m.endScan(task, (t1 - t0) * 1e6, latenessNs);
+    return ok ? (t1 - this.perfEpochMs) * 1e6 : -1;
   }
 
   /**
@@ -224,19 +242,8 @@ export class ResourceRunner {
 
   /** Virtual clock: execute every release whose time is < untilNs, in time order. */
   runUntil(untilNs: number): RunOutcome {
-    const s = this.scheduler;
-    let releases = 0;
-    for (;;) {
-      const t = s.nextInstant();
-      if (!(t < untilNs)) break;
-      this.virtualNs = t;
-      s.sampleTriggers(t);
-      for (let task = s.pickReady(t); task >= 0; task = s.pickReady(t)) {
-        this.scan(task, t, 0);
-        releases++;
-        if (s.completed(task, t, t)) this.metrics.countOverrun(task);
-      }
-    }
+    const clock = new VirtualClock(this.virtualNs);
+    const releases = runScanLoop(this.tasks, clock, { untilNs, spinNs: 0, attention: NOTHING_ASKED, onAttention: () => false, endWhenIdle: true });
     if (untilNs > this.virtualNs && Number.isFinite(untilNs)) this.virtualNs = untilNs;
     return this.outcome(releases);
   }

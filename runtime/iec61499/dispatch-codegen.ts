@@ -39,14 +39,22 @@ export type DataPlace = { fb: number; variable: string } | { cell: number };
 export interface Dispatcher {
   /** queue an event (target id = eventBase[fb] + ei) */
   push(id: number): void;
-  /** deliver queued events until the queue is empty; returns events delivered */
-  run(): number;
+  /**
+   * deliver queued events until the queue is empty, or `limit` events were delivered (an
+   * endless chain then yields with events still queued); returns events delivered
+   */
+  run(limit?: number): number;
   /** events delivered since creation */
   count(): number;
   /** drop every queued event */
   clear(): void;
   /** number of queued events */
   pending(): number;
+  /** the event at the head of the queue (target id), -1 when empty */
+  head(): number;
+  /** the tail position, to drop later pushes with truncate(mark) */
+  mark(): number;
+  truncate(mark: number): void;
 }
 
 /** Largest number of ECC transitions one event may cause before it counts as an endless loop. */
@@ -196,17 +204,32 @@ export function generateDispatch(net: DispatchNetwork): GeneratedDispatch {
       out.push(`${o}.$emit = function (eo) {`, cases.length ? '  switch (eo) {' : '', ...cases, cases.length ? '  }' : '', '};');
     }
   }
-  out.push('function run() {');
+  // the slice is counted down in a local (a register); n, shared with count(), is settled
+  // once per run: cheaper than a compare against n per event
+  out.push('const CHUNK = 1073741823;');
+  out.push('function run(limit) {');
   out.push('  const start = n;');
-  out.push('  while (h !== t) {');
-  out.push('    const id = Q[h]; h = (h + 1) & M; n++;');
-  out.push('    switch (id) {');
+  out.push('  let left = 0;');
+  out.push('  try {');
+  out.push('    do {');
+  out.push('      left = limit === undefined || limit > CHUNK ? CHUNK : limit;');
+  out.push('      n += left;');
+  out.push('      while (h !== t && left !== 0) {');
+  out.push('        left--;');
+  out.push('        const id = Q[h]; h = (h + 1) & M;');
+  out.push('        switch (id) {');
   for (const fb of net.fbs) {
     const basic = fb.type.implementation.kind === 'basic';
     fb.type.events.inputs.forEach((_ev, ei) =>
-      out.push(`      case ${eventBase[fb.index]! + ei}: ${basic ? `f${fb.index}_${ei}()` : `f${fb.index}(${ei})`}; break;`));
+      out.push(`          case ${eventBase[fb.index]! + ei}: ${basic ? `f${fb.index}_${ei}()` : `f${fb.index}(${ei})`}; break;`));
   }
-  out.push('    }');
+  out.push('        }');
+  out.push('      }');
+  out.push('      n -= left;');
+  out.push('      left = 0;');
+  out.push('    } while (h !== t && limit === undefined);');
+  out.push('  } finally {');
+  out.push('    n -= left;');
   out.push('  }');
   out.push('  return n - start;');
   out.push('}');
@@ -216,6 +239,9 @@ export function generateDispatch(net: DispatchNetwork): GeneratedDispatch {
   out.push('  count() { return n; },');
   out.push('  clear() { h = t = 0; },');
   out.push('  pending() { return (t - h) & M; },');
+  out.push('  head() { return h !== t ? Q[h] : -1; },');
+  out.push('  mark() { return t; },');
+  out.push('  truncate(m) { t = m; },');
   out.push('};');
   return { code: out.join('\n'), eventBase };
 }

@@ -5,6 +5,9 @@ import type { TypeProvider } from './type-provider.js';
 import { interfaceXml } from './interface-xml.js';
 import { bootFileText } from './boot-file.js';
 
+/** Time the device's resources run per tick while a chain runs on, before requests are served (ms). */
+const TICK_BUDGET_MS = 2;
+
 /** The resource types a device creates: FORTE's embedded resource, with its START FB. */
 export const RESOURCE_TYPES = new Set(['EMB_RES']);
 
@@ -25,6 +28,8 @@ export class Device {
   readonly resources = new Map<string, ManagedResource>();
   private readonly log: (message: string) => void;
   private clock: NodeJS.Timeout | undefined;
+  /** set while a chain runs on: the next slice, after the requests that arrived meanwhile */
+  private immediate: NodeJS.Immediate | undefined;
   /** while a boot file is loaded, it is not rewritten */
   private loading = false;
 
@@ -39,6 +44,8 @@ export class Device {
       req = parseRequest(xml);
       const body = destination === '' ? this.executeOnDevice(req) : this.resourceFor(req.id, destination).execute(req);
       if (!this.loading && changesDeployment(req)) this.saveBootFile();
+      // a START or an event may have begun a chain that yielded: go on with it soon
+      this.kick();
       return response(req.id, undefined, body);
     } catch (e) {
       if (e instanceof RequestError) {
@@ -130,21 +137,44 @@ export class Device {
 
   // ------------------------------------------------------------------ clock
 
-  /** Advance every running resource to now. */
-  tick(): void {
+  /**
+   * Advance every running resource to now; chains that yielded go on for a share of
+   * TICK_BUDGET_MS. Returns true while one still runs.
+   */
+  tick(): boolean {
     const now = process.hrtime.bigint();
-    for (const r of this.resources.values()) r.tick(now);
+    const budget = TICK_BUDGET_MS / Math.max(1, this.resources.size);
+    let busy = false;
+    for (const r of this.resources.values()) if (r.tick(now, budget)) busy = true;
+    return busy;
   }
 
-  /** Drive the resources from the monotonic clock, every `periodMs`. */
+  /**
+   * Drive the resources from the monotonic clock, every `periodMs`; while an event chain runs
+   * on, tick again from setImmediate: the event loop serves the management connections (and
+   * signals) between two ticks, so a STOP, KILL or READ is answered within a tick.
+   */
   startClock(periodMs = 1): void {
     if (this.clock) return;
-    this.clock = setInterval(() => this.tick(), periodMs);
+    this.clock = setInterval(() => {
+      if (!this.immediate) this.pump();
+    }, periodMs);
   }
 
   stopClock(): void {
     if (this.clock) clearInterval(this.clock);
+    if (this.immediate) clearImmediate(this.immediate);
     this.clock = undefined;
+    this.immediate = undefined;
+  }
+
+  private readonly pump = (): void => {
+    this.immediate = undefined;
+    if (this.tick() && this.clock) this.immediate = setImmediate(this.pump);
+  };
+
+  private kick(): void {
+    if (this.clock && !this.immediate) this.immediate = setImmediate(this.pump);
   }
 
   /** Stop the clock and every resource (KILL): the device powers down. */

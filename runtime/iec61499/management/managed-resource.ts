@@ -1,6 +1,6 @@
 import type { FbTypeDeclaration, InterfaceList } from '../../../compiler/iec61499/model.js';
 import { parseLiteral, LiteralError, normaliseInitial } from '../../../compiler/iec61499/literal.js';
-import { Resource61499, ResourceError } from '../resource.js';
+import { Resource61499, ResourceError, SLICE_EVENTS } from '../resource.js';
 import { SystemRunner } from '../system-runner.js';
 import { toFaultReport, formatFault } from '../../faults.js';
 import { RequestError, escapeXml, type ManagementRequest } from './request.js';
@@ -298,16 +298,25 @@ export class ManagedResource {
     return `<Resource name="${escapeXml(this.name)}">${fbs}</Resource>`;
   }
 
-  /** Advance the executing network to the monotonic clock; a fault kills this resource only. */
-  tick(nowNs: bigint): void {
+  /**
+   * Advance the executing network to the monotonic clock, then go on with a chain that yielded
+   * for at most `budgetMs`; a fault kills this resource only. Returns true while a chain is
+   * still running (the device calls again as soon as it has served its requests).
+   */
+  tick(nowNs: bigint, budgetMs: number): boolean {
     const live = this.live;
     // a stopped resource's clock goes on too: a restart must not replay the time it stood still
-    if (!live) return;
+    if (!live) return false;
+    const r = live.resource;
     try {
-      live.resource.advanceTo(Number(nowNs - live.epochNs));
+      const until = performance.now() + budgetMs;
+      r.advanceTo(Number(nowNs - live.epochNs));
+      while (r.busy() && performance.now() < until) r.runChain();
+      return r.busy();
     } catch (e) {
       this.log(`resource ${this.name}: ${formatFault(toFaultReport(e, { resource: this.name }))}`);
       this.kill();
+      return false;
     }
   }
 
@@ -372,6 +381,8 @@ export class ManagedResource {
       const runner = new SystemRunner(r.application);
       const resource = runner.resources[0]?.resource;
       if (!resource) throw new RequestError(id, 'INVALID_OBJECT', 'the network does not compile to a resource');
+      // chains yield every slice, so that an endless one leaves the device serving requests
+      resource.sliceEvents = SLICE_EVENTS;
       this.live = { resource, epochNs: process.hrtime.bigint() };
     } catch (e) {
       if (e instanceof RequestError) throw e;

@@ -1,0 +1,65 @@
+import type { ScanClock } from '../clock.js';
+
+/**
+ * What the scan loop drives: a 61131 resource's task set (task-set.ts) or an IEC 61499
+ * resource (event-resource.ts). Times are ns since time 0 of the run, on the loop's clock.
+ */
+export interface Schedulable {
+  /** Time 0 of the run (an IEC 61499 resource's START.COLD). */
+  begin(clock: ScanClock): void;
+  /** The earliest instant at which something is due; Infinity: nothing timed. */
+  nextInstant(): number;
+  /** Work is left that needs no waiting: an event chain that yielded after its slice. */
+  busy(): boolean;
+  /** Run what is due now (`dueNs`: the ideal instant waited for); returns the releases it counts. */
+  release(clock: ScanClock, dueNs: number): number;
+  /** Go on with left-over work for one slice; returns the releases it counts. */
+  resume(clock: ScanClock): number;
+}
+
+export interface ScanLoopOptions {
+  /** stop before the first release at or after this time; Infinity: until stopped */
+  untilNs: number;
+  /** or after this many releases */
+  maxReleases?: number;
+  /** real clock: spin this long before each deadline instead of sleeping (ns) */
+  spinNs: number;
+  /** cell 0 is the attention word: 0 while nothing is asked of the loop */
+  attention: Int32Array;
+  /** called when the attention word is non-zero; return true to stop the loop */
+  onAttention: () => boolean;
+  /** end when nothing is due any more, instead of waiting for a request */
+  endWhenIdle?: boolean;
+}
+
+/**
+ * The one scan loop of every resource, on the real or the virtual clock: wait for the next
+ * instant something is due (absolute deadlines), run it, repeat; work that yields (an endless
+ * event chain) is resumed slice by slice without waiting, and between any two steps the
+ * attention word (stop, snapshots, writes) and the end of the run are checked, so a stop is
+ * honoured within one slice. Overrun handling (no catch-up burst) is the work's own: it is
+ * told the ideal instant and the clock. Returns the releases counted.
+ */
+export function runScanLoop(work: Schedulable, clock: ScanClock, options: ScanLoopOptions): number {
+  const { untilNs, spinNs, attention, onAttention } = options;
+  const maxReleases = options.maxReleases ?? Infinity;
+  let releases = 0;
+  while (releases < maxReleases) {
+    if (Atomics.load(attention, 0) !== 0 && onAttention()) break;
+    if (work.busy()) {
+      if (!(clock.nowNs() < untilNs)) break;
+      releases += work.resume(clock);
+      continue;
+    }
+    const next = work.nextInstant();
+    if (!(next < untilNs)) {
+      if (Number.isFinite(untilNs) || options.endWhenIdle === true) break;
+      // nothing timed: wait for a request (an event-driven network, a SINGLE-only set at rest)
+      clock.waitUntil(Infinity, spinNs, attention, 0);
+      continue;
+    }
+    if (!clock.waitUntil(next, spinNs, attention, 0)) continue; // attention: handled at the top
+    releases += work.release(clock, next);
+  }
+  return releases;
+}

@@ -1,0 +1,146 @@
+import { receiveMessageOnPort } from 'node:worker_threads';
+import type { Application } from '../../compiler/application.js';
+import { toFaultReport } from '../faults.js';
+import { SystemRunner } from '../iec61499/system-runner.js';
+import { ImageExchange } from '../../compiler/contract/image-exchange.js';
+import { ResourceMetrics } from '../metrics/resource-metrics.js';
+import { createImageView } from '../../compiler/contract/process-image.js';
+import { TaskSupport } from '../support.js';
+import { snapshotResource } from '../values.js';
+import { EventCounters } from './event-counters.js';
+import { EventResource } from './event-resource.js';
+import { resourceKey61499 } from './iec61499-resources.js';
+import { TRACE_WORD, type ResourceWorkerData, type VariableWrite, type WorkerMessage } from './protocol.js';
+import { RawVariables } from './raw-vars.js';
+import { ResourceRunner } from './resource-runner.js';
+import { captureRetain, restoreRetain, type RetainedValues } from './retain.js';
+import type { Schedulable } from './scan-loop.js';
+import { VariablePath } from './variable-path.js';
+
+/**
+ * What the worker entry (resource-worker.ts) needs of the resource it runs, whatever its kind:
+ * the work the scan loop drives, snapshots and writes asked for by the main thread, and what
+ * happens when the run ends or faults.
+ */
+export interface WorkerResource {
+  readonly work: Schedulable;
+  /** interval of the fastest cyclic task, if any (what --cycles counts for a 61131 resource) */
+  readonly fastestIntervalNs?: number;
+  /** variables for `vars` (keyed as the engine reports them) */
+  vars(): Record<string, unknown>;
+  /** flat raw values by dotted path; undefined: not offered */
+  rawVars?(): Record<string, unknown>;
+  /** drain variable writes posted by the main thread */
+  applyWrites?(): void;
+  /** an exception out of the loop (an IEC 61499 fault): report it, the resource ends */
+  fault(e: unknown): void;
+  /** the run ended: asked to stop (orderly, or killed), or at its end; returns what `done` carries */
+  end(stop: 'none' | 'stop' | 'kill'): { vars: Record<string, unknown>; retained: RetainedValues; faulted: boolean };
+}
+
+/** A 61131 resource: its ResourceRunner's task set. Faults are reported by the runner as they happen. */
+export function open61131(data: ResourceWorkerData, post: (m: WorkerMessage) => void): WorkerResource {
+  const app = data.app;
+  const model = app.resources.find((r) => r.name === data.resource)!;
+  const metrics = new ResourceMetrics(data.resource, model.tasks.map((t) => t.name), data.metricsBuffer);
+  const support = new TaskSupport();
+  support.trace = new Int32Array(data.controlBuffer, TRACE_WORD * 4, 2);
+  const runner = new ResourceRunner(app, data.resource, {
+    support,
+    image: createImageView(),
+    exchange: new ImageExchange(data.exchangeBuffer),
+    metrics,
+    safeValues: data.safeValues,
+    onFault: (fault) => post({ type: 'fault', fault }),
+  });
+  if (data.retained) restoreRetain(runner.instance, data.retained);
+  const raw = new RawVariables(app, runner.model, runner.instance);
+  // paths written from outside, resolved once each
+  const written = new Map<string, VariablePath>();
+  const fastest = runner.scheduler.fastestTask;
+  return {
+    work: runner.tasks,
+    ...(fastest >= 0 ? { fastestIntervalNs: runner.scheduler.intervalNs[fastest] } : {}),
+    vars: () => snapshotResource(app, runner.model, runner.instance),
+    rawVars: () => raw.snapshot(),
+    applyWrites: () => {
+      const port = data.writePort;
+      if (!port) return;
+      for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
+        const w = m.message as VariableWrite;
+        let p = written.get(w.path);
+        if (!p) {
+          const r = VariablePath.resolve(app, runner.model, runner.instance, w.path);
+          if (typeof r === 'string') {
+            post({ type: 'writeError', path: w.path, message: r });
+            continue;
+          }
+          written.set(w.path, (p = r));
+        }
+        p.write(w.value);
+      }
+    },
+    fault: (e) => post({ type: 'fault', fault: toFaultReport(e, { resource: data.resource }) }),
+    end: () => {
+      const vars = snapshotResource(app, runner.model, runner.instance);
+      const retained = captureRetain(app, model, runner.instance);
+      // the last scan wrote its outputs; a stopped PLC then leaves them at their safe values
+      if (data.safeOnStop) runner.applySafeOutputs();
+      return { vars, retained, faulted: false };
+    },
+  };
+}
+
+/**
+ * An IEC 61499 resource, built as SystemRunner builds it (the application narrowed to this
+ * resource). A fault kills this resource only. Variables are keyed as SystemRunner.snapshotVars keys them.
+ */
+export function open61499(data: ResourceWorkerData, post: (m: WorkerMessage) => void): WorkerResource {
+  const model = data.app.iec61499!;
+  const net = model.resources.find((n) => resourceKey61499(data.app, n) === data.resource);
+  if (!net) throw new Error(`no IEC 61499 resource ${data.resource}`);
+  const app: Application = { ...data.app, iec61499: { ...model, resources: [net] } };
+  const runner = new SystemRunner(app);
+  const resource = runner.resources[0]!.resource;
+  const metrics = new ResourceMetrics(data.resource, [data.resource], data.metricsBuffer);
+  const work = new EventResource(resource, {
+    metrics,
+    counters: new EventCounters(data.resource, data.eventsBuffer),
+    // process-interface FBs (IX, QX…) work on resource.image; exchanged at each step
+    exchange: new ImageExchange(data.exchangeBuffer),
+    ...(data.chainWatchdogNs !== undefined ? { watchdogNs: data.chainWatchdogNs } : {}),
+    locate: (fb) => {
+      const r = net.fbs.find((f) => f.name === fb)?.range;
+      return r && { file: r.file, line: r.line };
+    },
+  });
+  let faulted = false;
+  const fail = (e: unknown) => {
+    faulted = true;
+    metrics.clearRunning();
+    metrics.countFault(0);
+    metrics.setFaulted(0, true);
+    resource.kill();
+    post({ type: 'fault', fault: toFaultReport(e, { resource: data.resource }) });
+  };
+  return {
+    work,
+    vars: () => runner.snapshotVars(),
+    fault: fail,
+    end: (stop) => {
+      // orderly (the STOP event and its chain) or killed (nothing more runs); at the end of a
+      // duration the run just ends, as on the virtual clock
+      if (!faulted && stop !== 'none') {
+        try {
+          if (stop === 'kill') resource.kill();
+          else resource.stop();
+        } catch (e) {
+          fail(e);
+        }
+      }
+      metrics.clearRunning();
+      // after the STOP chain: what it did is part of the result
+      return { vars: runner.snapshotVars(), retained: { programs: {}, globals: {} }, faulted };
+    },
+  };
+}
