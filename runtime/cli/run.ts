@@ -5,7 +5,7 @@ import { SystemRunner } from '../iec61499/system-runner.js';
 import type { MetricsSnapshot } from '../metrics/snapshot.js';
 import { summaryLine } from '../metrics/summary.js';
 import { compileForCommand } from './compile.js';
-import { parseDurationNs } from '../duration.js';
+import { parseCommandLine, usageError, type OptionSpec } from './args.js';
 
 export const RUN_USAGE = `usage: vplc run FILE… [--cycles N | --duration 100ms] [--interval 10ms] [--virtual-time] [--json]
 
@@ -33,63 +33,50 @@ interface RunArguments {
   watchdogNs?: number;
 }
 
-function parseRunArguments(args: string[]): RunArguments | string {
-  const out: RunArguments = { files: [], virtual: false, json: false };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const next = () => args[++i];
-    const duration = (name: string) => {
-      const v = next();
-      const n = v === undefined ? undefined : parseDurationNs(v);
-      if (n === undefined) throw `${name} needs a duration such as 100ms or 10s`;
-      return n;
-    };
-    const count = (name: string) => {
-      const n = Number(next());
-      if (!Number.isInteger(n) || n < 0) throw `${name} needs a non-negative integer`;
-      return n;
-    };
-    try {
-      switch (a) {
-        case '--cycles': out.cycles = count(a); break;
-        case '--duration': out.durationNs = duration(a); break;
-        case '--interval': {
-          out.intervalNs = duration(a);
-          if (out.intervalNs <= 0) return '--interval must be longer than 0';
-          break;
-        }
-        case '--virtual-time': out.virtual = true; break;
-        case '--json': out.json = true; break;
-        case '--spin-us': out.spinUs = count(a); break;
-        case '--watchdog': out.watchdogNs = duration(a); break;
-        default:
-          if (a.startsWith('-')) return `unknown option ${a}`;
-          out.files.push(a);
-      }
-    } catch (message) {
-      return String(message);
-    }
-  }
-  if (out.files.length === 0) return 'no source files';
-  if (out.cycles !== undefined && out.durationNs !== undefined) return 'give --cycles or --duration, not both';
-  if (out.virtual && out.cycles === undefined && out.durationNs === undefined) return '--virtual-time needs --cycles or --duration';
-  return out;
+const RUN_OPTIONS = {
+  cycles: { kind: 'count' },
+  duration: { kind: 'duration' },
+  interval: { kind: 'duration', positive: true },
+  'virtual-time': { kind: 'flag' },
+  json: { kind: 'flag' },
+  'spin-us': { kind: 'count' },
+  watchdog: { kind: 'duration', positive: true },
+} as const satisfies Record<string, OptionSpec>;
+
+function parseRunArguments(args: string[]): RunArguments | number {
+  const cl = parseCommandLine('run', RUN_USAGE, args, RUN_OPTIONS);
+  if (typeof cl === 'number') return cl;
+  const o = cl.options;
+  const out: RunArguments = {
+    files: cl.operands,
+    virtual: o['virtual-time'] === true,
+    json: o.json === true,
+    ...(o.cycles !== undefined ? { cycles: o.cycles } : {}),
+    ...(o.duration !== undefined ? { durationNs: o.duration } : {}),
+    ...(o.interval !== undefined ? { intervalNs: o.interval } : {}),
+    ...(o['spin-us'] !== undefined ? { spinUs: o['spin-us'] } : {}),
+    ...(o.watchdog !== undefined ? { watchdogNs: o.watchdog } : {}),
+  };
+  const problem =
+    out.files.length === 0 ? 'no source files'
+    : out.cycles !== undefined && out.durationNs !== undefined ? 'give --cycles or --duration, not both'
+    : out.virtual && out.cycles === undefined && out.durationNs === undefined ? '--virtual-time needs --cycles or --duration'
+    : undefined;
+  return problem ? usageError('run', RUN_USAGE, problem) : out;
 }
 
 /** `vplc run`: exit 0, 1 on compile errors, 2 on a runtime fault, 64 on wrong usage. */
 export async function runCommand(args: string[]): Promise<number> {
   const parsed = parseRunArguments(args);
-  if (typeof parsed === 'string') {
-    process.stderr.write(`vplc run: ${parsed}\n${RUN_USAGE}`);
-    return 64;
-  }
+  if (typeof parsed === 'number') return parsed;
   const options = parsed.intervalNs !== undefined ? { defaultIntervalNs: parsed.intervalNs } : {};
   const app = compileForCommand(parsed.files, options);
   if (!app) return 1;
   const result = app.iec61499 && parsed.virtual ? run61499(app, parsed) : await runScan(app, parsed);
   if (typeof result === 'string') {
+    // the sources compiled but hold nothing runnable: an error of the application, not of usage
     process.stderr.write(`vplc run: ${result}\n`);
-    return 64;
+    return 1;
   }
   const { vars, metrics, faults } = await result;
   if (parsed.json) {

@@ -10,7 +10,7 @@ import type { IoManager } from '../io/io-manager.js';
 import { startMetricsServer, type MetricsEndpoint } from '../metrics/http-server.js';
 import { renderPrometheus } from '../metrics/prometheus.js';
 import { summaryLine } from '../metrics/summary.js';
-import { parseDurationNs } from '../duration.js';
+import { parseCommandLine, usageError, type OptionSpec } from './args.js';
 import { schedulingInfo, schedulingLine } from '../metrics/scheduling.js';
 
 export const SERVE_USAGE = `usage: vplc serve FILE… [--config plc.yaml] [--metrics-port N] [options]
@@ -41,80 +41,39 @@ export interface ServeArguments {
   virtual: boolean;
 }
 
-export function parseServeArguments(args: string[]): ServeArguments | string {
-  const out: ServeArguments = { files: [], metricsPort: DEFAULT_METRICS_PORT, metricsHost: '127.0.0.1', summaryNs: 10e9, virtual: false };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const value = (): string | undefined => args[++i];
-    const num = (name: string, v = value()) => {
-      const n = v === undefined ? NaN : Number(v);
-      return Number.isInteger(n) && n >= 0 ? n : `${name} needs a non-negative integer`;
-    };
-    const dur = (name: string, v = value()) => {
-      const n = v === undefined ? undefined : parseDurationNs(v);
-      return n === undefined ? `${name} needs a duration such as 100ms or 10s` : n;
-    };
-    switch (a) {
-      case '--config': {
-        const v = value();
-        if (!v) return '--config needs a file';
-        out.config = v;
-        break;
-      }
-      case '--metrics-port': {
-        const n = num(a);
-        if (typeof n === 'string') return n;
-        if (n > 65535) return '--metrics-port must be at most 65535';
-        out.metricsPort = n;
-        break;
-      }
-      case '--metrics-host': {
-        const v = value();
-        if (!v) return '--metrics-host needs an address';
-        out.metricsHost = v;
-        break;
-      }
-      case '--no-metrics':
-        out.metricsPort = undefined;
-        break;
-      case '--summary-every': {
-        const n = dur(a);
-        if (typeof n === 'string') return n;
-        out.summaryNs = n;
-        break;
-      }
-      case '--spin-us': {
-        const n = num(a);
-        if (typeof n === 'string') return n;
-        out.spinUs = n;
-        break;
-      }
-      case '--watchdog': {
-        const n = dur(a);
-        if (typeof n === 'string') return n;
-        if (n === 0) return '--watchdog must be longer than 0';
-        out.watchdogNs = n;
-        break;
-      }
-      case '--virtual-time':
-        out.virtual = true;
-        break;
-      default:
-        if (a.startsWith('-')) return `unknown option ${a}`;
-        out.files.push(a);
-    }
-  }
-  if (out.files.length === 0) return 'no source files';
-  return out;
+const SERVE_OPTIONS = {
+  config: { kind: 'text' },
+  'metrics-port': { kind: 'port' },
+  'metrics-host': { kind: 'text' },
+  'no-metrics': { kind: 'flag' },
+  'summary-every': { kind: 'duration' },
+  'spin-us': { kind: 'count' },
+  watchdog: { kind: 'duration', positive: true },
+  'virtual-time': { kind: 'flag' },
+} as const satisfies Record<string, OptionSpec>;
+
+/** The arguments of `vplc serve`, or the exit status (0 after --help, 64 after a usage error). */
+export function parseServeArguments(args: string[]): ServeArguments | number {
+  const cl = parseCommandLine('serve', SERVE_USAGE, args, SERVE_OPTIONS);
+  if (typeof cl === 'number') return cl;
+  const o = cl.options;
+  if (cl.operands.length === 0) return usageError('serve', SERVE_USAGE, 'no source files');
+  return {
+    files: cl.operands,
+    ...(o.config !== undefined ? { config: o.config } : {}),
+    metricsPort: o['no-metrics'] ? undefined : (o['metrics-port'] ?? DEFAULT_METRICS_PORT),
+    metricsHost: o['metrics-host'] ?? '127.0.0.1',
+    summaryNs: o['summary-every'] ?? 10e9,
+    ...(o['spin-us'] !== undefined ? { spinUs: o['spin-us'] } : {}),
+    ...(o.watchdog !== undefined ? { watchdogNs: o.watchdog } : {}),
+    virtual: o['virtual-time'] === true,
+  };
 }
 
 /** `vplc serve`: run until SIGINT/SIGTERM. Returns the exit code (0 clean, 1 errors or faults, 2 usage). */
 export async function serveCommand(args: string[]): Promise<number> {
   const parsed = parseServeArguments(args);
-  if (typeof parsed === 'string') {
-    process.stderr.write(`vplc serve: ${parsed}\n${SERVE_USAGE}`);
-    return 2;
-  }
+  if (typeof parsed === 'number') return parsed;
   const err = (line: string) => process.stderr.write(line + '\n');
 
   let config: PlcConfig | undefined;
