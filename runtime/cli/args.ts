@@ -105,10 +105,11 @@ function convert(name: string, spec: OptionSpec, value: string | boolean): unkno
 
 /**
  * A duration flag needs its unit: `--duration 10` could mean 10 ms, 10 s or 10 cycles, so it
- * is refused rather than guessed.
+ * is refused rather than guessed (0 alone is fine).
  */
 function durationValue(flag: string, value: string, positive: boolean): number {
-  const bare = /^\s*\d+(?:\.\d+)?\s*$/.test(value);
+  // 0 is 0 in every unit (`--summary-every 0`: never)
+  const bare = /^\s*\d+(?:\.\d+)?\s*$/.test(value) && Number(value) !== 0;
   const ns = bare ? undefined : parseDurationNs(value);
   if (ns === undefined) {
     const hint = bare ? ` (a number needs a unit: ${value.trim()}ms, ${value.trim()}s)` : '';

@@ -10,6 +10,7 @@ import type { IoManager } from '../io/io-manager.js';
 import { startMetricsServer, type MetricsEndpoint } from '../metrics/http-server.js';
 import { renderPrometheus } from '../metrics/prometheus.js';
 import { summaryLine } from '../metrics/summary.js';
+import { listenPorts, portProblems } from './listen-ports.js';
 import { parseCommandLine, usageError, type OptionSpec } from './args.js';
 import { schedulingInfo, schedulingLine } from '../metrics/scheduling.js';
 
@@ -70,7 +71,14 @@ export function parseServeArguments(args: string[]): ServeArguments | number {
   };
 }
 
-/** `vplc serve`: run until SIGINT/SIGTERM. Returns the exit code (0 clean, 1 errors or faults, 2 usage). */
+/** Exit status after a runtime fault, as for `vplc run`. */
+export const EXIT_FAULT = 2;
+
+/**
+ * `vplc serve`: run until SIGINT/SIGTERM. Exit 0 after a clean stop, 1 for compile or
+ * configuration errors (a port taken included, before the first scan), 2 when a runtime fault
+ * occurred while serving, 64 wrong usage.
+ */
 export async function serveCommand(args: string[]): Promise<number> {
   const parsed = parseServeArguments(args);
   if (typeof parsed === 'number') return parsed;
@@ -101,6 +109,12 @@ export async function serveCommand(args: string[]): Promise<number> {
       return 1;
     }
   }
+
+  // every port serve listens on, before anything runs: a taken one is a configuration error
+  const ports = await portProblems(listenPorts(config, { host: parsed.metricsHost, ...(parsed.metricsPort !== undefined ? { port: parsed.metricsPort } : {}) }), parsed.config);
+  ports.diagnostics.forEach((d) => err(formatDiagnostic(d)));
+  ports.lines.forEach(err);
+  if (ports.diagnostics.length || ports.lines.length) return 1;
 
   const faults: string[] = [];
   const engine = await Engine.start(app, {
@@ -148,7 +162,9 @@ export async function serveCommand(args: string[]): Promise<number> {
           const devices = (io?.status() ?? []).map((d) => ({ name: d.device, ok: d.ok, errors: d.errors, lastError: d.lastError }));
           // a faulted task holds its outputs safe: the PLC is alive but not doing its job
           const ok = faults.length === 0 && Object.values(resources).every((s) => s === 'running');
-          return { ok, resources, faults, devices, scheduling: sched };
+          // an unreachable device: the PLC runs on stale inputs; monitoring tells it from healthy and faulted
+          const status = !ok ? 'faulted' : devices.some((d) => !d.ok) ? 'degraded' : 'ok';
+          return { ok, status, resources, faults, devices, scheduling: sched };
         },
       });
       process.stdout.write(`vplc serve: metrics on ${endpoint.url}/metrics\n`);
@@ -157,13 +173,17 @@ export async function serveCommand(args: string[]): Promise<number> {
     if (parsed.summaryNs > 0) {
       summary = setInterval(() => process.stdout.write(summaryLine(engine.metrics()) + '\n'), parsed.summaryNs / 1e6);
     }
-    // until a signal, or until no resource is left running (all faulted)
+    // until a signal: after a fault the faulted task holds its outputs safe while /healthz
+    // (503), Modbus and OPC UA go on serving, so that operators can see what happened
     let onSignal = () => {};
     await new Promise<void>((resolve) => {
       onSignal = () => resolve();
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
-      void engine.done.then(() => resolve());
+      void engine.done.then((r) => {
+        if (r.faults.length === 0) resolve();
+        else err('vplc serve: every resource has stopped after a fault; still serving /healthz, Modbus and OPC UA until stopped');
+      });
     });
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -178,7 +198,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   vars?.close();
   await endpoint?.close();
   process.stdout.write(summaryLine(result.metrics) + '\n');
-  return result.faults.length > 0 ? 1 : 0;
+  return result.faults.length > 0 ? EXIT_FAULT : 0;
 }
 
 /**
