@@ -40,6 +40,8 @@ function write(name: string, text: string): string {
 
 write('ok.st', 'PROGRAM Main\nVAR x : INT; END_VAR\nx := x + 1;\nEND_PROGRAM\n');
 write('bad.st', 'PROGRAM Bad\nVAR y : INT; END_VAR\ny := ;\nEND_PROGRAM\n');
+write('empty.sys', '');
+write('bad.fboot', 'RES;<Request ID="1" Action="CREATE"><FB Name="C" Type="E_CYCLE"/></Request>\nRES;<Request ID="2" Action="WRITE"/\n');
 write('lamp.test.st', 'PROGRAM TEST_Lamp\nASSERT_TRUE(TRUE);\nEND_PROGRAM\n');
 
 const noStack = (o: Outcome) => expect(o.err).not.toMatch(/\n\s+at |node:internal|Error:/);
@@ -118,5 +120,17 @@ describe('vplc command line', () => {
     const o = await vplc(['test', 'lamp.test.st', '--filter', 'NoSuch']);
     expect(o.code).toBe(1);
     expect(o.out).toContain("no test matched --filter 'NoSuch' (1 test in the files given)");
+  });
+
+  it('check: an empty .sys is located at 1:1 with a plain message', async () => {
+    const o = await vplc(['check', 'empty.sys']);
+    expect(o.code).toBe(1);
+    expect(o.err).toBe('empty.sys:1:1: error E4001: no XML element: the text is empty\n');
+  });
+
+  it('check: a malformed .fboot line is located without the XML parser internals', async () => {
+    const o = await vplc(['check', 'bad.fboot']);
+    expect(o.code).toBe(1);
+    expect(o.err).toBe("bad.fboot:2:5: error E4008: malformed request: a tag is not ended by '>' or '/>'\n");
   });
 });
