@@ -62,6 +62,18 @@ describe('vplc/testing: 61131 projects', () => {
     expect(() => plc.read('Main.arr[4]')).toThrow(/outside 1\.\.3/);
   });
 
+  it('value() gives numbers only and sends BOOL and enums to read()', () => {
+    const plc = loadSt(COUNTER);
+    plc.setInput('%IW1', 12).write('Main.mode', 'Mode#Slow').scans(1);
+    expect(plc.value('Main.level')).toBe(3);
+    expect(plc.value('Main.delay')).toBe(2e9);
+    expect(plc.value('Main.arr[2]')).toBe(24);
+    expect(() => plc.value('Main.lamp')).toThrow("Main.lamp is BOOL, not a number: use read('Main.lamp'), which gives true or false");
+    expect(() => plc.value('Main.mode')).toThrow("Main.mode is Mode (an enum), not a number: use read('Main.mode'), which gives 'Type#Value'");
+    expect(plc.read('Main.mode')).toBe('Mode#Slow');
+    expect(plc.read('Main.lamp')).toBe(false);
+  });
+
   it('until() scans until a condition holds and says how long it took', () => {
     const plc = loadSt(COUNTER);
     plc.setInput('%IX0.0', true);
