@@ -5,6 +5,7 @@ import { SystemRunner } from '../iec61499/system-runner.js';
 import type { MetricsSnapshot } from '../metrics/snapshot.js';
 import { summaryLine } from '../metrics/summary.js';
 import { compileForCommand } from './compile.js';
+import { buildPresets, type Presets } from './presets.js';
 import { parseCommandLine, usageError, type OptionSpec } from './args.js';
 
 export const RUN_USAGE = `usage: vplc run FILE… [--cycles N | --duration 100ms] [--interval 10ms] [--virtual-time] [--json]
@@ -18,6 +19,8 @@ Compiles and runs the application, then prints its variables and scan metrics.
   --json            print one JSON object {"vars": {...}, "metrics": {...}} on stdout
   --spin-us N       real clock: spin the last N µs before each release (default 100)
   --watchdog T      watchdog of tasks that set none (default 10 × interval)
+  --set NAME=VALUE  before the first scan: an input or memory address (%IX0.2=TRUE, %IW3=250)
+                    or a variable (Main.speed=5, Main.t.PT=T#2s, gRun=TRUE); repeatable
 Without --cycles or --duration it runs until Ctrl-C.
 Exit status: 0 ok, 1 compile errors, 2 a runtime fault, 64 wrong usage.
 `;
@@ -31,6 +34,7 @@ interface RunArguments {
   json: boolean;
   spinUs?: number;
   watchdogNs?: number;
+  set: string[];
 }
 
 const RUN_OPTIONS = {
@@ -41,6 +45,7 @@ const RUN_OPTIONS = {
   json: { kind: 'flag' },
   'spin-us': { kind: 'count' },
   watchdog: { kind: 'duration', positive: true },
+  set: { kind: 'text', multiple: true },
 } as const satisfies Record<string, OptionSpec>;
 
 function parseRunArguments(args: string[]): RunArguments | number {
@@ -51,6 +56,7 @@ function parseRunArguments(args: string[]): RunArguments | number {
     files: cl.operands,
     virtual: o['virtual-time'] === true,
     json: o.json === true,
+    set: o.set ?? [],
     ...(o.cycles !== undefined ? { cycles: o.cycles } : {}),
     ...(o.duration !== undefined ? { durationNs: o.duration } : {}),
     ...(o.interval !== undefined ? { intervalNs: o.interval } : {}),
@@ -72,7 +78,13 @@ export async function runCommand(args: string[]): Promise<number> {
   const options = parsed.intervalNs !== undefined ? { defaultIntervalNs: parsed.intervalNs } : {};
   const app = compileForCommand(parsed.files, options);
   if (!app) return 1;
-  const result = app.iec61499 && parsed.virtual ? run61499(app, parsed) : await runScan(app, parsed);
+  let presets: Presets | undefined;
+  if (parsed.set.length) {
+    const p = app.iec61499 ? '--set applies to IEC 61131-3 programs' : buildPresets(app, parsed.set);
+    if (typeof p === 'string') return usageError('run', RUN_USAGE, p);
+    presets = p;
+  }
+  const result = app.iec61499 && parsed.virtual ? run61499(app, parsed) : await runScan(app, parsed, presets);
   if (typeof result === 'string') {
     // the sources compiled but hold nothing runnable: an error of the application, not of usage
     process.stderr.write(`vplc run: ${result}\n`);
@@ -95,7 +107,7 @@ interface RunResult {
   faults: FaultReport[];
 }
 
-async function runScan(app: Application, a: RunArguments): Promise<RunResult | string> {
+async function runScan(app: Application, a: RunArguments, presets?: Presets): Promise<RunResult | string> {
   if (app.resources.length === 0 && !app.iec61499?.resources.length) return 'nothing to run: the sources declare no PROGRAM and no CONFIGURATION';
   const engine = await Engine.start(app, {
     clock: a.virtual ? 'virtual' : 'real',
@@ -103,6 +115,8 @@ async function runScan(app: Application, a: RunArguments): Promise<RunResult | s
     ...(a.durationNs !== undefined ? { durationNs: a.durationNs } : {}),
     ...(a.spinUs !== undefined ? { spinUs: a.spinUs } : {}),
     ...(a.watchdogNs !== undefined ? { watchdogNs: a.watchdogNs } : {}),
+    ...(presets?.exchange ? { exchange: presets.exchange } : {}),
+    ...(presets ? { initialValues: presets.values } : {}),
   });
   if (a.cycles === undefined && a.durationNs === undefined) {
     const stop = () => void engine.stop();

@@ -42,6 +42,7 @@ write('ok.st', 'PROGRAM Main\nVAR x : INT; END_VAR\nx := x + 1;\nEND_PROGRAM\n')
 write('bad.st', 'PROGRAM Bad\nVAR y : INT; END_VAR\ny := ;\nEND_PROGRAM\n');
 write('empty.sys', '');
 write('bad.fboot', 'RES;<Request ID="1" Action="CREATE"><FB Name="C" Type="E_CYCLE"/></Request>\nRES;<Request ID="2" Action="WRITE"/\n');
+write('preset.st', 'PROGRAM Main\nVAR start AT %IX0.2 : BOOL; x : INT; t : TON; first : BOOL := TRUE; seen : BOOL; x0 : INT; END_VAR\nIF first THEN seen := start; x0 := x; first := FALSE; END_IF;\nx := x + 1;\nEND_PROGRAM\n');
 write('lamp.test.st', 'PROGRAM TEST_Lamp\nASSERT_TRUE(TRUE);\nEND_PROGRAM\n');
 
 const noStack = (o: Outcome) => expect(o.err).not.toMatch(/\n\s+at |node:internal|Error:/);
@@ -132,5 +133,21 @@ describe('vplc command line', () => {
     const o = await vplc(['check', 'bad.fboot']);
     expect(o.code).toBe(1);
     expect(o.err).toBe("bad.fboot:2:5: error E4008: malformed request: a tag is not ended by '>' or '/>'\n");
+  });
+
+  it('run --set puts inputs and variables in place before the first scan', async () => {
+    const o = await vplc(['run', 'preset.st', '--virtual-time', '--cycles', '3', '--json', '--set', '%IX0.2=TRUE', '--set', 'Main.x=5', '--set=Main.t.PT=T#2s']);
+    expect(o.err).toBe('');
+    const vars = (JSON.parse(o.out) as { vars: { Main: Record<string, unknown> } }).vars.Main;
+    expect(vars).toMatchObject({ seen: true, x0: 5, x: 8, t: expect.objectContaining({ PT: 'T#2s' }) });
+  });
+
+  it('run --set refuses an unknown variable or a value of the wrong type, exit 64', async () => {
+    const unknown = await vplc(['run', 'preset.st', '--virtual-time', '--cycles', '1', '--set', 'Main.nope=1']);
+    expect(unknown.code).toBe(64);
+    expect(unknown.err).toContain("vplc run: --set Main.nope=1: no variable 'nope' (known: start, x, t, first, seen, x0)");
+    const wrong = await vplc(['run', 'preset.st', '--virtual-time', '--cycles', '1', '--set', '%IX0.2=maybe']);
+    expect(wrong.code).toBe(64);
+    expect(wrong.err).toContain("--set %IX0.2=maybe: a bit takes TRUE or FALSE, got 'maybe'");
   });
 });
