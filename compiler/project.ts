@@ -23,6 +23,8 @@ import { compile61499 } from './iec61499/project.js';
 export interface CompileOptions {
   /** interval of the default task that runs a lone PROGRAM (ns); 10 ms unless given */
   defaultIntervalNs?: number;
+  /** told as the compile moves on (`parsing` file k of n, `checking` POU k of n, `generating code`), for progress on long compiles */
+  onProgress?: (step: string, done: number, total: number) => void;
 }
 
 export interface CompileResult {
@@ -37,7 +39,9 @@ export function compileSources(sources: SourceFile[], options: CompileOptions = 
   const diagnostics: Diagnostic[] = [];
   const ids = new IdAllocator();
   const units: CompilationUnit[] = [];
+  const progress = options.onProgress;
   for (const s of sources) {
+    progress?.('parsing', units.length, sources.length);
     const r = parseSt(s, ids);
     diagnostics.push(...r.diagnostics);
     units.push(r.unit);
@@ -56,11 +60,16 @@ export function compileSources(sources: SourceFile[], options: CompileOptions = 
   const checker = new Checker(decls, ann, diagnostics);
   checker.checkTypeDefaults();
   checker.checkGlobals(decls.globals.values());
-  for (const pou of decls.allPous()) checker.checkPou(pou);
+  const pous = decls.allPous();
+  pous.forEach((pou, k) => {
+    progress?.('checking', k, pous.length);
+    checker.checkPou(pou);
+  });
   const resources = buildResources(units.slice(0, sources.length), decls, diagnostics, options);
   checkResourceGlobals(resources, checker, diagnostics);
   if (hasErrors(diagnostics)) return { diagnostics: sortDiagnostics(diagnostics) };
 
+  progress?.('generating code', 0, 1);
   const generated = generateModule(decls, ann, resources);
   const models: ResourceModel[] = resources.map((r) => ({
     name: r.name,

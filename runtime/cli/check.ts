@@ -1,6 +1,7 @@
 import { formatDiagnostic, hasErrors } from '../../compiler/diagnostics/diagnostic.js';
 import { compileFiles } from '../../compiler/project.js';
 import { parseCommandLine, usageError } from './args.js';
+import { compileProgress } from './compile.js';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { registerTestFunctions } from '../testing/st-assertions.js';
@@ -27,7 +28,7 @@ export function checkCommand(args: string[]): number {
   const missing = files.filter((f) => !existsSync(f));
   const present = files.filter((f) => existsSync(f));
   const unread = missing.length ? compileFiles(missing).diagnostics : [];
-  const r = present.length ? compileFiles(present) : { diagnostics: [] };
+  const r = present.length ? compileFiles(present, { onProgress: compileProgress() }) : { diagnostics: [] };
   const diagnostics = [...unread, ...r.diagnostics];
   for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
   if (hasErrors(diagnostics)) return 1;

@@ -16,11 +16,11 @@ interface Outcome {
 }
 
 /** `vplc ARGS` as a child process (the CLI from source through tsx), in the temporary folder. */
-function vplc(args: string[], shell?: string): Promise<Outcome> {
+function vplc(args: string[], shell?: string, env: Record<string, string> = {}): Promise<Outcome> {
   const main = join(root, 'runtime/cli/main.ts');
   const child = shell
     ? spawn('sh', ['-c', `"${process.execPath}" --import "${tsxPath()}" "${main}" ${args.join(' ')} ${shell}`], { cwd: dir })
-    : spawn(process.execPath, ['--import', tsxPath(), main, ...args], { cwd: dir });
+    : spawn(process.execPath, ['--import', tsxPath(), main, ...args], { cwd: dir, env: { ...process.env, ...env } });
   let out = '';
   let err = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -149,5 +149,11 @@ describe('vplc command line', () => {
     const wrong = await vplc(['run', 'preset.st', '--virtual-time', '--cycles', '1', '--set', '%IX0.2=maybe']);
     expect(wrong.code).toBe(64);
     expect(wrong.err).toContain("--set %IX0.2=maybe: a bit takes TRUE or FALSE, got 'maybe'");
+  });
+
+  it('check: a long compile prints where it is on stderr (threshold lowered to 0 ms here)', async () => {
+    const o = await vplc(['check', 'ok.st'], undefined, { VPLC_PROGRESS_AFTER_MS: '0' });
+    expect(o.code).toBe(0);
+    expect(o.err).toMatch(/^vplc: compiling: parsing file 1 of 1, \d+\.\d s\n/);
   });
 });
