@@ -156,4 +156,13 @@ describe('vplc command line', () => {
     expect(o.code).toBe(0);
     expect(o.err).toMatch(/^vplc: compiling: parsing file 1 of 1, \d+\.\d s\n/);
   });
+
+  it('run --json shows the global behind a VAR_EXTERNAL (samples/bottling)', async () => {
+    const o = await vplc(['run', join(root, 'samples/bottling/bottling.st'), '--virtual-time', '--duration', '100ms', '--json']);
+    expect(o.code).toBe(0);
+    const vars = (JSON.parse(o.out) as { vars: Record<string, Record<string, unknown>> }).vars;
+    expect(vars.gSetpointMl).toBe(500);
+    expect(vars.Fill).toMatchObject({ gSetpointMl: 500, gRun: true });
+    expect(vars.Supervise).toMatchObject({ gSetpointMl: 500, gRun: true });
+  });
 });

@@ -74,6 +74,27 @@ describe('vplc/testing: 61131 projects', () => {
     expect(plc.read('Main.lamp')).toBe(false);
   });
 
+  it('reads a VAR_EXTERNAL as the global it names', () => {
+    const plc = loadSt(`CONFIGURATION Cell
+VAR_GLOBAL gLimit : INT := 42; END_VAR
+RESOURCE R ON PLC
+  TASK T (INTERVAL := T#10ms, PRIORITY := 1);
+  PROGRAM Use WITH T : UseLimit;
+END_RESOURCE
+END_CONFIGURATION
+PROGRAM UseLimit
+VAR_EXTERNAL gLimit : INT; END_VAR
+VAR seen : INT; END_VAR
+seen := gLimit;
+END_PROGRAM
+`);
+    plc.scans(1);
+    expect(plc.read('Use.gLimit')).toBe(42);
+    plc.write('Use.gLimit', 7).scans(1);
+    expect(plc.read('gLimit')).toBe(7);
+    expect(plc.read('Use.seen')).toBe(7);
+  });
+
   it('until() scans until a condition holds and says how long it took', () => {
     const plc = loadSt(COUNTER);
     plc.setInput('%IX0.0', true);
