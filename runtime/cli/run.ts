@@ -18,7 +18,8 @@ Compiles and runs the application, then prints its variables and scan metrics.
   --virtual-time    virtual clock: starts at 0, advances one interval per release, runs as fast as the CPU allows
   --json            print one JSON object {"vars": {...}, "metrics": {...}} on stdout
   --spin-us N       real clock: spin the last N µs before each release (default 100)
-  --watchdog T      watchdog of tasks that set none (default 10 × interval)
+  --watchdog T      watchdog of tasks that set none (default 10 × the task interval,
+                    at least 50 ms on the real clock and 1 s on the virtual clock)
   --set NAME=VALUE  before the first scan: an input or memory address (%IX0.2=TRUE, %IW3=250)
                     or a variable (Main.speed=5, Main.t.PT=T#2s, gRun=TRUE); repeatable
 Without --cycles or --duration it runs until Ctrl-C.
@@ -118,6 +119,20 @@ async function runScan(app: Application, a: RunArguments, presets?: Presets): Pr
     ...(presets?.exchange ? { exchange: presets.exchange } : {}),
     ...(presets ? { initialValues: presets.values } : {}),
   });
+  // a scan stuck until its watchdog takes its worker's state with it: keep a recent copy to
+  // print instead of nothing (a sample is taken between scans, ten times a second)
+  const sampler = setInterval(() => void engine.snapshotVars(), VARS_SAMPLE_MS);
+  try {
+    return await runUntilDone(engine, a);
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+/** How often `vplc run` samples the variables it prints if a watchdog ends a resource. */
+const VARS_SAMPLE_MS = 100;
+
+async function runUntilDone(engine: Engine, a: RunArguments): Promise<RunResult> {
   if (a.cycles === undefined && a.durationNs === undefined) {
     const stop = () => void engine.stop();
     process.once('SIGINT', stop);

@@ -18,7 +18,7 @@ export interface EngineOptions {
   cycles?: number;
   /** spin before each deadline on the real clock, µs (default 100) */
   spinUs?: number;
-  /** watchdog time of tasks that do not set their own, ns (default 10 × interval, at least 50 ms) */
+  /** watchdog time of tasks that do not set their own, ns (default 10 × interval, at least 50 ms on the real clock and 1 s on the virtual one) */
   watchdogNs?: number;
   /** process image exchange: one ImageExchange for a lone resource, or one per resource name */
   exchange?: unknown;

@@ -165,4 +165,14 @@ describe('vplc command line', () => {
     expect(vars.Fill).toMatchObject({ gSetpointMl: 500, gRun: true });
     expect(vars.Supervise).toMatchObject({ gSetpointMl: 500, gRun: true });
   });
+
+  it('run: after a watchdog fault the variables are the last state seen, not {}', async () => {
+    write('hang.st', 'PROGRAM Hang\nVAR n : INT; k : INT; END_VAR\nn := n + 1;\nIF n > 100 THEN WHILE TRUE DO k := k + 1; END_WHILE; END_IF;\nEND_PROGRAM\n');
+    const o = await vplc(['run', 'hang.st', '--duration', '5s', '--json']);
+    expect(o.code).toBe(2);
+    const r = JSON.parse(o.out) as { vars: { Hang?: { n: number } }; faults: { kind: string }[] };
+    expect(r.faults[0]!.kind).toBe('WATCHDOG');
+    expect(r.vars.Hang!.n).toBeGreaterThan(0);
+    expect(r.vars.Hang!.n).toBeLessThanOrEqual(101);
+  }, 60_000);
 });
