@@ -4,6 +4,7 @@ import { formatFault, type FaultReport } from '../faults.js';
 import { SystemRunner } from '../iec61499/system-runner.js';
 import type { MetricsSnapshot } from '../metrics/snapshot.js';
 import { summaryLine } from '../metrics/summary.js';
+import { timeLiteral } from '../values.js';
 import { compileForCommand } from './compile.js';
 import { buildPresets, type Presets } from './presets.js';
 import { parseCommandLine, usageError, type OptionSpec } from './args.js';
@@ -91,7 +92,9 @@ export async function runCommand(args: string[]): Promise<number> {
     process.stderr.write(`vplc run: ${result}\n`);
     return 1;
   }
-  const { vars, metrics, faults } = await result;
+  const { vars: raw, metrics, faults } = await result;
+  // IEC 61499 variables arrive raw (TIME in ns): show them as ST's are shown, as IEC literals
+  const vars = app.iec61499 ? displayVars61499(raw, new SystemRunner(app).snapshotTypes()) : raw;
   if (parsed.json) {
     process.stdout.write(`${JSON.stringify({ vars, metrics, ...(faults.length ? { faults } : {}) })}\n`);
   } else {
@@ -151,4 +154,14 @@ function run61499(app: Application, a: RunArguments): RunResult | string {
   const until = a.durationNs ?? (a.cycles ?? 1) * (a.intervalNs ?? 10_000_000);
   const outcome = runner.runUntil(until);
   return { vars: runner.snapshotVars(), metrics: { events: outcome.events, timeNs: outcome.timeNs, reports: outcome.reports }, faults: outcome.faults };
+}
+
+/** TIME and LTIME values of IEC 61499 variables as IEC literals (`T#10ms`); the rest as it is. */
+function displayVars61499(vars: Record<string, unknown>, types: Record<string, string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(vars)) {
+    const t = (types[k] ?? types[k.slice(k.indexOf('.') + 1)])?.toUpperCase();
+    out[k] = typeof v === 'number' && (t === 'TIME' || t === 'LTIME') ? timeLiteral(v, t === 'TIME' ? 'T#' : 'LTIME#') : v;
+  }
+  return out;
 }

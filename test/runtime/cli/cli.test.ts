@@ -175,4 +175,11 @@ describe('vplc command line', () => {
     expect(r.vars.Hang!.n).toBeGreaterThan(0);
     expect(r.vars.Hang!.n).toBeLessThanOrEqual(101);
   }, 60_000);
+
+  it('run --json shows TIME values of IEC 61499 applications as IEC literals', async () => {
+    const o = await vplc(['run', join(root, 'samples/sorting-conveyor/sorting.sys'), '--virtual-time', '--duration', '100ms', '--json']);
+    expect(o.code).toBe(0);
+    const vars = (JSON.parse(o.out) as { vars: Record<string, unknown> }).vars;
+    expect(vars['PLC.Line.CLOCK.DT']).toBe('T#10ms');
+  });
 });
