@@ -20,7 +20,7 @@ Compiles and runs the application, then prints its variables and scan metrics.
   --json            print one JSON object {"vars": {...}, "metrics": {...}} on stdout
   --spin-us N       real clock: spin the last N µs before each release (default 100)
   --watchdog T      watchdog of tasks that set none (default 10 × the task interval,
-                    at least 50 ms on the real clock and 1 s on the virtual clock)
+                    minimum 50 ms on the real clock, 1 s on the virtual clock)
   --set NAME=VALUE  before the first scan: an input or memory address (%IX0.2=TRUE, %IW3=250)
                     or a variable (Main.speed=5, Main.t.PT=T#2s, gRun=TRUE); repeatable
 Without --cycles or --duration it runs until Ctrl-C.

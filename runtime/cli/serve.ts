@@ -27,7 +27,7 @@ safe values).
   --summary-every T     one-line metrics summary on the console every T (default 10s, 0: never)
   --spin-us N           spin the last N µs before each release instead of sleeping (default 100)
   --watchdog T          watchdog of tasks that set none (default 10 × the task interval,
-                        at least 50 ms on the real clock and 1 s on the virtual clock)
+                        minimum 50 ms on the real clock, 1 s on the virtual clock)
   --virtual-time        run on the virtual clock, as fast as the CPU allows
 `;
 
