@@ -26,6 +26,8 @@ export interface CompileOptions {
   context?: CompilerContext;
   /** interval of the default task that runs a lone PROGRAM (ns); 10 ms unless given */
   defaultIntervalNs?: number;
+  /** told as the compile moves on (`parsing` file k of n, `checking` POU k of n, `generating code`), for progress on long compiles */
+  onProgress?: (step: string, done: number, total: number) => void;
 }
 
 export interface CompileResult {
@@ -40,7 +42,9 @@ export function compileSources(sources: SourceFile[], options: CompileOptions = 
   const diagnostics: Diagnostic[] = [];
   const ids = new IdAllocator();
   const units: CompilationUnit[] = [];
+  const progress = options.onProgress;
   for (const s of sources) {
+    progress?.('parsing', units.length, sources.length);
     const r = parseSt(s, ids);
     diagnostics.push(...r.diagnostics);
     units.push(r.unit);
@@ -60,11 +64,16 @@ export function compileSources(sources: SourceFile[], options: CompileOptions = 
   const checker = new Checker(decls, ann, diagnostics, context.functions);
   checker.checkTypeDefaults();
   checker.checkGlobals(decls.globals.values());
-  for (const pou of decls.allPous()) checker.checkPou(pou);
+  const pous = decls.allPous();
+  pous.forEach((pou, k) => {
+    progress?.('checking', k, pous.length);
+    checker.checkPou(pou);
+  });
   const resources = buildResources(units.slice(0, sources.length), decls, diagnostics, options);
   checkResourceGlobals(resources, checker, diagnostics);
   if (hasErrors(diagnostics)) return { diagnostics: sortDiagnostics(diagnostics) };
 
+  progress?.('generating code', 0, 1);
   const generated = generateModule(decls, ann, resources, context);
   const models: ResourceModel[] = resources.map((r) => ({
     name: r.name,

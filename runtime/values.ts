@@ -10,22 +10,34 @@ import type { Application, GeneratedResource, ResourceModel, TypeInfo, VarInfo }
 export function snapshotResource(app: Application, model: ResourceModel, instance: GeneratedResource): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const g of model.globals) out[g.name] = formatValue(app, g.type, instance.globals[g.prop]);
+  // a VAR_EXTERNAL is the global itself, not a copy on the instance: show the global's value
+  const byName = new Map(model.globals.map((g) => [g.name.toUpperCase(), g.prop]));
+  const external: ExternalLookup = (name) => {
+    const prop = byName.get(name.toUpperCase());
+    return prop === undefined ? undefined : instance.globals[prop];
+  };
   for (const p of model.programs) {
     const obj = instance.programs[p.name] as Record<string, unknown>;
-    out[p.name] = formatInstance(app, p.typeName, obj);
+    out[p.name] = formatInstance(app, p.typeName, obj, external);
   }
   return out;
 }
 
-export function formatInstance(app: Application, typeName: string, obj: Record<string, unknown>): Record<string, unknown> {
+/** The raw value of a global by name, for the VAR_EXTERNAL views of instances. */
+export type ExternalLookup = (name: string) => unknown;
+
+export function formatInstance(app: Application, typeName: string, obj: Record<string, unknown>, external?: ExternalLookup): Record<string, unknown> {
   const info = app.pouTypes[typeName.toUpperCase()];
   const out: Record<string, unknown> = {};
   if (!info || !obj) return out;
-  for (const v of info.vars) out[v.name] = formatValue(app, v.type, obj[v.prop]);
+  for (const v of info.vars) {
+    const raw = v.section === 'VAR_EXTERNAL' && external ? external(v.name) : obj[v.prop];
+    out[v.name] = formatValue(app, v.type, raw, external);
+  }
   return out;
 }
 
-export function formatValue(app: Application, t: TypeInfo, v: unknown): unknown {
+export function formatValue(app: Application, t: TypeInfo, v: unknown, external?: ExternalLookup): unknown {
   switch (t.kind) {
     case 'elementary':
       return formatElementary(t.name, v);
@@ -44,7 +56,7 @@ export function formatValue(app: Application, t: TypeInfo, v: unknown): unknown 
         const stride = sizes.slice(dim + 1).reduce((a, b) => a * b, 1);
         const res: unknown[] = [];
         for (let i = 0; i < n; i++) {
-          res.push(dim === sizes.length - 1 ? formatValue(app, t.element, arr[offset + i]) : build(dim + 1, offset + i * stride));
+          res.push(dim === sizes.length - 1 ? formatValue(app, t.element, arr[offset + i], external) : build(dim + 1, offset + i * stride));
         }
         return res;
       };
@@ -57,7 +69,7 @@ export function formatValue(app: Application, t: TypeInfo, v: unknown): unknown 
       return out;
     }
     case 'fb':
-      return formatInstance(app, t.name, v as Record<string, unknown>);
+      return formatInstance(app, t.name, v as Record<string, unknown>, external);
     case 'ref':
       return v === null || v === undefined ? null : '<ref>';
   }

@@ -12,4 +12,5 @@ export const CONFIG_CODES = [
   { code: 'E6008', severity: 'error', title: 'overlapping input mappings', explanation: 'Two mappings write the same process image input; the program would see one or the other depending on timing. Give each device input its own address.' },
   { code: 'E6009', severity: 'error', title: 'certificate or key file unreadable', explanation: 'A certificate, private key or trust folder named by the OPC UA configuration does not exist or cannot be read.' },
   { code: 'E6010', severity: 'error', title: 'unknown variable', explanation: 'A mapping names a symbolic variable (e.g. Main.level) that the application does not have, or that cannot be bound to I/O because of its type.' },
+  { code: 'E6011', severity: 'error', title: 'port already in use', explanation: 'vplc serve could not listen on the port a server of the configuration needs (modbusServer.port, opcuaServer.port): another program, or another vPLC, listens there, or the port needs privileges. Nothing has run; stop the other program or choose another port.' },
 ] as const satisfies readonly DiagnosticCode[];

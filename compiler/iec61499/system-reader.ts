@@ -77,7 +77,12 @@ export function readBootFile(path: string, text: string, diagnostics: Diagnostic
     const resName = raw.slice(0, semi).trim();
     const xml = raw.slice(semi + 1);
     const x = parseXml(path, xml);
-    if (!x.ok) return bad(`malformed request: ${x.message}`);
+    if (!x.ok) {
+      // the request's own column: after `resource;`
+      const col = semi + 1 + (x.line === 1 ? x.col : 1);
+      diagnostics.push(diagnostic('E4008', `malformed request: ${x.message}`, { file: path, line, col, endLine: line, endCol: col }));
+      return;
+    }
     const req = x.root;
     if (req.name !== 'Request') return bad(`expected <Request>, found <${req.name}>`);
     const action = (req.attrs.Action ?? '').toUpperCase();

@@ -89,15 +89,19 @@ function scanTags(text: string): TagScan {
 /** Parse XML text; malformed XML yields the validator's line and column. */
 export function parseXml(path: string, text: string): XmlResult {
   const file = new SourceFile(path, text);
+  if (text.trim() === '') return { ok: false, line: 1, col: 1, message: 'no XML element: the text is empty', file };
   const valid = XMLValidator.validate(text);
   if (valid !== true) {
-    return { ok: false, line: valid.err.line, col: valid.err.col, message: valid.err.msg, file };
+    return { ok: false, line: valid.err.line ?? 1, col: valid.err.col ?? 1, message: validatorMessage(valid.err.msg), file };
   }
   let raw: unknown[];
   try {
     raw = parser.parse(text) as unknown[];
   } catch (e) {
-    return { ok: false, line: 1, col: 1, message: e instanceof Error ? e.message : String(e), file };
+    // the parser's own words name its internals (readTagExp…): say what is wrong in the text
+    const at = /at position (\d+)/.exec(e instanceof Error ? e.message : String(e));
+    const p = file.position(at ? Number(at[1]) : 0);
+    return { ok: false, line: p.line, col: p.col, message: "a tag is not ended by '>' or '/>'", file };
   }
   const scan = scanTags(text);
   let tagIndex = 0;
@@ -139,4 +143,19 @@ export function children(el: XmlElement | undefined, name: string): XmlElement[]
 /** The range of an element's start tag name. */
 export function elementRange(file: SourceFile, el: XmlElement): SourceRange {
   return file.range(el.offset + 1, el.offset + 1 + el.name.length);
+}
+
+/** fast-xml-parser's validator messages, with the ones that show its internals said plainly. */
+function validatorMessage(message: string): string {
+  const unclosed = /^Invalid '(\[[\s\S]*\])' found\.$/.exec(message);
+  if (unclosed) {
+    try {
+      const tags = JSON.parse(unclosed[1]!) as string[];
+      return `unclosed tag${tags.length === 1 ? '' : 's'} ${tags.map((t) => `<${t}>`).join(', ')}`;
+    } catch {
+      return 'unclosed tags';
+    }
+  }
+  if (message === 'Start tag expected.') return 'no XML element where one was expected';
+  return message;
 }

@@ -336,9 +336,11 @@ export class Declarations {
     }
     const storage: Storage = decl.kind === 'function' || decl.kind === 'interface' ? 'local' : 'instance';
     if (decl.kind !== 'interface') {
+      // a set, not a scan of pou.vars: one POU may declare tens of thousands of locals
+      const declared = new Set<string>();
       for (const s of decl.varSections) {
         for (const sym of this.varSymbols(s, storage, pou.byName)) {
-          if (pou.vars.some((v) => key(v.name) === key(sym.name))) {
+          if (!addKey(declared, sym.name)) {
             this.error('E2002', `variable '${sym.name}' is already declared in ${decl.name}`, sym.decl.nameRange);
             continue;
           }
@@ -379,9 +381,10 @@ export class Declarations {
       owner,
       jsName: `$m_${k}`,
     };
+    const declared = new Set<string>();
     for (const s of m.varSections) {
       for (const sym of this.varSymbols(s, 'local', pou.byName)) {
-        if (pou.vars.some((v) => key(v.name) === key(sym.name))) {
+        if (!addKey(declared, sym.name)) {
           this.error('E2002', `variable '${sym.name}' is already declared in ${m.name}`, sym.decl.nameRange);
           continue;
         }
@@ -450,4 +453,12 @@ function coerceConst(v: ConstValue, t: Type): ConstValue {
     if ((f === 'duration' || f === 'tod' || f === 'date' || f === 'dt') && typeof v === 'bigint') return Number(v);
   }
   return v;
+}
+
+/** Adds the name's key to the set; false when it was already there (a duplicate declaration). */
+function addKey(declared: Set<string>, name: string): boolean {
+  const k = key(name);
+  if (declared.has(k)) return false;
+  declared.add(k);
+  return true;
 }

@@ -2,9 +2,32 @@ import type { Application } from '../../compiler/application.js';
 import { formatDiagnostic, hasErrors } from '../../compiler/diagnostics/diagnostic.js';
 import { compileFiles, type CompileOptions } from '../../compiler/project.js';
 
+/** A compile longer than this prints where it is on stderr (VPLC_PROGRESS_AFTER_MS overrides it). */
+export const PROGRESS_AFTER_MS = 2000;
+const PROGRESS_EVERY_MS = 1000;
+
+/**
+ * Progress of a long compile: silent for the first PROGRESS_AFTER_MS, then at most one line a
+ * second on stderr (`vplc: compiling: checking POU 120 of 500, 3.1 s`), so that a big project
+ * does not look hung. Always on, TTY or not: it goes to stderr, beside the diagnostics.
+ */
+export function compileProgress(now: () => number = () => performance.now()): NonNullable<CompileOptions['onProgress']> {
+  const env = Number(process.env.VPLC_PROGRESS_AFTER_MS);
+  const after = Number.isFinite(env) && process.env.VPLC_PROGRESS_AFTER_MS !== '' ? env : PROGRESS_AFTER_MS;
+  const start = now();
+  let next = start + after;
+  return (step, done, total) => {
+    const t = now();
+    if (t < next) return;
+    next = t + PROGRESS_EVERY_MS;
+    const what = step === 'parsing' ? `parsing file ${done + 1} of ${total}` : step === 'checking' ? `checking POU ${done + 1} of ${total}` : step;
+    process.stderr.write(`vplc: compiling: ${what}, ${((t - start) / 1000).toFixed(1)} s\n`);
+  };
+}
+
 /** Compile for a command: every diagnostic on stderr; the Application when there is no error. */
 export function compileForCommand(files: string[], options: CompileOptions = {}): Application | undefined {
-  const r = compileFiles(files, options);
+  const r = compileFiles(files, { onProgress: compileProgress(), ...options });
   for (const d of r.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
   if (hasErrors(r.diagnostics) || !r.application) return undefined;
   return r.application;

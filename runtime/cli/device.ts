@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { parseCommandLine, usageError, type OptionSpec } from './args.js';
 import { resolve } from 'node:path';
 import { formatDiagnostic } from '../../compiler/diagnostics/diagnostic.js';
 import { Device } from '../iec61499/management/device.js';
@@ -20,66 +21,37 @@ does FORTE (device management over TCP), until SIGINT or SIGTERM.
 
 interface DeviceArguments { port: number; bind: string; allow?: string[]; boot?: string; types: string[] }
 
-function parse(args: string[]): DeviceArguments | string {
-  const out: DeviceArguments = { port: 61499, bind: '127.0.0.1', types: [] };
-  for (let k = 0; k < args.length; k++) {
-    const a = args[k]!;
-    const value = (): string | undefined => args[++k];
-    switch (a) {
-      case '--port': {
-        const v = value();
-        const n = Number(v);
-        if (!v || !Number.isInteger(n) || n < 0 || n > 65535) return `--port needs a TCP port (0-65535), got '${v ?? ''}'`;
-        out.port = n;
-        break;
-      }
-      case '--bind': {
-        const v = value();
-        if (!v || (isIP(v) === 0 && v !== 'localhost')) return `--bind needs an IP address, got '${v ?? ''}'`;
-        out.bind = v;
-        break;
-      }
-      case '--allow': {
-        const v = value();
-        const list = (v ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
-        const bad = list.find((s) => isIP(s) === 0);
-        if (list.length === 0 || bad !== undefined) return `--allow needs comma-separated IP addresses, got '${bad ?? v ?? ''}'`;
-        out.allow = [...(out.allow ?? []), ...list];
-        break;
-      }
-      case '--boot': {
-        const v = value();
-        if (!v) return '--boot needs a file';
-        out.boot = resolve(v);
-        break;
-      }
-      case '--types': {
-        const v = value();
-        if (!v) return '--types needs a folder';
-        out.types.push(resolve(v));
-        break;
-      }
-      case '--help':
-      case '-h':
-        return '';
-      default:
-        return `unknown argument '${a}'`;
-    }
+const DEVICE_OPTIONS = {
+  port: { kind: 'port' },
+  bind: { kind: 'text' },
+  allow: { kind: 'text', multiple: true },
+  boot: { kind: 'text' },
+  types: { kind: 'text', multiple: true },
+} as const satisfies Record<string, OptionSpec>;
+
+function parse(args: string[]): DeviceArguments | number {
+  const cl = parseCommandLine('device', DEVICE_USAGE, args, DEVICE_OPTIONS);
+  if (typeof cl === 'number') return cl;
+  const o = cl.options;
+  const fail = (message: string) => usageError('device', DEVICE_USAGE, message);
+  if (cl.operands.length) return fail(`unexpected argument '${cl.operands[0]}'`);
+  const bind = o.bind ?? '127.0.0.1';
+  if (isIP(bind) === 0 && bind !== 'localhost') return fail(`--bind needs an IP address, got '${bind}'`);
+  const out: DeviceArguments = { port: o.port ?? 61499, bind, types: (o.types ?? []).map((t) => resolve(t)) };
+  if (o.allow) {
+    const list = o.allow.flatMap((v) => v.split(',')).map((s) => s.trim()).filter((s) => s !== '');
+    const bad = list.find((s) => isIP(s) === 0);
+    if (list.length === 0 || bad !== undefined) return fail(`--allow needs comma-separated IP addresses, got '${bad ?? o.allow.join(',')}'`);
+    out.allow = list;
   }
+  if (o.boot !== undefined) out.boot = resolve(o.boot);
   return out;
 }
 
 /** `vplc device`: the device manager server, until SIGINT or SIGTERM. */
 export async function deviceCommand(args: string[]): Promise<number> {
   const parsed = parse(args);
-  if (typeof parsed === 'string') {
-    if (parsed === '') {
-      process.stdout.write(DEVICE_USAGE);
-      return 0;
-    }
-    process.stderr.write(`vplc device: ${parsed}\n\n${DEVICE_USAGE}`);
-    return 64;
-  }
+  if (typeof parsed === 'number') return parsed;
   const log = (m: string) => process.stderr.write(`vplc device: ${m}\n`);
   const device = new Device({ types: libraryTypeProvider(parsed.types), log, ...(parsed.boot ? { bootFile: parsed.boot } : {}) });
   if (parsed.boot) {

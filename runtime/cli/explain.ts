@@ -1,8 +1,18 @@
+import { parseCommandLine, usageError } from './args.js';
 import { allCodes, lookupCode } from '../../compiler/diagnostics/registry.js';
 
 /** `vplc explain CODE`: what a diagnostic means; without a code, the list of codes. */
+export const EXPLAIN_USAGE = `usage: vplc explain [CODE]
+
+Explains a diagnostic code (E3002); without a code, lists them all. Exit 0, 1 for an unknown
+code, 64 wrong usage.
+`;
+
 export function explainCommand(args: string[]): number {
-  const code = args[0];
+  const cl = parseCommandLine('explain', EXPLAIN_USAGE, args, {});
+  if (typeof cl === 'number') return cl;
+  if (cl.operands.length > 1) return usageError('explain', EXPLAIN_USAGE, 'one code at a time');
+  const code = cl.operands[0];
   if (!code) {
     for (const c of allCodes()) process.stdout.write(`${c.code}  ${c.severity.padEnd(7)}  ${c.title}\n`);
     return 0;

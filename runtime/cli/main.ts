@@ -5,7 +5,30 @@
  * failure is a message and an exit status, never a JavaScript stack trace.
  */
 
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
 type Command = (args: string[]) => number | Promise<number>;
+
+// `vplc explain | head` closes stdout early: stop quietly, as Unix filters do, instead of a stack trace
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
+/** The version in vPLC's package.json, found upwards from this file (dist/runtime/cli or runtime/cli). */
+function version(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (!existsSync(file)) continue;
+    const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+    if (pkg.name === 'vplc' && pkg.version) return pkg.version;
+  }
+  return 'unknown';
+}
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
   check: async () => (await import('./check.js')).checkCommand,
@@ -27,13 +50,18 @@ commands:
   test FILE…      run PLC unit tests written in ST (*.test.st), JUnit XML with --junit
   device          a 4diac-compatible device: deploy from the 4diac IDE over TCP 61499
   explain [CODE]  explain a diagnostic code, or list them all
+
+  vplc <command> --help   the options of a command
+  vplc --version          the version of vPLC
+
+exit status: 0 ok, 1 compile or configuration errors, 2 a runtime fault, 64 wrong usage
 `;
 
 async function usage(): Promise<string> {
-  const [check, run, serve, test, device] = await Promise.all([
-    import('./check.js'), import('./run.js'), import('./serve.js'), import('./test.js'), import('./device.js'),
+  const [check, run, serve, test, device, explain] = await Promise.all([
+    import('./check.js'), import('./run.js'), import('./serve.js'), import('./test.js'), import('./device.js'), import('./explain.js'),
   ]);
-  return [SUMMARY, check.CHECK_USAGE, run.RUN_USAGE, serve.SERVE_USAGE, test.TEST_USAGE, device.DEVICE_USAGE].join('\n');
+  return [SUMMARY, check.CHECK_USAGE, run.RUN_USAGE, serve.SERVE_USAGE, test.TEST_USAGE, device.DEVICE_USAGE, explain.EXPLAIN_USAGE].join('\n');
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -49,7 +77,8 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(await usage());
       return 0;
     case '--version':
-      process.stdout.write('vplc 0.1.0\n');
+    case '-V':
+      process.stdout.write(`vplc ${version()}\n`);
       return 0;
     default:
       process.stderr.write(`vplc: unknown command '${command}'\n\n${SUMMARY}`);

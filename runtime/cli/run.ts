@@ -1,10 +1,13 @@
 import type { Application } from '../../compiler/application.js';
 import { Engine } from '../engine/engine.js';
 import { formatFault, type FaultReport } from '../faults.js';
+import { SystemRunner } from '../iec61499/system-runner.js';
 import type { MetricsSnapshot } from '../metrics/snapshot.js';
 import { summaryLine } from '../metrics/summary.js';
+import { timeLiteral } from '../values.js';
 import { compileForCommand } from './compile.js';
-import { parseDurationNs } from '../duration.js';
+import { buildPresets, type Presets } from './presets.js';
+import { parseCommandLine, usageError, type OptionSpec } from './args.js';
 
 export const RUN_USAGE = `usage: vplc run FILE… [--cycles N | --duration 100ms] [--interval 10ms] [--virtual-time] [--json]
 
@@ -16,8 +19,11 @@ Compiles and runs the application, then prints its variables and scan metrics.
   --virtual-time    virtual clock: starts at 0, advances one interval per release, runs as fast as the CPU allows
   --json            print one JSON object {"vars": {...}, "metrics": {...}} on stdout
   --spin-us N       real clock: spin the last N µs before each release (default 100)
-  --watchdog T      watchdog of tasks that set none (default 10 × interval; 0: none); an IEC 61499
-                    resource has an event-chain watchdog only when this is given
+  --watchdog T      watchdog of tasks that set none (default 10 × the task interval,
+                    minimum 50 ms on the real clock, 1 s on the virtual clock; 0: none); an
+                    IEC 61499 resource has an event-chain watchdog only when this is given
+  --set NAME=VALUE  before the first scan: an input or memory address (%IX0.2=TRUE, %IW3=250)
+                    or a variable (Main.speed=5, Main.t.PT=T#2s, gRun=TRUE); repeatable
 Without --cycles or --duration it runs until Ctrl-C; SIGINT/SIGTERM end any run early.
 Exit status: 0 ok, 1 compile errors, 2 a runtime fault, 64 wrong usage.
 `;
@@ -31,67 +37,65 @@ interface RunArguments {
   json: boolean;
   spinUs?: number;
   watchdogNs?: number;
+  set: string[];
 }
 
-function parseRunArguments(args: string[]): RunArguments | string {
-  const out: RunArguments = { files: [], virtual: false, json: false };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const next = () => args[++i];
-    const duration = (name: string) => {
-      const v = next();
-      const n = v === undefined ? undefined : parseDurationNs(v);
-      if (n === undefined) throw `${name} needs a duration such as 100ms or 10s`;
-      return n;
-    };
-    const count = (name: string) => {
-      const n = Number(next());
-      if (!Number.isInteger(n) || n < 0) throw `${name} needs a non-negative integer`;
-      return n;
-    };
-    try {
-      switch (a) {
-        case '--cycles': out.cycles = count(a); break;
-        case '--duration': out.durationNs = duration(a); break;
-        case '--interval': {
-          out.intervalNs = duration(a);
-          if (out.intervalNs <= 0) return '--interval must be longer than 0';
-          break;
-        }
-        case '--virtual-time': out.virtual = true; break;
-        case '--json': out.json = true; break;
-        case '--spin-us': out.spinUs = count(a); break;
-        case '--watchdog': out.watchdogNs = duration(a); break;
-        default:
-          if (a.startsWith('-')) return `unknown option ${a}`;
-          out.files.push(a);
-      }
-    } catch (message) {
-      return String(message);
-    }
-  }
-  if (out.files.length === 0) return 'no source files';
-  if (out.cycles !== undefined && out.durationNs !== undefined) return 'give --cycles or --duration, not both';
-  if (out.virtual && out.cycles === undefined && out.durationNs === undefined) return '--virtual-time needs --cycles or --duration';
-  return out;
+const RUN_OPTIONS = {
+  cycles: { kind: 'count' },
+  duration: { kind: 'duration' },
+  interval: { kind: 'duration', positive: true },
+  'virtual-time': { kind: 'flag' },
+  json: { kind: 'flag' },
+  'spin-us': { kind: 'count' },
+  watchdog: { kind: 'duration' },
+  set: { kind: 'text', multiple: true },
+} as const satisfies Record<string, OptionSpec>;
+
+function parseRunArguments(args: string[]): RunArguments | number {
+  const cl = parseCommandLine('run', RUN_USAGE, args, RUN_OPTIONS);
+  if (typeof cl === 'number') return cl;
+  const o = cl.options;
+  const out: RunArguments = {
+    files: cl.operands,
+    virtual: o['virtual-time'] === true,
+    json: o.json === true,
+    set: o.set ?? [],
+    ...(o.cycles !== undefined ? { cycles: o.cycles } : {}),
+    ...(o.duration !== undefined ? { durationNs: o.duration } : {}),
+    ...(o.interval !== undefined ? { intervalNs: o.interval } : {}),
+    ...(o['spin-us'] !== undefined ? { spinUs: o['spin-us'] } : {}),
+    ...(o.watchdog !== undefined ? { watchdogNs: o.watchdog } : {}),
+  };
+  const problem =
+    out.files.length === 0 ? 'no source files'
+    : out.cycles !== undefined && out.durationNs !== undefined ? 'give --cycles or --duration, not both'
+    : out.virtual && out.cycles === undefined && out.durationNs === undefined ? '--virtual-time needs --cycles or --duration'
+    : undefined;
+  return problem ? usageError('run', RUN_USAGE, problem) : out;
 }
 
 /** `vplc run`: exit 0, 1 on compile errors, 2 on a runtime fault, 64 on wrong usage. */
 export async function runCommand(args: string[]): Promise<number> {
   const parsed = parseRunArguments(args);
-  if (typeof parsed === 'string') {
-    process.stderr.write(`vplc run: ${parsed}\n${RUN_USAGE}`);
-    return 64;
-  }
+  if (typeof parsed === 'number') return parsed;
   const options = parsed.intervalNs !== undefined ? { defaultIntervalNs: parsed.intervalNs } : {};
   const app = compileForCommand(parsed.files, options);
   if (!app) return 1;
-  const result = await runScan(app, parsed);
-  if (typeof result === 'string') {
-    process.stderr.write(`vplc run: ${result}\n`);
-    return 64;
+  let presets: Presets | undefined;
+  if (parsed.set.length) {
+    const p = app.iec61499 ? '--set applies to IEC 61131-3 programs' : buildPresets(app, parsed.set);
+    if (typeof p === 'string') return usageError('run', RUN_USAGE, p);
+    presets = p;
   }
-  const { vars, metrics, faults } = await result;
+  const result = await runScan(app, parsed, presets);
+  if (typeof result === 'string') {
+    // the sources compiled but hold nothing runnable: an error of the application, not of usage
+    process.stderr.write(`vplc run: ${result}\n`);
+    return 1;
+  }
+  const { vars: raw, metrics, faults } = await result;
+  // IEC 61499 variables arrive raw (TIME in ns): show them as ST's are shown, as IEC literals
+  const vars = app.iec61499 ? displayVars61499(raw, new SystemRunner(app).snapshotTypes()) : raw;
   if (parsed.json) {
     process.stdout.write(`${JSON.stringify({ vars, metrics, ...(faults.length ? { faults } : {}) })}\n`);
   } else {
@@ -108,7 +112,7 @@ interface RunResult {
   faults: FaultReport[];
 }
 
-async function runScan(app: Application, a: RunArguments): Promise<RunResult | string> {
+async function runScan(app: Application, a: RunArguments, presets?: Presets): Promise<RunResult | string> {
   if (app.resources.length === 0 && !app.iec61499?.resources.length) return 'nothing to run: the sources declare no PROGRAM and no CONFIGURATION';
   const engine = await Engine.start(app, {
     clock: a.virtual ? 'virtual' : 'real',
@@ -116,15 +120,43 @@ async function runScan(app: Application, a: RunArguments): Promise<RunResult | s
     ...(a.durationNs !== undefined ? { durationNs: a.durationNs } : {}),
     ...(a.spinUs !== undefined ? { spinUs: a.spinUs } : {}),
     ...(a.watchdogNs !== undefined ? { watchdogNs: a.watchdogNs } : {}),
+    ...(presets?.exchange ? { exchange: presets.exchange } : {}),
+    ...(presets ? { initialValues: presets.values } : {}),
   });
+  // a scan stuck until its watchdog takes its worker's state with it: keep a recent copy to
+  // print instead of nothing (a sample is taken between scans, ten times a second)
+  const sampler = setInterval(() => void engine.snapshotVars(), VARS_SAMPLE_MS);
+  try {
+    return await runUntilDone(engine, a);
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+/** How often `vplc run` samples the variables it prints if a watchdog ends a resource. */
+const VARS_SAMPLE_MS = 100;
+
+async function runUntilDone(engine: Engine, a: RunArguments): Promise<RunResult> {
   // a signal ends the run as its end would: variables and metrics are still printed
   const stop = () => void engine.stop();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   const timer = a.cycles === undefined && a.durationNs === undefined ? setInterval(() => process.stderr.write(`${summaryLine(engine.metrics())}\n`), 1000) : undefined;
-  const r = await engine.done;
-  clearInterval(timer);
-  process.off('SIGINT', stop);
-  process.off('SIGTERM', stop);
-  return r;
+  try {
+    return await engine.done;
+  } finally {
+    clearInterval(timer);
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}
+
+/** TIME and LTIME values of IEC 61499 variables as IEC literals (`T#10ms`); the rest as it is. */
+function displayVars61499(vars: Record<string, unknown>, types: Record<string, string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(vars)) {
+    const t = (types[k] ?? types[k.slice(k.indexOf('.') + 1)])?.toUpperCase();
+    out[k] = typeof v === 'number' && (t === 'TIME' || t === 'LTIME') ? timeLiteral(v, t === 'TIME' ? 'T#' : 'LTIME#') : v;
+  }
+  return out;
 }

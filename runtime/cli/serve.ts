@@ -10,7 +10,9 @@ import type { IoManager } from '../io/io-manager.js';
 import { startMetricsServer, type MetricsEndpoint } from '../metrics/http-server.js';
 import { renderPrometheus } from '../metrics/prometheus.js';
 import { summaryLine } from '../metrics/summary.js';
-import { parseDurationNs } from '../duration.js';
+import { compileProgress } from './compile.js';
+import { listenPorts, portProblems } from './listen-ports.js';
+import { parseCommandLine, usageError, type OptionSpec } from './args.js';
 import { schedulingInfo, schedulingLine } from '../metrics/scheduling.js';
 
 export const SERVE_USAGE = `usage: vplc serve FILE… [--config plc.yaml] [--metrics-port N] [options]
@@ -24,7 +26,8 @@ safe values).
   --no-metrics          no HTTP endpoint
   --summary-every T     one-line metrics summary on the console every T (default 10s, 0: never)
   --spin-us N           spin the last N µs before each release instead of sleeping (default 100)
-  --watchdog T          watchdog of tasks that set none (default 10 × interval)
+  --watchdog T          watchdog of tasks that set none (default 10 × the task interval,
+                        minimum 50 ms on the real clock, 1 s on the virtual clock)
   --virtual-time        run on the virtual clock, as fast as the CPU allows
 `;
 
@@ -41,80 +44,46 @@ export interface ServeArguments {
   virtual: boolean;
 }
 
-export function parseServeArguments(args: string[]): ServeArguments | string {
-  const out: ServeArguments = { files: [], metricsPort: DEFAULT_METRICS_PORT, metricsHost: '127.0.0.1', summaryNs: 10e9, virtual: false };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const value = (): string | undefined => args[++i];
-    const num = (name: string, v = value()) => {
-      const n = v === undefined ? NaN : Number(v);
-      return Number.isInteger(n) && n >= 0 ? n : `${name} needs a non-negative integer`;
-    };
-    const dur = (name: string, v = value()) => {
-      const n = v === undefined ? undefined : parseDurationNs(v);
-      return n === undefined ? `${name} needs a duration such as 100ms or 10s` : n;
-    };
-    switch (a) {
-      case '--config': {
-        const v = value();
-        if (!v) return '--config needs a file';
-        out.config = v;
-        break;
-      }
-      case '--metrics-port': {
-        const n = num(a);
-        if (typeof n === 'string') return n;
-        if (n > 65535) return '--metrics-port must be at most 65535';
-        out.metricsPort = n;
-        break;
-      }
-      case '--metrics-host': {
-        const v = value();
-        if (!v) return '--metrics-host needs an address';
-        out.metricsHost = v;
-        break;
-      }
-      case '--no-metrics':
-        out.metricsPort = undefined;
-        break;
-      case '--summary-every': {
-        const n = dur(a);
-        if (typeof n === 'string') return n;
-        out.summaryNs = n;
-        break;
-      }
-      case '--spin-us': {
-        const n = num(a);
-        if (typeof n === 'string') return n;
-        out.spinUs = n;
-        break;
-      }
-      case '--watchdog': {
-        const n = dur(a);
-        if (typeof n === 'string') return n;
-        if (n === 0) return '--watchdog must be longer than 0';
-        out.watchdogNs = n;
-        break;
-      }
-      case '--virtual-time':
-        out.virtual = true;
-        break;
-      default:
-        if (a.startsWith('-')) return `unknown option ${a}`;
-        out.files.push(a);
-    }
-  }
-  if (out.files.length === 0) return 'no source files';
-  return out;
+const SERVE_OPTIONS = {
+  config: { kind: 'text' },
+  'metrics-port': { kind: 'port' },
+  'metrics-host': { kind: 'text' },
+  'no-metrics': { kind: 'flag' },
+  'summary-every': { kind: 'duration' },
+  'spin-us': { kind: 'count' },
+  watchdog: { kind: 'duration', positive: true },
+  'virtual-time': { kind: 'flag' },
+} as const satisfies Record<string, OptionSpec>;
+
+/** The arguments of `vplc serve`, or the exit status (0 after --help, 64 after a usage error). */
+export function parseServeArguments(args: string[]): ServeArguments | number {
+  const cl = parseCommandLine('serve', SERVE_USAGE, args, SERVE_OPTIONS);
+  if (typeof cl === 'number') return cl;
+  const o = cl.options;
+  if (cl.operands.length === 0) return usageError('serve', SERVE_USAGE, 'no source files');
+  return {
+    files: cl.operands,
+    ...(o.config !== undefined ? { config: o.config } : {}),
+    metricsPort: o['no-metrics'] ? undefined : (o['metrics-port'] ?? DEFAULT_METRICS_PORT),
+    metricsHost: o['metrics-host'] ?? '127.0.0.1',
+    summaryNs: o['summary-every'] ?? 10e9,
+    ...(o['spin-us'] !== undefined ? { spinUs: o['spin-us'] } : {}),
+    ...(o.watchdog !== undefined ? { watchdogNs: o.watchdog } : {}),
+    virtual: o['virtual-time'] === true,
+  };
 }
 
-/** `vplc serve`: run until SIGINT/SIGTERM. Returns the exit code (0 clean, 1 errors or faults, 2 usage). */
+/** Exit status after a runtime fault, as for `vplc run`. */
+export const EXIT_FAULT = 2;
+
+/**
+ * `vplc serve`: run until SIGINT/SIGTERM. Exit 0 after a clean stop, 1 for compile or
+ * configuration errors (a port taken included, before the first scan), 2 when a runtime fault
+ * occurred while serving, 64 wrong usage.
+ */
 export async function serveCommand(args: string[]): Promise<number> {
   const parsed = parseServeArguments(args);
-  if (typeof parsed === 'string') {
-    process.stderr.write(`vplc serve: ${parsed}\n${SERVE_USAGE}`);
-    return 2;
-  }
+  if (typeof parsed === 'number') return parsed;
   const err = (line: string) => process.stderr.write(line + '\n');
 
   let config: PlcConfig | undefined;
@@ -124,7 +93,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     if (!r.config || hasErrors(r.diagnostics)) return 1;
     config = r.config;
   }
-  const compiled = compileFiles(parsed.files);
+  const compiled = compileFiles(parsed.files, { onProgress: compileProgress() });
   compiled.diagnostics.forEach((d) => err(formatDiagnostic(d)));
   const app = compiled.application;
   if (!app || hasErrors(compiled.diagnostics)) return 1;
@@ -142,6 +111,12 @@ export async function serveCommand(args: string[]): Promise<number> {
       return 1;
     }
   }
+
+  // every port serve listens on, before anything runs: a taken one is a configuration error
+  const ports = await portProblems(listenPorts(config, { host: parsed.metricsHost, ...(parsed.metricsPort !== undefined ? { port: parsed.metricsPort } : {}) }), parsed.config);
+  ports.diagnostics.forEach((d) => err(formatDiagnostic(d)));
+  ports.lines.forEach(err);
+  if (ports.diagnostics.length || ports.lines.length) return 1;
 
   const faults: string[] = [];
   const engine = await Engine.start(app, {
@@ -189,7 +164,9 @@ export async function serveCommand(args: string[]): Promise<number> {
           const devices = (io?.status() ?? []).map((d) => ({ name: d.device, ok: d.ok, errors: d.errors, lastError: d.lastError }));
           // a faulted task holds its outputs safe: the PLC is alive but not doing its job
           const ok = faults.length === 0 && Object.values(resources).every((s) => s === 'running');
-          return { ok, resources, faults, devices, scheduling: sched };
+          // an unreachable device: the PLC runs on stale inputs; monitoring tells it from healthy and faulted
+          const status = !ok ? 'faulted' : devices.some((d) => !d.ok) ? 'degraded' : 'ok';
+          return { ok, status, resources, faults, devices, scheduling: sched };
         },
       });
       process.stdout.write(`vplc serve: metrics on ${endpoint.url}/metrics\n`);
@@ -198,13 +175,17 @@ export async function serveCommand(args: string[]): Promise<number> {
     if (parsed.summaryNs > 0) {
       summary = setInterval(() => process.stdout.write(summaryLine(engine.metrics()) + '\n'), parsed.summaryNs / 1e6);
     }
-    // until a signal, or until no resource is left running (all faulted)
+    // until a signal: after a fault the faulted task holds its outputs safe while /healthz
+    // (503), Modbus and OPC UA go on serving, so that operators can see what happened
     let onSignal = () => {};
     await new Promise<void>((resolve) => {
       onSignal = () => resolve();
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
-      void engine.done.then(() => resolve());
+      void engine.done.then((r) => {
+        if (r.faults.length === 0) resolve();
+        else err('vplc serve: every resource has stopped after a fault; still serving /healthz, Modbus and OPC UA until stopped');
+      });
     });
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -219,7 +200,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   vars?.close();
   await endpoint?.close();
   process.stdout.write(summaryLine(result.metrics) + '\n');
-  return result.faults.length > 0 ? 1 : 0;
+  return result.faults.length > 0 ? EXIT_FAULT : 0;
 }
 
 /**

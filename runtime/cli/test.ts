@@ -2,7 +2,8 @@
  * `vplc test FILE…`: run the ST unit tests of `*.test.st` files (see runtime/testing/st-tests.ts)
  * and print one line per test, failures with file:line, then `N passed, N failed`.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { parseCommandLine, usageError } from './args.js';
 import { formatDiagnostic, hasErrors } from '../../compiler/diagnostics/diagnostic.js';
 import { runStTests, type StTestResult } from '../testing/st-tests.js';
 
@@ -19,30 +20,25 @@ test file, are compiled with the tests. Exit 0 all passed, 1 a test failed or di
 `;
 
 export async function testCommand(args: string[]): Promise<number> {
-  const files: string[] = [];
-  let junit: string | undefined;
+  const cl = parseCommandLine('test', TEST_USAGE, args, { filter: { kind: 'text' }, junit: { kind: 'text' } });
+  if (typeof cl === 'number') return cl;
+  const files = cl.operands;
+  const junit = cl.options.junit;
   let filter: RegExp | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '--junit') {
-      junit = args[++i];
-      if (!junit) return usage('--junit needs a file');
-    } else if (a === '--filter') {
-      const f = args[++i];
-      if (!f) return usage('--filter needs a regular expression');
-      try {
-        filter = new RegExp(f, 'i');
-      } catch {
-        return usage(`--filter: '${f}' is not a regular expression`);
-      }
-    } else if (a === '-h' || a === '--help') {
-      process.stdout.write(TEST_USAGE);
-      return 0;
-    } else if (a.startsWith('-')) return usage(`unknown option ${a}`);
-    else files.push(a);
+  if (cl.options.filter !== undefined) {
+    try {
+      filter = new RegExp(cl.options.filter, 'i');
+    } catch {
+      return usage(`--filter: '${cl.options.filter}' is not a regular expression`);
+    }
   }
   if (files.length === 0) return usage('no test files');
   if (!files.some((f) => /\.test\.st$/i.test(f))) return usage('no *.test.st file among the files given');
+  const missing = files.filter((f) => !existsSync(f));
+  if (missing.length) {
+    for (const f of missing) process.stderr.write(`vplc test: ${f}: no such file\n`);
+    return 1;
+  }
 
   let run;
   try {
@@ -67,15 +63,18 @@ export async function testCommand(args: string[]): Promise<number> {
   }
   const failed = run.results.filter((r) => !r.passed).length;
   const passed = run.results.length - failed;
-  if (run.results.length === 0) out('no TEST_ programs found');
+  if (run.results.length === 0) {
+    out(filter && run.available > 0
+      ? `no test matched --filter '${filter.source}' (${run.available} test${run.available === 1 ? '' : 's'} in the files given)`
+      : 'no TEST_ programs found');
+  }
   out(`${passed} passed, ${failed} failed`);
   if (junit) writeFileSync(junit, junitXml(run.results));
   return failed > 0 || run.results.length === 0 ? 1 : 0;
 }
 
 function usage(message: string): number {
-  process.stderr.write(`vplc test: ${message}\n${TEST_USAGE}`);
-  return 64;
+  return usageError('test', TEST_USAGE, message);
 }
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');

@@ -33,13 +33,11 @@ export function loadConfigFile(path: string): ConfigResult {
 export function parseConfig(text: string, file = 'plc.yaml'): ConfigResult {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    return {
-      diagnostics: doc.errors.map((e) => {
-        const p = e.linePos?.[0];
-        return diagnostic('E6002', e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''), at(file, p?.line ?? 1, p?.col ?? 1));
-      }),
-    };
+  const first = doc.errors[0];
+  if (first) {
+    // one syntax error, where the parser stopped: the ones after it follow from it
+    const p = lines.linePos(first.pos[0]);
+    return { diagnostics: [diagnostic('E6002', first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''), at(file, p.line, p.col))] };
   }
   const v = new Validator(doc, lines, file);
   const config = v.root(doc.toJS() ?? {});

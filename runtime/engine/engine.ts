@@ -7,6 +7,7 @@ import type { MetricsSnapshot, TaskMetricsSnapshot } from '../metrics/snapshot.j
 import type { EventCounters, EventMetricsSnapshot } from './event-counters.js';
 import { resourceModels61499 } from './iec61499-resources.js';
 import { ResourceHost } from './resource-host.js';
+import type { RetainedValues } from './retain.js';
 import type { SafeValues } from './safe-outputs.js';
 
 export interface EngineOptions {
@@ -19,7 +20,8 @@ export interface EngineOptions {
   spinUs?: number;
   /**
    * watchdog time of tasks that do not set their own, ns (default 10 × interval, at least
-   * 50 ms; 0: none); of an IEC 61499 resource, its event-chain watchdog (default: none)
+   * 50 ms on the real clock and 1 s on the virtual one; 0: none); of an IEC 61499 resource,
+   * its event-chain watchdog (default: none)
    */
   watchdogNs?: number;
   /** process image exchange: one ImageExchange for a lone resource, or one per resource name */
@@ -28,6 +30,8 @@ export interface EngineOptions {
   safeValues?: SafeValues | Record<string, SafeValues>;
   /** at a stop, after the last scan's outputs: set outputs to their safe values (default true) */
   safeOnStop?: boolean;
+  /** values put into the fresh instances before the first scan, by resource name (`vplc run --set`) */
+  initialValues?: Record<string, RetainedValues>;
   /** called for each fault as it happens */
   onFault?: (fault: FaultReport) => void;
 }
@@ -117,7 +121,7 @@ export class Engine {
 
   static async start(app: Application, options: EngineOptions): Promise<Engine> {
     const engine = new Engine(app, options);
-    await Promise.all([...engine.hosts.values()].map((h) => engine.launch(h)));
+    await Promise.all([...engine.hosts.values()].map((h) => engine.launch(h, options.initialValues?.[h.name])));
     if (engine.hosts.size === 0) engine.settle();
     return engine;
   }

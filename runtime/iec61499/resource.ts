@@ -380,6 +380,16 @@ export class Resource61499 implements NativeContext {
     return r;
   }
 
+  /** The declared type of each variable snapshot() lists, by the same key (for display). */
+  snapshotTypes(): Record<string, string> {
+    const r: Record<string, string> = {};
+    for (const s of this.slots) {
+      const t = s.type;
+      for (const v of [...t.interface.inputVars, ...t.interface.inOutVars, ...t.interface.outputVars, ...t.internalVars]) r[`${s.name}.${v.name}`] = v.type;
+    }
+    return r;
+  }
+
   // ---------------------------------------------------------------- NativeContext
 
   now(): number {

@@ -69,6 +69,15 @@ export class SystemRunner {
   }
 
   /** Every FB variable, keyed Device.Resource.FB.Var (.sys) or Resource.FB.Var (.fboot). */
+  /** The declared type of each variable snapshotVars() lists, by the same key. */
+  snapshotTypes(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const r of this.resources) {
+      for (const [k, t] of Object.entries(r.resource.snapshotTypes())) out[`${r.key}.${k}`] = t;
+    }
+    return out;
+  }
+
   snapshotVars(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     for (const r of this.resources) {

@@ -2,9 +2,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PROMETHEUS_CONTENT_TYPE } from './prometheus.js';
 
-/** What `/healthz` answers: `ok` decides the status code (200/503); the rest explains it. */
+/**
+ * What `/healthz` answers: `ok` decides the status code (200/503); `status` tells the states
+ * apart for monitoring: `ok`, `degraded` (200: the PLC runs but an I/O device is unreachable)
+ * and `faulted` (503); the rest explains it.
+ */
 export interface HealthReport {
   ok: boolean;
+  status?: 'ok' | 'degraded' | 'faulted';
   [detail: string]: unknown;
 }
 

@@ -116,10 +116,20 @@ export class PlcTest {
     return readFormatted(this.app, this.ref(path));
   }
 
-  /** A number (REAL, integers, TIME in ns), a boolean, a bigint (64-bit integers) or a string. */
+  /**
+   * A numeric variable as a number for arithmetic and toBeCloseTo: REAL, integers (64-bit ones
+   * rounded to a double), TIME in ns. BOOL, enums, strings and structured variables are refused
+   * with a TypeError naming read(), which gives them as true/false, `Type#Value`, text or objects
+   * (a BOOL as 1/0 would make `value(p) === true` wait forever).
+   */
   value(path: string): number {
-    const v = readRawRef(this.ref(path));
-    return typeof v === 'boolean' ? (v ? 1 : 0) : Number(v);
+    const ref = this.ref(path);
+    const t = ref.type;
+    if (t.kind !== 'elementary' || t.name === 'BOOL') {
+      const what = t.kind === 'elementary' ? t.name : t.kind === 'enum' ? `${t.name} (an enum)` : t.kind;
+      throw new TypeError(`${path} is ${what}, not a number: use read('${path}'), which gives ${READ_GIVES[t.kind === 'elementary' ? 'BOOL' : t.kind] ?? 'its value'}`);
+    }
+    return Number(readRawRef(ref));
   }
 
   /** Write a variable now (it takes effect at the next scan); TIME accepts `'5s'`, enums `'Phase#Red'`. */
@@ -172,3 +182,13 @@ export class PlcTest {
     return b;
   }
 }
+
+/** What read() returns for the types value() refuses, for its error message. */
+const READ_GIVES: Record<string, string> = {
+  BOOL: 'true or false',
+  enum: "'Type#Value'",
+  string: 'the text',
+  struct: 'an object of its fields',
+  fb: 'an object of its variables',
+  array: 'an array',
+};

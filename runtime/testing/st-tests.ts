@@ -30,6 +30,8 @@ export interface StTestResult {
 export interface StTestRun {
   diagnostics: Diagnostic[];
   results: StTestResult[];
+  /** TEST_ programs in the files, before the filter */
+  available: number;
 }
 
 export const isTestFile = (f: string) => /\.test\.st$/i.test(f);
@@ -67,13 +69,18 @@ export function runStTests(files: string[], options: { filter?: RegExp; cwd?: st
   const paths = testSources(files);
   const sources: SourceFile[] = [];
   const tests: { name: string; file: string }[] = [];
+  let available = 0;
   for (const p of paths) {
     const display = options.cwd ? relativeTo(options.cwd, p) : p;
     const text = readFileSync(p, 'utf8');
     sources.push(new SourceFile(display, text));
-    if (isTestFile(p)) for (const n of testNames(text)) if (!options.filter || options.filter.test(n)) tests.push({ name: n, file: display });
+    if (!isTestFile(p)) continue;
+    for (const n of testNames(text)) {
+      available++;
+      if (!options.filter || options.filter.test(n)) tests.push({ name: n, file: display });
+    }
   }
-  if (tests.length === 0) return { diagnostics: [], results: [] };
+  if (tests.length === 0) return { diagnostics: [], results: [], available };
   // one resource per test: a fresh instance of everything it uses, nothing shared between tests
   const config =
     `CONFIGURATION ${CONFIG_NAME}\n` +
@@ -81,8 +88,8 @@ export function runStTests(files: string[], options: { filter?: RegExp; cwd?: st
     'END_CONFIGURATION\n';
   sources.push(new SourceFile('<vplc test>', config));
   const r = compileSources(sources, { context: TEST_CONTEXT });
-  if (!r.application || hasErrors(r.diagnostics)) return { diagnostics: r.diagnostics, results: [] };
-  return { diagnostics: r.diagnostics, results: tests.map((t) => runOne(r.application!, t.name, t.file)) };
+  if (!r.application || hasErrors(r.diagnostics)) return { diagnostics: r.diagnostics, results: [], available };
+  return { diagnostics: r.diagnostics, results: tests.map((t) => runOne(r.application!, t.name, t.file)), available };
 }
 
 function runOne(app: Application, name: string, file: string): StTestResult {

@@ -45,7 +45,9 @@ export function resolveVariable(app: Application, model: ResourceModel, instance
       const known = (vars ?? []).map((x) => x.name).join(', ');
       throw new Error(`${path}: no variable '${nameOf(part)}'${known ? ` (known: ${known})` : ''}`);
     }
-    ref = { path, type: v.type, holder, key: v.prop };
+    // a VAR_EXTERNAL names the resource's global: read and write the global itself
+    const global = v.section === 'VAR_EXTERNAL' ? model.globals.find((g) => upper(g.name) === upper(v.name)) : undefined;
+    ref = global ? { path, type: global.type, holder: instance.globals as Record<string, unknown>, key: global.prop } : { path, type: v.type, holder, key: v.prop };
     for (const m of part.matchAll(/\[([^\]]+)\]/g)) {
       if (ref.type.kind !== 'array') throw new Error(`${path}: '${nameOf(part)}' is not an array`);
       const idx = m[1]!.split(',').map((s) => Number(s.trim()));

@@ -29,7 +29,7 @@ END_CONFIGURATION
 `;
 
 describe('vplc serve health and stop (child process)', () => {
-  it('/healthz turns 503 after a task faults; SIGTERM still stops cleanly with status 1', async () => {
+  it('/healthz turns 503 after a task faults; SIGTERM still stops cleanly with status 2', async () => {
     const file = join(dir, 'app.st');
     writeFileSync(file, APP);
     const plc = startCli(['serve', file, '--metrics-port', '0', '--summary-every', '0']);
@@ -47,7 +47,7 @@ describe('vplc serve health and stop (child process)', () => {
       expect(last!.faults).toEqual(['Res.Fast: DIVISION_BY_ZERO in Breaker']);
       expect(plc.err.join('\n')).toMatch(/DIVISION_BY_ZERO|division by zero/i);
       plc.child.kill('SIGTERM');
-      expect(await plc.exited).toBe(1); // clean stop, but a fault happened
+      expect(await plc.exited).toBe(2); // clean stop, but a fault happened (a runtime fault: 2)
       expect(plc.out.at(-1)).toMatch(/^Fast: \d+ scans/);
     } finally {
       plc.child.kill('SIGKILL');

@@ -104,7 +104,7 @@ describe('4diac systems', () => {
     const r = compileFile(folder(), 'b.fboot', boot);
     expect(r.diagnostics.map(formatDiagnostic)).toEqual([
       expect.stringMatching(/b\.fboot:1:\d+: error E4003: unknown FB type NOPE/),
-      expect.stringMatching(/b\.fboot:2:1: error E4008: /),
+      expect.stringMatching(/b\.fboot:2:3: error E4008: malformed request: unclosed tags <Request>, <FB>/),
     ]);
   });
 });

@@ -19,9 +19,17 @@ describe('vplc serve', () => {
       virtual: false,
     });
     expect(parseServeArguments(['a.st', '--no-metrics']).valueOf()).toMatchObject({ metricsPort: undefined });
-    expect(parseServeArguments([])).toBe('no source files');
-    expect(parseServeArguments(['a.st', '--metrics-port', 'x'])).toBe('--metrics-port needs a non-negative integer');
-    expect(parseServeArguments(['a.st', '--bogus'])).toBe('unknown option --bogus');
+    expect(parseServeArguments(['a.st', '--watchdog=1s', '--config=plc.yaml'])).toMatchObject({ watchdogNs: 1e9, config: 'plc.yaml' });
+    // usage errors are printed (see cli.test.ts) and give the exit status 64
+    const stderr = process.stderr.write;
+    process.stderr.write = (() => true) as typeof process.stderr.write;
+    try {
+      expect(parseServeArguments([])).toBe(64);
+      expect(parseServeArguments(['a.st', '--metrics-port', 'x'])).toBe(64);
+      expect(parseServeArguments(['a.st', '--bogus'])).toBe(64);
+    } finally {
+      process.stderr.write = stderr;
+    }
     expect(parseDurationNs('1.5s')).toBe(1_500_000_000);
     expect(parseDurationNs('250us')).toBe(250_000);
     expect(parseDurationNs('soon')).toBeUndefined();

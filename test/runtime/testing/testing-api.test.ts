@@ -62,6 +62,39 @@ describe('vplc/testing: 61131 projects', () => {
     expect(() => plc.read('Main.arr[4]')).toThrow(/outside 1\.\.3/);
   });
 
+  it('value() gives numbers only and sends BOOL and enums to read()', () => {
+    const plc = loadSt(COUNTER);
+    plc.setInput('%IW1', 12).write('Main.mode', 'Mode#Slow').scans(1);
+    expect(plc.value('Main.level')).toBe(3);
+    expect(plc.value('Main.delay')).toBe(2e9);
+    expect(plc.value('Main.arr[2]')).toBe(24);
+    expect(() => plc.value('Main.lamp')).toThrow("Main.lamp is BOOL, not a number: use read('Main.lamp'), which gives true or false");
+    expect(() => plc.value('Main.mode')).toThrow("Main.mode is Mode (an enum), not a number: use read('Main.mode'), which gives 'Type#Value'");
+    expect(plc.read('Main.mode')).toBe('Mode#Slow');
+    expect(plc.read('Main.lamp')).toBe(false);
+  });
+
+  it('reads a VAR_EXTERNAL as the global it names', () => {
+    const plc = loadSt(`CONFIGURATION Cell
+VAR_GLOBAL gLimit : INT := 42; END_VAR
+RESOURCE R ON PLC
+  TASK T (INTERVAL := T#10ms, PRIORITY := 1);
+  PROGRAM Use WITH T : UseLimit;
+END_RESOURCE
+END_CONFIGURATION
+PROGRAM UseLimit
+VAR_EXTERNAL gLimit : INT; END_VAR
+VAR seen : INT; END_VAR
+seen := gLimit;
+END_PROGRAM
+`);
+    plc.scans(1);
+    expect(plc.read('Use.gLimit')).toBe(42);
+    plc.write('Use.gLimit', 7).scans(1);
+    expect(plc.read('gLimit')).toBe(7);
+    expect(plc.read('Use.seen')).toBe(7);
+  });
+
   it('until() scans until a condition holds and says how long it took', () => {
     const plc = loadSt(COUNTER);
     plc.setInput('%IX0.0', true);
