@@ -35,11 +35,13 @@ const list: FbTypeDeclaration[] = [];
 const add = (fb: FbTypeDeclaration): void => void list.push(fb);
 
 // arithmetic
-for (const [op, sym, ty] of [['ADD', '+', 'ANY_MAGNITUDE'], ['SUB', '-', 'ANY_MAGNITUDE'], ['MUL', '*', 'ANY_NUM'], ['DIV', '/', 'ANY_NUM']] as const) {
+for (const [op, sym, ty] of [['ADD', '+', 'ANY_MAGNITUDE'], ['SUB', '-', 'ANY_MAGNITUDE'], ['MUL', '*', 'ANY_NUM']] as const) {
   add(simpleFb(`F_${op}`, [['IN1', ty], ['IN2', ty]], [['OUT', ty]], `OUT := IN1 ${sym} IN2;`));
 }
+// FORTE answers a division by zero with 0 (and a log line) instead of stopping the resource
+add(simpleFb('F_DIV', [['IN1', 'ANY_NUM'], ['IN2', 'ANY_NUM']], [['OUT', 'ANY_NUM']], 'IF IN2 = ZERO THEN OUT := ZERO; ELSE OUT := IN1 / IN2; END_IF;', [['ZERO', 'ANY_NUM']]));
 add(simpleFb('F_ADD_3', [['IN1', 'ANY_MAGNITUDE'], ['IN2', 'ANY_MAGNITUDE'], ['IN3', 'ANY_MAGNITUDE']], [['OUT', 'ANY_MAGNITUDE']], 'OUT := IN1 + IN2 + IN3;'));
-add(simpleFb('F_MOD', [['IN1', 'ANY_INT'], ['IN2', 'ANY_INT']], [['OUT', 'ANY_NUM']], 'OUT := IN1 MOD IN2;'));
+add(simpleFb('F_MOD', [['IN1', 'ANY_INT'], ['IN2', 'ANY_INT']], [['OUT', 'ANY_NUM']], 'IF IN2 = 0 THEN OUT := 0; ELSE OUT := IN1 MOD IN2; END_IF;'));
 add(simpleFb('F_EXPT', [['IN1', 'ANY_REAL'], ['IN2', 'ANY_REAL']], [['OUT', 'ANY_REAL']], 'OUT := IN1 ** IN2;'));
 add(simpleFb('F_MOVE', [['IN', 'ANY']], [['OUT', 'ANY']], 'OUT := IN;'));
 
@@ -53,7 +55,9 @@ add(simpleFb('F_SEL', [['G', 'BOOL'], ['IN0', 'ANY'], ['IN1', 'ANY']], [['OUT', 
 add(simpleFb('F_MAX', [['IN1', 'ANY_ELEMENTARY'], ['IN2', 'ANY_ELEMENTARY']], [['OUT', 'ANY_ELEMENTARY']], 'OUT := MAX(IN1, IN2);'));
 add(simpleFb('F_MIN', [['IN1', 'ANY_ELEMENTARY'], ['IN2', 'ANY_ELEMENTARY']], [['OUT', 'ANY_ELEMENTARY']], 'OUT := MIN(IN1, IN2);'));
 add(simpleFb('F_LIMIT', [['MN', 'ANY_ELEMENTARY'], ['IN', 'ANY_ELEMENTARY'], ['MX', 'ANY_ELEMENTARY']], [['OUT', 'ANY_ELEMENTARY']], 'OUT := LIMIT(MN, IN, MX);'));
-add(simpleFb('F_MUX_2', [['K', 'ANY_INT'], ['IN1', 'ANY'], ['IN2', 'ANY']], [['OUT', 'ANY']], 'OUT := MUX(K, IN1, IN2);'));
+// K out of range: FORTE logs it and outputs the type's default value; the chain goes on
+add(simpleFb('F_MUX_2', [['K', 'ANY_INT'], ['IN1', 'ANY'], ['IN2', 'ANY']], [['OUT', 'ANY']],
+  'CASE K OF 0: OUT := IN1; 1: OUT := IN2; ELSE OUT := DEFAULT; END_CASE;', [['DEFAULT', 'ANY']]));
 
 // bitwise
 add(simpleFb('F_NOT', [['IN', 'ANY_BIT']], [['OUT', 'ANY_BIT']], 'OUT := NOT IN;'));
@@ -148,6 +152,21 @@ for (const t of ['STRING', 'WSTRING']) {
     add(simpleFb(`F_${t}_TO_${u}`, [['IN', t]], [['OUT', u]], `OUT := ${t}_TO_${u}(IN);`));
   }
   add(simpleFb(`F_TIME_TO_${t}`, [['IN', 'TIME']], [['OUT', t]], `OUT := TIME_TO_${t}(IN);`));
+}
+
+// FORTE's F_TIME_IN_<unit>_TO_<type>: a duration counted in a unit (whole units for integers);
+// TIME_TO_LINT counts milliseconds, the rest below a millisecond is scaled up separately
+const SUB_MS = 'R := IN - LINT_TO_TIME(TIME_TO_LINT(IN));';
+for (const [unit, lint, lreal] of [
+  ['S', 'V := TIME_TO_LINT(IN) / 1000;', 'OUT := TIME_TO_LREAL(IN) / 1000.0;'],
+  ['MS', 'V := TIME_TO_LINT(IN);', 'OUT := TIME_TO_LREAL(IN);'],
+  ['US', `${SUB_MS} V := TIME_TO_LINT(IN) * 1000 + TIME_TO_LINT(MUL_TIME(R, 1000));`, 'OUT := TIME_TO_LREAL(IN) * 1000.0;'],
+  ['NS', `${SUB_MS} V := TIME_TO_LINT(IN) * 1000000 + TIME_TO_LINT(MUL_TIME(R, 1000000));`, 'OUT := TIME_TO_LREAL(IN) * 1000000.0;'],
+] as const) {
+  const tmp: Port[] = [['V', 'LINT'], ['R', 'TIME']];
+  add(simpleFb(`F_TIME_IN_${unit}_TO_LINT`, [['IN', 'TIME']], [['OUT', 'LINT']], `${lint} OUT := V;`, tmp));
+  add(simpleFb(`F_TIME_IN_${unit}_TO_ULINT`, [['IN', 'TIME']], [['OUT', 'ULINT']], `${lint} OUT := LINT_TO_ULINT(V);`, tmp));
+  add(simpleFb(`F_TIME_IN_${unit}_TO_LREAL`, [['IN', 'TIME']], [['OUT', 'LREAL']], lreal));
 }
 
 export const FUNCTION_BLOCKS: ReadonlyMap<string, FbTypeDeclaration> = new Map(list.map((f) => [f.name, f]));

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { bootRequests, fboot, startSystem, typeFolder } from '../../support/iec61499.js';
+
+const { fb, conn, write, start } = bootRequests('R');
+
+/** Run one function FB on START.COLD, its CNF counted by an E_CTU; returns OUT and the count. */
+function call(type: string, params: Record<string, string>): { out: unknown; faults: unknown[]; cnf: unknown } {
+  const text = fboot([
+    fb('F', type), fb('C', 'E_CTU'),
+    conn('START.COLD', 'F.REQ'), conn('F.CNF', 'C.CU'),
+    ...Object.entries(params).map(([k, v]) => write(v, `F.${k}`)),
+    write('10', 'C.PV'),
+    start(),
+  ]);
+  const { outcome, res } = startSystem(typeFolder({}, 'vplc-forte-'), 't.fboot', text);
+  return { out: res.read('F.OUT'), faults: outcome.faults, cnf: res.read('C.CV') };
+}
+
+describe('library FBs tolerate what FORTE tolerates', () => {
+  it('F_MUX_2 with K out of range gives the default value and goes on (SystemTests Soft_Pass_Example)', () => {
+    const r = call('F_MUX_2', { K: 'UINT#2', IN1: 'BOOL#TRUE', IN2: 'BOOL#TRUE' });
+    expect(r.faults).toEqual([]);
+    expect(r.out).toBe(false);
+    expect(r.cnf).toBe(1);
+    expect(call('F_MUX_2', { K: 'UINT#1', IN1: 'INT#5', IN2: 'INT#7' }).out).toBe(7);
+    expect(call('F_MUX_2', { K: 'INT#-1', IN1: 'INT#5', IN2: 'INT#7' }).out).toBe(0);
+  });
+
+  it('F_DIV and F_MOD by zero give 0 as FORTE does, not a DIVISION_BY_ZERO fault', () => {
+    const d = call('F_DIV', { IN1: 'DINT#7', IN2: 'DINT#0' });
+    expect(d.faults).toEqual([]);
+    expect(d.out).toBe(0);
+    expect(d.cnf).toBe(1);
+    expect(call('F_DIV', { IN1: 'DINT#7', IN2: 'DINT#2' }).out).toBe(3);
+    expect(call('F_DIV', { IN1: 'LREAL#1.0', IN2: 'LREAL#0.0' }).out).toBe(0);
+    const m = call('F_MOD', { IN1: 'INT#7', IN2: 'INT#0' });
+    expect(m.faults).toEqual([]);
+    expect(m.out).toBe(0);
+    expect(call('F_MOD', { IN1: 'INT#7', IN2: 'INT#4' }).out).toBe(3);
+  });
+});
+
+describe('FORTE duration conversions F_TIME_IN_<unit>_TO_<type>', () => {
+  const t = 'T#1s2ms3us4ns';
+  it.each([
+    ['F_TIME_IN_S_TO_LINT', 1], ['F_TIME_IN_MS_TO_LINT', 1002], ['F_TIME_IN_US_TO_LINT', 1002003], ['F_TIME_IN_NS_TO_LINT', 1002003004],
+    ['F_TIME_IN_S_TO_ULINT', 1], ['F_TIME_IN_MS_TO_ULINT', 1002], ['F_TIME_IN_US_TO_ULINT', 1002003], ['F_TIME_IN_NS_TO_ULINT', 1002003004],
+  ] as const)('%s', (type, expected) => {
+    const r = call(type, { IN: t });
+    expect(r.faults).toEqual([]);
+    expect(Number(r.out)).toBe(expected);
+  });
+  it.each([
+    ['F_TIME_IN_S_TO_LREAL', 1.002003004], ['F_TIME_IN_MS_TO_LREAL', 1002.003004], ['F_TIME_IN_US_TO_LREAL', 1002003.004], ['F_TIME_IN_NS_TO_LREAL', 1002003004],
+  ] as const)('%s', (type, expected) => {
+    expect(call(type, { IN: t }).out).toBeCloseTo(expected, 6);
+  });
+});
