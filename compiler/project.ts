@@ -23,6 +23,8 @@ import { compile61499 } from './iec61499/project.js';
 export interface CompileOptions {
   /** interval of the default task that runs a lone PROGRAM (ns); 10 ms unless given */
   defaultIntervalNs?: number;
+  /** values of `%name%` placeholders in IEC 61499 .sys/.fboot parameters */
+  placeholders?: Record<string, string>;
 }
 
 export interface CompileResult {
@@ -239,7 +241,7 @@ export function compileFiles(paths: string[], options: CompileOptions = {}): Com
       diagnostics.push(diagnostic('E1008', 'IEC 61499 files (.sys, .fboot) cannot be mixed with ST or PLCopen sources in one run', fileStart(paths[0]!)));
       return { diagnostics };
     }
-    const r = compile61499(f61499);
+    const r = compile61499(f61499, options.placeholders ? { placeholders: options.placeholders } : {});
     return { ...r, diagnostics: sortDiagnostics([...diagnostics, ...r.diagnostics]) };
   }
   if (hasErrors(diagnostics)) return { diagnostics: sortDiagnostics(diagnostics) };

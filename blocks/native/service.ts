@@ -8,7 +8,7 @@ export class E_RESTART extends NativeFb {
   }
 }
 
-/** TEST_CONDITION: reports whether `check` holds, then CNF. */
+/** TEST_CONDITION: reports whether `check` holds, then CNF; counts its verdicts (internal, read by `vplc run`/`vplc test`). */
 export class TEST_CONDITION extends NativeFb {
   check = false;
   passed = 0;
@@ -32,6 +32,6 @@ export class STEST_END extends NativeFb {
 
 export const SERVICE_BLOCKS: NativeBlock[] = [
   { name: 'E_RESTART', interface: { eventInputs: [], eventOutputs: [ev('COLD'), ev('WARM'), ev('STOP')], inputVars: [], outputVars: [] }, create: (c) => new E_RESTART(c) },
-  { name: 'TEST_CONDITION', interface: { eventInputs: [ev('REQ', 'check')], eventOutputs: [ev('CNF')], inputVars: [port('check', 'BOOL')], outputVars: [] }, create: (c) => new TEST_CONDITION(c) },
+  { name: 'TEST_CONDITION', interface: { eventInputs: [ev('REQ', 'check')], eventOutputs: [ev('CNF')], inputVars: [port('check', 'BOOL')], outputVars: [], internalVars: [port('passed', 'UDINT'), port('failed', 'UDINT')] }, create: (c) => new TEST_CONDITION(c) },
   { name: 'STEST_END', interface: { eventInputs: [ev('REQ')], eventOutputs: [], inputVars: [], outputVars: [] }, create: (c) => new STEST_END(c) },
 ];

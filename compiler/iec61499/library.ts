@@ -105,7 +105,7 @@ export class TypeLibrary {
           plugs: [],
           sockets: [],
         },
-        internalVars: [],
+        internalVars: (i.internalVars ?? []).map((v) => ({ ...v })),
         states: [],
         transitions: [],
         algorithms: [],

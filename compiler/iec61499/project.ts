@@ -9,12 +9,15 @@ import { NetworkBuilder } from './network.js';
 import { readBootFile, readSystem, type ResourceDeclaration } from './system-reader.js';
 import { registeredStCompiler, type StCompiler } from './st-backend.js';
 import { compileSources } from '../project.js';
+import { substitutePlaceholders } from './placeholders.js';
 
 export interface Compile61499Options {
   /** extra folders searched for types after the application's own folder */
   libraryPaths?: string[];
   /** the ST compiler; defaults to compileSources of compiler/project.ts */
   stCompiler?: StCompiler;
+  /** values of `%name%` placeholders in .sys/.fboot parameters (`--param name=value`) */
+  placeholders?: Record<string, string>;
 }
 
 const EMPTY_MODULE = 'return { pous: {}, resources: {} };';
@@ -31,8 +34,9 @@ export function compile61499(files: { path: string; text: string }[], options: C
   const lib = new TypeLibrary(folders, diagnostics);
   const resources: ResourceDeclaration[] = [];
   let origin: 'sys' | 'fboot' = 'sys';
-  for (const f of files) {
-    const ext = extname(f.path).toLowerCase();
+  for (const file of files) {
+    const ext = extname(file.path).toLowerCase();
+    const f = ext === '.sys' || ext === '.fboot' ? { path: file.path, text: substitutePlaceholders(file.text, options.placeholders ?? {}) } : file;
     if (ext === '.sys') resources.push(...readSystem(f.path, f.text, diagnostics));
     else if (ext === '.fboot') {
       origin = 'fboot';

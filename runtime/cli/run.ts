@@ -6,6 +6,8 @@ import type { MetricsSnapshot } from '../metrics/snapshot.js';
 import { summaryLine } from '../metrics/summary.js';
 import { compileForCommand } from './compile.js';
 import { parseDurationNs } from '../duration.js';
+import { parsePlaceholderArgument } from '../../compiler/iec61499/placeholders.js';
+import { testConditionVerdicts, verdictLine } from '../testing/system-verdicts.js';
 
 export const RUN_USAGE = `usage: vplc run FILE… [--cycles N | --duration 100ms] [--interval 10ms] [--virtual-time] [--json]
 
@@ -18,6 +20,8 @@ Compiles and runs the application, then prints its variables and scan metrics.
   --json            print one JSON object {"vars": {...}, "metrics": {...}} on stdout
   --spin-us N       real clock: spin the last N µs before each release (default 100)
   --watchdog T      watchdog of tasks that set none (default 10 × interval)
+  --param N=V       IEC 61499: fill the placeholder %N% in .sys/.fboot parameters with V
+IEC 61499 TEST_CONDITION verdicts: "tests" in --json, "N passed, M failed" otherwise.
 Without --cycles or --duration it runs until Ctrl-C.
 Exit status: 0 ok, 1 compile errors, 2 a runtime fault, 64 wrong usage.
 `;
@@ -31,10 +35,11 @@ interface RunArguments {
   json: boolean;
   spinUs?: number;
   watchdogNs?: number;
+  placeholders: Record<string, string>;
 }
 
 function parseRunArguments(args: string[]): RunArguments | string {
-  const out: RunArguments = { files: [], virtual: false, json: false };
+  const out: RunArguments = { files: [], virtual: false, json: false, placeholders: {} };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const next = () => args[++i];
@@ -62,6 +67,7 @@ function parseRunArguments(args: string[]): RunArguments | string {
         case '--json': out.json = true; break;
         case '--spin-us': out.spinUs = count(a); break;
         case '--watchdog': out.watchdogNs = duration(a); break;
+        case '--param': { const m = parsePlaceholderArgument(next() ?? '', out.placeholders); if (m) return m; break; }
         default:
           if (a.startsWith('-')) return `unknown option ${a}`;
           out.files.push(a);
@@ -83,7 +89,7 @@ export async function runCommand(args: string[]): Promise<number> {
     process.stderr.write(`vplc run: ${parsed}\n${RUN_USAGE}`);
     return 64;
   }
-  const options = parsed.intervalNs !== undefined ? { defaultIntervalNs: parsed.intervalNs } : {};
+  const options = { ...(parsed.intervalNs !== undefined ? { defaultIntervalNs: parsed.intervalNs } : {}), placeholders: parsed.placeholders };
   const app = compileForCommand(parsed.files, options);
   if (!app) return 1;
   const result = app.iec61499 && parsed.virtual ? run61499(app, parsed) : await runScan(app, parsed);
@@ -92,11 +98,14 @@ export async function runCommand(args: string[]): Promise<number> {
     return 64;
   }
   const { vars, metrics, faults } = await result;
+  const tests = testConditionVerdicts(app, vars);
+  const hasTests = Object.keys(tests).length > 0;
   if (parsed.json) {
-    process.stdout.write(`${JSON.stringify({ vars, metrics, ...(faults.length ? { faults } : {}) })}\n`);
+    process.stdout.write(`${JSON.stringify({ vars, metrics, ...(hasTests ? { tests } : {}), ...(faults.length ? { faults } : {}) })}\n`);
   } else {
     process.stdout.write(`${JSON.stringify(vars, null, 2)}\n`);
     if ("tasks" in metrics) process.stdout.write(`${summaryLine(metrics as MetricsSnapshot)}\n`);
+    if (hasTests) process.stdout.write(`${verdictLine(tests)}\n`);
   }
   for (const f of faults) process.stderr.write(`${formatFault(f)}\n`);
   return faults.length ? 2 : 0;

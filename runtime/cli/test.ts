@@ -5,8 +5,10 @@
 import { writeFileSync } from 'node:fs';
 import { formatDiagnostic, hasErrors } from '../../compiler/diagnostics/diagnostic.js';
 import { runStTests, type StTestResult } from '../testing/st-tests.js';
+import { isSystemTestFile, runSystemTests } from '../testing/system-tests.js';
+import { parsePlaceholderArgument } from '../../compiler/iec61499/placeholders.js';
 
-export const TEST_USAGE = `usage: vplc test FILE… [--filter REGEX] [--junit out.xml]
+export const TEST_USAGE = `usage: vplc test FILE… [--filter REGEX] [--junit out.xml] [--param N=V]
 
 Runs every PROGRAM named TEST_… in the *.test.st files given. Each test runs alone, once, on
 the virtual clock from 0; ASSERT_TRUE/ASSERT_FALSE/ASSERT_EQ/ASSERT_NE/ASSERT_NEAR check values
@@ -16,12 +18,16 @@ test file, are compiled with the tests. Exit 0 all passed, 1 a test failed or di
 
   --filter REGEX   run only the tests whose name matches
   --junit FILE     also write the results as JUnit XML (for CI)
+
+An IEC 61499 .sys or .fboot runs as a system test on the virtual clock until its STEST_ENDs
+are reached; each TEST_CONDITION is a test. --param N=V fills %N% in its parameters.
 `;
 
 export async function testCommand(args: string[]): Promise<number> {
   const files: string[] = [];
   let junit: string | undefined;
   let filter: RegExp | undefined;
+  const placeholders: Record<string, string> = {};
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === '--junit') {
@@ -35,6 +41,9 @@ export async function testCommand(args: string[]): Promise<number> {
       } catch {
         return usage(`--filter: '${f}' is not a regular expression`);
       }
+    } else if (a === '--param') {
+      const m = parsePlaceholderArgument(args[++i] ?? '', placeholders);
+      if (m) return usage(m);
     } else if (a === '-h' || a === '--help') {
       process.stdout.write(TEST_USAGE);
       return 0;
@@ -42,11 +51,13 @@ export async function testCommand(args: string[]): Promise<number> {
     else files.push(a);
   }
   if (files.length === 0) return usage('no test files');
-  if (!files.some((f) => /\.test\.st$/i.test(f))) return usage('no *.test.st file among the files given');
+  const system = files.length === 1 && isSystemTestFile(files[0]!);
+  if (!system && !files.some((f) => /\.test\.st$/i.test(f))) return usage('no *.test.st file, or one .sys/.fboot, among the files given');
 
   let run;
   try {
-    run = runStTests(files, { cwd: process.cwd(), ...(filter ? { filter } : {}) });
+    const opts = { cwd: process.cwd(), ...(filter ? { filter } : {}) };
+    run = system ? runSystemTests(files[0]!, { ...opts, placeholders }) : runStTests(files, opts);
   } catch (e) {
     process.stderr.write(`vplc test: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
@@ -67,7 +78,7 @@ export async function testCommand(args: string[]): Promise<number> {
   }
   const failed = run.results.filter((r) => !r.passed).length;
   const passed = run.results.length - failed;
-  if (run.results.length === 0) out('no TEST_ programs found');
+  if (run.results.length === 0) out(system ? 'no TEST_CONDITION found' : 'no TEST_ programs found');
   out(`${passed} passed, ${failed} failed`);
   if (junit) writeFileSync(junit, junitXml(run.results));
   return failed > 0 || run.results.length === 0 ? 1 : 0;
