@@ -169,4 +169,15 @@ for (const [unit, lint, lreal] of [
   add(simpleFb(`F_TIME_IN_${unit}_TO_LREAL`, [['IN', 'TIME']], [['OUT', 'LREAL']], lreal));
 }
 
+// FORTE's INT2UINT and UINT2INT: the bit pattern carried over, as the conversion functions do
+add(simpleFb('INT2UINT', [['IN', 'INT']], [['OUT', 'UINT']], 'OUT := INT_TO_UINT(IN);'));
+add(simpleFb('UINT2INT', [['IN', 'UINT']], [['OUT', 'INT']], 'OUT := UINT_TO_INT(IN);'));
+
+// FORTE's SPLIT_<bits>_INTO_QUARTERS: each 2-bit quarter of IN as a BYTE, QUARTER_BYTE_00 the lowest
+for (const [bits, n] of [['BYTE', 4], ['WORD', 8], ['DWORD', 16], ['LWORD', 32]] as const) {
+  const outs: Port[] = Array.from({ length: n }, (_, k) => [`QUARTER_BYTE_${String(k).padStart(2, '0')}`, 'BYTE']);
+  const body = outs.map(([o], k) => `${o} := ${bits === 'BYTE' ? '' : `${bits}_TO_BYTE`}(SHR(IN, ${2 * k}) AND 3);`).join(' ');
+  add(simpleFb(`SPLIT_${bits}_INTO_QUARTERS`, [['IN', bits]], outs, body));
+}
+
 export const FUNCTION_BLOCKS: ReadonlyMap<string, FbTypeDeclaration> = new Map(list.map((f) => [f.name, f]));

@@ -56,3 +56,35 @@ describe('FORTE duration conversions F_TIME_IN_<unit>_TO_<type>', () => {
     expect(call(type, { IN: t }).out).toBeCloseTo(expected, 6);
   });
 });
+
+describe('FORTE utility types vPLC lacked', () => {
+  it('INT2UINT and UINT2INT carry the bit pattern over', () => {
+    expect(call('INT2UINT', { IN: 'INT#-1' }).out).toBe(65535);
+    expect(call('UINT2INT', { IN: 'UINT#65535' }).out).toBe(-1);
+  });
+
+  it('SPLIT_WORD_INTO_QUARTERS gives each 2-bit quarter, the lowest first', () => {
+    const text = fboot([
+      fb('S', 'SPLIT_WORD_INTO_QUARTERS'), conn('START.COLD', 'S.REQ'), write('WORD#2#1110010000011011', 'S.IN'), start(),
+    ]);
+    const { res, outcome } = startSystem(typeFolder({}, 'vplc-forte-'), 't.fboot', text);
+    expect(outcome.faults).toEqual([]);
+    expect(Array.from({ length: 8 }, (_, k) => res.read(`S.QUARTER_BYTE_0${k}`))).toEqual([3, 2, 1, 0, 0, 1, 2, 3]);
+  });
+
+  it('FB_RANDOM: values in [0, 1), the same sequence for the same SEED, another for another', () => {
+    const seq = (seed: string) => {
+      const text = fboot([fb('R', 'FB_RANDOM'), write(seed, 'R.SEED'), conn('START.COLD', 'R.INIT'), start()]);
+      const { res } = startSystem(typeFolder({}, 'vplc-forte-'), 't.fboot', text);
+      return Array.from({ length: 50 }, () => (res.fireEvent('R.REQ'), res.read('R.VAL') as number));
+    };
+    const a = seq('7');
+    expect(a.every((v) => v >= 0 && v < 1)).toBe(true);
+    expect(new Set(a).size).toBeGreaterThan(45);
+    expect(seq('7')).toEqual(a);
+    expect(seq('8')).not.toEqual(a);
+    const mean = a.reduce((x, y) => x + y, 0) / a.length;
+    expect(mean).toBeGreaterThan(0.3);
+    expect(mean).toBeLessThan(0.7);
+  });
+});
