@@ -4,7 +4,7 @@ import type { DiagnosticCode } from './code.js';
 export const IEC61499_CODES: readonly DiagnosticCode[] = [
   { code: 'E4001', severity: 'error', title: 'malformed XML', explanation: 'The 4diac file is not well-formed XML (an unclosed or mismatched tag, a bad attribute). The message gives the parser\'s reason; fix the file or export it again from the 4diac IDE.' },
   { code: 'E4002', severity: 'error', title: 'not a 4diac element', explanation: 'The root element is not one vPLC reads: FBType, AdapterType, DataType, SubAppType or System.' },
-  { code: 'E4003', severity: 'error', title: 'unknown FB type', explanation: 'An FB instance names a type that is neither in the folder of the .sys/.fboot (searched recursively for <Type>.fbt, .adp, .sub) nor in vPLC\'s built-in library.' },
+  { code: 'E4003', severity: 'error', title: 'unknown FB type', explanation: 'An FB instance names a type that is neither in the application\'s folders (a .sys: its folder and subfolders, 4diac\'s project layout; a .fboot: its own folder and --types folders) as <Type>.fbt, .adp, .sub nor in vPLC\'s built-in library.' },
   { code: 'E4004', severity: 'error', title: 'unknown data type', explanation: 'A variable has a type that is neither elementary nor declared in a .dtp file next to the application.' },
   { code: 'E4005', severity: 'error', title: 'dangling connection', explanation: 'A connection names an FB instance or a port that does not exist, or connects an output to an output or an input to an input.' },
   { code: 'E4006', severity: 'error', title: 'connection type mismatch', explanation: 'A data connection joins two ports of different types. 4diac requires both ends to have the same type (generic ANY ports take the type of what they are connected to).' },
@@ -17,5 +17,6 @@ export const IEC61499_CODES: readonly DiagnosticCode[] = [
   { code: 'E4013', severity: 'error', title: 'unsupported FB', explanation: 'The FB type declares no behaviour vPLC can execute: a service interface FB without a native implementation in blocks/native, or an element vPLC does not support.' },
   { code: 'E4014', severity: 'error', title: 'unknown file kind', explanation: 'compile61499 reads .fbt, .adp, .dtp, .sub, .sys and .fboot files; the given file has another extension.' },
   { code: 'E4015', severity: 'error', title: 'no resource', explanation: 'The system declares no device with a resource, or the boot file creates no FB; there is nothing to run.' },
+  { code: 'W4002', severity: 'warning', title: 'user type shadows a library type', explanation: 'A type file of the application (or of a --types folder) has the name of a type of vPLC\'s library (F_ADD, E_CTU…), so the application\'s own declaration is used instead of the library\'s, as 4diac and FORTE do. Rename the file if the library type was meant.' },
   { code: 'W4001', severity: 'warning', title: 'ignored element', explanation: 'The element is valid 4diac but vPLC does not use it (mappings to other devices, segments, attributes for the IDE).' },
 ];

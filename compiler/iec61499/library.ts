@@ -2,6 +2,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { packageRoot } from '../package-root.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { diagnostic } from '../diagnostics/registry.js';
+import { fileStart } from '../source.js';
 import type { DataTypeDeclaration, FbTypeDeclaration } from './model.js';
 import { readLibraryFile } from './type-reader.js';
 import { NATIVE_BLOCKS } from '../../blocks/native/registry.js';
@@ -12,7 +14,10 @@ const TYPE_EXTENSIONS = new Set(['.fbt', '.adp', '.sub', '.dtp']);
 /** The folder of vPLC's built-in 4diac types (blocks/iec61499). */
 export const BUILTIN_LIBRARY = join(packageRoot(), 'blocks', 'iec61499');
 
-function indexFolder(dir: string, index: Map<string, string>, depth = 0): void {
+/** A folder searched for types; a .fboot's own folder is searched without its subfolders. */
+export type TypeFolder = string | { dir: string; recursive: boolean };
+
+function indexFolder(dir: string, index: Map<string, string>, depth = 0, recursive = true): void {
   if (depth > 16) return;
   let entries: string[];
   try {
@@ -28,7 +33,9 @@ function indexFolder(dir: string, index: Map<string, string>, depth = 0): void {
     } catch {
       continue;
     }
-    if (st.isDirectory()) indexFolder(p, index, depth + 1);
+    if (st.isDirectory()) {
+      if (recursive) indexFolder(p, index, depth + 1);
+    }
     else if (TYPE_EXTENSIONS.has(extname(e).toLowerCase())) {
       const name = basename(e, extname(e));
       if (!index.has(name)) index.set(name, p);
@@ -48,8 +55,11 @@ export class TypeLibrary {
   private readonly builtinIndex = new Map<string, string>();
   private readonly missing = new Set<string>();
 
-  constructor(folders: string[], private readonly diagnostics: Diagnostic[]) {
-    for (const f of folders) indexFolder(f, this.userIndex);
+  constructor(folders: TypeFolder[], private readonly diagnostics: Diagnostic[]) {
+    for (const f of folders) {
+      if (typeof f === 'string') indexFolder(f, this.userIndex);
+      else indexFolder(f.dir, this.userIndex, 0, f.recursive);
+    }
     indexFolder(BUILTIN_LIBRARY, this.builtinIndex);
   }
 
@@ -70,8 +80,13 @@ export class TypeLibrary {
         this.fbTypes.set(name, this.builtinFor(name)!);
         return;
       }
-      if (el?.kind === 'fb') this.fbTypes.set(name, el.decl);
-      else if (el?.kind === 'data') this.dataTypes.set(name, el.decl);
+      if (el?.kind === 'fb') {
+        // the application's own declaration wins, as in 4diac; say so when it hides one of ours
+        if (this.userIndex.get(name) === path && (this.builtinIndex.has(name) || FUNCTION_BLOCKS.has(name) || NATIVE_BLOCKS.has(name))) {
+          this.diagnostics.push(diagnostic('W4002', `FB type ${name} shadows the ${name} of vPLC's library (the application's own is used)`, fileStart(path)));
+        }
+        this.fbTypes.set(name, el.decl);
+      } else if (el?.kind === 'data') this.dataTypes.set(name, el.decl);
       else this.missing.add(name);
       return;
     }

@@ -4,7 +4,7 @@ import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diag
 import { diagnostic } from '../diagnostics/registry.js';
 import { fileStart, SourceFile } from '../source.js';
 import type { Iec61499Model, ResourceNetwork } from './model.js';
-import { TypeLibrary } from './library.js';
+import { TypeLibrary, type TypeFolder } from './library.js';
 import { NetworkBuilder } from './network.js';
 import { readBootFile, readSystem, type ResourceDeclaration } from './system-reader.js';
 import { registeredStCompiler, type StCompiler } from './st-backend.js';
@@ -24,13 +24,19 @@ const EMPTY_MODULE = 'return { pous: {}, resources: {} };';
 
 /**
  * Compile 4diac files into an Application: a .sys or .fboot (the network), plus any
- * .fbt/.adp/.dtp/.sub given explicitly. Types are looked up in the folder of the .sys/.fboot
- * (recursively), then in libraryPaths, then in vPLC's built-in library.
+ * .fbt/.adp/.dtp/.sub given explicitly. Types are looked up in the folder of a .sys and its
+ * subfolders or in the folder of a .fboot alone, then in libraryPaths (recursively), then in
+ * vPLC's built-in library; a user type that shadows a library type is warned about (W4002).
  */
 export function compile61499(files: { path: string; text: string }[], options: Compile61499Options = {}): { application?: Application; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const apps = files.filter((f) => /\.(sys|fboot)$/i.test(f.path));
-  const folders = [...apps.map((f) => dirname(resolve(f.path))), ...(options.libraryPaths ?? [])];
+  // 4diac's layouts: a .sys sits at the root of its project (types in subfolders); a .fboot is
+  // deployed from a folder of its own, its types beside it or in --types folders
+  const folders: TypeFolder[] = [
+    ...apps.map((f) => ({ dir: dirname(resolve(f.path)), recursive: /\.sys$/i.test(f.path) })),
+    ...(options.libraryPaths ?? []),
+  ];
   const lib = new TypeLibrary(folders, diagnostics);
   const resources: ResourceDeclaration[] = [];
   let origin: 'sys' | 'fboot' = 'sys';
