@@ -8,6 +8,7 @@ import type { DataTypeDeclaration, FbTypeDeclaration } from './model.js';
 import { readLibraryFile } from './type-reader.js';
 import { NATIVE_BLOCKS } from '../../blocks/native/registry.js';
 import { FUNCTION_BLOCKS } from '../../blocks/iec61499/functions.js';
+import { genericEventBlock } from '../../blocks/iec61499/generic-events.js';
 
 const TYPE_EXTENSIONS = new Set(['.fbt', '.adp', '.sub', '.dtp']);
 
@@ -104,6 +105,11 @@ export class TypeLibrary {
     }
     const f = FUNCTION_BLOCKS.get(name);
     if (f) return f;
+    const generic = genericEventBlock(name);
+    if (generic !== undefined) {
+      const el = readLibraryFile(`<built-in ${name}>`, generic, this.diagnostics);
+      if (el?.kind === 'fb') return el.decl;
+    }
     const n = NATIVE_BLOCKS.get(name);
     if (n) {
       const i = n.interface;

@@ -88,3 +88,28 @@ describe('FORTE utility types vPLC lacked', () => {
     expect(mean).toBeLessThan(0.7);
   });
 });
+
+describe('FORTE generic event blocks E_DEMUX_n and E_MUX_n', () => {
+  it('E_DEMUX_4 sends EI to EO(K+1); a K out of range sends nothing', () => {
+    const text = fboot([
+      fb('D', 'E_DEMUX_4'), fb('C1', 'E_CTU'), fb('C4', 'E_CTU'), conn('D.EO1', 'C1.CU'), conn('D.EO4', 'C4.CU'), start(),
+    ]);
+    const { res, outcome } = startSystem(typeFolder({}, 'vplc-forte-'), 't.fboot', text);
+    expect(outcome.faults).toEqual([]);
+    for (const k of ['0', '3', '3', '7']) {
+      res.writeParameter('D.K', k);
+      res.fireEvent('D.EI');
+    }
+    expect([res.read('C1.CV'), res.read('C4.CV')]).toEqual([1, 2]);
+  });
+
+  it('E_MUX_3 merges EI1..EI3 into EO with K', () => {
+    const text = fboot([fb('M', 'E_MUX_3'), fb('C', 'E_CTU'), conn('M.EO', 'C.CU'), start()]);
+    const { res } = startSystem(typeFolder({}, 'vplc-forte-'), 't.fboot', text);
+    res.fireEvent('M.EI3');
+    expect(res.read('M.K')).toBe(2);
+    res.fireEvent('M.EI1');
+    expect(res.read('M.K')).toBe(0);
+    expect(res.read('C.CV')).toBe(2);
+  });
+});
