@@ -119,7 +119,10 @@ add(simpleFb('F_FIND', [['IN1', S], ['IN2', S]], [['OUT', I]], 'OUT := FIND(IN1,
 
 // BCD: the standard's *_TO_BCD gives a DWORD, narrowed to the declared bit string
 for (const [bits, int] of [['BYTE', 'USINT'], ['WORD', 'UINT'], ['DWORD', 'UDINT'], ['LWORD', 'ULINT']] as const) {
-  add(simpleFb(`F_${bits}_BCD_TO_${int}`, [['IN', bits]], [['OUT', int]], `OUT := BCD_TO_${int}(IN);`));
+  // FORTE decodes nibble by nibble without rejecting digits above 9 (16#FF gives 165)
+  add(simpleFb(`F_${bits}_BCD_TO_${int}`, [['IN', bits]], [['OUT', int]],
+    `V := ${bits}_TO_ULINT(IN); R := 0; M := 1; WHILE V > 0 DO R := R + (V MOD 16) * M; V := V / 16; M := M * 10; END_WHILE; OUT := ULINT_TO_${int}(R);`,
+    [['V', 'ULINT'], ['R', 'ULINT'], ['M', 'ULINT']]));
   if (bits === 'LWORD') {
     // the ST library's *_TO_BCD yields a DWORD: 16 digits are packed here
     add(simpleFb(`F_${int}_TO_BCD_${bits}`, [['IN', int]], [['OUT', bits]],
@@ -141,7 +144,8 @@ for (const [name, a, b, r] of [
   add(simpleFb(`F_${name}`, [['IN1', a], ['IN2', b]], [['OUT', r]], `OUT := ${name}(IN1, IN2);`));
 }
 add(simpleFb('F_MULTIME', [['IN1', 'TIME'], ['IN2', 'ANY_NUM']], [['OUT', 'TIME']], 'OUT := MUL_TIME(IN1, IN2);'));
-add(simpleFb('F_DIVTIME', [['IN1', 'TIME'], ['IN2', 'ANY_NUM']], [['OUT', 'TIME']], 'OUT := DIV_TIME(IN1, IN2);'));
+// a zero divisor gives T#0s, as F_DIV gives 0, instead of a duration that is not one
+add(simpleFb('F_DIVTIME', [['IN1', 'TIME'], ['IN2', 'ANY_NUM']], [['OUT', 'TIME']], 'IF IN2 = 0 THEN OUT := T#0s; ELSE OUT := DIV_TIME(IN1, IN2); END_IF;'));
 add(simpleFb('F_DT_TO_DATE', [['IN', DT]], [['OUT', 'DATE']], 'OUT := DT_TO_DATE(IN);'));
 add(simpleFb('F_DT_TO_TOD', [['IN', DT]], [['OUT', TOD]], 'OUT := DT_TO_TOD(IN);'));
 add(simpleFb('F_TRUNC', [['IN', 'ANY_REAL']], [['OUT', 'ANY_INT']], 'OUT := TRUNC(IN);'));

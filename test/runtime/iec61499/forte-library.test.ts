@@ -40,6 +40,24 @@ describe('library FBs tolerate what FORTE tolerates', () => {
   });
 });
 
+describe('library FBs never fault where FORTE computes a value', () => {
+  it('BCD decoding takes digits above 9 as they come (16#FF is 165), as FORTE does', () => {
+    const b = call('F_BYTE_BCD_TO_USINT', { IN: 'BYTE#16#FF' });
+    expect(b.faults).toEqual([]);
+    expect(b.out).toBe(165);
+    expect(call('F_WORD_BCD_TO_UINT', { IN: 'WORD#16#1A2B' }).out).toBe(1000 + 10 * 100 + 2 * 10 + 11);
+    expect(call('F_DWORD_BCD_TO_UDINT', { IN: 'DWORD#16#12345678' }).out).toBe(12345678);
+    expect(call('F_LWORD_BCD_TO_ULINT', { IN: 'LWORD#16#9999999999999999' }).out).toBe(9999999999999999n);
+  });
+
+  it('F_DIVTIME by zero gives T#0s', () => {
+    const r = call('F_DIVTIME', { IN1: 'T#1s', IN2: 'INT#0' });
+    expect(r.faults).toEqual([]);
+    expect(r.out).toBe(0);
+    expect(call('F_DIVTIME', { IN1: 'T#1s', IN2: 'INT#4' }).out).toBe(250_000_000);
+  });
+});
+
 describe('FORTE duration conversions F_TIME_IN_<unit>_TO_<type>', () => {
   const t = 'T#1s2ms3us4ns';
   it.each([
