@@ -101,7 +101,12 @@ export class TypeLibrary {
     const path = this.builtinIndex.get(name);
     if (path) {
       const el = readLibraryFile(path, readFileSync(path, 'utf8'), this.diagnostics);
-      if (el?.kind === 'fb') return el.decl;
+      if (el?.kind === 'fb') {
+        // a native block's .fbt cannot declare internals: its class's (TEST_CONDITION's counts) are added
+        const internals = NATIVE_BLOCKS.get(name)?.interface.internalVars;
+        if (el.decl.kind === 'service' && el.decl.internalVars.length === 0 && internals) el.decl.internalVars = internals.map((v) => ({ ...v }));
+        return el.decl;
+      }
     }
     const f = FUNCTION_BLOCKS.get(name);
     if (f) return f;
