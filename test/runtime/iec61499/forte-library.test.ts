@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bootRequests, fboot, startSystem, typeFolder } from '../../support/iec61499.js';
+import { setConsoleSink } from '../../../blocks/native/console.js';
 
 const { fb, conn, write, start } = bootRequests('R');
 
@@ -129,5 +130,30 @@ describe('FORTE generic event blocks E_DEMUX_n and E_MUX_n', () => {
     res.fireEvent('M.EI1');
     expect(res.read('M.K')).toBe(0);
     expect(res.read('C.CV')).toBe(2);
+  });
+});
+
+describe('OUT_ANY_CONSOLE', () => {
+  it('writes LABEL = value for each REQ with QI, of whatever type IN is connected to', () => {
+    const lines: string[] = [];
+    const old = setConsoleSink((l) => lines.push(l));
+    try {
+      const text = fboot([
+        fb('C', 'E_CTU'), fb('O', 'OUT_ANY_CONSOLE'), fb('S', 'OUT_ANY_CONSOLE'),
+        conn('C.CUO', 'O.REQ'), conn('C.CV', 'O.IN'), conn('O.CNF', 'S.REQ'),
+        write('TRUE', 'O.QI'), write("'count'", 'O.LABEL'), write('10', 'C.PV'),
+        write('TRUE', 'S.QI'), write("'text'", 'S.LABEL'), write("STRING#'hello'", 'S.IN'), start(),
+      ]);
+      const { res, outcome } = startSystem(typeFolder({}, 'vplc-forte-'), 't.fboot', text);
+      expect(outcome.faults).toEqual([]);
+      res.fireEvent('C.CU');
+      res.fireEvent('C.CU');
+      res.writeParameter('O.QI', 'FALSE');
+      res.fireEvent('C.CU');
+      expect(lines).toEqual(['count = 1', "text = 'hello'", 'count = 2', "text = 'hello'", "text = 'hello'"]);
+      expect(res.read('O.QO')).toBe(false);
+    } finally {
+      setConsoleSink(old);
+    }
   });
 });
