@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { bootRequests, fboot, startSystem, typeFolder } from '../../support/iec61499.js';
 import { setConsoleSink } from '../../../blocks/native/console.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const { fb, conn, write, start } = bootRequests('R');
 
@@ -155,5 +157,35 @@ describe('OUT_ANY_CONSOLE', () => {
     } finally {
       setConsoleSink(old);
     }
+  });
+});
+
+describe('CSV_WRITER_n', () => {
+  it('opens FILE_NAME on INIT with QI, writes SD_1..SD_n as IEC literals separated by "; " per REQ, closes on INIT without QI', () => {
+    const dir = typeFolder({}, 'vplc-csv-');
+    const file = join(dir, 'out.csv');
+    const text = fboot([
+      fb('W', 'CSV_WRITER_2'), fb('C', 'E_CTU'),
+      conn('START.COLD', 'W.INIT'), conn('C.CUO', 'W.REQ'), conn('C.CV', 'W.SD_1'),
+      write('TRUE', 'W.QI'), write(`'${file}'`, 'W.FILE_NAME'), write('UINT#7', 'W.SD_2'), write('10', 'C.PV'), start(),
+    ]);
+    const { res, outcome } = startSystem(dir, 't.fboot', text);
+    expect(outcome.faults).toEqual([]);
+    expect([res.read('W.QO'), res.read('W.STATUS')]).toEqual([true, 'OK']);
+    res.fireEvent('C.CU');
+    res.fireEvent('C.CU');
+    res.writeParameter('W.QI', 'FALSE');
+    res.fireEvent('W.INIT');
+    expect(readFileSync(file, 'utf8')).toBe('1; 7; \n2; 7; \n');
+    // writing to a closed file: QO FALSE and why
+    res.writeParameter('W.QI', 'TRUE');
+    res.fireEvent('W.REQ');
+    expect([res.read('W.QO'), res.read('W.STATUS')]).toEqual([false, 'File not opened']);
+  });
+
+  it('an unwritable FILE_NAME answers INIT with QO FALSE and the reason', () => {
+    const text = fboot([fb('W', 'CSV_WRITER_1'), conn('START.COLD', 'W.INIT'), write('TRUE', 'W.QI'), write("'/nonexistent-dir/x.csv'", 'W.FILE_NAME'), write('INT#1', 'W.SD_1'), start()]);
+    const { res } = startSystem(typeFolder({}, 'vplc-csv-'), 't.fboot', text);
+    expect([res.read('W.QO'), res.read('W.STATUS')]).toEqual([false, 'ENOENT']);
   });
 });
