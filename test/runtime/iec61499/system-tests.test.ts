@@ -70,6 +70,14 @@ describe('system tests from the command line', () => {
     });
   });
 
+  it('vplc run reports the same verdicts on the real clock, each resource in its worker thread', async () => {
+    const r = await cli(runCommand, [sys, '--duration', '50ms', '--json', '--param', 'value=42']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.out) as { tests: Record<string, { passed: number; failed: number }> };
+    expect(out.tests['DuT.Fail.SHOULD_FAIL']).toEqual({ passed: 0, failed: 1 });
+    expect(out.tests['DuT.SoftPass.NOT_ZERO']).toEqual({ passed: 1, failed: 0 });
+  });
+
   it('vplc run prints N passed, M failed; --param fills %name% placeholders', async () => {
     const r = await cli(runCommand, [sys, '--virtual-time', '--duration', '10ms', '--param', 'value=41']);
     expect(r.code).toBe(0);
