@@ -23,6 +23,8 @@ import { compile61499 } from './iec61499/project.js';
 export interface CompileOptions {
   /** interval of the default task that runs a lone PROGRAM (ns); 10 ms unless given */
   defaultIntervalNs?: number;
+  /** IEC 61499 algorithms: narrowing assignments are converted with warning W4003 instead of error E3002 */
+  narrowingAsWarning?: boolean;
   /** values of `%name%` placeholders in IEC 61499 .sys/.fboot parameters */
   placeholders?: Record<string, string>;
 }
@@ -55,7 +57,7 @@ export function compileSources(sources: SourceFile[], options: CompileOptions = 
 
   const decls = new Declarations(units, diagnostics);
   const ann = newAnnotations();
-  const checker = new Checker(decls, ann, diagnostics);
+  const checker = new Checker(decls, ann, diagnostics, { narrowingAsWarning: options.narrowingAsWarning === true });
   checker.checkTypeDefaults();
   checker.checkGlobals(decls.globals.values());
   for (const pou of decls.allPous()) checker.checkPou(pou);

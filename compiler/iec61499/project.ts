@@ -62,7 +62,8 @@ export function compile61499(files: { path: string; text: string }[], options: C
   let code = EMPTY_MODULE;
   let pouTypes: Application['pouTypes'] = {};
   if (builder.units.length > 0) {
-    const st = options.stCompiler ?? registeredStCompiler() ?? ((s: SourceFile[]) => compileSources(s));
+    // 4diac and FORTE accept narrowing assignments in algorithms: a warning here, not E3002
+    const st = options.stCompiler ?? registeredStCompiler() ?? ((s: SourceFile[]) => compileSources(s, { narrowingAsWarning: true }));
     const sources = builder.units.map((u) => new SourceFile(u.path, u.st.text, u.st.origins));
     const r = st(sources);
     diagnostics.push(...r.diagnostics);

@@ -42,4 +42,24 @@ describe('where 4diac types are looked up', () => {
     runner.runUntil(0);
     expect(runner.resources[0]!.resource.read('X.OUT')).toBe(42);
   });
+
+  it('a narrowing assignment in a 4diac algorithm is converted with warning W4003, as FORTE accepts it', () => {
+    // the issue's case: a user F_ADD computing in an LREAL temporary, stored into INT
+    const add = `<FBType Name="F_ADD"><InterfaceList>
+<EventInputs><Event Name="REQ"><With Var="IN1"/><With Var="IN2"/></Event></EventInputs>
+<EventOutputs><Event Name="CNF"><With Var="OUT"/></Event></EventOutputs>
+<InputVars><VarDeclaration Name="IN1" Type="INT"/><VarDeclaration Name="IN2" Type="INT"/></InputVars>
+<OutputVars><VarDeclaration Name="OUT" Type="INT"/></OutputVars></InterfaceList>
+<SimpleFB><InternalVars><VarDeclaration Name="T" Type="LREAL"/></InternalVars>
+<Algorithm Name="REQ"><ST><![CDATA[T := INT_TO_LREAL(IN1) + INT_TO_LREAL(IN2) + 0.4;
+OUT := T;]]></ST></Algorithm></SimpleFB></FBType>`;
+    const dir = typeFolder({ 'F_ADD.fbt': add });
+    const r = compileFile(dir, 'app.fboot', fboot([fb('X', 'F_ADD'), conn('START.COLD', 'X.REQ'), write('INT#40', 'X.IN1'), write('INT#2', 'X.IN2'), start()]));
+    const diags = shown(r);
+    expect(diags.filter((d) => / error /.test(d))).toEqual([]);
+    expect(diags).toContainEqual(expect.stringMatching(/F_ADD\.fbt:\d+:\d+: warning W4003: LREAL to INT loses range or precision/));
+    const runner = runnerOf(r, true);
+    runner.runUntil(0);
+    expect(runner.resources[0]!.resource.read('X.OUT')).toBe(42);
+  });
 });
