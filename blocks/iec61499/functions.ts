@@ -184,4 +184,12 @@ for (const [bits, n] of [['BYTE', 4], ['WORD', 8], ['DWORD', 16], ['LWORD', 32]]
   add(simpleFb(`SPLIT_${bits}_INTO_QUARTERS`, [['IN', bits]], outs, body));
 }
 
+// FORTE's SPLIT_<bits>_INTO_BOOLS (BIT_00 the lowest bit), SPLIT_WORD_INTO_BYTES and SPLIT_DWORD_INTO_WORDS (_00 the low part)
+for (const [bits, n] of [['BYTE', 8], ['WORD', 16], ['DWORD', 32], ['LWORD', 64]] as const) {
+  const outs: Port[] = Array.from({ length: n }, (_, k) => [`BIT_${String(k).padStart(2, '0')}`, 'BOOL']);
+  add(simpleFb(`SPLIT_${bits}_INTO_BOOLS`, [['IN', bits]], outs, outs.map(([o], k) => `${o} := IN.${k};`).join(' ')));
+}
+add(simpleFb('SPLIT_WORD_INTO_BYTES', [['IN', 'WORD']], [['BYTE_00', 'BYTE'], ['BYTE_01', 'BYTE']], 'BYTE_00 := WORD_TO_BYTE(IN); BYTE_01 := WORD_TO_BYTE(SHR(IN, 8));'));
+add(simpleFb('SPLIT_DWORD_INTO_WORDS', [['IN', 'DWORD']], [['WORD_00', 'WORD'], ['WORD_01', 'WORD']], 'WORD_00 := DWORD_TO_WORD(IN); WORD_01 := DWORD_TO_WORD(SHR(IN, 16));'));
+
 export const FUNCTION_BLOCKS: ReadonlyMap<string, FbTypeDeclaration> = new Map(list.map((f) => [f.name, f]));

@@ -93,6 +93,20 @@ describe('FORTE utility types vPLC lacked', () => {
     expect(Array.from({ length: 8 }, (_, k) => res.read(`S.QUARTER_BYTE_0${k}`))).toEqual([3, 2, 1, 0, 0, 1, 2, 3]);
   });
 
+  it('SPLIT_*_INTO_BOOLS, SPLIT_WORD_INTO_BYTES and SPLIT_DWORD_INTO_WORDS take the lowest part first', () => {
+    const split = (type: string, value: string, outs: string[]) => {
+      const text = fboot([fb('S', type), conn('START.COLD', 'S.REQ'), write(value, 'S.IN'), start()]);
+      const { res, outcome } = startSystem(typeFolder({}, 'vplc-forte-'), 't.fboot', text);
+      expect(outcome.faults).toEqual([]);
+      return outs.map((o) => res.read(`S.${o}`));
+    };
+    const bits = (n: number) => Array.from({ length: n }, (_, k) => `BIT_${String(k).padStart(2, '0')}`);
+    expect(split('SPLIT_BYTE_INTO_BOOLS', 'BYTE#2#10000101', bits(8))).toEqual([true, false, true, false, false, false, false, true]);
+    expect(split('SPLIT_LWORD_INTO_BOOLS', 'LWORD#16#8000000000000001', bits(64)).map(Number).join('')).toBe(`1${'0'.repeat(62)}1`);
+    expect(split('SPLIT_WORD_INTO_BYTES', 'WORD#16#ABCD', ['BYTE_00', 'BYTE_01'])).toEqual([0xcd, 0xab]);
+    expect(split('SPLIT_DWORD_INTO_WORDS', 'DWORD#16#12345678', ['WORD_00', 'WORD_01'])).toEqual([0x5678, 0x1234]);
+  });
+
   it('FB_RANDOM: values in [0, 1), the same sequence for the same SEED, another for another', () => {
     const seq = (seed: string) => {
       const text = fboot([fb('R', 'FB_RANDOM'), write(seed, 'R.SEED'), conn('START.COLD', 'R.INIT'), start()]);
