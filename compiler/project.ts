@@ -28,6 +28,10 @@ export interface CompileOptions {
   defaultIntervalNs?: number;
   /** told as the compile moves on (`parsing` file k of n, `checking` POU k of n, `generating code`), for progress on long compiles */
   onProgress?: (step: string, done: number, total: number) => void;
+  /** IEC 61499 algorithms: narrowing assignments are converted with warning W4003 instead of error E3002 */
+  narrowingAsWarning?: boolean;
+  /** values of `%name%` placeholders in IEC 61499 .sys/.fboot parameters */
+  placeholders?: Record<string, string>;
 }
 
 export interface CompileResult {
@@ -61,7 +65,7 @@ export function compileSources(sources: SourceFile[], options: CompileOptions = 
   const decls = new Declarations(units, diagnostics);
   const ann = newAnnotations();
   const context = options.context ?? STANDARD_CONTEXT;
-  const checker = new Checker(decls, ann, diagnostics, context.functions);
+  const checker = new Checker(decls, ann, diagnostics, context.functions, { narrowingAsWarning: options.narrowingAsWarning === true });
   checker.checkTypeDefaults();
   checker.checkGlobals(decls.globals.values());
   const pous = decls.allPous();
@@ -252,7 +256,7 @@ export function compileFiles(paths: string[], options: CompileOptions = {}): Com
       diagnostics.push(diagnostic('E1008', 'IEC 61499 files (.sys, .fboot) cannot be mixed with ST or PLCopen sources in one run', fileStart(paths[0]!)));
       return { diagnostics };
     }
-    const r = compile61499(f61499, { stCompiler: (s) => compileSources(s) });
+    const r = compile61499(f61499, { stCompiler: (s, o) => compileSources(s, o), ...(options.placeholders ? { placeholders: options.placeholders } : {}) });
     return { ...r, diagnostics: sortDiagnostics([...diagnostics, ...r.diagnostics]) };
   }
   if (hasErrors(diagnostics)) return { diagnostics: sortDiagnostics(diagnostics) };

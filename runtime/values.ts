@@ -4,6 +4,7 @@
  * enums "Type#Value", strings JSON strings, arrays JSON arrays (multi-dimensional ones nested),
  * structs and FB instances objects.
  */
+import { timeLiteral } from '../compiler/contract/value-text.js';
 import type { Application, GeneratedResource, ResourceModel, TypeInfo, VarInfo } from '../compiler/application.js';
 
 /** Every program instance's variables (by instance name), and the resource's globals by name. */
@@ -113,18 +114,4 @@ function pad(n: number): string {
   return String(n).padStart(2, '0');
 }
 
-/** A duration in ns as the shortest IEC literal: T#1s500ms, T#-2m, T#0s. */
-export function timeLiteral(ns: number, prefix = 'T#'): string {
-  const sign = ns < 0 ? '-' : '';
-  let v = Math.abs(Math.round(ns));
-  const units: [string, number][] = [['d', 864e11], ['h', 36e11], ['m', 6e10], ['s', 1e9], ['ms', 1e6], ['us', 1e3], ['ns', 1]];
-  let out = '';
-  for (const [u, f] of units) {
-    const q = Math.floor(v / f);
-    if (q > 0) {
-      out += `${q}${u}`;
-      v -= q * f;
-    }
-  }
-  return `${prefix}${sign}${out || '0s'}`;
-}
+export { timeLiteral };

@@ -35,11 +35,13 @@ const list: FbTypeDeclaration[] = [];
 const add = (fb: FbTypeDeclaration): void => void list.push(fb);
 
 // arithmetic
-for (const [op, sym, ty] of [['ADD', '+', 'ANY_MAGNITUDE'], ['SUB', '-', 'ANY_MAGNITUDE'], ['MUL', '*', 'ANY_NUM'], ['DIV', '/', 'ANY_NUM']] as const) {
+for (const [op, sym, ty] of [['ADD', '+', 'ANY_MAGNITUDE'], ['SUB', '-', 'ANY_MAGNITUDE'], ['MUL', '*', 'ANY_NUM']] as const) {
   add(simpleFb(`F_${op}`, [['IN1', ty], ['IN2', ty]], [['OUT', ty]], `OUT := IN1 ${sym} IN2;`));
 }
+// FORTE answers a division by zero with 0 (and a log line) instead of stopping the resource
+add(simpleFb('F_DIV', [['IN1', 'ANY_NUM'], ['IN2', 'ANY_NUM']], [['OUT', 'ANY_NUM']], 'IF IN2 = ZERO THEN OUT := ZERO; ELSE OUT := IN1 / IN2; END_IF;', [['ZERO', 'ANY_NUM']]));
 add(simpleFb('F_ADD_3', [['IN1', 'ANY_MAGNITUDE'], ['IN2', 'ANY_MAGNITUDE'], ['IN3', 'ANY_MAGNITUDE']], [['OUT', 'ANY_MAGNITUDE']], 'OUT := IN1 + IN2 + IN3;'));
-add(simpleFb('F_MOD', [['IN1', 'ANY_INT'], ['IN2', 'ANY_INT']], [['OUT', 'ANY_NUM']], 'OUT := IN1 MOD IN2;'));
+add(simpleFb('F_MOD', [['IN1', 'ANY_INT'], ['IN2', 'ANY_INT']], [['OUT', 'ANY_NUM']], 'IF IN2 = 0 THEN OUT := 0; ELSE OUT := IN1 MOD IN2; END_IF;'));
 add(simpleFb('F_EXPT', [['IN1', 'ANY_REAL'], ['IN2', 'ANY_REAL']], [['OUT', 'ANY_REAL']], 'OUT := IN1 ** IN2;'));
 add(simpleFb('F_MOVE', [['IN', 'ANY']], [['OUT', 'ANY']], 'OUT := IN;'));
 
@@ -53,7 +55,9 @@ add(simpleFb('F_SEL', [['G', 'BOOL'], ['IN0', 'ANY'], ['IN1', 'ANY']], [['OUT', 
 add(simpleFb('F_MAX', [['IN1', 'ANY_ELEMENTARY'], ['IN2', 'ANY_ELEMENTARY']], [['OUT', 'ANY_ELEMENTARY']], 'OUT := MAX(IN1, IN2);'));
 add(simpleFb('F_MIN', [['IN1', 'ANY_ELEMENTARY'], ['IN2', 'ANY_ELEMENTARY']], [['OUT', 'ANY_ELEMENTARY']], 'OUT := MIN(IN1, IN2);'));
 add(simpleFb('F_LIMIT', [['MN', 'ANY_ELEMENTARY'], ['IN', 'ANY_ELEMENTARY'], ['MX', 'ANY_ELEMENTARY']], [['OUT', 'ANY_ELEMENTARY']], 'OUT := LIMIT(MN, IN, MX);'));
-add(simpleFb('F_MUX_2', [['K', 'ANY_INT'], ['IN1', 'ANY'], ['IN2', 'ANY']], [['OUT', 'ANY']], 'OUT := MUX(K, IN1, IN2);'));
+// K out of range: FORTE logs it and outputs the type's default value; the chain goes on
+add(simpleFb('F_MUX_2', [['K', 'ANY_INT'], ['IN1', 'ANY'], ['IN2', 'ANY']], [['OUT', 'ANY']],
+  'CASE K OF 0: OUT := IN1; 1: OUT := IN2; ELSE OUT := DEFAULT; END_CASE;', [['DEFAULT', 'ANY']]));
 
 // bitwise
 add(simpleFb('F_NOT', [['IN', 'ANY_BIT']], [['OUT', 'ANY_BIT']], 'OUT := NOT IN;'));
@@ -115,7 +119,10 @@ add(simpleFb('F_FIND', [['IN1', S], ['IN2', S]], [['OUT', I]], 'OUT := FIND(IN1,
 
 // BCD: the standard's *_TO_BCD gives a DWORD, narrowed to the declared bit string
 for (const [bits, int] of [['BYTE', 'USINT'], ['WORD', 'UINT'], ['DWORD', 'UDINT'], ['LWORD', 'ULINT']] as const) {
-  add(simpleFb(`F_${bits}_BCD_TO_${int}`, [['IN', bits]], [['OUT', int]], `OUT := BCD_TO_${int}(IN);`));
+  // FORTE decodes nibble by nibble without rejecting digits above 9 (16#FF gives 165)
+  add(simpleFb(`F_${bits}_BCD_TO_${int}`, [['IN', bits]], [['OUT', int]],
+    `V := ${bits}_TO_ULINT(IN); R := 0; M := 1; WHILE V > 0 DO R := R + (V MOD 16) * M; V := V / 16; M := M * 10; END_WHILE; OUT := ULINT_TO_${int}(R);`,
+    [['V', 'ULINT'], ['R', 'ULINT'], ['M', 'ULINT']]));
   if (bits === 'LWORD') {
     // the ST library's *_TO_BCD yields a DWORD: 16 digits are packed here
     add(simpleFb(`F_${int}_TO_BCD_${bits}`, [['IN', int]], [['OUT', bits]],
@@ -137,7 +144,8 @@ for (const [name, a, b, r] of [
   add(simpleFb(`F_${name}`, [['IN1', a], ['IN2', b]], [['OUT', r]], `OUT := ${name}(IN1, IN2);`));
 }
 add(simpleFb('F_MULTIME', [['IN1', 'TIME'], ['IN2', 'ANY_NUM']], [['OUT', 'TIME']], 'OUT := MUL_TIME(IN1, IN2);'));
-add(simpleFb('F_DIVTIME', [['IN1', 'TIME'], ['IN2', 'ANY_NUM']], [['OUT', 'TIME']], 'OUT := DIV_TIME(IN1, IN2);'));
+// a zero divisor gives T#0s, as F_DIV gives 0, instead of a duration that is not one
+add(simpleFb('F_DIVTIME', [['IN1', 'TIME'], ['IN2', 'ANY_NUM']], [['OUT', 'TIME']], 'IF IN2 = 0 THEN OUT := T#0s; ELSE OUT := DIV_TIME(IN1, IN2); END_IF;'));
 add(simpleFb('F_DT_TO_DATE', [['IN', DT]], [['OUT', 'DATE']], 'OUT := DT_TO_DATE(IN);'));
 add(simpleFb('F_DT_TO_TOD', [['IN', DT]], [['OUT', TOD]], 'OUT := DT_TO_TOD(IN);'));
 add(simpleFb('F_TRUNC', [['IN', 'ANY_REAL']], [['OUT', 'ANY_INT']], 'OUT := TRUNC(IN);'));
@@ -149,5 +157,39 @@ for (const t of ['STRING', 'WSTRING']) {
   }
   add(simpleFb(`F_TIME_TO_${t}`, [['IN', 'TIME']], [['OUT', t]], `OUT := TIME_TO_${t}(IN);`));
 }
+
+// FORTE's F_TIME_IN_<unit>_TO_<type>: a duration counted in a unit (whole units for integers);
+// TIME_TO_LINT counts milliseconds, the rest below a millisecond is scaled up separately
+const SUB_MS = 'R := IN - LINT_TO_TIME(TIME_TO_LINT(IN));';
+for (const [unit, lint, lreal] of [
+  ['S', 'V := TIME_TO_LINT(IN) / 1000;', 'OUT := TIME_TO_LREAL(IN) / 1000.0;'],
+  ['MS', 'V := TIME_TO_LINT(IN);', 'OUT := TIME_TO_LREAL(IN);'],
+  ['US', `${SUB_MS} V := TIME_TO_LINT(IN) * 1000 + TIME_TO_LINT(MUL_TIME(R, 1000));`, 'OUT := TIME_TO_LREAL(IN) * 1000.0;'],
+  ['NS', `${SUB_MS} V := TIME_TO_LINT(IN) * 1000000 + TIME_TO_LINT(MUL_TIME(R, 1000000));`, 'OUT := TIME_TO_LREAL(IN) * 1000000.0;'],
+] as const) {
+  const tmp: Port[] = [['V', 'LINT'], ['R', 'TIME']];
+  add(simpleFb(`F_TIME_IN_${unit}_TO_LINT`, [['IN', 'TIME']], [['OUT', 'LINT']], `${lint} OUT := V;`, tmp));
+  add(simpleFb(`F_TIME_IN_${unit}_TO_ULINT`, [['IN', 'TIME']], [['OUT', 'ULINT']], `${lint} OUT := LINT_TO_ULINT(V);`, tmp));
+  add(simpleFb(`F_TIME_IN_${unit}_TO_LREAL`, [['IN', 'TIME']], [['OUT', 'LREAL']], lreal));
+}
+
+// FORTE's INT2UINT and UINT2INT: the bit pattern carried over, as the conversion functions do
+add(simpleFb('INT2UINT', [['IN', 'INT']], [['OUT', 'UINT']], 'OUT := INT_TO_UINT(IN);'));
+add(simpleFb('UINT2INT', [['IN', 'UINT']], [['OUT', 'INT']], 'OUT := UINT_TO_INT(IN);'));
+
+// FORTE's SPLIT_<bits>_INTO_QUARTERS: each 2-bit quarter of IN as a BYTE, QUARTER_BYTE_00 the lowest
+for (const [bits, n] of [['BYTE', 4], ['WORD', 8], ['DWORD', 16], ['LWORD', 32]] as const) {
+  const outs: Port[] = Array.from({ length: n }, (_, k) => [`QUARTER_BYTE_${String(k).padStart(2, '0')}`, 'BYTE']);
+  const body = outs.map(([o], k) => `${o} := ${bits === 'BYTE' ? '' : `${bits}_TO_BYTE`}(SHR(IN, ${2 * k}) AND 3);`).join(' ');
+  add(simpleFb(`SPLIT_${bits}_INTO_QUARTERS`, [['IN', bits]], outs, body));
+}
+
+// FORTE's SPLIT_<bits>_INTO_BOOLS (BIT_00 the lowest bit), SPLIT_WORD_INTO_BYTES and SPLIT_DWORD_INTO_WORDS (_00 the low part)
+for (const [bits, n] of [['BYTE', 8], ['WORD', 16], ['DWORD', 32], ['LWORD', 64]] as const) {
+  const outs: Port[] = Array.from({ length: n }, (_, k) => [`BIT_${String(k).padStart(2, '0')}`, 'BOOL']);
+  add(simpleFb(`SPLIT_${bits}_INTO_BOOLS`, [['IN', bits]], outs, outs.map(([o], k) => `${o} := IN.${k};`).join(' ')));
+}
+add(simpleFb('SPLIT_WORD_INTO_BYTES', [['IN', 'WORD']], [['BYTE_00', 'BYTE'], ['BYTE_01', 'BYTE']], 'BYTE_00 := WORD_TO_BYTE(IN); BYTE_01 := WORD_TO_BYTE(SHR(IN, 8));'));
+add(simpleFb('SPLIT_DWORD_INTO_WORDS', [['IN', 'DWORD']], [['WORD_00', 'WORD'], ['WORD_01', 'WORD']], 'WORD_00 := DWORD_TO_WORD(IN); WORD_01 := DWORD_TO_WORD(SHR(IN, 16));'));
 
 export const FUNCTION_BLOCKS: ReadonlyMap<string, FbTypeDeclaration> = new Map(list.map((f) => [f.name, f]));

@@ -2,16 +2,22 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { packageRoot } from '../package-root.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { diagnostic } from '../diagnostics/registry.js';
+import { fileStart } from '../source.js';
 import type { DataTypeDeclaration, FbTypeDeclaration } from './model.js';
 import { readLibraryFile } from './type-reader.js';
 import { FUNCTION_BLOCKS } from './functions.js';
+import { genericEventBlock } from './generic-events.js';
 
 const TYPE_EXTENSIONS = new Set(['.fbt', '.adp', '.sub', '.dtp']);
 
 /** The folder of vPLC's built-in 4diac types (blocks/iec61499). */
 export const BUILTIN_LIBRARY = join(packageRoot(), 'blocks', 'iec61499');
 
-function indexFolder(dir: string, index: Map<string, string>, depth = 0): void {
+/** A folder searched for types; a .fboot's own folder is searched without its subfolders. */
+export type TypeFolder = string | { dir: string; recursive: boolean };
+
+function indexFolder(dir: string, index: Map<string, string>, depth = 0, recursive = true): void {
   if (depth > 16) return;
   let entries: string[];
   try {
@@ -27,7 +33,9 @@ function indexFolder(dir: string, index: Map<string, string>, depth = 0): void {
     } catch {
       continue;
     }
-    if (st.isDirectory()) indexFolder(p, index, depth + 1);
+    if (st.isDirectory()) {
+      if (recursive) indexFolder(p, index, depth + 1);
+    }
     else if (TYPE_EXTENSIONS.has(extname(e).toLowerCase())) {
       const name = basename(e, extname(e));
       if (!index.has(name)) index.set(name, p);
@@ -48,8 +56,11 @@ export class TypeLibrary {
   private readonly missing = new Set<string>();
   private readonly native = new Map<string, boolean>();
 
-  constructor(folders: string[], private readonly diagnostics: Diagnostic[]) {
-    for (const f of folders) indexFolder(f, this.userIndex);
+  constructor(folders: TypeFolder[], private readonly diagnostics: Diagnostic[]) {
+    for (const f of folders) {
+      if (typeof f === 'string') indexFolder(f, this.userIndex);
+      else indexFolder(f.dir, this.userIndex, 0, f.recursive);
+    }
     indexFolder(BUILTIN_LIBRARY, this.builtinIndex);
   }
 
@@ -70,8 +81,13 @@ export class TypeLibrary {
         this.fbTypes.set(name, this.builtinFor(name)!);
         return;
       }
-      if (el?.kind === 'fb') this.fbTypes.set(name, el.decl);
-      else if (el?.kind === 'data') this.dataTypes.set(name, el.decl);
+      if (el?.kind === 'fb') {
+        // the application's own declaration wins, as in 4diac; say so when it hides one of ours
+        if (this.userIndex.get(name) === path && (this.builtinIndex.has(name) || FUNCTION_BLOCKS.has(name) || genericEventBlock(name) !== undefined)) {
+          this.diagnostics.push(diagnostic('W4002', `FB type ${name} shadows the ${name} of vPLC's library (the application's own is used)`, fileStart(path)));
+        }
+        this.fbTypes.set(name, el.decl);
+      } else if (el?.kind === 'data') this.dataTypes.set(name, el.decl);
       else this.missing.add(name);
       return;
     }
@@ -87,7 +103,15 @@ export class TypeLibrary {
       const el = readLibraryFile(path, readFileSync(path, 'utf8'), this.diagnostics);
       if (el?.kind === 'fb') return el.decl;
     }
-    return FUNCTION_BLOCKS.get(name);
+    const f = FUNCTION_BLOCKS.get(name);
+    if (f) return f;
+    // E_DEMUX_n, E_MUX_n…: generated for any n as 4diac's own are
+    const generic = genericEventBlock(name);
+    if (generic !== undefined) {
+      const el = readLibraryFile(`<built-in ${name}>`, generic, this.diagnostics);
+      if (el?.kind === 'fb') return el.decl;
+    }
+    return undefined;
   }
 
   /**

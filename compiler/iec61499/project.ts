@@ -4,36 +4,49 @@ import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diag
 import { diagnostic } from '../diagnostics/registry.js';
 import { fileStart, SourceFile } from '../source.js';
 import type { Iec61499Model, ResourceNetwork } from './model.js';
-import { TypeLibrary } from './library.js';
+import { TypeLibrary, type TypeFolder } from './library.js';
 import { NetworkBuilder } from './network.js';
 import { readBootFile, readSystem, type ResourceDeclaration } from './system-reader.js';
+import { substitutePlaceholders } from './placeholders.js';
 
-/** The ST compiler that compiles the basic FBs' generated ST: compileSources of compiler/project.ts. */
-export type StCompiler = (sources: SourceFile[]) => { application?: Application; diagnostics: Diagnostic[] };
+/**
+ * The ST compiler that compiles the basic FBs' generated ST (compileSources of
+ * compiler/project.ts); 4diac algorithms are compiled with narrowing assignments as warnings.
+ */
+export type StCompiler = (sources: SourceFile[], options: { narrowingAsWarning: boolean }) => { application?: Application; diagnostics: Diagnostic[] };
 
 export interface Compile61499Options {
   /** extra folders searched for types after the application's own folder */
   libraryPaths?: string[];
   /** passed in (not imported) so that this module and compiler/project.ts do not import each other */
   stCompiler: StCompiler;
+  /** values of `%name%` placeholders in .sys/.fboot parameters (`--param name=value`) */
+  placeholders?: Record<string, string>;
 }
 
 const EMPTY_MODULE = 'return { pous: {}, resources: {} };';
 
 /**
  * Compile 4diac files into an Application: a .sys or .fboot (the network), plus any
- * .fbt/.adp/.dtp/.sub given explicitly. Types are looked up in the folder of the .sys/.fboot
- * (recursively), then in libraryPaths, then in vPLC's built-in library.
+ * .fbt/.adp/.dtp/.sub given explicitly. Types are looked up in the folder of a .sys and its
+ * subfolders or in the folder of a .fboot alone, then in libraryPaths (recursively), then in
+ * vPLC's built-in library; a user type that shadows a library type is warned about (W4002).
  */
 export function compile61499(files: { path: string; text: string }[], options: Compile61499Options): { application?: Application; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const apps = files.filter((f) => /\.(sys|fboot)$/i.test(f.path));
-  const folders = [...apps.map((f) => dirname(resolve(f.path))), ...(options.libraryPaths ?? [])];
+  // 4diac's layouts: a .sys sits at the root of its project (types in subfolders); a .fboot is
+  // deployed from a folder of its own, its types beside it or in --types folders
+  const folders: TypeFolder[] = [
+    ...apps.map((f) => ({ dir: dirname(resolve(f.path)), recursive: /\.sys$/i.test(f.path) })),
+    ...(options.libraryPaths ?? []),
+  ];
   const lib = new TypeLibrary(folders, diagnostics);
   const resources: ResourceDeclaration[] = [];
   let origin: 'sys' | 'fboot' = 'sys';
-  for (const f of files) {
-    const ext = extname(f.path).toLowerCase();
+  for (const file of files) {
+    const ext = extname(file.path).toLowerCase();
+    const f = ext === '.sys' || ext === '.fboot' ? { path: file.path, text: substitutePlaceholders(file.text, options.placeholders ?? {}) } : file;
     if (ext === '.sys') resources.push(...readSystem(f.path, f.text, diagnostics));
     else if (ext === '.fboot') {
       origin = 'fboot';
@@ -53,9 +66,11 @@ export function compile61499(files: { path: string; text: string }[], options: C
   let code = EMPTY_MODULE;
   let pouTypes: Application['pouTypes'] = {};
   if (builder.units.length > 0) {
+    // 4diac and FORTE accept narrowing assignments in algorithms: a warning here, not E3002
     const st = options.stCompiler;
     const sources = builder.units.map((u) => new SourceFile(u.path, u.st.text, u.st.origins));
-    const r = st(sources);
+    // 4diac and FORTE accept narrowing assignments in algorithms: a warning here, not E3002
+    const r = st(sources, { narrowingAsWarning: true });
     diagnostics.push(...r.diagnostics);
     if (!r.application || hasErrors(diagnostics)) return { diagnostics: sortDiagnostics(diagnostics) };
     code = r.application.code;

@@ -144,6 +144,10 @@ export class TypeReader {
     } else if (network || isSub) {
       decl.kind = isSub ? 'subapp' : 'composite';
       decl.network = this.network(network);
+    } else {
+      // a service FB of vPLC's library may list the internal variables its native class keeps
+      // (TEST_CONDITION's verdict counts), so that snapshots and watches show them
+      decl.internalVars = this.vars(child(root, 'InternalVars'));
     }
     return decl;
   }

@@ -35,6 +35,8 @@ export class Checker {
     private readonly ann: Annotations,
     private readonly diagnostics: Diagnostic[],
     private readonly functions: FunctionLibrary = STANDARD_FUNCTIONS,
+    /** 4diac algorithms: a narrowing assignment is converted with a warning (W4003), as FORTE accepts it */
+    private readonly options: { narrowingAsWarning?: boolean } = {},
   ) {}
 
   private error(code: Code, message: string, range: SourceRange): Type {
@@ -312,6 +314,10 @@ export class Checker {
       return false;
     }
     if (from.kind === 'elementary' && to.kind === 'elementary' && widensTo(to.name, from.name)) {
+      if (this.options.narrowingAsWarning) {
+        this.diagnostics.push(diagnostic('W4003', `${from.name} to ${to.name} loses range or precision: converted as ${from.name}_TO_${to.name} would`, range));
+        return true;
+      }
       this.error('E3002', `${from.name} to ${to.name} loses range or precision: use ${from.name}_TO_${to.name}`, range);
       return false;
     }

@@ -60,7 +60,8 @@ export async function deviceCommand(args: string[]): Promise<number> {
     if (device.resources.size > 0) log(`loaded ${device.resources.size} resource(s) from ${parsed.boot}`);
   }
   device.startClock(1);
-  const server = new ManagementServer(device, { port: parsed.port, host: parsed.bind, log, ...(parsed.allow ? { allow: parsed.allow } : {}) });
+  let killed = (): void => undefined;
+  const server = new ManagementServer(device, { port: parsed.port, host: parsed.bind, log, onDeviceKilled: () => killed(), ...(parsed.allow ? { allow: parsed.allow } : {}) });
   let port: number;
   try {
     port = await server.listen();
@@ -78,6 +79,7 @@ export async function deviceCommand(args: string[]): Promise<number> {
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
+    killed = stop; // KILL of the device from the IDE ends the process, as FORTE's does
   });
   await server.close();
   device.shutdown();

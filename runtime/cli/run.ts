@@ -8,6 +8,8 @@ import { timeLiteral } from '../values.js';
 import { compileForCommand } from './compile.js';
 import { buildPresets, type Presets } from './presets.js';
 import { parseCommandLine, usageError, type OptionSpec } from './args.js';
+import { parsePlaceholderArgument } from '../../compiler/iec61499/placeholders.js';
+import { testConditionVerdicts, verdictLine } from '../testing/system-verdicts.js';
 
 export const RUN_USAGE = `usage: vplc run FILE… [--cycles N | --duration 100ms] [--interval 10ms] [--virtual-time] [--json]
 
@@ -24,6 +26,8 @@ Compiles and runs the application, then prints its variables and scan metrics.
                     IEC 61499 resource has an event-chain watchdog only when this is given
   --set NAME=VALUE  before the first scan: an input or memory address (%IX0.2=TRUE, %IW3=250)
                     or a variable (Main.speed=5, Main.t.PT=T#2s, gRun=TRUE); repeatable
+  --param N=V       IEC 61499: fill the placeholder %N% in .sys/.fboot parameters with V
+IEC 61499 TEST_CONDITION verdicts: "tests" in --json, "N passed, M failed" otherwise.
 Without --cycles or --duration it runs until Ctrl-C; SIGINT/SIGTERM end any run early.
 Exit status: 0 ok, 1 compile errors, 2 a runtime fault, 64 wrong usage.
 `;
@@ -38,6 +42,7 @@ interface RunArguments {
   spinUs?: number;
   watchdogNs?: number;
   set: string[];
+  placeholders: Record<string, string>;
 }
 
 const RUN_OPTIONS = {
@@ -49,6 +54,7 @@ const RUN_OPTIONS = {
   'spin-us': { kind: 'count' },
   watchdog: { kind: 'duration' },
   set: { kind: 'text', multiple: true },
+  param: { kind: 'text', multiple: true },
 } as const satisfies Record<string, OptionSpec>;
 
 function parseRunArguments(args: string[]): RunArguments | number {
@@ -60,12 +66,17 @@ function parseRunArguments(args: string[]): RunArguments | number {
     virtual: o['virtual-time'] === true,
     json: o.json === true,
     set: o.set ?? [],
+    placeholders: {},
     ...(o.cycles !== undefined ? { cycles: o.cycles } : {}),
     ...(o.duration !== undefined ? { durationNs: o.duration } : {}),
     ...(o.interval !== undefined ? { intervalNs: o.interval } : {}),
     ...(o['spin-us'] !== undefined ? { spinUs: o['spin-us'] } : {}),
     ...(o.watchdog !== undefined ? { watchdogNs: o.watchdog } : {}),
   };
+  for (const p of o.param ?? []) {
+    const m = parsePlaceholderArgument(p, out.placeholders);
+    if (m) return usageError('run', RUN_USAGE, m);
+  }
   const problem =
     out.files.length === 0 ? 'no source files'
     : out.cycles !== undefined && out.durationNs !== undefined ? 'give --cycles or --duration, not both'
@@ -78,7 +89,7 @@ function parseRunArguments(args: string[]): RunArguments | number {
 export async function runCommand(args: string[]): Promise<number> {
   const parsed = parseRunArguments(args);
   if (typeof parsed === 'number') return parsed;
-  const options = parsed.intervalNs !== undefined ? { defaultIntervalNs: parsed.intervalNs } : {};
+  const options = { ...(parsed.intervalNs !== undefined ? { defaultIntervalNs: parsed.intervalNs } : {}), placeholders: parsed.placeholders };
   const app = compileForCommand(parsed.files, options);
   if (!app) return 1;
   let presets: Presets | undefined;
@@ -96,11 +107,14 @@ export async function runCommand(args: string[]): Promise<number> {
   const { vars: raw, metrics, faults } = await result;
   // IEC 61499 variables arrive raw (TIME in ns): show them as ST's are shown, as IEC literals
   const vars = app.iec61499 ? displayVars61499(raw, new SystemRunner(app).snapshotTypes()) : raw;
+  const tests = testConditionVerdicts(app, vars);
+  const hasTests = Object.keys(tests).length > 0;
   if (parsed.json) {
-    process.stdout.write(`${JSON.stringify({ vars, metrics, ...(faults.length ? { faults } : {}) })}\n`);
+    process.stdout.write(`${JSON.stringify({ vars, metrics, ...(hasTests ? { tests } : {}), ...(faults.length ? { faults } : {}) })}\n`);
   } else {
     process.stdout.write(`${JSON.stringify(vars, null, 2)}\n`);
     if ("tasks" in metrics) process.stdout.write(`${summaryLine(metrics as MetricsSnapshot)}\n`);
+    if (hasTests) process.stdout.write(`${verdictLine(tests)}\n`);
   }
   for (const f of faults) process.stderr.write(`${formatFault(f)}\n`);
   return faults.length ? 2 : 0;

@@ -6,8 +6,10 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { parseCommandLine, usageError } from './args.js';
 import { formatDiagnostic, hasErrors } from '../../compiler/diagnostics/diagnostic.js';
 import { runStTests, type StTestResult } from '../testing/st-tests.js';
+import { isSystemTestFile, runSystemTests } from '../testing/system-tests.js';
+import { parsePlaceholderArgument } from '../../compiler/iec61499/placeholders.js';
 
-export const TEST_USAGE = `usage: vplc test FILE… [--filter REGEX] [--junit out.xml]
+export const TEST_USAGE = `usage: vplc test FILE… [--filter REGEX] [--junit out.xml] [--param N=V]
 
 Runs every PROGRAM named TEST_… in the *.test.st files given. Each test runs alone, once, on
 the virtual clock from 0; ASSERT_TRUE/ASSERT_FALSE/ASSERT_EQ/ASSERT_NE/ASSERT_NEAR check values
@@ -17,10 +19,13 @@ test file, are compiled with the tests. Exit 0 all passed, 1 a test failed or di
 
   --filter REGEX   run only the tests whose name matches
   --junit FILE     also write the results as JUnit XML (for CI)
+
+An IEC 61499 .sys or .fboot runs as a system test on the virtual clock until its STEST_ENDs
+are reached; each TEST_CONDITION is a test. --param N=V fills %N% in its parameters.
 `;
 
 export async function testCommand(args: string[]): Promise<number> {
-  const cl = parseCommandLine('test', TEST_USAGE, args, { filter: { kind: 'text' }, junit: { kind: 'text' } });
+  const cl = parseCommandLine('test', TEST_USAGE, args, { filter: { kind: 'text' }, junit: { kind: 'text' }, param: { kind: 'text', multiple: true } });
   if (typeof cl === 'number') return cl;
   const files = cl.operands;
   const junit = cl.options.junit;
@@ -32,8 +37,14 @@ export async function testCommand(args: string[]): Promise<number> {
       return usage(`--filter: '${cl.options.filter}' is not a regular expression`);
     }
   }
+  const placeholders: Record<string, string> = {};
+  for (const p of cl.options.param ?? []) {
+    const m = parsePlaceholderArgument(p, placeholders);
+    if (m) return usage(m);
+  }
   if (files.length === 0) return usage('no test files');
-  if (!files.some((f) => /\.test\.st$/i.test(f))) return usage('no *.test.st file among the files given');
+  const system = files.length === 1 && isSystemTestFile(files[0]!);
+  if (!system && !files.some((f) => /\.test\.st$/i.test(f))) return usage('no *.test.st file, or one .sys/.fboot, among the files given');
   const missing = files.filter((f) => !existsSync(f));
   if (missing.length) {
     for (const f of missing) process.stderr.write(`vplc test: ${f}: no such file\n`);
@@ -42,7 +53,8 @@ export async function testCommand(args: string[]): Promise<number> {
 
   let run;
   try {
-    run = runStTests(files, { cwd: process.cwd(), ...(filter ? { filter } : {}) });
+    const opts = { cwd: process.cwd(), ...(filter ? { filter } : {}) };
+    run = system ? runSystemTests(files[0]!, { ...opts, placeholders }) : runStTests(files, opts);
   } catch (e) {
     process.stderr.write(`vplc test: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
@@ -64,7 +76,8 @@ export async function testCommand(args: string[]): Promise<number> {
   const failed = run.results.filter((r) => !r.passed).length;
   const passed = run.results.length - failed;
   if (run.results.length === 0) {
-    out(filter && run.available > 0
+    out(system ? 'no TEST_CONDITION found'
+      : filter && run.available > 0
       ? `no test matched --filter '${filter.source}' (${run.available} test${run.available === 1 ? '' : 's'} in the files given)`
       : 'no TEST_ programs found');
   }

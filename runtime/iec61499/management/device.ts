@@ -32,6 +32,8 @@ export class Device {
   private immediate: NodeJS.Immediate | undefined;
   /** while a boot file is loaded, it is not rewritten */
   private loading = false;
+  /** a KILL of the device was answered: FORTE ends its process then (see ManagementServer) */
+  killed = false;
 
   constructor(private readonly options: DeviceOptions) {
     this.log = options.log ?? (() => undefined);
@@ -90,9 +92,16 @@ export class Device {
         const none: ManagementRequest = { id, action, object: { kind: 'none' } };
         if (o.kind === 'fb') return this.resourceFor(id, o.name).execute(none);
         if (o.kind !== 'none') throw new RequestError(id, 'UNSUPPORTED_CMD', `${action} applies to the device or a resource`);
+        if (action === 'KILL') {
+          // FORTE: KILL of the device kills every resource and ends the device
+          for (const r of this.resources.values()) r.kill();
+          this.stopClock();
+          this.killed = true;
+          return undefined;
+        }
         // the whole device: every resource for which the command makes sense
         for (const r of this.resources.values()) {
-          const applies = action === 'START' ? r.state !== 'RUNNING' : action === 'STOP' ? r.state === 'RUNNING' : action === 'KILL' ? true : r.state !== 'RUNNING';
+          const applies = action === 'START' ? r.state !== 'RUNNING' : action === 'STOP' ? r.state === 'RUNNING' : r.state !== 'RUNNING';
           if (applies) r.execute(none);
         }
         return undefined;
@@ -107,7 +116,7 @@ export class Device {
     }
   }
 
-  private query(req: ManagementRequest): string {
+  private query(req: ManagementRequest): string | undefined {
     const { id, object: o } = req;
     const types = this.options.types;
     switch (o.kind) {
@@ -123,7 +132,9 @@ export class Device {
         return `<DTList>\n    ${types.typeNames('data').join(',')}\n  </DTList>`;
       case 'fb':
         if (o.name === '*') {
-          return `<FBList>\n    ${[...this.resources.values()].map((r) => `<FB Name="${escapeXml(r.name)}" Type="${escapeXml(r.type)}" />`).join('\n    ')}\n  </FBList>`;
+          // an empty device answers with a bare response; FORTE's list uses lower-case attributes
+          if (this.resources.size === 0) return undefined;
+          return `<FBList>\n    ${[...this.resources.values()].map((r) => `<FB name="${escapeXml(r.name)}" type="${escapeXml(r.type)}" />`).join('\n    ')}\n  </FBList>`;
         }
         {
           const r = this.resourceFor(id, o.name);

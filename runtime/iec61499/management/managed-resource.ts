@@ -1,11 +1,12 @@
-import type { FbTypeDeclaration, InterfaceList } from '../../../compiler/iec61499/model.js';
+import type { FbTypeDeclaration, InterfaceList, RuntimeFbType } from '../../../compiler/iec61499/model.js';
 import { parseLiteral, LiteralError, normaliseInitial } from '../../../compiler/iec61499/literal.js';
 import { Resource61499, ResourceError, SLICE_EVENTS } from '../resource.js';
 import { SystemRunner } from '../system-runner.js';
 import { toFaultReport, formatFault } from '../../faults.js';
 import { RequestError, escapeXml, type ManagementRequest } from './request.js';
 import type { TypeProvider } from './type-provider.js';
-import { valueText } from './value-text.js';
+import { valueText } from '../../../compiler/contract/value-text.js';
+import { EventWatches, addEventProbeType } from './event-watch.js';
 
 /** The FB every EMB_RES holds: its COLD, WARM and STOP events start the application. */
 export const START_FB = { name: 'START', type: 'E_RESTART' } as const;
@@ -25,7 +26,12 @@ export class ManagedResource {
   readonly connections: { source: string; destination: string }[] = [];
   /** parameters written before/while deploying, by 'FB.PORT', in order of writing */
   readonly parameters = new Map<string, string>();
+  /** watched data ports */
   readonly watches = new Set<string>();
+  /** watched event ports: counts, as FORTE's monitoring shows them */
+  readonly eventWatches = new EventWatches();
+  /** forced data ports and their values (WRITE … force="true") */
+  readonly forced = new Map<string, string>();
   state: ManagedState = 'IDLE';
   private live: { resource: Resource61499; epochNs: bigint } | undefined;
 
@@ -78,13 +84,13 @@ export class ManagedResource {
         if (o.kind === 'fb') return this.deleteFb(id, o.name);
         if (o.kind === 'connection') return this.deleteConnection(id, o.source, o.destination);
         if (o.kind === 'watch') {
-          if (!this.watches.delete(o.source)) fail('NO_SUCH_OBJECT', `no watch on ${o.source}`);
+          if (!this.watches.delete(o.source) && !this.eventWatches.delete(o.source)) fail('NO_SUCH_OBJECT', `no watch on ${o.source}`);
           return undefined;
         }
         return fail('UNSUPPORTED_CMD', 'DELETE applies to an FB, a Connection or a Watch');
       case 'WRITE':
         if (o.kind !== 'connection') return fail('UNSUPPORTED_CMD', 'WRITE needs <Connection Source="value" Destination="FB.PORT"/>');
-        if (o.force !== undefined) return fail('INVALID_OPERATION', 'forcing values is not supported');
+        if (o.force !== undefined) return this.force(id, o.source, o.destination, o.force);
         return this.write(id, o.source, o.destination);
       case 'READ':
         if (o.kind !== 'connection') return fail('UNSUPPORTED_CMD', 'READ needs <Connection Source="FB.PORT"/>');
@@ -96,6 +102,8 @@ export class ManagedResource {
         this.stop(id);
         return undefined;
       case 'KILL':
+        // as FORTE: only a running resource can be killed
+        if (this.state !== 'RUNNING') return fail('INVALID_STATE', `resource ${this.name} is not running`);
         this.kill();
         return undefined;
       case 'RESET':
@@ -143,6 +151,8 @@ export class ManagedResource {
     }
     for (const p of [...this.parameters.keys()]) if (mine(p)) this.parameters.delete(p);
     for (const w of [...this.watches]) if (mine(w)) this.watches.delete(w);
+    for (const w of this.eventWatches.ports) if (mine(w)) this.eventWatches.delete(w);
+    for (const f of [...this.forced.keys()]) if (mine(f)) this.forced.delete(f);
     this.networkChanged(id, () => undefined);
     return undefined;
   }
@@ -157,7 +167,10 @@ export class ManagedResource {
 
   private createWatch(id: string, source: string): undefined {
     const k = this.portKinds(id, source);
-    if (k.eventIn || k.eventOut) throw new RequestError(id, 'UNSUPPORTED_TYPE', `watching event ${source} is not supported (no per-event counters)`);
+    if (k.eventIn || k.eventOut) {
+      this.guard(id, () => this.eventWatches.add(source, k.eventOut, (p) => this.eventSources(p)));
+      return undefined;
+    }
     if (k.dataIn === undefined && k.dataOut === undefined) throw new RequestError(id, 'INVALID_OBJECT', `${source} is not a data port`);
     this.watches.add(source);
     return undefined;
@@ -169,20 +182,18 @@ export class ManagedResource {
       if (!k.eventIn) throw new RequestError(id, 'INVALID_OBJECT', `${target} is not an event input`);
       const live = this.live;
       if (!live || this.state !== 'RUNNING') throw new RequestError(id, 'INVALID_STATE', `resource ${this.name} is not running`);
+      this.eventWatches.fired(target);
       this.guard(id, () => live.resource.fireEvent(target));
+      this.applyForced();
       return undefined;
     }
-    // '$er' resets an event counter: there are none to reset
-    if (/^\$er$/i.test(value)) return undefined;
-    if (k.dataIn === undefined) throw new RequestError(id, 'INVALID_OBJECT', `${target} is not a data input`);
-    if (!/^ANY/i.test(k.dataIn)) {
-      try {
-        parseLiteral(k.dataIn, normaliseInitial(k.dataIn, value));
-      } catch (e) {
-        if (e instanceof LiteralError) throw new RequestError(id, 'INVALID_OBJECT', `${target}: ${e.message}`);
-        throw e;
-      }
+    // '$er' resets the count of a watched event
+    if (/^\$er$/i.test(value)) {
+      this.eventWatches.reset(target);
+      return undefined;
     }
+    if (k.dataIn === undefined) throw new RequestError(id, 'INVALID_OBJECT', `${target} is not a data input`);
+    this.checkValue(id, target, k.dataIn, value);
     if (this.live) {
       const live = this.live;
       this.guard(id, () => live.resource.writeParameter(target, value));
@@ -193,6 +204,55 @@ export class ManagedResource {
       this.parameters.set(target, value);
     }
     return undefined;
+  }
+
+  /** A value FORTE cannot parse for the port's type is BAD_PARAMS. */
+  private checkValue(id: string, target: string, type: string, value: string): void {
+    if (/^ANY/i.test(type)) return;
+    try {
+      parseLiteral(type, normaliseInitial(type, value));
+    } catch (e) {
+      if (e instanceof LiteralError) throw new RequestError(id, 'BAD_PARAMS', `${target}: ${e.message}`);
+      throw e;
+    }
+  }
+
+  /**
+   * `WRITE … force="true"`: the port takes the value now and again after every event chain
+   * and clock step until `force="false"`, whatever the network writes to it meanwhile; watches
+   * show it with forced="true". Inputs and outputs can be forced, as in FORTE.
+   */
+  private force(id: string, value: string, target: string, on: boolean): undefined {
+    const k = this.portKinds(id, target);
+    const type = k.dataIn ?? k.dataOut;
+    if (type === undefined) throw new RequestError(id, 'INVALID_OBJECT', `${target} is not a data port`);
+    if (!on) {
+      this.forced.delete(target);
+      return undefined;
+    }
+    this.checkValue(id, target, type, value);
+    const live = this.live;
+    if (live) this.guard(id, () => live.resource.writeParameter(target, value));
+    this.forced.set(target, value);
+    return undefined;
+  }
+
+  /** Forced values win over what the network computed. */
+  private applyForced(): void {
+    const live = this.live;
+    if (!live || this.forced.size === 0) return;
+    for (const [target, value] of this.forced) {
+      try {
+        live.resource.writeParameter(target, value);
+      } catch {
+        this.forced.delete(target); // the port went away with a rebuilt network
+      }
+    }
+  }
+
+  /** Event outputs connected to an event input. */
+  private eventSources(port: string): string[] {
+    return this.connections.filter((c) => c.destination === port).map((c) => c.source);
   }
 
   /** A port's current value as text. */
@@ -248,15 +308,16 @@ export class ManagedResource {
 
   private reset(id: string): void {
     if (this.state === 'RUNNING') throw new RequestError(id, 'INVALID_STATE', `resource ${this.name} is running: stop or kill it first`);
-    this.live = undefined;
+    this.setLive(undefined);
     this.state = 'IDLE';
   }
 
-  private query(id: string, req: ManagementRequest): string {
+  private query(id: string, req: ManagementRequest): string | undefined {
     const o = req.object;
     if (o.kind === 'fb') {
       if (o.name === '*') {
-        return `<FBList>\n    ${[...this.fbs].map(([n, f]) => `<FB Name="${escapeXml(n)}" Type="${escapeXml(f.type)}" />`).join('\n    ')}\n  </FBList>`;
+        // FORTE lists FBs with lower-case attributes
+        return `<FBList>\n    ${[...this.fbs].map(([n, f]) => `<FB name="${escapeXml(n)}" type="${escapeXml(f.type)}" />`).join('\n    ')}\n  </FBList>`;
       }
       const fb = this.fbs.get(o.name);
       if (!fb) throw new RequestError(id, 'NO_SUCH_OBJECT', `no FB ${o.name}`);
@@ -267,7 +328,8 @@ export class ManagedResource {
     if (o.kind === 'connection') {
       const list = this.connections.filter((c) => (o.source === '*' || c.source === o.source) && (o.destination === '*' || o.destination === '' || c.destination === o.destination));
       if (o.source === '*' && (o.destination === '*' || o.destination === '')) {
-        return list.map((c) => `<Connection Source="${escapeXml(c.source)}" Destination="${escapeXml(c.destination)}" />`).join('\n  ');
+        if (list.length === 0) return undefined;
+        return `<EndpointList>\n    ${list.map((c) => `<Connection Source="${escapeXml(c.source)}" Destination="${escapeXml(c.destination)}" />`).join('\n    ')}\n  </EndpointList>`;
       }
       const ends = list.map((c) => (o.source === '*' ? c.source : c.destination));
       return `<EndpointList>\n    ${ends.map((e) => `<Endpoint Name="${escapeXml(e)}" />`).join('\n    ')}\n  </EndpointList>`;
@@ -279,7 +341,7 @@ export class ManagedResource {
 
   /** `<Resource name=…><FB name=…><Port name=…><Data value=… forced="false"/></Port></FB></Resource>` */
   watchXml(): string {
-    if (this.watches.size === 0) return '';
+    if (this.watches.size === 0 && this.eventWatches.ports.length === 0) return '';
     const byFb = new Map<string, string[]>();
     for (const w of this.watches) {
       const dot = w.lastIndexOf('.');
@@ -291,7 +353,16 @@ export class ManagedResource {
         continue; // not executing yet: nothing to show
       }
       const ports = byFb.get(fb) ?? [];
-      ports.push(`<Port name="${escapeXml(w.slice(dot + 1))}"><Data value="${escapeXml(value)}" forced="false"/></Port>`);
+      ports.push(`<Port name="${escapeXml(w.slice(dot + 1))}"><Data value="${escapeXml(value)}" forced="${this.forced.has(w)}"/></Port>`);
+      byFb.set(fb, ports);
+    }
+    // events: the count and the device time in ms, as FORTE reports them
+    const time = Math.floor(performance.now());
+    for (const w of this.eventWatches.ports) {
+      const dot = w.lastIndexOf('.');
+      const fb = w.slice(0, dot);
+      const ports = byFb.get(fb) ?? [];
+      ports.push(`<Port name="${escapeXml(w.slice(dot + 1))}"><Data value="${this.eventWatches.count(w)}" time="${time}"/>\n</Port>`);
       byFb.set(fb, ports);
     }
     const fbs = [...byFb].map(([fb, ports]) => `<FB name="${escapeXml(fb)}">${ports.join('')}</FB>`).join('');
@@ -311,7 +382,9 @@ export class ManagedResource {
     try {
       const until = performance.now() + budgetMs;
       r.advanceTo(Number(nowNs - live.epochNs));
+      this.applyForced();
       while (r.busy() && performance.now() < until) r.runChain();
+      this.applyForced();
       return r.busy();
     } catch (e) {
       this.log(`resource ${this.name}: ${formatFault(toFaultReport(e, { resource: this.name }))}`);
@@ -357,7 +430,7 @@ export class ManagedResource {
         this.build(id);
       } catch (e) {
         undo();
-        this.live = old;
+        this.setLive(old);
         throw e;
       }
       old.resource.kill();
@@ -365,7 +438,7 @@ export class ManagedResource {
       this.guard(id, () => live.resource.start('COLD'));
     } else {
       // rebuilt at the next START
-      this.live = undefined;
+      this.setLive(undefined);
       this.state = 'IDLE';
     }
   }
@@ -378,16 +451,25 @@ export class ManagedResource {
       throw new RequestError(id, 'INVALID_OBJECT', r.errors[0] ?? 'the network does not compile');
     }
     try {
+      if (r.application.iec61499) addEventProbeType(r.application.iec61499.types as Record<string, RuntimeFbType>);
       const runner = new SystemRunner(r.application);
       const resource = runner.resources[0]?.resource;
       if (!resource) throw new RequestError(id, 'INVALID_OBJECT', 'the network does not compile to a resource');
       // chains yield every slice, so that an endless one leaves the device serving requests
       resource.sliceEvents = SLICE_EVENTS;
-      this.live = { resource, epochNs: process.hrtime.bigint() };
+      this.setLive({ resource, epochNs: process.hrtime.bigint() });
+      this.applyForced();
     } catch (e) {
       if (e instanceof RequestError) throw e;
       throw new RequestError(id, 'INVALID_OBJECT', e instanceof Error ? e.message : String(e));
     }
+  }
+
+  /** The executing network changed: event watches probe the new one. */
+  private setLive(live: { resource: Resource61499; epochNs: bigint } | undefined): void {
+    if (this.live === live) return;
+    this.live = live;
+    this.eventWatches.rebuilt(live?.resource, (p) => this.portKinds('', p).eventOut, (p) => this.eventSources(p));
   }
 
   /** Run an operation of the executing resource; its errors and faults become responses. */

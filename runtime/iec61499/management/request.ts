@@ -25,6 +25,7 @@ export interface ManagementRequest {
 
 /** The Reason values of a failed response, as FORTE names them. */
 export type Reason =
+  | 'BAD_PARAMS'
   | 'UNSUPPORTED_CMD'
   | 'UNSUPPORTED_TYPE'
   | 'NO_SUCH_OBJECT'

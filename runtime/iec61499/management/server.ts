@@ -21,6 +21,8 @@ export interface ManagementServerOptions {
   waitForTurnMs?: number;
   maxStringBytes?: number;
   log?: (message: string) => void;
+  /** the device was killed (KILL without a resource): called once its answer has been sent */
+  onDeviceKilled?: () => void;
 }
 
 /** '::ffff:127.0.0.1' and '127.0.0.1' are the same client. */
@@ -150,6 +152,12 @@ export class ManagementServer {
           frame = encodeString(answer);
         } catch {
           frame = encodeString(response(guessId(s), 'OVERFLOW'));
+        }
+        if (this.device.killed) {
+          // FORTE answers the KILL of its device, then ends: no further request is read
+          broken = true;
+          socket.end(frame, () => this.options.onDeviceKilled?.());
+          return;
         }
         if (!socket.destroyed) socket.write(frame);
       }

@@ -77,7 +77,14 @@ describe('IEC 61499 timed blocks on the resource clock', () => {
   });
 
   it('a fault in an algorithm stops its resource and is reported with the block and line', () => {
-    const { runner } = build([fb('D', 'F_DIV'), conn('START.COLD', 'D.REQ'), write('DINT#1', 'D.IN1'), write('DINT#0', 'D.IN2')]);
+    // a user's algorithm (the library's F_DIV answers 0 for a zero divisor, as FORTE's does)
+    const div = `<FBType Name="MY_DIV"><InterfaceList><EventInputs><Event Name="REQ"><With Var="IN1"/><With Var="IN2"/></Event></EventInputs>
+<EventOutputs><Event Name="CNF"><With Var="OUT"/></Event></EventOutputs>
+<InputVars><VarDeclaration Name="IN1" Type="DINT"/><VarDeclaration Name="IN2" Type="DINT"/></InputVars>
+<OutputVars><VarDeclaration Name="OUT" Type="DINT"/></OutputVars></InterfaceList>
+<SimpleFB><Algorithm Name="REQ"><ST><![CDATA[OUT := IN1 / IN2;]]></ST></Algorithm></SimpleFB></FBType>`;
+    const lines = [fb('D', 'MY_DIV'), conn('START.COLD', 'D.REQ'), write('DINT#1', 'D.IN1'), write('DINT#0', 'D.IN2'), start()];
+    const runner = runnerOf(compileFile(typeFolder({ 'MY_DIV.fbt': div }), 't.fboot', fboot(lines)));
     const out = runner.runUntil(0);
     expect(out.faults).toEqual([expect.objectContaining({ kind: 'DIVISION_BY_ZERO', resource: 'R' })]);
   });

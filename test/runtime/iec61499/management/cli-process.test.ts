@@ -56,6 +56,16 @@ describe('vplc device', () => {
     }
   }, 60_000);
 
+  it('ends its process after answering a KILL of the device, as FORTE does', async () => {
+    const p = await startProcess(['--port', '0']);
+    const exited = new Promise<number | null>((resolve) => p.child.once('exit', (code) => resolve(code)));
+    const c = await MgmtClient.open(p.port);
+    await deployCounter(c);
+    expect(await c.request('', 'KILL')).toMatch(/^<Response ID="\d+" \/>$/);
+    await c.whenClosed();
+    expect(await exited).toBe(0);
+  }, 60_000);
+
   it('rejects bad arguments with a message, not a stack trace', async () => {
     const { deviceCommand } = await import('../../../../runtime/cli/device.js');
     const errors: string[] = [];

@@ -93,8 +93,8 @@ describe('management server robustness', () => {
       ['RES', '<Request ID="7" Action="CREATE"><Bar Name="x"/></Request>', 'UNSUPPORTED_CMD'],
       ['RES', '<Request ID="8" Action="CREATE"><FB Type="E_CTU"/></Request>', 'INVALID_OBJECT'],
       ['RES', '<Request ID="9" Action="CREATE"><FB Name="A" Type="E_CTU"/><FB Name="B" Type="E_CTU"/></Request>', 'UNSUPPORTED_CMD'],
-      ['RES', '<Request ID="10" Action="WRITE"><Connection Source="1" Destination="C.PV" force="true"/></Request>', 'INVALID_OPERATION'],
-      ['RES', '<Request ID="11" Action="CREATE"><Watch Source="C.CU" Destination=""/></Request>', 'UNSUPPORTED_TYPE'],
+      ['RES', '<Request ID="10" Action="WRITE"><Connection Source="banana" Destination="C.PV" force="true"/></Request>', 'BAD_PARAMS'],
+      ['RES', '<Request ID="11" Action="CREATE"><Watch Source="C.NOPE" Destination=""/></Request>', 'NO_SUCH_OBJECT'],
       ['', '<Request ID="12" Action="WRITE"><Connection Source="1" Destination="C.PV"/></Request>', 'UNSUPPORTED_CMD'],
       ['RES', '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">]><Request ID="13" Action="QUERY"><FB Name="&a;" Type="*"/></Request>', 'UNSUPPORTED_CMD'],
     ];
@@ -165,7 +165,8 @@ describe('management server address control', () => {
     const open = await startDevice({}, { allow: ['127.0.0.1'] });
     try {
       const c = await MgmtClient.open(open.port);
-      expect(await c.request('', 'QUERY', '<FB Name="*" Type="*" />')).toMatch(/^<Response ID="1">/);
+      // an empty device answers a bare response, as FORTE does
+      expect(await c.request('', 'QUERY', '<FB Name="*" Type="*" />')).toBe('<Response ID="1" />');
       await c.close();
     } finally {
       await open.stop();

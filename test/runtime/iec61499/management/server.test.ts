@@ -64,8 +64,8 @@ describe('device management over TCP: deploy', () => {
     expect(reason(await c.request('RES', 'CREATE', '<Connection Source="G.CUO" Destination="F.CU" />'))).toBe('NO_SUCH_OBJECT');
     expect(reason(await c.request('RES', 'CREATE', '<Connection Source="F.NOPE" Destination="F.CU" />'))).toBe('NO_SUCH_OBJECT');
     expect(reason(await c.request('RES', 'CREATE', '<Connection Source="F.CU" Destination="F.CUO" />'))).toBe('INVALID_OBJECT');
-    expect(reason(await c.request('RES', 'WRITE', '<Connection Source="banana" Destination="F.PV" />'))).toBe('INVALID_OBJECT');
-    expect(reason(await c.request('RES', 'WRITE', '<Connection Source="70000" Destination="F.PV" />'))).toBe('INVALID_OBJECT');
+    expect(reason(await c.request('RES', 'WRITE', '<Connection Source="banana" Destination="F.PV" />'))).toBe('BAD_PARAMS');
+    expect(reason(await c.request('RES', 'WRITE', '<Connection Source="70000" Destination="F.PV" />'))).toBe('BAD_PARAMS');
     expect(reason(await c.request('RES', 'READ', '<Connection Source="F.CV" Destination="" />'))).toBe('INVALID_STATE');
     expect(reason(await c.request('RES', 'STOP'))).toBe('INVALID_STATE');
     expect(reason(await c.request('RES', 'START'))).toBeUndefined();
@@ -133,7 +133,7 @@ describe('device management over TCP: stop, kill and delete', () => {
     expect(reason(await c.request('RES', 'START'))).toBeUndefined();
     await waitFor(() => readValue('RES', 'C.CV'), (v) => Number(v) >= 2, 'counting without the adder');
     const fbs = await c.request('RES', 'QUERY', '<FB Name="*" Type="*" />');
-    expect([...fbs.matchAll(/<FB Name="(\w+)"/g)].map((m) => m[1])).toEqual(['START', 'CY', 'C']);
+    expect([...fbs.matchAll(/<FB name="(\w+)"/g)].map((m) => m[1])).toEqual(['START', 'CY', 'C']);
   });
 
   it('changes the network of a running resource online: rebuilt and restarted', async () => {
@@ -159,9 +159,10 @@ describe('device management over TCP: queries', () => {
     expect(ctu).toContain('<VarDeclaration Name="CV" Type="UINT"/>');
     expect(reason(await c.request('', 'QUERY', '<FBType Name="NOPE" />'))).toBe('UNSUPPORTED_TYPE');
     await deployCounter(c);
-    expect(await c.request('', 'QUERY', '<FB Name="*" Type="*" />')).toContain('<FB Name="RES" Type="EMB_RES" />');
+    expect(await c.request('', 'QUERY', '<FB Name="*" Type="*" />')).toContain('<FB name="RES" type="EMB_RES" />');
     expect(await c.request('RES', 'QUERY', '<FB Name="CY" Type="*" />')).toContain('<FB Name="CY" Type="E_CYCLE" />');
     const conns = await c.request('RES', 'QUERY', '<Connection Source="*" Destination="*" />');
+    expect(conns).toMatch(/^<Response ID="\d+">\n {2}<EndpointList>\n {4}<Connection Source="START.COLD" Destination="CY.START" \/>[\s\S]*\n {2}<\/EndpointList>\n<\/Response>$/);
     expect([...conns.matchAll(/<Connection Source="([^"]+)" Destination="([^"]+)"/g)].map((m) => `${m[1]}>${m[2]}`)).toEqual([
       'START.COLD>CY.START', 'START.WARM>CY.START', 'CY.EO>C.CU', 'C.CUO>A.REQ', 'C.CV>A.IN1',
     ]);
