@@ -347,7 +347,7 @@ export class BodyEmitter {
     if (t.kind === 'elementary' && t.subrange) {
       return `${this.lref(target)} = $sub(${value}, ${t.subrange.lo}, ${t.subrange.hi}, ${this.site(target.range.line)});`;
     }
-    if (t.kind === 'elementary' && t.name === 'REAL') return `${this.lref(target)} = Math.fround(${value});`;
+    if (t.kind === 'elementary' && t.name === 'REAL') return `${this.lref(target)} = ${isRounded(value) ? value : `Math.fround(${value})`};`;
     if (target.kind === 'index' && t.kind === 'elementary' && t.name === 'BOOL' && this.typeOf(target.object).kind === 'array') {
       // BOOL arrays hold bytes: store a number, not a boolean V8 would have to convert
       const byte = value === 'true' ? '1' : value === 'false' ? '0' : `(${value} ? 1 : 0)`;
@@ -521,7 +521,7 @@ export class BodyEmitter {
         return ot.kind === 'elementary' ? wrapInt(`${a} ${op} ${b}`, ot.name) : `(${a} ${op} ${b})`;
       }
       case '**':
-        return `((${a}) ** (${b}))`;
+        return roundSingle(`((${a}) ** (${b}))`, ot);
       case 'MOD': {
         // a constant non-zero divisor cannot fault: plain JS, which V8 strength-reduces
         const d = constantInt(e.right);
@@ -537,11 +537,11 @@ export class BodyEmitter {
           }
           return isBig(ot) ? divCode(a, b, ot, site()) : wrapInt(divCode(a, b, ot, site()), ot.name);
         }
-        return `(${a} / ${b})`;
+        return roundSingle(`(${a} / ${b})`, ot);
       case '+':
       case '-':
       case '*': {
-        if (ot.kind !== 'elementary' || !isInteger(ot)) return `(${a} ${e.op} ${b})`;
+        if (ot.kind !== 'elementary' || !isInteger(ot)) return roundSingle(`(${a} ${e.op} ${b})`, ot);
         const info = ELEMENTARY[ot.name];
         if (info.bits === 64) return wrapInt(`${a} ${e.op} ${b}`, ot.name);
         if (e.op === '*' && info.bits === 32) return info.family === 'signed' ? `Math.imul(${a}, ${b})` : `(Math.imul(${a}, ${b}) >>> 0)`;
@@ -690,8 +690,29 @@ export class BodyEmitter {
   }
 }
 
+/**
+ * REAL is IEC 60559 single precision in every operation: one double operation rounded with
+ * Math.fround is exactly the single-precision result, and V8 lowers such chains to float32.
+ */
+function roundSingle(code: string, t: Type): string {
+  return t.kind === 'elementary' && t.name === 'REAL' ? `Math.fround(${code})` : code;
+}
+
+/** Is `code` one Math.fround(…) call as a whole (so storing it as a REAL needs no second one)? */
+export function isRounded(code: string): boolean {
+  if (!code.startsWith('Math.fround(') || !code.endsWith(')')) return false;
+  let depth = 0;
+  for (let i = 11; i < code.length; i++) {
+    const c = code[i];
+    if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return i === code.length - 1;
+    else if (c === "'" || c === '"' || c === '`') return false; // strings may hold parentheses
+  }
+  return false;
+}
+
 function storeProp(ref: string, value: string, t: Type): string {
-  if (t.kind === 'elementary' && t.name === 'REAL') return `${ref} = Math.fround(${value});`;
+  if (t.kind === 'elementary' && t.name === 'REAL') return `${ref} = ${isRounded(value) ? value : `Math.fround(${value})`};`;
   return `${ref} = ${value};`;
 }
 

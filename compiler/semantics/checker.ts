@@ -406,7 +406,7 @@ export class Checker {
         return t.target;
       }
       case 'call':
-        return this.call(e, ctx, false);
+        return this.call(e, ctx, false, expected);
       case 'unary': {
         const t = this.expr(e.operand, ctx, expected);
         if (t.kind === 'error') return t;
@@ -609,12 +609,12 @@ export class Checker {
 
   // ------------------------------------------------------------ calls
 
-  call(e: CallExpr, ctx: Context, asStatement: boolean): Type {
-    const t = this.callInner(e, ctx, asStatement);
+  call(e: CallExpr, ctx: Context, asStatement: boolean, expected?: Type): Type {
+    const t = this.callInner(e, ctx, asStatement, expected);
     return this.record(e, t);
   }
 
-  private callInner(e: CallExpr, ctx: Context, asStatement: boolean): Type {
+  private callInner(e: CallExpr, ctx: Context, asStatement: boolean, expected?: Type): Type {
     const callee = e.callee;
     // plain name: function, builtin, FB instance, action, method of this FB
     if (callee.kind === 'name') {
@@ -653,7 +653,7 @@ export class Checker {
         return this.error('E2004', `'${callee.name}' is a ${pou.kind === 'program' ? 'program' : 'function block type'}; call an instance of it`, callee.range);
       }
       const b = lookupBuiltin(k);
-      if (b) return this.callBuiltin(e, callee.name, ctx);
+      if (b) return this.callBuiltin(e, callee.name, ctx, expected);
       return this.error('E2001', `unknown function '${callee.name}'`, callee.range);
     }
     // obj.method(), obj.action(), THIS^.m(), SUPER^.m(), a.b.fb()
@@ -774,7 +774,7 @@ export class Checker {
     this.assignable(t, p.type, a.value.range, a.value);
   }
 
-  private callBuiltin(e: CallExpr, name: string, ctx: Context): Type {
+  private callBuiltin(e: CallExpr, name: string, ctx: Context, expected?: Type): Type {
     const b = lookupBuiltin(name)!;
     const args: Expr[] = [];
     const names = b.paramNames;
@@ -791,9 +791,17 @@ export class Checker {
     } else {
       for (const a of e.args) if (a.value) args.push(a.value);
     }
-    const types = args.map((a) => this.expr(a, ctx));
+    const want = genericTarget(expected);
+    const generic = (i: number) => !!b.generic?.(i);
+    const types = args.map((a, i) => this.expr(a, ctx, want && generic(i) ? want : undefined));
     if (types.some((t) => t.kind === 'error')) return ERROR;
-    const sig = b.type(types);
+    // generic arguments that are all untyped literals take the type the context expects,
+    // as MatIEC and CODESYS type them: `w : WORD := SHR(16#6714, 6)`, `r : REAL := SQRT(9.0)`
+    const genericIdx = types.map((_, i) => i).filter(generic);
+    if (want && genericIdx.length > 0 && genericIdx.every((i) => isUntyped(types[i]!) && isAssignable(types[i]!, want))) {
+      for (const i of genericIdx) types[i] = want;
+    }
+    const sig = b.type(types, want);
     if (typeof sig === 'string') return this.error(e.args.length === 0 && name.toUpperCase() !== 'TASK_TIME' ? 'E2005' : 'E3003', `${name.toUpperCase()}: ${sig}`, e.range);
     args.forEach((a, i) => this.assignable(types[i]!, sig.params[i]!, a.range, a));
     this.ann.calls.set(e.id, { kind: 'builtin', name: name.toUpperCase(), argTypes: sig.params, resultType: sig.result });
@@ -811,6 +819,18 @@ export class Checker {
 
 // ------------------------------------------------------------------ helpers
 
+function isUntyped(t: Type): boolean {
+  return t.kind === 'literalInt' || t.kind === 'literalReal';
+}
+
+/** The type an expected result gives generic arguments: a number or bit string, not BOOL. */
+function genericTarget(expected: Type | undefined): Type | undefined {
+  if (!expected || expected.kind !== 'elementary') return undefined;
+  const f = ELEMENTARY[expected.name].family;
+  if (f !== 'signed' && f !== 'unsigned' && f !== 'bits' && f !== 'real') return undefined;
+  return elementary(expected.name);
+}
+
 /** Standard functions whose result has the type of their arguments. */
 const GENERIC_NUMERIC = new Set(['ABS', 'MAX', 'MIN', 'LIMIT', 'ADD', 'MUL', 'SUB', 'DIV', 'MOD', 'MOVE', 'SEL', 'MUX', 'EXPT']);
 
@@ -821,7 +841,7 @@ function constantResult(name: string, args: { value: bigint }[]): bigint {
     case 'ABS': return v[0]! < 0n ? -v[0]! : v[0]!;
     case 'MAX': return v.reduce((a, b) => (a > b ? a : b));
     case 'MIN': return v.reduce((a, b) => (a < b ? a : b));
-    case 'LIMIT': return v[1]! < v[0]! ? v[0]! : v[1]! > v[2]! ? v[2]! : v[1]!;
+    case 'LIMIT': { const lo = v[1]! < v[0]! ? v[0]! : v[1]!; return lo > v[2]! ? v[2]! : lo; }
     case 'ADD': return v.reduce((a, b) => a + b);
     case 'MUL': return v.reduce((a, b) => a * b);
     case 'SUB': return v[0]! - v[1]!;

@@ -9,6 +9,7 @@ import {
 } from '../types/types.js';
 import type { ElementaryTypeName } from '../application.js';
 import { commonType, concrete } from '../types/common-type.js';
+import { wrapInt } from '../codegen/convert.js';
 
 export interface BuiltinSignature {
   /** types the arguments are converted to before the call */
@@ -24,13 +25,22 @@ export interface BuiltinEmitContext {
 }
 
 interface Builtin {
-  /** null: not applicable to these arguments (message) */
-  type(args: Type[]): BuiltinSignature | string;
+  /** a message when not applicable to these arguments; `expected` is the type the context wants */
+  type(args: Type[], expected?: Type): BuiltinSignature | string;
   emit(args: string[], sig: BuiltinSignature, ctx: BuiltinEmitContext): string;
   /** names of parameters for formal calls (IN, IN1, IN2, …, G, K, MN, MX, L, P, N) */
   paramNames?: string[];
   extensible?: boolean;
+  /**
+   * Which arguments are of the generic type the result has (ANY_NUM, ANY_BIT…): untyped
+   * literals there take the type the context expects (`r : REAL := SQRT(9.0)`).
+   */
+  generic?: (index: number) => boolean;
 }
+
+const ALL = (): boolean => true;
+const FIRST = (i: number): boolean => i === 0;
+const AFTER_FIRST = (i: number): boolean => i > 0;
 
 const STR: Type = { kind: 'string', wide: false, length: 254 };
 
@@ -45,6 +55,7 @@ function fixedNumeric(fn: (x: string) => string, realOnly = true): Builtin {
     },
     emit: (a, sig) => roundReal(fn(a[0]!), sig.result),
     paramNames: ['IN'],
+    generic: ALL,
   };
 }
 
@@ -55,8 +66,12 @@ function commonOfAll(args: Type[]): Type | undefined {
   return t && t.kind !== 'error' ? t : undefined;
 }
 
+function isSingle(t: Type): boolean {
+  return t.kind === 'elementary' && t.name === 'REAL';
+}
+
 function roundReal(code: string, t: Type): string {
-  return t.kind === 'elementary' && t.name === 'REAL' ? `Math.fround(${code})` : code;
+  return isSingle(t) ? `Math.fround(${code})` : code;
 }
 
 function extensibleArith(op: '+' | '*' | 'AND' | 'OR' | 'XOR'): Builtin {
@@ -70,8 +85,10 @@ function extensibleArith(op: '+' | '*' | 'AND' | 'OR' | 'XOR'): Builtin {
       if (logical ? !(isBits(t) || isInteger(t)) : !(isNumeric(t) || (op === '+' && familyOf(t) === 'duration'))) return `not defined for ${typeName(t)}`;
       return { params: args.map(() => t), result: t };
     },
-    emit: (a, sig) => a.map((x) => `(${x})`).join(jsOp(op, sig.result)),
+    // REAL rounds after every operation, as single-precision hardware does
+    emit: (a, sig) => (isSingle(sig.result) && (op === '+' || op === '*') ? a.reduce((acc, x) => `Math.fround(${acc} ${op} ${x})`) : a.map((x) => `(${x})`).join(jsOp(op, sig.result))),
     extensible: true,
+    generic: ALL,
   };
 }
 
@@ -146,6 +163,7 @@ function shift(kind: 'SHL' | 'SHR' | 'ROL' | 'ROR'): Builtin {
       }
     },
     paramNames: ['IN', 'N'],
+    generic: FIRST,
   };
 }
 
@@ -156,8 +174,15 @@ const TABLE: Record<string, Builtin> = {
       const t = concrete(args[0]!);
       return { params: [t], result: t };
     },
-    emit: (a, sig) => (isInteger(sig.result) && (sig.result as { name: ElementaryTypeName }).name.endsWith('LINT') ? `$abs64(${a[0]})` : `Math.abs(${a[0]})`),
+    emit(a, sig) {
+      const name = (sig.result as { name: ElementaryTypeName }).name;
+      if (!isInteger(sig.result)) return `Math.abs(${a[0]})`;
+      if (ELEMENTARY[name].bits === 64) return `$abs64(${a[0]})`;
+      // the type's minimum has no positive twin: it wraps to itself (ABS(SINT#-128) = -128)
+      return ELEMENTARY[name].family === 'signed' ? wrapInt(`Math.abs(${a[0]})`, name) : a[0]!;
+    },
     paramNames: ['IN'],
+    generic: ALL,
   },
   SQRT: fixedNumeric((x) => `Math.sqrt(${x})`),
   LN: fixedNumeric((x) => `Math.log(${x})`),
@@ -177,6 +202,7 @@ const TABLE: Record<string, Builtin> = {
     },
     emit: (a, sig) => roundReal(`Math.atan2(${a[0]}, ${a[1]})`, sig.result),
     paramNames: ['Y', 'X'],
+    generic: ALL,
   },
   EXPT: {
     type(args) {
@@ -186,6 +212,7 @@ const TABLE: Record<string, Builtin> = {
     },
     emit: (a, sig) => roundReal(`((${a[0]}) ** Number(${a[1]}))`, sig.result),
     paramNames: ['IN1', 'IN2'],
+    generic: FIRST,
   },
   ADD: extensibleArith('+'),
   MUL: withTime(extensibleArith('*'), (a, b) => `Math.round((${a}) * Number(${b}))`),
@@ -197,8 +224,9 @@ const TABLE: Record<string, Builtin> = {
       const c = concrete(t);
       return { params: [c, c], result: c };
     },
-    emit: (a) => `(${a[0]}) - (${a[1]})`,
+    emit: (a, sig) => roundReal(`(${a[0]}) - (${a[1]})`, sig.result),
     paramNames: ['IN1', 'IN2'],
+    generic: ALL,
   },
   DIV: withTime({
     type(args) {
@@ -208,8 +236,9 @@ const TABLE: Record<string, Builtin> = {
       const c = concrete(t);
       return { params: [c, c], result: c };
     },
-    emit: (a, sig, ctx) => (isInteger(sig.result) ? divCode(a[0]!, a[1]!, sig.result, ctx.site) : `(${a[0]}) / (${a[1]})`),
+    emit: (a, sig, ctx) => (isInteger(sig.result) ? divCode(a[0]!, a[1]!, sig.result, ctx.site) : roundReal(`(${a[0]}) / (${a[1]})`, sig.result)),
     paramNames: ['IN1', 'IN2'],
+    generic: ALL,
   }, (a, b, site) => `$tdiv(${a}, Number(${b}), ${site})`),
   MOD: {
     type(args) {
@@ -221,6 +250,7 @@ const TABLE: Record<string, Builtin> = {
     },
     emit: (a, sig, ctx) => modCode(a[0]!, a[1]!, sig.result, ctx.site),
     paramNames: ['IN1', 'IN2'],
+    generic: ALL,
   },
   MOVE: {
     type(args) {
@@ -230,6 +260,7 @@ const TABLE: Record<string, Builtin> = {
     },
     emit: (a) => a[0]!,
     paramNames: ['IN'],
+    generic: ALL,
   },
   AND: extensibleArith('AND'),
   OR: extensibleArith('OR'),
@@ -242,6 +273,7 @@ const TABLE: Record<string, Builtin> = {
     },
     emit: (a, sig) => notCode(a[0]!, sig.result),
     paramNames: ['IN'],
+    generic: ALL,
   },
   SHL: shift('SHL'),
   SHR: shift('SHR'),
@@ -257,6 +289,7 @@ const TABLE: Record<string, Builtin> = {
     },
     emit: (a) => `((${a[0]}) ? (${a[2]}) : (${a[1]}))`,
     paramNames: ['G', 'IN0', 'IN1'],
+    generic: AFTER_FIRST,
   },
   MAX: minMax('max'),
   MIN: minMax('min'),
@@ -271,6 +304,7 @@ const TABLE: Record<string, Builtin> = {
     },
     emit: (a) => `$limit(${a[0]}, ${a[1]}, ${a[2]})`,
     paramNames: ['MN', 'IN', 'MX'],
+    generic: ALL,
   },
   MUX: {
     type(args) {
@@ -287,6 +321,7 @@ const TABLE: Record<string, Builtin> = {
       return `$mux(${k}, ${ctx.site}, ${inputs.map((x) => `() => (${x})`).join(', ')})`;
     },
     extensible: true,
+    generic: AFTER_FIRST,
   },
   GT: compare('>'),
   GE: compare('>='),
@@ -329,11 +364,13 @@ const TABLE: Record<string, Builtin> = {
     extensible: true,
   },
   TRUNC: {
-    type(args) {
+    // ANY_REAL to ANY_INT: the integer type is the one the context expects, DINT by default
+    type(args, expected) {
       if (args.length !== 1 || !isReal(args[0]!)) return 'needs one REAL or LREAL';
-      return { params: [concrete(args[0]!, LREAL)], result: elementary('DINT') };
+      const result = expected && expected.kind === 'elementary' && !expected.subrange && isInteger(expected) && !isBits(expected) ? expected : elementary('DINT');
+      return { params: [concrete(args[0]!, LREAL)], result };
     },
-    emit: (a) => `(Math.trunc(${a[0]}) | 0)`,
+    emit: (a, sig, ctx) => (sig.result === elementary('DINT') ? `(Math.trunc(${a[0]}) | 0)` : ctx.convert(`Math.trunc(${a[0]})`, LREAL, sig.result)),
     paramNames: ['IN'],
   },
   TASK_TIME: {
@@ -407,6 +444,7 @@ function minMax(which: 'max' | 'min'): Builtin {
     },
     emit: (a) => a.reduce((acc, x) => `$${which}(${acc}, ${x})`),
     extensible: true,
+    generic: ALL,
   };
 }
 
