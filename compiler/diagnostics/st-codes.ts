@@ -29,5 +29,7 @@ export const ST_CODES: readonly DiagnosticCode[] = [
   { code: 'E3005', severity: 'error', title: 'invalid index', explanation: 'Only arrays can be indexed, with as many integer subscripts as the array has dimensions.' },
   { code: 'E3006', severity: 'error', title: 'constant expression required', explanation: 'Array bounds, string lengths, subrange limits, CASE labels and initial values of constants must be computable at compile time.' },
   { code: 'E3007', severity: 'error', title: 'value out of range', explanation: 'A constant value does not fit the range of its type or subrange, or an array index is outside the declared bounds.' },
+  { code: 'E3008', severity: 'error', title: 'constant overflow', explanation: 'Integer arithmetic on constants (literals, typed literals, VAR CONSTANT) is done at compile time; its result does not fit the type of the operands, e.g. UINT#3 - UINT#5 or DINT#2147483647 + 1. IEC 61131-3 makes this an error rather than a wrap-around: compute in a wider type (DINT#3 - 5) or write the intended value.' },
+  { code: 'E3009', severity: 'error', title: 'constant division by zero', explanation: 'A division or MOD by a constant zero (INT#7 / 0, x MOD 0). IEC 61131-3 makes it an error of the program; division by a variable that is zero at run time is a DIVISION_BY_ZERO fault instead.' },
   { code: 'W3001', severity: 'warning', title: 'unreachable or duplicate CASE label', explanation: 'A CASE label repeats a value already handled by an earlier branch; that branch can never run.' },
 ];

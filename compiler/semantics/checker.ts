@@ -13,7 +13,7 @@ import {
 import { commonType, fitsInteger } from '../types/common-type.js';
 import {
   BOOL, ELEMENTARY, ERROR, TIME, VOID, type Type, elementary, elementaryByName, familyOf, isBits,
-  isBool, isInteger, isNumeric, isReal, sameType, typeName, widensTo, isAnyString, LREAL,
+  isBool, isInteger, isNumeric, isReal, sameType, typeName, widensTo, isAnyString, LREAL, integerRange,
 } from '../types/types.js';
 import { lookupBuiltin } from '../stdlib/functions.js';
 import { evalConst } from './const-eval.js';
@@ -35,6 +35,9 @@ export class Checker {
     private readonly ann: Annotations,
     private readonly diagnostics: Diagnostic[],
   ) {}
+
+  /** values of integer constant subexpressions already checked, by expression id */
+  private readonly constInts = new Map<number, bigint>();
 
   private error(code: string, message: string, range: SourceRange): Type {
     this.diagnostics.push(diagnostic(code, message, range));
@@ -487,6 +490,7 @@ export class Checker {
         const c = commonType(l, r);
         if (!c || !isInteger(c)) return bad();
         this.ann.operandTypes.set(e.id, c);
+        if (this.constantOverflow(e, c)) return ERROR;
         return c.kind === 'literalInt' ? foldInt(e.op, l, r) ?? c : c;
       }
       case '**': {
@@ -499,6 +503,7 @@ export class Checker {
     const c = commonType(l, r);
     if (!c || !isNumeric(c)) return bad();
     this.ann.operandTypes.set(e.id, c);
+    if (this.constantOverflow(e, c)) return ERROR;
     if (c.kind === 'literalInt') {
       if (e.op === '/') {
         const folded = foldInt(e.op, l, r);
@@ -507,6 +512,61 @@ export class Checker {
       return foldInt(e.op, l, r) ?? c;
     }
     return c;
+  }
+
+  /**
+   * Integer arithmetic on constants is done at compile time: a result outside the operands' type
+   * (UINT#3 - UINT#5) or a division by zero (INT#7 / 0) is an error of the program (IEC 61131-3
+   * 7.3.2), reported here rather than left to wrap or fault at run time. True when reported.
+   */
+  private constantOverflow(e: Extract<Expr, { kind: 'binary' }>, t: Type): boolean {
+    const a = this.constInt(e.left);
+    const b = this.constInt(e.right);
+    if ((e.op === '/' || e.op === 'MOD') && b === 0n && isInteger(t)) {
+      this.error('E3009', `${e.op === '/' ? 'division' : 'MOD'} by a constant zero`, e.range);
+      return true;
+    }
+    if (a === undefined || b === undefined) return false;
+    let v: bigint;
+    switch (e.op) {
+      case '+': v = a + b; break;
+      case '-': v = a - b; break;
+      case '*': v = a * b; break;
+      case '/':
+      case 'MOD':
+        v = e.op === '/' ? a / b : a % b;
+        break;
+      default: return false;
+    }
+    if (t.kind === 'elementary' && isInteger(t)) {
+      if (!fitsInteger(v, t.name)) {
+        const r = integerRange(t.name)!;
+        this.error('E3008', `this constant ${OP_NAMES[e.op] ?? e.op} gives ${v}, outside ${t.name} (${r.lo}..${r.hi})`, e.range);
+        return true;
+      }
+    }
+    this.constInts.set(e.id, v);
+    return false;
+  }
+
+  /** The integer value of an expression the checker has typed, when it is a constant. */
+  private constInt(e: Expr): bigint | undefined {
+    switch (e.kind) {
+      case 'literal':
+        return e.value.type === 'int' ? e.value.value : undefined;
+      case 'unary': {
+        const v = e.op === 'NOT' ? undefined : this.constInt(e.operand);
+        return v === undefined ? undefined : e.op === '-' ? -v : v;
+      }
+      case 'name': {
+        const sym = this.ann.symbols.get(e.id);
+        return sym?.kind === 'var' && sym.constant && typeof sym.constValue === 'bigint' ? sym.constValue : undefined;
+      }
+      case 'binary':
+        return this.constInts.get(e.id);
+      default:
+        return undefined;
+    }
   }
 
   private constLookupIn(ctx: Context) {
@@ -818,6 +878,8 @@ export class Checker {
 }
 
 // ------------------------------------------------------------------ helpers
+
+const OP_NAMES: Record<string, string> = { '+': 'addition', '-': 'subtraction', '*': 'multiplication', '/': 'division', MOD: 'MOD' };
 
 function isUntyped(t: Type): boolean {
   return t.kind === 'literalInt' || t.kind === 'literalReal';
