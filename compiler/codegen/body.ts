@@ -321,18 +321,21 @@ export class BodyEmitter {
       return;
     }
     if (s.op === 'REF=') {
-      this.emit(this.storeCode(s.target, this.expr(s.value, tt)));
+      this.emit(this.storeCode(s.target, this.expr(s.value, tt), isSingle(this.typeOf(s.value))));
       return;
     }
     if (!isScalar(tt) && tt.kind !== 'error') {
       this.emit(copyValue(this.lref(s.target), this.expr(s.value, tt), tt, this.o.values));
       return;
     }
-    this.emit(this.storeCode(s.target, this.expr(s.value, tt)));
+    this.emit(this.storeCode(s.target, this.expr(s.value, tt), isSingle(this.typeOf(s.value))));
   }
 
-  /** A statement storing `value` (already of the target's type) into the target expression. */
-  storeCode(target: Expr, value: string): string {
+  /**
+   * A statement storing `value` (already of the target's type) into the target expression.
+   * `single`: the value is a REAL already (every REAL operation rounds), so it needs no Math.fround.
+   */
+  storeCode(target: Expr, value: string, single = false): string {
     const t = this.typeOf(target);
     if (target.kind === 'bit') {
       const obj = this.lref(target.object);
@@ -347,7 +350,7 @@ export class BodyEmitter {
     if (t.kind === 'elementary' && t.subrange) {
       return `${this.lref(target)} = $sub(${value}, ${t.subrange.lo}, ${t.subrange.hi}, ${this.site(target.range.line)});`;
     }
-    if (t.kind === 'elementary' && t.name === 'REAL') return `${this.lref(target)} = ${isRounded(value) ? value : `Math.fround(${value})`};`;
+    if (t.kind === 'elementary' && t.name === 'REAL') return `${this.lref(target)} = ${single || isRounded(value) ? value : `Math.fround(${value})`};`;
     if (target.kind === 'index' && t.kind === 'elementary' && t.name === 'BOOL' && this.typeOf(target.object).kind === 'array') {
       // BOOL arrays hold bytes: store a number, not a boolean V8 would have to convert
       const byte = value === 'true' ? '1' : value === 'false' ? '0' : `(${value} ? 1 : 0)`;
@@ -648,9 +651,9 @@ export class BodyEmitter {
       if (!b.value || p.kind !== 'var') continue;
       if (p.section === 'VAR_OUTPUT') {
         const v = b.negated ? `!${outObj}.${p.prop}` : convertCode(`${outObj}.${p.prop}`, p.type, this.typeOf(b.value));
-        writeBacks.push(this.storeCode(b.value, v).replace(/;$/, ''));
+        writeBacks.push(this.storeCode(b.value, v, isSingle(p.type)).replace(/;$/, ''));
       } else if (p.section === 'VAR_IN_OUT' && isScalar(p.type)) {
-        writeBacks.push(this.storeCode(b.value, `${outObj}.${p.prop}`).replace(/;$/, ''));
+        writeBacks.push(this.storeCode(b.value, `${outObj}.${p.prop}`, isSingle(p.type)).replace(/;$/, ''));
       }
     }
     if (!writeBacks.length) return call;
@@ -673,15 +676,15 @@ export class BodyEmitter {
       if (p.kind !== 'var' || !b.value) continue;
       const sym = vars.get(key(p.name)) ?? p;
       if (p.section === 'VAR_INPUT') {
-        if (isScalar(p.type)) this.emit(storeProp(`${inst}.${sym.prop}`, this.expr(b.value, p.type), p.type));
+        if (isScalar(p.type)) this.emit(storeProp(`${inst}.${sym.prop}`, this.expr(b.value, p.type), p.type, isSingle(this.typeOf(b.value))));
         else this.emit(copyValue(`${inst}.${sym.prop}`, this.expr(b.value, p.type), p.type, this.o.values));
       } else if (p.section === 'VAR_IN_OUT') {
         // aggregates are passed by reference; scalars are copied in and back out
         this.emit(`${inst}.${sym.prop} = ${isScalar(p.type) ? this.expr(b.value, p.type) : this.lref(b.value)};`);
-        if (isScalar(p.type)) after.push(this.storeCode(b.value, `${inst}.${sym.prop}`));
+        if (isScalar(p.type)) after.push(this.storeCode(b.value, `${inst}.${sym.prop}`, isSingle(p.type)));
       } else {
         const v = b.negated ? `!${inst}.${sym.prop}` : convertCode(`${inst}.${sym.prop}`, p.type, this.typeOf(b.value));
-        if (isScalar(p.type)) after.push(this.storeCode(b.value, v));
+        if (isScalar(p.type)) after.push(this.storeCode(b.value, v, isSingle(p.type)));
         else after.push(copyValue(this.lref(b.value), `${inst}.${sym.prop}`, p.type, this.o.values));
       }
     }
@@ -711,8 +714,13 @@ export function isRounded(code: string): boolean {
   return false;
 }
 
-function storeProp(ref: string, value: string, t: Type): string {
-  if (t.kind === 'elementary' && t.name === 'REAL') return `${ref} = ${isRounded(value) ? value : `Math.fround(${value})`};`;
+/** A value of this type is a float32 already: REAL variables and every REAL operation round. */
+function isSingle(t: Type): boolean {
+  return t.kind === 'elementary' && t.name === 'REAL';
+}
+
+function storeProp(ref: string, value: string, t: Type, single = false): string {
+  if (t.kind === 'elementary' && t.name === 'REAL') return `${ref} = ${single || isRounded(value) ? value : `Math.fround(${value})`};`;
   return `${ref} = ${value};`;
 }
 

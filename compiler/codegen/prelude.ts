@@ -20,7 +20,9 @@ function $limit(mn, x, mx) { const y = x < mn ? mn : x; return y > mx ? mx : y; 
 function $max(a, b) { return a > b ? a : b; }
 function $min(a, b) { return a < b ? a : b; }
 function $abs64(x) { return x < 0n ? BigInt.asIntN(64, -x) : x; }
-function $round(x) { const r = Math.round(x); return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r; }
+// to nearest, ties to even, without branches: adding 1.5 * 2^52 leaves no fraction bits and the
+// FPU rounds ties to even (|x| >= 2^51 is integral already)
+function $round(x) { return x > -2251799813685248 && x < 2251799813685248 ? (x + 6755399441055744) - 6755399441055744 : x; }
 function $realToBig(x, bits, signed) { if (!Number.isFinite(x)) return 0n; const v = BigInt($round(x)); return signed ? BigInt.asIntN(bits, v) : BigInt.asUintN(bits, v); }
 function $rol(x, n, bits) { n = ((n % bits) + bits) % bits; if (bits === 32) { x = x >>> 0; return n === 0 ? x : ((x << n) | (x >>> (32 - n))) >>> 0; } const m = (1 << bits) - 1; x = x & m; return ((x << n) | (x >>> (bits - n))) & m; }
 function $ror(x, n, bits) { n = ((n % bits) + bits) % bits; return $rol(x, (bits - n) % bits, bits); }
