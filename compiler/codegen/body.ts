@@ -161,7 +161,39 @@ export class BodyEmitter {
   // ------------------------------------------------------------ statements
 
   body(stmts: Stmt[]): void {
+    if (stmts.some((s) => s.kind === 'label')) return this.bodyWithLabels(stmts);
     for (const s of stmts) this.stmt(s);
+  }
+
+  /** label → case number of the dispatch loop of the body being emitted */
+  private jumpTargets = new Map<string, number>();
+
+  /**
+   * A body with labels becomes a dispatch loop: each label starts a case of a switch that falls
+   * through to the next, and JMP sets the case and continues the loop (from any nesting depth).
+   * Bodies without labels are emitted as before, so JMP costs nothing where it is not used.
+   */
+  private bodyWithLabels(stmts: Stmt[]): void {
+    const outer = this.jumpTargets;
+    this.jumpTargets = new Map();
+    for (const s of stmts) if (s.kind === 'label') this.jumpTargets.set(key(s.name), this.jumpTargets.size + 1);
+    this.emit('{ let $pc = 0;');
+    this.emit('$jmp: for (;;) {');
+    this.emit('switch ($pc) {');
+    this.emit('case 0:');
+    this.indent++;
+    for (const s of stmts) {
+      if (s.kind === 'label') {
+        this.indent--;
+        this.emit(`case ${this.jumpTargets.get(key(s.name))}: // ${s.name}`);
+        this.indent++;
+      } else this.stmt(s);
+    }
+    this.indent--;
+    this.emit('}');
+    this.emit('break;');
+    this.emit('} }');
+    this.jumpTargets = outer;
   }
 
   private block(stmts: Stmt[]): void {
@@ -308,6 +340,11 @@ export class BodyEmitter {
         return;
       case 'return':
         this.emit('break $body;');
+        return;
+      case 'label':
+        return;
+      case 'jmp':
+        this.emit(`{ $pc = ${this.jumpTargets.get(key(s.label)) ?? 0}; continue $jmp; }`);
         return;
       case 'empty':
         return;

@@ -53,18 +53,64 @@ export class Checker {
     const ctx: Context = { pou, loopDepth: 0 };
     if (instance) ctx.instance = instance;
     this.checkInitializers(pou, ctx);
+    this.checkJumps(d.body);
     this.checkBody(d.body, ctx);
     if (d.kind === 'functionBlock' || d.kind === 'program') {
-      for (const a of d.actions) this.checkBody(a.body, ctx);
+      for (const a of d.actions) {
+        this.checkJumps(a.body);
+        this.checkBody(a.body, ctx);
+      }
     }
     if (d.kind === 'functionBlock') {
       for (const m of pou.methods.values()) {
         const mctx: Context = { pou: m, instance: pou, loopDepth: 0 };
         this.checkInitializers(m, mctx);
+        this.checkJumps((m.decl as { body: Stmt[] }).body);
         this.checkBody((m.decl as { body: Stmt[] }).body, mctx);
       }
       this.checkImplements(pou);
     }
+  }
+
+  /**
+   * Labels stand in the body's own statement list (not inside IF, CASE or loops), once each;
+   * every JMP names one of them. A JMP may leave nested statements, never enter them.
+   */
+  private checkJumps(body: Stmt[]): void {
+    const labels = new Set<string>();
+    for (const s of body) {
+      if (s.kind !== 'label') continue;
+      if (labels.has(key(s.name))) this.error('E2002', `label '${s.name}' is already declared`, s.range);
+      labels.add(key(s.name));
+    }
+    const visit = (list: Stmt[], top: boolean): void => {
+      for (const s of list) {
+        switch (s.kind) {
+          case 'label':
+            if (!top) this.error('E2008', `label '${s.name}' must stand in the body itself, not inside IF, CASE or a loop`, s.range);
+            break;
+          case 'jmp':
+            if (!labels.has(key(s.label))) this.error('E2001', `unknown label '${s.label}'`, s.range);
+            break;
+          case 'if':
+            for (const b of s.branches) visit(b.body, false);
+            if (s.elseBody) visit(s.elseBody, false);
+            break;
+          case 'case':
+            for (const c of s.cases) visit(c.body, false);
+            if (s.elseBody) visit(s.elseBody, false);
+            break;
+          case 'for':
+          case 'while':
+          case 'repeat':
+            visit(s.body, false);
+            break;
+          default:
+            break;
+        }
+      }
+    };
+    visit(body, true);
   }
 
   private checkImplements(fb: Pou): void {
@@ -270,6 +316,8 @@ export class Checker {
         return;
       case 'return':
       case 'empty':
+      case 'label':
+      case 'jmp':
         return;
     }
   }

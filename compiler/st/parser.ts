@@ -660,6 +660,22 @@ export class StParser extends CstParser {
           },
         },
         { ALT: () => this.CONSUME4(T.Semicolon, { LABEL: 'empty' }) },
+        {
+          // `label:` (JMP's target); JMP is not a keyword, so variables may still be named so
+          GATE: () => this.LA(2).tokenType === T.Colon,
+          ALT: () => {
+            this.CONSUME(T.Identifier, { LABEL: 'label' });
+            this.CONSUME(T.Colon);
+          },
+        },
+        {
+          GATE: () => this.LA(1).image.toUpperCase() === 'JMP' && this.LA(2).tokenType === T.Identifier && this.LA(3).tokenType === T.Semicolon,
+          ALT: () => {
+            this.CONSUME2(T.Identifier, { LABEL: 'jmp' });
+            this.CONSUME3(T.Identifier, { LABEL: 'jmpTarget' });
+            this.CONSUME5(T.Semicolon);
+          },
+        },
         { ALT: () => this.SUBRULE(this.assignmentOrCall) },
       ],
       ERR_MSG: 'a statement',

@@ -508,6 +508,10 @@ export class AstBuilder {
     if (c.CONTINUE) return this.make({ kind: 'continue' as const }, span);
     if (c.RETURN) return this.make({ kind: 'return' as const }, span);
     if (c.empty) return this.make({ kind: 'empty' as const }, span);
+    const label = this.token(n, 'label');
+    if (label) return this.make({ kind: 'label' as const, name: label.image }, span);
+    const target = this.token(n, 'jmpTarget');
+    if (target) return this.make({ kind: 'jmp' as const, label: target.image }, span);
     const ac = this.node(n, 'assignmentOrCall');
     if (ac) return this.assignmentOrCall(ac);
     return undefined;
