@@ -508,10 +508,6 @@ export class AstBuilder {
     if (c.CONTINUE) return this.make({ kind: 'continue' as const }, span);
     if (c.RETURN) return this.make({ kind: 'return' as const }, span);
     if (c.empty) return this.make({ kind: 'empty' as const }, span);
-    const label = this.token(n, 'label');
-    if (label) return this.make({ kind: 'label' as const, name: label.image }, span);
-    const target = this.token(n, 'jmpTarget');
-    if (target) return this.make({ kind: 'jmp' as const, label: target.image }, span);
     const ac = this.node(n, 'assignmentOrCall');
     if (ac) return this.assignmentOrCall(ac);
     return undefined;
@@ -527,6 +523,15 @@ export class AstBuilder {
       return undefined;
     }
     const target = this.postfix(targetNode);
+    const labelColon = this.token(n, 'labelColon');
+    const jmpTarget = this.token(n, 'jmpTarget');
+    if (labelColon || jmpTarget) {
+      if (target.kind !== 'name' || (jmpTarget && target.name.toUpperCase() !== 'JMP')) {
+        this.diagnostics.push(diagnostic('E1004', labelColon ? "a label is a name followed by ':'" : `expected ':=' or a call, found '${jmpTarget!.image}'`, target.range));
+        return undefined;
+      }
+      return labelColon ? this.make({ kind: 'label' as const, name: target.name }, span) : this.make({ kind: 'jmp' as const, label: jmpTarget!.image }, span);
+    }
     const op = this.token(n, 'operator');
     const valueNode = this.node(n, 'expression');
     if (op) {
