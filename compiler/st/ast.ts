@@ -182,6 +182,8 @@ export interface VarDecl extends Node {
   init?: Initializer;
   /** `AT %IX0.0` → '%IX0.0'; `AT %I*` → '%I*' */
   location?: string;
+  /** `BOOL R_EDGE` / `BOOL F_EDGE` inputs: the body sees TRUE only on that edge */
+  edge?: 'R_EDGE' | 'F_EDGE';
 }
 
 export type VarSectionKind =

@@ -413,6 +413,11 @@ export class StParser extends CstParser {
     });
     this.CONSUME(T.Colon);
     this.SUBRULE(this.typeSpec);
+    // `clk : BOOL R_EDGE;` (edge-detecting input): R_EDGE and F_EDGE are not keywords
+    this.OPTION3({
+      GATE: () => /^[RF]_EDGE$/i.test(this.LA(1).image),
+      DEF: () => this.CONSUME2(T.Identifier, { LABEL: 'edge' }),
+    });
     this.OPTION2(() => {
       this.CONSUME(T.Assign);
       this.SUBRULE(this.initializer);

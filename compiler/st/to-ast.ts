@@ -364,11 +364,13 @@ export class AstBuilder {
     const initNode = this.node(n, 'initializer');
     const init = initNode ? this.initializer(initNode) : undefined;
     const at = this.token(n, 'DirectVariable');
+    const edge = this.token(n, 'edge');
     return this.tokens(n, 'Identifier').map((id) => {
       const nameSpan = this.spanOf(id);
       const d = this.make({ name: id.image, nameRange: this.range(nameSpan), type } as Omit<A.VarDecl, 'id' | 'range'>, span);
       if (init) d.init = init;
       if (at) d.location = at.image.toUpperCase();
+      if (edge) d.edge = edge.image.toUpperCase() as 'R_EDGE' | 'F_EDGE';
       return d;
     });
   }
