@@ -410,7 +410,8 @@ export class BodyEmitter {
         return this.indexRef(e);
       case 'deref':
         if (e.object.kind === 'this' || e.object.kind === 'super') return 'this';
-        return `${this.expr(e.object)}`;
+        // a NULL reference is a located fault, not a JavaScript TypeError
+        return `$deref(${this.expr(e.object)}, ${this.site(e.range.line)})`;
       default:
         return this.expr(e);
     }
@@ -485,7 +486,7 @@ export class BodyEmitter {
         return convertLiteral(e.value, this.typeOf(e), ctxType);
       case 'name': {
         const sym = this.o.ann.symbols.get(e.id);
-        if (!sym) return 'undefined';
+        if (!sym) return e.name.toUpperCase() === 'NULL' ? 'null' : 'undefined';
         if (sym.kind === 'enumValue') return String(sym.value);
         if (sym.constValue !== undefined && sym.storage === 'global') return this.varRef(sym);
         return this.varRef(sym);

@@ -16,6 +16,7 @@ function $mod64(a, b, site) { if (b === 0n) $fault('DIVISION_BY_ZERO', site, 'MO
 function $tdiv(a, b, site) { if (b === 0) $fault('DIVISION_BY_ZERO', site, 'time divided by zero'); return Math.trunc(a / b); }
 function $chk(i, lo, hi, site) { if (i < lo || i > hi) $fault('INDEX_OUT_OF_RANGE', site, 'index ' + i + ' outside ' + lo + '..' + hi); return i - lo; }
 function $sub(v, lo, hi, site) { if (v < lo || v > hi) $fault('SUBRANGE', site, 'value ' + v + ' outside ' + lo + '..' + hi); return v; }
+function $deref(r, site) { if (r === null || r === undefined) $fault('NULL_REFERENCE', site, 'dereference of a NULL reference'); return r; }
 function $limit(mn, x, mx) { const y = x < mn ? mn : x; return y > mx ? mx : y; }
 function $max(a, b) { return a > b ? a : b; }
 function $min(a, b) { return a < b ? a : b; }

@@ -507,6 +507,7 @@ export class Checker {
       case '>=': {
         let c = commonType(l, r);
         if (!c && l.kind === 'enum' && r.kind === 'enum' && sameType(l, r)) c = l;
+        if (!c && l.kind === 'ref' && r.kind === 'ref' && (e.op === '=' || e.op === '<>') && isAssignable(r, l)) c = l;
         if (!c && isAnyString(l) && isAnyString(r)) c = l;
         if (!c) return bad();
         if (c.kind === 'fb' || c.kind === 'array' || c.kind === 'struct') return bad();
@@ -648,6 +649,8 @@ export class Checker {
       return this.error('E2001', `'${e.name}' is a value of several enum types; write Type#${e.name}`, e.range);
     }
     if (this.decls.pou(k) || lookupBuiltin(k)) return this.error('E2001', `'${e.name}' is a POU, not a variable`, e.range);
+    // NULL: the reference to nothing, assignable to and comparable with every REF_TO
+    if (k === 'NULL') return NULL_REF;
     return this.error('E2001', `unknown name '${e.name}'`, e.range);
   }
 
@@ -929,6 +932,9 @@ export class Checker {
 
 const OP_NAMES: Record<string, string> = { '+': 'addition', '-': 'subtraction', '*': 'multiplication', '/': 'division', MOD: 'MOD' };
 
+/** The type of NULL: a reference that matches every REF_TO. */
+const NULL_REF: Type = { kind: 'ref', target: ERROR };
+
 function isUntyped(t: Type): boolean {
   return t.kind === 'literalInt' || t.kind === 'literalReal';
 }
@@ -1001,7 +1007,7 @@ export function isAssignable(from: Type, to: Type): boolean {
   if (from.kind === 'elementary' && to.kind === 'string') return (from.name === 'CHAR' && !to.wide) || (from.name === 'WCHAR' && to.wide);
   if (from.kind === 'fb' && to.kind === 'interface') return implementsInterface(from, to.name);
   if (from.kind === 'interface' && to.kind === 'interface') return from.name.toUpperCase() === to.name.toUpperCase();
-  if (from.kind === 'ref' && to.kind === 'ref') return sameType(from.target, to.target);
+  if (from.kind === 'ref' && to.kind === 'ref') return from === NULL_REF || to === NULL_REF || sameType(from.target, to.target);
   return sameType(from, to);
 }
 

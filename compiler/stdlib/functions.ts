@@ -373,6 +373,18 @@ const TABLE: Record<string, Builtin> = {
     emit: (a, sig, ctx) => (sig.result === elementary('DINT') ? `(Math.trunc(${a[0]}) | 0)` : ctx.convert(`Math.trunc(${a[0]})`, LREAL, sig.result)),
     paramNames: ['IN'],
   },
+  // REF(x): a reference to a function block instance, structure or array (held as the object
+  // itself); references to elementary variables are not supported yet
+  REF: {
+    type(args) {
+      if (args.length !== 1) return 'takes one variable';
+      const t = args[0]!;
+      if (t.kind !== 'fb' && t.kind !== 'struct' && t.kind !== 'array') return `a reference to ${typeName(t)} is not supported yet: only to function block instances, structures and arrays`;
+      return { params: [t], result: { kind: 'ref', target: t } };
+    },
+    emit: (a) => a[0]!,
+    paramNames: ['IN'],
+  },
   TASK_TIME: {
     type(args) {
       if (args.length !== 0) return 'takes no arguments';
