@@ -46,11 +46,12 @@ const STR: Type = { kind: 'string', wide: false, length: 254 };
 
 function fixedNumeric(fn: (x: string) => string, realOnly = true): Builtin {
   return {
-    type(args) {
+    type(args, expected) {
       if (args.length !== 1) return 'takes one argument';
       const a = args[0]!;
       if (!isNumeric(a)) return `needs a number, not ${typeName(a)}`;
-      const t = realOnly ? (isReal(a) ? concrete(a, LREAL) : LREAL) : concrete(a);
+      // an integer argument is computed in the REAL type the context expects (LREAL by default)
+      const t = realOnly ? (isReal(a) ? concrete(a, LREAL) : realFor(expected)) : concrete(a);
       return { params: [t], result: t };
     },
     emit: (a, sig) => roundReal(fn(a[0]!), sig.result),
@@ -64,6 +65,11 @@ function commonOfAll(args: Type[]): Type | undefined {
   let t: Type | undefined = args[0];
   for (const a of args.slice(1)) t = t && commonType(t, a);
   return t && t.kind !== 'error' ? t : undefined;
+}
+
+/** REAL when the context expects a REAL, else LREAL. */
+function realFor(expected: Type | undefined): Type {
+  return expected && isSingle(expected) ? expected : LREAL;
 }
 
 function isSingle(t: Type): boolean {
@@ -205,9 +211,9 @@ const TABLE: Record<string, Builtin> = {
     generic: ALL,
   },
   EXPT: {
-    type(args) {
+    type(args, expected) {
       if (args.length !== 2 || !args.every(isNumeric)) return 'needs two numbers';
-      const base = isReal(args[0]!) ? concrete(args[0]!, LREAL) : LREAL;
+      const base = isReal(args[0]!) ? concrete(args[0]!, LREAL) : realFor(expected);
       return { params: [base, concrete(args[1]!, LREAL)], result: base };
     },
     emit: (a, sig) => roundReal(`((${a[0]}) ** Number(${a[1]}))`, sig.result),
