@@ -16,6 +16,7 @@ import {
   isBool, isInteger, isNumeric, isReal, sameType, typeName, widensTo, isAnyString, LREAL, integerRange,
 } from '../types/types.js';
 import { lookupBuiltin } from '../stdlib/functions.js';
+import { PROPERTY_GET, PROPERTY_SET } from '../st/parse.js';
 import { evalConst } from './const-eval.js';
 import { type Declarations, allVars } from './declarations.js';
 import type { Annotations, BoundArgument, Pou, VarSymbol } from './symbols.js';
@@ -230,6 +231,7 @@ export class Checker {
   private stmt(s: Stmt, ctx: Context): void {
     switch (s.kind) {
       case 'assign': {
+        if (this.propertyWrite(s, ctx)) return;
         const target = this.lvalue(s.target, ctx);
         if (s.op === 'S=' || s.op === 'R=') {
           if (target.kind !== 'error' && !isBool(target)) this.error('E3001', `${s.op} needs a BOOL target, not ${typeName(target)}`, s.target.range);
@@ -648,6 +650,9 @@ export class Checker {
       }
       return this.error('E2001', `'${e.name}' is a value of several enum types; write Type#${e.name}`, e.range);
     }
+    // a PROPERTY of this function block read by its bare name: a call of its getter
+    const getter = ctx.instance?.kind === 'functionBlock' ? this.decls.findMethod(ctx.instance, PROPERTY_GET + e.name) : undefined;
+    if (getter) return this.propertyRead(e, { kind: 'name', id: this.freshId(), range: e.range, name: getter.name }, ctx);
     if (this.decls.pou(k) || lookupBuiltin(k)) return this.error('E2001', `'${e.name}' is a POU, not a variable`, e.range);
     // NULL: the reference to nothing, assignable to and comparable with every REF_TO
     if (k === 'NULL') return NULL_REF;
@@ -707,15 +712,62 @@ export class Checker {
       if (!f) return this.error('E2007', `${t.name} has no member '${e.member}'`, e.range);
       return f.type;
     }
-    if (t.kind === 'fb') {
+    if (t.kind === 'fb' || t.kind === 'interface') {
       const pou = this.decls.pou(key(t.name));
-      const v = pou && allVars(pou).get(key(e.member));
-      if (!v) return this.error('E2007', `${t.name} has no variable '${e.member}'`, e.range);
+      const v = pou && t.kind === 'fb' ? allVars(pou).get(key(e.member)) : undefined;
+      const getter = !v && pou ? this.decls.findMethod(pou, PROPERTY_GET + e.member) : undefined;
+      if (getter) return this.propertyRead(e, { kind: 'member', id: this.freshId(), range: e.range, object: e.object, member: getter.name }, ctx);
+      if (!v) return this.error('E2007', `${t.name} has no ${t.kind === 'fb' ? 'variable' : 'property'} '${e.member}'`, e.range);
       if (v.section === 'VAR_TEMP') return this.error('E2007', `'${e.member}' is a temporary of ${t.name}`, e.range);
       this.ann.symbols.set(e.id, v);
       return v.type;
     }
     return this.error('E2007', `${typeName(t)} has no members`, e.range);
+  }
+
+  // ------------------------------------------------------------ properties
+
+  private nextId = 2 ** 30;
+  /** ids for expressions the checker makes (property accessor calls), beyond the parser's */
+  private freshId(): number {
+    return this.nextId++;
+  }
+
+  /** Turn the read of a property (`fb.P`, `P`) into a call of its getter, in place. */
+  private propertyRead(e: Expr, callee: Expr, ctx: Context): Type {
+    const call = e as unknown as CallExpr;
+    for (const k of Object.keys(e)) if (k !== 'id' && k !== 'range') delete (e as unknown as Record<string, unknown>)[k];
+    Object.assign(call, { kind: 'call', callee, args: [] });
+    return this.callInner(call, ctx, false);
+  }
+
+  /** `fb.P := v` or `P := v` for a PROPERTY with a setter: a call of the setter, in place. */
+  private propertyWrite(s: Extract<Stmt, { kind: 'assign' }>, ctx: Context): boolean {
+    if (s.op !== ':=') return false;
+    const target = s.target;
+    let callee: Expr | undefined;
+    if (target.kind === 'member') {
+      const t = this.expr(target.object, ctx);
+      const pou = t.kind === 'fb' || t.kind === 'interface' ? this.decls.pou(key(t.name)) : undefined;
+      if (!pou || (t.kind === 'fb' && allVars(pou).has(key(target.member)))) return false;
+      const setter = this.decls.findMethod(pou, PROPERTY_SET + target.member);
+      if (!setter) {
+        if (this.decls.findMethod(pou, PROPERTY_GET + target.member)) this.error('E2006', `property '${target.member}' has no SET`, target.range);
+        return !!this.decls.findMethod(pou, PROPERTY_GET + target.member);
+      }
+      callee = { kind: 'member', id: this.freshId(), range: target.range, object: target.object, member: setter.name };
+    } else if (target.kind === 'name' && ctx.instance?.kind === 'functionBlock' && !this.lookupVar(key(target.name), ctx)) {
+      const setter = this.decls.findMethod(ctx.instance, PROPERTY_SET + target.name);
+      if (!setter) return false;
+      callee = { kind: 'name', id: this.freshId(), range: target.range, name: setter.name };
+    }
+    if (!callee) return false;
+    const call: CallExpr = { kind: 'call', id: this.freshId(), range: s.range, callee, args: [{ id: this.freshId(), range: s.value.range, output: false, negated: false, value: s.value }] };
+    const stmt = s as unknown as Extract<Stmt, { kind: 'callStmt' }>;
+    for (const k of Object.keys(s)) if (k !== 'id' && k !== 'range') delete (s as unknown as Record<string, unknown>)[k];
+    Object.assign(stmt, { kind: 'callStmt', call });
+    this.call(call, ctx, true);
+    return true;
   }
 
   // ------------------------------------------------------------ calls
