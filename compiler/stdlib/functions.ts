@@ -435,6 +435,8 @@ for (const [name, [a, b, r, op]] of Object.entries(TIME_FNS)) {
     paramNames: ['IN1', 'IN2'],
   };
 }
+// CODESYS's ADR(x) for POINTER TO: the same reference as REF(x), with the same checks
+TABLE.ADR = TABLE.REF!;
 TABLE.DT_TO_TOD = {
   type: (args) => (args.length === 1 && familyOf(args[0]!) === 'dt' ? { params: [args[0]!], result: elementary('TOD') } : 'needs a DT'),
   emit: (a) => `$dtToTod(${a[0]})`,
