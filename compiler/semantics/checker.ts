@@ -747,13 +747,19 @@ export class Checker {
     const target = s.target;
     let callee: Expr | undefined;
     if (target.kind === 'member') {
+      // typed again as an lvalue when it is no property: report its errors once, there
+      const reported = this.diagnostics.length;
       const t = this.expr(target.object, ctx);
       const pou = t.kind === 'fb' || t.kind === 'interface' ? this.decls.pou(key(t.name)) : undefined;
-      if (!pou || (t.kind === 'fb' && allVars(pou).has(key(target.member)))) return false;
-      const setter = this.decls.findMethod(pou, PROPERTY_SET + target.member);
+      const setter = pou && !(t.kind === 'fb' && allVars(pou).has(key(target.member))) ? this.decls.findMethod(pou, PROPERTY_SET + target.member) : undefined;
       if (!setter) {
-        if (this.decls.findMethod(pou, PROPERTY_GET + target.member)) this.error('E2006', `property '${target.member}' has no SET`, target.range);
-        return !!this.decls.findMethod(pou, PROPERTY_GET + target.member);
+        const getter = pou && !(t.kind === 'fb' && allVars(pou).has(key(target.member))) ? this.decls.findMethod(pou, PROPERTY_GET + target.member) : undefined;
+        if (getter) {
+          this.error('E2006', `property '${target.member}' has no SET`, target.range);
+          return true;
+        }
+        this.diagnostics.length = reported;
+        return false;
       }
       callee = { kind: 'member', id: this.freshId(), range: target.range, object: target.object, member: setter.name };
     } else if (target.kind === 'name' && ctx.instance?.kind === 'functionBlock' && !this.lookupVar(key(target.name), ctx)) {
