@@ -104,10 +104,25 @@ function formatElementary(name: string, v: unknown): unknown {
     case 'CHAR':
     case 'WCHAR':
       return String.fromCharCode(Number(v));
+    case 'REAL':
+      return typeof v === 'number' ? shortestSingle(v) : v;
     default:
       if (typeof v === 'bigint') return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
       return v;
   }
+}
+
+/**
+ * A REAL as the number with the shortest decimal text that reads back to the same single-precision
+ * value (0.1 rather than 0.10000000149011612, the same float printed as a double).
+ */
+export function shortestSingle(x: number): number {
+  if (!Number.isFinite(x)) return x;
+  for (let p = 1; p < 9; p++) {
+    const v = Number(x.toPrecision(p));
+    if (Math.fround(v) === x) return v;
+  }
+  return x;
 }
 
 function pad(n: number): string {

@@ -163,7 +163,39 @@ export class BodyEmitter {
   // ------------------------------------------------------------ statements
 
   body(stmts: Stmt[]): void {
+    if (stmts.some((s) => s.kind === 'label')) return this.bodyWithLabels(stmts);
     for (const s of stmts) this.stmt(s);
+  }
+
+  /** label → case number of the dispatch loop of the body being emitted */
+  private jumpTargets = new Map<string, number>();
+
+  /**
+   * A body with labels becomes a dispatch loop: each label starts a case of a switch that falls
+   * through to the next, and JMP sets the case and continues the loop (from any nesting depth).
+   * Bodies without labels are emitted as before, so JMP costs nothing where it is not used.
+   */
+  private bodyWithLabels(stmts: Stmt[]): void {
+    const outer = this.jumpTargets;
+    this.jumpTargets = new Map();
+    for (const s of stmts) if (s.kind === 'label') this.jumpTargets.set(key(s.name), this.jumpTargets.size + 1);
+    this.emit('{ let $pc = 0;');
+    this.emit('$jmp: for (;;) {');
+    this.emit('switch ($pc) {');
+    this.emit('case 0:');
+    this.indent++;
+    for (const s of stmts) {
+      if (s.kind === 'label') {
+        this.indent--;
+        this.emit(`case ${this.jumpTargets.get(key(s.name))}: // ${s.name}`);
+        this.indent++;
+      } else this.stmt(s);
+    }
+    this.indent--;
+    this.emit('}');
+    this.emit('break;');
+    this.emit('} }');
+    this.jumpTargets = outer;
   }
 
   private block(stmts: Stmt[]): void {
@@ -311,6 +343,11 @@ export class BodyEmitter {
       case 'return':
         this.emit('break $body;');
         return;
+      case 'label':
+        return;
+      case 'jmp':
+        this.emit(`{ $pc = ${this.jumpTargets.get(key(s.label)) ?? 0}; continue $jmp; }`);
+        return;
       case 'empty':
         return;
     }
@@ -323,18 +360,21 @@ export class BodyEmitter {
       return;
     }
     if (s.op === 'REF=') {
-      this.emit(this.storeCode(s.target, this.expr(s.value, tt)));
+      this.emit(this.storeCode(s.target, this.expr(s.value, tt), isSingle(this.typeOf(s.value))));
       return;
     }
     if (!isScalar(tt) && tt.kind !== 'error') {
       this.emit(copyValue(this.lref(s.target), this.expr(s.value, tt), tt, this.o.values));
       return;
     }
-    this.emit(this.storeCode(s.target, this.expr(s.value, tt)));
+    this.emit(this.storeCode(s.target, this.expr(s.value, tt), isSingle(this.typeOf(s.value))));
   }
 
-  /** A statement storing `value` (already of the target's type) into the target expression. */
-  storeCode(target: Expr, value: string): string {
+  /**
+   * A statement storing `value` (already of the target's type) into the target expression.
+   * `single`: the value is a REAL already (every REAL operation rounds), so it needs no Math.fround.
+   */
+  storeCode(target: Expr, value: string, single = false): string {
     const t = this.typeOf(target);
     if (target.kind === 'bit') {
       const obj = this.lref(target.object);
@@ -349,7 +389,7 @@ export class BodyEmitter {
     if (t.kind === 'elementary' && t.subrange) {
       return `${this.lref(target)} = $sub(${value}, ${t.subrange.lo}, ${t.subrange.hi}, ${this.site(target.range.line)});`;
     }
-    if (t.kind === 'elementary' && t.name === 'REAL') return `${this.lref(target)} = Math.fround(${value});`;
+    if (t.kind === 'elementary' && t.name === 'REAL') return `${this.lref(target)} = ${single || isRounded(value) ? value : `Math.fround(${value})`};`;
     if (target.kind === 'index' && t.kind === 'elementary' && t.name === 'BOOL' && this.typeOf(target.object).kind === 'array') {
       // BOOL arrays hold bytes: store a number, not a boolean V8 would have to convert
       const byte = value === 'true' ? '1' : value === 'false' ? '0' : `(${value} ? 1 : 0)`;
@@ -372,7 +412,8 @@ export class BodyEmitter {
         return this.indexRef(e);
       case 'deref':
         if (e.object.kind === 'this' || e.object.kind === 'super') return 'this';
-        return `${this.expr(e.object)}`;
+        // a NULL reference is a located fault, not a JavaScript TypeError
+        return `$deref(${this.expr(e.object)}, ${this.site(e.range.line)})`;
       default:
         return this.expr(e);
     }
@@ -447,7 +488,7 @@ export class BodyEmitter {
         return convertLiteral(e.value, this.typeOf(e), ctxType);
       case 'name': {
         const sym = this.o.ann.symbols.get(e.id);
-        if (!sym) return 'undefined';
+        if (!sym) return e.name.toUpperCase() === 'NULL' ? 'null' : 'undefined';
         if (sym.kind === 'enumValue') return String(sym.value);
         if (sym.constValue !== undefined && sym.storage === 'global') return this.varRef(sym);
         return this.varRef(sym);
@@ -523,7 +564,7 @@ export class BodyEmitter {
         return ot.kind === 'elementary' ? wrapInt(`${a} ${op} ${b}`, ot.name) : `(${a} ${op} ${b})`;
       }
       case '**':
-        return `((${a}) ** (${b}))`;
+        return roundSingle(`((${a}) ** (${b}))`, ot);
       case 'MOD': {
         // a constant non-zero divisor cannot fault: plain JS, which V8 strength-reduces
         const d = constantInt(e.right);
@@ -539,11 +580,11 @@ export class BodyEmitter {
           }
           return isBig(ot) ? divCode(a, b, ot, site()) : wrapInt(divCode(a, b, ot, site()), ot.name);
         }
-        return `(${a} / ${b})`;
+        return roundSingle(`(${a} / ${b})`, ot);
       case '+':
       case '-':
       case '*': {
-        if (ot.kind !== 'elementary' || !isInteger(ot)) return `(${a} ${e.op} ${b})`;
+        if (ot.kind !== 'elementary' || !isInteger(ot)) return roundSingle(`(${a} ${e.op} ${b})`, ot);
         const info = ELEMENTARY[ot.name];
         if (info.bits === 64) return wrapInt(`${a} ${e.op} ${b}`, ot.name);
         if (e.op === '*' && info.bits === 32) return info.family === 'signed' ? `Math.imul(${a}, ${b})` : `(Math.imul(${a}, ${b}) >>> 0)`;
@@ -650,9 +691,9 @@ export class BodyEmitter {
       if (!b.value || p.kind !== 'var') continue;
       if (p.section === 'VAR_OUTPUT') {
         const v = b.negated ? `!${outObj}.${p.prop}` : convertCode(`${outObj}.${p.prop}`, p.type, this.typeOf(b.value));
-        writeBacks.push(this.storeCode(b.value, v).replace(/;$/, ''));
+        writeBacks.push(this.storeCode(b.value, v, isSingle(p.type)).replace(/;$/, ''));
       } else if (p.section === 'VAR_IN_OUT' && isScalar(p.type)) {
-        writeBacks.push(this.storeCode(b.value, `${outObj}.${p.prop}`).replace(/;$/, ''));
+        writeBacks.push(this.storeCode(b.value, `${outObj}.${p.prop}`, isSingle(p.type)).replace(/;$/, ''));
       }
     }
     if (!writeBacks.length) return call;
@@ -675,15 +716,15 @@ export class BodyEmitter {
       if (p.kind !== 'var' || !b.value) continue;
       const sym = vars.get(key(p.name)) ?? p;
       if (p.section === 'VAR_INPUT') {
-        if (isScalar(p.type)) this.emit(storeProp(`${inst}.${sym.prop}`, this.expr(b.value, p.type), p.type));
+        if (isScalar(p.type)) this.emit(storeProp(`${inst}.${sym.prop}`, this.expr(b.value, p.type), p.type, isSingle(this.typeOf(b.value))));
         else this.emit(copyValue(`${inst}.${sym.prop}`, this.expr(b.value, p.type), p.type, this.o.values));
       } else if (p.section === 'VAR_IN_OUT') {
         // aggregates are passed by reference; scalars are copied in and back out
         this.emit(`${inst}.${sym.prop} = ${isScalar(p.type) ? this.expr(b.value, p.type) : this.lref(b.value)};`);
-        if (isScalar(p.type)) after.push(this.storeCode(b.value, `${inst}.${sym.prop}`));
+        if (isScalar(p.type)) after.push(this.storeCode(b.value, `${inst}.${sym.prop}`, isSingle(p.type)));
       } else {
         const v = b.negated ? `!${inst}.${sym.prop}` : convertCode(`${inst}.${sym.prop}`, p.type, this.typeOf(b.value));
-        if (isScalar(p.type)) after.push(this.storeCode(b.value, v));
+        if (isScalar(p.type)) after.push(this.storeCode(b.value, v, isSingle(p.type)));
         else after.push(copyValue(this.lref(b.value), `${inst}.${sym.prop}`, p.type, this.o.values));
       }
     }
@@ -692,8 +733,34 @@ export class BodyEmitter {
   }
 }
 
-function storeProp(ref: string, value: string, t: Type): string {
-  if (t.kind === 'elementary' && t.name === 'REAL') return `${ref} = Math.fround(${value});`;
+/**
+ * REAL is IEC 60559 single precision in every operation: one double operation rounded with
+ * Math.fround is exactly the single-precision result, and V8 lowers such chains to float32.
+ */
+function roundSingle(code: string, t: Type): string {
+  return t.kind === 'elementary' && t.name === 'REAL' ? `Math.fround(${code})` : code;
+}
+
+/** Is `code` one Math.fround(…) call as a whole (so storing it as a REAL needs no second one)? */
+export function isRounded(code: string): boolean {
+  if (!code.startsWith('Math.fround(') || !code.endsWith(')')) return false;
+  let depth = 0;
+  for (let i = 11; i < code.length; i++) {
+    const c = code[i];
+    if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return i === code.length - 1;
+    else if (c === "'" || c === '"' || c === '`') return false; // strings may hold parentheses
+  }
+  return false;
+}
+
+/** A value of this type is a float32 already: REAL variables and every REAL operation round. */
+function isSingle(t: Type): boolean {
+  return t.kind === 'elementary' && t.name === 'REAL';
+}
+
+function storeProp(ref: string, value: string, t: Type, single = false): string {
+  if (t.kind === 'elementary' && t.name === 'REAL') return `${ref} = ${single || isRounded(value) ? value : `Math.fround(${value})`};`;
   return `${ref} = ${value};`;
 }
 

@@ -78,7 +78,7 @@ export function convertCode(code: string, from: Type, to: Type): string {
     const n = fi.bits === 64 ? `Number(${code})` : code;
     return t === 'REAL' ? `Math.fround(${n})` : n;
   }
-  // real → integer: round half away from zero, then wrap
+  // real → integer: to nearest, ties to even (IEC 60559; CODESYS rounds ties away from zero)
   if (fi.family === 'real' && isIntFamily(t)) {
     if (ti.bits === 64) return `$realToBig(${code}, 64, ${ti.family === 'signed'})`;
     return wrapInt(`$round(${code})`, t);
@@ -129,7 +129,8 @@ function toStringCode(code: string, from: Type, length: number): string {
     const fam = ELEMENTARY[from.name].family;
     switch (fam) {
       case 'bool': s = `(${code} ? 'TRUE' : 'FALSE')`; break;
-      case 'real': s = `$realStr(${code})`; break;
+      // the shortest text that reads back to the same value (REAL#0.1 → '0.1', 42.0 → '42')
+      case 'real': s = from.name === 'REAL' ? `$singleStr(${code})` : `$realStr(${code})`; break;
       case 'duration': s = `$timeStr(${code}, '${from.name === 'LTIME' ? 'LTIME#' : 'T#'}')`; break;
       case 'date': s = `$dateStr(${code})`; break;
       case 'tod': s = `$todStr(${code})`; break;

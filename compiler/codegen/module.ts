@@ -198,6 +198,7 @@ class ModuleEmitter implements ValueEmitter {
     for (const v of p.vars) {
       if (v.storage !== 'instance') continue;
       createValue(`this.${v.prop}`, v.type, v.init, this, init, this.tmp);
+      if (v.edge) init.push(`this.$edge_${v.prop} = false;`);
     }
     lines.push(...init.map((l) => `    ${l}`), '  }');
     // body
@@ -232,12 +233,21 @@ class ModuleEmitter implements ValueEmitter {
         createValue(`v_${v.prop}`, v.type, v.init, this, prologue, this.tmp);
       }
     }
+    // R_EDGE/F_EDGE inputs: the body sees the edge; the level callers wrote is kept in
+    // $edge_x and put back after the body, so that an input not passed again keeps its level
+    const edges = name === '$body' ? instance.vars.filter((v) => v.edge) : [];
+    for (const v of edges) {
+      const level = `this.${v.prop}`;
+      const prev = `this.$edge_${v.prop}`;
+      prologue.push(`{ const $l = ${level}; ${level} = ${v.edge === 'R_EDGE' ? `$l && !${prev}` : `!$l && ${prev}`}; ${prev} = $l; }`);
+    }
     if (cache) be.cacheInstanceScalars(body);
     be.cachePrologue();
     be.emit('$body: {');
     be.body(body);
     be.emit('}');
     be.flushCache();
+    for (const v of edges) be.emit(`this.${v.prop} = this.$edge_${v.prop};`);
     if (pou.kind === 'method') this.outputsEpilogue(pou, be);
     lines.push(`  ${name}(${params.map((v) => `v_${v.prop}`).join(', ')}) {`);
     lines.push(...prologue.map((l) => `    ${l}`));

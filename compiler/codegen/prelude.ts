@@ -16,11 +16,14 @@ function $mod64(a, b, site) { if (b === 0n) $fault('DIVISION_BY_ZERO', site, 'MO
 function $tdiv(a, b, site) { if (b === 0) $fault('DIVISION_BY_ZERO', site, 'time divided by zero'); return Math.trunc(a / b); }
 function $chk(i, lo, hi, site) { if (i < lo || i > hi) $fault('INDEX_OUT_OF_RANGE', site, 'index ' + i + ' outside ' + lo + '..' + hi); return i - lo; }
 function $sub(v, lo, hi, site) { if (v < lo || v > hi) $fault('SUBRANGE', site, 'value ' + v + ' outside ' + lo + '..' + hi); return v; }
-function $limit(mn, x, mx) { return x < mn ? mn : x > mx ? mx : x; }
+function $deref(r, site) { if (r === null || r === undefined) $fault('NULL_REFERENCE', site, 'dereference of a NULL reference'); return r; }
+function $limit(mn, x, mx) { const y = x < mn ? mn : x; return y > mx ? mx : y; }
 function $max(a, b) { return a > b ? a : b; }
 function $min(a, b) { return a < b ? a : b; }
 function $abs64(x) { return x < 0n ? BigInt.asIntN(64, -x) : x; }
-function $round(x) { return x < 0 ? -Math.round(-x) : Math.round(x); }
+// to nearest, ties to even, without branches: adding 1.5 * 2^52 leaves no fraction bits and the
+// FPU rounds ties to even (|x| >= 2^51 is integral already)
+function $round(x) { return x > -2251799813685248 && x < 2251799813685248 ? (x + 6755399441055744) - 6755399441055744 : x; }
 function $realToBig(x, bits, signed) { if (!Number.isFinite(x)) return 0n; const v = BigInt($round(x)); return signed ? BigInt.asIntN(bits, v) : BigInt.asUintN(bits, v); }
 function $rol(x, n, bits) { n = ((n % bits) + bits) % bits; if (bits === 32) { x = x >>> 0; return n === 0 ? x : ((x << n) | (x >>> (32 - n))) >>> 0; } const m = (1 << bits) - 1; x = x & m; return ((x << n) | (x >>> (bits - n))) & m; }
 function $ror(x, n, bits) { n = ((n % bits) + bits) % bits; return $rol(x, (bits - n) % bits, bits); }
@@ -39,7 +42,8 @@ function $dtToTod(ms) { const d = ((ms % 86400000) + 86400000) % 86400000; retur
 function $dtToDate(ms) { return ms - (((ms % 86400000) + 86400000) % 86400000); }
 function $fromBcd(x, site) { let v = 0, m = 1; x = Number(x); while (x > 0) { const d = x % 16; if (d > 9) $fault('INTERNAL', site, 'not a BCD value'); v += d * m; m *= 10; x = Math.floor(x / 16); } return v; }
 function $toBcd(x, site) { x = Number(x); if (x < 0) $fault('INTERNAL', site, 'negative value has no BCD form'); let v = 0, m = 1; while (x > 0) { v += (x % 10) * m; m *= 16; x = Math.floor(x / 10); } return v >>> 0; }
-function $realStr(x) { if (Number.isInteger(x)) return x.toFixed(1); return String(x); }
+function $realStr(x) { return String(x); }
+function $singleStr(x) { if (x !== x || x === Infinity || x === -Infinity) return String(x); for (let p = 1; p < 9; p++) { const s = x.toPrecision(p); if (Math.fround(+s) === x) return String(+s); } return String(x); }
 function $timeStr(ns, prefix) {
   let s = ns < 0 ? '-' : ''; let v = Math.abs(ns);
   const parts = [['d', 864e11], ['h', 36e11], ['m', 6e10], ['s', 1e9], ['ms', 1e6], ['us', 1e3], ['ns', 1]];

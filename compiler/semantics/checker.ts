@@ -13,9 +13,10 @@ import {
 import { commonType, fitsInteger } from '../types/common-type.js';
 import {
   BOOL, ELEMENTARY, ERROR, TIME, VOID, type Type, elementary, elementaryByName, familyOf, isBits,
-  isBool, isInteger, isNumeric, isReal, sameType, typeName, widensTo, isAnyString, LREAL,
+  isBool, isInteger, isNumeric, isReal, sameType, typeName, widensTo, isAnyString, LREAL, integerRange,
 } from '../types/types.js';
 import { STANDARD_FUNCTIONS, type FunctionLibrary } from '../stdlib/functions.js';
+import { PROPERTY_GET, PROPERTY_SET } from '../st/parse.js';
 import { evalConst } from './const-eval.js';
 import { type Declarations, allVars } from './declarations.js';
 import type { Annotations, BoundArgument, Pou, VarSymbol } from './symbols.js';
@@ -39,6 +40,9 @@ export class Checker {
     private readonly options: { narrowingAsWarning?: boolean } = {},
   ) {}
 
+  /** values of integer constant subexpressions already checked, by expression id */
+  private readonly constInts = new Map<number, bigint>();
+
   private error(code: Code, message: string, range: SourceRange): Type {
     this.diagnostics.push(diagnostic(code, message, range));
     return ERROR;
@@ -53,18 +57,64 @@ export class Checker {
     const ctx: Context = { pou, loopDepth: 0 };
     if (instance) ctx.instance = instance;
     this.checkInitializers(pou, ctx);
+    this.checkJumps(d.body);
     this.checkBody(d.body, ctx);
     if (d.kind === 'functionBlock' || d.kind === 'program') {
-      for (const a of d.actions) this.checkBody(a.body, ctx);
+      for (const a of d.actions) {
+        this.checkJumps(a.body);
+        this.checkBody(a.body, ctx);
+      }
     }
     if (d.kind === 'functionBlock') {
       for (const m of pou.methods.values()) {
         const mctx: Context = { pou: m, instance: pou, loopDepth: 0 };
         this.checkInitializers(m, mctx);
+        this.checkJumps((m.decl as { body: Stmt[] }).body);
         this.checkBody((m.decl as { body: Stmt[] }).body, mctx);
       }
       this.checkImplements(pou);
     }
+  }
+
+  /**
+   * Labels stand in the body's own statement list (not inside IF, CASE or loops), once each;
+   * every JMP names one of them. A JMP may leave nested statements, never enter them.
+   */
+  private checkJumps(body: Stmt[]): void {
+    const labels = new Set<string>();
+    for (const s of body) {
+      if (s.kind !== 'label') continue;
+      if (labels.has(key(s.name))) this.error('E2002', `label '${s.name}' is already declared`, s.range);
+      labels.add(key(s.name));
+    }
+    const visit = (list: Stmt[], top: boolean): void => {
+      for (const s of list) {
+        switch (s.kind) {
+          case 'label':
+            if (!top) this.error('E2008', `label '${s.name}' must stand in the body itself, not inside IF, CASE or a loop`, s.range);
+            break;
+          case 'jmp':
+            if (!labels.has(key(s.label))) this.error('E2001', `unknown label '${s.label}'`, s.range);
+            break;
+          case 'if':
+            for (const b of s.branches) visit(b.body, false);
+            if (s.elseBody) visit(s.elseBody, false);
+            break;
+          case 'case':
+            for (const c of s.cases) visit(c.body, false);
+            if (s.elseBody) visit(s.elseBody, false);
+            break;
+          case 'for':
+          case 'while':
+          case 'repeat':
+            visit(s.body, false);
+            break;
+          default:
+            break;
+        }
+      }
+    };
+    visit(body, true);
   }
 
   private checkImplements(fb: Pou): void {
@@ -184,6 +234,7 @@ export class Checker {
   private stmt(s: Stmt, ctx: Context): void {
     switch (s.kind) {
       case 'assign': {
+        if (this.propertyWrite(s, ctx)) return;
         const target = this.lvalue(s.target, ctx);
         if (s.op === 'S=' || s.op === 'R=') {
           if (target.kind !== 'error' && !isBool(target)) this.error('E3001', `${s.op} needs a BOOL target, not ${typeName(target)}`, s.target.range);
@@ -270,6 +321,8 @@ export class Checker {
         return;
       case 'return':
       case 'empty':
+      case 'label':
+      case 'jmp':
         return;
     }
   }
@@ -413,7 +466,7 @@ export class Checker {
         return t.target;
       }
       case 'call':
-        return this.call(e, ctx, false);
+        return this.call(e, ctx, false, expected);
       case 'unary': {
         const t = this.expr(e.operand, ctx, expected);
         if (t.kind === 'error') return t;
@@ -463,6 +516,7 @@ export class Checker {
       case '>=': {
         let c = commonType(l, r);
         if (!c && l.kind === 'enum' && r.kind === 'enum' && sameType(l, r)) c = l;
+        if (!c && l.kind === 'ref' && r.kind === 'ref' && (e.op === '=' || e.op === '<>') && isAssignable(r, l)) c = l;
         if (!c && isAnyString(l) && isAnyString(r)) c = l;
         if (!c) return bad();
         if (c.kind === 'fb' || c.kind === 'array' || c.kind === 'struct') return bad();
@@ -494,6 +548,7 @@ export class Checker {
         const c = commonType(l, r);
         if (!c || !isInteger(c)) return bad();
         this.ann.operandTypes.set(e.id, c);
+        if (this.constantOverflow(e, c)) return ERROR;
         return c.kind === 'literalInt' ? foldInt(e.op, l, r) ?? c : c;
       }
       case '**': {
@@ -506,6 +561,7 @@ export class Checker {
     const c = commonType(l, r);
     if (!c || !isNumeric(c)) return bad();
     this.ann.operandTypes.set(e.id, c);
+    if (this.constantOverflow(e, c)) return ERROR;
     if (c.kind === 'literalInt') {
       if (e.op === '/') {
         const folded = foldInt(e.op, l, r);
@@ -514,6 +570,61 @@ export class Checker {
       return foldInt(e.op, l, r) ?? c;
     }
     return c;
+  }
+
+  /**
+   * Integer arithmetic on constants is done at compile time: a result outside the operands' type
+   * (UINT#3 - UINT#5) or a division by zero (INT#7 / 0) is an error of the program (IEC 61131-3
+   * 7.3.2), reported here rather than left to wrap or fault at run time. True when reported.
+   */
+  private constantOverflow(e: Extract<Expr, { kind: 'binary' }>, t: Type): boolean {
+    const a = this.constInt(e.left);
+    const b = this.constInt(e.right);
+    if ((e.op === '/' || e.op === 'MOD') && b === 0n && isInteger(t)) {
+      this.error('E3009', `${e.op === '/' ? 'division' : 'MOD'} by a constant zero`, e.range);
+      return true;
+    }
+    if (a === undefined || b === undefined) return false;
+    let v: bigint;
+    switch (e.op) {
+      case '+': v = a + b; break;
+      case '-': v = a - b; break;
+      case '*': v = a * b; break;
+      case '/':
+      case 'MOD':
+        v = e.op === '/' ? a / b : a % b;
+        break;
+      default: return false;
+    }
+    if (t.kind === 'elementary' && isInteger(t)) {
+      if (!fitsInteger(v, t.name)) {
+        const r = integerRange(t.name)!;
+        this.error('E3008', `this constant ${OP_NAMES[e.op] ?? e.op} gives ${v}, outside ${t.name} (${r.lo}..${r.hi})`, e.range);
+        return true;
+      }
+    }
+    this.constInts.set(e.id, v);
+    return false;
+  }
+
+  /** The integer value of an expression the checker has typed, when it is a constant. */
+  private constInt(e: Expr): bigint | undefined {
+    switch (e.kind) {
+      case 'literal':
+        return e.value.type === 'int' ? e.value.value : undefined;
+      case 'unary': {
+        const v = e.op === 'NOT' ? undefined : this.constInt(e.operand);
+        return v === undefined ? undefined : e.op === '-' ? -v : v;
+      }
+      case 'name': {
+        const sym = this.ann.symbols.get(e.id);
+        return sym?.kind === 'var' && sym.constant && typeof sym.constValue === 'bigint' ? sym.constValue : undefined;
+      }
+      case 'binary':
+        return this.constInts.get(e.id);
+      default:
+        return undefined;
+    }
   }
 
   private constLookupIn(ctx: Context) {
@@ -546,7 +657,12 @@ export class Checker {
       }
       return this.error('E2001', `'${e.name}' is a value of several enum types; write Type#${e.name}`, e.range);
     }
+    // a PROPERTY of this function block read by its bare name: a call of its getter
+    const getter = ctx.instance?.kind === 'functionBlock' ? this.decls.findMethod(ctx.instance, PROPERTY_GET + e.name) : undefined;
+    if (getter) return this.propertyRead(e, { kind: 'name', id: this.freshId(), range: e.range, name: getter.name }, ctx);
     if (this.decls.pou(k) || this.functions.lookup(k)) return this.error('E2001', `'${e.name}' is a POU, not a variable`, e.range);
+    // NULL: the reference to nothing, assignable to and comparable with every REF_TO
+    if (k === 'NULL') return NULL_REF;
     return this.error('E2001', `unknown name '${e.name}'`, e.range);
   }
 
@@ -603,10 +719,12 @@ export class Checker {
       if (!f) return this.error('E2007', `${t.name} has no member '${e.member}'`, e.range);
       return f.type;
     }
-    if (t.kind === 'fb') {
+    if (t.kind === 'fb' || t.kind === 'interface') {
       const pou = this.decls.pou(key(t.name));
-      const v = pou && allVars(pou).get(key(e.member));
-      if (!v) return this.error('E2007', `${t.name} has no variable '${e.member}'`, e.range);
+      const v = pou && t.kind === 'fb' ? allVars(pou).get(key(e.member)) : undefined;
+      const getter = !v && pou ? this.decls.findMethod(pou, PROPERTY_GET + e.member) : undefined;
+      if (getter) return this.propertyRead(e, { kind: 'member', id: this.freshId(), range: e.range, object: e.object, member: getter.name }, ctx);
+      if (!v) return this.error('E2007', `${t.name} has no ${t.kind === 'fb' ? 'variable' : 'property'} '${e.member}'`, e.range);
       if (v.section === 'VAR_TEMP') return this.error('E2007', `'${e.member}' is a temporary of ${t.name}`, e.range);
       this.ann.symbols.set(e.id, v);
       return v.type;
@@ -614,14 +732,65 @@ export class Checker {
     return this.error('E2007', `${typeName(t)} has no members`, e.range);
   }
 
+  // ------------------------------------------------------------ properties
+
+  private nextId = 2 ** 30;
+  /** ids for expressions the checker makes (property accessor calls), beyond the parser's */
+  private freshId(): number {
+    return this.nextId++;
+  }
+
+  /** Turn the read of a property (`fb.P`, `P`) into a call of its getter, in place. */
+  private propertyRead(e: Expr, callee: Expr, ctx: Context): Type {
+    const call = e as unknown as CallExpr;
+    for (const k of Object.keys(e)) if (k !== 'id' && k !== 'range') delete (e as unknown as Record<string, unknown>)[k];
+    Object.assign(call, { kind: 'call', callee, args: [] });
+    return this.callInner(call, ctx, false);
+  }
+
+  /** `fb.P := v` or `P := v` for a PROPERTY with a setter: a call of the setter, in place. */
+  private propertyWrite(s: Extract<Stmt, { kind: 'assign' }>, ctx: Context): boolean {
+    if (s.op !== ':=') return false;
+    const target = s.target;
+    let callee: Expr | undefined;
+    if (target.kind === 'member') {
+      // typed again as an lvalue when it is no property: report its errors once, there
+      const reported = this.diagnostics.length;
+      const t = this.expr(target.object, ctx);
+      const pou = t.kind === 'fb' || t.kind === 'interface' ? this.decls.pou(key(t.name)) : undefined;
+      const setter = pou && !(t.kind === 'fb' && allVars(pou).has(key(target.member))) ? this.decls.findMethod(pou, PROPERTY_SET + target.member) : undefined;
+      if (!setter) {
+        const getter = pou && !(t.kind === 'fb' && allVars(pou).has(key(target.member))) ? this.decls.findMethod(pou, PROPERTY_GET + target.member) : undefined;
+        if (getter) {
+          this.error('E2006', `property '${target.member}' has no SET`, target.range);
+          return true;
+        }
+        this.diagnostics.length = reported;
+        return false;
+      }
+      callee = { kind: 'member', id: this.freshId(), range: target.range, object: target.object, member: setter.name };
+    } else if (target.kind === 'name' && ctx.instance?.kind === 'functionBlock' && !this.lookupVar(key(target.name), ctx)) {
+      const setter = this.decls.findMethod(ctx.instance, PROPERTY_SET + target.name);
+      if (!setter) return false;
+      callee = { kind: 'name', id: this.freshId(), range: target.range, name: setter.name };
+    }
+    if (!callee) return false;
+    const call: CallExpr = { kind: 'call', id: this.freshId(), range: s.range, callee, args: [{ id: this.freshId(), range: s.value.range, output: false, negated: false, value: s.value }] };
+    const stmt = s as unknown as Extract<Stmt, { kind: 'callStmt' }>;
+    for (const k of Object.keys(s)) if (k !== 'id' && k !== 'range') delete (s as unknown as Record<string, unknown>)[k];
+    Object.assign(stmt, { kind: 'callStmt', call });
+    this.call(call, ctx, true);
+    return true;
+  }
+
   // ------------------------------------------------------------ calls
 
-  call(e: CallExpr, ctx: Context, asStatement: boolean): Type {
-    const t = this.callInner(e, ctx, asStatement);
+  call(e: CallExpr, ctx: Context, asStatement: boolean, expected?: Type): Type {
+    const t = this.callInner(e, ctx, asStatement, expected);
     return this.record(e, t);
   }
 
-  private callInner(e: CallExpr, ctx: Context, asStatement: boolean): Type {
+  private callInner(e: CallExpr, ctx: Context, asStatement: boolean, expected?: Type): Type {
     const callee = e.callee;
     // plain name: function, builtin, FB instance, action, method of this FB
     if (callee.kind === 'name') {
@@ -660,7 +829,7 @@ export class Checker {
         return this.error('E2004', `'${callee.name}' is a ${pou.kind === 'program' ? 'program' : 'function block type'}; call an instance of it`, callee.range);
       }
       const b = this.functions.lookup(k);
-      if (b) return this.callBuiltin(e, callee.name, ctx);
+      if (b) return this.callBuiltin(e, callee.name, ctx, expected);
       return this.error('E2001', `unknown function '${callee.name}'`, callee.range);
     }
     // obj.method(), obj.action(), THIS^.m(), SUPER^.m(), a.b.fb()
@@ -781,7 +950,7 @@ export class Checker {
     this.assignable(t, p.type, a.value.range, a.value);
   }
 
-  private callBuiltin(e: CallExpr, name: string, ctx: Context): Type {
+  private callBuiltin(e: CallExpr, name: string, ctx: Context, expected?: Type): Type {
     const b = this.functions.lookup(name)!;
     const args: Expr[] = [];
     const names = b.paramNames;
@@ -798,9 +967,17 @@ export class Checker {
     } else {
       for (const a of e.args) if (a.value) args.push(a.value);
     }
-    const types = args.map((a) => this.expr(a, ctx));
+    const want = genericTarget(expected);
+    const generic = (i: number) => !!b.generic?.(i);
+    const types = args.map((a, i) => this.expr(a, ctx, want && generic(i) ? want : undefined));
     if (types.some((t) => t.kind === 'error')) return ERROR;
-    const sig = b.type(types);
+    // generic arguments that are all untyped literals take the type the context expects,
+    // as MatIEC and CODESYS type them: `w : WORD := SHR(16#6714, 6)`, `r : REAL := SQRT(9.0)`
+    const genericIdx = types.map((_, i) => i).filter(generic);
+    if (want && genericIdx.length > 0 && genericIdx.every((i) => isUntyped(types[i]!) && isAssignable(types[i]!, want))) {
+      for (const i of genericIdx) types[i] = want;
+    }
+    const sig = b.type(types, want);
     if (typeof sig === 'string') return this.error(e.args.length === 0 && name.toUpperCase() !== 'TASK_TIME' ? 'E2005' : 'E3003', `${name.toUpperCase()}: ${sig}`, e.range);
     args.forEach((a, i) => this.assignable(types[i]!, sig.params[i]!, a.range, a));
     this.ann.calls.set(e.id, { kind: 'builtin', name: name.toUpperCase(), argTypes: sig.params, resultType: sig.result });
@@ -818,6 +995,23 @@ export class Checker {
 
 // ------------------------------------------------------------------ helpers
 
+const OP_NAMES: Record<string, string> = { '+': 'addition', '-': 'subtraction', '*': 'multiplication', '/': 'division', MOD: 'MOD' };
+
+/** The type of NULL: a reference that matches every REF_TO. */
+const NULL_REF: Type = { kind: 'ref', target: ERROR };
+
+function isUntyped(t: Type): boolean {
+  return t.kind === 'literalInt' || t.kind === 'literalReal';
+}
+
+/** The type an expected result gives generic arguments: a number or bit string, not BOOL. */
+function genericTarget(expected: Type | undefined): Type | undefined {
+  if (!expected || expected.kind !== 'elementary') return undefined;
+  const f = ELEMENTARY[expected.name].family;
+  if (f !== 'signed' && f !== 'unsigned' && f !== 'bits' && f !== 'real') return undefined;
+  return elementary(expected.name);
+}
+
 /** Standard functions whose result has the type of their arguments. */
 const GENERIC_NUMERIC = new Set(['ABS', 'MAX', 'MIN', 'LIMIT', 'ADD', 'MUL', 'SUB', 'DIV', 'MOD', 'MOVE', 'SEL', 'MUX', 'EXPT']);
 
@@ -828,7 +1022,7 @@ function constantResult(name: string, args: { value: bigint }[]): bigint {
     case 'ABS': return v[0]! < 0n ? -v[0]! : v[0]!;
     case 'MAX': return v.reduce((a, b) => (a > b ? a : b));
     case 'MIN': return v.reduce((a, b) => (a < b ? a : b));
-    case 'LIMIT': return v[1]! < v[0]! ? v[0]! : v[1]! > v[2]! ? v[2]! : v[1]!;
+    case 'LIMIT': { const lo = v[1]! < v[0]! ? v[0]! : v[1]!; return lo > v[2]! ? v[2]! : lo; }
     case 'ADD': return v.reduce((a, b) => a + b);
     case 'MUL': return v.reduce((a, b) => a * b);
     case 'SUB': return v[0]! - v[1]!;
@@ -878,7 +1072,7 @@ export function isAssignable(from: Type, to: Type): boolean {
   if (from.kind === 'elementary' && to.kind === 'string') return (from.name === 'CHAR' && !to.wide) || (from.name === 'WCHAR' && to.wide);
   if (from.kind === 'fb' && to.kind === 'interface') return implementsInterface(from, to.name);
   if (from.kind === 'interface' && to.kind === 'interface') return from.name.toUpperCase() === to.name.toUpperCase();
-  if (from.kind === 'ref' && to.kind === 'ref') return sameType(from.target, to.target);
+  if (from.kind === 'ref' && to.kind === 'ref') return from === NULL_REF || to === NULL_REF || sameType(from.target, to.target);
   return sameType(from, to);
 }
 

@@ -274,6 +274,11 @@ export class Declarations {
       };
       if (section.retain === 'RETAIN' || section.retain === 'PERSISTENT') sym.retain = section.retain;
       if (d.location) sym.location = d.location;
+      if (d.edge) {
+        if (kind !== 'VAR_INPUT' || storage !== 'instance' || type.kind !== 'elementary' || type.name !== 'BOOL') {
+          this.error('E3001', `${d.edge} needs a BOOL input of a function block or program (it keeps the previous value between calls)`, d.nameRange);
+        } else sym.edge = d.edge;
+      }
       if (d.init) sym.init = d.init;
       if (section.constant && d.init?.kind === 'expr') {
         const v = evalConst(d.init.expr, this.constLookup(scope));

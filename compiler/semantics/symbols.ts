@@ -27,6 +27,8 @@ export interface VarSymbol {
   constant: boolean;
   retain?: 'RETAIN' | 'PERSISTENT';
   location?: string;
+  /** an edge-detecting input (IEC 61131-3 6.5.1.2): the body reads the edge, callers write the level */
+  edge?: 'R_EDGE' | 'F_EDGE';
   init?: Initializer;
   decl: VarDecl;
   storage: Storage;

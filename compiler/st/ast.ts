@@ -98,6 +98,8 @@ export interface Argument extends Node {
 // ---------------------------------------------------------------- statements
 
 export type Stmt =
+  | LabelStmt
+  | JmpStmt
   | AssignStmt
   | CallStmt
   | IfStmt
@@ -130,6 +132,9 @@ export interface RepeatStmt extends Node { kind: 'repeat'; body: Stmt[]; until: 
 export interface ExitStmt extends Node { kind: 'exit' }
 export interface ContinueStmt extends Node { kind: 'continue' }
 export interface ReturnStmt extends Node { kind: 'return' }
+/** `name:` before a statement of the body, the target of JMP name */
+export interface LabelStmt extends Node { kind: 'label'; name: string }
+export interface JmpStmt extends Node { kind: 'jmp'; label: string }
 /** a lone `;` */
 export interface EmptyStmt extends Node { kind: 'empty' }
 
@@ -177,6 +182,8 @@ export interface VarDecl extends Node {
   init?: Initializer;
   /** `AT %IX0.0` → '%IX0.0'; `AT %I*` → '%I*' */
   location?: string;
+  /** `BOOL R_EDGE` / `BOOL F_EDGE` inputs: the body sees TRUE only on that edge */
+  edge?: 'R_EDGE' | 'F_EDGE';
 }
 
 export type VarSectionKind =

@@ -7,7 +7,7 @@ import type { CompilationUnit, IdAllocator } from './ast.js';
 import type { Position, SourceFile } from '../source.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { diagnostic } from '../diagnostics/registry.js';
-import { stLexer, ERROR_GROUP, UnterminatedComment, UnterminatedPragma, SString, DString, Identifier, Colon, Comma, AT, Semicolon, PROPERTY, END_PROPERTY, END_FUNCTION_BLOCK, END_INTERFACE, LParen, RParen, LBracket, RBracket,
+import { stLexer, ERROR_GROUP, UnterminatedComment, UnterminatedPragma, SString, DString, Identifier, Colon, Comma, AT, Semicolon, PROPERTY, END_PROPERTY, END_FUNCTION_BLOCK, END_INTERFACE, METHOD, END_METHOD, VAR_INPUT, END_VAR, LParen, RParen, LBracket, RBracket,
   IF, CASE, FOR, WHILE, REPEAT, END_IF, END_CASE, END_FOR, END_WHILE, END_REPEAT } from './lexer.js';
 import { stParser } from './parser.js';
 import { AstBuilder } from './to-ast.js';
@@ -223,20 +223,68 @@ function ordered(diagnostics: Diagnostic[]): Diagnostic[] {
   return out;
 }
 
-/** PROPERTY … END_PROPERTY is not supported: report it once and leave it out of the parse. */
+/** The method a PROPERTY's GET becomes (`__get_Name`); its SET becomes `__set_Name`. */
+export const PROPERTY_GET = '__get_';
+export const PROPERTY_SET = '__set_';
+
+/**
+ * PROPERTY Name : T GET … END_GET SET … END_SET END_PROPERTY (in a function block or an
+ * interface; either part may be missing) is read as two methods: `__get_Name : T`, in whose body
+ * `Name` is the result, and `__set_Name` with the input `Name : T`. The checker turns reads of
+ * `fb.Name` into calls of the getter and assignments to it into calls of the setter.
+ */
 function dropProperties(tokens: IToken[], file: SourceFile, diagnostics: Diagnostic[]): IToken[] {
   if (!tokens.some((t) => t.tokenType === PROPERTY)) return tokens;
   const out: IToken[] = [];
+  const like = (t: IToken, type: TokenType, image: string): IToken => ({ ...t, tokenType: type, tokenTypeIdx: type.tokenTypeIdx!, image });
+  const word = (t: IToken | undefined, w: string) => t !== undefined && t.tokenType === Identifier && t.image.toUpperCase() === w;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     if (t.tokenType !== PROPERTY) {
       out.push(t);
       continue;
     }
-    diagnostics.push(diagnostic('E1004', 'PROPERTY is not supported: use a method or a variable instead', file.range(t.startOffset, t.startOffset + t.image.length)));
     let j = i + 1;
-    while (j < tokens.length && tokens[j]!.tokenType !== END_PROPERTY && tokens[j]!.tokenType !== END_FUNCTION_BLOCK && tokens[j]!.tokenType !== END_INTERFACE) j++;
-    i = j < tokens.length && tokens[j]!.tokenType === END_PROPERTY ? j : j - 1;
+    const modifiers: IToken[] = [];
+    while (j < tokens.length && tokens[j]!.tokenType !== Identifier && tokens[j]!.tokenType !== END_PROPERTY) modifiers.push(tokens[j++]!);
+    const name = tokens[j];
+    const colon = tokens[j + 1];
+    let end = j;
+    while (end < tokens.length && tokens[end]!.tokenType !== END_PROPERTY && tokens[end]!.tokenType !== END_FUNCTION_BLOCK && tokens[end]!.tokenType !== END_INTERFACE) end++;
+    if (!name || name.tokenType !== Identifier || !colon || colon.tokenType !== Colon || tokens[end]?.tokenType !== END_PROPERTY) {
+      diagnostics.push(diagnostic('E1004', 'expected PROPERTY Name : Type, GET … END_GET and/or SET … END_SET, END_PROPERTY', file.range(t.startOffset, t.startOffset + t.image.length)));
+      i = tokens[end]?.tokenType === END_PROPERTY ? end : end - 1;
+      continue;
+    }
+    // the type runs up to GET, SET or END_PROPERTY
+    let k = j + 2;
+    const type: IToken[] = [];
+    while (k < end && !word(tokens[k], 'GET') && !word(tokens[k], 'SET')) type.push(tokens[k++]!);
+    const parts = new Map<string, IToken[]>();
+    while (k < end) {
+      const part = tokens[k]!.image.toUpperCase();
+      if (part !== 'GET' && part !== 'SET') {
+        diagnostics.push(diagnostic('E1004', `expected GET or SET in PROPERTY ${name.image}, found '${tokens[k]!.image}'`, file.range(tokens[k]!.startOffset, tokens[k]!.startOffset + tokens[k]!.image.length)));
+        break;
+      }
+      let m = k + 1;
+      while (m < end && !word(tokens[m], `END_${part}`)) m++;
+      parts.set(part, tokens.slice(k + 1, m));
+      k = m + 1;
+    }
+    for (const [part, body] of parts) {
+      const method = `${part === 'GET' ? PROPERTY_GET : PROPERTY_SET}${name.image}`;
+      out.push(like(t, METHOD, 'METHOD'), ...modifiers, like(name, Identifier, method));
+      if (part === 'GET') {
+        out.push(colon, ...type);
+        // inside GET the property's name is the method's result
+        for (const b of body) out.push(b.tokenType === Identifier && b.image.toUpperCase() === name.image.toUpperCase() ? like(b, Identifier, method) : b);
+      } else {
+        out.push(like(t, VAR_INPUT, 'VAR_INPUT'), name, colon, ...type, like(colon, Semicolon, ';'), like(t, END_VAR, 'END_VAR'), ...body);
+      }
+      out.push(like(tokens[end]!, END_METHOD, 'END_METHOD'));
+    }
+    i = end;
   }
   return out;
 }

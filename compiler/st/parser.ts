@@ -86,6 +86,9 @@ const messages: IParserErrorMessageProvider = {
     return `expected ${RULE_WORDS.compilationUnit}, found ${describeToken(firstRedundant)}`;
   },
   buildNoViableAltMessage({ expectedPathsPerAlt, actual, customUserDescription, ruleName }) {
+    if (ruleName === 'assignmentOrCall' && actual[0]?.tokenType === T.Equal) {
+      return "expected ':=' to assign, found '=' (a comparison is not a statement)";
+    }
     const what = customUserDescription ?? RULE_WORDS[ruleName] ?? describePaths(expectedPathsPerAlt);
     return `expected ${what}, found ${describeToken(actual[0])}`;
   },
@@ -410,6 +413,11 @@ export class StParser extends CstParser {
     });
     this.CONSUME(T.Colon);
     this.SUBRULE(this.typeSpec);
+    // `clk : BOOL R_EDGE;` (edge-detecting input): R_EDGE and F_EDGE are not keywords
+    this.OPTION3({
+      GATE: () => /^[RF]_EDGE$/i.test(this.LA(1).image),
+      DEF: () => this.CONSUME2(T.Identifier, { LABEL: 'edge' }),
+    });
     this.OPTION2(() => {
       this.CONSUME(T.Assign);
       this.SUBRULE(this.initializer);
@@ -666,28 +674,42 @@ export class StParser extends CstParser {
     }));
   });
 
-  /** `target := value;`, `q S= c;`, `q R= c;`, `p REF= x;`, or a call `fb(...);` */
+  /**
+   * `target := value;`, `q S= c;`, `q R= c;`, `p REF= x;`, a call `fb(...);`, a label `name:`
+   * or `JMP name;` (JMP is not a keyword, so that variables may still be named so).
+   */
   assignmentOrCall = this.RULE('assignmentOrCall', () => {
     this.SUBRULE(this.operand, { LABEL: 'target' });
-    this.OPTION(() =>
-      this.OR((this.alternatives.assignmentOrCall ??= [
-        {
-          ALT: () => {
-            this.CONSUME(T.Assign, { LABEL: 'operator' });
-            this.SUBRULE(this.expression);
-          },
+    this.OR2((this.alternatives.assignmentOrCall2 ??= [
+      { ALT: () => this.CONSUME(T.Colon, { LABEL: 'labelColon' }) },
+      {
+        ALT: () => {
+          this.OPTION3({
+            GATE: () => this.LA(1).tokenType === T.Identifier && this.LA(2).tokenType === T.Semicolon && this.LA(0).image.toUpperCase() === 'JMP',
+            DEF: () => this.CONSUME2(T.Identifier, { LABEL: 'jmpTarget' }),
+          });
+          this.OPTION(() =>
+            this.OR((this.alternatives.assignmentOrCall ??= [
+              {
+                ALT: () => {
+                  this.CONSUME(T.Assign, { LABEL: 'operator' });
+                  this.SUBRULE(this.expression);
+                },
+              },
+              {
+                GATE: () => isSetResetRef(this.LA(1)),
+                ALT: () => {
+                  this.CONSUME(T.Identifier, { LABEL: 'operator' });
+                  this.CONSUME(T.Equal);
+                  this.SUBRULE2(this.expression);
+                },
+              },
+            ])),
+          );
+          this.CONSUME(T.Semicolon);
         },
-        {
-          GATE: () => isSetResetRef(this.LA(1)),
-          ALT: () => {
-            this.CONSUME(T.Identifier, { LABEL: 'operator' });
-            this.CONSUME(T.Equal);
-            this.SUBRULE2(this.expression);
-          },
-        },
-      ])),
-    );
-    this.CONSUME(T.Semicolon);
+      },
+    ]));
   });
 
   statementList = this.RULE('statementList', () => {

@@ -364,11 +364,13 @@ export class AstBuilder {
     const initNode = this.node(n, 'initializer');
     const init = initNode ? this.initializer(initNode) : undefined;
     const at = this.token(n, 'DirectVariable');
+    const edge = this.token(n, 'edge');
     return this.tokens(n, 'Identifier').map((id) => {
       const nameSpan = this.spanOf(id);
       const d = this.make({ name: id.image, nameRange: this.range(nameSpan), type } as Omit<A.VarDecl, 'id' | 'range'>, span);
       if (init) d.init = init;
       if (at) d.location = at.image.toUpperCase();
+      if (edge) d.edge = edge.image.toUpperCase() as 'R_EDGE' | 'F_EDGE';
       return d;
     });
   }
@@ -523,6 +525,15 @@ export class AstBuilder {
       return undefined;
     }
     const target = this.postfix(targetNode);
+    const labelColon = this.token(n, 'labelColon');
+    const jmpTarget = this.token(n, 'jmpTarget');
+    if (labelColon || jmpTarget) {
+      if (target.kind !== 'name' || (jmpTarget && target.name.toUpperCase() !== 'JMP')) {
+        this.diagnostics.push(diagnostic('E1004', labelColon ? "a label is a name followed by ':'" : `expected ':=' or a call, found '${jmpTarget!.image}'`, target.range));
+        return undefined;
+      }
+      return labelColon ? this.make({ kind: 'label' as const, name: target.name }, span) : this.make({ kind: 'jmp' as const, label: jmpTarget!.image }, span);
+    }
     const op = this.token(n, 'operator');
     const valueNode = this.node(n, 'expression');
     if (op) {

@@ -9,6 +9,7 @@ import {
 } from '../types/types.js';
 import type { ElementaryTypeName } from '../application.js';
 import { commonType, concrete } from '../types/common-type.js';
+import { wrapInt } from '../codegen/convert.js';
 
 export interface BuiltinSignature {
   /** types the arguments are converted to before the call */
@@ -24,27 +25,38 @@ export interface BuiltinEmitContext {
 }
 
 interface Builtin {
-  /** null: not applicable to these arguments (message) */
-  type(args: Type[]): BuiltinSignature | string;
+  /** a message when not applicable to these arguments; `expected` is the type the context wants */
+  type(args: Type[], expected?: Type): BuiltinSignature | string;
   emit(args: string[], sig: BuiltinSignature, ctx: BuiltinEmitContext): string;
   /** names of parameters for formal calls (IN, IN1, IN2, …, G, K, MN, MX, L, P, N) */
   paramNames?: string[];
   extensible?: boolean;
+  /**
+   * Which arguments are of the generic type the result has (ANY_NUM, ANY_BIT…): untyped
+   * literals there take the type the context expects (`r : REAL := SQRT(9.0)`).
+   */
+  generic?: (index: number) => boolean;
 }
+
+const ALL = (): boolean => true;
+const FIRST = (i: number): boolean => i === 0;
+const AFTER_FIRST = (i: number): boolean => i > 0;
 
 const STR: Type = { kind: 'string', wide: false, length: 254 };
 
 function fixedNumeric(fn: (x: string) => string, realOnly = true): Builtin {
   return {
-    type(args) {
+    type(args, expected) {
       if (args.length !== 1) return 'takes one argument';
       const a = args[0]!;
       if (!isNumeric(a)) return `needs a number, not ${typeName(a)}`;
-      const t = realOnly ? (isReal(a) ? concrete(a, LREAL) : LREAL) : concrete(a);
+      // an integer argument is computed in the REAL type the context expects (LREAL by default)
+      const t = realOnly ? (isReal(a) ? concrete(a, LREAL) : realFor(expected)) : concrete(a);
       return { params: [t], result: t };
     },
     emit: (a, sig) => roundReal(fn(a[0]!), sig.result),
     paramNames: ['IN'],
+    generic: ALL,
   };
 }
 
@@ -55,8 +67,17 @@ function commonOfAll(args: Type[]): Type | undefined {
   return t && t.kind !== 'error' ? t : undefined;
 }
 
+/** REAL when the context expects a REAL, else LREAL. */
+function realFor(expected: Type | undefined): Type {
+  return expected && isSingle(expected) ? expected : LREAL;
+}
+
+function isSingle(t: Type): boolean {
+  return t.kind === 'elementary' && t.name === 'REAL';
+}
+
 function roundReal(code: string, t: Type): string {
-  return t.kind === 'elementary' && t.name === 'REAL' ? `Math.fround(${code})` : code;
+  return isSingle(t) ? `Math.fround(${code})` : code;
 }
 
 function extensibleArith(op: '+' | '*' | 'AND' | 'OR' | 'XOR'): Builtin {
@@ -70,8 +91,10 @@ function extensibleArith(op: '+' | '*' | 'AND' | 'OR' | 'XOR'): Builtin {
       if (logical ? !(isBits(t) || isInteger(t)) : !(isNumeric(t) || (op === '+' && familyOf(t) === 'duration'))) return `not defined for ${typeName(t)}`;
       return { params: args.map(() => t), result: t };
     },
-    emit: (a, sig) => a.map((x) => `(${x})`).join(jsOp(op, sig.result)),
+    // REAL rounds after every operation, as single-precision hardware does
+    emit: (a, sig) => (isSingle(sig.result) && (op === '+' || op === '*') ? a.reduce((acc, x) => `Math.fround(${acc} ${op} ${x})`) : a.map((x) => `(${x})`).join(jsOp(op, sig.result))),
     extensible: true,
+    generic: ALL,
   };
 }
 
@@ -146,6 +169,7 @@ function shift(kind: 'SHL' | 'SHR' | 'ROL' | 'ROR'): Builtin {
       }
     },
     paramNames: ['IN', 'N'],
+    generic: FIRST,
   };
 }
 
@@ -156,8 +180,15 @@ const TABLE: Record<string, Builtin> = {
       const t = concrete(args[0]!);
       return { params: [t], result: t };
     },
-    emit: (a, sig) => (isInteger(sig.result) && (sig.result as { name: ElementaryTypeName }).name.endsWith('LINT') ? `$abs64(${a[0]})` : `Math.abs(${a[0]})`),
+    emit(a, sig) {
+      const name = (sig.result as { name: ElementaryTypeName }).name;
+      if (!isInteger(sig.result)) return `Math.abs(${a[0]})`;
+      if (ELEMENTARY[name].bits === 64) return `$abs64(${a[0]})`;
+      // the type's minimum has no positive twin: it wraps to itself (ABS(SINT#-128) = -128)
+      return ELEMENTARY[name].family === 'signed' ? wrapInt(`Math.abs(${a[0]})`, name) : a[0]!;
+    },
     paramNames: ['IN'],
+    generic: ALL,
   },
   SQRT: fixedNumeric((x) => `Math.sqrt(${x})`),
   LN: fixedNumeric((x) => `Math.log(${x})`),
@@ -177,15 +208,17 @@ const TABLE: Record<string, Builtin> = {
     },
     emit: (a, sig) => roundReal(`Math.atan2(${a[0]}, ${a[1]})`, sig.result),
     paramNames: ['Y', 'X'],
+    generic: ALL,
   },
   EXPT: {
-    type(args) {
+    type(args, expected) {
       if (args.length !== 2 || !args.every(isNumeric)) return 'needs two numbers';
-      const base = isReal(args[0]!) ? concrete(args[0]!, LREAL) : LREAL;
+      const base = isReal(args[0]!) ? concrete(args[0]!, LREAL) : realFor(expected);
       return { params: [base, concrete(args[1]!, LREAL)], result: base };
     },
     emit: (a, sig) => roundReal(`((${a[0]}) ** Number(${a[1]}))`, sig.result),
     paramNames: ['IN1', 'IN2'],
+    generic: FIRST,
   },
   ADD: extensibleArith('+'),
   MUL: withTime(extensibleArith('*'), (a, b) => `Math.round((${a}) * Number(${b}))`),
@@ -197,8 +230,9 @@ const TABLE: Record<string, Builtin> = {
       const c = concrete(t);
       return { params: [c, c], result: c };
     },
-    emit: (a) => `(${a[0]}) - (${a[1]})`,
+    emit: (a, sig) => roundReal(`(${a[0]}) - (${a[1]})`, sig.result),
     paramNames: ['IN1', 'IN2'],
+    generic: ALL,
   },
   DIV: withTime({
     type(args) {
@@ -208,8 +242,9 @@ const TABLE: Record<string, Builtin> = {
       const c = concrete(t);
       return { params: [c, c], result: c };
     },
-    emit: (a, sig, ctx) => (isInteger(sig.result) ? divCode(a[0]!, a[1]!, sig.result, ctx.site) : `(${a[0]}) / (${a[1]})`),
+    emit: (a, sig, ctx) => (isInteger(sig.result) ? divCode(a[0]!, a[1]!, sig.result, ctx.site) : roundReal(`(${a[0]}) / (${a[1]})`, sig.result)),
     paramNames: ['IN1', 'IN2'],
+    generic: ALL,
   }, (a, b, site) => `$tdiv(${a}, Number(${b}), ${site})`),
   MOD: {
     type(args) {
@@ -221,6 +256,7 @@ const TABLE: Record<string, Builtin> = {
     },
     emit: (a, sig, ctx) => modCode(a[0]!, a[1]!, sig.result, ctx.site),
     paramNames: ['IN1', 'IN2'],
+    generic: ALL,
   },
   MOVE: {
     type(args) {
@@ -230,6 +266,7 @@ const TABLE: Record<string, Builtin> = {
     },
     emit: (a) => a[0]!,
     paramNames: ['IN'],
+    generic: ALL,
   },
   AND: extensibleArith('AND'),
   OR: extensibleArith('OR'),
@@ -242,6 +279,7 @@ const TABLE: Record<string, Builtin> = {
     },
     emit: (a, sig) => notCode(a[0]!, sig.result),
     paramNames: ['IN'],
+    generic: ALL,
   },
   SHL: shift('SHL'),
   SHR: shift('SHR'),
@@ -257,6 +295,7 @@ const TABLE: Record<string, Builtin> = {
     },
     emit: (a) => `((${a[0]}) ? (${a[2]}) : (${a[1]}))`,
     paramNames: ['G', 'IN0', 'IN1'],
+    generic: AFTER_FIRST,
   },
   MAX: minMax('max'),
   MIN: minMax('min'),
@@ -271,6 +310,7 @@ const TABLE: Record<string, Builtin> = {
     },
     emit: (a) => `$limit(${a[0]}, ${a[1]}, ${a[2]})`,
     paramNames: ['MN', 'IN', 'MX'],
+    generic: ALL,
   },
   MUX: {
     type(args) {
@@ -287,6 +327,7 @@ const TABLE: Record<string, Builtin> = {
       return `$mux(${k}, ${ctx.site}, ${inputs.map((x) => `() => (${x})`).join(', ')})`;
     },
     extensible: true,
+    generic: AFTER_FIRST,
   },
   GT: compare('>'),
   GE: compare('>='),
@@ -329,11 +370,25 @@ const TABLE: Record<string, Builtin> = {
     extensible: true,
   },
   TRUNC: {
-    type(args) {
+    // ANY_REAL to ANY_INT: the integer type is the one the context expects, DINT by default
+    type(args, expected) {
       if (args.length !== 1 || !isReal(args[0]!)) return 'needs one REAL or LREAL';
-      return { params: [concrete(args[0]!, LREAL)], result: elementary('DINT') };
+      const result = expected && expected.kind === 'elementary' && !expected.subrange && isInteger(expected) && !isBits(expected) ? expected : elementary('DINT');
+      return { params: [concrete(args[0]!, LREAL)], result };
     },
-    emit: (a) => `(Math.trunc(${a[0]}) | 0)`,
+    emit: (a, sig, ctx) => (sig.result === elementary('DINT') ? `(Math.trunc(${a[0]}) | 0)` : ctx.convert(`Math.trunc(${a[0]})`, LREAL, sig.result)),
+    paramNames: ['IN'],
+  },
+  // REF(x): a reference to a function block instance, structure or array (held as the object
+  // itself); references to elementary variables are not supported yet
+  REF: {
+    type(args) {
+      if (args.length !== 1) return 'takes one variable';
+      const t = args[0]!;
+      if (t.kind !== 'fb' && t.kind !== 'struct' && t.kind !== 'array') return `a reference to ${typeName(t)} is not supported yet: only to function block instances, structures and arrays`;
+      return { params: [t], result: { kind: 'ref', target: t } };
+    },
+    emit: (a) => a[0]!,
     paramNames: ['IN'],
   },
   TASK_TIME: {
@@ -380,6 +435,8 @@ for (const [name, [a, b, r, op]] of Object.entries(TIME_FNS)) {
     paramNames: ['IN1', 'IN2'],
   };
 }
+// CODESYS's ADR(x) for POINTER TO: the same reference as REF(x), with the same checks
+TABLE.ADR = TABLE.REF!;
 TABLE.DT_TO_TOD = {
   type: (args) => (args.length === 1 && familyOf(args[0]!) === 'dt' ? { params: [args[0]!], result: elementary('TOD') } : 'needs a DT'),
   emit: (a) => `$dtToTod(${a[0]})`,
@@ -407,6 +464,7 @@ function minMax(which: 'max' | 'min'): Builtin {
     },
     emit: (a) => a.reduce((acc, x) => `$${which}(${acc}, ${x})`),
     extensible: true,
+    generic: ALL,
   };
 }
 

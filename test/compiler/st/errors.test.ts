@@ -94,7 +94,7 @@ describe('syntax errors', () => {
     ['x := 1;', 'E1004 1:1', 'expected a declaration (PROGRAM, FUNCTION_BLOCK'],
     ['TYPE T : END_TYPE', 'E1004 1:10', "expected a type, found 'END_TYPE'"],
     ['PROGRAM p END_PROGRAM PROGRAM q', 'E1004 1:32', "expected 'END_PROGRAM', found the end of the file"],
-    ['FUNCTION_BLOCK f\nPROPERTY p : INT\nGET END_GET\nEND_PROPERTY\nEND_FUNCTION_BLOCK', 'E1004 2:1', 'PROPERTY is not supported'],
+    ['FUNCTION_BLOCK f\nPROPERTY p\nEND_PROPERTY\nEND_FUNCTION_BLOCK', 'E1004 2:1', 'expected PROPERTY Name : Type'],
     ['CONFIGURATION c TASK t (INTERVAL := T#1s, FOO := 1); END_CONFIGURATION', 'E1004 1:43', "unknown TASK parameter 'FOO'"],
     ['PROGRAM p\nx := w.%B1;\nEND_PROGRAM', 'E1004 2:8', 'only bit access'],
     ['PROGRAM p\nVAR x : INT;\nx := 1;\nEND_PROGRAM', 'E1004 3:3', 'is END_VAR missing'],
