@@ -60,8 +60,9 @@ function main(data: ResourceWorkerData): void {
       spinNs: data.spinNs,
       attention,
       onAttention,
-      // a 61131 resource with nothing timed has nothing more to do on the virtual clock
-      endWhenIdle: data.clock === 'virtual' && !iec61499,
+      // a 61131 resource with nothing timed (every task stopped by a fault) has nothing more to
+      // do on either clock; an IEC 61499 one waits for events from outside
+      endWhenIdle: !iec61499,
     });
   } catch (e) {
     side.fault(e);

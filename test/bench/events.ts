@@ -114,7 +114,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** FORTE's ring in this process, started COLD; `slice`: events per run of the queue. */
 function forteRing(slice: number) {
   const path = writeRing();
-  const r = compile61499([{ path, text: ringBootText() }], { stCompiler: (s) => compileSources(s) });
+  const r = compile61499([{ path, text: ringBootText() }], { stCompiler: (s, o) => compileSources(s, o) });
   if (!r.application) throw new Error(r.diagnostics.map(formatDiagnostic).join('\n'));
   const runner = new SystemRunner(r.application);
   const res = runner.resources[0]!.resource;
@@ -204,7 +204,7 @@ function vplcRunRing(): Promise<number> {
 
 /** Engine.stop() of a resource running the ring, until its worker has ended (ms); median of `n`. */
 async function engineStopMs(n: number, boot: string): Promise<number> {
-  const r = compile61499([{ path: writeRing(), text: boot }], { stCompiler: (s) => compileSources(s) });
+  const r = compile61499([{ path: writeRing(), text: boot }], { stCompiler: (s, o) => compileSources(s, o) });
   if (!r.application) throw new Error(r.diagnostics.map(formatDiagnostic).join('\n'));
   const times: number[] = [];
   for (let k = 0; k < n; k++) {

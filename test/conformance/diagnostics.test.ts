@@ -55,14 +55,18 @@ describe('diagnostic cases', () => {
 
   it('every code of iec61499-codes.ts that vplc check can raise has a case', () => {
     const c = covered();
-    // E4014: vplc check sends only .sys, .fboot and .fbt files to the IEC 61499 compiler
-    expect(IEC61499_CODES.map((x) => x.code).filter((x) => x !== 'E4014' && !c.has(x))).toEqual([]);
+    // E4014: vplc check sends only .sys, .fboot and .fbt files to the IEC 61499 compiler;
+    // W4002 (a type of the application shadowing a library type) would shadow it for every case
+    // of this folder: test/runtime/iec61499/type-lookup.test.ts covers it
+    const elsewhere = new Set(['E4014', 'W4002']);
+    expect(IEC61499_CODES.map((x) => x.code).filter((x) => !elsewhere.has(x) && !c.has(x))).toEqual([]);
   });
 
   it('every code of config-codes.ts that plc.yaml alone can raise has a case', () => {
     const c = covered();
-    // E6001: the file itself is missing; E6009 and E6010 need certificate files and a program
-    const needOthers = new Set(['E6001', 'E6009', 'E6010']);
+    // E6001: the file itself is missing; E6009 and E6010 need certificate files and a program;
+    // E6011 a port taken by another program (test/runtime/cli/serve-exit.test.ts)
+    const needOthers = new Set(['E6001', 'E6009', 'E6010', 'E6011']);
     expect(CONFIG_CODES.map((x) => x.code).filter((x) => !needOthers.has(x) && !c.has(x))).toEqual([]);
   });
 });

@@ -138,7 +138,7 @@ describe('native blocks', () => {
 
   it('a service FB that vPLC does not implement is E4013 at compile time', () => {
     const path = fileURLToPath(new URL('./fixtures/unimplemented-service/app.fboot', import.meta.url));
-    const r = compile61499([{ path, text: readFileSync(path, 'utf8') }], { stCompiler: (s) => compileSources(s) });
+    const r = compile61499([{ path, text: readFileSync(path, 'utf8') }], { stCompiler: (s, o) => compileSources(s, o) });
     expect(r.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual(['E4013 FB type PUBLISH_X is a service interface FB without an implementation in vPLC']);
   });
 });

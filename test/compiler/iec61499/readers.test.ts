@@ -18,7 +18,7 @@ const fixture = (name: string) => {
 
 /** Compile a fixture .sys (its types are found beside it), run it to time 0. */
 function startFixture(name: string) {
-  const runner = runnerOf(compile61499([fixture(name)], { stCompiler: (s) => compileSources(s) }));
+  const runner = runnerOf(compile61499([fixture(name)], { stCompiler: (s, o) => compileSources(s, o) }));
   return { runner, outcome: runner.runUntil(0) };
 }
 

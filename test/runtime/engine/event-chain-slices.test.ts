@@ -20,7 +20,7 @@ function ringWithCycle() {
     req('CREATE', '<Connection Source="CY.EO" Destination="C3.CU" />'),
     start,
   );
-  const r = compile61499([{ path: writeRing(), text: lines.join('\n') + '\n' }], { stCompiler: (s) => compileSources(s) });
+  const r = compile61499([{ path: writeRing(), text: lines.join('\n') + '\n' }], { stCompiler: (s, o) => compileSources(s, o) });
   expect(r.diagnostics.map(formatDiagnostic)).toEqual([]);
   return r.application!;
 }

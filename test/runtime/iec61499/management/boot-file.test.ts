@@ -41,7 +41,7 @@ describe('boot files', () => {
     expect(lines[lines.length - 1]).toMatch(/^RES;<Request ID="\d+" Action="START"\/>$/);
     expect(text).not.toContain('Watch');
     // the compiler's own boot-file reader accepts what the device wrote
-    const compiled = compile61499([{ path: boot, text }], { stCompiler: (s) => compileSources(s) });
+    const compiled = compile61499([{ path: boot, text }], { stCompiler: (s, o) => compileSources(s, o) });
     expect(compiled.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic)).toEqual([]);
 
     // power cycle: a new device loads the boot file and runs the same network
