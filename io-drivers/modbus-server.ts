@@ -1,4 +1,4 @@
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { BlockList, createServer, isIPv4, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { ModbusServerConfig } from '../runtime/config/schema.js';
 import { DeviceStatus } from '../runtime/io/device-status.js';
 import { IMAGE_SIZES, createImageView } from '../runtime/process-image.js';
@@ -13,6 +13,12 @@ import type { DriverContext, IoDriver } from './driver.js';
  *   holding 4096…8191 = %ML (four registers each, most significant first)
  * Reads are served from the last published scan; writes are queued and land in %Q/%M at the
  * start of the next scan (all registers of one request in the same scan).
+ *
+ * Modbus has no authentication: the server listens on 127.0.0.1 unless `host:` opens it, lets in
+ * only the `allow:` addresses when given, holds at most `maxConnections`, and closes connections
+ * idle for `idleTimeoutMs`. A client that sends requests without reading the replies is not read
+ * any further once QUEUE_LIMIT bytes of replies wait for it, so its memory stays bounded; the
+ * idle timeout then closes it.
  */
 
 const BITS = IMAGE_SIZES.bits * 8;
@@ -27,6 +33,11 @@ const ILLEGAL_ADDRESS = 2;
 const ILLEGAL_VALUE = 3;
 const DEVICE_BUSY = 6;
 
+/** Function codes served; any other (and any ≥ 0x80, which is an exception reply) gets ILLEGAL_FUNCTION. */
+const SERVED = new Set([1, 2, 3, 4, 5, 6, 15, 16]);
+/** Replies queued for a connection before it is no longer read. */
+export const QUEUE_LIMIT = 64 * 1024;
+
 class ModbusException extends Error {
   constructor(readonly exceptionCode: number) {
     super(`modbus exception ${exceptionCode}`);
@@ -38,28 +49,62 @@ export class ModbusServerDriver implements IoDriver {
   readonly status = new DeviceStatus('modbus-server');
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
+  /** request bytes received but not yet handled, per connection (bounded: reading stops first) */
+  private readonly pending = new Map<Socket, Buffer>();
   private readonly view = createImageView();
+  private readonly allow: BlockList | undefined;
+  /** scan and input-update counts of the image in `view`: refreshed only when a newer one exists */
+  private viewScans = -1;
+  private viewInputs = -1;
+  /** connections refused (cap reached or address not allowed) and closed for idling */
+  refused = 0;
+  idleClosed = 0;
 
   constructor(
     private readonly cfg: ModbusServerConfig,
     private readonly ctx: Pick<DriverContext, 'exchange' | 'log'>,
-  ) {}
+  ) {
+    if (cfg.allow && cfg.allow.length > 0) {
+      const list = new BlockList();
+      for (const a of cfg.allow) {
+        const [ip, prefix] = a.split('/');
+        const family = isIPv4(ip!) ? 'ipv4' : 'ipv6';
+        if (prefix === undefined) list.addAddress(ip!, family);
+        else list.addSubnet(ip!, Number(prefix), family);
+      }
+      this.allow = list;
+    }
+  }
 
   /** The port actually listened on (useful with port 0). */
   get port(): number {
     return (this.server?.address() as AddressInfo | null)?.port ?? this.cfg.port;
   }
 
+  /** Connections held now. */
+  get connections(): number {
+    return this.sockets.size;
+  }
+
+  /** Bytes held for all connections: replies not yet taken by the kernel plus unhandled requests. */
+  queuedBytes(): number {
+    let n = 0;
+    for (const s of this.sockets) n += s.writableLength + (this.pending.get(s)?.length ?? 0);
+    return n;
+  }
+
   async start(): Promise<void> {
-    const server = createServer((socket) => this.accept(socket));
+    const server = createServer({ noDelay: true }, (socket) => this.accept(socket));
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(this.cfg.port, this.cfg.host, () => {
+      server.listen(this.cfg.port, this.cfg.host ?? '127.0.0.1', () => {
         server.off('error', reject);
         resolve();
       });
     });
+    // an accept failure (EMFILE…) must not end the process: the connection is simply not taken
+    server.on('error', (e) => this.ctx.log(`modbus-server: ${e.message}`));
     this.status.ok = true;
     this.status.inputsBad = false;
   }
@@ -67,6 +112,7 @@ export class ModbusServerDriver implements IoDriver {
   async stop(): Promise<void> {
     for (const s of this.sockets) s.destroy();
     this.sockets.clear();
+    this.pending.clear();
     const server = this.server;
     this.server = undefined;
     this.status.ok = false;
@@ -74,26 +120,65 @@ export class ModbusServerDriver implements IoDriver {
   }
 
   private accept(socket: Socket): void {
+    const max = this.cfg.maxConnections ?? 32;
+    if (this.sockets.size >= max || (this.allow && !this.allowed(socket))) {
+      this.refused++;
+      socket.destroy();
+      return;
+    }
     this.sockets.add(socket);
-    socket.setNoDelay(true);
-    let pending = Buffer.alloc(0);
+    const idle = this.cfg.idleTimeoutMs ?? 60_000;
+    if (idle > 0) {
+      // no bytes either way for this long: a silent client, or one that reads none of its replies
+      socket.setTimeout(idle, () => {
+        this.idleClosed++;
+        socket.destroy();
+      });
+    }
     socket.on('data', (chunk) => {
-      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
-      while (pending.length >= 7) {
-        const length = pending.readUInt16BE(4);
-        if (pending.readUInt16BE(2) !== 0 || length < 2 || length > 254) {
-          socket.destroy(); // not Modbus TCP
-          return;
-        }
-        if (pending.length < 6 + length) break;
-        const frame = pending.subarray(0, 6 + length);
-        pending = pending.subarray(6 + length);
-        const reply = this.handle(frame);
-        if (reply) socket.write(reply);
-      }
+      const before = this.pending.get(socket);
+      this.pending.set(socket, before ? Buffer.concat([before, chunk]) : chunk);
+      this.serve(socket);
+    });
+    // the kernel took the queued replies: handle what was held back
+    socket.on('drain', () => {
+      if (!socket.destroyed) this.serve(socket);
     });
     socket.on('error', () => socket.destroy());
-    socket.on('close', () => this.sockets.delete(socket));
+    socket.on('close', () => {
+      this.sockets.delete(socket);
+      this.pending.delete(socket);
+    });
+  }
+
+  private allowed(socket: Socket): boolean {
+    const address = socket.remoteAddress ?? '';
+    const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
+    return isIPv4(v4) ? this.allow!.check(v4, 'ipv4') : this.allow!.check(address, 'ipv6');
+  }
+
+  /** Answer the whole frames received, until the replies queued reach QUEUE_LIMIT; then stop reading. */
+  private serve(socket: Socket): void {
+    let buf = this.pending.get(socket);
+    if (!buf) return;
+    let at = 0;
+    while (buf.length - at >= 7) {
+      if (socket.writableLength >= QUEUE_LIMIT) break;
+      const length = buf.readUInt16BE(at + 4);
+      if (buf.readUInt16BE(at + 2) !== 0 || length < 2 || length > 254) {
+        socket.destroy(); // not Modbus TCP
+        return;
+      }
+      if (buf.length - at < 6 + length) break;
+      const reply = this.handle(buf.subarray(at, at + 6 + length));
+      at += 6 + length;
+      if (reply) socket.write(reply);
+    }
+    if (at > 0) buf = buf.subarray(at);
+    if (buf.length === 0) this.pending.delete(socket);
+    else this.pending.set(socket, buf);
+    if (socket.writableLength >= QUEUE_LIMIT) socket.pause();
+    else if (socket.isPaused()) socket.resume();
   }
 
   /** One request frame (MBAP header + PDU) → the reply frame, or nothing for another unit. */
@@ -122,6 +207,8 @@ export class ModbusServerDriver implements IoDriver {
   }
 
   private execute(fc: number, pdu: Buffer): Buffer {
+    // the function code first: an unknown one in its own (short) form is ILLEGAL_FUNCTION, not a bad length
+    if (!SERVED.has(fc)) throw new ModbusException(ILLEGAL_FUNCTION);
     if (pdu.length < 4) throw new ModbusException(ILLEGAL_VALUE);
     const address = pdu.readUInt16BE(0);
     const quantity = pdu.readUInt16BE(2);
@@ -200,9 +287,19 @@ export class ModbusServerDriver implements IoDriver {
     if (this.cfg.readOnly) throw new ModbusException(ILLEGAL_FUNCTION);
   }
 
+  /** Bring `view` to the last published scan and inputs, copying only what is newer. */
   private refresh(): void {
-    this.ctx.exchange.readOutputs(this.view);
-    this.ctx.exchange.readInputs(this.view);
+    const ex = this.ctx.exchange;
+    const scans = ex.scanCount();
+    if (scans !== this.viewScans) {
+      ex.readOutputs(this.view);
+      this.viewScans = scans;
+    }
+    const inputs = ex.inputUpdateCount();
+    if (inputs !== this.viewInputs) {
+      ex.readInputs(this.view);
+      this.viewInputs = inputs;
+    }
   }
 
   private holding(r: number): number {
@@ -221,6 +318,7 @@ export class ModbusServerDriver implements IoDriver {
   private setHolding(start: number, values: number[]): void {
     const ex = this.ctx.exchange;
     const v = this.view;
+    this.viewScans = -1; // `view` is changed below ahead of the scan: read it again next time
     for (let i = 0; i < values.length; i++) {
       const r = start + i;
       const word = values[i]!;

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { LineCounter, isMap, isPair, isScalar, parseDocument, type Document } from 'yaml';
 import { sortDiagnostics, type Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
 import { diagnostic } from '../../compiler/diagnostics/registry.js';
@@ -211,12 +212,20 @@ class Validator {
   }
 
   private modbusServer(value: unknown, path: Path): ModbusServerConfig {
-    const o = this.object(value, path, ['host', 'port', 'readOnly', 'unitId']) ?? {};
+    const o = this.object(value, path, ['host', 'port', 'readOnly', 'unitId', 'maxConnections', 'idleTimeoutMs', 'allow']) ?? {};
+    const allow = this.list(o, 'allow', path).flatMap((a, i) => {
+      if (typeof a === 'string' && isClientAddress(a)) return [a.trim()];
+      this.expected([...path, 'allow', i], 'a client IP address or subnet (192.168.1.10, 10.0.0.0/8)', a);
+      return [];
+    });
     return {
-      host: this.str(o, 'host', path, { def: '0.0.0.0' })!,
+      host: this.str(o, 'host', path, { def: '127.0.0.1' })!,
       port: this.int(o, 'port', path, 0, 65535, 5020),
       readOnly: this.bool(o, 'readOnly', path, false),
       unitId: this.int(o, 'unitId', path, 0, 255, 0),
+      maxConnections: this.int(o, 'maxConnections', path, 1, 10_000, 32),
+      idleTimeoutMs: this.int(o, 'idleTimeoutMs', path, 0, 86_400_000, 60_000),
+      allow,
     };
   }
 
@@ -518,4 +527,14 @@ class Validator {
     }
     return dev;
   }
+}
+
+/** An IPv4/IPv6 address, or one with a /prefix length. */
+function isClientAddress(a: string): boolean {
+  const [ip, prefix, ...rest] = a.trim().split('/');
+  const family = isIP(ip ?? '');
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  const n = Number(prefix);
+  return /^\d+$/.test(prefix) && n <= (family === 4 ? 32 : 128);
 }

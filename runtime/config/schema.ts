@@ -15,12 +15,19 @@ export interface PlcConfig {
 }
 
 export interface ModbusServerConfig {
+  /** 127.0.0.1 by default: Modbus has no authentication, so opening it is a choice */
   host: string;
   /** 5020 by default so that no root is needed; 502 is the standard Modbus port */
   port: number;
   readOnly: boolean;
   /** unit id answered; 0 answers every unit id */
   unitId: number;
+  /** connections held at once; more are refused */
+  maxConnections?: number;
+  /** a connection with no traffic (or whose replies are not read) this long is closed; 0: never */
+  idleTimeoutMs?: number;
+  /** client addresses or subnets (`192.168.1.0/24`) let in; empty: any */
+  allow?: string[];
 }
 
 export interface OpcuaUser {
