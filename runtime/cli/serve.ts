@@ -215,11 +215,12 @@ export async function serveCommand(args: string[]): Promise<number> {
   }
   // the engine writes the last outputs then the safe values; the drivers then send them out
   const result = await engine.stop();
-  await io?.stop();
+  // false when a device's safe values could not all be written: not a clean stop
+  const ioStopped = (await io?.stop()) ?? true;
   vars?.close();
   await endpoint?.close();
   process.stdout.write(summaryLine(result.metrics) + '\n');
-  return result.faults.length > 0 ? 1 : 0;
+  return result.faults.length > 0 || !ioStopped ? 1 : 0;
 }
 
 /**
