@@ -8,6 +8,10 @@ import type { Application, TypeInfo, VarInfo } from '../compiler/application.js'
 import type { OpcuaServerConfig } from '../runtime/config/schema.js';
 import { DeviceStatus } from '../runtime/io/device-status.js';
 import type { DriverContext, IoDriver } from './driver.js';
+import { installOpcuaWarnings } from './opcua-warnings.js';
+
+// before node-opcua's start-up self-test (an RSA key generation) reports
+installOpcuaWarnings();
 
 export interface OpcuaServerContext extends DriverContext {
   app?: Application;
@@ -182,6 +186,7 @@ export class OpcuaServerDriver implements IoDriver {
         browseName: name,
         nodeId: `s=Metrics.${name}`,
         dataType: 'Double',
+        minimumSamplingInterval: this.cfg.samplingMs,
         value: { get: () => new Variant({ dataType: DataType.Double, value: this.metrics[name] ?? 0 }) },
       });
     }
@@ -214,6 +219,8 @@ export class OpcuaServerDriver implements IoDriver {
       nodeId: `s=${id}`,
       dataType: DataType[dt],
       ...(isArray ? { valueRank: 1, arrayDimensions: [0] } : {}),
+      // values change once per sample: clients may ask for samples that often, and no faster
+      minimumSamplingInterval: this.cfg.samplingMs,
       accessLevel: writable ? 'CurrentRead | CurrentWrite' : 'CurrentRead',
       userAccessLevel: writable ? 'CurrentRead | CurrentWrite' : 'CurrentRead',
       value: {
