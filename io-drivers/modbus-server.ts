@@ -44,13 +44,17 @@ class ModbusException extends Error {
   }
 }
 
+/** One client connection and the request bytes received but not yet handled (bounded: reading stops first). */
+interface Connection {
+  readonly socket: Socket;
+  pending: Buffer | undefined;
+}
+
 export class ModbusServerDriver implements IoDriver {
   readonly name = 'modbus-server';
   readonly status = new DeviceStatus('modbus-server');
   private server: Server | undefined;
-  private readonly sockets = new Set<Socket>();
-  /** request bytes received but not yet handled, per connection (bounded: reading stops first) */
-  private readonly pending = new Map<Socket, Buffer>();
+  private readonly open = new Set<Connection>();
   private readonly view = createImageView();
   private readonly allow: BlockList | undefined;
   /** scan and input-update counts of the image in `view`: refreshed only when a newer one exists */
@@ -83,13 +87,13 @@ export class ModbusServerDriver implements IoDriver {
 
   /** Connections held now. */
   get connections(): number {
-    return this.sockets.size;
+    return this.open.size;
   }
 
   /** Bytes held for all connections: replies not yet taken by the kernel plus unhandled requests. */
   queuedBytes(): number {
     let n = 0;
-    for (const s of this.sockets) n += s.writableLength + (this.pending.get(s)?.length ?? 0);
+    for (const c of this.open) n += c.socket.writableLength + (c.pending?.length ?? 0);
     return n;
   }
 
@@ -110,9 +114,8 @@ export class ModbusServerDriver implements IoDriver {
   }
 
   async stop(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    this.sockets.clear();
-    this.pending.clear();
+    for (const c of this.open) c.socket.destroy();
+    this.open.clear();
     const server = this.server;
     this.server = undefined;
     this.status.ok = false;
@@ -121,12 +124,13 @@ export class ModbusServerDriver implements IoDriver {
 
   private accept(socket: Socket): void {
     const max = this.cfg.maxConnections ?? 32;
-    if (this.sockets.size >= max || (this.allow && !this.allowed(socket))) {
+    if (this.open.size >= max || (this.allow && !this.allowed(socket))) {
       this.refused++;
       socket.destroy();
       return;
     }
-    this.sockets.add(socket);
+    const conn: Connection = { socket, pending: undefined };
+    this.open.add(conn);
     const idle = this.cfg.idleTimeoutMs ?? 60_000;
     if (idle > 0) {
       // no bytes either way for this long: a silent client, or one that reads none of its replies
@@ -136,18 +140,17 @@ export class ModbusServerDriver implements IoDriver {
       });
     }
     socket.on('data', (chunk) => {
-      const before = this.pending.get(socket);
-      this.pending.set(socket, before ? Buffer.concat([before, chunk]) : chunk);
-      this.serve(socket);
+      conn.pending = conn.pending ? Buffer.concat([conn.pending, chunk]) : chunk;
+      this.serve(conn);
     });
     // the kernel took the queued replies: handle what was held back
     socket.on('drain', () => {
-      if (!socket.destroyed) this.serve(socket);
+      if (!socket.destroyed) this.serve(conn);
     });
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {
-      this.sockets.delete(socket);
-      this.pending.delete(socket);
+      this.open.delete(conn);
+      conn.pending = undefined;
     });
   }
 
@@ -158,8 +161,9 @@ export class ModbusServerDriver implements IoDriver {
   }
 
   /** Answer the whole frames received, until the replies queued reach QUEUE_LIMIT; then stop reading. */
-  private serve(socket: Socket): void {
-    let buf = this.pending.get(socket);
+  private serve(conn: Connection): void {
+    const socket = conn.socket;
+    const buf = conn.pending;
     if (!buf) return;
     let at = 0;
     while (buf.length - at >= 7) {
@@ -174,9 +178,7 @@ export class ModbusServerDriver implements IoDriver {
       at += 6 + length;
       if (reply) socket.write(reply);
     }
-    if (at > 0) buf = buf.subarray(at);
-    if (buf.length === 0) this.pending.delete(socket);
-    else this.pending.set(socket, buf);
+    conn.pending = at === buf.length ? undefined : at > 0 ? buf.subarray(at) : buf;
     if (socket.writableLength >= QUEUE_LIMIT) socket.pause();
     else if (socket.isPaused()) socket.resume();
   }
@@ -186,29 +188,27 @@ export class ModbusServerDriver implements IoDriver {
     const unit = frame[6]!;
     if (this.cfg.unitId !== 0 && unit !== this.cfg.unitId && unit !== 0 && unit !== 255) return undefined;
     const fc = frame[7]!;
-    const pdu = frame.subarray(8);
     const t0 = process.hrtime.bigint();
-    let body: Buffer;
     try {
-      body = this.execute(fc, pdu);
+      const reply = this.execute(fc, frame);
       this.status.success(Number(process.hrtime.bigint() - t0));
+      return reply;
     } catch (e) {
       const code = e instanceof ModbusException ? e.exceptionCode : ILLEGAL_VALUE;
       this.status.requests++;
       this.status.errors++;
-      body = Buffer.from([fc | 0x80, code]);
+      const reply = replyFrame(frame, 2);
+      reply[7] = fc | 0x80;
+      reply[8] = code;
+      return reply;
     }
-    const reply = Buffer.alloc(7 + body.length);
-    frame.copy(reply, 0, 0, 4); // transaction and protocol id
-    reply.writeUInt16BE(body.length + 1, 4);
-    reply[6] = unit;
-    body.copy(reply, 7);
-    return reply;
   }
 
-  private execute(fc: number, pdu: Buffer): Buffer {
+  /** The reply to a request of a served function code, built in one buffer (MBAP header included). */
+  private execute(fc: number, frame: Buffer): Buffer {
     // the function code first: an unknown one in its own (short) form is ILLEGAL_FUNCTION, not a bad length
     if (!SERVED.has(fc)) throw new ModbusException(ILLEGAL_FUNCTION);
+    const pdu = frame.subarray(8);
     if (pdu.length < 4) throw new ModbusException(ILLEGAL_VALUE);
     const address = pdu.readUInt16BE(0);
     const quantity = pdu.readUInt16BE(2);
@@ -219,12 +219,14 @@ export class ModbusServerDriver implements IoDriver {
         if (address + quantity > BITS) throw new ModbusException(ILLEGAL_ADDRESS);
         this.refresh();
         const table = fc === 1 ? this.view.outputBits : this.view.inputBits;
-        const out = Buffer.alloc(2 + Math.ceil(quantity / 8));
-        out[0] = fc;
-        out[1] = out.length - 2;
+        const bytes = (quantity + 7) >> 3;
+        const out = replyFrame(frame, 2 + bytes);
+        out[7] = fc;
+        out[8] = bytes;
+        out.fill(0, 9);
         for (let i = 0; i < quantity; i++) {
           const b = address + i;
-          if (table[b >> 3]! & (1 << (b & 7))) out[2 + (i >> 3)]! |= 1 << (i & 7);
+          if (table[b >> 3]! & (1 << (b & 7))) out[9 + (i >> 3)]! |= 1 << (i & 7);
         }
         return out;
       }
@@ -234,11 +236,17 @@ export class ModbusServerDriver implements IoDriver {
         const end = fc === 4 ? IMAGE_SIZES.words : HR_END;
         if (address + quantity > end) throw new ModbusException(ILLEGAL_ADDRESS);
         this.refresh();
-        const out = Buffer.alloc(2 + 2 * quantity);
-        out[0] = fc;
-        out[1] = 2 * quantity;
-        for (let i = 0; i < quantity; i++) {
-          out.writeUInt16BE(fc === 4 ? this.view.inputWords[address + i]! : this.holding(address + i), 2 + 2 * i);
+        const out = replyFrame(frame, 2 + 2 * quantity);
+        out[7] = fc;
+        out[8] = 2 * quantity;
+        if (fc === 4) {
+          const words = this.view.inputWords;
+          for (let i = 0; i < quantity; i++) out.writeUInt16BE(words[address + i]!, 9 + 2 * i);
+        } else if (address + quantity <= HR_MW) {
+          const words = this.view.outputWords; // the common case: %QW only
+          for (let i = 0; i < quantity; i++) out.writeUInt16BE(words[address + i]!, 9 + 2 * i);
+        } else {
+          for (let i = 0; i < quantity; i++) out.writeUInt16BE(this.holding(address + i), 9 + 2 * i);
         }
         return out;
       }
@@ -247,14 +255,14 @@ export class ModbusServerDriver implements IoDriver {
         if (quantity !== 0xff00 && quantity !== 0) throw new ModbusException(ILLEGAL_VALUE);
         if (address >= BITS) throw new ModbusException(ILLEGAL_ADDRESS);
         if (!this.ctx.exchange.writeOutput('QX', address, quantity === 0xff00)) throw new ModbusException(DEVICE_BUSY);
-        return Buffer.from([fc, ...pdu.subarray(0, 4)]);
+        return echo(frame);
       }
       case 6: {
         this.writable();
         if (address >= HR_END) throw new ModbusException(ILLEGAL_ADDRESS);
         this.refresh();
         if (!this.ctx.exchange.batch(() => this.setHolding(address, [quantity]))) throw new ModbusException(DEVICE_BUSY);
-        return Buffer.from([fc, ...pdu.subarray(0, 4)]);
+        return echo(frame);
       }
       case 15: {
         this.writable();
@@ -265,9 +273,10 @@ export class ModbusServerDriver implements IoDriver {
           for (let i = 0; i < quantity; i++) this.ctx.exchange.writeOutput('QX', address + i, (pdu[5 + (i >> 3)]! & (1 << (i & 7))) !== 0);
         });
         if (!ok) throw new ModbusException(DEVICE_BUSY);
-        return Buffer.from([fc, ...pdu.subarray(0, 4)]);
+        return echo(frame);
       }
-      case 16: {
+      default: {
+        // 16
         this.writable();
         const bytes = pdu[4]!;
         if (quantity < 1 || quantity > 123 || bytes !== 2 * quantity || pdu.length < 5 + bytes) throw new ModbusException(ILLEGAL_VALUE);
@@ -276,10 +285,8 @@ export class ModbusServerDriver implements IoDriver {
         const values: number[] = [];
         for (let i = 0; i < quantity; i++) values.push(pdu.readUInt16BE(5 + 2 * i));
         if (!this.ctx.exchange.batch(() => this.setHolding(address, values))) throw new ModbusException(DEVICE_BUSY);
-        return Buffer.from([fc, ...pdu.subarray(0, 4)]);
+        return echo(frame);
       }
-      default:
-        throw new ModbusException(ILLEGAL_FUNCTION);
     }
   }
 
@@ -340,4 +347,20 @@ export class ModbusServerDriver implements IoDriver {
       }
     }
   }
+}
+
+/** A reply frame of `pduLength` bytes to `request`: transaction and protocol id, length and unit filled in. */
+function replyFrame(request: Buffer, pduLength: number): Buffer {
+  const reply = Buffer.allocUnsafe(7 + pduLength);
+  request.copy(reply, 0, 0, 4);
+  reply.writeUInt16BE(pduLength + 1, 4);
+  reply[6] = request[6]!;
+  return reply;
+}
+
+/** The reply to a write: function code, address and quantity (or value) as received. */
+function echo(request: Buffer): Buffer {
+  const reply = replyFrame(request, 5);
+  request.copy(reply, 7, 7, 12);
+  return reply;
 }
