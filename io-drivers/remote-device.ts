@@ -32,7 +32,8 @@ export interface RemoteDeviceConfig {
  * The lifecycle of a device reached over a network (Modbus, OPC UA): connect, exchange until
  * the connection fails, reconnect with exponential backoff and then send every output again;
  * on stop, write the last outputs the program produced, then the safe values (every output group
- * tried within STOP_DEADLINE_MS; stop() rejects when any could not be written). The device's
+ * tried within STOP_DEADLINE_MS, after one more connection if the device was lost; stop()
+ * rejects when any could not be written). The device's
  * health is published to the addresses bound in `status`. A protocol supplies the hooks.
  */
 export abstract class RemoteDevice<C extends RemoteDeviceConfig> implements IoDriver {
@@ -119,7 +120,9 @@ export abstract class RemoteDevice<C extends RemoteDeviceConfig> implements IoDr
     if (!this.hasOutputs()) {
       // nothing to make safe
     } else if (!this.isOpen() || this.lost) {
-      failures.push(`not connected${this.connectTarget()}`);
+      // lost (or never reached): one more connection, within the deadline, for the safe values
+      const deadline = Date.now() + STOP_DEADLINE_MS;
+      if (await this.reconnectForStop(deadline, failures)) await this.writeSafe(deadline, failures);
     } else {
       // the last outputs the program produced, then the safe values
       this.snapshot.refresh();
@@ -129,17 +132,41 @@ export abstract class RemoteDevice<C extends RemoteDeviceConfig> implements IoDr
         // a device that does not answer: spend the time left on the safe values
         this.ctx.log(`${this.name}: could not write the last outputs: ${(e as Error).message}`);
       }
-      const final: FinalWrite = { deadline: Date.now() + STOP_DEADLINE_MS, failures };
-      try {
-        await this.writeOutputs(true, final);
-      } catch (e) {
-        failures.push((e as Error).message);
-      }
+      await this.writeSafe(Date.now() + STOP_DEADLINE_MS, failures);
     }
     for (const f of failures) this.ctx.log(`${this.name}: safe value not written: ${f}`);
     await this.disconnect();
     if (failures.length > 0) {
-      throw new SafeOutputsNotWritten(`safe outputs not written (${failures.length} output group${failures.length > 1 ? 's' : ''})`);
+      throw new SafeOutputsNotWritten(`safe outputs not written (${failures.length} failure${failures.length > 1 ? 's' : ''})`);
+    }
+  }
+
+  private async writeSafe(deadline: number, failures: string[]): Promise<void> {
+    try {
+      await this.writeOutputs(true, { deadline, failures });
+    } catch (e) {
+      failures.push((e as Error).message);
+    }
+  }
+
+  private async reconnectForStop(deadline: number, failures: string[]): Promise<boolean> {
+    await this.disconnect();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.connect(),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error('stop deadline passed')), Math.max(0, deadline - Date.now()));
+        }),
+      ]);
+      this.lost = false;
+      this.forgetSent();
+      return true;
+    } catch (e) {
+      failures.push(`cannot connect${this.connectTarget()}: ${(e as Error).message}`);
+      return false;
+    } finally {
+      clearTimeout(timer);
     }
   }
 

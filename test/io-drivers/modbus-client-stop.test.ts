@@ -86,7 +86,7 @@ ${OUTPUTS}`);
     );
     const took = Date.now() - t0;
     expect(stopped).toBeInstanceOf(SafeOutputsNotWritten);
-    expect((stopped as Error).message).toBe('safe outputs not written (3 output groups)');
+    expect((stopped as Error).message).toBe('safe outputs not written (3 failures)');
     const failures = logs.filter((l) => l.startsWith('rio: safe value not written: '));
     // every group was tried: the coils and both holding-register groups, each named with the device
     expect(failures).toEqual([
@@ -98,6 +98,62 @@ ${OUTPUTS}`);
     expect(took).toBeLessThan(1000 + STOP_DEADLINE_MS + 2000);
     // the device still holds the program's last outputs: nothing reached it
     expect(mem.coils.slice(0, 3)).toEqual([true, false, true]);
+  }, 30_000);
+
+  /** A running driver for a device behind a relay; the program's outputs already written to it. */
+  async function running(): Promise<{ driver: ModbusClientDriver; relay: { server: Server; hang(): void }; device: { close(cb: () => void): void }; mem: DeviceMemory; logs: string[] }> {
+    const mem: DeviceMemory = { coils: [], discrete: [], input: [], holding: [] };
+    const devicePort = await freePort();
+    const device = await modbusDevice(devicePort, mem, 7);
+    const relayPort = await freePort();
+    const relay = await hangingRelay(relayPort, devicePort);
+    cleanup.push(() => new Promise<void>((r) => relay.server.close(() => r())));
+    const r = parseConfig(`
+devices:
+  - name: rio
+    driver: modbus-tcp
+    host: 127.0.0.1
+    port: ${relayPort}
+    unitId: 7
+    pollMs: 10
+    timeoutMs: 300
+    reconnect: { minMs: 20, maxMs: 100 }
+    inputs:
+      - { table: discrete, address: 0, count: 1, var: '%IX0.0' }
+${OUTPUTS}`);
+    const loop = new ScanLoop((img) => {
+      img.outputBits[0] = 0b101;
+    }).start();
+    cleanup.push(() => loop.stop());
+    const logs: string[] = [];
+    const driver = new ModbusClientDriver(r.config!.devices[0] as ModbusDeviceConfig, { exchange: loop.exchange, clock: { nowNs: () => 0 }, log: (m) => logs.push(m) });
+    await driver.start();
+    await until(() => driver.status.ok && mem.coils[2] === true, 'outputs written while the device answers', 10_000);
+    return { driver, relay, device, mem, logs };
+  }
+
+  it('connects once more at stop when the hang was already detected, and still tries every group', async () => {
+    const { driver, relay, device, logs } = await running();
+    cleanup.push(() => new Promise<void>((r) => device.close(r)));
+    relay.hang();
+    await until(() => !driver.status.ok, 'the hang detected as a loss', 10_000);
+    const stopped = await driver.stop().then(() => undefined, (e: unknown) => e);
+    expect((stopped as Error).message).toBe('safe outputs not written (3 failures)');
+    expect(logs.filter((l) => l.startsWith('rio: safe value not written: ')).map((l) => /write \w+ \w* ?[\d.]+/.exec(l)?.[0])).toEqual([
+      'write coils 0..2',
+      'write holding registers 0..1',
+      'write holding registers 20..21',
+    ]);
+  }, 30_000);
+
+  it('reports a device gone at stop as not made safe', async () => {
+    const { driver, relay, device, logs } = await running();
+    await new Promise<void>((r) => device.close(r));
+    await new Promise<void>((r) => relay.server.close(() => r()));
+    await until(() => !driver.status.ok, 'the loss detected', 10_000);
+    const stopped = await driver.stop().then(() => undefined, (e: unknown) => e);
+    expect(stopped).toBeInstanceOf(SafeOutputsNotWritten);
+    expect(logs).toContainEqual(expect.stringMatching(/^rio: safe value not written: cannot connect at 127\.0\.0\.1:\d+: /));
   }, 30_000);
 
   it('vplc serve exits non-zero and names each output group it could not make safe', async () => {
