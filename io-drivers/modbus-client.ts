@@ -5,7 +5,7 @@ import { resolvePlcSide, type PlcSide } from './binding.js';
 import { rawToRegisters, registersOf, registersToRaw } from './data-type.js';
 import type { DriverContext } from './driver.js';
 import { sleep } from './backoff.js';
-import { RemoteDevice } from './remote-device.js';
+import { RemoteDevice, type FinalWrite } from './remote-device.js';
 
 /** This driver's configuration (validated by its factory). */
 export type ModbusTable = 'coil' | 'discrete' | 'input' | 'holding';
@@ -129,6 +129,10 @@ export class ModbusClientDriver extends RemoteDevice<ModbusDeviceConfig> {
     return this.pause(Math.max(0, this.cfg.pollMs - (Date.now() - started)));
   }
 
+  protected override hasOutputs(): boolean {
+    return this.outputs.length > 0;
+  }
+
   /** A timed request; records the round trip. A failure names the request, the device's address and the unit. */
   private async request<T>(what: string, fn: () => Promise<T>): Promise<T> {
     const t0 = process.hrtime.bigint();
@@ -140,6 +144,28 @@ export class ModbusClientDriver extends RemoteDevice<ModbusDeviceConfig> {
     }
     this.status.success(Number(process.hrtime.bigint() - t0));
     return r;
+  }
+
+  /**
+   * A write at stop: its timeout is its share of the time left, so that every group after it is
+   * still tried; a failure is recorded and the next group goes on.
+   */
+  private async finalRequest(final: FinalWrite, groupsLeft: number, what: string, fn: () => Promise<unknown>): Promise<boolean> {
+    const left = final.deadline - Date.now();
+    if (left <= 0) {
+      final.failures.push(`${what}${this.connectTarget()} unit ${this.cfg.unitId}: not tried, stop deadline passed`);
+      return false;
+    }
+    this.client.setTimeout(Math.max(1, Math.min(this.cfg.timeoutMs, Math.floor(left / groupsLeft))));
+    try {
+      await this.request(what, fn);
+      return true;
+    } catch (e) {
+      final.failures.push((e as Error).message);
+      return false;
+    } finally {
+      this.client.setTimeout(this.cfg.timeoutMs);
+    }
   }
 
   protected override connectTarget(): string {
@@ -173,7 +199,10 @@ export class ModbusClientDriver extends RemoteDevice<ModbusDeviceConfig> {
   }
 
   /** Write outputs that changed since they were last sent (all of them after a reconnection), or the safe values. */
-  protected async writeOutputs(safe: boolean): Promise<void> {
+  protected async writeOutputs(safe: boolean, final?: FinalWrite): Promise<void> {
+    // at stop, every request of every group is counted so that each gets its share of the time
+    const groups: { what: string; send: () => Promise<unknown> }[] = [];
+    const done: { p: Point; values: (boolean | number | bigint)[]; first: number; last: number }[] = [];
     for (const p of this.outputs) {
       const { table, address, count, type, wordOrder } = p.cfg;
       // 'hold': this point keeps its last value when the outputs go safe
@@ -190,10 +219,11 @@ export class ModbusClientDriver extends RemoteDevice<ModbusDeviceConfig> {
         if (p.sent[i] !== v) changed = true;
       }
       if (!changed) continue;
+      const first = groups.length;
       if (table === 'coil') {
         for (let k = 0; k < count; k += MAX_WRITE_BITS) {
           const part = values.slice(k, k + MAX_WRITE_BITS).map((v) => v === true);
-          await this.request(`write coils ${address + k}..${address + k + part.length - 1}`, () => this.client.writeCoils(address + k, part));
+          groups.push({ what: `write coils ${address + k}..${address + k + part.length - 1}`, send: () => this.client.writeCoils(address + k, part) });
         }
       } else {
         const per = registersOf(type);
@@ -202,10 +232,23 @@ export class ModbusClientDriver extends RemoteDevice<ModbusDeviceConfig> {
         const perRequest = Math.floor(MAX_WRITE_REGISTERS / per) * per;
         for (let k = 0; k < regs.length; k += perRequest) {
           const part = regs.slice(k, k + perRequest);
-          await this.request(`write holding registers ${address + k}..${address + k + part.length - 1}`, () => this.client.writeRegisters(address + k, part));
+          groups.push({ what: `write holding registers ${address + k}..${address + k + part.length - 1}`, send: () => this.client.writeRegisters(address + k, part) });
         }
       }
-      for (let i = 0; i < count; i++) p.sent[i] = values[i];
+      done.push({ p, values, first, last: groups.length });
+    }
+    const ok = groups.map(() => false);
+    for (let g = 0; g < groups.length; g++) {
+      const { what, send } = groups[g]!;
+      if (final) ok[g] = await this.finalRequest(final, groups.length - g, what, send);
+      else {
+        await this.request(what, send);
+        ok[g] = true;
+      }
+    }
+    // a point counts as sent only when all its requests went through
+    for (const { p, values, first, last } of done) {
+      if (ok.slice(first, last).every(Boolean)) for (let i = 0; i < values.length; i++) p.sent[i] = values[i];
     }
   }
 }

@@ -1,16 +1,23 @@
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { BlockList, createServer, isIPv4, type AddressInfo, type Server, type Socket } from 'node:net';
 import { DeviceStatus } from './device-status.js';
 import { IMAGE_SIZES, createImageView } from '../compiler/contract/process-image.js';
 import type { DriverContext, IoDriver } from './driver.js';
 
 /** This driver's configuration (validated by its factory). */
 export interface ModbusServerConfig {
+  /** 127.0.0.1 by default: Modbus has no authentication, so opening it is a choice */
   host: string;
   /** 5020 by default so that no root is needed; 502 is the standard Modbus port */
   port: number;
   readOnly: boolean;
   /** unit id answered; 0 answers every unit id */
   unitId: number;
+  /** connections held at once; more are refused */
+  maxConnections?: number;
+  /** a connection with no traffic (or whose replies are not read) this long is closed; 0: never */
+  idleTimeoutMs?: number;
+  /** client addresses or subnets (`192.168.1.0/24`) let in; empty: any */
+  allow?: string[];
 }
 
 /**
@@ -22,6 +29,12 @@ export interface ModbusServerConfig {
  *   holding 4096…8191 = %ML (four registers each, most significant first)
  * Reads are served from the last published scan; writes are queued and land in %Q/%M at the
  * start of the next scan (all registers of one request in the same scan).
+ *
+ * Modbus has no authentication: the server listens on 127.0.0.1 unless `host:` opens it, lets in
+ * only the `allow:` addresses when given, holds at most `maxConnections`, and closes connections
+ * idle for `idleTimeoutMs`. A client that sends requests without reading the replies is not read
+ * any further once QUEUE_LIMIT bytes of replies wait for it, so its memory stays bounded; the
+ * idle timeout then closes it.
  */
 
 const BITS = IMAGE_SIZES.bits * 8;
@@ -36,46 +49,89 @@ const ILLEGAL_ADDRESS = 2;
 const ILLEGAL_VALUE = 3;
 const DEVICE_BUSY = 6;
 
+/** Function codes served; any other (and any ≥ 0x80, which is an exception reply) gets ILLEGAL_FUNCTION. */
+const SERVED = new Set([1, 2, 3, 4, 5, 6, 15, 16]);
+/** Replies queued for a connection before it is no longer read. */
+export const QUEUE_LIMIT = 64 * 1024;
+
 class ModbusException extends Error {
   constructor(readonly exceptionCode: number) {
     super(`modbus exception ${exceptionCode}`);
   }
 }
 
+/** One client connection and the request bytes received but not yet handled (bounded: reading stops first). */
+interface Connection {
+  readonly socket: Socket;
+  pending: Buffer | undefined;
+}
+
 export class ModbusServerDriver implements IoDriver {
   readonly name = 'modbus-server';
   readonly status = new DeviceStatus('modbus-server');
   private server: Server | undefined;
-  private readonly sockets = new Set<Socket>();
+  private readonly open = new Set<Connection>();
   private readonly view = createImageView();
+  private readonly allow: BlockList | undefined;
+  /** scan and input-update counts of the image in `view`: refreshed only when a newer one exists */
+  private viewScans = -1;
+  private viewInputs = -1;
+  /** connections refused (cap reached or address not allowed) and closed for idling */
+  refused = 0;
+  idleClosed = 0;
 
   constructor(
     private readonly cfg: ModbusServerConfig,
     private readonly ctx: Pick<DriverContext, 'exchange' | 'log'>,
-  ) {}
+  ) {
+    if (cfg.allow && cfg.allow.length > 0) {
+      const list = new BlockList();
+      for (const a of cfg.allow) {
+        const [ip, prefix] = a.split('/');
+        const family = isIPv4(ip!) ? 'ipv4' : 'ipv6';
+        if (prefix === undefined) list.addAddress(ip!, family);
+        else list.addSubnet(ip!, Number(prefix), family);
+      }
+      this.allow = list;
+    }
+  }
 
   /** The port actually listened on (useful with port 0). */
   get port(): number {
     return (this.server?.address() as AddressInfo | null)?.port ?? this.cfg.port;
   }
 
+  /** Connections held now. */
+  get connections(): number {
+    return this.open.size;
+  }
+
+  /** Bytes held for all connections: replies not yet taken by the kernel plus unhandled requests. */
+  queuedBytes(): number {
+    let n = 0;
+    for (const c of this.open) n += c.socket.writableLength + (c.pending?.length ?? 0);
+    return n;
+  }
+
   async start(): Promise<void> {
-    const server = createServer((socket) => this.accept(socket));
+    const server = createServer({ noDelay: true }, (socket) => this.accept(socket));
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(this.cfg.port, this.cfg.host, () => {
+      server.listen(this.cfg.port, this.cfg.host ?? '127.0.0.1', () => {
         server.off('error', reject);
         resolve();
       });
     });
+    // an accept failure (EMFILE…) must not end the process: the connection is simply not taken
+    server.on('error', (e) => this.ctx.log(`modbus-server: ${e.message}`));
     this.status.ok = true;
     this.status.inputsBad = false;
   }
 
   async stop(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    this.sockets.clear();
+    for (const c of this.open) c.socket.destroy();
+    this.open.clear();
     const server = this.server;
     this.server = undefined;
     this.status.ok = false;
@@ -83,26 +139,64 @@ export class ModbusServerDriver implements IoDriver {
   }
 
   private accept(socket: Socket): void {
-    this.sockets.add(socket);
-    socket.setNoDelay(true);
-    let pending = Buffer.alloc(0);
+    const max = this.cfg.maxConnections ?? 32;
+    if (this.open.size >= max || (this.allow && !this.allowed(socket))) {
+      this.refused++;
+      socket.destroy();
+      return;
+    }
+    const conn: Connection = { socket, pending: undefined };
+    this.open.add(conn);
+    const idle = this.cfg.idleTimeoutMs ?? 60_000;
+    if (idle > 0) {
+      // no bytes either way for this long: a silent client, or one that reads none of its replies
+      socket.setTimeout(idle, () => {
+        this.idleClosed++;
+        socket.destroy();
+      });
+    }
     socket.on('data', (chunk) => {
-      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
-      while (pending.length >= 7) {
-        const length = pending.readUInt16BE(4);
-        if (pending.readUInt16BE(2) !== 0 || length < 2 || length > 254) {
-          socket.destroy(); // not Modbus TCP
-          return;
-        }
-        if (pending.length < 6 + length) break;
-        const frame = pending.subarray(0, 6 + length);
-        pending = pending.subarray(6 + length);
-        const reply = this.handle(frame);
-        if (reply) socket.write(reply);
-      }
+      conn.pending = conn.pending ? Buffer.concat([conn.pending, chunk]) : chunk;
+      this.serve(conn);
+    });
+    // the kernel took the queued replies: handle what was held back
+    socket.on('drain', () => {
+      if (!socket.destroyed) this.serve(conn);
     });
     socket.on('error', () => socket.destroy());
-    socket.on('close', () => this.sockets.delete(socket));
+    socket.on('close', () => {
+      this.open.delete(conn);
+      conn.pending = undefined;
+    });
+  }
+
+  private allowed(socket: Socket): boolean {
+    const address = socket.remoteAddress ?? '';
+    const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
+    return isIPv4(v4) ? this.allow!.check(v4, 'ipv4') : this.allow!.check(address, 'ipv6');
+  }
+
+  /** Answer the whole frames received, until the replies queued reach QUEUE_LIMIT; then stop reading. */
+  private serve(conn: Connection): void {
+    const socket = conn.socket;
+    const buf = conn.pending;
+    if (!buf) return;
+    let at = 0;
+    while (buf.length - at >= 7) {
+      if (socket.writableLength >= QUEUE_LIMIT) break;
+      const length = buf.readUInt16BE(at + 4);
+      if (buf.readUInt16BE(at + 2) !== 0 || length < 2 || length > 254) {
+        socket.destroy(); // not Modbus TCP
+        return;
+      }
+      if (buf.length - at < 6 + length) break;
+      const reply = this.handle(buf.subarray(at, at + 6 + length));
+      at += 6 + length;
+      if (reply) socket.write(reply);
+    }
+    conn.pending = at === buf.length ? undefined : at > 0 ? buf.subarray(at) : buf;
+    if (socket.writableLength >= QUEUE_LIMIT) socket.pause();
+    else if (socket.isPaused()) socket.resume();
   }
 
   /** One request frame (MBAP header + PDU) → the reply frame, or nothing for another unit. */
@@ -110,27 +204,27 @@ export class ModbusServerDriver implements IoDriver {
     const unit = frame[6]!;
     if (this.cfg.unitId !== 0 && unit !== this.cfg.unitId && unit !== 0 && unit !== 255) return undefined;
     const fc = frame[7]!;
-    const pdu = frame.subarray(8);
     const t0 = process.hrtime.bigint();
-    let body: Buffer;
     try {
-      body = this.execute(fc, pdu);
+      const reply = this.execute(fc, frame);
       this.status.success(Number(process.hrtime.bigint() - t0));
+      return reply;
     } catch (e) {
       const code = e instanceof ModbusException ? e.exceptionCode : ILLEGAL_VALUE;
       this.status.requests++;
       this.status.errors++;
-      body = Buffer.from([fc | 0x80, code]);
+      const reply = replyFrame(frame, 2);
+      reply[7] = fc | 0x80;
+      reply[8] = code;
+      return reply;
     }
-    const reply = Buffer.alloc(7 + body.length);
-    frame.copy(reply, 0, 0, 4); // transaction and protocol id
-    reply.writeUInt16BE(body.length + 1, 4);
-    reply[6] = unit;
-    body.copy(reply, 7);
-    return reply;
   }
 
-  private execute(fc: number, pdu: Buffer): Buffer {
+  /** The reply to a request of a served function code, built in one buffer (MBAP header included). */
+  private execute(fc: number, frame: Buffer): Buffer {
+    // the function code first: an unknown one in its own (short) form is ILLEGAL_FUNCTION, not a bad length
+    if (!SERVED.has(fc)) throw new ModbusException(ILLEGAL_FUNCTION);
+    const pdu = frame.subarray(8);
     if (pdu.length < 4) throw new ModbusException(ILLEGAL_VALUE);
     const address = pdu.readUInt16BE(0);
     const quantity = pdu.readUInt16BE(2);
@@ -141,12 +235,14 @@ export class ModbusServerDriver implements IoDriver {
         if (address + quantity > BITS) throw new ModbusException(ILLEGAL_ADDRESS);
         this.refresh();
         const table = fc === 1 ? this.view.outputBits : this.view.inputBits;
-        const out = Buffer.alloc(2 + Math.ceil(quantity / 8));
-        out[0] = fc;
-        out[1] = out.length - 2;
+        const bytes = (quantity + 7) >> 3;
+        const out = replyFrame(frame, 2 + bytes);
+        out[7] = fc;
+        out[8] = bytes;
+        out.fill(0, 9);
         for (let i = 0; i < quantity; i++) {
           const b = address + i;
-          if (table[b >> 3]! & (1 << (b & 7))) out[2 + (i >> 3)]! |= 1 << (i & 7);
+          if (table[b >> 3]! & (1 << (b & 7))) out[9 + (i >> 3)]! |= 1 << (i & 7);
         }
         return out;
       }
@@ -156,11 +252,17 @@ export class ModbusServerDriver implements IoDriver {
         const end = fc === 4 ? IMAGE_SIZES.words : HR_END;
         if (address + quantity > end) throw new ModbusException(ILLEGAL_ADDRESS);
         this.refresh();
-        const out = Buffer.alloc(2 + 2 * quantity);
-        out[0] = fc;
-        out[1] = 2 * quantity;
-        for (let i = 0; i < quantity; i++) {
-          out.writeUInt16BE(fc === 4 ? this.view.inputWords[address + i]! : this.holding(address + i), 2 + 2 * i);
+        const out = replyFrame(frame, 2 + 2 * quantity);
+        out[7] = fc;
+        out[8] = 2 * quantity;
+        if (fc === 4) {
+          const words = this.view.inputWords;
+          for (let i = 0; i < quantity; i++) out.writeUInt16BE(words[address + i]!, 9 + 2 * i);
+        } else if (address + quantity <= HR_MW) {
+          const words = this.view.outputWords; // the common case: %QW only
+          for (let i = 0; i < quantity; i++) out.writeUInt16BE(words[address + i]!, 9 + 2 * i);
+        } else {
+          for (let i = 0; i < quantity; i++) out.writeUInt16BE(this.holding(address + i), 9 + 2 * i);
         }
         return out;
       }
@@ -169,14 +271,14 @@ export class ModbusServerDriver implements IoDriver {
         if (quantity !== 0xff00 && quantity !== 0) throw new ModbusException(ILLEGAL_VALUE);
         if (address >= BITS) throw new ModbusException(ILLEGAL_ADDRESS);
         if (!this.ctx.exchange.writeOutput('QX', address, quantity === 0xff00)) throw new ModbusException(DEVICE_BUSY);
-        return Buffer.from([fc, ...pdu.subarray(0, 4)]);
+        return echo(frame);
       }
       case 6: {
         this.writable();
         if (address >= HR_END) throw new ModbusException(ILLEGAL_ADDRESS);
         this.refresh();
         if (!this.ctx.exchange.batch(() => this.setHolding(address, [quantity]))) throw new ModbusException(DEVICE_BUSY);
-        return Buffer.from([fc, ...pdu.subarray(0, 4)]);
+        return echo(frame);
       }
       case 15: {
         this.writable();
@@ -187,9 +289,10 @@ export class ModbusServerDriver implements IoDriver {
           for (let i = 0; i < quantity; i++) this.ctx.exchange.writeOutput('QX', address + i, (pdu[5 + (i >> 3)]! & (1 << (i & 7))) !== 0);
         });
         if (!ok) throw new ModbusException(DEVICE_BUSY);
-        return Buffer.from([fc, ...pdu.subarray(0, 4)]);
+        return echo(frame);
       }
-      case 16: {
+      default: {
+        // 16
         this.writable();
         const bytes = pdu[4]!;
         if (quantity < 1 || quantity > 123 || bytes !== 2 * quantity || pdu.length < 5 + bytes) throw new ModbusException(ILLEGAL_VALUE);
@@ -198,10 +301,8 @@ export class ModbusServerDriver implements IoDriver {
         const values: number[] = [];
         for (let i = 0; i < quantity; i++) values.push(pdu.readUInt16BE(5 + 2 * i));
         if (!this.ctx.exchange.batch(() => this.setHolding(address, values))) throw new ModbusException(DEVICE_BUSY);
-        return Buffer.from([fc, ...pdu.subarray(0, 4)]);
+        return echo(frame);
       }
-      default:
-        throw new ModbusException(ILLEGAL_FUNCTION);
     }
   }
 
@@ -209,9 +310,19 @@ export class ModbusServerDriver implements IoDriver {
     if (this.cfg.readOnly) throw new ModbusException(ILLEGAL_FUNCTION);
   }
 
+  /** Bring `view` to the last published scan and inputs, copying only what is newer. */
   private refresh(): void {
-    this.ctx.exchange.readOutputs(this.view);
-    this.ctx.exchange.readInputs(this.view);
+    const ex = this.ctx.exchange;
+    const scans = ex.scanCount();
+    if (scans !== this.viewScans) {
+      ex.readOutputs(this.view);
+      this.viewScans = scans;
+    }
+    const inputs = ex.inputUpdateCount();
+    if (inputs !== this.viewInputs) {
+      ex.readInputs(this.view);
+      this.viewInputs = inputs;
+    }
   }
 
   private holding(r: number): number {
@@ -230,6 +341,7 @@ export class ModbusServerDriver implements IoDriver {
   private setHolding(start: number, values: number[]): void {
     const ex = this.ctx.exchange;
     const v = this.view;
+    this.viewScans = -1; // `view` is changed below ahead of the scan: read it again next time
     for (let i = 0; i < values.length; i++) {
       const r = start + i;
       const word = values[i]!;
@@ -251,4 +363,20 @@ export class ModbusServerDriver implements IoDriver {
       }
     }
   }
+}
+
+/** A reply frame of `pduLength` bytes to `request`: transaction and protocol id, length and unit filled in. */
+function replyFrame(request: Buffer, pduLength: number): Buffer {
+  const reply = Buffer.allocUnsafe(7 + pduLength);
+  request.copy(reply, 0, 0, 4);
+  reply.writeUInt16BE(pduLength + 1, 4);
+  reply[6] = request[6]!;
+  return reply;
+}
+
+/** The reply to a write: function code, address and quantity (or value) as received. */
+function echo(request: Buffer): Buffer {
+  const reply = replyFrame(request, 5);
+  request.copy(reply, 7, 7, 12);
+  return reply;
 }

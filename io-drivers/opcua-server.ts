@@ -7,6 +7,10 @@ import {
 import type { Application, TypeInfo, VarInfo } from '../compiler/application.js';
 import { DeviceStatus } from './device-status.js';
 import type { DriverContext, IoDriver } from './driver.js';
+import { installOpcuaWarnings } from './opcua-warnings.js';
+
+// before node-opcua's start-up self-test (an RSA key generation) reports
+installOpcuaWarnings();
 
 /** This driver's configuration (validated by its factory). */
 export interface OpcuaUser {
@@ -206,6 +210,7 @@ export class OpcuaServerDriver implements IoDriver {
         browseName: name,
         nodeId: `s=Metrics.${name}`,
         dataType: 'Double',
+        minimumSamplingInterval: this.cfg.samplingMs,
         value: { get: () => new Variant({ dataType: DataType.Double, value: this.metrics[name] ?? 0 }) },
       });
     }
@@ -238,6 +243,8 @@ export class OpcuaServerDriver implements IoDriver {
       nodeId: `s=${id}`,
       dataType: DataType[dt],
       ...(isArray ? { valueRank: 1, arrayDimensions: [0] } : {}),
+      // values change once per sample: clients may ask for samples that often, and no faster
+      minimumSamplingInterval: this.cfg.samplingMs,
       accessLevel: writable ? 'CurrentRead | CurrentWrite' : 'CurrentRead',
       userAccessLevel: writable ? 'CurrentRead | CurrentWrite' : 'CurrentRead',
       value: {

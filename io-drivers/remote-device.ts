@@ -4,6 +4,23 @@ import { InputCommit, OutputSnapshot, resolvePlcSide, type PlcSide } from './bin
 import type { DriverContext, IoDriver } from './driver.js';
 import { Backoff } from './backoff.js';
 
+/**
+ * How long a stop may spend on the safe values of one device, all output groups together: a
+ * device that no longer answers must not hold the shutdown for a timeout per group.
+ */
+export const STOP_DEADLINE_MS = 3000;
+
+/** At stop: write every output group, whatever fails, and record each failure. */
+export interface FinalWrite {
+  /** Date.now() by which every group must have been tried */
+  deadline: number;
+  /** one message per group that could not be written */
+  failures: string[];
+}
+
+/** Thrown by stop() when safe values could not all be written: the shutdown is not a clean one. */
+export class SafeOutputsNotWritten extends Error {}
+
 /** What every remote device's configuration holds, whatever its protocol. */
 export interface RemoteDeviceConfig {
   name: string;
@@ -14,7 +31,9 @@ export interface RemoteDeviceConfig {
 /**
  * The lifecycle of a device reached over a network (Modbus, OPC UA): connect, exchange until
  * the connection fails, reconnect with exponential backoff and then send every output again;
- * on stop, write the last outputs the program produced, then the safe values. The device's
+ * on stop, write the last outputs the program produced, then the safe values (every output group
+ * tried within STOP_DEADLINE_MS, after one more connection if the device was lost; stop()
+ * rejects when any could not be written). The device's
  * health is published to the addresses bound in `status`. A protocol supplies the hooks.
  */
 export abstract class RemoteDevice<C extends RemoteDeviceConfig> implements IoDriver {
@@ -29,6 +48,7 @@ export abstract class RemoteDevice<C extends RemoteDeviceConfig> implements IoDr
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
+  private stopping: Promise<void> | undefined;
 
   constructor(
     protected readonly cfg: C,
@@ -56,8 +76,16 @@ export abstract class RemoteDevice<C extends RemoteDeviceConfig> implements IoDr
   protected abstract disconnect(): Promise<void>;
   /** Read the inputs into `commit` and commit them; false when they arrive by themselves (a subscription). */
   protected abstract poll(): Promise<boolean>;
-  /** Write the outputs changed since last sent (all after `forgetSent`), or every safe value. */
-  protected abstract writeOutputs(safe: boolean): Promise<void>;
+  /**
+   * Write the outputs changed since last sent (all after `forgetSent`), or every safe value.
+   * Without `final` the first failure throws; with it every group is tried before `final.deadline`
+   * and each failure is recorded there instead.
+   */
+  protected abstract writeOutputs(safe: boolean, final?: FinalWrite): Promise<void>;
+  /** The device has outputs (and so safe values to write at stop). */
+  protected hasOutputs(): boolean {
+    return true;
+  }
   /** After a (re)connection: nothing is known to have been sent. */
   protected abstract forgetSent(): void;
   /** Wait until the next exchange is due; `started` is when this one began (Date.now()). */
@@ -72,26 +100,74 @@ export abstract class RemoteDevice<C extends RemoteDeviceConfig> implements IoDr
   // ------------------------------------------------------------------ lifecycle
 
   async start(): Promise<void> {
+    this.stopping = undefined;
     this.running = true;
     this.publishStatus();
     this.loop = this.run();
   }
 
-  async stop(): Promise<void> {
+  /** Stopping twice waits for the first stop (the safe values are written once). */
+  stop(): Promise<void> {
+    this.stopping ??= this.stopOnce();
+    return this.stopping;
+  }
+
+  private async stopOnce(): Promise<void> {
     this.running = false;
     this.wake?.();
     await this.loop;
-    if (this.isOpen()) {
+    const failures: string[] = [];
+    if (!this.hasOutputs()) {
+      // nothing to make safe
+    } else if (!this.isOpen() || this.lost) {
+      // lost (or never reached): one more connection, within the deadline, for the safe values
+      const deadline = Date.now() + STOP_DEADLINE_MS;
+      if (await this.reconnectForStop(deadline, failures)) await this.writeSafe(deadline, failures);
+    } else {
+      // the last outputs the program produced, then the safe values
+      this.snapshot.refresh();
       try {
-        // the last outputs the program produced, then the safe values
-        this.snapshot.refresh();
         await this.writeOutputs(false);
-        await this.writeOutputs(true);
       } catch (e) {
-        this.ctx.log(`${this.name}: could not write safe outputs: ${(e as Error).message}`);
+        // a device that does not answer: spend the time left on the safe values
+        this.ctx.log(`${this.name}: could not write the last outputs: ${(e as Error).message}`);
       }
+      await this.writeSafe(Date.now() + STOP_DEADLINE_MS, failures);
     }
+    for (const f of failures) this.ctx.log(`${this.name}: safe value not written: ${f}`);
     await this.disconnect();
+    if (failures.length > 0) {
+      throw new SafeOutputsNotWritten(`safe outputs not written (${failures.length} failure${failures.length > 1 ? 's' : ''})`);
+    }
+  }
+
+  private async writeSafe(deadline: number, failures: string[]): Promise<void> {
+    try {
+      await this.writeOutputs(true, { deadline, failures });
+    } catch (e) {
+      failures.push((e as Error).message);
+    }
+  }
+
+  private async reconnectForStop(deadline: number, failures: string[]): Promise<boolean> {
+    await this.disconnect();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.connect(),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error('stop deadline passed')), Math.max(0, deadline - Date.now()));
+        }),
+      ]);
+      this.lost = false;
+      this.forgetSent();
+      return true;
+    } catch (e) {
+      failures.push(`cannot connect${this.connectTarget()}: ${(e as Error).message}`);
+      return false;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async run(): Promise<void> {

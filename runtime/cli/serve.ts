@@ -196,11 +196,13 @@ export async function serveCommand(args: string[]): Promise<number> {
   }
   // the engine writes the last outputs then the safe values; the drivers then send them out
   const result = await engine.stop();
-  await io?.stop();
+  // false when a device's safe values could not all be written: not a clean stop
+  const ioStopped = (await io?.stop()) ?? true;
   vars?.close();
   await endpoint?.close();
   process.stdout.write(summaryLine(result.metrics) + '\n');
-  return result.faults.length > 0 ? EXIT_FAULT : 0;
+  // a fault is status 2; safe values that could not be written at the stop, 1
+  return result.faults.length > 0 ? EXIT_FAULT : ioStopped ? 0 : 1;
 }
 
 /**

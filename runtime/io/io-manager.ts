@@ -70,9 +70,20 @@ export class IoManager {
     await Promise.all(this.drivers.map((d) => d.start()));
   }
 
-  /** Stop every driver: devices get the last outputs, then their safe values. */
-  async stop(): Promise<void> {
-    await Promise.all(this.drivers.map((d) => d.stop().catch((e: Error) => this.ctx.log(`${d.name}: ${e.message}`))));
+  /** Stop every driver: devices get the last outputs, then their safe values. False when any driver failed to (safe values not written). */
+  async stop(): Promise<boolean> {
+    const stopped = await Promise.all(
+      this.drivers.map((d) =>
+        d.stop().then(
+          () => true,
+          (e: Error) => {
+            this.ctx.log(`${d.name}: ${e.message}`);
+            return false;
+          },
+        ),
+      ),
+    );
+    return stopped.every(Boolean);
   }
 
   /** Per-device status, for metrics and `vplc serve` output. */

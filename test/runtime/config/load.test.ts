@@ -41,7 +41,7 @@ describe('plc.yaml loading', () => {
     const r = parseConfig(GOOD, 'plc.yaml');
     expect(r.diagnostics).toEqual([]);
     const c = r.config!;
-    expect(c.modbusServer).toEqual({ host: '0.0.0.0', port: 5021, readOnly: true, unitId: 0 });
+    expect(c.modbusServer).toEqual({ host: '127.0.0.1', port: 5021, readOnly: true, unitId: 0, maxConnections: 32, idleTimeoutMs: 60_000, allow: [] });
     const d = c.devices[0]!;
     expect(d.driver).toBe('modbus-tcp');
     if (d.driver !== 'modbus-tcp') throw new Error();

@@ -50,7 +50,7 @@ devices:
     const resource = ioResource(config!, engine.resources);
     expect(resource).toBe('PLC.RES');
     const io = IoManager.fromConfig(config!, { exchange: engine.exchange(resource as string) });
-    cleanup.push(() => io.stop());
+    cleanup.push(async () => void (await io.stop()));
     await io.start();
 
     // the eye is off: the lamp (%QX0.1 = NOT %IX0.0) is on at the rack; %IW0 comes back on %QW2
