@@ -58,9 +58,15 @@ function run(cmd: string, args: string[], opts: { timeout?: number; env?: NodeJS
 }
 const docker = (...args: string[]) => run('docker', args);
 
+function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms); });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
 async function health(port: number): Promise<{ status: number; body: { ok: boolean; resources: Record<string, string> } } | undefined> {
   try {
-    const r = await fetch(`http://127.0.0.1:${port}/healthz`);
+    const r = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(5000) });
     return { status: r.status, body: (await r.json()) as { ok: boolean; resources: Record<string, string> } };
   } catch {
     return undefined; // not listening yet
@@ -74,22 +80,17 @@ async function healthy(port: number, what: string): Promise<Record<string, strin
   return last!.body.resources;
 }
 
+/** One Modbus TCP connection for `use`, bounded in time like every step against the container. */
 async function modbus<T>(port: number, use: (c: ModbusClient) => Promise<T>): Promise<T> {
   const c = new ModbusRTU();
-  await c.connectTCP('127.0.0.1', { port });
-  c.setID(1);
-  c.setTimeout(3000);
   try {
-    return await use(c);
+    await within(c.connectTCP('127.0.0.1', { port }), 15_000, 'Modbus connect');
+    c.setID(1);
+    c.setTimeout(3000);
+    return await within(use(c), 15_000, 'Modbus request');
   } finally {
-    await new Promise<void>((r) => c.close(() => r()));
+    await within(new Promise<void>((r) => c.close(() => r())), 5000, 'Modbus close').catch(() => undefined);
   }
-}
-
-function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms); });
-  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
 
 /** One OPC UA session (anonymous, no security) reading one value; every step bounded in time. */
@@ -110,7 +111,10 @@ async function opcuaRead(port: number, nodeId: string): Promise<unknown> {
 async function stop(name: string): Promise<{ exitCode: number; logs: string[] }> {
   await docker('stop', '--time', '30', name);
   const exitCode = Number((await docker('inspect', '--format', '{{.State.ExitCode}}', name)).trim());
-  const logs = (await docker('logs', name)).split('\n').filter((l) => l.trim() !== '');
+  // the container's stdout alone: its stderr (warnings) comes on another stream, in no fixed order
+  const stdout = await new Promise<string>((resolve, reject) =>
+    execFile('docker', ['logs', name], { timeout: 2 * MINUTES, maxBuffer: 64 << 20 }, (err, out) => (err ? reject(err) : resolve(out))));
+  const logs = stdout.split('\n').filter((l) => l.trim() !== '');
   return { exitCode, logs };
 }
 
