@@ -7,7 +7,7 @@ import { loadPlc } from '../../runtime/testing/index.js';
 
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 
-// docker cannot run here: these check what the image runs, not the image
+// what the image runs, checked without Docker (test/interop/container.test.ts runs the image)
 describe('container sample', () => {
   it('its configuration is valid and serves Modbus and OPC UA on every interface', () => {
     const r = loadConfigFile(here('./plc.yaml'));
