@@ -110,7 +110,14 @@ class TreeBuilder {
     if (first < 0) throw new XmlSyntaxError('the document has no root element', this.text.length);
     if (this.text[first] !== '<') throw new XmlSyntaxError('text before the root element', first);
     const valid = XMLValidator.validate(this.text);
-    const nodes = parser.parse(this.text) as FxpNode[];
+    let nodes: FxpNode[] = [];
+    try {
+      nodes = parser.parse(this.text) as FxpNode[];
+    } catch {
+      // the parser gives up on some malformed text that the validator explains better; its own
+      // messages name its internals, so they are never shown
+      if (valid === true) throw new XmlSyntaxError("a tag is not ended by '>' or '/>'", unendedTag(this.text));
+    }
     if (valid !== true) throw this.validatorError(valid.err, nodes);
     const elements = nodes.filter((n) => elementName(n) !== undefined);
     if (elements.length === 0) throw new XmlSyntaxError('the document has no root element', first);
@@ -199,6 +206,12 @@ class TreeBuilder {
     if (mismatch) return new XmlSyntaxError(`end tag </${mismatch[2]}> does not match <${mismatch[1]}>`, at);
     const unclosed = /^(Invalid '\[.*\]' found|Unclosed tag '[^']*')/.exec(err.msg) ? innermostUnclosed(nodes) : undefined;
     if (unclosed) return new XmlSyntaxError(`element <${elementName(unclosed)}> is not closed`, metaOf(unclosed).startIndex ?? at);
+    const names = /^Invalid '(\[[\s\S]*\])' found/.exec(err.msg);
+    if (names) {
+      // the parser could not build a tree: name the open elements from the validator's list
+      const open = (JSON.parse(names[1]!) as string[]).map((t) => `<${t}>`);
+      return new XmlSyntaxError(`unclosed tag${open.length === 1 ? '' : 's'} ${open.join(', ')}`, at);
+    }
     const noValue = /^Attribute '([^']*)' is without value/.exec(err.msg);
     if (noValue) {
       // point at where the quoted value should start
@@ -217,6 +230,17 @@ class TreeBuilder {
     }
     return Math.min(offset + col - 1, this.text.length);
   }
+}
+
+/** Offset of the first start tag that no '>' ends before the next '<' (or the end). */
+function unendedTag(text: string): number {
+  for (let lt = text.indexOf('<'); lt >= 0; ) {
+    const next = text.indexOf('<', lt + 1);
+    const gt = text.indexOf('>', lt + 1);
+    if (gt < 0 || (next >= 0 && gt > next && !/^<(!|\?)/.test(text.slice(lt, lt + 2)))) return lt;
+    lt = next;
+  }
+  return 0;
 }
 
 function elementName(node: FxpNode): string | undefined {

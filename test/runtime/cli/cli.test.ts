@@ -126,7 +126,7 @@ describe('vplc command line', () => {
   it('check: an empty .sys is located at 1:1 with a plain message', async () => {
     const o = await vplc(['check', 'empty.sys']);
     expect(o.code).toBe(1);
-    expect(o.err).toBe('empty.sys:1:1: error E4001: no XML element: the text is empty\n');
+    expect(o.err).toBe('empty.sys:1:1: error E4001: the document has no root element\n');
   });
 
   it('check: a malformed .fboot line is located without the XML parser internals', async () => {
