@@ -4,26 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCommand } from '../../runtime/cli/run.js';
+import { captureCli } from '../support/cli-capture.js';
 
 const SYSTEM_TESTS = fileURLToPath(new URL('../../../shared/fixtures/4diac/SystemTests', import.meta.url));
 const present = existsSync(SYSTEM_TESTS);
 if (!present) console.warn(`4diac SystemTests not found at ${SYSTEM_TESTS}: system-test interop skipped`);
 
-/** Run `vplc run ARGS` in this process, stdout/stderr captured. */
-async function vplcRun(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = process.stdout.write.bind(process.stdout);
-  const e = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
-  try {
-    return { code: await runCommand(args), out, err };
-  } finally {
-    process.stdout.write = o;
-    process.stderr.write = e;
-  }
-}
+const vplcRun = (args: string[]) => captureCli(runCommand, args);
 
 const fb = (name: string, type: string, params: Record<string, string> = {}) =>
   `<FB Name="${name}" Type="${type}">${Object.entries(params).map(([k, v]) => `<Parameter Name="${k}" Value="${v}"/>`).join('')}</FB>`;

@@ -3,25 +3,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testCommand } from '../../../runtime/cli/test.js';
+import { captureCli } from '../../support/cli-capture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vplc-test-cmd-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Run testCommand with stdout/stderr captured. */
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = process.stdout.write.bind(process.stdout);
-  const e = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
-  try {
-    return { code: await testCommand(args), out, err };
-  } finally {
-    process.stdout.write = o;
-    process.stderr.write = e;
-  }
-}
+const run = (args: string[]) => captureCli(testCommand, args);
 
 function write(name: string, text: string): string {
   const p = join(dir, name);

@@ -4,25 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCommand } from '../../../runtime/cli/run.js';
 import { testCommand } from '../../../runtime/cli/test.js';
+import { captureCli } from '../../support/cli-capture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vplc-systest-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Run a CLI command in this process with stdout/stderr captured. */
-async function cli(command: (args: string[]) => Promise<number>, args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = process.stdout.write.bind(process.stdout);
-  const e = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
-  try {
-    return { code: await command(args), out, err };
-  } finally {
-    process.stdout.write = o;
-    process.stderr.write = e;
-  }
-}
+const cli = captureCli;
 
 const fb = (name: string, type: string, params: Record<string, string> = {}) =>
   `<FB Name="${name}" Type="${type}">${Object.entries(params).map(([k, v]) => `<Parameter Name="${k}" Value="${v}"/>`).join('')}</FB>`;
