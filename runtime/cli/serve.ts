@@ -8,6 +8,7 @@ import { resourceModels61499 } from '../engine/iec61499-resources.js';
 import { formatFault } from '../faults.js';
 import type { IoManager } from '../io/io-manager.js';
 import { startMetricsServer, type MetricsEndpoint } from '../metrics/http-server.js';
+import { renderForced } from '../metrics/forced.js';
 import { renderPrometheus } from '../metrics/prometheus.js';
 import { summaryLine } from '../metrics/summary.js';
 import { compileProgress } from './compile.js';
@@ -157,7 +158,7 @@ export async function serveCommand(args: string[]): Promise<number> {
       endpoint = await startMetricsServer({
         port: parsed.metricsPort,
         host: parsed.metricsHost,
-        prometheus: () => renderPrometheus(engine.metricsSources()) + renderEventCounters(engine.eventCounters()),
+        prometheus: () => renderPrometheus(engine.metricsSources()) + renderEventCounters(engine.eventCounters()) + renderForced(engine.forced(), engine.resources),
         json: () => engine.metrics(),
         health: () => {
           const resources = Object.fromEntries(engine.resources.map((r) => [r, engine.state(r)]));

@@ -67,6 +67,8 @@ export const DEFAULT_SAMPLING_MS = 100;
 export interface EngineVariableAccess {
   readVars(): Record<string, unknown>;
   writeVar(path: string, value: unknown): void;
+  /** what is forced in this resource (path or address → value) */
+  forced(): Record<string, unknown>;
   /** take a fresh sample now; resolves once it has arrived */
   refresh(): Promise<void>;
   /** stop sampling */
@@ -196,6 +198,7 @@ export class Engine {
           options.onError(e instanceof Error ? e.message : String(e));
         }
       },
+      forced: () => Object.fromEntries(host.forced),
       refresh: () => host.requestRawVars(),
       close: () => {
         clearInterval(timer);
