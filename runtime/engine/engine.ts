@@ -172,6 +172,11 @@ export class Engine {
     return [...this.hosts.values()].map((h) => h.metrics);
   }
 
+  /** One resource's variables, fresh from its worker at a scan boundary (keyed as snapshotVars keys them). */
+  resourceVars(resource: string): Promise<Record<string, unknown>> {
+    return this.host(resource).vars();
+  }
+
   async snapshotVars(): Promise<Record<string, unknown>> {
     const all = await Promise.all([...this.hosts.values()].map(async (h) => [h.name, await h.vars()] as const));
     return mergeVars(all);
@@ -207,6 +212,14 @@ export class Engine {
     };
     this.accesses.add(access);
     return access;
+  }
+
+  /**
+   * Write a variable of a 61131 resource at its next scan boundary: checked and converted
+   * here (an Error says what is wrong; nothing is written then).
+   */
+  writeVar(resource: string, path: string, value: unknown): void {
+    this.host(resource).writeVar(path, value);
   }
 
   /**
