@@ -25,6 +25,8 @@ export interface ConsoleOptions {
   config: ConsoleConfig;
   /** period of the live updates, ms (default 250; the overview and the FB networks every other one) */
   periodMs?: number;
+  /** the clock sessions expire on (ms; default Date.now) */
+  now?: () => number;
 }
 
 export interface ConsoleEndpoint {
@@ -46,7 +48,7 @@ const SESSION_COOKIE = 'vplc_session';
  */
 export async function startConsole(o: ConsoleOptions): Promise<ConsoleEndpoint> {
   const host = o.host ?? '127.0.0.1';
-  const sessions = new Sessions(o.config.users, o.config.sessionMinutes * 60_000);
+  const sessions = new Sessions(o.config.users, o.config.sessionMinutes * 60_000, o.now);
   const leaves = variableLeaves(o.app);
   const publicLeaves = leaves.map(({ typeInfo: _t, ...rest }) => rest);
   const networks = drawNetworks(o.app);
@@ -146,10 +148,9 @@ export async function startConsole(o: ConsoleOptions): Promise<ConsoleEndpoint> 
     handle(req, res).catch((e: unknown) => {
       const status = e instanceof HttpError ? e.status : 500;
       const message = e instanceof Error ? e.message : String(e);
-      if (!res.headersSent) sendJson(res, status, { error: message });
+      // a refused large body: the connection is closed rather than read to its end
+      if (!res.headersSent) sendJson(res, status, { error: message }, status === 413 ? { connection: 'close' } : {});
       else res.end();
-      // a refused large body: do not read the rest of it
-      if (status === 413) req.socket.destroySoon?.();
     });
   });
   const sockets = new Set<Socket>();

@@ -133,6 +133,8 @@ export interface ImageRow {
   value: boolean | number | string;
   variables: string[];
   forced: boolean;
+  /** of a forced element: the value the I/O (inputs) or the last scan (outputs) has under the force */
+  ioValue?: boolean | number | string;
 }
 
 /**
@@ -178,7 +180,10 @@ export class ImageTable {
       const a = parseAddress(text);
       if (typeof a === 'string') continue;
       const raw = readRaw(v, a);
-      rows.push({ address: a.text, value: typeof raw === 'bigint' ? raw.toString() : raw, variables: names.get(a.text) ?? [], forced: a.text in forced });
+      const shown = (x: unknown) => (typeof x === 'bigint' ? x.toString() : (x as boolean | number));
+      // a forced element: the program sees the forced value, whatever the I/O sends or the program writes
+      if (a.text in forced) rows.push({ address: a.text, value: shown(forced[a.text]), variables: names.get(a.text) ?? [], forced: true, ioValue: shown(raw) });
+      else rows.push({ address: a.text, value: shown(raw), variables: names.get(a.text) ?? [], forced: false });
     }
     return rows.sort((x, y) => order(x.address) - order(y.address) || x.address.localeCompare(y.address, 'en', { numeric: true }));
   }
