@@ -6,7 +6,7 @@
   const main = document.getElementById('main');
   main.append(el('p', { class: 'muted' }, 'Lateness: actual start of a scan minus its ideal release. Trend points: p99 and mean of the scans in each update period. Histograms: every scan since start.'));
   const cards = new Map();
-  const WIDTH = 520;
+  const WIDTH = 540;
 
   function marksPlugin(get) {
     return {
@@ -53,7 +53,7 @@
     const trendBox = el('div', { class: 'trend' });
     const latBox = el('div', { class: 'hist-lateness' });
     const execBox = el('div', { class: 'hist-exec' });
-    c.root.append(trendBox, latBox, execBox);
+    c.root.append(el('div', { class: 'charts' }, trendBox, latBox, execBox));
     main.append(c.root);
     c.trend = new uPlot({
       title: 'Start lateness and execution time (µs)', width: WIDTH, height: 220,
