@@ -1,7 +1,11 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { compileFiles } from '../../../compiler/project.js';
+import { compileFiles, compileSources } from '../../../compiler/project.js';
+import { SourceFile } from '../../../compiler/source.js';
+import { Engine } from '../../../runtime/engine/engine.js';
+import { overview } from '../../../runtime/console/views.js';
+import { until } from '../../support/wait.js';
 import { ResourceMetrics } from '../../../runtime/metrics/resource-metrics.js';
 import { drawNetworks } from '../../../runtime/console/fb-network.js';
 import { TaskTrends } from '../../../runtime/console/task-trend.js';
@@ -43,5 +47,30 @@ describe('console views', () => {
     expect(second!.latenessP99Us).toBeLessThan(412);
     const hist = trends.histograms()['T']!.lateness;
     expect(hist.reduce((n, b) => n + b[2], 0)).toBe(200);
+  });
+
+  it('shows a fault with its POU, file and line in the overview, and the task stopped', async () => {
+    const src = `PROGRAM Main
+VAR
+  trip : BOOL;
+  zero : INT;
+  x : INT;
+END_VAR
+IF trip THEN
+  x := 10 / zero;
+END_IF;
+END_PROGRAM
+`;
+    const app = compileSources([new SourceFile('trip.st', src)]).application!;
+    const engine = await Engine.start(app, { clock: 'real' });
+    try {
+      engine.writeVar('Default', 'Main.trip', true);
+      await until(() => engine.faults.length > 0, 'the fault');
+      const o = overview(app, engine, []);
+      expect(o.faults[0]).toMatchObject({ pou: 'Main', file: 'trip.st', line: 8, resource: 'Default' });
+      expect(o.resources[0]!.tasks[0]).toMatchObject({ faulted: true, faults: 1 });
+    } finally {
+      await engine.stop();
+    }
   });
 });
