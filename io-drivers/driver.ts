@@ -26,6 +26,8 @@ export interface VariableAccess {
   readVars(): Record<string, unknown>;
   /** write a variable; the engine applies it at the next scan boundary */
   writeVar(path: string, value: unknown): void;
+  /** what is forced now: variable paths and process image addresses with their forced values */
+  forced?(): Record<string, unknown>;
 }
 
 /** The task clock in nanoseconds (real or virtual), as the engine exposes it. */

@@ -203,6 +203,22 @@ export class OpcuaServerDriver implements IoDriver {
         }
       }
     }
+    // forced elements as `path=value`, so that a client sees that a value is not the program's
+    ns.addVariable({
+      componentOf: root,
+      browseName: 'Forced',
+      nodeId: 's=Forced',
+      dataType: 'String',
+      valueRank: 1,
+      arrayDimensions: [0],
+      value: {
+        get: () => {
+          const forced = this.ctx.vars?.forced?.() ?? {};
+          const value = Object.entries(forced).map(([k, v]) => `${k}=${String(v)}`);
+          return new Variant({ dataType: DataType.String, arrayType: VariantArrayType.Array, value });
+        },
+      },
+    });
     const metrics = ns.addFolder(root, { browseName: 'Metrics', nodeId: 's=Metrics' });
     for (const name of Object.keys(this.ctx.metrics?.() ?? {})) {
       ns.addVariable({

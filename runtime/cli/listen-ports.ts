@@ -20,12 +20,13 @@ export interface ListenPort {
 }
 
 /** The ports the configuration and flags ask serve to listen on (0: any free port, not checked). */
-export function listenPorts(config: PlcConfig | undefined, metrics: { host: string; port?: number }): ListenPort[] {
+export function listenPorts(config: PlcConfig | undefined, metrics: { host: string; port?: number }, console?: { host: string; port: number }): ListenPort[] {
   const out: ListenPort[] = [];
   if (config?.modbusServer) out.push({ origin: 'modbusServer.port', keyPath: ['modbusServer', 'port'], host: config.modbusServer.host, port: config.modbusServer.port });
   // node-opcua listens on every interface unless a host is given
   if (config?.opcuaServer) out.push({ origin: 'opcuaServer.port', keyPath: ['opcuaServer', 'port'], host: config.opcuaServer.host ?? '0.0.0.0', port: config.opcuaServer.port });
   if (metrics.port !== undefined) out.push({ origin: '--metrics-port', host: metrics.host, port: metrics.port });
+  if (console) out.push({ origin: '--console-port', host: console.host, port: console.port });
   return out.filter((p) => p.port !== 0);
 }
 

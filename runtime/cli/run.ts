@@ -6,6 +6,7 @@ import type { MetricsSnapshot } from '../metrics/snapshot.js';
 import { summaryLine } from '../metrics/summary.js';
 import { timeLiteral } from '../values.js';
 import { compileForCommand } from './compile.js';
+import { buildForces } from './force-options.js';
 import { buildPresets, type Presets } from './presets.js';
 import { parseCommandLine, usageError, type OptionSpec } from './args.js';
 import { parsePlaceholderArgument } from '../../compiler/iec61499/placeholders.js';
@@ -28,6 +29,8 @@ Compiles and runs the application, then prints its variables and scan metrics.
                     or a variable (Main.speed=5, Main.t.PT=T#2s, gRun=TRUE); repeatable
   --param N=V       IEC 61499: fill the placeholder %N% in .sys/.fboot parameters with V
 IEC 61499 TEST_CONDITION verdicts: "tests" in --json, "N passed, M failed" otherwise.
+  --force NAME=VALUE  keep a variable or an address (%IX0.2=TRUE, %QW1=7) at VALUE for the
+                    whole run, against the program and the I/O; listed as "forced" by --json
 Without --cycles or --duration it runs until Ctrl-C; SIGINT/SIGTERM end any run early.
 Exit status: 0 ok, 1 compile errors, 2 a runtime fault, 64 wrong usage.
 `;
@@ -43,6 +46,7 @@ interface RunArguments {
   watchdogNs?: number;
   set: string[];
   placeholders: Record<string, string>;
+  force: string[];
 }
 
 const RUN_OPTIONS = {
@@ -55,6 +59,7 @@ const RUN_OPTIONS = {
   watchdog: { kind: 'duration' },
   set: { kind: 'text', multiple: true },
   param: { kind: 'text', multiple: true },
+  force: { kind: 'text', multiple: true },
 } as const satisfies Record<string, OptionSpec>;
 
 function parseRunArguments(args: string[]): RunArguments | number {
@@ -67,6 +72,7 @@ function parseRunArguments(args: string[]): RunArguments | number {
     json: o.json === true,
     set: o.set ?? [],
     placeholders: {},
+    force: o.force ?? [],
     ...(o.cycles !== undefined ? { cycles: o.cycles } : {}),
     ...(o.duration !== undefined ? { durationNs: o.duration } : {}),
     ...(o.interval !== undefined ? { intervalNs: o.interval } : {}),
@@ -98,19 +104,25 @@ export async function runCommand(args: string[]): Promise<number> {
     if (typeof p === 'string') return usageError('run', RUN_USAGE, p);
     presets = p;
   }
-  const result = await runScan(app, parsed, presets);
+  let forces: Record<string, Record<string, unknown>> | undefined;
+  if (parsed.force.length) {
+    const f = app.iec61499 ? '--force applies to IEC 61131-3 programs' : buildForces(app, parsed.force);
+    if (typeof f === 'string') return usageError('run', RUN_USAGE, f);
+    forces = f;
+  }
+  const result = await runScan(app, parsed, presets, forces);
   if (typeof result === 'string') {
     // the sources compiled but hold nothing runnable: an error of the application, not of usage
     process.stderr.write(`vplc run: ${result}\n`);
     return 1;
   }
-  const { vars: raw, metrics, faults } = await result;
+  const { vars: raw, metrics, faults, forced } = await result;
   // IEC 61499 variables arrive raw (TIME in ns): show them as ST's are shown, as IEC literals
   const vars = app.iec61499 ? displayVars61499(raw, new SystemRunner(app).snapshotTypes()) : raw;
   const tests = testConditionVerdicts(app, vars);
   const hasTests = Object.keys(tests).length > 0;
   if (parsed.json) {
-    process.stdout.write(`${JSON.stringify({ vars, metrics, ...(hasTests ? { tests } : {}), ...(faults.length ? { faults } : {}) })}\n`);
+    process.stdout.write(`${JSON.stringify({ vars, metrics, ...(hasTests ? { tests } : {}), ...(faults.length ? { faults } : {}), ...(Object.keys(forced).length ? { forced } : {}) }, bigintAsText)}\n`);
   } else {
     process.stdout.write(`${JSON.stringify(vars, null, 2)}\n`);
     if ("tasks" in metrics) process.stdout.write(`${summaryLine(metrics as MetricsSnapshot)}\n`);
@@ -124,9 +136,11 @@ interface RunResult {
   vars: Record<string, unknown>;
   metrics: MetricsSnapshot | Record<string, unknown>;
   faults: FaultReport[];
+  /** what stayed forced, by resource */
+  forced: Record<string, Record<string, unknown>>;
 }
 
-async function runScan(app: Application, a: RunArguments, presets?: Presets): Promise<RunResult | string> {
+async function runScan(app: Application, a: RunArguments, presets?: Presets, forces?: Record<string, Record<string, unknown>>): Promise<RunResult | string> {
   if (app.resources.length === 0 && !app.iec61499?.resources.length) return 'nothing to run: the sources declare no PROGRAM and no CONFIGURATION';
   const engine = await Engine.start(app, {
     clock: a.virtual ? 'virtual' : 'real',
@@ -136,12 +150,13 @@ async function runScan(app: Application, a: RunArguments, presets?: Presets): Pr
     ...(a.watchdogNs !== undefined ? { watchdogNs: a.watchdogNs } : {}),
     ...(presets?.exchange ? { exchange: presets.exchange } : {}),
     ...(presets ? { initialValues: presets.values } : {}),
+    ...(forces ? { forces } : {}),
   });
   // a scan stuck until its watchdog takes its worker's state with it: keep a recent copy to
   // print instead of nothing (a sample is taken between scans, ten times a second)
   const sampler = setInterval(() => void engine.snapshotVars(), VARS_SAMPLE_MS);
   try {
-    return await runUntilDone(engine, a);
+    return { ...(await runUntilDone(engine, a)), forced: engine.forced() };
   } finally {
     clearInterval(sampler);
   }
@@ -150,7 +165,7 @@ async function runScan(app: Application, a: RunArguments, presets?: Presets): Pr
 /** How often `vplc run` samples the variables it prints if a watchdog ends a resource. */
 const VARS_SAMPLE_MS = 100;
 
-async function runUntilDone(engine: Engine, a: RunArguments): Promise<RunResult> {
+async function runUntilDone(engine: Engine, a: RunArguments): Promise<Omit<RunResult, 'forced'>> {
   // a signal ends the run as its end would: variables and metrics are still printed
   const stop = () => void engine.stop();
   process.once('SIGINT', stop);
@@ -173,4 +188,9 @@ function displayVars61499(vars: Record<string, unknown>, types: Record<string, s
     out[k] = typeof v === 'number' && (t === 'TIME' || t === 'LTIME') ? timeLiteral(v, t === 'TIME' ? 'T#' : 'LTIME#') : v;
   }
   return out;
+}
+
+/** 64-bit forced values (LINT, %ML) as text, as `vars` shows integers beyond 2^53. */
+function bigintAsText(_key: string, v: unknown): unknown {
+  return typeof v === 'bigint' ? v.toString() : v;
 }

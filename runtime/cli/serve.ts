@@ -8,6 +8,9 @@ import { resourceModels61499 } from '../engine/iec61499-resources.js';
 import { formatFault } from '../faults.js';
 import type { IoManager } from '../io/io-manager.js';
 import { startMetricsServer, type MetricsEndpoint } from '../metrics/http-server.js';
+import { DEFAULT_SESSION_MINUTES, type ConsoleConfig } from '../console/console-config.js';
+import type { ConsoleEndpoint } from '../console/server.js';
+import { renderForced } from '../metrics/forced.js';
 import { renderPrometheus } from '../metrics/prometheus.js';
 import { summaryLine } from '../metrics/summary.js';
 import { compileProgress } from './compile.js';
@@ -29,7 +32,14 @@ safe values).
   --watchdog T          watchdog of tasks that set none (default 10 × the task interval,
                         minimum 50 ms on the real clock, 1 s on the virtual clock)
   --virtual-time        run on the virtual clock, as fast as the CPU allows
+  --console             the web console (overview, determinism, variables with write and
+                        force, IEC 61499 networks, process image); users from 'console:'
+                        in plc.yaml (or opcuaServer's users, read-only)
+  --console-port N      port of the console (default 8080, 0: any free port)
+  --console-host HOST   address the console listens on (default 127.0.0.1)
 `;
+
+export const DEFAULT_CONSOLE_PORT = 8080;
 
 export const DEFAULT_METRICS_PORT = 9464;
 
@@ -42,6 +52,8 @@ export interface ServeArguments {
   spinUs?: number;
   watchdogNs?: number;
   virtual: boolean;
+  /** the web console: where it listens */
+  console?: { port: number; host: string };
 }
 
 const SERVE_OPTIONS = {
@@ -53,6 +65,9 @@ const SERVE_OPTIONS = {
   'spin-us': { kind: 'count' },
   watchdog: { kind: 'duration', positive: true },
   'virtual-time': { kind: 'flag' },
+  console: { kind: 'flag' },
+  'console-port': { kind: 'port' },
+  'console-host': { kind: 'text' },
 } as const satisfies Record<string, OptionSpec>;
 
 /** The arguments of `vplc serve`, or the exit status (0 after --help, 64 after a usage error). */
@@ -61,6 +76,7 @@ export function parseServeArguments(args: string[]): ServeArguments | number {
   if (typeof cl === 'number') return cl;
   const o = cl.options;
   if (cl.operands.length === 0) return usageError('serve', SERVE_USAGE, 'no source files');
+  if (!o.console && (o['console-port'] !== undefined || o['console-host'] !== undefined)) return usageError('serve', SERVE_USAGE, '--console-port and --console-host go with --console');
   return {
     files: cl.operands,
     ...(o.config !== undefined ? { config: o.config } : {}),
@@ -70,6 +86,7 @@ export function parseServeArguments(args: string[]): ServeArguments | number {
     ...(o['spin-us'] !== undefined ? { spinUs: o['spin-us'] } : {}),
     ...(o.watchdog !== undefined ? { watchdogNs: o.watchdog } : {}),
     virtual: o['virtual-time'] === true,
+    ...(o.console ? { console: { port: o['console-port'] ?? DEFAULT_CONSOLE_PORT, host: o['console-host'] ?? '127.0.0.1' } } : {}),
   };
 }
 
@@ -112,8 +129,14 @@ export async function serveCommand(args: string[]): Promise<number> {
     }
   }
 
+  const consoleConfig = parsed.console ? consoleUsers(config) : undefined;
+  if (parsed.console && !consoleConfig) {
+    err(`vplc serve: --console needs users to log in: add 'console: { users: [{ username, password, role: operator }] }' to ${parsed.config ?? 'a plc.yaml given with --config'}`);
+    return 1;
+  }
+
   // every port serve listens on, before anything runs: a taken one is a configuration error
-  const ports = await portProblems(listenPorts(config, { host: parsed.metricsHost, ...(parsed.metricsPort !== undefined ? { port: parsed.metricsPort } : {}) }), parsed.config);
+  const ports = await portProblems(listenPorts(config, { host: parsed.metricsHost, ...(parsed.metricsPort !== undefined ? { port: parsed.metricsPort } : {}) }, parsed.console), parsed.config);
   ports.diagnostics.forEach((d) => err(formatDiagnostic(d)));
   ports.lines.forEach(err);
   if (ports.diagnostics.length || ports.lines.length) return 1;
@@ -134,6 +157,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   let io: IoManager | undefined;
   let vars: EngineVariableAccess | undefined;
   let endpoint: MetricsEndpoint | undefined;
+  let web: ConsoleEndpoint | undefined;
   let summary: NodeJS.Timeout | undefined;
   try {
     if (config) {
@@ -157,7 +181,7 @@ export async function serveCommand(args: string[]): Promise<number> {
       endpoint = await startMetricsServer({
         port: parsed.metricsPort,
         host: parsed.metricsHost,
-        prometheus: () => renderPrometheus(engine.metricsSources()) + renderEventCounters(engine.eventCounters()),
+        prometheus: () => renderPrometheus(engine.metricsSources()) + renderEventCounters(engine.eventCounters()) + renderForced(engine.forced(), engine.resources),
         json: () => engine.metrics(),
         health: () => {
           const resources = Object.fromEntries(engine.resources.map((r) => [r, engine.state(r)]));
@@ -170,6 +194,12 @@ export async function serveCommand(args: string[]): Promise<number> {
         },
       });
       process.stdout.write(`vplc serve: metrics on ${endpoint.url}/metrics\n`);
+    }
+    if (parsed.console && consoleConfig) {
+      // loaded only when asked for, like the I/O drivers
+      const { startConsole } = await import('../console/server.js');
+      web = await startConsole({ ...parsed.console, app, engine, devices: () => io?.status() ?? [], config: consoleConfig });
+      process.stdout.write(`vplc serve: console on ${web.url}/\n`);
     }
     process.stdout.write(`vplc serve: running ${app.name} (${engine.resources.join(', ')}); stop with Ctrl+C\n`);
     if (parsed.summaryNs > 0) {
@@ -200,6 +230,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   const ioStopped = (await io?.stop()) ?? true;
   vars?.close();
   await endpoint?.close();
+  await web?.close();
   process.stdout.write(summaryLine(result.metrics) + '\n');
   // a fault is status 2; safe values that could not be written at the stop, 1
   return result.faults.length > 0 ? EXIT_FAULT : ioStopped ? 0 : 1;
@@ -229,4 +260,12 @@ function flatMetrics(engine: Engine): Record<string, number> {
     out[`${task}.latenessUs.p99`] = m.latenessUs.p99;
   }
   return out;
+}
+
+/** The console's users: `console:` of plc.yaml, else the OPC UA server's users, read-only; undefined when there are none. */
+function consoleUsers(config: PlcConfig | undefined): ConsoleConfig | undefined {
+  if (config?.console?.users.length) return config.console;
+  const users = config?.opcuaServer?.users ?? [];
+  if (users.length === 0) return undefined;
+  return { users: users.map((u) => ({ username: u.username, password: u.password, role: 'read-only' })), sessionMinutes: config?.console?.sessionMinutes ?? DEFAULT_SESSION_MINUTES };
 }

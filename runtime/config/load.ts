@@ -5,6 +5,7 @@ import { diagnostic } from '../../compiler/diagnostics/registry.js';
 import { at, ConfigReader, pathText, type ConfigPath } from '../../io-drivers/config-reader.js';
 import type { DeviceConfigBase, ReconnectConfig, StatusBinding } from '../../io-drivers/config.js';
 import { DEVICE_DRIVERS, SERVER_DRIVERS, deviceDriver } from '../../io-drivers/registry.js';
+import { validateConsoleConfig } from '../console/console-config.js';
 import type { DeviceConfig, PlcConfig } from './schema.js';
 
 /**
@@ -50,10 +51,11 @@ const COMMON_KEYS = ['name', 'driver', 'pollMs', 'timeoutMs', 'reconnect', 'stat
 class Validator extends ConfigReader {
   root(value: unknown): PlcConfig {
     const path: ConfigPath = [];
-    const o = this.object(value, path, ['resource', ...SERVER_DRIVERS.map((s) => s.key), 'devices']) ?? {};
+    const o = this.object(value, path, ['resource', 'console', ...SERVER_DRIVERS.map((s) => s.key), 'devices']) ?? {};
     const config: PlcConfig = { file: this.file, devices: [] };
     const resource = this.str(o, 'resource', path);
     if (resource) config.resource = resource;
+    if (o.console !== undefined && o.console !== null) config.console = validateConsoleConfig(this, o.console, ['console']);
     const servers = config as unknown as Record<string, unknown>;
     for (const s of SERVER_DRIVERS) {
       const v = o[s.key];

@@ -4,6 +4,7 @@
  * factory, io-drivers/*-factory.ts); the device union follows the
  * driver registry, so adding a driver does not edit this file.
  */
+import type { ConsoleConfig } from '../console/console-config.js';
 import type { DeviceConfig } from '../../io-drivers/registry.js';
 import type { ModbusServerConfig } from '../../io-drivers/modbus-server.js';
 import type { OpcuaServerConfig } from '../../io-drivers/opcua-server.js';
@@ -25,4 +26,6 @@ export interface PlcConfig {
   modbusServer?: ModbusServerConfig;
   opcuaServer?: OpcuaServerConfig;
   devices: DeviceConfig[];
+  /** the web console's users and sessions (`vplc serve --console`) */
+  console?: ConsoleConfig;
 }

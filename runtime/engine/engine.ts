@@ -32,6 +32,8 @@ export interface EngineOptions {
   safeOnStop?: boolean;
   /** values put into the fresh instances before the first scan, by resource name (`vplc run --set`) */
   initialValues?: Record<string, RetainedValues>;
+  /** forced from before the first scan, by resource name: path or address → value (`vplc run --force`) */
+  forces?: Record<string, Record<string, unknown>>;
   /** called for each fault as it happens */
   onFault?: (fault: FaultReport) => void;
 }
@@ -65,6 +67,8 @@ export const DEFAULT_SAMPLING_MS = 100;
 export interface EngineVariableAccess {
   readVars(): Record<string, unknown>;
   writeVar(path: string, value: unknown): void;
+  /** what is forced in this resource (path or address → value) */
+  forced(): Record<string, unknown>;
   /** take a fresh sample now; resolves once it has arrived */
   refresh(): Promise<void>;
   /** stop sampling */
@@ -121,7 +125,7 @@ export class Engine {
 
   static async start(app: Application, options: EngineOptions): Promise<Engine> {
     const engine = new Engine(app, options);
-    await Promise.all([...engine.hosts.values()].map((h) => engine.launch(h, options.initialValues?.[h.name])));
+    await Promise.all([...engine.hosts.values()].map((h) => engine.launch(h, options.initialValues?.[h.name], options.forces?.[h.name])));
     if (engine.hosts.size === 0) engine.settle();
     return engine;
   }
@@ -168,6 +172,11 @@ export class Engine {
     return [...this.hosts.values()].map((h) => h.metrics);
   }
 
+  /** One resource's variables, fresh from its worker at a scan boundary (keyed as snapshotVars keys them). */
+  resourceVars(resource: string): Promise<Record<string, unknown>> {
+    return this.host(resource).vars();
+  }
+
   async snapshotVars(): Promise<Record<string, unknown>> {
     const all = await Promise.all([...this.hosts.values()].map(async (h) => [h.name, await h.vars()] as const));
     return mergeVars(all);
@@ -194,6 +203,7 @@ export class Engine {
           options.onError(e instanceof Error ? e.message : String(e));
         }
       },
+      forced: () => Object.fromEntries(host.forced),
       refresh: () => host.requestRawVars(),
       close: () => {
         clearInterval(timer);
@@ -202,6 +212,35 @@ export class Engine {
     };
     this.accesses.add(access);
     return access;
+  }
+
+  /**
+   * Write a variable of a 61131 resource at its next scan boundary: checked and converted
+   * here (an Error says what is wrong; nothing is written then).
+   */
+  writeVar(resource: string, path: string, value: unknown): void {
+    this.host(resource).writeVar(path, value);
+  }
+
+  /**
+   * Force a variable or a process image address of a 61131 resource: it keeps `value` against
+   * the program's writes and the I/O's until unforce(). Throws an Error saying what is wrong
+   * (unknown path, value out of range, not running); nothing is forced then.
+   */
+  force(resource: string, path: string, value: unknown): void {
+    this.host(resource).force(path, value);
+  }
+
+  /** Release one force ('*': every force of the resource); false when it was not forced. */
+  unforce(resource: string, path: string): boolean {
+    return this.host(resource).unforce(path);
+  }
+
+  /** What is forced, by resource: path or address → value (resources without forces left out). */
+  forced(): Record<string, Record<string, unknown>> {
+    const out: Record<string, Record<string, unknown>> = {};
+    for (const h of this.hosts.values()) if (h.forced.size) out[h.name] = Object.fromEntries(h.forced);
+    return out;
   }
 
   async stop(): Promise<EngineResult> {
@@ -234,8 +273,8 @@ export class Engine {
     return h;
   }
 
-  private async launch(host: ResourceHost, retained?: Parameters<ResourceHost['start']>[0]): Promise<void> {
-    await host.start(retained);
+  private async launch(host: ResourceHost, retained?: Parameters<ResourceHost['start']>[0], forces?: Record<string, unknown>): Promise<void> {
+    await host.start(retained, forces);
     void host.whenEnded().then(() => {
       if ([...this.hosts.values()].every((h) => !h.running)) this.settle();
     });

@@ -32,10 +32,15 @@ export interface ResourceWorkerData {
   writePort?: MessagePort;
 }
 
-/** One write to a symbolic variable, the value already in its run-time representation. */
+/**
+ * One write to a symbolic variable, the value already in its run-time representation; or, with
+ * `op`, a force of a variable or a process image address (`%IX0.1`) to `value`, or the release
+ * of one (`path` '*': of every force).
+ */
 export interface VariableWrite {
   path: string;
   value: unknown;
+  op?: 'write' | 'force' | 'release';
 }
 
 /** Attention bits (control word 0): set by the main thread, then Atomics.notify. */

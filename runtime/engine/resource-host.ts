@@ -20,7 +20,9 @@ import {
 } from './protocol.js';
 import type { RetainedValues } from './retain.js';
 import { applySafeOutputs, compileSafeValues, type SafeValues } from './safe-outputs.js';
-import { prepareWrite } from './variable-write.js';
+import { parseAddress } from '../../compiler/contract/address.js';
+import { checkAddressInput, checkInput } from './value-input.js';
+import { declarationOf, prepareWrite } from './variable-write.js';
 import { Watchdog } from './watchdog.js';
 
 export interface ResourceHostOptions {
@@ -74,6 +76,8 @@ export class ResourceHost {
   rawSamples = 0;
   retained?: RetainedValues;
   scans = 0;
+  /** what is forced now, by path or address, with the value as it was given (checked); lost at a restart */
+  readonly forced = new Map<string, unknown>();
   private worker?: Worker;
   private control?: Int32Array;
   private watchdog?: Watchdog;
@@ -114,7 +118,9 @@ export class ResourceHost {
   }
 
   /** Start a worker (fresh instances; with `retained`, RETAIN values put back). Resolves once it runs. */
-  start(retained?: RetainedValues): Promise<void> {
+  start(retained?: RetainedValues, forces?: Record<string, unknown>): Promise<void> {
+    // forces are never persisted: a fresh worker starts without any but those asked for now
+    this.forced.clear();
     const controlBuffer = new SharedArrayBuffer(CONTROL_WORDS * 4);
     this.control = new Int32Array(controlBuffer);
     for (let i = 0; i < this.model.tasks.length; i++) this.metrics.setFaulted(i, false);
@@ -143,6 +149,8 @@ export class ResourceHost {
     const worker = spawnResourceWorker(data, channel ? [channel.port2] : []);
     this.worker = worker;
     this.state = 'running';
+    // queued before the worker's first scan: it drains the port before its first release
+    for (const [path, value] of Object.entries(forces ?? {})) this.force(path, value);
     let ready!: () => void;
     const isReady = new Promise<void>((resolve) => (ready = resolve));
     let sawDone = false;
@@ -281,9 +289,62 @@ export class ResourceHost {
     if (this.options.iec61499) throw new Error(`${this.name}: variables of IEC 61499 resources cannot be written`);
     const w = prepareWrite(this.app, this.model, path, value);
     if ('error' in w) throw new Error(w.error);
-    if (!this.worker || !this.control || !this.writePort) throw new Error(`${path}: resource ${this.name} is not running`);
-    const message: VariableWrite = { path, value: w.value };
     // the message first, then the bit: the worker clears the bit before it drains the port
+    this.post({ path, value: w.value }, path);
+  }
+
+  /**
+   * Force a variable (`Main.level`) or a process image address (`%IX0.1`, `%QW2`) to a value:
+   * checked strictly here (an Error says what is wrong; nothing is sent), then applied by the
+   * worker at every scan boundary until released.
+   */
+  force(path: string, value: unknown): void {
+    if (this.options.iec61499) throw new Error(`${this.name}: IEC 61499 resources cannot be forced`);
+    let key: string;
+    let stored: unknown;
+    let shown: unknown;
+    if (path.trim().startsWith('%')) {
+      const a = parseAddress(path);
+      if (typeof a === 'string') throw new Error(a);
+      const c = checkAddressInput(a, value);
+      if (typeof c === 'string') throw new Error(c);
+      key = a.text;
+      stored = shown = c.value;
+    } else {
+      const decl = declarationOf(this.app, this.model, path);
+      if (typeof decl === 'string') throw new Error(decl);
+      const c = checkInput(decl.type, value);
+      if (typeof c === 'string') throw new Error(`${path}: ${c}`);
+      const w = prepareWrite(this.app, this.model, path, c.value);
+      if ('error' in w) throw new Error(w.error);
+      // one force per variable, whatever the case it is named in
+      key = [...this.forced.keys()].find((k) => k.toUpperCase() === path.toUpperCase()) ?? path;
+      stored = w.value;
+      shown = c.value;
+    }
+    this.post({ path: key, value: stored, op: 'force' }, path);
+    this.forced.set(key, shown);
+  }
+
+  /** Release the force of `path` (a variable or an address); '*' releases every force. False: it was not forced. */
+  unforce(path: string): boolean {
+    if (path === '*') {
+      if (this.worker) this.post({ path: '*', value: undefined, op: 'release' }, path);
+      const had = this.forced.size > 0;
+      this.forced.clear();
+      return had;
+    }
+    const a = path.trim().startsWith('%') ? parseAddress(path) : undefined;
+    const wanted = a && typeof a !== 'string' ? a.text : path;
+    const key = [...this.forced.keys()].find((k) => k.toUpperCase() === wanted.toUpperCase());
+    if (key === undefined) return false;
+    this.post({ path: key, value: undefined, op: 'release' }, path);
+    this.forced.delete(key);
+    return true;
+  }
+
+  private post(message: VariableWrite, path: string): void {
+    if (!this.worker || !this.control || !this.writePort) throw new Error(`${path}: resource ${this.name} is not running`);
     this.writePort.postMessage(message);
     Atomics.or(this.control, 0, ATTENTION_WRITES);
     Atomics.notify(this.control, 0);

@@ -10,6 +10,7 @@ import { loadModule } from '../load.js';
 import { createImageView } from '../../compiler/contract/process-image.js';
 import { TaskSupport } from '../support.js';
 import { ResourceMetrics } from '../metrics/resource-metrics.js';
+import { ForceTable } from './forces.js';
 import { ImageLock } from './image-lock.js';
 import { applySafeOutputs, compileSafeValues, type SafeValues } from './safe-outputs.js';
 import { TaskScheduler, type TriggerSource } from './task-scheduler.js';
@@ -75,6 +76,8 @@ export class ResourceRunner {
   readonly scheduler: TaskScheduler;
   /** every fault so far, in order */
   readonly faults: FaultReport[] = [];
+  /** forced variables and addresses, applied at both scan boundaries */
+  readonly forces = new ForceTable();
   /** instant (process.hrtime.bigint) that real scan start times count from */
   private epoch: bigint;
   /** performance.now() at the epoch (ms): scan times are read without a BigInt per scan */
@@ -187,14 +190,20 @@ export class ResourceRunner {
       lock.acquire();
       try {
         if (this.exchange) this.exchange.beginScan(this.image);
+        // forces win over the inputs the I/O sent and the %Q/%M it wrote
+        this.forces.applyImage(this.image);
         this.instance.readImage(this.image);
+        this.forces.applyVariables();
       } finally {
         lock.release();
       }
       this.taskFns[task]();
       lock.acquire();
       try {
+        // forces win over what the program wrote
+        this.forces.applyVariables();
         this.instance.writeImage(this.image);
+        this.forces.applyImage(this.image);
         // after a fault the resource's outputs stay safe while its other tasks go on
         if (this.outputsHeldSafe) applySafeOutputs(this.image, this.safe);
         if (this.exchange) this.exchange.endScan(this.image);

@@ -1,5 +1,6 @@
 import { receiveMessageOnPort } from 'node:worker_threads';
 import type { Application } from '../../compiler/application.js';
+import { parseAddress } from '../../compiler/contract/address.js';
 import { toFaultReport } from '../faults.js';
 import { SystemRunner } from '../iec61499/system-runner.js';
 import { ImageExchange } from '../../compiler/contract/image-exchange.js';
@@ -68,6 +69,17 @@ export function open61131(data: ResourceWorkerData, post: (m: WorkerMessage) => 
       if (!port) return;
       for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
         const w = m.message as VariableWrite;
+        if (w.op === 'release') {
+          if (w.path === '*') runner.forces.releaseAll();
+          else runner.forces.release(w.path);
+          continue;
+        }
+        if (w.op === 'force' && w.path.startsWith('%')) {
+          const a = parseAddress(w.path);
+          if (typeof a === 'string') post({ type: 'writeError', path: w.path, message: a });
+          else runner.forces.forceAddress(a, w.value as boolean | number | bigint);
+          continue;
+        }
         let p = written.get(w.path);
         if (!p) {
           const r = VariablePath.resolve(app, runner.model, runner.instance, w.path);
@@ -77,7 +89,8 @@ export function open61131(data: ResourceWorkerData, post: (m: WorkerMessage) => 
           }
           written.set(w.path, (p = r));
         }
-        p.write(w.value);
+        if (w.op === 'force') runner.forces.forceVariable(w.path, p, w.value);
+        else p.write(w.value);
       }
     },
     fault: (e) => post({ type: 'fault', fault: toFaultReport(e, { resource: data.resource }) }),

@@ -76,7 +76,7 @@ describe('OPC UA server and client', () => {
       const browse = await s.browse('ns=1;s=RES.Main');
       expect(browse.references!.map((r) => r.browseName.name).sort()).toEqual(['count', 'delay', 'label', 'limit', 'setpoint', 'table']);
       const top = await s.browse('ns=1;s=vPLC');
-      expect(top.references!.map((r) => r.browseName.name).sort()).toEqual(['Metrics', 'RES']);
+      expect(top.references!.map((r) => r.browseName.name).sort()).toEqual(['Forced', 'Metrics', 'RES']);
       const values = await s.read(['count', 'setpoint', 'delay', 'label', 'table', 'limit'].map((n) => ({ nodeId: `ns=1;s=RES.Main.${n}`, attributeId: AttributeIds.Value })));
       expect(values.map((v) => v.value.dataType)).toEqual([DataType.Int16, DataType.Float, DataType.Double, DataType.String, DataType.Int32, DataType.Double]);
       expect(values[0]!.value.value).toBe(7);
