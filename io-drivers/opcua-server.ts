@@ -211,6 +211,7 @@ export class OpcuaServerDriver implements IoDriver {
       dataType: 'String',
       valueRank: 1,
       arrayDimensions: [0],
+      minimumSamplingInterval: this.cfg.samplingMs,
       value: {
         get: () => {
           const forced = this.ctx.vars?.forced?.() ?? {};

@@ -21,7 +21,8 @@ for (let scan = 1; scan <= scans; scan++) {
   for (let i = 1; i < w.length; i++) if (w[i] !== first) { torn++; break; }
   const b = local.inputBits;
   for (let i = 0; i < b.length; i++) if (b[i] !== (first & 0xff)) { torn++; break; }
-  if (first < lastCounter) backwards++;
+  // the counter wraps at 65535 (16-bit words): compare modulo 2^16, half the range either way
+  if (first !== lastCounter && ((first - lastCounter) & 0xffff) > 0x8000) backwards++;
   if (first !== lastCounter) distinctUpdates++;
   lastCounter = first;
   // the program's own work: stamp every output with the scan number, except %QW1000..1009,
