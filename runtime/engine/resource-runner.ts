@@ -66,9 +66,10 @@ export interface ResourceRunnerOptions {
  */
 export class ResourceRunner {
   readonly support: TaskSupport;
-  readonly module: GeneratedModule;
-  readonly instance: GeneratedResource;
-  readonly model: ResourceModel;
+  /** module, instance, model and app are replaced by an online change (replaceProgram) */
+  module: GeneratedModule;
+  instance: GeneratedResource;
+  model: ResourceModel;
   readonly metrics: ResourceMetrics;
   readonly image: ImageView;
   readonly imageLock: ImageLock;
@@ -81,7 +82,7 @@ export class ResourceRunner {
   private perfEpochMs = 0;
   /** the schedulable view of this resource for the scan loop */
   readonly tasks: TaskSet;
-  private readonly taskFns: (() => void)[];
+  private taskFns: (() => void)[];
   private readonly safe: ReturnType<typeof compileSafeValues>;
   private readonly onFault?: (fault: FaultReport) => void;
   private readonly exchange?: ScanExchange;
@@ -90,7 +91,7 @@ export class ResourceRunner {
   outputsHeldSafe = false;
 
   constructor(
-    readonly app: Application,
+    public app: Application,
     readonly resourceName: string,
     options: ResourceRunnerOptions = {},
   ) {
@@ -236,6 +237,24 @@ export class ResourceRunner {
     } finally {
       this.imageLock.release();
     }
+  }
+
+  /**
+   * Online change, at a scan boundary: the tasks run `instance` (of the new version, its state
+   * already transferred) from the next scan on. Clock, schedule, image and metrics go on as
+   * they were: the task set is the same.
+   */
+  replaceProgram(app: Application, model: ResourceModel, module: GeneratedModule, instance: GeneratedResource): void {
+    this.app = app;
+    this.model = model;
+    this.module = module;
+    this.instance = instance;
+    this.taskFns = instance.tasks.slice();
+  }
+
+  /** Real time since the epoch (ns), as scans read it. */
+  realNowNs(): number {
+    return (performance.now() - this.perfEpochMs) * 1e6;
   }
 
   // ------------------------------------------------------------------ virtual clock
