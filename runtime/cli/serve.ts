@@ -14,6 +14,7 @@ import { compileProgress } from './compile.js';
 import { listenPorts, portProblems } from './listen-ports.js';
 import { parseCommandLine, usageError, type OptionSpec } from './args.js';
 import { schedulingInfo, schedulingLine } from '../metrics/scheduling.js';
+import { onlineSettings, restoreState, startOnline, type OnlineOptions, type OnlineServices } from './serve-online.js';
 
 export const SERVE_USAGE = `usage: vplc serve FILE… [--config plc.yaml] [--metrics-port N] [options]
 
@@ -29,6 +30,12 @@ safe values).
   --watchdog T          watchdog of tasks that set none (default 10 × the task interval,
                         minimum 50 ms on the real clock, 1 s on the virtual clock)
   --virtual-time        run on the virtual clock, as fast as the CPU allows
+  --state-dir DIR       keep RETAIN and PERSISTENT values in DIR: restored at start, saved
+                        every --save-every, at every online change and at stop (state: in plc.yaml)
+  --save-every T        period of those saves (default 5s)
+  --deploy-port N       online change endpoint on 127.0.0.1:N (vplc deploy FILE… --to http://127.0.0.1:N)
+  --deploy-token-file F the token it requires (or $VPLC_DEPLOY_TOKEN, or deploy.users in plc.yaml)
+  --watch               change the running program online when a source file changes
 `;
 
 export const DEFAULT_METRICS_PORT = 9464;
@@ -42,6 +49,7 @@ export interface ServeArguments {
   spinUs?: number;
   watchdogNs?: number;
   virtual: boolean;
+  online: OnlineOptions;
 }
 
 const SERVE_OPTIONS = {
@@ -53,6 +61,11 @@ const SERVE_OPTIONS = {
   'spin-us': { kind: 'count' },
   watchdog: { kind: 'duration', positive: true },
   'virtual-time': { kind: 'flag' },
+  'state-dir': { kind: 'text' },
+  'save-every': { kind: 'duration', positive: true },
+  'deploy-port': { kind: 'port' },
+  'deploy-token-file': { kind: 'text' },
+  watch: { kind: 'flag' },
 } as const satisfies Record<string, OptionSpec>;
 
 /** The arguments of `vplc serve`, or the exit status (0 after --help, 64 after a usage error). */
@@ -70,6 +83,14 @@ export function parseServeArguments(args: string[]): ServeArguments | number {
     ...(o['spin-us'] !== undefined ? { spinUs: o['spin-us'] } : {}),
     ...(o.watchdog !== undefined ? { watchdogNs: o.watchdog } : {}),
     virtual: o['virtual-time'] === true,
+    online: {
+      ...(o['state-dir'] !== undefined ? { stateDir: o['state-dir'] } : {}),
+      ...(o['save-every'] !== undefined ? { saveMs: Math.max(1, Math.round(o['save-every'] / 1e6)) } : {}),
+      ...(o['deploy-port'] !== undefined ? { deployPort: o['deploy-port'] } : {}),
+      ...(o['deploy-token-file'] !== undefined ? { deployTokenFile: o['deploy-token-file'] } : {}),
+      watch: o.watch === true,
+      files: cl.operands,
+    },
   };
 }
 
@@ -112,14 +133,33 @@ export async function serveCommand(args: string[]): Promise<number> {
     }
   }
 
+  const online = onlineSettings(parsed.online, config);
+  if ('error' in online) {
+    err(`vplc serve: ${online.error}`);
+    return 1;
+  }
   // every port serve listens on, before anything runs: a taken one is a configuration error
-  const ports = await portProblems(listenPorts(config, { host: parsed.metricsHost, ...(parsed.metricsPort !== undefined ? { port: parsed.metricsPort } : {}) }), parsed.config);
+  const listen = listenPorts(config, { host: parsed.metricsHost, ...(parsed.metricsPort !== undefined ? { port: parsed.metricsPort } : {}) });
+  if (online.deploy && online.deploy.port !== 0) {
+    const flag = parsed.online.deployPort !== undefined;
+    listen.push({ origin: flag ? '--deploy-port' : 'deploy.port', ...(flag ? {} : { keyPath: ['deploy', 'port'] }), host: '127.0.0.1', port: online.deploy.port });
+  }
+  const ports = await portProblems(listen, parsed.config);
   ports.diagnostics.forEach((d) => err(formatDiagnostic(d)));
   ports.lines.forEach(err);
   if (ports.diagnostics.length || ports.lines.length) return 1;
 
+  const say = (line: string) => process.stdout.write(line + '\n');
+  let restored: ReturnType<typeof restoreState>;
+  try {
+    restored = restoreState(online, app, say, err);
+  } catch (e) {
+    err(`vplc serve: --state-dir: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
   const faults: string[] = [];
   const engine = await Engine.start(app, {
+    ...(restored.initialValues ? { initialValues: restored.initialValues } : {}),
     clock: parsed.virtual ? 'virtual' : 'real',
     ...(parsed.spinUs !== undefined ? { spinUs: parsed.spinUs } : {}),
     ...(parsed.watchdogNs !== undefined ? { watchdogNs: parsed.watchdogNs } : {}),
@@ -135,7 +175,9 @@ export async function serveCommand(args: string[]): Promise<number> {
   let vars: EngineVariableAccess | undefined;
   let endpoint: MetricsEndpoint | undefined;
   let summary: NodeJS.Timeout | undefined;
+  let services: OnlineServices | undefined;
   try {
+    services = await startOnline(online, engine, restored.persistence, say, err);
     if (config) {
       const resource = ioResource(config, engine.resources) as string;
       // I/O drivers (Modbus, OPC UA) are loaded only when a configuration asks for them
@@ -194,8 +236,10 @@ export async function serveCommand(args: string[]): Promise<number> {
   } finally {
     if (summary) clearInterval(summary);
   }
+  await services?.close();
   // the engine writes the last outputs then the safe values; the drivers then send them out
   const result = await engine.stop();
+  await services?.finalSave();
   await io?.stop();
   vars?.close();
   await endpoint?.close();

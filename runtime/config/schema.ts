@@ -7,6 +7,7 @@
 import type { DeviceConfig } from '../../io-drivers/registry.js';
 import type { ModbusServerConfig } from '../../io-drivers/modbus-server.js';
 import type { OpcuaServerConfig } from '../../io-drivers/opcua-server.js';
+import type { DeployConfig, StateConfig } from '../state/config.js';
 
 export type { DeviceConfig } from '../../io-drivers/registry.js';
 export type { IoDataType, ReconnectConfig, StatusBinding, WordOrder } from '../../io-drivers/config.js';
@@ -25,4 +26,8 @@ export interface PlcConfig {
   modbusServer?: ModbusServerConfig;
   opcuaServer?: OpcuaServerConfig;
   devices: DeviceConfig[];
+  /** RETAIN persistence (runtime/state/config.ts) */
+  state?: StateConfig;
+  /** the online-change endpoint of `vplc serve` */
+  deploy?: DeployConfig;
 }

@@ -1,0 +1,120 @@
+import { extname } from 'node:path';
+import type { Application } from '../../compiler/application.js';
+import { formatDiagnostic, hasErrors, sortDiagnostics, type Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
+import { importPlcopen } from '../../compiler/plcopen/import.js';
+import { compileSources } from '../../compiler/project.js';
+import { SourceFile } from '../../compiler/source.js';
+import type { Engine } from '../engine/engine.js';
+import { changeProblems, planChange } from '../state/change-plan.js';
+import { countActions, type TransferAction, type TransferEntry } from '../state/state-transfer.js';
+
+/** A source file of a change, as the client named it. */
+export interface ChangeFile {
+  name: string;
+  text: string;
+}
+
+export interface ResourceChangeReport {
+  counts: Record<TransferAction, number>;
+  entries: TransferEntry[];
+  /** time the swap took between two scans (µs) */
+  swapUs?: number;
+  /** how long before the next release the swap ended (µs; negative: that release was late by so much) */
+  slackUs?: number;
+}
+
+/** What a change request gets back. `status` is the HTTP status the deploy endpoint answers with. */
+export type ChangeOutcome =
+  | { status: 200; ok: true; applied: boolean; application: string; version: number; resources: Record<string, ResourceChangeReport> }
+  | { status: 409 | 422 | 500; ok: false; error: string; diagnostics?: string[] };
+
+/**
+ * Online change of a running `vplc serve`: the new sources are compiled and checked here, in
+ * the main thread (never in a scan worker); if they do not compile, or cannot replace the
+ * running version online, the running one goes on and the reasons are returned. Otherwise
+ * each resource swaps at its next scan boundary (Engine.change). One change at a time: a
+ * request that comes while another is being applied is refused (409), never queued behind it,
+ * since its dry run was made against a version that is about to go.
+ */
+export class OnlineChange {
+  private busy = false;
+  /** 1 at start, +1 per change applied */
+  version = 1;
+
+  constructor(
+    private readonly engine: Engine,
+    /** runs the swap between two saves of RETAIN values, and saves after it (Persistence) */
+    private readonly around: <T>(fn: () => Promise<T>) => Promise<T> = (fn) => fn(),
+    private readonly afterChange: () => void = () => {},
+  ) {}
+
+  async apply(files: ChangeFile[], dryRun: boolean): Promise<ChangeOutcome> {
+    if (this.busy) return { status: 409, ok: false, error: 'another online change is being applied; try again when it has finished' };
+    this.busy = true;
+    try {
+      const compiled = compileChange(files);
+      if ('diagnostics' in compiled) return { status: 422, ok: false, error: 'the new version does not compile; the running one goes on', diagnostics: compiled.diagnostics };
+      const next = compiled.app;
+      const problems = changeProblems(this.engine.app, next);
+      if (problems.length) return { status: 422, ok: false, error: `cannot change online: ${problems.join('; ')}` };
+      const plan = planChange(this.engine.app, next);
+      if (dryRun) {
+        const resources = Object.fromEntries(Object.entries(plan.resources).map(([r, entries]) => [r, { counts: countActions(entries), entries }]));
+        return { status: 200, ok: true, applied: false, application: next.name, version: this.version, resources };
+      }
+      const results = await this.around(() => this.engine.change(next));
+      const resources: Record<string, ResourceChangeReport> = {};
+      for (const [r, res] of Object.entries(results)) {
+        if (!res.ok) return { status: 500, ok: false, error: `resource ${r}: ${res.error}` };
+        resources[r] = { counts: countActions(res.entries), entries: res.entries, swapUs: res.swapUs, ...(res.slackUs !== undefined ? { slackUs: res.slackUs } : {}) };
+      }
+      this.version++;
+      this.afterChange();
+      return { status: 200, ok: true, applied: true, application: next.name, version: this.version, resources };
+    } finally {
+      this.busy = false;
+    }
+  }
+}
+
+/** Compile the files of a change (ST and PLCopen XML, by extension, as `vplc check` does). */
+export function compileChange(files: ChangeFile[]): { app: Application } | { diagnostics: string[] } {
+  const diagnostics: Diagnostic[] = [];
+  const st: SourceFile[] = [];
+  for (const f of files) {
+    const ext = extname(f.name).toLowerCase();
+    if (ext === '.sys' || ext === '.fboot' || ext === '.fbt') {
+      return { diagnostics: [`${f.name}: IEC 61499 applications change online through their management protocol (vplc device), not by replacing the application`] };
+    }
+    if (ext === '.xml') {
+      const r = importPlcopen(f.name, f.text);
+      diagnostics.push(...r.diagnostics);
+      st.push(...r.sources);
+    } else st.push(new SourceFile(f.name, f.text));
+  }
+  if (!hasErrors(diagnostics)) {
+    const r = compileSources(st);
+    diagnostics.push(...r.diagnostics);
+    if (r.application && !hasErrors(diagnostics)) return { app: r.application };
+  }
+  return { diagnostics: sortDiagnostics(diagnostics).map(formatDiagnostic) };
+}
+
+/** The report as lines for a terminal: the counts, then every variable that did not simply keep its value. */
+export function changeReportLines(outcome: ChangeOutcome): string[] {
+  if (!outcome.ok) return [...(outcome.diagnostics ?? []), outcome.error];
+  const lines: string[] = [];
+  for (const [r, rep] of Object.entries(outcome.resources)) {
+    const c = rep.counts;
+    const swap = rep.swapUs !== undefined ? `; swapped in ${(rep.swapUs / 1000).toFixed(2)} ms between two scans` : '';
+    const slack = rep.slackUs !== undefined ? (rep.slackUs >= 0 ? `, ${(rep.slackUs / 1000).toFixed(2)} ms before the next release` : `, the next release ${(-rep.slackUs / 1000).toFixed(2)} ms late`) : '';
+    lines.push(`${r}: ${c.kept} kept, ${c.converted} converted, ${c.reinitialised} re-initialised, ${c.new} new, ${c.removed} removed${swap}${slack}`);
+    for (const e of rep.entries) {
+      if (e.action === 'kept') continue;
+      const types = e.from && e.to ? ` (${e.from} → ${e.to})` : e.to ? ` (${e.to})` : e.from ? ` (${e.from})` : '';
+      lines.push(`  ${e.action.padEnd(13)} ${e.path}${types}${e.reason ? `: ${e.reason}` : ''}`);
+    }
+  }
+  lines.push(outcome.applied ? `running ${outcome.application}, version ${outcome.version}` : 'dry run: nothing changed');
+  return lines;
+}
