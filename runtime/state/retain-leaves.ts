@@ -88,7 +88,7 @@ export interface RestorePlan {
   restored: string[];
   /** saved values not restored: the variable is gone or its type changed */
   dropped: { path: string; reason: string }[];
-  /** RETAIN variables of this version with no saved value: they start at their initial values */
+  /** RETAIN variables of this version with no saved value of their path: they start at their initial values */
   fresh: string[];
 }
 
@@ -104,6 +104,7 @@ export function planRestore(app: Application, model: ResourceModel, saved: reado
       continue;
     }
     if (leaf.signature !== s.type) {
+      used.add(leaf.path.toUpperCase());
       plan.dropped.push({ path: s.path, reason: `type changed (saved ${s.type}, now ${leaf.signature})` });
       continue;
     }
