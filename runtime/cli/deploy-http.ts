@@ -2,25 +2,27 @@ import { readFileSync } from 'node:fs';
 import { parseCommandLine, usageError, type OptionSpec } from './args.js';
 import { changeReportLines, type ChangeOutcome } from './online-change.js';
 
-export const DEPLOY_HTTP_USAGE = `usage: vplc deploy FILE… --to http://127.0.0.1:PORT [--dry-run] [--json] [--token-file F | --user NAME]
+export const DEPLOY_HTTP_USAGE = `usage: vplc deploy FILE… --to http://127.0.0.1:PORT [--dry-run] [--if-version N] [--json] [--token-file F | --user NAME]
 
 Online change of a running \`vplc serve\` (its --deploy-port): the files are compiled there,
 off the scan thread, and swap in at a scan boundary; variables keep their values by path and
 type. Prints what was kept, converted, re-initialised, new and removed.
 
   --to URL          the deploy endpoint of vplc serve
-  --dry-run         show what the change would do, change nothing
+  --dry-run         show what the change would do, change nothing (and the running version)
+  --if-version N    apply only if version N still runs (the one the dry run was made against)
   --json            print the endpoint's answer as JSON
   --token-file F    the deploy token (default: $VPLC_DEPLOY_TOKEN)
   --user NAME       a user of the serve's plc.yaml (deploy.users); password from $VPLC_DEPLOY_PASSWORD
 
 exit status: 0 applied (or dry run), 1 refused (compile errors, a change that needs a restart,
-another change under way, not authorised, endpoint unreachable), 64 wrong usage
+another version running than --if-version, not authorised, endpoint unreachable), 64 wrong usage
 `;
 
 const OPTIONS = {
   to: { kind: 'text' },
   'dry-run': { kind: 'flag' },
+  'if-version': { kind: 'count' },
   json: { kind: 'flag' },
   'token-file': { kind: 'text' },
   user: { kind: 'text' },
@@ -75,7 +77,7 @@ export async function deployHttpCommand(args: string[]): Promise<number> {
     res = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization },
-      body: JSON.stringify({ files, dryRun: o['dry-run'] === true }),
+      body: JSON.stringify({ files, dryRun: o['dry-run'] === true, ...(o['if-version'] !== undefined ? { ifVersion: o['if-version'] } : {}) }),
     });
   } catch (e) {
     const cause = (e as { cause?: { code?: string; message?: string } }).cause;

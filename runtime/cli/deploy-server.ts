@@ -9,9 +9,9 @@ import type { ChangeFile, OnlineChange } from './online-change.js';
  * in plc.yaml). Authenticated like the other write paths: a bearer token or a user of
  * plc.yaml (HTTP Basic); anything else is 401 before the body is read.
  *
- *   POST /deploy   {"files": [{"name": "main.st", "text": "…"}], "dryRun": false}
+ *   POST /deploy   {"files": [{"name": "main.st", "text": "…"}], "dryRun": false, "ifVersion": 3}
  *                  → 200 with the state-transfer report, 422 compile errors or a change that
- *                    cannot be made online, 409 another change is being applied
+ *                    cannot be made online, 409 the running version is not ifVersion
  *   GET  /deploy   → the running application and its version
  */
 export interface DeployAuth {
@@ -51,7 +51,7 @@ export function startDeployServer(options: { port: number; host?: string; auth: 
       if (size > MAX_BODY) return;
       const body = parseBody(Buffer.concat(chunks).toString('utf8'));
       if ('error' in body) return answer(400, { ok: false, error: body.error });
-      options.change.apply(body.files, body.dryRun).then(
+      options.change.apply(body.files, body.dryRun, body.ifVersion).then(
         (outcome) => answer(outcome.status, outcome),
         (e: unknown) => answer(500, { ok: false, error: e instanceof Error ? e.message : String(e) }),
       );
@@ -67,14 +67,14 @@ export function startDeployServer(options: { port: number; host?: string; auth: 
   });
 }
 
-function parseBody(text: string): { files: ChangeFile[]; dryRun: boolean } | { error: string } {
+function parseBody(text: string): { files: ChangeFile[]; dryRun: boolean; ifVersion?: number } | { error: string } {
   let v: unknown;
   try {
     v = JSON.parse(text);
   } catch {
     return { error: 'the body is not JSON' };
   }
-  const o = v as { files?: unknown; dryRun?: unknown };
+  const o = v as { files?: unknown; dryRun?: unknown; ifVersion?: unknown };
   if (!o || typeof o !== 'object' || !Array.isArray(o.files) || o.files.length === 0) return { error: "expected {\"files\": [{\"name\": …, \"text\": …}], \"dryRun\": false}" };
   const files: ChangeFile[] = [];
   for (const f of o.files as unknown[]) {
@@ -82,7 +82,8 @@ function parseBody(text: string): { files: ChangeFile[]; dryRun: boolean } | { e
     if (!x || typeof x.name !== 'string' || typeof x.text !== 'string' || !x.name) return { error: 'each file needs a name and a text (strings)' };
     files.push({ name: x.name, text: x.text });
   }
-  return { files, dryRun: o.dryRun === true };
+  if (o.ifVersion !== undefined && !Number.isInteger(o.ifVersion)) return { error: 'ifVersion must be an integer' };
+  return { files, dryRun: o.dryRun === true, ...(o.ifVersion !== undefined ? { ifVersion: o.ifVersion as number } : {}) };
 }
 
 function same(a: string, b: string): boolean {

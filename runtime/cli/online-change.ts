@@ -32,12 +32,13 @@ export type ChangeOutcome =
  * Online change of a running `vplc serve`: the new sources are compiled and checked here, in
  * the main thread (never in a scan worker); if they do not compile, or cannot replace the
  * running version online, the running one goes on and the reasons are returned. Otherwise
- * each resource swaps at its next scan boundary (Engine.change). One change at a time: a
- * request that comes while another is being applied is refused (409), never queued behind it,
- * since its dry run was made against a version that is about to go.
+ * each resource swaps at a scan boundary (Engine.change). Requests are applied one after the
+ * other, in the order they came, each against the version running at its turn; a request
+ * that names the version it was prepared against (`ifVersion`, from a dry run) is refused
+ * (409) when another change came first.
  */
 export class OnlineChange {
-  private busy = false;
+  private queue: Promise<unknown> = Promise.resolve();
   /** 1 at start, +1 per change applied */
   version = 1;
 
@@ -48,10 +49,17 @@ export class OnlineChange {
     private readonly afterChange: () => void = () => {},
   ) {}
 
-  async apply(files: ChangeFile[], dryRun: boolean): Promise<ChangeOutcome> {
-    if (this.busy) return { status: 409, ok: false, error: 'another online change is being applied; try again when it has finished' };
-    this.busy = true;
-    try {
+  apply(files: ChangeFile[], dryRun: boolean, ifVersion?: number): Promise<ChangeOutcome> {
+    const run = this.queue.then(() => this.applyNow(files, dryRun, ifVersion));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async applyNow(files: ChangeFile[], dryRun: boolean, ifVersion?: number): Promise<ChangeOutcome> {
+    if (ifVersion !== undefined && ifVersion !== this.version) {
+      return { status: 409, ok: false, error: `the running version is ${this.version}, not ${ifVersion}: another change came first` };
+    }
+    {
       const compiled = compileChange(files);
       if ('diagnostics' in compiled) return { status: 422, ok: false, error: 'the new version does not compile; the running one goes on', diagnostics: compiled.diagnostics };
       const next = compiled.app;
@@ -71,8 +79,6 @@ export class OnlineChange {
       this.version++;
       this.afterChange();
       return { status: 200, ok: true, applied: true, application: next.name, version: this.version, resources };
-    } finally {
-      this.busy = false;
     }
   }
 }
@@ -115,6 +121,6 @@ export function changeReportLines(outcome: ChangeOutcome): string[] {
       lines.push(`  ${e.action.padEnd(13)} ${e.path}${types}${e.reason ? `: ${e.reason}` : ''}`);
     }
   }
-  lines.push(outcome.applied ? `running ${outcome.application}, version ${outcome.version}` : 'dry run: nothing changed');
+  lines.push(outcome.applied ? `running ${outcome.application}, version ${outcome.version}` : `dry run against version ${outcome.version}: nothing changed`);
   return lines;
 }

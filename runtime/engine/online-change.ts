@@ -2,7 +2,9 @@ import type { Application } from '../../compiler/application.js';
 import { loadModule } from '../load.js';
 import { changeProblems } from '../state/change-plan.js';
 import { transferState, type TransferEntry } from '../state/state-transfer.js';
+import type { ScanClock } from '../clock.js';
 import type { ResourceRunner } from './resource-runner.js';
+import type { Schedulable } from './scan-loop.js';
 
 /** What the scan worker answers to an online change. */
 export type ChangeResult =
@@ -44,4 +46,40 @@ export function swapProgram(runner: ResourceRunner, app: Application, realClock:
     if (Number.isFinite(next)) result.slackUs = (next - runner.realNowNs()) / 1000;
   }
   return result;
+}
+
+/**
+ * The resource's work as the scan loop sees it, with online changes applied right after a
+ * release: then the whole gap to the next release is there for the swap, so that it does not
+ * make that release late (a change asked for just before a release would otherwise take its
+ * time from it). With nothing due (every task stopped) a change is applied at once.
+ */
+export class ChangeAtRelease implements Schedulable {
+  private readonly pending: (() => void)[] = [];
+
+  constructor(private readonly inner: Schedulable) {}
+
+  /** Run `swap` after the next release (at once when nothing is due). */
+  schedule(swap: () => void): void {
+    if (!Number.isFinite(this.inner.nextInstant())) swap();
+    else this.pending.push(swap);
+  }
+
+  begin(clock: ScanClock): void {
+    this.inner.begin(clock);
+  }
+  nextInstant(): number {
+    return this.inner.nextInstant();
+  }
+  busy(): boolean {
+    return this.inner.busy();
+  }
+  release(clock: ScanClock, dueNs: number): number {
+    const n = this.inner.release(clock, dueNs);
+    while (this.pending.length) this.pending.shift()!();
+    return n;
+  }
+  resume(clock: ScanClock): number {
+    return this.inner.resume(clock);
+  }
 }

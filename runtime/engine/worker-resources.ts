@@ -11,7 +11,7 @@ import { EventCounters } from './event-counters.js';
 import { EventResource } from './event-resource.js';
 import { resourceKey61499 } from './iec61499-resources.js';
 import { TRACE_WORD, type ProgramChange, type ResourceWorkerData, type VariableWrite, type WorkerMessage } from './protocol.js';
-import { swapProgram, type ChangeResult } from './online-change.js';
+import { ChangeAtRelease, swapProgram, type ChangeResult } from './online-change.js';
 import { readLeaves, retainLeaves } from '../state/retain-leaves.js';
 import { RawVariables } from './raw-vars.js';
 import { ResourceRunner } from './resource-runner.js';
@@ -65,8 +65,9 @@ export function open61131(data: ResourceWorkerData, post: (m: WorkerMessage) => 
   const written = new Map<string, VariablePath>();
   let leaves = retainLeaves(app, runner.model);
   const fastest = runner.scheduler.fastestTask;
+  const work = new ChangeAtRelease(runner.tasks);
   return {
-    work: runner.tasks,
+    work,
     ...(fastest >= 0 ? { fastestIntervalNs: runner.scheduler.intervalNs[fastest] } : {}),
     vars: () => snapshotResource(app, runner.model, runner.instance),
     rawVars: () => raw.snapshot(),
@@ -93,20 +94,22 @@ export function open61131(data: ResourceWorkerData, post: (m: WorkerMessage) => 
       if (!port) return;
       for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
         const change = m.message as ProgramChange;
-        let result: ChangeResult;
-        try {
-          result = swapProgram(runner, change.app, data.clock === 'real');
-        } catch (e) {
-          result = { ok: false, error: e instanceof Error ? e.message : String(e) };
-        }
-        if (result.ok) {
-          // everything bound to the old instance is bound anew
-          app = change.app;
-          raw = new RawVariables(app, runner.model, runner.instance);
-          written.clear();
-          leaves = retainLeaves(app, runner.model);
-        }
-        post({ type: 'changed', id: change.id, result });
+        work.schedule(() => {
+          let result: ChangeResult;
+          try {
+            result = swapProgram(runner, change.app, data.clock === 'real');
+          } catch (e) {
+            result = { ok: false, error: e instanceof Error ? e.message : String(e) };
+          }
+          if (result.ok) {
+            // everything bound to the old instance is bound anew
+            app = change.app;
+            raw = new RawVariables(app, runner.model, runner.instance);
+            written.clear();
+            leaves = retainLeaves(app, runner.model);
+          }
+          post({ type: 'changed', id: change.id, result });
+        });
       }
     },
     fault: (e) => post({ type: 'fault', fault: toFaultReport(e, { resource: data.resource }) }),
