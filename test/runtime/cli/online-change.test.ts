@@ -211,4 +211,22 @@ describe('online change of a running vplc serve', () => {
       previous = values['Main.a'] as number;
     }
   });
+
+  it('--watch changes the running program when its source file changes, and reports a broken one', { timeout: 120_000 }, async () => {
+    const file = join(work, 'watched.st');
+    writeFileSync(file, 'PROGRAM Main\nVAR n : INT; END_VAR\nn := n + 1;\nEND_PROGRAM\n');
+    const plc = serve([file, '--watch']);
+    await plc.waitFor(/running Main/);
+    writeFileSync(file, 'PROGRAM Main\nVAR n : INT; m : REAL; END_VAR\nn := n + 1;\nEND_PROGRAM\n');
+    await plc.waitFor(/watch: running Main, version 2/);
+    expect(plc.out.some((l) => /^vplc serve: watch: Default: 1 kept, 0 converted, 0 re-initialised, 1 new, 0 removed; swapped in [\d.]+ ms between two scans/.test(l))).toBe(true);
+    expect(plc.out).toContain('vplc serve: watch:   new           Main.m (REAL)');
+    writeFileSync(file, 'PROGRAM Main\nVAR n : INT; END_VAR\nn := n + ;\nEND_PROGRAM\n');
+    const deadline = Date.now() + 30_000;
+    while (!plc.err.some((l) => l.includes('the new version does not compile')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(plc.err.some((l) => l.startsWith(`vplc serve: watch: ${file}:3:`))).toBe(true);
+    expect(plc.err).toContain('vplc serve: watch: the new version does not compile; the running one goes on');
+    plc.child.kill('SIGINT');
+    expect(await plc.exited).toBe(0);
+  });
 });
