@@ -38,7 +38,8 @@ export function swapProgram(runner: ResourceRunner, app: Application, realClock:
     { app: runner.app, model: runner.model, instance: runner.instance, fresh: runner.module.resources[model.name]!() },
     { app, model, instance, fresh: instance },
   );
-  runner.replaceProgram(app, model, module, instance);
+  const refused = runner.replaceProgram(app, model, module, instance);
+  if (refused) return { ok: false, error: refused };
   const t1 = performance.now();
   const result: ChangeResult = { ok: true, entries, swapUs: (t1 - t0) * 1000 };
   if (realClock) {

@@ -87,6 +87,8 @@ export class ResourceRunner {
   private readonly onFault?: (fault: FaultReport) => void;
   private readonly exchange?: ScanExchange;
   private virtualNs = 0;
+  /** the scheduler's SINGLE trigger sources (the same array): bound anew by an online change */
+  private readonly triggers: (TriggerSource | null)[];
   /** set by a fault: %Q keeps its safe values until the resource is restarted */
   outputsHeldSafe = false;
 
@@ -122,6 +124,7 @@ export class ResourceRunner {
     this.setEpoch(this.epoch);
 
     const triggers: (TriggerSource | null)[] = [];
+    this.triggers = triggers;
     const unresolved: [number, string][] = [];
     model.tasks.forEach((t, i) => {
       if (!t.single) return void triggers.push(null);
@@ -244,12 +247,23 @@ export class ResourceRunner {
    * already transferred) from the next scan on. Clock, schedule, image and metrics go on as
    * they were: the task set is the same.
    */
-  replaceProgram(app: Application, model: ResourceModel, module: GeneratedModule, instance: GeneratedResource): void {
+  replaceProgram(app: Application, model: ResourceModel, module: GeneratedModule, instance: GeneratedResource): string | undefined {
+    // SINGLE triggers read the new instance; their last value stays, so an edge is seen once
+    const triggers: (TriggerSource | null)[] = [];
+    for (const t of model.tasks) {
+      const p = t.single ? VariablePath.resolve(app, model, instance, t.single) : null;
+      if (typeof p === 'string') return `SINGLE trigger of task ${t.name}: ${p}`;
+      triggers.push(p);
+    }
+    triggers.forEach((t, i) => {
+      if (this.triggers[i] !== null) this.triggers[i] = t;
+    });
     this.app = app;
     this.model = model;
     this.module = module;
     this.instance = instance;
     this.taskFns = instance.tasks.slice();
+    return undefined;
   }
 
   /** Real time since the epoch (ns), as scans read it. */

@@ -38,7 +38,6 @@ export function changeProblems(running: Application, next: Application): string[
 function taskDifference(old: ResourceModel, next: ResourceModel): string | undefined {
   const show = (m: ResourceModel) => m.tasks.map((t) => `${t.name} (${t.intervalNs / 1e6} ms, priority ${t.priority}${t.single ? `, SINGLE ${t.single}` : ''})`).join(', ');
   if (show(old) !== show(next)) return `the tasks differ (running: ${show(old)}; new: ${show(next)})`;
-  if (next.tasks.some((t) => t.single)) return 'a task with a SINGLE trigger cannot be changed online yet';
   return undefined;
 }
 

@@ -171,6 +171,30 @@ describe('state transfer of an online change', () => {
     expect((runner.instance.programs.Main as Record<string, any>).q).toBe(true);
   });
 
+  it('binds SINGLE triggers to the new instance: the event task goes on firing on its edges', () => {
+    const prog = (step: number) =>
+      compile(`VAR_GLOBAL trig : BOOL; END_VAR
+        PROGRAM Tick VAR_EXTERNAL trig : BOOL; END_VAR VAR cnt : INT; END_VAR cnt := cnt + 1; trig := (cnt MOD 2) = 0; END_PROGRAM
+        PROGRAM Count VAR hits : INT; END_VAR hits := hits + ${step}; END_PROGRAM
+        CONFIGURATION C RESOURCE R ON PLC
+          TASK Fast (INTERVAL := T#10ms, PRIORITY := 0);
+          TASK Ev (SINGLE := trig, PRIORITY := 1);
+          PROGRAM Tick WITH Fast : Tick;
+          PROGRAM Count WITH Ev : Count;
+        END_RESOURCE END_CONFIGURATION`);
+    const runner = new ResourceRunner(prog(1), 'R');
+    runner.runCycles(10);
+    const hits = () => (runner.instance.programs.Count as Record<string, number>).hits;
+    const before = hits();
+    expect(before).toBeGreaterThan(2);
+    const r = swapProgram(runner, prog(100), false);
+    expect(r.ok).toBe(true);
+    expect(hits()).toBe(before);
+    runner.runCycles(10);
+    // five more rising edges of the new instance's trig, each counted by the new code
+    expect(hits()).toBe(before + 500);
+  });
+
   it('refuses a change of the tasks or of the resources, saying what differs', () => {
     const a = compile('PROGRAM Main VAR n : INT; END_VAR n := n + 1; END_PROGRAM');
     const b = compile(`PROGRAM Main VAR n : INT; END_VAR n := n + 1; END_PROGRAM
