@@ -166,6 +166,8 @@ export async function serveCommand(args: string[]): Promise<number> {
     onFault: (f) => {
       faults.push(`${f.resource ?? ''}${f.task ? `.${f.task}` : ''}: ${f.kind} in ${f.pou}`);
       err(formatFault(f));
+      // the faulted task stays stopped (its worker waits, the other tasks go on): say so once
+      if (faults.length === 1) err('vplc serve: a task has stopped after a fault and holds its outputs safe; still serving /healthz, Modbus and OPC UA until stopped');
     },
   });
 
@@ -226,7 +228,7 @@ export async function serveCommand(args: string[]): Promise<number> {
       process.once('SIGTERM', onSignal);
       void engine.done.then((r) => {
         if (r.faults.length === 0) resolve();
-        else err('vplc serve: every resource has stopped after a fault; still serving /healthz, Modbus and OPC UA until stopped');
+        else err('vplc serve: every resource has stopped after a fault');
       });
     });
     process.off('SIGINT', onSignal);
