@@ -1,18 +1,8 @@
-import { extname } from 'node:path';
-import type { Application } from '../../compiler/application.js';
-import { formatDiagnostic, hasErrors, sortDiagnostics, type Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
-import { importPlcopen } from '../../compiler/plcopen/import.js';
-import { compileSources } from '../../compiler/project.js';
-import { SourceFile } from '../../compiler/source.js';
 import type { Engine } from '../engine/engine.js';
-import { changeProblems, planChange } from '../state/change-plan.js';
 import { countActions, type TransferAction, type TransferEntry } from '../state/state-transfer.js';
+import { prepareChangeOffThread, type ChangeFile } from './change-compile.js';
 
-/** A source file of a change, as the client named it. */
-export interface ChangeFile {
-  name: string;
-  text: string;
-}
+export type { ChangeFile } from './change-compile.js';
 
 export interface ResourceChangeReport {
   counts: Record<TransferAction, number>;
@@ -29,8 +19,9 @@ export type ChangeOutcome =
   | { status: 409 | 422 | 500; ok: false; error: string; diagnostics?: string[] };
 
 /**
- * Online change of a running `vplc serve`: the new sources are compiled and checked here, in
- * the main thread (never in a scan worker); if they do not compile, or cannot replace the
+ * Online change of a running `vplc serve`: the new sources are compiled and checked in a
+ * thread of their own (change-compile.ts), so that neither the scans nor the I/O, OPC UA and
+ * HTTP of the main thread wait for a compile; if they do not compile, or cannot replace the
  * running version online, the running one goes on and the reasons are returned. Otherwise
  * each resource swaps at a scan boundary (Engine.change). Requests are applied one after the
  * other, in the order they came, each against the version running at its turn; a request
@@ -60,12 +51,11 @@ export class OnlineChange {
       return { status: 409, ok: false, error: `the running version is ${this.version}, not ${ifVersion}: another change came first` };
     }
     {
-      const compiled = compileChange(files);
-      if ('diagnostics' in compiled) return { status: 422, ok: false, error: 'the new version does not compile; the running one goes on', diagnostics: compiled.diagnostics };
-      const next = compiled.app;
-      const problems = changeProblems(this.engine.app, next);
-      if (problems.length) return { status: 422, ok: false, error: `cannot change online: ${problems.join('; ')}` };
-      const plan = planChange(this.engine.app, next);
+      const prepared = await prepareChangeOffThread(files, this.engine.app);
+      if ('diagnostics' in prepared) return { status: 422, ok: false, error: 'the new version does not compile; the running one goes on', diagnostics: prepared.diagnostics };
+      if ('problems' in prepared) return { status: 422, ok: false, error: `cannot change online: ${prepared.problems.join('; ')}` };
+      if ('failure' in prepared) return { status: 500, ok: false, error: prepared.failure };
+      const { app: next, plan } = prepared;
       if (dryRun) {
         const resources = Object.fromEntries(Object.entries(plan.resources).map(([r, entries]) => [r, { counts: countActions(entries), entries }]));
         return { status: 200, ok: true, applied: false, application: next.name, version: this.version, resources };
@@ -81,29 +71,6 @@ export class OnlineChange {
       return { status: 200, ok: true, applied: true, application: next.name, version: this.version, resources };
     }
   }
-}
-
-/** Compile the files of a change (ST and PLCopen XML, by extension, as `vplc check` does). */
-export function compileChange(files: ChangeFile[]): { app: Application } | { diagnostics: string[] } {
-  const diagnostics: Diagnostic[] = [];
-  const st: SourceFile[] = [];
-  for (const f of files) {
-    const ext = extname(f.name).toLowerCase();
-    if (ext === '.sys' || ext === '.fboot' || ext === '.fbt') {
-      return { diagnostics: [`${f.name}: IEC 61499 applications change online through their management protocol (vplc device), not by replacing the application`] };
-    }
-    if (ext === '.xml') {
-      const r = importPlcopen(f.name, f.text);
-      diagnostics.push(...r.diagnostics);
-      st.push(...r.sources);
-    } else st.push(new SourceFile(f.name, f.text));
-  }
-  if (!hasErrors(diagnostics)) {
-    const r = compileSources(st);
-    diagnostics.push(...r.diagnostics);
-    if (r.application && !hasErrors(diagnostics)) return { app: r.application };
-  }
-  return { diagnostics: sortDiagnostics(diagnostics).map(formatDiagnostic) };
 }
 
 /** The report as lines for a terminal: the counts, then every variable that did not simply keep its value. */

@@ -91,6 +91,10 @@ describe('online change of a running vplc serve', () => {
     const dry = await deploy(dport, [{ name: 'tank_level.st', text: v2 }], true);
     expect(dry.status).toBe(200);
     const change = deploy(dport, [{ name: 'tank_level.st', text: v2 }]);
+    let answered = false;
+    void change.finally(() => (answered = true));
+    // sampling goes on while the change is compiled (in a thread of its own) and swapped, then a while after
+    while (!answered) await sampleFor(25);
     await sampleFor(1500);
     const { status, body } = await change;
     client.close(() => {});
@@ -113,10 +117,11 @@ describe('online change of a running vplc serve', () => {
     expect(samples.slice(0, before).every((s) => s.scans === 0)).toBe(true);
     const last = samples[samples.length - 1]!;
     expect(last.scans).toBeGreaterThan(10);
-    // the level never jumps: no faster than the plant's largest inflow allows (0.05 m/s)
+    // the level never jumps: no faster than the plant's largest inflow allows (0.05 m/s; the
+    // samples are timed by this process, which a loaded machine delays, hence the margin)
     for (let i = 1; i < samples.length; i++) {
       const dt = (samples[i]!.t - samples[i - 1]!.t) / 1000;
-      expect(Math.abs(samples[i]!.level - samples[i - 1]!.level)).toBeLessThanOrEqual(0.05 * dt + 0.005);
+      expect(Math.abs(samples[i]!.level - samples[i - 1]!.level)).toBeLessThanOrEqual(0.05 * dt + 0.02);
     }
     // and the controller goes on filling towards the setpoint (1.2 m, from 0.5 m)
     expect(last.level).toBeGreaterThan(samples[before - 1]!.level);
