@@ -233,12 +233,22 @@ export class Engine {
   /**
    * Online change: every 61131 resource swaps in its part of `app` at its next scan boundary,
    * its state carried over (runtime/state/state-transfer.ts). The caller has compiled `app`
-   * and checked it with changeProblems (runtime/state/change-plan.ts). Resolves per resource.
+   * and checked it with changeProblems (runtime/state/change-plan.ts). Resolves per resource;
+   * when one fails, those changed before it are changed back.
    */
   async change(app: Application): Promise<Record<string, ChangeResult>> {
     const out: Record<string, ChangeResult> = {};
-    for (const h of this.hosts.values()) out[h.name] = await h.change(app);
-    if (Object.values(out).every((r) => r.ok)) this.app = app;
+    const done: ResourceHost[] = [];
+    for (const h of this.hosts.values()) {
+      const r = (out[h.name] = await h.change(app));
+      if (!r.ok) {
+        // all or nothing: the resources already changed go back to the running version
+        for (const d of done) await d.change(this.app);
+        return out;
+      }
+      done.push(h);
+    }
+    this.app = app;
     return out;
   }
 

@@ -54,4 +54,24 @@ describe('online change in the running engine', () => {
       expect(m.out).toBe(5);
     });
   }
+
+  it('changes all resources or none: one that cannot take the change sends the others back', { timeout: 60_000 }, async () => {
+    const two = (extra: string) =>
+      compile(`PROGRAM P VAR n : UDINT; ${extra} END_VAR n := n + 1; END_PROGRAM
+        CONFIGURATION C
+          RESOURCE A ON PLC TASK T (INTERVAL := T#10ms, PRIORITY := 0); PROGRAM PA WITH T : P; END_RESOURCE
+          RESOURCE B ON PLC TASK T (INTERVAL := T#10ms, PRIORITY := 0); PROGRAM PB WITH T : P; END_RESOURCE
+        END_CONFIGURATION`);
+    const v1 = two('');
+    const engine = await Engine.start(v1, { clock: 'real' });
+    await engine.kill('B'); // B no longer runs: it cannot take a change
+    const r = await engine.change(two('added : INT;'));
+    expect(r.A!.ok).toBe(true);
+    expect(r.B).toEqual({ ok: false, error: 'resource B is not running' });
+    expect(engine.app).toBe(v1);
+    const vars = (await engine.snapshotVars()).PA as Record<string, unknown>;
+    expect(vars).not.toHaveProperty('added');
+    expect(vars.n).toBeGreaterThan(0);
+    await engine.stop();
+  });
 });
