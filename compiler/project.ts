@@ -83,7 +83,7 @@ export function compileSources(sources: SourceFile[], options: CompileOptions = 
     name: r.name,
     tasks: r.tasks,
     programs: r.programs.map((p) => ({ name: p.name, typeName: p.pou.name, task: p.task })),
-    globals: r.globals.map((g) => ({ name: g.name, prop: g.prop, section: 'VAR_GLOBAL', type: typeInfo(g.type) })),
+    globals: r.globals.map((g) => ({ name: g.name, prop: g.prop, section: 'VAR_GLOBAL', type: typeInfo(g.type), ...(g.retain ? { retain: g.retain } : {}) })),
     located: generated.located.get(r.name) ?? [],
   }));
   const firstConfig = units.find((u) => u.configurations.length)?.configurations[0];

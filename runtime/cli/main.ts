@@ -36,6 +36,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   serve: async () => (await import('./serve.js')).serveCommand,
   test: async () => (await import('./test.js')).testCommand,
   device: async () => (await import('./device.js')).deviceCommand,
+  deploy: async () => (await import('./deploy.js')).deployCommand,
   explain: async () => (await import('./explain.js')).explainCommand,
 };
 
@@ -49,6 +50,7 @@ commands:
   serve FILE…     run as a soft PLC with I/O drivers and metrics until stopped
   test FILE…      run PLC unit tests written in ST (*.test.st), JUnit XML with --junit
   device          a 4diac-compatible device: deploy from the 4diac IDE over TCP 61499
+  deploy FILE…    online change of a running vplc serve (--to http://127.0.0.1:PORT)
   explain [CODE]  explain a diagnostic code, or list them all
 
   vplc <command> --help   the options of a command
@@ -58,10 +60,10 @@ exit status: 0 ok, 1 compile or configuration errors, 2 a runtime fault, 64 wron
 `;
 
 async function usage(): Promise<string> {
-  const [check, run, serve, test, device, explain] = await Promise.all([
-    import('./check.js'), import('./run.js'), import('./serve.js'), import('./test.js'), import('./device.js'), import('./explain.js'),
+  const [check, run, serve, test, device, deploy, explain] = await Promise.all([
+    import('./check.js'), import('./run.js'), import('./serve.js'), import('./test.js'), import('./device.js'), import('./deploy.js'), import('./explain.js'),
   ]);
-  return [SUMMARY, check.CHECK_USAGE, run.RUN_USAGE, serve.SERVE_USAGE, test.TEST_USAGE, device.DEVICE_USAGE, explain.EXPLAIN_USAGE].join('\n');
+  return [SUMMARY, check.CHECK_USAGE, run.RUN_USAGE, serve.SERVE_USAGE, test.TEST_USAGE, device.DEVICE_USAGE, deploy.DEPLOY_USAGE, explain.EXPLAIN_USAGE].join('\n');
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -17,6 +17,7 @@ import { compileProgress } from './compile.js';
 import { listenPorts, portProblems } from './listen-ports.js';
 import { parseCommandLine, usageError, type OptionSpec } from './args.js';
 import { schedulingInfo, schedulingLine } from '../metrics/scheduling.js';
+import { onlineSettings, restoreState, startOnline, type OnlineOptions, type OnlineServices } from './serve-online.js';
 
 export const SERVE_USAGE = `usage: vplc serve FILE… [--config plc.yaml] [--metrics-port N] [options]
 
@@ -37,6 +38,12 @@ safe values).
                         in plc.yaml (or opcuaServer's users, read-only)
   --console-port N      port of the console (default 8080, 0: any free port)
   --console-host HOST   address the console listens on (default 127.0.0.1)
+  --state-dir DIR       keep RETAIN and PERSISTENT values in DIR: restored at start, saved
+                        every --save-every, at every online change and at stop (state: in plc.yaml)
+  --save-every T        period of those saves (default 5s)
+  --deploy-port N       online change endpoint on 127.0.0.1:N (vplc deploy FILE… --to http://127.0.0.1:N)
+  --deploy-token-file F the token it requires (or $VPLC_DEPLOY_TOKEN, or deploy.users in plc.yaml)
+  --watch               change the running program online when a source file changes
 `;
 
 export const DEFAULT_CONSOLE_PORT = 8080;
@@ -54,6 +61,7 @@ export interface ServeArguments {
   virtual: boolean;
   /** the web console: where it listens */
   console?: { port: number; host: string };
+  online: OnlineOptions;
 }
 
 const SERVE_OPTIONS = {
@@ -68,6 +76,11 @@ const SERVE_OPTIONS = {
   console: { kind: 'flag' },
   'console-port': { kind: 'port' },
   'console-host': { kind: 'text' },
+  'state-dir': { kind: 'text' },
+  'save-every': { kind: 'duration', positive: true },
+  'deploy-port': { kind: 'port' },
+  'deploy-token-file': { kind: 'text' },
+  watch: { kind: 'flag' },
 } as const satisfies Record<string, OptionSpec>;
 
 /** The arguments of `vplc serve`, or the exit status (0 after --help, 64 after a usage error). */
@@ -87,6 +100,14 @@ export function parseServeArguments(args: string[]): ServeArguments | number {
     ...(o.watchdog !== undefined ? { watchdogNs: o.watchdog } : {}),
     virtual: o['virtual-time'] === true,
     ...(o.console ? { console: { port: o['console-port'] ?? DEFAULT_CONSOLE_PORT, host: o['console-host'] ?? '127.0.0.1' } } : {}),
+    online: {
+      ...(o['state-dir'] !== undefined ? { stateDir: o['state-dir'] } : {}),
+      ...(o['save-every'] !== undefined ? { saveMs: Math.max(1, Math.round(o['save-every'] / 1e6)) } : {}),
+      ...(o['deploy-port'] !== undefined ? { deployPort: o['deploy-port'] } : {}),
+      ...(o['deploy-token-file'] !== undefined ? { deployTokenFile: o['deploy-token-file'] } : {}),
+      watch: o.watch === true,
+      files: cl.operands,
+    },
   };
 }
 
@@ -135,20 +156,41 @@ export async function serveCommand(args: string[]): Promise<number> {
     return 1;
   }
 
+  const online = onlineSettings(parsed.online, config);
+  if ('error' in online) {
+    err(`vplc serve: ${online.error}`);
+    return 1;
+  }
   // every port serve listens on, before anything runs: a taken one is a configuration error
-  const ports = await portProblems(listenPorts(config, { host: parsed.metricsHost, ...(parsed.metricsPort !== undefined ? { port: parsed.metricsPort } : {}) }, parsed.console), parsed.config);
+  const listen = listenPorts(config, { host: parsed.metricsHost, ...(parsed.metricsPort !== undefined ? { port: parsed.metricsPort } : {}) }, parsed.console);
+  if (online.deploy && online.deploy.port !== 0) {
+    const flag = parsed.online.deployPort !== undefined;
+    listen.push({ origin: flag ? '--deploy-port' : 'deploy.port', ...(flag ? {} : { keyPath: ['deploy', 'port'] }), host: '127.0.0.1', port: online.deploy.port });
+  }
+  const ports = await portProblems(listen, parsed.config);
   ports.diagnostics.forEach((d) => err(formatDiagnostic(d)));
   ports.lines.forEach(err);
   if (ports.diagnostics.length || ports.lines.length) return 1;
 
+  const say = (line: string) => process.stdout.write(line + '\n');
+  let restored: ReturnType<typeof restoreState>;
+  try {
+    restored = restoreState(online, app, say, err);
+  } catch (e) {
+    err(`vplc serve: --state-dir: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
   const faults: string[] = [];
   const engine = await Engine.start(app, {
+    ...(restored.initialValues ? { initialValues: restored.initialValues } : {}),
     clock: parsed.virtual ? 'virtual' : 'real',
     ...(parsed.spinUs !== undefined ? { spinUs: parsed.spinUs } : {}),
     ...(parsed.watchdogNs !== undefined ? { watchdogNs: parsed.watchdogNs } : {}),
     onFault: (f) => {
       faults.push(`${f.resource ?? ''}${f.task ? `.${f.task}` : ''}: ${f.kind} in ${f.pou}`);
       err(formatFault(f));
+      // the faulted task stays stopped (its worker waits, the other tasks go on): say so once
+      if (faults.length === 1) err('vplc serve: a task has stopped after a fault and holds its outputs safe; still serving /healthz, Modbus and OPC UA until stopped');
     },
   });
 
@@ -159,7 +201,9 @@ export async function serveCommand(args: string[]): Promise<number> {
   let endpoint: MetricsEndpoint | undefined;
   let web: ConsoleEndpoint | undefined;
   let summary: NodeJS.Timeout | undefined;
+  let services: OnlineServices | undefined;
   try {
+    services = await startOnline(online, engine, restored.persistence, say, err);
     if (config) {
       const resource = ioResource(config, engine.resources) as string;
       // I/O drivers (Modbus, OPC UA) are loaded only when a configuration asks for them
@@ -214,7 +258,7 @@ export async function serveCommand(args: string[]): Promise<number> {
       process.once('SIGTERM', onSignal);
       void engine.done.then((r) => {
         if (r.faults.length === 0) resolve();
-        else err('vplc serve: every resource has stopped after a fault; still serving /healthz, Modbus and OPC UA until stopped');
+        else err('vplc serve: every resource has stopped after a fault');
       });
     });
     process.off('SIGINT', onSignal);
@@ -224,10 +268,13 @@ export async function serveCommand(args: string[]): Promise<number> {
   } finally {
     if (summary) clearInterval(summary);
   }
+  await services?.close();
   // the engine writes the last outputs then the safe values; the drivers then send them out
   const result = await engine.stop();
   // false when a device's safe values could not all be written: not a clean stop
   const ioStopped = (await io?.stop()) ?? true;
+  await services?.finalSave();
+  await io?.stop();
   vars?.close();
   await endpoint?.close();
   await web?.close();

@@ -7,6 +7,7 @@ import type { DeviceConfigBase, ReconnectConfig, StatusBinding } from '../../io-
 import { DEVICE_DRIVERS, SERVER_DRIVERS, deviceDriver } from '../../io-drivers/registry.js';
 import { validateConsoleConfig } from '../console/console-config.js';
 import type { DeviceConfig, PlcConfig } from './schema.js';
+import { validateDeployConfig, validateStateConfig } from '../state/config.js';
 
 /**
  * Reading and validating plc.yaml (or JSON, which YAML reads too). Every problem becomes a
@@ -51,11 +52,15 @@ const COMMON_KEYS = ['name', 'driver', 'pollMs', 'timeoutMs', 'reconnect', 'stat
 class Validator extends ConfigReader {
   root(value: unknown): PlcConfig {
     const path: ConfigPath = [];
-    const o = this.object(value, path, ['resource', 'console', ...SERVER_DRIVERS.map((s) => s.key), 'devices']) ?? {};
+    const o = this.object(value, path, ['resource', 'console', ...SERVER_DRIVERS.map((s) => s.key), 'devices', 'state', 'deploy']) ?? {};
     const config: PlcConfig = { file: this.file, devices: [] };
     const resource = this.str(o, 'resource', path);
     if (resource) config.resource = resource;
     if (o.console !== undefined && o.console !== null) config.console = validateConsoleConfig(this, o.console, ['console']);
+    const state = o.state === undefined ? undefined : validateStateConfig(this, o.state, ['state']);
+    if (state) config.state = state;
+    const deploy = o.deploy === undefined ? undefined : validateDeployConfig(this, o.deploy, ['deploy']);
+    if (deploy) config.deploy = deploy;
     const servers = config as unknown as Record<string, unknown>;
     for (const s of SERVER_DRIVERS) {
       const v = o[s.key];

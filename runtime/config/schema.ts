@@ -8,6 +8,7 @@ import type { ConsoleConfig } from '../console/console-config.js';
 import type { DeviceConfig } from '../../io-drivers/registry.js';
 import type { ModbusServerConfig } from '../../io-drivers/modbus-server.js';
 import type { OpcuaServerConfig } from '../../io-drivers/opcua-server.js';
+import type { DeployConfig, StateConfig } from '../state/config.js';
 
 export type { DeviceConfig } from '../../io-drivers/registry.js';
 export type { IoDataType, ReconnectConfig, StatusBinding, WordOrder } from '../../io-drivers/config.js';
@@ -28,4 +29,8 @@ export interface PlcConfig {
   devices: DeviceConfig[];
   /** the web console's users and sessions (`vplc serve --console`) */
   console?: ConsoleConfig;
+  /** RETAIN persistence (runtime/state/config.ts) */
+  state?: StateConfig;
+  /** the online-change endpoint of `vplc serve` */
+  deploy?: DeployConfig;
 }

@@ -8,6 +8,7 @@ import type { EventCounters, EventMetricsSnapshot } from './event-counters.js';
 import { resourceModels61499 } from './iec61499-resources.js';
 import { ResourceHost } from './resource-host.js';
 import type { RetainedValues } from './retain.js';
+import type { ChangeResult } from './online-change.js';
 import type { SafeValues } from './safe-outputs.js';
 
 export interface EngineOptions {
@@ -97,7 +98,8 @@ export class Engine {
   private readonly accesses = new Set<EngineVariableAccess>();
 
   private constructor(
-    readonly app: Application,
+    /** the running version: replaced by an online change (change()) */
+    public app: Application,
     readonly options: EngineOptions,
   ) {
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
@@ -265,6 +267,42 @@ export class Engine {
     } finally {
       this.restarting--;
     }
+  }
+
+  /**
+   * Online change: every 61131 resource swaps in its part of `app` at its next scan boundary,
+   * its state carried over (runtime/state/state-transfer.ts). The caller has compiled `app`
+   * and checked it with changeProblems (runtime/state/change-plan.ts). Resolves per resource;
+   * when one fails, those changed before it are changed back.
+   */
+  async change(app: Application): Promise<Record<string, ChangeResult>> {
+    const out: Record<string, ChangeResult> = {};
+    const done: ResourceHost[] = [];
+    for (const h of this.hosts.values()) {
+      const r = (out[h.name] = await h.change(app));
+      if (!r.ok) {
+        // all or nothing: the resources already changed go back to the running version
+        for (const d of done) await d.change(this.app);
+        return out;
+      }
+      done.push(h);
+    }
+    this.app = app;
+    return out;
+  }
+
+  /**
+   * The RETAIN and PERSISTENT values of each 61131 resource by path, read at a scan boundary
+   * (after a stop: as its worker ended).
+   */
+  async retainValues(): Promise<Record<string, Record<string, unknown>>> {
+    const out: Record<string, Record<string, unknown>> = {};
+    for (const h of this.hosts.values()) {
+      if (!h.variableAccess) continue;
+      const v = (await h.requestRetain()) ?? h.persistent;
+      if (v) out[h.name] = v;
+    }
+    return out;
   }
 
   private host(resource: string): ResourceHost {

@@ -3,6 +3,7 @@ import type { Application } from '../../compiler/application.js';
 import type { ClockKind } from '../clock.js';
 import type { FaultReport } from '../faults.js';
 import type { RetainedValues } from './retain.js';
+import type { ChangeResult } from './online-change.js';
 import type { SafeValues } from './safe-outputs.js';
 
 /** What the main thread hands a resource worker. */
@@ -30,6 +31,14 @@ export interface ResourceWorkerData {
   chainWatchdogNs?: number;
   /** writes to variables from the main thread (VariableWrite), drained at a scan boundary */
   writePort?: MessagePort;
+  /** online changes from the main thread (ProgramChange), applied at a scan boundary */
+  changePort?: MessagePort;
+}
+
+/** A new version of the application for a running 61131 resource (online change). */
+export interface ProgramChange {
+  id: number;
+  app: Application;
 }
 
 /**
@@ -52,6 +61,10 @@ export const ATTENTION_KILL = 4;
 export const ATTENTION_RAW_VARS = 8;
 /** Variable writes are waiting on the write port. */
 export const ATTENTION_WRITES = 16;
+/** Post the RETAIN and PERSISTENT values (RetainLeaf values by path) for saving. */
+export const ATTENTION_RETAIN = 32;
+/** A ProgramChange is waiting on the change port. */
+export const ATTENTION_CHANGE = 64;
 export const CONTROL_WORDS = 4;
 /** Control words 2 and 3: where the running code is (RuntimeSupport.trace), read by the watchdog. */
 export const TRACE_WORD = 2;
@@ -62,5 +75,7 @@ export type WorkerMessage =
   | { type: 'vars'; vars: Record<string, unknown> }
   | { type: 'rawVars'; vars: Record<string, unknown> }
   | { type: 'writeError'; path: string; message: string }
-  | { type: 'done'; scans: number; timeNs: number; vars: Record<string, unknown>; retained: RetainedValues; faulted?: boolean }
+  | { type: 'retain'; values: Record<string, unknown> }
+  | { type: 'changed'; id: number; result: ChangeResult }
+  | { type: 'done'; scans: number; timeNs: number; vars: Record<string, unknown>; retained: RetainedValues; faulted?: boolean; persistent?: Record<string, unknown> }
   | { type: 'error'; message: string };

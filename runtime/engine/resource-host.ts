@@ -7,18 +7,22 @@ import { createImageView } from '../../compiler/contract/process-image.js';
 import { ResourceMetrics } from '../metrics/resource-metrics.js';
 import { EventCounters } from './event-counters.js';
 import {
+  ATTENTION_CHANGE,
   ATTENTION_KILL,
   ATTENTION_RAW_VARS,
+  ATTENTION_RETAIN,
   ATTENTION_STOP,
   ATTENTION_VARS,
   ATTENTION_WRITES,
   CONTROL_WORDS,
   TRACE_WORD,
+  type ProgramChange,
   type ResourceWorkerData,
   type VariableWrite,
   type WorkerMessage,
 } from './protocol.js';
 import type { RetainedValues } from './retain.js';
+import type { ChangeResult } from './online-change.js';
 import { applySafeOutputs, compileSafeValues, type SafeValues } from './safe-outputs.js';
 import { parseAddress } from '../../compiler/contract/address.js';
 import { checkAddressInput, checkInput } from './value-input.js';
@@ -75,6 +79,8 @@ export class ResourceHost {
   /** how many raw snapshots have arrived */
   rawSamples = 0;
   retained?: RetainedValues;
+  /** RETAIN and PERSISTENT values by path (RetainLeaf), as the worker last sent them (requestRetain, or at its end) */
+  persistent?: Record<string, unknown>;
   scans = 0;
   /** what is forced now, by path or address, with the value as it was given (checked); lost at a restart */
   readonly forced = new Map<string, unknown>();
@@ -85,11 +91,16 @@ export class ResourceHost {
   private varsWaiters: ((v: Record<string, unknown>) => void)[] = [];
   private rawWaiters: (() => void)[] = [];
   private writePort?: MessagePort;
+  private changePort?: MessagePort;
+  private changeId = 0;
+  private changeWaiters = new Map<number, (r: ChangeResult) => void>();
+  private retainWaiters: ((v: Record<string, unknown> | undefined) => void)[] = [];
   private readonly safe: ReturnType<typeof compileSafeValues>;
 
   constructor(
-    readonly app: Application,
-    readonly model: ResourceModel,
+    /** replaced by an online change (change()) */
+    public app: Application,
+    public model: ResourceModel,
     private readonly options: ResourceHostOptions,
   ) {
     this.metrics = new ResourceMetrics(
@@ -129,6 +140,9 @@ export class ResourceHost {
     const channel = this.options.iec61499 ? undefined : new MessageChannel();
     this.writePort?.close();
     this.writePort = channel?.port1;
+    const changes = this.options.iec61499 ? undefined : new MessageChannel();
+    this.changePort?.close();
+    this.changePort = changes?.port1;
     const data: ResourceWorkerData = {
       app: this.app,
       resource: this.model.name,
@@ -145,8 +159,9 @@ export class ResourceHost {
       ...(this.events ? { eventsBuffer: this.events.buffer } : {}),
       ...(this.options.iec61499 && this.options.watchdogNs ? { chainWatchdogNs: this.options.watchdogNs } : {}),
       ...(channel ? { writePort: channel.port2 } : {}),
+      ...(changes ? { changePort: changes.port2 } : {}),
     };
-    const worker = spawnResourceWorker(data, channel ? [channel.port2] : []);
+    const worker = spawnResourceWorker(data, [...(channel ? [channel.port2] : []), ...(changes ? [changes.port2] : [])]);
     this.worker = worker;
     this.state = 'running';
     // queued before the worker's first scan: it drains the port before its first release
@@ -180,11 +195,23 @@ export class ResourceHost {
           case 'writeError':
             this.options.onWriteError?.(m.path, m.message);
             break;
+          case 'retain': {
+            this.persistent = m.values;
+            const waiters = this.retainWaiters;
+            this.retainWaiters = [];
+            for (const w of waiters) w(m.values);
+            break;
+          }
+          case 'changed':
+            this.changeWaiters.get(m.id)?.(m.result);
+            this.changeWaiters.delete(m.id);
+            break;
           case 'done':
             sawDone = true;
             faulted = m.faulted === true;
             this.lastVars = m.vars;
             this.retained = m.retained;
+            if (m.persistent) this.persistent = m.persistent;
             this.scans += m.scans;
             this.flushVars(m.vars);
             break;
@@ -212,8 +239,13 @@ export class ResourceHost {
             channel.port1.close();
             this.writePort = undefined;
           }
+          if (changes && this.changePort === changes.port1) {
+            changes.port1.close();
+            this.changePort = undefined;
+          }
           this.flushVars(this.lastVars);
           this.flushRaw();
+          this.flushChanges();
         }
         ready();
         resolve();
@@ -350,6 +382,38 @@ export class ResourceHost {
     Atomics.notify(this.control, 0);
   }
 
+  /**
+   * Ask the worker for its RETAIN and PERSISTENT values, read at its next scan boundary;
+   * resolves with them, or undefined when no worker runs (`persistent` then holds the last ones).
+   */
+  requestRetain(): Promise<Record<string, unknown> | undefined> {
+    if (!this.worker || !this.control || this.options.iec61499) return Promise.resolve(undefined);
+    const arrived = new Promise<Record<string, unknown> | undefined>((resolve) => this.retainWaiters.push(resolve));
+    Atomics.or(this.control, 0, ATTENTION_RETAIN);
+    Atomics.notify(this.control, 0);
+    return arrived;
+  }
+
+  /**
+   * Online change: the worker swaps in `app` (compiled and checked by the caller) at its next
+   * scan boundary, carrying the state over. On success this host serves the new version.
+   */
+  change(app: Application): Promise<ChangeResult> {
+    if (!this.worker || !this.control || !this.changePort) return Promise.resolve({ ok: false, error: `resource ${this.name} is not running` });
+    const id = ++this.changeId;
+    const done = new Promise<ChangeResult>((resolve) => this.changeWaiters.set(id, resolve));
+    this.changePort.postMessage({ id, app } satisfies ProgramChange);
+    Atomics.or(this.control, 0, ATTENTION_CHANGE);
+    Atomics.notify(this.control, 0);
+    return done.then((r) => {
+      if (r.ok) {
+        this.app = app;
+        this.model = app.resources.find((m) => m.name === this.model.name) ?? this.model;
+      }
+      return r;
+    });
+  }
+
   /** Resolves when the current worker has ended. */
   whenEnded(): Promise<void> {
     return this.ended;
@@ -363,6 +427,15 @@ export class ResourceHost {
         .map((p) => p.typeName)
         .join(', ') || '?'
     );
+  }
+
+  private flushChanges(): void {
+    const waiters = [...this.changeWaiters.values()];
+    this.changeWaiters.clear();
+    for (const w of waiters) w({ ok: false, error: `resource ${this.name} ended before the change` });
+    const retain = this.retainWaiters;
+    this.retainWaiters = [];
+    for (const w of retain) w(undefined);
   }
 
   private flushRaw(): void {

@@ -67,9 +67,10 @@ export interface ResourceRunnerOptions {
  */
 export class ResourceRunner {
   readonly support: TaskSupport;
-  readonly module: GeneratedModule;
-  readonly instance: GeneratedResource;
-  readonly model: ResourceModel;
+  /** module, instance, model and app are replaced by an online change (replaceProgram) */
+  module: GeneratedModule;
+  instance: GeneratedResource;
+  model: ResourceModel;
   readonly metrics: ResourceMetrics;
   readonly image: ImageView;
   readonly imageLock: ImageLock;
@@ -84,16 +85,18 @@ export class ResourceRunner {
   private perfEpochMs = 0;
   /** the schedulable view of this resource for the scan loop */
   readonly tasks: TaskSet;
-  private readonly taskFns: (() => void)[];
+  private taskFns: (() => void)[];
   private readonly safe: ReturnType<typeof compileSafeValues>;
   private readonly onFault?: (fault: FaultReport) => void;
   private readonly exchange?: ScanExchange;
   private virtualNs = 0;
+  /** the scheduler's SINGLE trigger sources (the same array): bound anew by an online change */
+  private readonly triggers: (TriggerSource | null)[];
   /** set by a fault: %Q keeps its safe values until the resource is restarted */
   outputsHeldSafe = false;
 
   constructor(
-    readonly app: Application,
+    public app: Application,
     readonly resourceName: string,
     options: ResourceRunnerOptions = {},
   ) {
@@ -124,6 +127,7 @@ export class ResourceRunner {
     this.setEpoch(this.epoch);
 
     const triggers: (TriggerSource | null)[] = [];
+    this.triggers = triggers;
     const unresolved: [number, string][] = [];
     model.tasks.forEach((t, i) => {
       if (!t.single) return void triggers.push(null);
@@ -245,6 +249,35 @@ export class ResourceRunner {
     } finally {
       this.imageLock.release();
     }
+  }
+
+  /**
+   * Online change, at a scan boundary: the tasks run `instance` (of the new version, its state
+   * already transferred) from the next scan on. Clock, schedule, image and metrics go on as
+   * they were: the task set is the same.
+   */
+  replaceProgram(app: Application, model: ResourceModel, module: GeneratedModule, instance: GeneratedResource): string | undefined {
+    // SINGLE triggers read the new instance; their last value stays, so an edge is seen once
+    const triggers: (TriggerSource | null)[] = [];
+    for (const t of model.tasks) {
+      const p = t.single ? VariablePath.resolve(app, model, instance, t.single) : null;
+      if (typeof p === 'string') return `SINGLE trigger of task ${t.name}: ${p}`;
+      triggers.push(p);
+    }
+    triggers.forEach((t, i) => {
+      if (this.triggers[i] !== null) this.triggers[i] = t;
+    });
+    this.app = app;
+    this.model = model;
+    this.module = module;
+    this.instance = instance;
+    this.taskFns = instance.tasks.slice();
+    return undefined;
+  }
+
+  /** Real time since the epoch (ns), as scans read it. */
+  realNowNs(): number {
+    return (performance.now() - this.perfEpochMs) * 1e6;
   }
 
   // ------------------------------------------------------------------ virtual clock

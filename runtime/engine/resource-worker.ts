@@ -1,7 +1,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { RealClock, VirtualClock, type ScanClock } from '../clock.js';
 import {
+  ATTENTION_CHANGE,
   ATTENTION_KILL,
+  ATTENTION_RETAIN,
   ATTENTION_RAW_VARS,
   ATTENTION_STOP,
   ATTENTION_VARS,
@@ -42,6 +44,14 @@ function main(data: ResourceWorkerData): void {
       Atomics.and(attention, 0, ~ATTENTION_RAW_VARS);
       if (side.rawVars) post({ type: 'rawVars', vars: side.rawVars() });
     }
+    if (bits & ATTENTION_RETAIN) {
+      Atomics.and(attention, 0, ~ATTENTION_RETAIN);
+      if (side.retainValues) post({ type: 'retain', values: side.retainValues() });
+    }
+    if (bits & ATTENTION_CHANGE) {
+      Atomics.and(attention, 0, ~ATTENTION_CHANGE);
+      side.applyChanges?.();
+    }
     if (bits & ATTENTION_STOP) stop = bits & ATTENTION_KILL ? 'kill' : 'stop';
     return (bits & ATTENTION_STOP) !== 0;
   };
@@ -67,9 +77,10 @@ function main(data: ResourceWorkerData): void {
   } catch (e) {
     side.fault(e);
   }
-  const { vars, retained, faulted } = side.end(stop);
-  post({ type: 'done', scans: releases, timeNs: clock.nowNs(), vars, retained, faulted });
+  const { vars, retained, faulted, persistent } = side.end(stop);
+  post({ type: 'done', scans: releases, timeNs: clock.nowNs(), vars, retained, faulted, ...(persistent ? { persistent } : {}) });
   data.writePort?.close();
+  data.changePort?.close();
 }
 
 try {

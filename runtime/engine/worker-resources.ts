@@ -11,7 +11,9 @@ import { snapshotResource } from '../values.js';
 import { EventCounters } from './event-counters.js';
 import { EventResource } from './event-resource.js';
 import { resourceKey61499 } from './iec61499-resources.js';
-import { TRACE_WORD, type ResourceWorkerData, type VariableWrite, type WorkerMessage } from './protocol.js';
+import { TRACE_WORD, type ProgramChange, type ResourceWorkerData, type VariableWrite, type WorkerMessage } from './protocol.js';
+import { ChangeAtRelease, swapProgram, type ChangeResult } from './online-change.js';
+import { readLeaves, retainLeaves } from '../state/retain-leaves.js';
 import { RawVariables } from './raw-vars.js';
 import { ResourceRunner } from './resource-runner.js';
 import { captureRetain, restoreRetain, type RetainedValues } from './retain.js';
@@ -33,15 +35,19 @@ export interface WorkerResource {
   rawVars?(): Record<string, unknown>;
   /** drain variable writes posted by the main thread */
   applyWrites?(): void;
+  /** the RETAIN and PERSISTENT values by path, for saving (61131 resources) */
+  retainValues?(): Record<string, unknown>;
+  /** apply the online changes waiting on the change port (61131 resources) */
+  applyChanges?(): void;
   /** an exception out of the loop (an IEC 61499 fault): report it, the resource ends */
   fault(e: unknown): void;
   /** the run ended: asked to stop (orderly, or killed), or at its end; returns what `done` carries */
-  end(stop: 'none' | 'stop' | 'kill'): { vars: Record<string, unknown>; retained: RetainedValues; faulted: boolean };
+  end(stop: 'none' | 'stop' | 'kill'): { vars: Record<string, unknown>; retained: RetainedValues; faulted: boolean; persistent?: Record<string, unknown> };
 }
 
 /** A 61131 resource: its ResourceRunner's task set. Faults are reported by the runner as they happen. */
 export function open61131(data: ResourceWorkerData, post: (m: WorkerMessage) => void): WorkerResource {
-  const app = data.app;
+  let app = data.app;
   const model = app.resources.find((r) => r.name === data.resource)!;
   const metrics = new ResourceMetrics(data.resource, model.tasks.map((t) => t.name), data.metricsBuffer);
   const support = new TaskSupport();
@@ -55,12 +61,14 @@ export function open61131(data: ResourceWorkerData, post: (m: WorkerMessage) => 
     onFault: (fault) => post({ type: 'fault', fault }),
   });
   if (data.retained) restoreRetain(runner.instance, data.retained);
-  const raw = new RawVariables(app, runner.model, runner.instance);
+  let raw = new RawVariables(app, runner.model, runner.instance);
   // paths written from outside, resolved once each
   const written = new Map<string, VariablePath>();
+  let leaves = retainLeaves(app, runner.model);
   const fastest = runner.scheduler.fastestTask;
+  const work = new ChangeAtRelease(runner.tasks);
   return {
-    work: runner.tasks,
+    work,
     ...(fastest >= 0 ? { fastestIntervalNs: runner.scheduler.intervalNs[fastest] } : {}),
     vars: () => snapshotResource(app, runner.model, runner.instance),
     rawVars: () => raw.snapshot(),
@@ -93,13 +101,38 @@ export function open61131(data: ResourceWorkerData, post: (m: WorkerMessage) => 
         else p.write(w.value);
       }
     },
+    retainValues: () => readLeaves(leaves, runner.instance),
+    applyChanges: () => {
+      const port = data.changePort;
+      if (!port) return;
+      for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
+        const change = m.message as ProgramChange;
+        work.schedule(() => {
+          let result: ChangeResult;
+          try {
+            result = swapProgram(runner, change.app, data.clock === 'real');
+          } catch (e) {
+            result = { ok: false, error: e instanceof Error ? e.message : String(e) };
+          }
+          if (result.ok) {
+            // everything bound to the old instance is bound anew
+            app = change.app;
+            raw = new RawVariables(app, runner.model, runner.instance);
+            written.clear();
+            leaves = retainLeaves(app, runner.model);
+          }
+          post({ type: 'changed', id: change.id, result });
+        });
+      }
+    },
     fault: (e) => post({ type: 'fault', fault: toFaultReport(e, { resource: data.resource }) }),
     end: () => {
       const vars = snapshotResource(app, runner.model, runner.instance);
-      const retained = captureRetain(app, model, runner.instance);
+      const retained = captureRetain(app, runner.model, runner.instance);
+      const persistent = readLeaves(leaves, runner.instance);
       // the last scan wrote its outputs; a stopped PLC then leaves them at their safe values
       if (data.safeOnStop) runner.applySafeOutputs();
-      return { vars, retained, faulted: false };
+      return { vars, retained, faulted: false, persistent };
     },
   };
 }

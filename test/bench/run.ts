@@ -30,6 +30,7 @@ const FORWARD: Record<string, string[]> = {
   events: ['--ms'],
   io: ['--ms'],
   console: ['--seconds'],
+  'online-change': ['--seconds'],
 };
 /** a benchmark still running after this is killed and reported as failed */
 const CHILD_TIMEOUT_MS = 20 * 60_000;
