@@ -5,6 +5,7 @@ import { isAggregateLiteral, parseAggregate, type ValueShape } from './aggregate
 import { normaliseInitial } from './literal.js';
 import { ELEMENTARY, GENERIC_DEFAULT, genericAccepts, isGeneric } from './fb-interface.js';
 import type { Leaf, Report } from './network-graph.js';
+import { connectionConversion } from './connection-conversion.js';
 
 /**
  * Phase 6: types. Generic ports are bound to concrete types (leaf.bindings), then parameter
@@ -109,7 +110,10 @@ function shapeOf(lib: TypeLibrary, type: string, arraySize: string | undefined, 
   return { kind: 'struct', name: dt.name, fields };
 }
 
-/** Both ends of a data connection have the same concrete type (TOD and TIME_OF_DAY are one). */
+/**
+ * Both ends of a data connection have the same concrete type (TOD and TIME_OF_DAY are one), or
+ * one IEC widens implicitly (UINT to REAL), or a narrowing FORTE converts (warning W4004).
+ */
 function checkConnectionTypes(leaves: Map<string, Leaf>, dataConnections: Connection[], file: string, report: Report): void {
   const concreteType = (fb: string, port: string): string | undefined => {
     const leaf = leaves.get(fb)!;
@@ -121,8 +125,14 @@ function checkConnectionTypes(leaves: Map<string, Leaf>, dataConnections: Connec
   for (const c of dataConnections) {
     const a = concreteType(c.source.fb, c.source.port);
     const b = concreteType(c.destination.fb, c.destination.port);
-    if (a && b && a !== b) {
-      report('E4006', `data connection ${c.source.fb}.${c.source.port} (${a}) → ${c.destination.fb}.${c.destination.port} (${b}): types differ`, c.range, file);
+    if (!a || !b || a === b) continue;
+    const shown = `${c.source.fb}.${c.source.port} (${a}) → ${c.destination.fb}.${c.destination.port} (${b})`;
+    const conversion = connectionConversion(a, b);
+    if (!conversion) {
+      report('E4006', `data connection ${shown}: types differ`, c.range, file);
+      continue;
     }
+    if (conversion.kind === 'narrowing') report('W4004', `data connection ${shown} narrows the value, converted as FORTE converts it`, c.range, file);
+    if (conversion.convert !== undefined) c.convert = conversion.convert;
   }
 }

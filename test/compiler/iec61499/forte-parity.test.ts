@@ -1,0 +1,103 @@
+/**
+ * Networks FORTE accepts and runs: data connections between types IEC lets widen (and the
+ * narrowing ones FORTE converts), WRITEs on the inputs of composite FBs, untyped
+ * subapplications mapped from an application into a resource.
+ */
+import { describe, expect, it } from 'vitest';
+import { formatDiagnostic } from '../../../compiler/diagnostics/diagnostic.js';
+import { bootRequests, compileFile, fboot, runnerOf, startSystem, typeFolder } from '../../support/iec61499.js';
+
+const { fb, conn, write, start } = bootRequests('R');
+const shown = (r: { diagnostics: Parameters<typeof formatDiagnostic>[0][] }) => r.diagnostics.map(formatDiagnostic);
+
+/** A simple FB passing IN of type `from` through to OUT of type `to` (4diac's *2* convert blocks, in any pairing). */
+const pass = (name: string, inType: string, outType: string) => `<FBType Name="${name}"><InterfaceList>
+<EventInputs><Event Name="REQ"><With Var="IN"/></Event></EventInputs>
+<EventOutputs><Event Name="CNF"><With Var="OUT"/></Event></EventOutputs>
+<InputVars><VarDeclaration Name="IN" Type="${inType}"/></InputVars>
+<OutputVars><VarDeclaration Name="OUT" Type="${outType}"/></OutputVars></InterfaceList>
+<SimpleFB><Algorithm Name="REQ"><ST><![CDATA[OUT := IN;]]></ST></Algorithm></SimpleFB></FBType>`;
+
+/** E_CYCLE as a user's composite (E_DELAY fed back through E_MERGE), beside the boot file. */
+const COMPOSITE_CYCLE = `<FBType Name="E_CYCLE"><InterfaceList>
+<EventInputs><Event Name="START"><With Var="DT"/></Event><Event Name="STOP"/></EventInputs>
+<EventOutputs><Event Name="EO"/></EventOutputs>
+<InputVars><VarDeclaration Name="DT" Type="TIME"/></InputVars></InterfaceList>
+<FBNetwork><FB Name="DLY" Type="E_DELAY"/><FB Name="M" Type="E_MERGE"/>
+<EventConnections><Connection Source="START" Destination="M.EI1"/><Connection Source="M.EO" Destination="DLY.START"/>
+<Connection Source="DLY.EO" Destination="EO"/><Connection Source="DLY.EO" Destination="M.EI2"/><Connection Source="STOP" Destination="DLY.STOP"/></EventConnections>
+<DataConnections><Connection Source="DT" Destination="DLY.DT"/></DataConnections></FBNetwork></FBType>`;
+
+describe('WRITE on a composite FB', () => {
+  it('a .fboot WRITE of a composite\'s data input reaches the inner FBs behind the pin (E_CYCLE as a composite, CYC.DT)', () => {
+    const dir = typeFolder({ 'E_CYCLE.fbt': COMPOSITE_CYCLE });
+    const r = compileFile(dir, 'app.fboot', fboot([
+      fb('CYC', 'E_CYCLE'), fb('C', 'E_CTU'),
+      write('T#10ms', 'CYC.DT'), write('1000', 'C.PV'),
+      conn('START.COLD', 'CYC.START'), conn('CYC.EO', 'C.CU'), start(),
+    ]));
+    expect(shown(r)).toEqual([expect.stringMatching(/E_CYCLE\.fbt:1:1: warning W4002: FB type E_CYCLE shadows/)]);
+    const runner = runnerOf(r, true);
+    runner.runUntil(95_000_000);
+    const res = runner.resources[0]!.resource;
+    expect(res.read('CYC.DLY.DT')).toBe(10_000_000);
+    expect(res.read('C.CV')).toBe(9);
+  });
+
+  it('a WRITE of a port the composite does not have is still E4012 at its line', () => {
+    const dir = typeFolder({ 'E_CYCLE.fbt': COMPOSITE_CYCLE });
+    const r = compileFile(dir, 'app.fboot', fboot([fb('CYC', 'E_CYCLE'), write('T#10ms', 'CYC.PERIOD'), start()]));
+    expect(shown(r).filter((d) => / error /.test(d))).toEqual([expect.stringMatching(/app\.fboot:2:\d+: error E4012: CYC\.PERIOD is not a data input of an FB/)]);
+  });
+});
+
+describe('data connections between types', () => {
+  /** SRC (out of `from`, fed from a WRITE) → DST (in of `to`), both run on START.COLD. */
+  const chain = (from: string, to: string, value: string) => {
+    const dir = typeFolder({ 'SRC.fbt': pass('SRC', from, from), 'DST.fbt': pass('DST', to, to) });
+    return compileFile(dir, 'app.fboot', fboot([
+      fb('S', 'SRC'), fb('D', 'DST'), write(value, 'S.IN'),
+      conn('S.OUT', 'D.IN'), conn('START.COLD', 'S.REQ'), conn('S.CNF', 'D.REQ'), start(),
+    ]));
+  };
+  const outOf = (r: ReturnType<typeof chain>) => {
+    const runner = runnerOf(r, true);
+    runner.runUntil(0);
+    return runner.resources[0]!.resource.read('D.OUT');
+  };
+
+  it('IEC widenings connect without a diagnostic and carry the value (UINT to REAL, the issue\'s case)', () => {
+    const { runner } = startSystem(typeFolder({ 'F.fbt': pass('F', 'REAL', 'REAL') }), 'app.fboot', fboot([
+      fb('C', 'E_CTU'), fb('F', 'F'), conn('C.CV', 'F.IN'), conn('START.COLD', 'C.CU'), conn('C.CUO', 'F.REQ'), start(),
+    ]));
+    expect(runner.resources[0]!.resource.read('F.OUT')).toBe(1);
+    for (const [from, to, value, expected] of [
+      ['UINT', 'REAL', '65535', 65535], ['SINT', 'LREAL', '-5', -5], ['USINT', 'INT', '200', 200],
+      ['INT', 'LINT', '-1234', -1234n], ['UDINT', 'ULINT', '4000000000', 4000000000n], ['BYTE', 'LWORD', '16#FF', 255n],
+      ['BOOL', 'WORD', 'TRUE', 1], ['REAL', 'LREAL', '0.5', 0.5], ['TIME', 'LTIME', 'T#1500ms', 1_500_000_000],
+    ] as const) {
+      const r = chain(from, to, value);
+      expect(shown(r), `${from} → ${to}`).toEqual([]);
+      expect(outOf(r), `${from} → ${to}`).toBe(expected);
+    }
+  });
+
+  it('narrowing numbers connect with warning W4004 and convert as FORTE does (integers wrap, LREAL rounds to REAL)', () => {
+    for (const [from, to, value, expected] of [
+      ['UINT', 'INT', '40000', -25536], ['DINT', 'SINT', '300', 44], ['LINT', 'DINT', '4294967297', 1],
+      ['LREAL', 'REAL', '0.1', Math.fround(0.1)], ['DINT', 'REAL', '16777217', 16777216], ['DWORD', 'UINT', '16#12345678', 0x5678],
+    ] as const) {
+      const r = chain(from, to, value);
+      expect(shown(r), `${from} → ${to}`).toEqual([expect.stringMatching(new RegExp(`app\\.fboot:4:\\d+: warning W4004: data connection S\\.OUT \\(${from}\\) → D\\.IN \\(${to}\\) narrows the value`))]);
+      expect(outOf(r), `${from} → ${to}`).toBe(expected);
+    }
+  });
+
+  it('types that do not convert stay E4006 at the connection (REAL to INT, STRING to INT, TIME to DINT)', () => {
+    for (const [from, to, value] of [['REAL', 'INT', '1.5'], ['STRING', 'INT', "'x'"], ['TIME', 'DINT', 'T#1s']] as const) {
+      expect(shown(chain(from, to, value)), `${from} → ${to}`).toEqual([
+        expect.stringMatching(new RegExp(`app\\.fboot:4:\\d+: error E4006: data connection S\\.OUT \\(${from}\\) → D\\.IN \\(${to}\\): types differ`)),
+      ]);
+    }
+  });
+});
