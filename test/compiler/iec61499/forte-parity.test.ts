@@ -101,3 +101,44 @@ describe('data connections between types', () => {
     }
   });
 });
+
+describe('untyped subapplications mapped into a resource', () => {
+  /** The shape of 4diac SystemTests' TimingTestRes: the resource holds FBNuTest's interface, the application its network. */
+  const sys = (resourceParameter: string) => `<System Name="S">
+<Application Name="Timing"><SubAppNetwork>
+<SubApp Name="FBNuTest"><SubAppInterfaceList><SubAppEventInputs><SubAppEvent Name="Start" Type="Event"/></SubAppEventInputs>
+<SubAppEventOutputs><SubAppEvent Name="Done" Type="Event"/></SubAppEventOutputs>
+<InputVars><VarDeclaration InitialValue="100" Name="iterations" Type="UINT"/></InputVars></SubAppInterfaceList>
+<SubAppNetwork><FB Name="CTU" Type="E_CTU"/><FB Name="SW" Type="E_SWITCH"/>
+<DataConnections><Connection Destination="CTU.PV" Source="iterations"/><Connection Destination="SW.G" Source="CTU.Q"/></DataConnections>
+<EventConnections><Connection Destination="CTU.CU" Source="Start"/><Connection Destination="SW.EI" Source="CTU.CUO"/>
+<Connection Destination="CTU.CU" Source="SW.EO0"/><Connection Destination="Done" Source="SW.EO1"/></EventConnections>
+</SubAppNetwork><Parameter Name="iterations" Value="100"/></SubApp>
+</SubAppNetwork></Application>
+<Device Name="DuT" Type="FORTE_PC"><Resource Name="R" Type="EMB_RES"><FBNetwork>
+<SubApp Name="FBNuTest"><SubAppInterfaceList><SubAppEventInputs><SubAppEvent Name="Start" Type="Event"/></SubAppEventInputs>
+<SubAppEventOutputs><SubAppEvent Name="Done" Type="Event"/></SubAppEventOutputs>
+<InputVars><VarDeclaration InitialValue="100" Name="iterations" Type="ANY_MAGNITUDE"/></InputVars></SubAppInterfaceList>
+<Parameter Name="iterations" Value="${resourceParameter}"/></SubApp>
+<FB Name="DONE" Type="E_CTU"/>
+<EventConnections><Connection Destination="FBNuTest.Start" Source="START.COLD"/><Connection Destination="DONE.CU" Source="FBNuTest.Done"/></EventConnections>
+</FBNetwork></Resource></Device>
+<Mapping From="Timing.FBNuTest" To="DuT.R.FBNuTest"/>
+</System>`;
+
+  it('runs the network the application gives it, with the resource\'s parameters (SubAppEvent ports, no E4005)', () => {
+    const r = compileFile(typeFolder(), 'app.sys', sys('5'));
+    expect(shown(r)).toEqual([]);
+    const runner = runnerOf(r);
+    runner.runUntil(0);
+    const res = runner.resources[0]!.resource;
+    // the inner counter counts to its PV of 5, then Done reaches the resource's own FB once
+    expect(res.read('FBNuTest.CTU.CV')).toBe(5);
+    expect(res.read('DONE.CV')).toBe(1);
+  });
+
+  it('a parameter the inner port cannot take is reported at the resource\'s line', () => {
+    const r = compileFile(typeFolder(), 'app.sys', sys('-1'));
+    expect(shown(r)).toEqual([expect.stringMatching(/app\.sys:16:\d+: error E4012: invalid parameter FBNuTest\.CTU\.PV \(UINT\)/)]);
+  });
+});
