@@ -23,7 +23,7 @@ export function typeFolder(files: Record<string, string> = {}, prefix = 'vplc-61
 export function compileFile(dir: string, name: string, text: string, options: Partial<Compile61499Options> = {}): Compiled61499 {
   const path = join(dir, name);
   writeFileSync(path, text);
-  return compile61499([{ path, text }], { stCompiler: (s) => compileSources(s), ...options });
+  return compile61499([{ path, text }], { stCompiler: (s, o) => compileSources(s, o), ...options });
 }
 
 /** A runner over a compiled application that must have compiled without diagnostics (or, with `allowWarnings`, without errors). */

@@ -66,7 +66,7 @@ export function libraryTypeProvider(libraryPaths: string[] = []): TypeProvider {
     compile(resource, bootText) {
       // a path in no existing folder: the network's types come from libraryPaths and the built-ins
       const path = join('/nonexistent-vplc-device', `${resource}.fboot`);
-      const r = compile61499([{ path, text: bootText }], { libraryPaths, stCompiler: (s) => compileSources(s) });
+      const r = compile61499([{ path, text: bootText }], { libraryPaths, stCompiler: (s, o) => compileSources(s, o) });
       const errors = r.diagnostics
         .filter((d) => d.severity === 'error')
         .map((d) => `line ${d.range.line}: ${d.code}: ${d.message}`);

@@ -4,6 +4,8 @@
  * subapplications mapped from an application into a resource.
  */
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { formatDiagnostic } from '../../../compiler/diagnostics/diagnostic.js';
 import { bootRequests, compileFile, fboot, runnerOf, startSystem, typeFolder } from '../../support/iec61499.js';
 
@@ -140,5 +142,31 @@ describe('untyped subapplications mapped into a resource', () => {
   it('a parameter the inner port cannot take is reported at the resource\'s line', () => {
     const r = compileFile(typeFolder(), 'app.sys', sys('-1'));
     expect(shown(r)).toEqual([expect.stringMatching(/app\.sys:16:\d+: error E4012: invalid parameter FBNuTest\.CTU\.PV \(UINT\)/)]);
+  });
+});
+
+describe('generic ports typed each from its own connection', () => {
+  it('the SD_n inputs of one CSV_WRITER_n take different types (UINT from a connection, STRING from a WRITE)', () => {
+    const dir = typeFolder();
+    const csv = join(dir, 'out.csv');
+    const { runner } = startSystem(dir, 'app.fboot', fboot([
+      fb('C', 'E_CTU'), fb('W', 'CSV_WRITER_2'),
+      write(`'${csv}'`, 'W.FILE_NAME'), write('TRUE', 'W.QI'), write("STRING#'hello'", 'W.SD_2'),
+      conn('C.CV', 'W.SD_1'), conn('START.COLD', 'W.INIT'), conn('W.INITO', 'C.CU'), conn('C.CUO', 'W.REQ'), start(),
+    ]));
+    const net = runner.resources[0]!.network;
+    expect(net.fbs.find((f) => f.name === 'W')!.concreteType).toBe('CSV_WRITER_2__UINT_STRING');
+    expect(readFileSync(csv, 'utf8')).toBe("1; 'hello'; \n");
+  });
+
+  it('an unconnected generic port follows the bound port of its own generic type (F_ADD\'s OUT follows IN1, not IN2)', () => {
+    const { runner } = startSystem(typeFolder(), 'app.fboot', fboot([
+      fb('C', 'E_CTU'), fb('A', 'F_ADD'), write('REAL#0.25', 'A.IN2'),
+      conn('C.CV', 'A.IN1'), conn('START.COLD', 'C.CU'), conn('C.CUO', 'A.REQ'), start(),
+    ]), { allowWarnings: true });
+    const net = runner.resources[0]!.network;
+    // IN1 UINT, IN2 REAL, OUT (unconnected) UINT as IN1: the sum 1.25 is converted to UINT as FORTE's F_ADD stores it
+    expect(net.fbs.find((f) => f.name === 'A')!.concreteType).toBe('F_ADD__UINT_REAL_UINT');
+    expect(runner.resources[0]!.resource.read('A.OUT')).toBe(1);
   });
 });
