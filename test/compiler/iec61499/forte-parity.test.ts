@@ -170,3 +170,32 @@ describe('generic ports typed each from its own connection', () => {
     expect(runner.resources[0]!.resource.read('A.OUT')).toBe(1);
   });
 });
+
+describe('GET_AT_INDEX and SET_AT_INDEX', () => {
+  /** A simple FB whose REQ fills its ARRAY output A with 10, 20, 30, 40. */
+  const FILL = `<FBType Name="FILL"><InterfaceList>
+<EventInputs><Event Name="REQ"/></EventInputs><EventOutputs><Event Name="CNF"><With Var="A"/></Event></EventOutputs>
+<OutputVars><VarDeclaration Name="A" Type="INT" ArraySize="4"/></OutputVars></InterfaceList>
+<SimpleFB><Algorithm Name="REQ"><ST><![CDATA[A[0] := 10; A[1] := 20; A[2] := 30; A[3] := 40;]]></ST></Algorithm></SimpleFB></FBType>`;
+
+  const run = (index: number) => startSystem(typeFolder({ 'FILL.fbt': FILL, 'DST.fbt': pass('DST', 'INT', 'INT') }), 'app.fboot', fboot([
+    fb('F', 'FILL'), fb('G', 'GET_AT_INDEX'), fb('S', 'SET_AT_INDEX'), fb('D', 'DST'),
+    write(String(index), 'G.INDEX'), write(String(index), 'S.INDEX'), write('INT#99', 'S.VALUE'),
+    conn('F.A', 'G.IN_ARRAY'), conn('F.A', 'S.IN_ARRAY'), conn('G.OUT', 'D.IN'),
+    conn('START.COLD', 'F.REQ'), conn('F.CNF', 'G.REQ'), conn('G.CNF', 'S.REQ'), conn('S.CNF', 'D.REQ'), start(),
+  ])).res;
+
+  it('read and replace an element of an array output; the element type is the connected input\'s (INT)', () => {
+    const res = run(2);
+    expect([res.read('G.QO'), res.read('G.OUT'), res.read('D.OUT')]).toEqual([true, 30, 30]);
+    expect(res.read('S.QO')).toBe(true);
+    expect(Array.from(res.read('S.OUT_ARRAY') as ArrayLike<number>)).toEqual([10, 20, 99, 40]);
+    // the source keeps its own array
+    expect(Array.from(res.read('F.A') as ArrayLike<number>)).toEqual([10, 20, 30, 40]);
+  });
+
+  it('an index past the array answers QO FALSE and leaves the outputs as they were, without a fault', () => {
+    const res = run(4);
+    expect([res.read('G.QO'), res.read('G.OUT'), res.read('S.QO'), res.read('S.OUT_ARRAY')]).toEqual([false, 0, false, 0]);
+  });
+});
