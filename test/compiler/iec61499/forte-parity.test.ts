@@ -4,9 +4,11 @@
  * subapplications mapped from an application into a resource.
  */
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatDiagnostic } from '../../../compiler/diagnostics/diagnostic.js';
+import { compile61499 } from '../../../compiler/iec61499/project.js';
+import { compileSources } from '../../../compiler/project.js';
 import { bootRequests, compileFile, fboot, runnerOf, startSystem, typeFolder } from '../../support/iec61499.js';
 
 const { fb, conn, write, start } = bootRequests('R');
@@ -197,5 +199,43 @@ describe('GET_AT_INDEX and SET_AT_INDEX', () => {
   it('an index past the array answers QO FALSE and leaves the outputs as they were, without a fault', () => {
     const res = run(4);
     expect([res.read('G.QO'), res.read('G.OUT'), res.read('S.QO'), res.read('S.OUT_ARRAY')]).toEqual([false, 0, false, 0]);
+  });
+});
+
+describe('conversions in 4diac algorithms', () => {
+  it('an assignment between numbers of another sign or width compiles with W4003 and converts as *_TO_* does', () => {
+    for (const [from, to, value, expected] of [['UINT', 'INT', '40000', -25536], ['DINT', 'WORD', '-1', 65535], ['LREAL', 'USINT', '2.5', 2]] as const) {
+      const r = compileFile(typeFolder({ 'P.fbt': pass('P', from, to) }), 'app.fboot', fboot([fb('X', 'P'), write(value, 'X.IN'), conn('START.COLD', 'X.REQ'), start()]));
+      expect(shown(r), `${from} → ${to}`).toEqual([expect.stringMatching(new RegExp(`P\\.fbt:6:\\d+: warning W4003: ${from} to ${to} loses range or precision`))]);
+      const runner = runnerOf(r, true);
+      runner.runUntil(0);
+      expect(runner.resources[0]!.resource.read('X.OUT'), `${from} → ${to}`).toBe(expected);
+    }
+  });
+
+  it('a STRING assigned to a number stays an error', () => {
+    const r = compileFile(typeFolder({ 'P.fbt': pass('P', 'STRING', 'INT') }), 'app.fboot', fboot([fb('X', 'P'), start()]));
+    expect(shown(r)).toEqual([expect.stringMatching(/P\.fbt:6:\d+: error E3001: cannot assign STRING(\[\d+\])? to INT/)]);
+  });
+});
+
+describe('user types named like library types', () => {
+  it('a type file given on the command line that shadows a library type is used, with warning W4002', () => {
+    const types = typeFolder({ 'F_ADD.fbt': pass('F_ADD', 'UINT', 'INT') });
+    const app = typeFolder();
+    const text = fboot([fb('C', 'E_CTU'), fb('A', 'F_ADD'), conn('C.CV', 'A.IN'), conn('START.COLD', 'C.CU'), conn('C.CUO', 'A.REQ'), start()]);
+    const path = join(app, 'app.fboot');
+    writeFileSync(path, text);
+    const file = join(types, 'F_ADD.fbt');
+    const r = compile61499([{ path, text }, { path: file, text: readFileSync(file, 'utf8') }], { stCompiler: (s, o) => compileSources(s, o) });
+    expect(shown(r)).toEqual([
+      expect.stringMatching(/F_ADD\.fbt:1:1: warning W4002: FB type F_ADD shadows the F_ADD of vPLC's library/),
+      // its algorithm stores a UINT in an INT: FORTE's generated C++ converts it, so a warning here
+      expect.stringMatching(/F_ADD\.fbt:6:\d+: warning W4003: UINT to INT loses range or precision/),
+    ]);
+    // the user's F_ADD (UINT in, INT out) is the one that runs: the generic one has no port IN
+    const runner = runnerOf(r, true);
+    runner.runUntil(0);
+    expect(runner.resources[0]!.resource.read('A.OUT')).toBe(1);
   });
 });
