@@ -40,7 +40,7 @@ function $delete(s, l, p) { return p < 1 ? s : s.slice(0, p - 1) + s.slice(p - 1
 function $replace(a, b, l, p) { return p < 1 ? a : a.slice(0, p - 1) + b + a.slice(p - 1 + Math.max(0, l)); }
 function $dtToTod(ms) { const d = ((ms % 86400000) + 86400000) % 86400000; return Math.round(d * 1e6); }
 function $dtToDate(ms) { return ms - (((ms % 86400000) + 86400000) % 86400000); }
-function $fromBcd(x, site) { let v = 0, m = 1; x = Number(x); while (x > 0) { const d = x % 16; if (d > 9) $fault('INTERNAL', site, 'not a BCD value'); v += d * m; m *= 10; x = Math.floor(x / 16); } return v; }
+function $fromBcd(x, site) { let v = 0, m = 1; x = Number(x); while (x > 0) { v += (x % 16) * m; m *= 10; x = Math.floor(x / 16); } return v; }
 function $toBcd(x, site) { x = Number(x); if (x < 0) $fault('INTERNAL', site, 'negative value has no BCD form'); let v = 0, m = 1; while (x > 0) { v += (x % 10) * m; m *= 16; x = Math.floor(x / 10); } return v >>> 0; }
 function $realStr(x) { return String(x); }
 function $singleStr(x) { if (x !== x || x === Infinity || x === -Infinity) return String(x); for (let p = 1; p < 9; p++) { const s = x.toPrecision(p); if (Math.fround(+s) === x) return String(+s); } return String(x); }

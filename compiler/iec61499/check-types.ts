@@ -5,6 +5,7 @@ import { isAggregateLiteral, parseAggregate, type ValueShape } from './aggregate
 import { normaliseInitial } from './literal.js';
 import { ELEMENTARY, GENERIC_DEFAULT, genericAccepts, isGeneric } from './fb-interface.js';
 import type { Leaf, Report } from './network-graph.js';
+import { connectionConversion } from './connection-conversion.js';
 
 /**
  * Phase 6: types. Generic ports are bound to concrete types (leaf.bindings), then parameter
@@ -18,45 +19,64 @@ export function checkTypes(lib: TypeLibrary, leaves: Map<string, Leaf>, dataConn
 
 const portsOf = (leaf: Leaf) => [...leaf.decl.interface.inputVars, ...leaf.decl.interface.inOutVars, ...leaf.decl.interface.outputVars];
 
-/** Generic ports take the type of what they connect to, or of a typed literal parameter. */
+/**
+ * Each generic port takes the type of what it connects to, or of a typed literal parameter, as
+ * FORTE types each ANY port from its own connection (GET_AT_INDEX: an array in, an element
+ * out; CSV_WRITER_n: each SD_n its own type). A port left without either takes the type of a
+ * bound port of the same generic type on its FB (F_ADD's OUT follows IN1), else of another
+ * bound port it accepts, else its generic type's default.
+ */
 function bindGenerics(leaves: Map<string, Leaf>, conns: Connection[], params: Parameter[], file: string, report: Report): void {
   const portType = (fb: string, port: string): { generic: boolean; type: string } | undefined => {
     const leaf = leaves.get(fb);
     const v = leaf && portsOf(leaf).find((x) => x.name === port);
     if (!leaf || !v) return undefined;
     if (!isGeneric(v.type)) return { generic: false, type: v.type.toUpperCase() };
-    const b = leaf.bindings.get(v.type.toUpperCase());
+    const b = leaf.bindings.get(v.name);
     return b ? { generic: false, type: b } : { generic: true, type: v.type.toUpperCase() };
   };
   for (const p of params) {
     const pt = portType(p.fb, p.port);
     const lt = literalType(p.value);
-    if (pt?.generic && lt) leaves.get(p.fb)!.bindings.set(pt.type, lt);
+    if (pt?.generic && lt) leaves.get(p.fb)!.bindings.set(p.port, lt);
   }
-  for (let round = 0; round < 32; round++) {
-    let changed = false;
-    for (const c of conns) {
-      const a = portType(c.source.fb, c.source.port);
-      const b = portType(c.destination.fb, c.destination.port);
-      if (!a || !b) continue;
-      if (a.generic && !b.generic) { leaves.get(c.source.fb)!.bindings.set(a.type, b.type); changed = true; }
-      else if (b.generic && !a.generic) { leaves.get(c.destination.fb)!.bindings.set(b.type, a.type); changed = true; }
-    }
-    if (!changed) break;
-  }
-  for (const leaf of leaves.values()) {
-    // an unbound group follows a bound one (F_MOD: OUT ANY_NUM takes IN1's ANY_INT binding)
-    // unless the bound type is not of its kind (F_LEN: OUT ANY_INT beside IN ANY_STRING): then the kind's default
-    const first = [...leaf.bindings.values()][0];
-    if (first) for (const v of portsOf(leaf)) {
-      const g = v.type.toUpperCase();
-      if (isGeneric(g) && !leaf.bindings.has(g)) leaf.bindings.set(g, genericAccepts(g, first) ? first : GENERIC_DEFAULT[g] ?? first);
-    }
-    for (const v of portsOf(leaf)) {
-      if (isGeneric(v.type) && !leaf.bindings.has(v.type.toUpperCase())) {
-        report('E4011', `FB ${leaf.path}: the type of ${v.name} (${v.type}) cannot be determined`, leaf.range, file);
-        leaf.bindings.set(v.type.toUpperCase(), 'LREAL');
+  const propagate = (): void => {
+    for (let round = 0; round < 32; round++) {
+      let changed = false;
+      for (const c of conns) {
+        const a = portType(c.source.fb, c.source.port);
+        const b = portType(c.destination.fb, c.destination.port);
+        if (!a || !b) continue;
+        if (a.generic && !b.generic) { leaves.get(c.source.fb)!.bindings.set(c.source.port, b.type); changed = true; }
+        else if (b.generic && !a.generic) { leaves.get(c.destination.fb)!.bindings.set(c.destination.port, a.type); changed = true; }
       }
+      if (!changed) break;
+    }
+  };
+  propagate();
+  for (const leaf of leaves.values()) {
+    const generic = portsOf(leaf).filter((v) => isGeneric(v.type));
+    const bound = generic.filter((v) => leaf.bindings.has(v.name));
+    if (bound.length === 0) continue;
+    for (const v of generic) {
+      if (leaf.bindings.has(v.name)) continue;
+      const g = v.type.toUpperCase();
+      // F_MOD: OUT ANY_NUM takes IN1's ANY_INT type; F_LEN: OUT ANY_INT beside IN ANY_STRING takes its default
+      const same = bound.find((b) => b.type.toUpperCase() === g);
+      const accepted = bound.map((b) => leaf.bindings.get(b.name)!).find((t) => genericAccepts(g, t));
+      leaf.bindings.set(v.name, same ? leaf.bindings.get(same.name)! : accepted ?? GENERIC_DEFAULT[g] ?? leaf.bindings.get(bound[0]!.name)!);
+    }
+  }
+  // a generic port fed by another FB's port that only now has its type
+  propagate();
+  for (const leaf of leaves.values()) {
+    const reported = new Set<string>();
+    for (const v of portsOf(leaf)) {
+      if (!isGeneric(v.type) || leaf.bindings.has(v.name)) continue;
+      // once per generic type of the FB: F_ADD alone has one unknown, not three
+      if (!reported.has(v.type.toUpperCase())) report('E4011', `FB ${leaf.path}: the type of ${v.name} (${v.type}) cannot be determined`, leaf.range, file);
+      reported.add(v.type.toUpperCase());
+      leaf.bindings.set(v.name, 'LREAL');
     }
   }
 }
@@ -71,7 +91,7 @@ function checkParameters(lib: TypeLibrary, leaves: Map<string, Leaf>, params: Pa
     const leaf = leaves.get(p.fb);
     const v = leaf && [...leaf.decl.interface.inputVars, ...leaf.decl.interface.inOutVars].find((x) => x.name === p.port);
     if (!leaf || !v) continue;
-    const type = isGeneric(v.type) ? leaf.bindings.get(v.type.toUpperCase()) ?? v.type : v.type;
+    const type = isGeneric(v.type) ? leaf.bindings.get(v.name) ?? v.type : v.type;
     const shape = shapeOf(lib, type, v.arraySize, 0);
     if (!shape) continue;
     try {
@@ -109,20 +129,29 @@ function shapeOf(lib: TypeLibrary, type: string, arraySize: string | undefined, 
   return { kind: 'struct', name: dt.name, fields };
 }
 
-/** Both ends of a data connection have the same concrete type (TOD and TIME_OF_DAY are one). */
+/**
+ * Both ends of a data connection have the same concrete type (TOD and TIME_OF_DAY are one), or
+ * one IEC widens implicitly (UINT to REAL), or a narrowing FORTE converts (warning W4004).
+ */
 function checkConnectionTypes(leaves: Map<string, Leaf>, dataConnections: Connection[], file: string, report: Report): void {
   const concreteType = (fb: string, port: string): string | undefined => {
     const leaf = leaves.get(fb)!;
     const v = portsOf(leaf).find((x) => x.name === port);
     if (!v) return undefined;
-    const t = (isGeneric(v.type) ? leaf.bindings.get(v.type.toUpperCase()) : v.type)?.toUpperCase();
+    const t = (isGeneric(v.type) ? leaf.bindings.get(v.name) : v.type)?.toUpperCase();
     return t === 'TIME_OF_DAY' ? 'TOD' : t === 'DATE_AND_TIME' ? 'DT' : t;
   };
   for (const c of dataConnections) {
     const a = concreteType(c.source.fb, c.source.port);
     const b = concreteType(c.destination.fb, c.destination.port);
-    if (a && b && a !== b) {
-      report('E4006', `data connection ${c.source.fb}.${c.source.port} (${a}) → ${c.destination.fb}.${c.destination.port} (${b}): types differ`, c.range, file);
+    if (!a || !b || a === b) continue;
+    const shown = `${c.source.fb}.${c.source.port} (${a}) → ${c.destination.fb}.${c.destination.port} (${b})`;
+    const conversion = connectionConversion(a, b);
+    if (!conversion) {
+      report('E4006', `data connection ${shown}: types differ`, c.range, file);
+      continue;
     }
+    if (conversion.kind === 'narrowing') report('W4004', `data connection ${shown} narrows the value, converted as FORTE converts it`, c.range, file);
+    if (conversion.convert !== undefined) c.convert = conversion.convert;
   }
 }

@@ -67,7 +67,13 @@ export class TypeLibrary {
   /** Add a type read from a file given on the command line. */
   addFile(path: string, text: string): void {
     const el = readLibraryFile(path, text, this.diagnostics);
-    if (el?.kind === 'fb') this.fbTypes.set(el.decl.name, el.decl);
+    if (el?.kind === 'fb') {
+      const name = el.decl.name;
+      // a native block's interface-only declaration keeps vPLC's implementation, as in load()
+      if (el.decl.kind === 'service' && this.builtinFor(name)?.kind === 'service') return;
+      if (this.isLibraryType(name)) this.shadows(name, path);
+      this.fbTypes.set(name, el.decl);
+    }
     else if (el?.kind === 'data') this.dataTypes.set(el.decl.name, el.decl);
   }
 
@@ -83,9 +89,7 @@ export class TypeLibrary {
       }
       if (el?.kind === 'fb') {
         // the application's own declaration wins, as in 4diac; say so when it hides one of ours
-        if (this.userIndex.get(name) === path && (this.builtinIndex.has(name) || FUNCTION_BLOCKS.has(name) || genericEventBlock(name) !== undefined)) {
-          this.diagnostics.push(diagnostic('W4002', `FB type ${name} shadows the ${name} of vPLC's library (the application's own is used)`, fileStart(path)));
-        }
+        if (this.userIndex.get(name) === path && this.isLibraryType(name)) this.shadows(name, path);
         this.fbTypes.set(name, el.decl);
       } else if (el?.kind === 'data') this.dataTypes.set(name, el.decl);
       else this.missing.add(name);
@@ -94,6 +98,14 @@ export class TypeLibrary {
     const b = this.builtinFor(name);
     if (b) this.fbTypes.set(name, b);
     else this.missing.add(name);
+  }
+
+  private isLibraryType(name: string): boolean {
+    return this.builtinIndex.has(name) || FUNCTION_BLOCKS.has(name) || genericEventBlock(name) !== undefined;
+  }
+
+  private shadows(name: string, path: string): void {
+    this.diagnostics.push(diagnostic('W4002', `FB type ${name} shadows the ${name} of vPLC's library (the application's own is used)`, fileStart(path)));
   }
 
   /** The built-in declaration of a type: a .fbt of blocks/iec61499 or a generated function FB. */

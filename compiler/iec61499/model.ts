@@ -155,6 +155,11 @@ export interface Connection {
   source: PortRef;
   destination: PortRef;
   range?: SourceRange;
+  /**
+   * A data connection between two types (UINT to REAL, DINT to LINT): JavaScript converting
+   * the source's value, written '§', to the destination's representation; absent when copied as is
+   */
+  convert?: string;
 }
 
 /** A parameter value as IEC literal text, applied on creation and on COLD start. */

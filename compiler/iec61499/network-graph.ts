@@ -13,7 +13,7 @@ export interface Leaf {
   path: string;
   decl: FbTypeDeclaration;
   range?: SourceRange;
-  /** generic type (upper case, 'ANY_NUM') → the concrete type it is bound to */
+  /** generic port (its name, 'IN1') → the concrete type it is bound to */
   bindings: Map<string, string>;
 }
 

@@ -60,7 +60,7 @@ export class NetworkBuilder {
 
   private typeOfVar(bindings: Map<string, string>, file: string) {
     return (v: VarDeclaration): string => {
-      const t = isGeneric(v.type) ? bindings.get(v.type.toUpperCase()) ?? 'LREAL' : v.type;
+      const t = isGeneric(v.type) ? bindings.get(v.name) ?? 'LREAL' : v.type;
       const up = t.toUpperCase();
       if (!ELEMENTARY.has(up) && !/^STRING\[|^WSTRING\[|^ADAPTER_/i.test(t) && !/^(TON|TOF|TP|CTU|CTD|CTUD|R_TRIG|F_TRIG|SR|RS)$/i.test(t)) {
         const dt = this.lib.dataType(t);
@@ -81,7 +81,8 @@ export class NetworkBuilder {
 
   /** The runtime type of a leaf FB; its ST unit is generated once per concrete type. */
   runtimeType(decl: FbTypeDeclaration, bindings: Map<string, string>, range: SourceRange | undefined, file: string): string | undefined {
-    const suffix = [...bindings.entries()].sort().map(([, t]) => t).join('_');
+    // the generic ports are the same for every instance of a type: their types in port order name it
+    const suffix = [...bindings.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, t]) => t).join('_');
     const name = suffix ? `${decl.name}__${suffix}` : decl.name;
     if (this.types[name]) return name;
     const events = expandedEvents(this.lib, decl);
@@ -89,8 +90,8 @@ export class NetworkBuilder {
       this.error('E4003', `an adapter type of ${decl.name} is unknown`, decl.range ?? range, decl.file);
       return undefined;
     }
-    const typeOf = this.typeOfVar(bindings, decl.file);
-    const concreteVars = (vs: VarDeclaration[]): VarDeclaration[] => vs.map((v) => ({ ...v, type: isGeneric(v.type) ? bindings.get(v.type.toUpperCase()) ?? 'LREAL' : v.type }));
+    const typeOf = this.typeOfVar(withInternalBindings(decl, bindings), decl.file);
+    const concreteVars = (vs: VarDeclaration[]): VarDeclaration[] => vs.map((v) => ({ ...v, type: isGeneric(v.type) ? bindings.get(v.name) ?? 'LREAL' : v.type }));
     const iface: InterfaceList = {
       ...decl.interface,
       inputVars: concreteVars(decl.interface.inputVars),
@@ -160,4 +161,20 @@ export class NetworkBuilder {
       if (t.event !== undefined && !events.inputs.some((e) => e.name === t.event)) err(`transition on unknown event ${t.event}`, t.range);
     }
   }
+}
+
+/**
+ * Generic internal variables of a built-in block (F_DIV's ZERO, F_MUX_2's DEFAULT) take the
+ * type of an output of the same generic type, else of such an input.
+ */
+function withInternalBindings(decl: FbTypeDeclaration, bindings: Map<string, string>): Map<string, string> {
+  const generic = decl.internalVars.filter((v) => isGeneric(v.type));
+  if (generic.length === 0) return bindings;
+  const all = new Map(bindings);
+  const ports = [...decl.interface.outputVars, ...decl.interface.inputVars, ...decl.interface.inOutVars];
+  for (const v of generic) {
+    const port = ports.find((p) => p.type.toUpperCase() === v.type.toUpperCase() && bindings.has(p.name));
+    if (port) all.set(v.name, bindings.get(port.name)!);
+  }
+  return all;
 }

@@ -53,6 +53,16 @@ export function routeData(lib: TypeLibrary, flat: FlatNetwork, bad: ReadonlySet<
   const { leaves, graph, params } = flat;
   const dataConnections: Connection[] = [];
   const parameters: Parameter[] = [];
+  // a WRITE on a composite's input is a value on its pin, reaching the inner inputs behind it
+  const leafParameters = res.parameters.filter((pr) => {
+    const { fb, port } = splitTarget(pr.name);
+    const pin = flat.pins.get(fb);
+    if (leaves.has(fb) || !pin?.inputVars.some((v) => v.name === port)) return true;
+    const v: { value: string; range?: SourceRange } = { value: pr.value };
+    if (pr.range) v.range = pr.range;
+    params.set(`${fb}|${port}`, v);
+    return false;
+  });
   for (const leaf of leaves.values()) {
     const adapterInputs = adapterData(lib, leaf.decl).inputs.map((name) => ({ name }));
     for (const v of [...leaf.decl.interface.inputVars, ...leaf.decl.interface.inOutVars, ...adapterInputs]) {
@@ -86,10 +96,8 @@ export function routeData(lib: TypeLibrary, flat: FlatNetwork, bad: ReadonlySet<
       }
     }
   }
-  for (const pr of res.parameters) {
-    const dot = pr.name.lastIndexOf('.');
-    const fb = pr.name.slice(0, dot);
-    const port = pr.name.slice(dot + 1);
+  for (const pr of leafParameters) {
+    const { fb, port } = splitTarget(pr.name);
     const leaf = leaves.get(fb);
     if (!leaf || ![...leaf.decl.interface.inputVars, ...leaf.decl.interface.inOutVars].some((v) => v.name === port)) {
       report('E4012', `${pr.name} is not a data input of an FB`, pr.range, file);
@@ -100,4 +108,10 @@ export function routeData(lib: TypeLibrary, flat: FlatNetwork, bad: ReadonlySet<
     parameters.push(p);
   }
   return { dataConnections, parameters };
+}
+
+/** 'FB.path.PORT' → the FB path and the port. */
+function splitTarget(name: string): { fb: string; port: string } {
+  const dot = name.lastIndexOf('.');
+  return { fb: name.slice(0, dot), port: name.slice(dot + 1) };
 }

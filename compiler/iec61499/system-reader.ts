@@ -1,8 +1,8 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { diagnostic } from '../diagnostics/registry.js';
-import type { FbNetworkDeclaration, ParameterDeclaration } from './model.js';
+import type { FbInstanceDeclaration, FbNetworkDeclaration, ParameterDeclaration } from './model.js';
 import { TypeReader } from './type-reader.js';
-import { child, children, parseXml } from './xml.js';
+import { child, children, parseXml, type XmlElement } from './xml.js';
 
 /** A resource as declared in a .sys or built by a boot file, before flattening. */
 export interface ResourceDeclaration {
@@ -18,8 +18,9 @@ export interface ResourceDeclaration {
 
 /**
  * Read a .sys System: devices and their resources (the FB network mapped onto each resource
- * is the one the 4diac IDE writes inside <Resource><FBNetwork>). Applications are read only
- * for their names: what runs is what the resources hold.
+ * is the one the 4diac IDE writes inside <Resource><FBNetwork>). Applications are read for the
+ * networks of the untyped subapplications mapped into a resource: what runs is what the
+ * resources hold.
  */
 export function readSystem(path: string, text: string, diagnostics: Diagnostic[]): ResourceDeclaration[] {
   const x = parseXml(path, text);
@@ -32,24 +33,53 @@ export function readSystem(path: string, text: string, diagnostics: Diagnostic[]
     diagnostics.push(diagnostic('E4002', `<${x.root.name}> is not a 4diac System`, r.range(x.root)));
     return [];
   }
+  const applications = new Map(children(x.root, 'Application').map((a) => [a.attrs.Name ?? '', r.network(child(a, 'SubAppNetwork'))]));
+  const mappings = new Map(children(x.root, 'Mapping').map((m) => [m.attrs.To ?? '', m]));
+  const used = new Set<XmlElement>();
   const out: ResourceDeclaration[] = [];
   for (const dev of children(x.root, 'Device')) {
     const device = r.attr(dev, 'Name');
     for (const res of children(dev, 'Resource')) {
+      const name = r.attr(res, 'Name');
+      const network = r.network(child(res, 'FBNetwork'));
+      for (const fb of network.fbs) {
+        // 4diac writes a mapped untyped subapplication into the resource as its interface only:
+        // its network is the one in the application it is mapped from
+        const sub = fb.inlineSubApp;
+        const m = mappings.get(`${device}.${name}.${fb.name}`);
+        if (!sub || sub.network.fbs.length > 0 || !m) continue;
+        const from = subApplication(applications, m.attrs.From ?? '');
+        if (!from) continue;
+        fb.inlineSubApp = from;
+        used.add(m);
+      }
       out.push({
         device,
-        name: r.attr(res, 'Name'),
+        name,
         type: res.attrs.Type ?? 'EMB_RES',
-        network: r.network(child(res, 'FBNetwork')),
+        network,
         parameters: children(res, 'Parameter').map((p) => ({ name: r.attr(p, 'Name'), value: r.attr(p, 'Value'), range: r.range(p) })),
         start: true,
       });
     }
   }
   for (const m of children(x.root, 'Mapping')) {
+    if (used.has(m)) continue;
     diagnostics.push(diagnostic('W4001', `mapping ${m.attrs.From ?? ''} → ${m.attrs.To ?? ''} is taken from the resource's network`, r.range(m)));
   }
   return out;
+}
+
+/** The untyped subapplication 'Application.Sub(.Inner…)' of a system's applications. */
+function subApplication(applications: Map<string, FbNetworkDeclaration>, path: string): FbInstanceDeclaration['inlineSubApp'] {
+  const [app, ...names] = path.split('.');
+  let network = applications.get(app ?? '');
+  let found: FbInstanceDeclaration['inlineSubApp'];
+  for (const n of names) {
+    found = network?.fbs.find((f) => f.name === n)?.inlineSubApp;
+    network = found?.network;
+  }
+  return found;
 }
 
 /**

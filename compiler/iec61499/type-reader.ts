@@ -44,7 +44,8 @@ export class TypeReader {
   }
 
   events(list: XmlElement | undefined): EventDeclaration[] {
-    return children(list, 'Event').map((e) => ({
+    // a subapplication's interface lists <SubAppEvent>s
+    return [...children(list, 'Event'), ...children(list, 'SubAppEvent')].map((e) => ({
       name: this.attr(e, 'Name'),
       with: children(e, 'With').map((w) => this.attr(w, 'Var')),
       range: this.range(e),

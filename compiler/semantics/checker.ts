@@ -366,7 +366,10 @@ export class Checker {
       this.error('E3007', `${from.value} does not fit ${to.name}`, range);
       return false;
     }
-    if (from.kind === 'elementary' && to.kind === 'elementary' && widensTo(to.name, from.name)) {
+    // 4diac algorithms: FORTE's generated C++ converts between any numbers and bit strings (UINT to INT too)
+    const fourDiacConversion = this.options.narrowingAsWarning === true && from.kind === 'elementary' && to.kind === 'elementary' &&
+      (isNumeric(from) || isBits(from)) && (isNumeric(to) || isBits(to)) && !isBool(from) && !isBool(to);
+    if (from.kind === 'elementary' && to.kind === 'elementary' && (widensTo(to.name, from.name) || fourDiacConversion)) {
       if (this.options.narrowingAsWarning) {
         this.diagnostics.push(diagnostic('W4003', `${from.name} to ${to.name} loses range or precision: converted as ${from.name}_TO_${to.name} would`, range));
         return true;

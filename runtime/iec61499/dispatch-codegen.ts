@@ -32,8 +32,11 @@ export interface DispatchNetwork {
   inOutWrites(fb: number, eo: number): { variable: string; cell: number }[];
 }
 
-/** Where a value lives: an FB instance's variable, or an InOut chain's storage cell. */
-export type DataPlace = { fb: number; variable: string } | { cell: number };
+/**
+ * Where a value lives: an FB instance's variable, or an InOut chain's storage cell. A source
+ * read through a connection between two types has the conversion ('§' is its value).
+ */
+export type DataPlace = { fb: number; variable: string; convert?: string } | { cell: number };
 
 /** What the generated code returns. */
 export interface Dispatcher {
@@ -86,7 +89,9 @@ export function generateDispatch(net: DispatchNetwork): GeneratedDispatch {
   const assign = (dst: DataPlace, src: DataPlace): string => {
     const c = net.copier(dst, src);
     // structured values are copied into the destination's own storage: sampled, not aliased
-    return c === undefined ? `${place(dst)} = ${place(src)};` : `C[${c}](${place(dst)}, ${place(src)});`;
+    if (c !== undefined) return `C[${c}](${place(dst)}, ${place(src)});`;
+    const value = 'convert' in src && src.convert !== undefined ? src.convert.split('§').join(place(src)) : place(src);
+    return `${place(dst)} = ${value};`;
   };
   const pushes = (fb: DispatchFb, eo: number, indent: string): string[] => [
     // an InOut published with the event passes its value back along its chain (FORTE's writeOutputData)

@@ -66,7 +66,7 @@ export class Resource61499 implements NativeContext {
   private readonly slots: FbSlot[] = [];
   private readonly byName = new Map<string, number>();
   private readonly eventConns: { src: number; eo: number; dst: number; ei: number }[] = [];
-  private readonly dataConns = new Map<string, { fb: number; variable: string }>();
+  private readonly dataConns = new Map<string, { fb: number; variable: string; convert?: string }>();
   private readonly queue = new Int32Array(1 << 16);
   /**
    * InOut storage: each FB's InOut has a cell (FORTE's output-side InOut connection value);
@@ -162,8 +162,11 @@ export class Resource61499 implements NativeContext {
     this.invalidate();
   }
 
-  /** Connect 'FB.PORT' to 'FB.PORT': an event or data connection, by the kind of the ports. */
-  connect(source: string, destination: string): void {
+  /**
+   * Connect 'FB.PORT' to 'FB.PORT': an event or data connection, by the kind of the ports. A
+   * data connection between two types carries the compiler's conversion (Connection.convert).
+   */
+  connect(source: string, destination: string, convert?: string): void {
     const [sfb, sport] = this.port(source);
     const [dfb, dport] = this.port(destination);
     const st = this.slots[sfb]!.type;
@@ -173,7 +176,7 @@ export class Resource61499 implements NativeContext {
     if (eo >= 0 && ei >= 0) {
       this.eventConns.push({ src: sfb, eo, dst: dfb, ei });
     } else if ((this.varDecl(st, sport, 'out') || st.interface.inOutVars.some((v) => v.name === sport)) && this.varDecl(dt, dport, 'in')) {
-      this.dataConns.set(`${dfb}.${dport}`, { fb: sfb, variable: sport });
+      this.dataConns.set(`${dfb}.${dport}`, convert === undefined ? { fb: sfb, variable: sport } : { fb: sfb, variable: sport, convert });
     } else {
       throw new ResourceError(`cannot connect ${source} to ${destination}`);
     }

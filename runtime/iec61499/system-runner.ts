@@ -36,7 +36,7 @@ export class SystemRunner {
       resource = new Resource61499(key, model.types, module.pous, app.pouTypes);
       for (const fb of net.fbs) resource.createFb(fb.name, fb.concreteType);
       for (const c of net.adapterConnections) resource.connectAdapter(`${c.plug.fb}.${c.plug.port}`, `${c.socket.fb}.${c.socket.port}`);
-      for (const c of [...net.eventConnections, ...net.dataConnections]) resource.connect(`${c.source.fb}.${c.source.port}`, `${c.destination.fb}.${c.destination.port}`);
+      for (const c of [...net.eventConnections, ...net.dataConnections]) resource.connect(`${c.source.fb}.${c.source.port}`, `${c.destination.fb}.${c.destination.port}`, c.convert);
       for (const p of net.parameters) resource.writeParameter(`${p.fb}.${p.port}`, p.value);
       this.resources.push({ key, resource, network: net });
     }

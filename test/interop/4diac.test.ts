@@ -137,6 +137,16 @@ describeFixtures('4diac interop: networks of fixture types', () => {
     expect(res.read('P.O')).toBe(10_000_000);
   });
 
+  it('SystemTests\' UINT2UINT feeds REAL2REAL and INT2INT feeds DINT2DINT: IEC widenings connect as in FORTE', () => {
+    const { vars } = run([
+      fb('U', 'UINT2UINT'), fb('R', 'REAL2REAL'), fb('I', 'INT2INT'), fb('D', 'DINT2DINT'),
+      conn('U.OUT', 'R.IN'), conn('I.OUT', 'D.IN'),
+      conn('START.COLD', 'U.REQ'), conn('U.CNF', 'R.REQ'), conn('R.CNF', 'I.REQ'), conn('I.CNF', 'D.REQ'),
+      write('UINT#65535', 'U.IN'), write('INT#-300', 'I.IN'),
+    ], [join(SYSTEM_TESTS, 'convert')]);
+    expect([vars['RES.R.OUT'], vars['RES.D.OUT']]).toEqual([65535, -300]);
+  });
+
   it('F_ADD from the compliance library (generic, LREAL temporaries) bound to LREAL', () => {
     const { vars } = run([
       fb('A', 'F_ADD'), conn('START.COLD', 'A.REQ'), write('LREAL#40.5', 'A.IN1'), write('LREAL#1.5', 'A.IN2'),

@@ -87,15 +87,16 @@ describe('4diac systems', () => {
   });
 
   it('reports dangling connections and type mismatches with their lines', () => {
-    const sys = SYS.replace('<Connection Source="P.CNF" Destination="S.GO"/>', '<Connection Source="P.CNF" Destination="S.NOPE"/>\n          <Connection Source="P.OUT" Destination="K.PV"/>')
-      .replace('<SubApp Name="S">', '<FB Name="K" Type="E_CTU"/>\n        <SubApp Name="S">');
+    const sys = SYS.replace('<Connection Source="P.CNF" Destination="S.GO"/>', '<Connection Source="P.CNF" Destination="S.NOPE"/>\n          <Connection Source="P.OUT" Destination="K.G"/>')
+      .replace('<SubApp Name="S">', '<FB Name="K" Type="E_SWITCH"/>\n        <SubApp Name="S">');
     const r = compileFile(folder({ 'COUNTER2.fbt': COUNTER2, 'PAIR.fbt': PAIR }), 'demo.sys', sys);
     const lines = sys.split('\n');
     const at = (s: string) => lines.findIndex((l) => l.includes(s)) + 1;
     expect(r.application).toBeUndefined();
     expect(r.diagnostics.map(formatDiagnostic)).toEqual([
       expect.stringMatching(new RegExp(`demo\\.sys:${at('S.NOPE')}:\\d+: error E4005: .*S\\.NOPE does not exist`)),
-      expect.stringMatching(new RegExp(`demo\\.sys:${at('K.PV')}:\\d+: error E4006: .*INT.*UINT`)),
+      // an INT output to a BOOL input: no conversion IEC or FORTE makes on a connection
+      expect.stringMatching(new RegExp(`demo\\.sys:${at('K.G')}:\\d+: error E4006: .*INT.*BOOL`)),
     ]);
   });
 

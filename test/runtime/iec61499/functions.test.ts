@@ -36,7 +36,7 @@ describe('4diac string function FBs', () => {
   });
 
   it('an unconnected ANY_INT result beside ANY_STRING inputs defaults to DINT, not STRING', () => {
-    expect(call('F_LEN', { IN: "'abc'" }).concrete).toBe('F_LEN__DINT_STRING');
+    expect(call('F_LEN', { IN: "'abc'" }).concrete).toBe('F_LEN__STRING_DINT');
   });
 });
 
