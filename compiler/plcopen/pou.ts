@@ -6,6 +6,7 @@
 import { key } from '../st/ast.js';
 import { ImportContext } from './context.js';
 import { FbdNetwork, type FbdScope } from './fbd.js';
+import { translateLd } from './ld.js';
 import type { PouSignature, ProjectIndex } from './project-index.js';
 import { writeStBody } from './st-body.js';
 import { StWriter } from './st-writer.js';
@@ -71,6 +72,9 @@ function writeBody(ctx: ImportContext, w: StWriter, body: XmlElement | undefined
       return;
     case 'FBD':
       new FbdNetwork(scope, lang, tag).translate(w, '  ');
+      return;
+    case 'LD':
+      translateLd(scope, lang, w, '  ', { tag });
       return;
     default:
       ctx.reportAt('E5004', `${what}: ${LANGUAGE_NAMES[lang.local]} bodies are not supported yet; it is declared with an empty body`, lang);
