@@ -256,7 +256,7 @@ export function parseIl(input: IlLine[]): { instructions: IlInstruction[]; error
         errors.push({ message: operand === '' ? 'CAL needs a function block instance' : `CAL needs a function block instance, found '${operand}'`, at: operandAt, length: 1 });
         continue;
       }
-    } else if (negated && !TAKES_N.has(op)) {
+    } else if (negated && !conditional && !TAKES_N.has(op)) {
       errors.push({ message: `the modifier N does not apply to ${op}`, at, length: w.length });
       continue;
     } else if (operand === '' && !open && !['NOT', 'RET', 'JMP'].includes(op)) {

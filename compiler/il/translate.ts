@@ -259,7 +259,8 @@ export class IlTranslator {
     let reachable = true;
     const stack: { op: string; negated: boolean; saved: Cr; at: Position }[] = [];
     const need = (x: Op): Cr | undefined => {
-      if (!cr) this.problem('E1021', `${x.op} needs a current result: load one with LD first`, x.at, x.op.length);
+      // after JMP or RET nothing flows in until a label: the code is translated, but unreachable
+      if (!cr && reachable) this.problem('E1021', `${x.op} needs a current result: load one with LD first`, x.at, x.op.length);
       return cr;
     };
     for (let i = 0; i < this.ins.length; i++) {
@@ -277,7 +278,6 @@ export class IlTranslator {
         reachable = true;
         continue;
       }
-      if (!reachable) continue; // after JMP or RET, until a label
       if (x.kind === 'close') {
         const frame = stack.pop();
         if (!frame) {
@@ -349,7 +349,7 @@ export class IlTranslator {
           }
           const k = key(operand);
           const t = this.labels.get(k)!;
-          const store = this.liveIn[t] ? this.reach(k, cr, x) : '';
+          const store = this.liveIn[t] && (reachable || cr) ? this.reach(k, cr, x) : '';
           if (!x.conditional) {
             this.emit(`${store}JMP ${operand};`, x, operand);
             reachable = false;
