@@ -96,15 +96,12 @@ export class IlTranslator {
 
   translate(): IlTranslation {
     this.analyse();
-    if (this.ok) {
-      // the types at labels reached by jumps from below are known after one dry run
-      this.run();
-      this.run();
-      this.final = true;
-      const result = this.run();
-      return { ok: this.ok, temps: [...this.temps.values()], result };
-    }
-    return { ok: false, temps: [] };
+    // the types at labels reached by jumps from below are known after one dry run
+    this.run();
+    this.run();
+    this.final = true;
+    const result = this.run();
+    return { ok: this.ok, temps: [...this.temps.values()], result };
   }
 
   private fail(code: 'E1020' | 'E1021', message: string, at: Position, length = 1): void {
@@ -130,7 +127,6 @@ export class IlTranslator {
         this.fail('E1021', `jump to '${x.operand}', a label this list does not have`, x.operandAt, x.operand.length);
       }
     }
-    if (!this.ok) return;
     // liveness of the current result: does some path from here read it before loading it?
     const n = this.ins.length;
     const uses = (x: IlInstruction): boolean => {
@@ -148,8 +144,9 @@ export class IlTranslator {
       const x = this.ins[i]!;
       const next = i + 1 < n ? [i + 1] : [];
       if (x.kind === 'op' && x.op === 'JMP') {
-        const t = this.labels.get(key(x.operand))!;
-        return x.conditional ? [t, ...next] : [t];
+        const t = this.labels.get(key(x.operand));
+        const target = t === undefined ? [] : [t];
+        return x.conditional ? [...target, ...next] : target;
       }
       if (x.kind === 'op' && x.op === 'RET' && !x.conditional) return [];
       return next;
@@ -348,8 +345,8 @@ export class IlTranslator {
             continue;
           }
           const k = key(operand);
-          const t = this.labels.get(k)!;
-          const store = this.liveIn[t] && (reachable || cr) ? this.reach(k, cr, x) : '';
+          const t = this.labels.get(k);
+          const store = t !== undefined && this.liveIn[t] && (reachable || cr) ? this.reach(k, cr, x) : '';
           if (!x.conditional) {
             this.emit(`${store}JMP ${operand};`, x, operand);
             reachable = false;
