@@ -186,7 +186,7 @@ export function ilFileSource(path: string, text: string): { source?: SourceFile;
         env,
         { line: (text, at, anchor = 0) => bodyOut.push({ text, at, anchor }) },
         (code, message, at, length) => diagnostics.push(diagnostic(code, message, { file: path, line: at.line, col: at.col, endLine: at.line, endCol: at.col + length })),
-        { indent: '  ' },
+        {},
       );
       if (t.temps.length > 0) {
         const at = { line: b.from + 1, col: 1 };

@@ -59,8 +59,28 @@ const ELEMENTARY = /^(BOOL|BYTE|WORD|DWORD|LWORD|U?[SDL]?INT|L?REAL|L?TIME|L?DAT
 const PATH = /^[A-Za-z_]\w*(\s*\.\s*[A-Za-z_]\w*)*$/;
 const LITERAL = /^([A-Za-z_]+#)?[+-]?(\d[\w.#+-]*|'[^']*'|"[^"]*"|TRUE|FALSE)$|^(TRUE|FALSE)$/i;
 
+/**
+ * CR expressions carry where each part came from: a marker `\u0001line,col\u0002` before the
+ * text an instruction contributed, `\u0001H\u0002` back to the instruction being written.
+ * Emitting a statement breaks its text at markers into lines, each mapped to its IL line, so
+ * that `ADD undeclared` is reported on its own line even when `ST` writes the sum.
+ */
+const MARK = /\u0001([^\u0002]*)\u0002/g;
+const HERE = '\u0001H\u0002';
+
+function mark(at: Position, text: string, operand?: string): string {
+  const idx = operand ? text.indexOf(operand) : 0;
+  return `\u0001${at.line},${Math.max(1, at.col - Math.max(0, idx))}\u0002${text}`;
+}
+
+/** The expression without its position markers. */
+export function plain(e: string): string {
+  return e.replace(MARK, '');
+}
+
 function isSimple(e: string): boolean {
-  return PATH.test(e) || LITERAL.test(e) || /^%[IQM][XBWDL]?[\d.]+$/i.test(e);
+  const p = plain(e);
+  return PATH.test(p) || LITERAL.test(p) || /^%[IQM][XBWDL]?[\d.]+$/i.test(p);
 }
 
 function paren(e: string): string {
@@ -69,12 +89,17 @@ function paren(e: string): string {
 
 /** Does `expr` read the variable `name` (as a whole word)? */
 function mentions(expr: string, name: string): boolean {
-  return new RegExp(`(^|[^\\w.#])${name.replace(/[^\w]/g, '')}\\b`, 'i').test(expr);
+  return new RegExp(`(^|[^\\w.#])${name.replace(/[^\w]/g, '')}\\b`, 'i').test(plain(expr));
 }
 
 /** Only literals and operators: its value cannot change between two reads. */
 function constant(expr: string): boolean {
-  return !/[A-Za-z_]/.test(expr.replace(/\b(MOD|AND|OR|XOR|NOT|TRUE|FALSE)\b|[A-Za-z_]+#[\w.:+-]+|'[^']*'/gi, ''));
+  return !/[A-Za-z_]/.test(plain(expr).replace(/\b(MOD|AND|OR|XOR|NOT|TRUE|FALSE)\b|[A-Za-z_]+#[\w.:+-]+|'[^']*'/gi, ''));
+}
+
+/** An expression embedded in a statement, followed by a return to the statement's position. */
+function embed(e: string): string {
+  return e + HERE;
 }
 
 export class IlTranslator {
@@ -176,10 +201,44 @@ export class IlTranslator {
 
   private emit(text: string, x: IlInstruction, operand?: string): void {
     if (!this.final) return;
-    const line = this.indent + text;
-    const idx = operand && x.kind !== 'label' && x.kind !== 'close' ? line.indexOf(operand, this.indent.length) : -1;
-    if (idx >= 0 && (x.kind === 'op' || x.kind === 'call')) this.out.line(line, x.operandAt, idx);
-    else this.out.line(line, x.at, this.indent.length);
+    const own = x.kind === 'op' || x.kind === 'call' ? x : undefined;
+    // segments of the text, each with where it came from
+    const segments: { text: string; at: Position; anchor: number }[] = [];
+    let last = 0;
+    let at: Position = x.at;
+    let anchor = 0;
+    const first = plain(text.split('\u0001')[0]!);
+    if (own && operand) {
+      // the operand's column: where a store begins with it, else its last whole occurrence
+      let idx = -1;
+      if (first.startsWith(operand)) idx = 0;
+      else {
+        const re = new RegExp(`(?<![\\w.])${operand.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w])`, 'g');
+        for (let m = re.exec(first); m; m = re.exec(first)) idx = m.index;
+      }
+      if (idx >= 0) {
+        at = own.operandAt;
+        anchor = idx;
+      }
+    }
+    const ownAt = { line: at.line, col: Math.max(1, at.col - anchor) };
+    let current = ownAt;
+    for (const m of text.matchAll(MARK)) {
+      segments.push({ text: text.slice(last, m.index), at: current, anchor: 0 });
+      const [l, c] = m[1]!.split(',');
+      current = m[1] === 'H' ? ownAt : { line: Number(l), col: Number(c) };
+      last = m.index! + m[0].length;
+    }
+    segments.push({ text: text.slice(last), at: current, anchor: 0 });
+    // one generated line per run of segments from the same IL line
+    const lines: { text: string; at: Position }[] = [];
+    for (const seg of segments) {
+      const prev = lines[lines.length - 1];
+      if (prev && prev.at.line === seg.at.line) prev.text += seg.text;
+      else if (seg.text !== '') lines.push({ text: seg.text, at: seg.at });
+    }
+    // continuation lines are not indented, so that their columns map exactly
+    lines.forEach((l, k) => this.out.line(k === 0 ? this.indent + l.text : l.text.trimStart(), l.at, k === 0 ? this.indent.length : 0));
   }
 
   private slot(type: string, depth: number): string {
@@ -190,13 +249,13 @@ export class IlTranslator {
 
   /** Keep the CR in a variable, so that what it reads may change. */
   private keep(cr: Cr, depth: number, x: IlInstruction): Cr {
-    if (LITERAL.test(cr.expr) || constant(cr.expr)) return cr;
+    if (LITERAL.test(plain(cr.expr)) || constant(cr.expr)) return cr;
     if (cr.type === undefined) {
-      this.problem('E1021', `cannot tell the type of the current result (${cr.expr}), which must be kept here: declare what it reads, or use a typed literal (INT#5)`, x.at);
+      this.problem('E1021', `cannot tell the type of the current result (${plain(cr.expr)}), which must be kept here: declare what it reads, or use a typed literal (INT#5)`, x.at);
       return cr;
     }
     const name = this.slot(cr.type, depth);
-    if (name !== cr.expr) this.emit(`${name} := ${cr.expr};`, x);
+    if (name !== plain(cr.expr)) this.emit(`${name} := ${embed(cr.expr)};`, x);
     return { expr: name, type: cr.type };
   }
 
@@ -233,7 +292,7 @@ export class IlTranslator {
       return '';
     }
     const s = this.slot(type, 0);
-    return s === cr.expr ? '' : `${s} := ${cr.expr}; `;
+    return s === plain(cr.expr) ? '' : `${s} := ${embed(cr.expr)}; `;
   }
 
   private labelName(k: string): string {
@@ -241,9 +300,10 @@ export class IlTranslator {
     return x.kind === 'label' ? x.name : k;
   }
 
-  private combine(op: string, negated: boolean, a: Cr, bExpr: string, bType: string | undefined): Cr {
+  /** `a op b`, the operator and `b` marked at `at` (the instruction that applies them). */
+  private combine(op: string, negated: boolean, a: Cr, bExpr: string, bType: string | undefined, at: Position, operand?: string): Cr {
     const b = negated ? `NOT ${paren(bExpr)}` : bExpr;
-    return { expr: `${paren(a.expr)} ${SYMBOLS[op]} ${paren(b)}`, type: COMPARISONS.has(op) ? 'BOOL' : a.type ?? bType };
+    return { expr: `${paren(a.expr)} ${mark(at, `${SYMBOLS[op]} ${paren(b)}`, operand)}`, type: COMPARISONS.has(op) ? 'BOOL' : a.type ?? bType };
   }
 
   private args(list: IlArgument[]): string {
@@ -286,19 +346,20 @@ export class IlTranslator {
           cr = frame.saved;
           continue;
         }
-        cr = this.combine(frame.op, frame.negated, frame.saved, cr.expr, cr.type);
+        cr = this.combine(frame.op, frame.negated, frame.saved, cr.expr, cr.type, frame.at);
         continue;
       }
       if (x.kind === 'call') {
         if (x.formalCall) {
           const types = (x.args ?? []).map((a) => operandType(this.env, a.value));
-          cr = { expr: `${x.op}(${this.args(x.args ?? [])})`, type: functionResultType(this.env, x.op, types) };
+          cr = { expr: mark(x.at, `${x.op}(${this.args(x.args ?? [])})`), type: functionResultType(this.env, x.op, types) };
         } else {
           const c = need(x);
           if (!c) continue;
           const rest = x.args ?? [];
           const types = [c.type, ...rest.map((a) => operandType(this.env, a.value))];
-          cr = { expr: `${x.op}(${[c.expr, ...rest.map((a) => a.value)].join(', ')})`, type: functionResultType(this.env, x.op, types) };
+          const tail = rest.length > 0 ? mark(x.operandAt, `, ${rest.map((a) => a.value).join(', ')}`, rest[0]!.value) : '';
+          cr = { expr: `${mark(x.at, `${x.op}(`)}${c.expr}${tail})`, type: functionResultType(this.env, x.op, types) };
         }
         continue;
       }
@@ -306,7 +367,7 @@ export class IlTranslator {
       const depth = stack.length;
       switch (x.op) {
         case 'LD':
-          cr = { expr: x.negated ? `NOT ${paren(operand)}` : operand, type: operandType(this.env, operand) };
+          cr = { expr: mark(x.operandAt, x.negated ? `NOT ${paren(operand)}` : operand, operand), type: operandType(this.env, operand) };
           continue;
         case 'ST': {
           let c = need(x);
@@ -314,8 +375,8 @@ export class IlTranslator {
           const root = /^[A-Za-z_]\w*/.exec(operand)?.[0] ?? operand;
           const path = PATH.test(operand);
           if (this.liveAfter(i) && mentions(c.expr, root) && (x.negated || !path)) c = this.keep(c, depth, x);
-          this.emit(`${operand} := ${x.negated ? `NOT ${paren(c.expr)}` : c.expr};`, x, operand);
-          cr = !x.negated && path && !isSimple(c.expr) ? { expr: operand, type: c.type ?? operandType(this.env, operand) } : c;
+          this.emit(`${operand} := ${embed(x.negated ? `NOT ${paren(c.expr)}` : c.expr)};`, x, operand);
+          cr = !x.negated && path && !isSimple(c.expr) ? { expr: mark(x.operandAt, operand, operand), type: c.type ?? operandType(this.env, operand) } : c;
           continue;
         }
         case 'S':
@@ -324,19 +385,19 @@ export class IlTranslator {
           if (!c) continue;
           const type = operandType(this.env, operand);
           if (type && !ELEMENTARY.test(type) && this.env.fbInputs(type)) {
-            this.emit(`${operand}.${x.op} := ${c.expr};`, x, operand);
+            this.emit(`${operand}.${x.op} := ${embed(c.expr)};`, x, operand);
             continue;
           }
           const root = /^[A-Za-z_]\w*/.exec(operand)?.[0] ?? operand;
           if (this.liveAfter(i) && mentions(c.expr, root)) c = this.keep(c, depth, x);
           const v = x.op === 'S' ? 'TRUE' : 'FALSE';
-          this.emit(c.expr === 'TRUE' ? `${operand} := ${v};` : `IF ${c.expr} THEN ${operand} := ${v}; END_IF;`, x, operand);
+          this.emit(plain(c.expr) === 'TRUE' ? `${operand} := ${v};` : `IF ${embed(c.expr)} THEN ${operand} := ${v}; END_IF;`, x, operand);
           cr = c;
           continue;
         }
         case 'NOT': {
           const c = need(x);
-          if (c) cr = { expr: `NOT ${paren(c.expr)}`, type: c.type };
+          if (c) cr = { expr: `${mark(x.at, 'NOT ')}${paren(c.expr)}`, type: c.type };
           continue;
         }
         case 'JMP': {
@@ -354,7 +415,7 @@ export class IlTranslator {
           }
           const c = need(x);
           if (!c) continue;
-          this.emit(`IF ${x.negated ? `NOT ${paren(c.expr)}` : c.expr} THEN ${store}JMP ${operand}; END_IF;`, x, operand);
+          this.emit(`IF ${embed(x.negated ? `NOT ${paren(c.expr)}` : c.expr)} THEN ${store}JMP ${operand}; END_IF;`, x, operand);
           continue;
         }
         case 'RET': {
@@ -364,7 +425,7 @@ export class IlTranslator {
             continue;
           }
           const c = need(x);
-          if (c) this.emit(`IF ${x.negated ? `NOT ${paren(c.expr)}` : c.expr} THEN RETURN; END_IF;`, x);
+          if (c) this.emit(`IF ${embed(x.negated ? `NOT ${paren(c.expr)}` : c.expr)} THEN RETURN; END_IF;`, x);
           continue;
         }
         case 'CAL': {
@@ -391,7 +452,7 @@ export class IlTranslator {
           if (x.conditional) {
             const c = need(x);
             if (!c) continue;
-            call = `IF ${x.negated ? `NOT ${paren(c.expr)}` : c.expr} THEN ${call} END_IF;`;
+            call = `IF ${embed(x.negated ? `NOT ${paren(c.expr)}` : c.expr)} THEN ${call} END_IF;`;
           }
           this.emit(call, x, operand);
           cr = undefined; // the standard leaves the current result undefined after a CAL
@@ -400,7 +461,7 @@ export class IlTranslator {
         default: {
           if (FB_INPUTS.has(x.op)) {
             const c = need(x);
-            if (c) this.emit(`${operand}.${x.op} := ${c.expr};`, x, operand);
+            if (c) this.emit(`${operand}.${x.op} := ${embed(c.expr)};`, x, operand);
             continue;
           }
           // AND, OR, XOR, arithmetic, comparison; `op(` opens an expression
@@ -408,15 +469,15 @@ export class IlTranslator {
           if (!c) continue;
           if (x.open) {
             stack.push({ op: x.op, negated: x.negated, saved: c, at: x.at });
-            cr = operand === '' ? undefined : { expr: operand, type: operandType(this.env, operand) };
+            cr = operand === '' ? undefined : { expr: mark(x.operandAt, operand, operand), type: operandType(this.env, operand) };
             continue;
           }
-          cr = this.combine(x.op, x.negated, c, operand, operandType(this.env, operand));
+          cr = this.combine(x.op, x.negated, c, operand, operandType(this.env, operand), x.operandAt, operand);
         }
       }
     }
     if (stack.length > 0) this.problem('E1020', `'${stack[stack.length - 1]!.op}(' is not closed with ')'`, stack[stack.length - 1]!.at);
-    return cr?.expr;
+    return cr ? plain(cr.expr) : undefined;
   }
 }
 

@@ -30,16 +30,17 @@ export function ilEnvironment(scope: FbdScope): IlEnvironment {
 }
 
 /**
- * Translate the IL of `el` into `w` (each line mapped to its XML line and the operand's column);
+ * Translate the IL of `el` into `w` (each line mapped to its XML line and the operand's column,
+ * not indented, so that columns map exactly);
  * the variables it needs go to `scope.temps`. With `keepResult`, `result` is the current result
  * at the end (an SFC transition's condition written in IL).
  */
-export function writeIlBody(scope: FbdScope, el: XmlElement, w: StWriter, indent: string, keepResult = false): IlTranslation {
+export function writeIlBody(scope: FbdScope, el: XmlElement, w: StWriter, keepResult = false): IlTranslation {
   const ctx = scope.ctx;
   const lines: IlLine[] = bodyLines(el).map((l) => ({ text: l.text, ...ctx.position(l.offset) }));
   const t = translateIl(lines, ilEnvironment(scope), w, (code, message, at, length) => {
     ctx.diagnostics.push(diagnostic(code, message, { file: ctx.path, line: at.line, col: at.col, endLine: at.line, endCol: at.col + length }));
-  }, { indent, keepResult });
+  }, { keepResult });
   for (const temp of t.temps) {
     if (!scope.temps.some((x) => key(x.name) === key(temp.name))) scope.temps.push({ ...temp, el });
   }

@@ -80,7 +80,7 @@ function writeBody(ctx: ImportContext, w: StWriter, body: XmlElement | undefined
       translateLd(scope, lang, w, '  ', { tag });
       return;
     case 'IL':
-      writeIlBody(scope, lang, w, '  ');
+      writeIlBody(scope, lang, w);
       return;
     default:
       ctx.reportAt('E5004', `${what}: ${LANGUAGE_NAMES[lang.local]} bodies are not supported yet; it is declared with an empty body`, lang);
