@@ -214,6 +214,9 @@ export function parseIl(input: IlLine[]): { instructions: IlInstruction[]; error
       } else if (op.endsWith('N') && TAKES_N.has(op.slice(0, -1))) {
         op = op.slice(0, -1);
         negated = true;
+      } else if (op.endsWith('N') && TAKES_C.has(op.slice(0, -1))) {
+        errors.push({ message: `${w}: N applies to ${op.slice(0, -1)} only with C (${op.slice(0, -1)}CN)`, at, length: w.length });
+        continue;
       } else {
         kind = 'call';
         op = word[0];
