@@ -67,15 +67,13 @@ export class LdNetwork extends FbdNetwork {
    */
   condition(point: XmlElement, w: StWriter, indent: string): string | undefined {
     this.read();
+    const c = this.connectionIn({ ...point, local: 'holder', children: [point] } as XmlElement);
+    if (!c) this.error('E5021', 'the condition is connected to nothing', point);
+    else if (!this.nodes.has(c.ref)) this.error('E5021', `dangling connection: localId ${c.ref} is not in this network`, c.el);
     this.checkConnections();
-    if (!this.ok) return undefined;
+    if (!this.ok || !c) return undefined;
     this.planResults();
     if (!this.ok) return undefined;
-    const c = this.connectionIn({ ...point, local: 'holder', children: [point] } as XmlElement);
-    if (!c) {
-      this.error('E5021', 'the condition is connected to nothing', point);
-      return undefined;
-    }
     const done = new Set<string>();
     const out: FbdNode[] = [];
     for (const d of this.needs([c], new Set())) this.visit(d, done, new Set(), out);
