@@ -144,7 +144,7 @@ export class FbdNetwork {
           continue;
         case 'vendorElement':
         case 'actionBlock':
-          this.ctx.reportAt('W5001', `<${el.local}> in an FBD body is ignored`, el);
+          if (!this.ignoresForeign) this.ctx.reportAt('W5001', `<${el.local}> in an FBD body is ignored`, el);
           continue;
       }
       const id = attr(el, 'localId')?.trim();
@@ -236,6 +236,11 @@ export class FbdNetwork {
       default:
         return this.readOther(el, id, order);
     }
+  }
+
+  /** Whether elements of another language in the body (an SFC's) are silently left to it. */
+  protected get ignoresForeign(): boolean {
+    return false;
   }
 
   /** Whether jumps and labels are elements of this language (they are not, yet, in FBD). */

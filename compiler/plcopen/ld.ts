@@ -94,6 +94,10 @@ export class LdNetwork extends FbdNetwork {
 
   // ------------------------------------------------------------------ reading
 
+  protected override get ignoresForeign(): boolean {
+    return this.options.ignoreForeign === true;
+  }
+
   protected override get readsJumps(): boolean {
     return true;
   }

@@ -12,6 +12,7 @@ import { formatDiagnostic } from '../../../compiler/diagnostics/diagnostic.js';
 
 const XML = `<SFC>
   <step localId="1" name="Init" initialStep="true"/>
+  <actionBlock localId="9"/>
   <leftPowerRail localId="2"><position x="0" y="0"/><connectionPointOut formalParameter=""/></leftPowerRail>
   <contact localId="3"><position x="10" y="0"/><connectionPointIn><connection refLocalId="2"/></connectionPointIn><variable>a</variable></contact>
   <contact localId="4" negated="true"><position x="10" y="30"/><connectionPointIn><connection refLocalId="2"/></connectionPointIn><variable>b</variable></contact>
@@ -45,6 +46,6 @@ describe('LD conditions for SFC transitions', () => {
     const { ctx, body, scope, point } = setup();
     const expr = new LdNetwork(scope, body, { ignoreForeign: true }).condition(point('7'), new StWriter(), '');
     expect(expr).toBeUndefined();
-    expect(ctx.diagnostics.map(formatDiagnostic)).toEqual(['chart.xml:8:58: error E5021: dangling connection: localId 42 is not in this network']);
+    expect(ctx.diagnostics.map(formatDiagnostic)).toEqual(['chart.xml:9:58: error E5021: dangling connection: localId 42 is not in this network']);
   });
 });
