@@ -192,7 +192,7 @@ export function parseIl(input: IlLine[]): { instructions: IlInstruction[]; error
       if (offset < text.length) errors.push({ message: `unexpected '${text.slice(offset).trim()}' after ')'`, at: pos(offset), length: 1 });
       continue;
     }
-    const word = /^(&N?|[A-Za-z_]\w*)/.exec(text.slice(offset));
+    const word = /^(&N?|[A-Za-z_]\w*)/i.exec(text.slice(offset));
     if (!word) {
       errors.push({ message: `expected an operator, found '${text.slice(offset).trim()}'`, at: pos(offset), length: 1 });
       continue;

@@ -11,6 +11,7 @@ import { ilFileSource } from '../../../compiler/il/il-file.js';
 import { ResourceRunner } from '../../../runtime/engine/resource-runner.js';
 
 const mixer = fileURLToPath(new URL('./cases/mixer.il', import.meta.url));
+const forms = fileURLToPath(new URL('./cases/forms.il', import.meta.url));
 
 type Vars = Record<string, unknown>;
 
@@ -43,6 +44,24 @@ describe('.il files', () => {
     main()['go'] = true;
     runner.runCycles(20);
     expect(m()['batches']).toBe(2);
+  });
+
+  it('lower case, &N, labels before instructions, array elements, a CAL of an array element, a label at the end', () => {
+    const r = compileFiles([forms]);
+    expect(r.diagnostics.map(formatDiagnostic)).toEqual([]);
+    const runner = new ResourceRunner(r.application!, 'Default');
+    const p = () => runner.instance.programs['Forms'] as Vars;
+    p()['a'] = true;
+    runner.runCycles(1);
+    expect(p()['q']).toBe(true); // a &N b
+    expect(p()['s']).toBe('hello');
+    expect(Array.from(p()['arr'] as Int16Array)).toEqual([6, 6, 0]); // arr[i] := 5, then arr[i] + 1 into arr[i] and arr[1]
+    expect(p()['i']).toBe(2); // JMPC fin skipped LD 1 ST i
+    expect(((p()['fbs'] as Vars[])[0]!)['IN']).toBe(true);
+    p()['a'] = false;
+    runner.runCycles(1);
+    expect(p()['q']).toBe(false);
+    expect(p()['i']).toBe(1);
   });
 
   it('declarations and everything outside bodies keep their lines; bodies map to their IL lines', () => {
