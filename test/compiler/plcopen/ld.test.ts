@@ -53,6 +53,19 @@ describe('LD: contacts, coils and branches', () => {
     expect(m()['q2']).toBe(true); // the other branch
   });
 
+  it('a parallel branch in the middle of a rung: (a OR c) AND d', () => {
+    const r = runner('ld.xml');
+    const m = () => r.instance.programs['main'] as Vars;
+    const cases: [boolean, boolean, boolean, boolean][] = [
+      [false, false, true, false], [true, false, true, true], [false, true, true, true], [true, true, false, false],
+    ];
+    for (const [a, c, d, expected] of cases) {
+      Object.assign(m(), { a, c, d });
+      r.runCycles(1);
+      expect(m()['mid_or'], `a=${a} c=${c} d=${d}`).toBe(expected);
+    }
+  });
+
   it('set and reset coils latch; edge coils pulse on the rung\'s power', () => {
     const r = runner('ld.xml');
     const m = () => r.instance.programs['main'] as Vars;
