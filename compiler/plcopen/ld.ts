@@ -264,8 +264,9 @@ export class LdNetwork extends FbdNetwork {
       if (!s || seen.has(s.node.id)) continue;
       seen.add(s.node.id);
       const m = s.node;
+      const i = m.kind === 'power' ? this.info.get(m.id) : undefined;
       // an edge contact and a block are statements; a variable is read where it is used (Beremiz)
-      if ((m.kind === 'block' && !this.inline.has(m.id)) || (m.kind === 'power' && this.info.get(m.id)!.edge && this.info.get(m.id)!.kind === 'contact')) {
+      if ((m.kind === 'block' && !this.inline.has(m.id)) || (i?.kind === 'contact' && i.edge !== undefined)) {
         out.push(m);
       } else if (m.kind !== 'inOutVariable') {
         out.push(...this.needs(this.inputsOf(m), seen));
