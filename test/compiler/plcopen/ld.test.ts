@@ -113,6 +113,29 @@ describe('LD: contacts, coils and branches', () => {
     expect([m()['done'], m()['elapsed']]).toEqual([false, 0]);
   });
 
+  it('a function block with EN and ENO in a rung counts only while enabled', () => {
+    const r = runner('ld.xml');
+    const m = () => r.instance.programs['main'] as Vars;
+    const pulse = (n: number) => {
+      for (let k = 0; k < n; k++) {
+        m()['a'] = true;
+        r.runCycles(1);
+        m()['a'] = false;
+        r.runCycles(1);
+      }
+    };
+    pulse(2);
+    expect([m()['ctr_cv'], m()['ctr_eno'], m()['ctr_q']]).toEqual([0, false, false]); // EN FALSE: not called
+    m()['en_ctr'] = true;
+    pulse(2);
+    expect([m()['ctr_cv'], m()['ctr_eno'], m()['ctr_q']]).toEqual([2, true, false]);
+    pulse(1);
+    expect([m()['ctr_cv'], m()['ctr_q']]).toEqual([3, true]); // CV >= PV (3, a constant on the pin)
+    m()['en_ctr'] = false;
+    pulse(2);
+    expect([m()['ctr_cv'], m()['ctr_eno'], m()['ctr_q']]).toEqual([3, false, true]); // outputs keep their values
+  });
+
   it('a jump skips the rungs above its label; a return ends the scan', () => {
     const r = runner('ld.xml');
     const m = () => r.instance.programs['main'] as Vars;
