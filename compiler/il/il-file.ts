@@ -178,6 +178,14 @@ export function ilFileSource(path: string, text: string): { source?: SourceFile;
   let next = 0;
   for (const b of bodies) {
     for (; next < b.from; next++) push(lines[next]!, { line: next + 1, col: 1 });
+    const nested = lines.slice(b.from, b.to).findIndex((l) => /^\s*(ACTION|METHOD|PROPERTY)\b/i.test(l));
+    if (nested >= 0) {
+      const line = b.from + nested + 1;
+      const col = lines[line - 1]!.search(/\S/) + 1;
+      diagnostics.push(diagnostic('E1020', `${lines[line - 1]!.trim().split(/\s/)[0]!.toUpperCase()} in a .il file is not supported: write it as a POU of its own`, { file: path, line, col, endLine: line, endCol: col + 6 }));
+      next = b.to;
+      continue;
+    }
     const env = environment(parsed.unit, b.pou);
     const bodyOut: { text: string; at: Position; anchor: number }[] = [];
     if (env) {
