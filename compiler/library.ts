@@ -12,6 +12,7 @@ import { packageRoot } from './package-root.js';
 
 let texts: { path: string; text: string }[] | undefined;
 let outputs: Map<string, Map<string, string>> | undefined;
+let inputs: Map<string, string[]> | undefined;
 
 export function librarySources(): SourceFile[] {
   if (!texts) {
@@ -28,11 +29,13 @@ export function librarySources(): SourceFile[] {
 export function libraryOutputType(fbType: string, member: string): string | undefined {
   if (!outputs) {
     outputs = new Map();
+    inputs = new Map();
     const ids = new IdAllocator();
     for (const s of librarySources()) {
       for (const pou of parseSt(s, ids).unit.pous) {
         if (pou.kind !== 'functionBlock') continue;
         const vars = new Map<string, string>();
+        inputs!.set(key(pou.name), pou.varSections.filter((s) => s.section === 'VAR_INPUT').flatMap((s) => s.decls.map((d) => d.name)));
         for (const section of pou.varSections) {
           if (section.section !== 'VAR_OUTPUT') continue;
           for (const d of section.decls) if (d.type.kind === 'named') vars.set(key(d.name), d.type.name.toUpperCase());
@@ -42,4 +45,10 @@ export function libraryOutputType(fbType: string, member: string): string | unde
     }
   }
   return outputs.get(key(fbType))?.get(key(member));
+}
+
+/** Names of the inputs of library FB `fbType` in declaration order (IL's positional CAL). */
+export function libraryInputs(fbType: string): string[] | undefined {
+  libraryOutputType(fbType, '');
+  return inputs!.get(key(fbType));
 }

@@ -18,6 +18,7 @@ import { evalConst, constToInt } from './semantics/const-eval.js';
 import { generateModule, typeInfo, type ResolvedResource, type ProgramInstance } from './codegen/module.js';
 import { librarySources } from './library.js';
 import { importPlcopen } from './plcopen/import.js';
+import { ilFileSource } from './il/il-file.js';
 import { compile61499 } from './iec61499/project.js';
 import { STANDARD_CONTEXT, type CompilerContext } from './context.js';
 
@@ -225,7 +226,7 @@ function exprPath(e: Expr): string | undefined {
   return undefined;
 }
 
-/** Read and compile files by their extension: .st (ST), .xml (PLCopen TC6), .sys/.fboot (IEC 61499). */
+/** Read and compile files by their extension: .st (ST), .il (IL), .xml (PLCopen TC6), .sys/.fboot (IEC 61499). */
 export function compileFiles(paths: string[], options: CompileOptions = {}): CompileResult {
   const diagnostics: Diagnostic[] = [];
   const st: SourceFile[] = [];
@@ -245,6 +246,10 @@ export function compileFiles(paths: string[], options: CompileOptions = {}): Com
       const r = importPlcopen(path, text);
       diagnostics.push(...r.diagnostics);
       st.push(...r.sources);
+    } else if (ext === '.il') {
+      const r = ilFileSource(path, text);
+      diagnostics.push(...r.diagnostics);
+      if (r.source) st.push(r.source);
     } else if (ext === '.sys' || ext === '.fboot' || ext === '.fbt') {
       f61499.push({ path, text });
     } else {

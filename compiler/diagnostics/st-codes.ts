@@ -9,7 +9,7 @@ export const ST_CODES = [
   { code: 'E1005', severity: 'error', title: 'invalid literal', explanation: 'A numeric, duration, date or typed literal is malformed or does not fit its type, e.g. 8#9, T#1x, SINT#300.' },
   { code: 'E1006', severity: 'error', title: 'empty source', explanation: 'The file contains no declaration (no PROGRAM, FUNCTION_BLOCK, FUNCTION, TYPE or CONFIGURATION).' },
   { code: 'E1007', severity: 'error', title: 'not a text file', explanation: 'The file contains NUL bytes or is not valid UTF-8; ST sources must be text.' },
-  { code: 'E1008', severity: 'error', title: 'cannot read file', explanation: 'The file does not exist, is a directory, or cannot be read; or its extension is not one vPLC compiles (.st, .xml, .sys, .fboot, .fbt).' },
+  { code: 'E1008', severity: 'error', title: 'cannot read file', explanation: 'The file does not exist, is a directory, or cannot be read; or its extension is not one vPLC compiles (.st, .il, .xml, .sys, .fboot, .fbt).' },
   { code: 'E2001', severity: 'error', title: 'unknown name', explanation: 'The name is not declared in the POU, its FB ancestors, the enclosing resource or configuration, or as a global, enum value or POU.' },
   { code: 'E2002', severity: 'error', title: 'duplicate declaration', explanation: 'Two declarations in one scope (or two POUs or types) have the same name. Names in ST are case-insensitive.' },
   { code: 'E2003', severity: 'error', title: 'unknown type', explanation: 'The type name is neither an elementary type, a declared TYPE, nor a function block.' },

@@ -35,13 +35,13 @@ export interface FbdScope {
   temps: FbdTemp[];
 }
 
-interface Connection {
+export interface Connection {
   ref: string;
   formal?: string;
   el: XmlElement;
 }
 
-interface Pin {
+export interface Pin {
   formal: string;
   negated: boolean;
   edge?: 'rising' | 'falling';
@@ -49,14 +49,25 @@ interface Pin {
   el: XmlElement;
 }
 
-type FbdNode =
+export type FbdNode =
   | { kind: 'inVariable'; id: string; el: XmlElement; order: number; expr: string; negated: boolean }
   | { kind: 'outVariable'; id: string; el: XmlElement; order: number; expr: string; negated: boolean; input?: Connection }
   | { kind: 'inOutVariable'; id: string; el: XmlElement; order: number; expr: string; negatedIn: boolean; negatedOut: boolean; input?: Connection }
   | { kind: 'block'; id: string; el: XmlElement; order: number; typeName: string; instance?: string; inputs: Pin[]; inOuts: Pin[]; outputs: Pin[] }
   | { kind: 'connector'; id: string; el: XmlElement; order: number; name: string; input?: Connection }
   | { kind: 'continuation'; id: string; el: XmlElement; order: number; name: string }
-  | { kind: 'return'; id: string; el: XmlElement; order: number; input?: Connection };
+  | { kind: 'return'; id: string; el: XmlElement; order: number; input?: Connection }
+  /** an element of another graphical language drawn in the network (LD contacts, coils, rails) */
+  | PowerNode;
+
+/** A node a subclass reads (readOther), evaluates (powerValue) and writes (powerStatement). */
+export interface PowerNode {
+  kind: 'power';
+  id: string;
+  el: XmlElement;
+  order: number;
+  inputs: Connection[];
+}
 
 /** Binary and n-ary standard functions written as ST operators. */
 const OPERATORS: Readonly<Record<string, string>> = {
@@ -73,35 +84,35 @@ const STRING_RESULT = new Set(['CONCAT', 'LEFT', 'RIGHT', 'MID', 'INSERT', 'DELE
 const SELECTORS = new Set(['G', 'K', 'N', 'L', 'P', 'EN']);
 const DATE_TYPES = new Set(['DT', 'DATE_AND_TIME', 'DATE', 'TOD', 'TIME_OF_DAY', 'LDT', 'LDATE', 'LTOD']);
 
-function flag(el: XmlElement, name: string): boolean {
+export function flag(el: XmlElement, name: string): boolean {
   const v = attr(el, name);
   return v === 'true' || v === '1';
 }
 
 /** Put an operand in parentheses unless it is a name, member access or literal. */
-function operand(e: string): string {
+export function operand(e: string): string {
   return /^[A-Za-z_][\w.]*(#[\w.:+-]+)?$|^[+-]?\d[\d_.eE+-]*$|^'[^']*'$/.test(e) ? e : `(${e})`;
 }
 
-function negate(e: string, negated: boolean): string {
+export function negate(e: string, negated: boolean): string {
   return negated ? `NOT ${operand(e)}` : e;
 }
 
 export class FbdNetwork {
-  private readonly nodes = new Map<string, FbdNode>();
-  private readonly list: FbdNode[] = [];
-  private readonly connectors = new Map<string, FbdNode & { kind: 'connector' }>();
+  protected readonly nodes = new Map<string, FbdNode>();
+  protected readonly list: FbdNode[] = [];
+  protected readonly connectors = new Map<string, FbdNode & { kind: 'connector' }>();
   /** function blocks (no instance) whose result is inlined: no type known */
-  private readonly inline = new Set<string>();
+  protected readonly inline = new Set<string>();
   private readonly resultTypes = new Map<string, string | undefined>();
   /** which function outputs somebody reads */
-  private readonly used = new Set<string>();
-  private ok = true;
+  protected readonly used = new Set<string>();
+  protected ok = true;
 
   /** @param tag distinguishes the temporaries of several networks of one POU (its actions) */
-  constructor(private readonly scope: FbdScope, private readonly body: XmlElement, private readonly tag = '') {}
+  constructor(protected readonly scope: FbdScope, protected readonly body: XmlElement, protected readonly tag = '') {}
 
-  private get ctx(): ImportContext {
+  protected get ctx(): ImportContext {
     return this.scope.ctx;
   }
 
@@ -117,7 +128,7 @@ export class FbdNetwork {
 
   // ------------------------------------------------------------------ reading
 
-  private read(): void {
+  protected read(): void {
     let order = 0;
     for (const el of childElements(this.body)) {
       order++;
@@ -128,11 +139,12 @@ export class FbdNetwork {
           continue;
         case 'jump':
         case 'label':
+          if (this.readsJumps) break;
           this.error('E5006', `FBD <${el.local}> is not supported yet`, el);
           continue;
         case 'vendorElement':
         case 'actionBlock':
-          this.ctx.reportAt('W5001', `<${el.local}> in an FBD body is ignored`, el);
+          if (!this.ignoresForeign) this.ctx.reportAt('W5001', `<${el.local}> in an FBD body is ignored`, el);
           continue;
       }
       const id = attr(el, 'localId')?.trim();
@@ -222,12 +234,35 @@ export class FbdNetwork {
       case 'return':
         return { kind: 'return', id, el, order, input: this.connectionIn(el) };
       default:
-        this.error('E5006', `<${el.name}> is not an FBD element vPLC knows`, el);
-        return undefined;
+        return this.readOther(el, id, order);
     }
   }
 
-  private connectionIn(el: XmlElement): Connection | undefined {
+  /** Whether elements of another language in the body (an SFC's) are silently left to it. */
+  protected get ignoresForeign(): boolean {
+    return false;
+  }
+
+  /** Whether jumps and labels are elements of this language (they are not, yet, in FBD). */
+  protected get readsJumps(): boolean {
+    return false;
+  }
+
+  /** An element that is not FBD's: a subclass reads its own language's elements here. */
+  protected readOther(el: XmlElement, _id: string, _order: number): FbdNode | undefined {
+    this.error('E5006', `<${el.name}> is not an FBD element vPLC knows`, el);
+    return undefined;
+  }
+
+  /** ST expression of what a power node delivers at output `formal`. */
+  protected powerValue(_n: PowerNode, _formal: string | undefined): string | undefined {
+    return undefined;
+  }
+
+  /** The statements of a power node, if it makes any. */
+  protected powerStatement(_w: StWriter, _n: PowerNode, _indent: string): void {}
+
+  protected connectionIn(el: XmlElement): Connection | undefined {
     const point = firstChild(el, 'connectionPointIn');
     if (!point) return undefined;
     const conns = childElements(point, 'connection');
@@ -242,7 +277,7 @@ export class FbdNetwork {
     return { ref, formal: attr(c, 'formalParameter')?.trim() || undefined, el: c };
   }
 
-  private error(code: Code, message: string, el: XmlElement): void {
+  protected error(code: Code, message: string, el: XmlElement): void {
     this.ctx.reportAt(code, message, el);
     this.ok = false;
   }
@@ -250,7 +285,7 @@ export class FbdNetwork {
   // ------------------------------------------------------------------ sources
 
   /** The node and output pin a connection reads from, through connector/continuation pairs. */
-  private source(c: Connection): { node: FbdNode; formal?: string; conn: Connection } | undefined {
+  protected source(c: Connection): { node: FbdNode; formal?: string; conn: Connection } | undefined {
     let conn = c;
     for (let hops = 0; hops < 100; hops++) {
       const node = this.nodes.get(conn.ref);
@@ -271,7 +306,7 @@ export class FbdNetwork {
         conn = connector.input;
         continue;
       }
-      if (node.kind === 'outVariable' || node.kind === 'connector' || node.kind === 'return') {
+      if (node.kind === 'outVariable' || node.kind === 'connector' || node.kind === 'return' || (node.kind === 'power' && !this.hasOutput(node))) {
         this.error('E5005', `connection to localId ${conn.ref}, a <${node.el.local}>, which has no output`, conn.el);
         return undefined;
       }
@@ -290,8 +325,13 @@ export class FbdNetwork {
     return undefined;
   }
 
+  /** Whether a power node can be read from (a right power rail cannot). */
+  protected hasOutput(_n: PowerNode): boolean {
+    return true;
+  }
+
   /** The node a statement must wait for when it reads `c` (blocks and inOutVariables only). */
-  private dependency(c: Connection | undefined): FbdNode | undefined {
+  protected dependency(c: Connection | undefined): FbdNode | undefined {
     if (!c) return undefined;
     const s = this.source(c);
     if (!s) return undefined;
@@ -299,7 +339,7 @@ export class FbdNetwork {
   }
 
   /** ST expression of the value a connection delivers. */
-  private value(c: Connection): string | undefined {
+  protected value(c: Connection): string | undefined {
     const s = this.source(c);
     if (!s) return undefined;
     const n = s.node;
@@ -325,6 +365,8 @@ export class FbdNetwork {
         if (this.inline.has(n.id)) return negate(this.callExpr(n) ?? '', out.negated);
         return negate(this.tempName(n, formal), out.negated);
       }
+      case 'power':
+        return this.powerValue(n, s.formal);
       default:
         return undefined;
     }
@@ -337,12 +379,12 @@ export class FbdNetwork {
   }
 
   /** Decide for each function block whether its result gets a typed temporary or is inlined. */
-  private planResults(): void {
+  protected planResults(): void {
     for (const n of this.list) {
       const inputs: (Connection | undefined)[] =
         n.kind === 'block' ? [...n.inputs, ...n.inOuts].map((p) => p.conn)
           : n.kind === 'outVariable' || n.kind === 'inOutVariable' || n.kind === 'return' || n.kind === 'connector' ? [n.input]
-            : [];
+            : n.kind === 'power' ? n.inputs : [];
       for (const c of inputs) {
         const s = c && this.source(c);
         if (s && s.node.kind === 'block' && !s.node.instance) this.used.add(s.node.id);
@@ -418,17 +460,19 @@ export class FbdNetwork {
         }
         return this.resultType(n, visiting);
       }
+      case 'power':
+        return 'BOOL';
       default:
         return undefined;
     }
   }
 
-  private varType(name: string): string | undefined {
+  protected varType(name: string): string | undefined {
     return this.scope.pou.vars.get(key(name)) ?? this.scope.index.globals.get(key(name));
   }
 
   /** Type of an FBD variable expression: a declared name, `inst.member`, or a typed literal. */
-  private exprType(expr: string): string | undefined {
+  protected exprType(expr: string): string | undefined {
     const e = expr.trim();
     const typed = /^([A-Za-z_]+)#/.exec(e);
     if (typed) {
@@ -457,7 +501,7 @@ export class FbdNetwork {
   // ------------------------------------------------------------------ order
 
   /** The statement-producing nodes in execution order. */
-  private order(): FbdNode[] {
+  protected order(): FbdNode[] {
     const placed = this.list.filter(
       (n) => n.kind === 'block' || n.kind === 'outVariable' || n.kind === 'return' || (n.kind === 'inOutVariable' && n.input),
     );
@@ -473,6 +517,7 @@ export class FbdNetwork {
         if (m && m !== n) d.add(m);
       };
       if (n.kind === 'block') for (const p of [...n.inputs, ...n.inOuts]) add(p.conn);
+      else if (n.kind === 'power') for (const c of n.inputs) add(c);
       else if (n.kind !== 'inVariable' && n.kind !== 'continuation') add(n.input);
       deps.set(n.id, d);
     }
@@ -521,7 +566,7 @@ export class FbdNetwork {
 
   // ------------------------------------------------------------------ statements
 
-  private callExpr(n: FbdNode & { kind: 'block' }): string | undefined {
+  protected callExpr(n: FbdNode & { kind: 'block' }): string | undefined {
     const name = key(n.typeName);
     const args: { formal: string; value: string }[] = [];
     for (const p of [...n.inputs, ...n.inOuts]) {
@@ -568,7 +613,7 @@ export class FbdNetwork {
     return `_TMP_${this.tag}${p.edge === 'rising' ? 'R_TRIG' : 'F_TRIG'}${n.id}_${p.formal}`;
   }
 
-  private statement(w: StWriter, n: FbdNode, indent: string): void {
+  protected statement(w: StWriter, n: FbdNode, indent: string): void {
     const at = this.ctx.at(n.el);
     const emit = (text: string) => w.line(`${indent}${text}`, at, indent.length);
     switch (n.kind) {
@@ -618,6 +663,9 @@ export class FbdNetwork {
         emit(enValue !== undefined ? `IF ${negate(enValue, en!.negated)} THEN ${stmt} END_IF;` : stmt);
         return;
       }
+      case 'power':
+        this.powerStatement(w, n, indent);
+        return;
       default:
         return;
     }

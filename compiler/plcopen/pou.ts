@@ -6,6 +6,8 @@
 import { key } from '../st/ast.js';
 import { ImportContext } from './context.js';
 import { FbdNetwork, type FbdScope } from './fbd.js';
+import { writeIlBody } from './il-body.js';
+import { translateLd } from './ld.js';
 import type { PouSignature, ProjectIndex } from './project-index.js';
 import { writeStBody } from './st-body.js';
 import { StWriter } from './st-writer.js';
@@ -32,6 +34,7 @@ export function signatureOf(ctx: ImportContext, pou: XmlElement): PouSignature |
   const pouType = attr(pou, 'pouType')?.trim();
   if (!name || (pouType !== 'program' && pouType !== 'functionBlock' && pouType !== 'function')) return undefined;
   const vars = new Map<string, string>();
+  const inputs: string[] = [];
   const iface = firstChild(pou, 'interface');
   const quiet = new ImportContext(ctx.path, ''); // problems are reported by the second pass
   for (const list of iface ? childElements(iface) : []) {
@@ -41,11 +44,12 @@ export function signatureOf(ctx: ImportContext, pou: XmlElement): PouSignature |
       const t = typeElementOf(firstChild(v, 'type'));
       const text = t && typeText(quiet, t);
       if (n && text) vars.set(key(n), text);
+      if (n && list.local === 'inputVars') inputs.push(n);
     }
   }
   const ret = typeElementOf(firstChild(iface, 'returnType'));
   const returnType = ret ? typeText(quiet, ret) : undefined;
-  return { name, pouType, returnType, vars };
+  return { name, pouType, returnType, vars, inputs };
 }
 
 /** The language element of a `<body>` (ST, FBD, LD, SFC, IL), if any. */
@@ -71,6 +75,12 @@ function writeBody(ctx: ImportContext, w: StWriter, body: XmlElement | undefined
       return;
     case 'FBD':
       new FbdNetwork(scope, lang, tag).translate(w, '  ');
+      return;
+    case 'LD':
+      translateLd(scope, lang, w, '  ', { tag });
+      return;
+    case 'IL':
+      writeIlBody(scope, lang, w);
       return;
     default:
       ctx.reportAt('E5004', `${what}: ${LANGUAGE_NAMES[lang.local]} bodies are not supported yet; it is declared with an empty body`, lang);

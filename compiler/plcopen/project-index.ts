@@ -13,6 +13,8 @@ export interface PouSignature {
   returnType?: string;
   /** every declared variable by upper-case name → ST type text */
   vars: Map<string, string>;
+  /** names of the inputs (inputVars) in declaration order */
+  inputs?: string[];
 }
 
 export interface ProjectIndex {

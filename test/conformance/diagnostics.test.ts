@@ -1,7 +1,7 @@
 /**
  * Diagnostic conformance: for every test/conformance/diagnostics/<case>.errors.txt, reading
  * <case>.<ext> gives exactly those lines, formatted as `vplc check` prints them. The input is
- * ST (.st, which may be missing on purpose), IEC 61499 (.fbt, .sys, .fboot: compiled as
+ * ST (.st, which may be missing on purpose), IL (.il), IEC 61499 (.fbt, .sys, .fboot: compiled as
  * `vplc check` does; a .sys or .fboot finds the types of this folder, where helper types without
  * an .errors.txt of their own live) or a plc.yaml
  * configuration (.yaml). Paths are written relative to the project root (the runner strips the
@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { ST_CODES } from '../../compiler/diagnostics/st-codes.js';
 import { IEC61499_CODES } from '../../compiler/diagnostics/iec61499-codes.js';
 import { CONFIG_CODES } from '../../compiler/diagnostics/config-codes.js';
+import { IL_CODES } from '../../compiler/diagnostics/il-codes.js';
 import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
 import { loadConfigFile } from '../../runtime/config/load.js';
 import { formatDiagnostic } from '../../compiler/diagnostics/diagnostic.js';
@@ -22,7 +23,7 @@ import { caseNames, projectRoot, relativeToRoot, vplc } from './conformance.js';
 const DIR = 'test/conformance/diagnostics';
 
 /** what `vplc check` reads (PLCopen .xml has its own baselines in test/compiler/plcopen), and plc.yaml */
-const INPUTS = ['.st', '.fbt', '.sys', '.fboot', '.yaml'];
+const INPUTS = ['.st', '.il', '.fbt', '.sys', '.fboot', '.yaml'];
 
 /** The input file of a case: the first that exists, or <case>.st (a missing file is a case too). */
 function inputOf(name: string): string {
@@ -51,6 +52,11 @@ describe('diagnostic cases', () => {
   it('every code of st-codes.ts has a case', () => {
     const c = covered();
     expect(ST_CODES.map((x) => x.code).filter((x) => !c.has(x))).toEqual([]);
+  });
+
+  it('every code of il-codes.ts has a case', () => {
+    const c = covered();
+    expect(IL_CODES.map((x) => x.code).filter((x) => !c.has(x))).toEqual([]);
   });
 
   it('every code of iec61499-codes.ts that vplc check can raise has a case', () => {
