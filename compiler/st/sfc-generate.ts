@@ -109,7 +109,7 @@ export function writeChartVars(chart: SfcChart, w: SfcWriter, indent: string): v
   }
   for (const a of controlledActions(chart)) w.line(`${indent}${actionControl(a.name)} : SFC_ACTION;`, a.at, indent.length);
   chart.transitions.forEach((t, i) => w.line(`${indent}${transitionFlag(i)} : BOOL;`, t.at, indent.length));
-  w.line(`${indent}_SFC_NOW, _SFC_LAST, _SFC_DT : TIME;`, at, indent.length);
+  w.line(`${indent}_SFC_NOW, _SFC_LAST, _SFC_DT, _SFC_D : TIME;`, at, indent.length);
   w.line(`${indent}_SFC_RUN : BOOL;`, at, indent.length);
 }
 
@@ -125,10 +125,12 @@ function associationLines(w: SfcWriter, step: string, a: SfcAssociation): void {
   const line = (text: string) => w.line(`${IND}${text}`, a.at, IND.length);
   /** a line that contains the duration expression, mapped to it */
   const timed = (before: string, after: string) => {
-    // the duration on a line of its own, so that its diagnostics keep their column
-    line(`${before}(`);
+    // the duration goes through a TIME variable on a line of its own, so that a wrong type
+    // is reported at the duration as written
+    line('_SFC_D :=');
     verbatim(w, a.duration!);
-    line(`)${after}`);
+    line(';');
+    line(`${before}_SFC_D${after}`);
   };
   switch (a.qualifier) {
     case 'N':
@@ -155,10 +157,10 @@ function associationLines(w: SfcWriter, step: string, a: SfcAssociation): void {
       return;
     case 'SD':
       // stored at once when the delay is not positive, else when it has run out (even after the step is left)
-      timed(`IF ${activated} THEN ${c}.setTime := `, `; ${c}.setIn := ${c}.setTime <= T#0s; END_IF;`);
+      timed(`IF ${activated} THEN ${c}.setTime := `, `; ${c}.setIn := ${c}.setIn OR ${c}.setTime <= T#0s; END_IF;`);
       return;
     case 'DS':
-      timed(`IF ${activated} THEN ${c}.setTime := `, `; ${c}.setIn := ${c}.setTime <= T#0s; END_IF;`);
+      timed(`IF ${activated} THEN ${c}.setTime := `, `; ${c}.setIn := ${c}.setIn OR ${c}.setTime <= T#0s; END_IF;`);
       line(`IF ${deactivated} THEN ${c}.setTime := T#0s; END_IF;`);
       return;
     case 'SL':
@@ -217,7 +219,11 @@ export function writeChartBody(chart: SfcChart, w: SfcWriter): void {
   // 4. actions run while active and once more after; a Boolean action's variable follows Q
   for (const a of actions) {
     const c = actionControl(a.name);
-    if (a.boolean) w.line(`${IND}${a.name} := ${c}.Q;`, a.at, IND.length);
+    if (a.boolean) {
+      // the value on the association's own position: a variable that is no BOOL is reported there
+      w.line(`${IND}${a.name} :=`, a.at, IND.length);
+      w.line(`${c}.Q;`, a.at);
+    }
     else w.line(`${IND}IF ${c}.A THEN ${a.name}(); END_IF;`, a.at, IND.length + `IF ${c}.A THEN `.length);
   }
 }

@@ -42,7 +42,7 @@ function startsElement(tokens: IToken[], i: number): boolean {
 }
 
 class SyntaxError {
-  constructor(readonly message: string, readonly token: IToken | undefined) {}
+  constructor(readonly message: string, readonly token: IToken | undefined, readonly code: Code = 'E1004') {}
 }
 
 /** Lines and columns of raw offsets in the unmapped text. */
@@ -74,6 +74,8 @@ interface ChartPou {
 class ChartReader {
   private i: number;
   readonly spans: [number, number][] = [];
+  private partialStep: SfcStep | undefined;
+  private partialTransition: SfcTransition | undefined;
 
   constructor(private readonly tokens: IToken[], start: number, private readonly stop: number, private readonly lines: Lines, private readonly report: (code: Code, message: string, from: number, to: number) => void) {
     this.i = start;
@@ -128,13 +130,18 @@ class ChartReader {
       }
       const first = this.tokens[this.i]!;
       const endWord = word(first) === 'TRANSITION' ? 'END_TRANSITION' : 'END_STEP';
+      this.partialStep = undefined;
+      this.partialTransition = undefined;
       try {
         if (endWord === 'END_STEP') chart.steps.push(this.step());
         else chart.transitions.push(this.transition());
       } catch (e) {
         if (!(e instanceof SyntaxError)) throw e;
+        // what was read before the error still counts, so that it causes no more errors
+        if (this.partialStep) chart.steps.push(this.partialStep);
+        if (this.partialTransition) chart.transitions.push(this.partialTransition);
         const t = e.token;
-        this.report('E1004', e.message, t ? t.startOffset : first.startOffset, t ? t.startOffset + Math.max(1, t.image.length) : first.startOffset + 1);
+        this.report(e.code, e.message, t ? t.startOffset : first.startOffset, t ? t.startOffset + Math.max(1, t.image.length) : first.startOffset + 1);
         ok = false;
         while (this.i < this.stop && word(this.tokens[this.i]) !== endWord) this.i++;
         if (this.i < this.stop) this.i++;
@@ -150,6 +157,7 @@ class ChartReader {
     const name = this.name('the name of the step');
     this.expect(':');
     const step: SfcStep = { name: name.image, initial, associations: [], at: this.pos(name) };
+    this.partialStep = step;
     while (word(this.peek()) !== 'END_STEP') {
       const action = this.name("an action association such as 'Fill(N);' or END_STEP");
       let qualifier: Qualifier = 'N';
@@ -159,7 +167,9 @@ class ChartReader {
         const q = this.peek();
         if (isName(q) && (QUALIFIERS as readonly string[]).includes(word(q))) {
           qualifier = word(this.next()) as Qualifier;
-          if (this.peek()?.image === ',' && TIMED_QUALIFIERS.has(qualifier)) {
+          // a name after the comma is an indicator, unless the qualifier takes a duration
+          const isIndicator = isName(this.tokens[this.i + 1]) && [',', ')'].includes(this.tokens[this.i + 2]?.image ?? '');
+          if (this.peek()?.image === ',' && (TIMED_QUALIFIERS.has(qualifier) || !isIndicator)) {
             this.next();
             const from = this.peek();
             let depth = 0;
@@ -231,8 +241,9 @@ class ChartReader {
     this.expect('TO');
     t.to = this.steps();
     const sep = this.peek();
+    this.partialTransition = { ...t, condition: [{ text: 'FALSE', at: t.at }] };
     if (sep?.image === ':') {
-      throw new SyntaxError('a transition condition body after \':\' (IL, LD or FBD) is not supported yet: write \':= expression;\'', sep);
+      throw new SyntaxError('a transition condition body after \':\' (IL, LD or FBD) is not supported yet: write \':= expression;\'', sep, 'E2105');
     }
     this.expect(':=', "':=' and the condition");
     // the condition runs to the last ';' before END_TRANSITION
