@@ -207,10 +207,8 @@ export class SfcImport {
       if (step) out.push(step.name);
       else if (n.el.local === 'jumpStep') {
         const target = this.ctx.required(n.el, 'targetName');
-        if (target !== undefined) {
-          if (!this.steps.some((s) => key(s.name) === key(target))) this.report('E2103', `jump to step '${target}', which does not exist`, n.el);
-          else out.push(this.steps.find((s) => key(s.name) === key(target))!.name);
-        }
+        // an unknown target is reported by the chart's check, at the transition
+        if (target !== undefined) out.push(this.steps.find((s) => key(s.name) === key(target))?.name ?? target);
       } else if (n.el.local !== 'transition' && n.el.local !== 'actionBlock') out.push(...this.targetSteps(n.id, seen));
     }
     return out;
@@ -303,8 +301,11 @@ export class SfcImport {
 
   private readTransition(node: GraphNode): void {
     const el = node.el;
+    const reported = this.ctx.diagnostics.length;
     const from = this.sourceSteps(node.inputs, el);
     const to = this.targetSteps(node.id);
+    // a transition whose connections are broken (reported) would only repeat the error
+    if (this.ctx.diagnostics.length > reported) return;
     const priorityText = attr(el, 'priority')?.trim();
     const priority = priorityText !== undefined && /^\d+$/.test(priorityText) ? Number(priorityText) : undefined;
     const x = Number(attr(firstChild(el, 'position') ?? el, 'x') ?? '0');

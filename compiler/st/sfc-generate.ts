@@ -174,7 +174,10 @@ export function writeChartBody(chart: SfcChart, w: SfcWriter): void {
   const at = chart.at;
   const line = (text: string, where: Position = at) => w.line(`${IND}${text}`, where, IND.length);
   const actions = controlledActions(chart);
-  const timers = new Set(chart.steps.flatMap((s) => s.associations.filter((a) => a.qualifier === 'SD' || a.qualifier === 'DS' || a.qualifier === 'SL').map((a) => key(a.action))));
+  const withQualifier = (qs: string[]) => new Set(chart.steps.flatMap((s) => s.associations.filter((a) => qs.includes(a.qualifier)).map((a) => key(a.action))));
+  const timers = withQualifier(['SD', 'DS', 'SL']);
+  // only actions that are ever stored or reset need the stored flag's logic
+  const stored = withQualifier(['S', 'R', 'SD', 'DS', 'SL']);
 
   // 1. time since the last scan (none in the first), step times and start-of-scan states
   line('_SFC_NOW := TASK_TIME();');
@@ -183,7 +186,7 @@ export function writeChartBody(chart: SfcChart, w: SfcWriter): void {
   for (const s of chart.steps) line(`${s.name}.Xprev := ${s.name}.X; IF ${s.name}.X THEN ${s.name}.T := ${s.name}.T + _SFC_DT; END_IF;`, s.at);
   for (const a of actions) {
     const c = actionControl(a.name);
-    line(`${c}.Q := FALSE; ${c}.setIn := FALSE; ${c}.resetIn := FALSE;`, a.at);
+    line(stored.has(key(a.name)) ? `${c}.Q := FALSE; ${c}.setIn := FALSE; ${c}.resetIn := FALSE;` : `${c}.Q := FALSE;`, a.at);
     if (!timers.has(key(a.name))) continue;
     line(`IF ${c}.setTime > T#0s THEN ${c}.setTime := ${c}.setTime - _SFC_DT; IF ${c}.setTime <= T#0s THEN ${c}.setTime := T#0s; ${c}.setIn := TRUE; END_IF; END_IF;`, a.at);
     line(`IF ${c}.resetTime > T#0s THEN ${c}.resetTime := ${c}.resetTime - _SFC_DT; IF ${c}.resetTime <= T#0s THEN ${c}.resetTime := T#0s; ${c}.resetIn := TRUE; END_IF; END_IF;`, a.at);
@@ -211,9 +214,12 @@ export function writeChartBody(chart: SfcChart, w: SfcWriter): void {
   for (const s of chart.steps) for (const a of s.associations) associationLines(w, s.name, a);
   for (const a of actions) {
     const c = actionControl(a.name);
-    line(`IF ${c}.setIn THEN ${c}.stored := TRUE; END_IF;`, a.at);
-    line(`IF ${c}.resetIn THEN ${c}.stored := FALSE; ${c}.setTime := T#0s; ${c}.resetTime := T#0s; END_IF;`, a.at);
-    line(`${c}.Q := ${c}.Q OR ${c}.stored; ${c}.A := ${c}.Q OR ${c}.Qprev; ${c}.Qprev := ${c}.Q;`, a.at);
+    if (stored.has(key(a.name))) {
+      line(`IF ${c}.setIn THEN ${c}.stored := TRUE; END_IF;`, a.at);
+      line(`IF ${c}.resetIn THEN ${c}.stored := FALSE; ${c}.setTime := T#0s; ${c}.resetTime := T#0s; END_IF;`, a.at);
+      line(`${c}.Q := ${c}.Q OR ${c}.stored;`, a.at);
+    }
+    line(`${c}.A := ${c}.Q OR ${c}.Qprev; ${c}.Qprev := ${c}.Q;`, a.at);
   }
 
   // 4. actions run while active and once more after; a Boolean action's variable follows Q

@@ -45,17 +45,16 @@ END_FUNCTION_BLOCK
 `);
 
 describe.skipIf(!present)('PLCopen interop: Beremiz fixtures', () => {
-  it('first_steps: LD, SFC and IL POUs are reported with their line', () => {
+  it('first_steps: LD and IL POUs are reported with their line', () => {
     const r = load('exemples_first_steps.xml');
     expect(r.diagnostics.map((d) => `${d.range.line} ${d.code} ${d.message.split(':')[0]}`)).toEqual([
-      "690 E5004 POU 'CounterSFC'",
       "942 E5004 POU 'CounterIL'",
       "995 E5004 POU 'CounterLD'",
     ]);
     expect(r.diagnostics.every((d) => d.range.file.endsWith('exemples_first_steps.xml'))).toBe(true);
   });
 
-  it('first_steps: the ST and FBD counters and the FBD program run', () => {
+  it('first_steps: the ST, FBD and SFC counters and the FBD program run', () => {
     const r = load('exemples_first_steps.xml');
     // the unsupported POUs are declared with empty bodies, so the rest compiles and runs
     const app = compile(r.sources);
@@ -64,12 +63,40 @@ describe.skipIf(!present)('PLCopen interop: Beremiz fixtures', () => {
     runner.runCycles(5);
     expect(prg()['Cnt1']).toBe(5); // CounterST (ST)
     expect(prg()['Cnt2']).toBe(5); // CounterFBD (FBD with a feedback loop through Cnt)
-    expect(prg()['Cnt3']).toBe(0); // SFC, not run
-    expect(prg()['AVCnt']).toBeCloseTo((5 + 5) / 5, 5); // AverageVal (ST function) called from FBD
+    expect(prg()['Cnt3']).toBe(5); // CounterSFC: Start → Count in the first scan, which counts in every scan
+    expect(prg()['AVCnt']).toBeCloseTo((5 + 5 + 5) / 5, 5); // AverageVal (ST function) called from FBD; IL and LD not run yet
     (prg() as Record<string, unknown>)['Reset'] = true;
     runner.runCycles(1);
     expect(prg()['Cnt1']).toBe(17); // ResetCounterValue, a configuration constant
     expect(prg()['Cnt2']).toBe(17);
+  });
+
+  it('first_steps: the SFC counter steps through Start, ResetCounter and Count', () => {
+    const r = load('exemples_first_steps.xml');
+    const app = compile(r.sources);
+    const runner = new ResourceRunner(app, 'resource1');
+    const prg = () => runner.instance.programs['plc_task_instance'] as Record<string, unknown>;
+    const sfc = () => prg()['CounterSFC0'] as Record<string, { X: boolean }>;
+    const active = () => ['Start', 'ResetCounter', 'Count'].filter((s) => sfc()[s]!.X);
+    const cnt3: unknown[] = [];
+    const steps: string[][] = [];
+    const scan = (reset: boolean) => {
+      prg()['Reset'] = reset;
+      runner.runCycles(1);
+      cnt3.push(prg()['Cnt3']);
+      steps.push(active());
+    };
+    for (let i = 0; i < 3; i++) scan(false);
+    for (let i = 0; i < 3; i++) scan(true);
+    for (let i = 0; i < 3; i++) scan(false);
+    expect(steps).toEqual([
+      ['Count'], ['Count'], ['Count'], // NOT Reset: Start → Count in the first scan
+      ['Start'], ['ResetCounter'], ['ResetCounter'], // Reset: Count → Start (jump), then Start → ResetCounter
+      ['Start'], ['Count'], ['Count'], // NOT Reset: back to Start, then Count
+    ]);
+    // Count's actions (Cnt := Cnt + 1; OUT := Cnt) run once more in the scan Count is left (the
+    // standard's final scan: 4); ResetCounter's put ResetCounterValue (17) out, also in its final scan
+    expect(cnt3).toEqual([1, 2, 3, 4, 17, 17, 17, 18, 19]);
   });
 
   it('modbus: the addresses of Beremiz\'s Modbus extension are reported at their XML line', () => {
