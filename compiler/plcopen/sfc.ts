@@ -295,7 +295,7 @@ export class SfcImport {
       this.wired.set(node.id, flag);
       outs.push(syntheticOutput(point, flag, `_sfc_${node.id}`, node.el));
     }
-    if (outs.length === 0) return [];
+    if (outs.length === 0 && this.chartFbd.length === 0) return [];
     return this.fbdLines(network([...this.chartFbd, ...outs], this.sfc), 'SFC_') ?? [];
   }
 
