@@ -265,7 +265,8 @@ class LineBuilder implements SfcWriter {
   readonly origins: LineOrigin[] = [];
   line(text: string, at: Position, anchor = 0): void {
     this.lines.push(text);
-    this.origins.push({ line: at.line, col: at.col - anchor });
+    // generated text before the anchor maps to the element's line start at the earliest
+    this.origins.push({ line: at.line, col: Math.max(1, at.col - anchor) });
   }
 }
 
