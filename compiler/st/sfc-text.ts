@@ -18,7 +18,7 @@ import { diagnostic, type Code } from '../diagnostics/registry.js';
 import { SourceFile, type LineOrigin, type Position } from '../source.js';
 import { key } from './ast.js';
 import { checkChart, writeChartBody, writeChartVars } from './sfc-generate.js';
-import { QUALIFIERS, type Qualifier, type SfcChart, type SfcLine, type SfcStep, type SfcTransition, type SfcWriter } from './sfc-model.js';
+import { QUALIFIERS, TIMED, type Qualifier, type SfcChart, type SfcLine, type SfcStep, type SfcTransition, type SfcWriter } from './sfc-model.js';
 
 const POU_ENDS: Readonly<Record<string, string>> = { PROGRAM: 'END_PROGRAM', FUNCTION_BLOCK: 'END_FUNCTION_BLOCK', FUNCTION: 'END_FUNCTION' };
 const POU_TYPES: Readonly<Record<string, SfcChart['pouType']>> = { PROGRAM: 'program', FUNCTION_BLOCK: 'functionBlock', FUNCTION: 'function' };
@@ -169,7 +169,7 @@ class ChartReader {
           qualifier = word(this.next()) as Qualifier;
           // a name after the comma is an indicator, unless the qualifier takes a duration
           const isIndicator = isName(this.tokens[this.i + 1]) && [',', ')'].includes(this.tokens[this.i + 2]?.image ?? '');
-          if (this.peek()?.image === ',' && (TIMED_QUALIFIERS.has(qualifier) || !isIndicator)) {
+          if (this.peek()?.image === ',' && (TIMED.has(qualifier) || !isIndicator)) {
             this.next();
             const from = this.peek();
             let depth = 0;
@@ -258,7 +258,6 @@ class ChartReader {
   }
 }
 
-const TIMED_QUALIFIERS: ReadonlySet<string> = new Set(['L', 'D', 'SD', 'DS', 'SL']);
 
 class LineBuilder implements SfcWriter {
   readonly lines: string[] = [];
@@ -278,8 +277,7 @@ export function sfcToSt(file: SourceFile, tokens: IToken[]): { file: SourceFile;
   if (!tokens.some((t, i) => startsElement(tokens, i))) return undefined;
   const diagnostics: Diagnostic[] = [];
   const lines = new Lines(file.text);
-  const rangeOf = (from: number, to: number) => file.range(from, to);
-  const report = (code: Code, message: string, from: number, to: number) => diagnostics.push(diagnostic(code, message, rangeOf(from, to)));
+  const report = (code: Code, message: string, from: number, to: number) => diagnostics.push(diagnostic(code, message, file.range(from, to)));
   const charts: ChartPou[] = [];
   const spans: [number, number][] = [];
   for (let i = 0; i < tokens.length; i++) {
