@@ -46,6 +46,10 @@ export function checkChart(chart: SfcChart, report: SfcReport): boolean {
     if (steps.has(key(s.name))) error('E2103', `step '${s.name}' is declared twice`, s.at, s.name.length);
     else steps.set(key(s.name), s);
   }
+  for (const s of chart.steps) {
+    // a step is a variable of the POU, an action is called by its name: they cannot share it
+    if (chart.actions.has(key(s.name))) error('E2103', `step '${s.name}' has the name of an action of '${chart.pou}': rename one of them`, s.at, s.name.length);
+  }
   if (!chart.steps.some((s) => s.initial)) error('E2101', `the SFC of '${chart.pou}' has no initial step`, chart.at, 1);
   const names = new Set<string>();
   for (const t of chart.transitions) {
@@ -230,6 +234,10 @@ export function writeChartBody(chart: SfcChart, w: SfcWriter): void {
       w.line(`${IND}${a.name} :=`, a.at, IND.length);
       w.line(`${c}.Q;`, a.at);
     }
-    else w.line(`${IND}IF ${c}.A THEN ${a.name}(); END_IF;`, a.at, IND.length + `IF ${c}.A THEN `.length);
+    else {
+      w.line(`${IND}IF ${c}.A THEN`, a.at, IND.length);
+      w.line(`${a.name}();`, a.at);
+      w.line(`${IND}END_IF;`, a.at, IND.length);
+    }
   }
 }
