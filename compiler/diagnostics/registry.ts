@@ -6,13 +6,14 @@ import { IEC61499_CODES } from './iec61499-codes.js';
 import { PLCOPEN_CODES } from './plcopen-codes.js';
 import { CONFIG_CODES } from './config-codes.js';
 import { IL_CODES } from './il-codes.js';
+import { SFC_CODES } from './sfc-codes.js';
 
 /**
  * The registry of every diagnostic code vPLC emits, by range:
  * E1xxx lexical and syntax, E2xxx declarations and names, E3xxx types, E4xxx IEC 61499,
- * E5xxx PLCopen XML, E6xxx configuration and I/O, W… warnings.
+ * E21xx SFC, E5xxx PLCopen XML, E6xxx configuration and I/O, W… warnings.
  */
-const ALL = [...ST_CODES, ...IL_CODES, ...IEC61499_CODES, ...PLCOPEN_CODES, ...CONFIG_CODES] as const;
+const ALL = [...ST_CODES, ...IL_CODES, ...SFC_CODES, ...IEC61499_CODES, ...PLCOPEN_CODES, ...CONFIG_CODES] as const;
 
 /** Every registered code as a type: a misspelt or unregistered code fails to compile. */
 export type Code = (typeof ALL)[number]['code'];

@@ -8,6 +8,7 @@ import { ImportContext } from './context.js';
 import { FbdNetwork, type FbdScope } from './fbd.js';
 import { writeIlBody } from './il-body.js';
 import { translateLd } from './ld.js';
+import { SfcImport } from './sfc.js';
 import type { PouSignature, ProjectIndex } from './project-index.js';
 import { writeStBody } from './st-body.js';
 import { StWriter } from './st-writer.js';
@@ -24,7 +25,6 @@ const KEYWORDS: Readonly<Record<PouSignature['pouType'], string>> = {
 const LANGUAGES = new Set(['ST', 'FBD', 'LD', 'SFC', 'IL']);
 const LANGUAGE_NAMES: Readonly<Record<string, string>> = {
   LD: 'LD (ladder diagram)',
-  SFC: 'SFC (sequential function chart)',
   IL: 'IL (instruction list)',
 };
 
@@ -82,6 +82,10 @@ function writeBody(ctx: ImportContext, w: StWriter, body: XmlElement | undefined
     case 'IL':
       writeIlBody(scope, lang, w);
       return;
+    case 'SFC':
+      // a chart is the body of a POU (writePou), not of an action or method
+      ctx.reportAt('E5004', `${what}: an SFC can only be the body of a program or function block`, lang);
+      return;
     default:
       ctx.reportAt('E5004', `${what}: ${LANGUAGE_NAMES[lang.local]} bodies are not supported yet; it is declared with an empty body`, lang);
   }
@@ -130,17 +134,27 @@ export function writePou(ctx: ImportContext, index: ProjectIndex, pou: XmlElemen
   }
   const body = firstChild(pou, 'body');
   const bodyW = new StWriter();
-  writeBody(ctx, bodyW, body, scope, `POU '${name}'`, pou);
+  const lang = languageOf(body);
+  let chartVars: StWriter | undefined;
+  if (lang?.local === 'SFC') {
+    const sfc = new SfcImport(scope, pou, lang, name).translate();
+    actionsW.append(sfc.actions);
+    bodyW.append(sfc.body);
+    chartVars = sfc.vars;
+  } else {
+    writeBody(ctx, bodyW, body, scope, `POU '${name}'`, pou);
+  }
 
   const transitions = childElements(firstChild(pou, 'transitions') ?? pou, 'transition');
-  if (transitions.length > 0 && languageOf(body)?.local !== 'SFC') {
+  if (transitions.length > 0 && lang?.local !== 'SFC') {
     ctx.reportAt('W5001', `transitions of POU '${name}' are ignored: they only belong to SFC bodies`, firstChild(pou, 'transitions')!);
   }
 
-  if (scope.temps.length > 0) {
+  if (scope.temps.length > 0 || (chartVars && chartVars.lines.length > 0)) {
     const at = ctx.at(languageOf(body) ?? pou);
     w.line('  VAR', at, 2);
     for (const t of scope.temps) w.line(`    ${t.name} : ${t.type};`, ctx.at(t.el), 4);
+    if (chartVars) w.append(chartVars);
     w.line('  END_VAR', at, 2);
   }
   w.append(actionsW);

@@ -11,6 +11,7 @@ import { stLexer, ERROR_GROUP, UnterminatedComment, UnterminatedPragma, SString,
   IF, CASE, FOR, WHILE, REPEAT, END_IF, END_CASE, END_FOR, END_WHILE, END_REPEAT } from './lexer.js';
 import { stParser } from './parser.js';
 import { AstBuilder } from './to-ast.js';
+import { sfcToSt } from './sfc-text.js';
 
 export interface ParseResult {
   unit: CompilationUnit;
@@ -65,6 +66,12 @@ function parseInner(file: SourceFile, ids: IdAllocator, diagnostics: Diagnostic[
 
   // ---- lexical analysis
   const lexed = stLexer.tokenize(text);
+  // a file with sequential function charts is parsed as the ST that runs them
+  const charts = sfcToSt(file, lexed.tokens);
+  if (charts) {
+    diagnostics.push(...charts.diagnostics);
+    return parseInner(charts.file, ids, diagnostics);
+  }
   const echoes = new EchoWindows();
   const strays = strayCharacters(file, lexed.tokens, lexed.errors, echoes, diagnostics);
   const unclosed = unclosedTokens(file, (lexed.groups[ERROR_GROUP] ?? []) as IToken[], diagnostics);

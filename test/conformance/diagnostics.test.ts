@@ -14,6 +14,7 @@ import { ST_CODES } from '../../compiler/diagnostics/st-codes.js';
 import { IEC61499_CODES } from '../../compiler/diagnostics/iec61499-codes.js';
 import { CONFIG_CODES } from '../../compiler/diagnostics/config-codes.js';
 import { IL_CODES } from '../../compiler/diagnostics/il-codes.js';
+import { SFC_CODES } from '../../compiler/diagnostics/sfc-codes.js';
 import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
 import { loadConfigFile } from '../../runtime/config/load.js';
 import { formatDiagnostic } from '../../compiler/diagnostics/diagnostic.js';
@@ -57,6 +58,11 @@ describe('diagnostic cases', () => {
   it('every code of il-codes.ts has a case', () => {
     const c = covered();
     expect(IL_CODES.map((x) => x.code).filter((x) => !c.has(x))).toEqual([]);
+  });
+
+  it('every code of sfc-codes.ts has a case', () => {
+    const c = covered();
+    expect(SFC_CODES.map((x) => x.code).filter((x) => !c.has(x))).toEqual([]);
   });
 
   it('every code of iec61499-codes.ts that vplc check can raise has a case', () => {

@@ -1,0 +1,65 @@
+/**
+ * PLCopen SFC bodies run as their chart means. Values worked out by hand, scan by scan, from the
+ * documents in cases/ (task of 10 ms, so step times advance by 10 ms a scan).
+ */
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { importPlcopen } from '../../../compiler/plcopen/import.js';
+import { compileSources } from '../../../compiler/project.js';
+import { formatDiagnostic } from '../../../compiler/diagnostics/diagnostic.js';
+import { ResourceRunner } from '../../../runtime/engine/resource-runner.js';
+
+const dir = fileURLToPath(new URL('./cases/', import.meta.url));
+
+function build(name: string) {
+  const imported = importPlcopen(name, readFileSync(dir + name, 'utf8'));
+  expect(imported.diagnostics.map(formatDiagnostic)).toEqual([]);
+  const compiled = compileSources(imported.sources);
+  expect(compiled.diagnostics.map(formatDiagnostic)).toEqual([]);
+  return compiled.application!;
+}
+
+type Vars = Record<string, unknown>;
+const step = (v: Vars, name: string) => v[name] as { X: boolean; T: number };
+
+describe('PLCopen SFC', () => {
+  it('simultaneous and selection divergences, named and FBD transitions, jumps, action blocks', () => {
+    const runner = new ResourceRunner(build('sfc.xml'), 'Res');
+    const seq = () => runner.instance.programs['seq'] as Vars;
+    const values = () => {
+      const v = seq();
+      return [v['n'], v['m'], v['fbdOut'], v['lamp'], v['doneCount']];
+    };
+    // scan 1: Init → (A, B) at once; A counts (N), lights lamp (L 20 ms), runs its inline ST
+    // action; B runs its inline FBD action fbdOut := m + 10
+    runner.runCycles(1);
+    expect(values()).toEqual([1, 1, 11, true, 0]);
+    expect(step(seq(), 'A').X && step(seq(), 'B').X && !step(seq(), 'Init').X).toBe(true);
+    runner.runCycles(1);
+    expect(values()).toEqual([2, 2, 12, true, 0]);
+    // scan 3: A.T = 20 ms, named ST transition AtoA2 fires; A's actions run once more (final
+    // scan), lamp's L has run out
+    runner.runCycles(1);
+    expect(values()).toEqual([3, 3, 13, false, 0]);
+    expect(step(seq(), 'A2').X).toBe(true);
+    // scan 4: the simultaneous convergence (A2, B) fires on n >= 3 (FBD drawn in the chart); B's
+    // FBD action runs its final scan
+    runner.runCycles(1);
+    expect(step(seq(), 'C').X && !step(seq(), 'A2').X && !step(seq(), 'B').X).toBe(true);
+    // scan 5: both transitions out of C are TRUE; the left one (x = 100, the named FBD
+    // transition ToDone) wins over the jump to Init drawn on the right, although written first
+    runner.runCycles(1);
+    expect(step(seq(), 'Done').X).toBe(true);
+    expect(step(seq(), 'Init').X).toBe(false);
+    expect(seq()['doneCount']).toBe(1); // MarkDone (P) on activation
+    runner.runCycles(2);
+    expect(seq()['doneCount']).toBe(2); // and once more in its final scan
+    seq()['start'] = false;
+    runner.runCycles(1); // NOT start: the jump back to Init
+    expect(step(seq(), 'Init').X && !step(seq(), 'Done').X).toBe(true);
+    runner.runCycles(3);
+    expect(values()).toEqual([3, 3, 13, false, 2]);
+    expect(step(seq(), 'Init').T).toBe(30_000_000); // step times in ns: three scans since activation
+  });
+});
