@@ -73,6 +73,12 @@ export function parseServeArguments(args: string[]): ServeArguments | number {
   };
 }
 
+/** The sampling period of the variables: the shortest any server asks for (OPC UA, MQTT). */
+function samplingMs(config: PlcConfig): number | undefined {
+  const asked = [config.opcuaServer?.samplingMs, config.mqtt?.samplingMs].filter((x): x is number => x !== undefined);
+  return asked.length ? Math.min(...asked) : undefined;
+}
+
 /** Exit status after a runtime fault, as for `vplc run`. */
 export const EXIT_FAULT = 2;
 
@@ -142,7 +148,7 @@ export async function serveCommand(args: string[]): Promise<number> {
       const { IoManager } = await import('../io/io-manager.js');
       // OPC UA and symbolic bindings see variables sampled at scan boundaries and write at the next one
       vars = engine.variableAccess(resource, {
-        samplingMs: config.opcuaServer?.samplingMs,
+        samplingMs: samplingMs(config),
         onError: (message) => err(`vplc serve: write refused: ${message}`),
       });
       io = IoManager.fromConfig(config, {

@@ -7,6 +7,7 @@
 import type { DeviceConfig } from '../../io-drivers/registry.js';
 import type { ModbusServerConfig } from '../../io-drivers/modbus-server.js';
 import type { OpcuaServerConfig } from '../../io-drivers/opcua-server.js';
+import type { MqttConfig } from '../../io-drivers/mqtt-config.js';
 
 export type { DeviceConfig } from '../../io-drivers/registry.js';
 export type { IoDataType, ReconnectConfig, StatusBinding, WordOrder } from '../../io-drivers/config.js';
@@ -15,6 +16,7 @@ export type { OpcuaDeviceConfig, OpcuaPoint } from '../../io-drivers/opcua-clien
 export type { PlantKind as PlantModel, SignalBinding, SimulationDeviceConfig } from '../../io-drivers/simulation/simulation-driver.js';
 export type { ModbusServerConfig } from '../../io-drivers/modbus-server.js';
 export type { OpcuaServerConfig, OpcuaUser } from '../../io-drivers/opcua-server.js';
+export type { MqttConfig, MqttPublication } from '../../io-drivers/mqtt-config.js';
 
 export interface PlcConfig {
   /** the file it was read from (for messages) */
@@ -24,5 +26,6 @@ export interface PlcConfig {
   /** the servers, each under its factory's key (io-drivers/registry.ts SERVER_DRIVERS) */
   modbusServer?: ModbusServerConfig;
   opcuaServer?: OpcuaServerConfig;
+  mqtt?: MqttConfig;
   devices: DeviceConfig[];
 }

@@ -1,0 +1,140 @@
+import type { Application, ResourceModel, TypeInfo, VarInfo } from '../compiler/application.js';
+
+/**
+ * The variables of one resource as the MQTT gateway selects them: by dotted path, with globs
+ * (`*`: one name, `**`: any depth) and array elements (`Main.arr[2]`). A selected structure or
+ * FB instance is published as one object of its elements. Values are read from the engine's
+ * flat map of raw values (one key per elementary variable or elementary array).
+ */
+
+/** One selectable variable: an elementary leaf (`key` into the raw map) or a structure of them. */
+export interface CatalogVar {
+  /** the path as declared (`Main.level`, `Main.s.x`, `Main.arr[2]`) */
+  readonly path: string;
+  readonly type: TypeInfo;
+  readonly decl: VarInfo;
+  /** key of the raw map, for a leaf */
+  readonly key?: string;
+  /** element of an array leaf */
+  readonly index?: number;
+  readonly children?: CatalogVar[];
+  /** a process input: located at %I, or written by a device's input */
+  input: boolean;
+  /** the %I address it is located at, if any */
+  readonly location?: string;
+}
+
+const SELECTOR = /^(\*\*|\*|[A-Za-z_][A-Za-z0-9_]*\*?)(\[(\d+|\*)\])?(\.(\*\*|\*|[A-Za-z_][A-Za-z0-9_]*\*?)(\[(\d+|\*)\])?)*$/;
+
+/** Whether `text` is a path or glob the gateway accepts. */
+export function isSelector(text: string): boolean {
+  return SELECTOR.test(text);
+}
+
+/** Every variable of `model`, top level first; structures carry their elements. */
+export function catalog(app: Application, model: ResourceModel): CatalogVar[] {
+  const located = new Map(model.located.map((l) => [l.path.toUpperCase(), l.address]));
+  const out: CatalogVar[] = [];
+  const walk = (vars: readonly VarInfo[], prefix: string, into: CatalogVar[]) => {
+    for (const v of vars) {
+      if (v.section === 'VAR_TEMP' || v.section === 'VAR_IN_OUT' || v.section === 'VAR_EXTERNAL') continue;
+      const path = prefix ? `${prefix}.${v.name}` : v.name;
+      const t = v.type;
+      const loc = located.get(path.toUpperCase()) ?? v.location;
+      const base = { path, type: t, decl: v, input: !!loc && /^%I/i.test(loc), ...(loc ? { location: loc } : {}) };
+      if (t.kind === 'struct' || t.kind === 'fb') {
+        const children: CatalogVar[] = [];
+        walk(t.kind === 'struct' ? t.fields : (app.pouTypes[t.name.toUpperCase()]?.vars ?? app.pouTypes[t.name]?.vars ?? []), path, children);
+        into.push({ ...base, children });
+      } else if (t.kind === 'array') {
+        const k = t.element.kind;
+        // arrays of structures are not in the raw map: their elements cannot be read from it
+        if (k === 'elementary' || k === 'string' || k === 'enum') into.push({ ...base, key: path });
+      } else if (t.kind !== 'ref') {
+        into.push({ ...base, key: path });
+      }
+    }
+  };
+  walk(model.globals, '', out);
+  for (const p of model.programs) {
+    const info = app.pouTypes[p.typeName.toUpperCase()] ?? app.pouTypes[p.typeName];
+    const children: CatalogVar[] = [];
+    walk(info?.vars ?? [], p.name, children);
+    out.push({ path: p.name, type: { kind: 'fb', name: p.typeName }, decl: { name: p.name, prop: p.name, section: 'VAR', type: { kind: 'fb', name: p.typeName } }, children, input: false });
+  }
+  return out;
+}
+
+/** The elementary leaves of `v` (itself for a leaf). */
+export function leavesOf(v: CatalogVar): CatalogVar[] {
+  if (!v.children) return [v];
+  return v.children.flatMap(leavesOf);
+}
+
+function segmentPattern(seg: string): RegExp {
+  const m = /^([^[]*)(?:\[(\d+|\*)\])?$/.exec(seg)!;
+  const name = m[1]!.replace(/\*/g, '[A-Za-z0-9_]*');
+  return new RegExp(`^${name}$`, 'i');
+}
+
+/**
+ * The variables `selector` names in `all` (in declaration order), or a message saying why
+ * none. `*` matches one name (a structure matched is published whole), `**` every leaf below.
+ */
+export function select(all: readonly CatalogVar[], selector: string): CatalogVar[] | string {
+  const segs = selector.split('.');
+  const out: CatalogVar[] = [];
+  const visit = (vars: readonly CatalogVar[], i: number) => {
+    const seg = segs[i]!;
+    if (seg === '**') {
+      for (const v of vars) out.push(...leavesOf(v));
+      return;
+    }
+    const re = segmentPattern(seg);
+    const index = /\[(\d+|\*)\]$/.exec(seg)?.[1];
+    for (const v of vars) {
+      const name = v.path.slice(v.path.lastIndexOf('.') + 1);
+      if (!re.test(name)) continue;
+      let hits: CatalogVar[] = [v];
+      if (index !== undefined) {
+        if (v.type.kind !== 'array' || !v.key) continue;
+        const size = v.type.dims.reduce((n, d) => n * (d.hi - d.lo + 1), 1);
+        const lo = v.type.dims[0]!.lo;
+        const element = v.type.element;
+        const one = (k: number): CatalogVar => ({ ...v, path: `${v.path}[${k + lo}]`, type: element, index: k });
+        if (index === '*') hits = Array.from({ length: size }, (_, k) => one(k));
+        else if (v.type.dims.length === 1 && Number(index) >= lo && Number(index) - lo < size) hits = [one(Number(index) - lo)];
+        else continue;
+      }
+      if (i === segs.length - 1) out.push(...hits);
+      else for (const h of hits) if (h.children) visit(h.children, i + 1);
+    }
+  };
+  visit(all, 0);
+  if (out.length === 0) return `'${selector}' names no variable of the resource`;
+  return out;
+}
+
+/** The variable at exactly `path` (case-insensitive), or undefined. */
+export function find(all: readonly CatalogVar[], path: string): CatalogVar | undefined {
+  if (!isSelector(path) || path.includes('*')) return undefined;
+  const hit = select(all, path);
+  return typeof hit === 'string' ? undefined : hit[0];
+}
+
+/** Whether `path` matches one of `selectors` (as select() would name it). */
+export function matchesAny(all: readonly CatalogVar[], selectors: readonly string[], v: CatalogVar): boolean {
+  return selectors.some((s) => {
+    const hit = select(all, s);
+    return typeof hit !== 'string' && hit.some((h) => h.path.toUpperCase() === v.path.toUpperCase() || leavesOf(h).some((l) => l.path.toUpperCase() === v.path.toUpperCase()));
+  });
+}
+
+/** Read `v` from the raw map: a leaf's value, an array element, or an object of a structure's elements. */
+export function rawValue(v: CatalogVar, raw: Record<string, unknown>): unknown {
+  if (v.key !== undefined) {
+    const x = raw[v.key];
+    return v.index !== undefined ? (x as ArrayLike<unknown> | undefined)?.[v.index] : x;
+  }
+  return undefined;
+}
