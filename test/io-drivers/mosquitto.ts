@@ -48,6 +48,8 @@ export interface BrokerOptions {
   users?: Record<string, string>;
   /** keep sessions and queued messages across a restart */
   persistence?: boolean;
+  /** a given port (default: a free one) */
+  port?: number;
 }
 
 export class Broker {
@@ -58,7 +60,7 @@ export class Broker {
   private constructor(readonly port: number, private readonly options: BrokerOptions) {}
 
   static async start(options: BrokerOptions = {}): Promise<Broker> {
-    const b = new Broker(await freePort(), options);
+    const b = new Broker(options.port ?? (await freePort()), options);
     b.configure();
     await b.start();
     return b;
