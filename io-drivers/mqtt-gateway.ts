@@ -187,6 +187,8 @@ export class MqttGateway implements IoDriver {
       }
     });
     client.on('error', (e) => {
+      // once per kind of failure, not at every retry
+      if (e.message !== this.status.lastError) this.ctx.log(`mqtt: ${cfg.url}: ${e.message}; retrying every ${cfg.reconnectMs} ms`);
       this.status.failure(e.message);
       this.status.reconnects++;
     });

@@ -28,9 +28,11 @@ export interface SpPayload {
   seq?: number;
 }
 
+// proto2, as the specification's schema: a field set to 0 (seq of NBIRTH, bdSeq 0) is sent
 const root = protobuf.Root.fromJSON({
   nested: {
     Payload: {
+      edition: 'proto2',
       fields: {
         timestamp: { type: 'uint64', id: 1 },
         metrics: { rule: 'repeated', type: 'Metric', id: 2 },
@@ -40,6 +42,7 @@ const root = protobuf.Root.fromJSON({
       },
     },
     Metric: {
+      edition: 'proto2',
       oneofs: { value: { oneof: ['intValue', 'longValue', 'floatValue', 'doubleValue', 'booleanValue', 'stringValue', 'bytesValue'] } },
       fields: {
         name: { type: 'string', id: 1 },
@@ -59,7 +62,7 @@ const root = protobuf.Root.fromJSON({
       },
     },
   },
-});
+} as protobuf.INamespace);
 const Payload = root.lookupType('Payload');
 
 /** Int8…Int32 and UInt8, UInt16 travel in int_value (signed ones as two's complement), the 64-bit ones and UInt32 in long_value. */
