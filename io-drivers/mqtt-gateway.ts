@@ -45,6 +45,8 @@ export class MqttGateway implements IoDriver {
   private resource = '';
   private commandPrefix = '';
   private stopping = false;
+  private sampled = false;
+  private birthDue = false;
 
   constructor(
     private readonly cfg: MqttConfig,
@@ -167,7 +169,8 @@ export class MqttGateway implements IoDriver {
       }
       if (this.sparkplug) {
         client.subscribe(this.sparkplug.commandTopics(), { qos: 0 });
-        this.sparkplug.born(this.ctx.vars!.readVars(), Date.now());
+        // births at the next sample: they carry every metric's value
+        this.birthDue = true;
       }
       this.store.enforce();
       this.pump();
@@ -199,9 +202,18 @@ export class MqttGateway implements IoDriver {
     const raw = this.ctx.vars!.readVars();
     const fresh = raw !== this.lastRaw;
     this.lastRaw = raw;
+    if (!this.sampled) {
+      // nothing to publish before the engine's first sample has arrived
+      if (Object.keys(raw).length === 0) return;
+      this.sampled = true;
+    }
     const now = Date.now();
     if (this.sparkplug) {
-      if (fresh && this.client?.connected) this.sparkplug.data(raw, now);
+      if (!this.client?.connected) return;
+      if (this.birthDue) {
+        this.birthDue = false;
+        this.sparkplug.born(raw, now);
+      } else if (fresh) this.sparkplug.data(raw, now);
       return;
     }
     const out: OutgoingMessage[] = [];

@@ -109,6 +109,7 @@ export class JsonPublication {
 
   private render(v: CatalogVar, raw: Record<string, unknown>): unknown {
     if (!v.children) return jsonValue(v.type, rawValue(v, raw));
+    if (v.type.kind === 'array') return v.children.map((c) => this.render(c, raw));
     const o: Record<string, unknown> = {};
     for (const c of v.children) o[c.path.slice(c.path.lastIndexOf('.') + 1)] = this.render(c, raw);
     return o;

@@ -47,9 +47,19 @@ export function catalog(app: Application, model: ResourceModel): CatalogVar[] {
         walk(t.kind === 'struct' ? t.fields : (app.pouTypes[t.name.toUpperCase()]?.vars ?? app.pouTypes[t.name]?.vars ?? []), path, children);
         into.push({ ...base, children });
       } else if (t.kind === 'array') {
-        const k = t.element.kind;
-        // arrays of structures are not in the raw map: their elements cannot be read from it
-        if (k === 'elementary' || k === 'string' || k === 'enum') into.push({ ...base, key: path });
+        const e = t.element;
+        if (e.kind === 'elementary' || e.kind === 'string' || e.kind === 'enum') into.push({ ...base, key: path });
+        else if ((e.kind === 'struct' || e.kind === 'fb') && t.dims.length === 1) {
+          // one-dimensional arrays of structures: each element is in the raw map by index
+          const fields = e.kind === 'struct' ? e.fields : (app.pouTypes[e.name.toUpperCase()]?.vars ?? app.pouTypes[e.name]?.vars ?? []);
+          const children: CatalogVar[] = [];
+          for (let i = t.dims[0]!.lo; i <= t.dims[0]!.hi; i++) {
+            const grand: CatalogVar[] = [];
+            walk(fields, `${path}[${i}]`, grand);
+            children.push({ path: `${path}[${i}]`, type: e, decl: { ...v, name: `${v.name}[${i}]`, type: e }, children: grand, input: false, index: i - t.dims[0]!.lo });
+          }
+          into.push({ ...base, children });
+        }
       } else if (t.kind !== 'ref') {
         into.push({ ...base, key: path });
       }
@@ -67,6 +77,7 @@ export function catalog(app: Application, model: ResourceModel): CatalogVar[] {
 
 /** The elementary leaves of `v` (itself for a leaf). */
 export function leavesOf(v: CatalogVar): CatalogVar[] {
+  // (an element of an array of structures has children and an index: it is not a leaf)
   if (!v.children) return [v];
   return v.children.flatMap(leavesOf);
 }
@@ -96,7 +107,11 @@ export function select(all: readonly CatalogVar[], selector: string): CatalogVar
       const name = v.path.slice(v.path.lastIndexOf('.') + 1);
       if (!re.test(name)) continue;
       let hits: CatalogVar[] = [v];
-      if (index !== undefined) {
+      if (index !== undefined && v.type.kind === 'array' && v.children) {
+        // an array of structures: its elements
+        hits = index === '*' ? v.children : v.children.filter((c) => c.path.toUpperCase().endsWith(`[${index}]`));
+        if (hits.length === 0) continue;
+      } else if (index !== undefined) {
         if (v.type.kind !== 'array' || !v.key) continue;
         const size = v.type.dims.reduce((n, d) => n * (d.hi - d.lo + 1), 1);
         const lo = v.type.dims[0]!.lo;

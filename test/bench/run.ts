@@ -29,6 +29,7 @@ const FORWARD: Record<string, string[]> = {
   'st-vs-c': ['--batch-ms', '--batches'],
   events: ['--ms'],
   io: ['--ms'],
+  mqtt: ['--seconds'],
 };
 /** a benchmark still running after this is killed and reported as failed */
 const CHILD_TIMEOUT_MS = 20 * 60_000;
