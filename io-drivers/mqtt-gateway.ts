@@ -12,6 +12,9 @@ import { MessageStore, type StoredMessage } from './mqtt-store.js';
 import { commandValue } from './mqtt-value.js';
 import { SparkplugNode } from './sparkplug-node.js';
 
+/** How long a stop waits for the broker (the NDEATH, the DISCONNECT) before it closes the connection. */
+const STOP_WAIT_MS = 1000;
+
 /** QoS 1 messages handed to the client and not yet acknowledged, at most. */
 const IN_FLIGHT = 256;
 
@@ -106,9 +109,12 @@ export class MqttGateway implements IoDriver {
     this.client = undefined;
     this.status.ok = false;
     if (c) {
-      // a clean disconnect: the broker does not send the will (nor, for Sparkplug, NDEATH)
-      if (this.sparkplug && c.connected) await new Promise<void>((r) => c.publish(this.sparkplug!.deathTopic(), this.sparkplug!.death(), { qos: 0 }, () => r()));
-      await c.endAsync(false).catch(() => {});
+      // a stalled broker must not hold up the stop: what is not acknowledged stays in the store
+      const bounded = (p: Promise<unknown>) => Promise.race([p.catch(() => {}), new Promise((r) => setTimeout(r, STOP_WAIT_MS).unref())]);
+      // a clean disconnect: the broker does not send the will, so Sparkplug's NDEATH is sent here
+      if (this.sparkplug && c.connected) await bounded(new Promise<void>((r) => c.publish(this.sparkplug!.deathTopic(), this.sparkplug!.death(), { qos: 0 }, () => r())));
+      if (c.connected) await bounded(c.endAsync(false));
+      c.end(true);
     }
     this.store?.close();
   }

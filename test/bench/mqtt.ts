@@ -91,8 +91,15 @@ async function serve(dir: string, config: string): Promise<Serve> {
 async function stop(s: Serve): Promise<void> {
   if (s.proc.exitCode !== null) return;
   const gone = new Promise((r) => s.proc.once('exit', r));
+  const node = readFileSync(`/proc/${s.proc.pid}/task/${s.proc.pid}/children`, 'utf8').trim();
   s.proc.kill('SIGTERM');
-  await Promise.race([gone, sleep(10_000).then(() => s.proc.kill('SIGKILL'))]);
+  const stopped = await Promise.race([gone.then(() => true), sleep(10_000).then(() => false)]);
+  if (!stopped) {
+    // the wrapper and node under it: an orphan would load the next phase
+    if (node) process.kill(Number(node), 'SIGKILL');
+    s.proc.kill('SIGKILL');
+    throw new Error('vplc serve did not stop within 10 s of SIGTERM');
+  }
 }
 
 function rssMiB(wrapper: number): number {

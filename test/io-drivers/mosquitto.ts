@@ -106,7 +106,17 @@ export class Broker {
     if (!c || c.exitCode !== null) return;
     const exited = new Promise((r) => c.once('exit', r));
     c.kill('SIGTERM');
+    c.kill('SIGCONT'); // a paused broker handles the SIGTERM once it runs again
     await exited;
+  }
+
+  /** Stall it (SIGSTOP): the kernel still accepts connections, nothing answers them. */
+  pause(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.child?.kill('SIGCONT');
   }
 
   /** Arguments every mosquitto_sub/mosquitto_pub needs for this broker. */

@@ -118,6 +118,21 @@ describe.skipIf(missing)(`MQTT store and forward${missing ? ` (skipped: ${missin
     await until(() => queued(store).length < 5, 'the queue to drain');
   }, 90_000);
 
+  it('stops cleanly on SIGTERM while the broker is stalled, keeping what was not acknowledged', async () => {
+    const broker = await Broker.start();
+    cleanup.push(() => broker.stop());
+    broker.pause(); // connections are accepted by the kernel and never answered
+    const store = mkdtempSync(join(tmpdir(), 'vplc-mqtt-queue-'));
+    const cli = serve(project(broker.url, store, 'plant/stall/n'));
+    cleanup.push(kill(cli));
+    await cli.waitFor(/vplc serve: running/);
+    await until(() => queued(store).length >= 3, 'three queued messages', 30_000);
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+    expect(queued(store).length).toBeGreaterThanOrEqual(3);
+    broker.resume();
+  }, 90_000);
+
   it('loses no queued message to a kill -9: the next run sends them first, in order', async () => {
     const port = await freePort();
     const url = `mqtt://127.0.0.1:${port}`;
