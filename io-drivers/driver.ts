@@ -58,6 +58,8 @@ export interface ServerContext extends DriverContext {
   metrics?: () => Record<string, number>;
   /** folder relative paths in the config are resolved against */
   configDir: string;
+  /** the configuration file, for messages */
+  configFile?: string;
 }
 
 /**

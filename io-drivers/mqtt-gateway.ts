@@ -7,7 +7,7 @@ import type { IoDriver, ServerContext } from './driver.js';
 import type { MqttConfig } from './mqtt-config.js';
 import { JsonPublication, type OutgoingMessage } from './mqtt-publisher.js';
 import { inputWriters } from './mqtt-quality.js';
-import { catalog, find, leavesOf, matchesAny, select, type CatalogVar } from './mqtt-selection.js';
+import { catalog, catalog61499, find, leavesOf, matchesAny, select, type CatalogVar } from './mqtt-selection.js';
 import { MessageStore, type StoredMessage } from './mqtt-store.js';
 import { commandValue } from './mqtt-value.js';
 import { SparkplugNode } from './sparkplug-node.js';
@@ -49,6 +49,7 @@ export class MqttGateway implements IoDriver {
   private commandPrefix = '';
   private stopping = false;
   private sampled = false;
+  private iec61499 = false;
   private birthDue = false;
 
   constructor(
@@ -59,7 +60,8 @@ export class MqttGateway implements IoDriver {
   async start(): Promise<void> {
     const { app, model } = this.resourceModel();
     this.resource = model.name;
-    this.all = catalog(app, model);
+    this.iec61499 = model.kind === '61499';
+    this.all = model.kind === '61131' ? catalog(app, model.model) : catalog61499(app, model.name, (n) => (app.iec61499?.origin === 'sys' && n.device ? `${n.device}.${n.name}` : n.name));
     const writers = inputWriters(this.all, this.ctx.devices ?? []);
     const names = { resource: model.name, clientId: this.cfg.clientId };
     const problems: string[] = [];
@@ -83,7 +85,7 @@ export class MqttGateway implements IoDriver {
       this.publications.push(new JsonPublication(p, vars, names, writers, trigger));
     });
     this.cfg.commands?.writable.forEach((s, i) => void pick([s], `commands.writable[${i}]`));
-    if (problems.length) throw new Error(`${problems.join('; ')} (resource ${model.name})`);
+    if (problems.length) throw new Error(`${this.ctx.configFile ? `${this.ctx.configFile}: ` : ''}${problems.join('; ')} (resource ${model.name})`);
     if (!this.ctx.vars) throw new Error(`mqtt: the variables of resource ${model.name} cannot be sampled`);
 
     const dir = this.ctx.configDir ?? '.';
@@ -119,17 +121,18 @@ export class MqttGateway implements IoDriver {
     this.store?.close();
   }
 
-  private resourceModel(): { app: Application; model: ResourceModel } {
+  /** The resource whose variables the engine samples for the I/O (`resource:` of plc.yaml, default the first). */
+  private resourceModel(): { app: Application; model: { kind: '61131'; name: string; model: ResourceModel } | { kind: '61499'; name: string } } {
     const app = this.ctx.app;
     if (!app) throw new Error('mqtt: no application to publish');
     const want = this.ctx.resource?.toLowerCase();
     const model = app.resources.find((r) => want === undefined || r.name.toLowerCase() === want);
-    if (!model) {
-      throw new Error(want && app.iec61499
-        ? `mqtt: resource ${this.ctx.resource} is an IEC 61499 resource; the gateway publishes variables of IEC 61131-3 resources`
-        : `mqtt: no IEC 61131-3 resource${want ? ` ${this.ctx.resource}` : ''} to publish`);
-    }
-    return { app, model };
+    if (model) return { app, model: { kind: '61131', name: model.name, model } };
+    const nets = app.iec61499?.resources ?? [];
+    const key = (n: { device?: string; name: string }) => (app.iec61499?.origin === 'sys' && n.device ? `${n.device}.${n.name}` : n.name);
+    const net = nets.find((n) => want === undefined || key(n).toLowerCase() === want);
+    if (net) return { app, model: { kind: '61499', name: key(net) } };
+    throw new Error(`mqtt: no resource${want ? ` ${this.ctx.resource}` : ''} to publish`);
   }
 
   private connect(dir: string): void {
@@ -296,6 +299,7 @@ export class MqttGateway implements IoDriver {
     let error: string | undefined;
     let converted: unknown;
     if (!v) error = `${path}: no such variable in resource ${this.resource}`;
+    else if (this.iec61499) error = `${v.path}: variables of IEC 61499 resources cannot be written from outside (the engine does not take writes to them)`;
     else if (v.decl.constant) error = `${v.path} is a constant`;
     else if (v.input) error = `${v.path} is an input${v.location ? ` (${v.location})` : ''}: the process writes it`;
     else if (!matchesAny(this.all, this.cfg.commands?.writable ?? [], v)) error = `${v.path} is not writable from MQTT (not listed in mqtt.commands.writable)`;

@@ -153,3 +153,62 @@ export function rawValue(v: CatalogVar, raw: Record<string, unknown>): unknown {
   }
   return undefined;
 }
+
+const ELEMENTARY = new Set(['BOOL', 'SINT', 'INT', 'DINT', 'LINT', 'USINT', 'UINT', 'UDINT', 'ULINT', 'REAL', 'LREAL', 'BYTE', 'WORD', 'DWORD', 'LWORD',
+  'TIME', 'LTIME', 'DATE', 'LDATE', 'TOD', 'LTOD', 'DT', 'LDT', 'CHAR', 'WCHAR']);
+const ALIASES: Record<string, string> = { TIME_OF_DAY: 'TOD', DATE_AND_TIME: 'DT' };
+
+/** A 4diac type name as the gateway types values; undefined for types it does not publish (arrays, structures). */
+function type61499(name: string, arraySize: string | undefined): TypeInfo | undefined {
+  if (arraySize) return undefined;
+  const n = name.toUpperCase();
+  const e = ALIASES[n] ?? n;
+  if (ELEMENTARY.has(e)) return { kind: 'elementary', name: e as Extract<TypeInfo, { kind: 'elementary' }>['name'] };
+  if (/^W?STRING(\[\d+\])?$/.test(n)) return { kind: 'string', wide: n.startsWith('W'), length: Number(/\[(\d+)\]/.exec(n)?.[1] ?? 255) };
+  return undefined;
+}
+
+/**
+ * The variables of an IEC 61499 resource (`key`: `Device.Resource` of a .sys, `Resource` of a
+ * .fboot) as the engine samples them: `Device.Resource.FB.Var` for every FB's inputs, outputs,
+ * in-outs and internal variables of elementary types; the device, resource and FB (composites
+ * flattened: `Comp.inner`) are structures of them.
+ */
+export function catalog61499(app: Application, key: string, keyOf: (net: { device?: string; name: string }) => string): CatalogVar[] {
+  const model = app.iec61499;
+  const net = model?.resources.find((n) => keyOf(n).toUpperCase() === key.toUpperCase());
+  if (!model || !net) return [];
+  const roots: CatalogVar[] = [];
+  const node = (into: CatalogVar[], path: string): CatalogVar => {
+    const name = path.slice(path.lastIndexOf('.') + 1);
+    let n = into.find((x) => x.path.toUpperCase() === path.toUpperCase());
+    if (!n) {
+      n = { path, type: { kind: 'struct', name, fields: [] }, decl: { name, prop: name, section: 'VAR', type: { kind: 'struct', name, fields: [] } }, children: [], input: false };
+      into.push(n);
+    }
+    return n;
+  };
+  const container = (path: string): CatalogVar[] => {
+    let into = roots;
+    const parts = path.split('.');
+    for (let i = 0; i < parts.length; i++) into = node(into, parts.slice(0, i + 1).join('.')).children!;
+    return into;
+  };
+  for (const fb of net.fbs) {
+    const t = model.types[fb.concreteType] ?? model.types[fb.type];
+    if (!t) continue;
+    const into = container(`${keyOf(net)}.${fb.name}`);
+    const sections: [VarInfo['section'], readonly { name: string; type: string; arraySize?: string }[]][] = [
+      ['VAR_INPUT', t.interface.inputVars], ['VAR_IN_OUT', t.interface.inOutVars], ['VAR_OUTPUT', t.interface.outputVars], ['VAR', t.internalVars],
+    ];
+    for (const [section, vars] of sections) {
+      for (const v of vars) {
+        const type = type61499(v.type, v.arraySize);
+        if (!type) continue;
+        const path = `${keyOf(net)}.${fb.name}.${v.name}`;
+        into.push({ path, type, decl: { name: v.name, prop: v.name, section, type }, key: path, input: false });
+      }
+    }
+  }
+  return roots;
+}

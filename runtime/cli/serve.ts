@@ -141,6 +141,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   let vars: EngineVariableAccess | undefined;
   let endpoint: MetricsEndpoint | undefined;
   let summary: NodeJS.Timeout | undefined;
+  let startFailed = false;
   try {
     if (config) {
       const resource = ioResource(config, engine.resources) as string;
@@ -197,6 +198,8 @@ export async function serveCommand(args: string[]): Promise<number> {
     process.off('SIGTERM', onSignal);
   } catch (e) {
     err(`vplc serve: ${e instanceof Error ? e.message : String(e)}`);
+    // the I/O could not start (a variable the configuration names is not in the program): a configuration error
+    startFailed = true;
   } finally {
     if (summary) clearInterval(summary);
   }
@@ -206,7 +209,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   vars?.close();
   await endpoint?.close();
   process.stdout.write(summaryLine(result.metrics) + '\n');
-  return result.faults.length > 0 ? EXIT_FAULT : 0;
+  return result.faults.length > 0 ? EXIT_FAULT : startFailed ? 1 : 0;
 }
 
 /**

@@ -67,6 +67,7 @@ export class IoManager {
         ...(this.config.resource ? { resource: this.config.resource } : {}),
         ...(this.options.metrics ? { metrics: this.options.metrics } : {}),
         configDir: dirOf(this.config.file),
+        configFile: this.config.file,
       }));
     }
     await Promise.all(this.drivers.map((d) => d.start()));
