@@ -1,6 +1,7 @@
 import type { DeviceStatus } from './device-status.js';
 import type { MqttPublication } from './mqtt-config.js';
-import { leavesOf, rawValue, type CatalogVar } from './mqtt-selection.js';
+import { rawValue } from './mqtt-selection.js';
+import { leavesOf, type CatalogVar } from './variable-catalog.js';
 import { changed, jsonValue, keep } from './mqtt-value.js';
 
 /** A message the gateway sends. */

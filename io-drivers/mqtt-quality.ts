@@ -1,7 +1,7 @@
 import { parseAddress, type ImageAddress } from '../compiler/contract/address.js';
 import type { DeviceStatus } from './device-status.js';
 import type { DeviceView } from './driver.js';
-import { leavesOf, type CatalogVar } from './mqtt-selection.js';
+import { leavesOf, type CatalogVar } from './variable-catalog.js';
 
 /**
  * Which device writes each input variable, so that the gateway marks the inputs of a lost

@@ -2,7 +2,8 @@ import type { TypeInfo } from '../compiler/application.js';
 import type { DeviceStatus } from './device-status.js';
 import type { SparkplugConfig } from './mqtt-config.js';
 import type { OutgoingMessage } from './mqtt-publisher.js';
-import { rawValue, type CatalogVar } from './mqtt-selection.js';
+import { rawValue } from './mqtt-selection.js';
+import type { CatalogVar } from './variable-catalog.js';
 import { changed, keep } from './mqtt-value.js';
 import { decodePayload, encodePayload, SpDataType, type SpMetric } from './sparkplug-codec.js';
 
