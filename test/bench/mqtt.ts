@@ -162,6 +162,9 @@ async function rawBaseline(port: number, ms: number): Promise<number> {
 
 export async function main(argv: string[] = []): Promise<BenchResult> {
   const seconds = option(argv, '--seconds', 10);
+  if (spawnSync('sh', ['-c', 'command -v mosquitto || test -x /usr/sbin/mosquitto']).status !== 0) {
+    return { bench: 'mqtt', title: 'MQTT gateway', figures: [], notes: ['skipped: mosquitto is not installed (Debian: apt-get install mosquitto)'] };
+  }
   const ms = seconds * 1000;
   const dir = mkdtempSync(join(tmpdir(), 'vplc-bench-mqtt-'));
   writeFileSync(join(dir, 'big.st'), program());
