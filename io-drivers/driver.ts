@@ -44,14 +44,24 @@ export interface DriverContext {
   log(message: string): void;
 }
 
+/** A configured device as a server sees it: its configuration and its health. */
+export interface DeviceView {
+  readonly config: DeviceConfigBase;
+  readonly status: DeviceStatus;
+}
+
 /** What a server exposing the PLC gets beyond a device's context. */
 export interface ServerContext extends DriverContext {
+  /** the devices of `devices:` (to mark the inputs of a lost one as bad) */
+  devices?: readonly DeviceView[];
   app?: Application;
   resource?: string;
   /** task metrics by name, read when sampled */
   metrics?: () => Record<string, number>;
   /** folder relative paths in the config are resolved against */
   configDir: string;
+  /** the configuration file, for messages */
+  configFile?: string;
 }
 
 /**

@@ -6,6 +6,7 @@ import {
 } from 'node-opcua';
 import type { Application, TypeInfo, VarInfo } from '../compiler/application.js';
 import { DeviceStatus } from './device-status.js';
+import { catalog61499, type CatalogVar } from './variable-catalog.js';
 import type { DriverContext, IoDriver } from './driver.js';
 import { installOpcuaWarnings } from './opcua-warnings.js';
 
@@ -95,7 +96,7 @@ function fromUa(t: TypeInfo, v: unknown): unknown {
 
 /**
  * OPC UA server exposing program and FB instance variables under
- * Objects/vPLC/<resource>/<program>/…, typed, writable where allowed, with values sampled at
+ * Objects/vPLC/<resource>/<program>/… (IEC 61499: Objects/vPLC/<device>/<resource>/<FB>/…), typed, writable where allowed, with values sampled at
  * scan boundaries (the engine's snapshot of variables), and task metrics as variables.
  * Security: Basic256Sha256 Sign and SignAndEncrypt, username/password users from the
  * configuration, None only when allowed; client certificates must be trusted explicitly.
@@ -220,6 +221,7 @@ export class OpcuaServerDriver implements IoDriver {
         },
       },
     });
+    if (app?.iec61499) this.add61499(ns, root, app);
     const metrics = ns.addFolder(root, { browseName: 'Metrics', nodeId: 's=Metrics' });
     for (const name of Object.keys(this.ctx.metrics?.() ?? {})) {
       ns.addVariable({
@@ -231,6 +233,40 @@ export class OpcuaServerDriver implements IoDriver {
         value: { get: () => new Variant({ dataType: DataType.Double, value: this.metrics[name] ?? 0 }) },
       });
     }
+  }
+
+  /**
+   * The IEC 61499 resource the I/O belongs to, read only: Objects/vPLC/<device>/<resource>/<FB>
+   * (<resource>/<FB> from a .fboot; composites' inner FBs in folders of their own), each FB's
+   * inputs, outputs and internal variables of elementary types, NodeId `s=Device.Resource.FB.Var`.
+   */
+  private add61499(ns: Namespace, root: UAObject, app: Application): void {
+    const keyOf = (n: { device?: string; name: string }) => (app.iec61499?.origin === 'sys' && n.device ? `${n.device}.${n.name}` : n.name);
+    const nets = app.iec61499?.resources ?? [];
+    const want = this.ctx.resource?.toLowerCase();
+    const net = nets.find((n) => want === undefined || keyOf(n).toLowerCase() === want);
+    if (!net) return;
+    const add = (parent: UAObject, v: CatalogVar) => {
+      const name = v.path.slice(v.path.lastIndexOf('.') + 1);
+      if (v.children) {
+        const f = ns.addFolder(parent, { browseName: name, nodeId: `s=${v.path}` });
+        for (const c of v.children) add(f, c);
+        return;
+      }
+      const dt = uaType(v.type);
+      if (dt === undefined || v.key === undefined) return;
+      const key = v.key;
+      ns.addVariable({
+        componentOf: parent,
+        browseName: name,
+        nodeId: `s=${v.path}`,
+        dataType: DataType[dt],
+        accessLevel: 'CurrentRead',
+        userAccessLevel: 'CurrentRead',
+        value: { get: () => new Variant({ dataType: dt, value: toUa(v.type, dt, this.values[key] ?? defaultOf(dt)) }) },
+      });
+    };
+    for (const v of catalog61499(app, keyOf(net), keyOf)) add(root, v);
   }
 
   /** One variable (`path`: the key in readVars, `id`: the NodeId string); structs and FBs become folders. */

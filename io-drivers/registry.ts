@@ -4,6 +4,7 @@ import { OPCUA_CLIENT } from './opcua-client-factory.js';
 import { SIMULATION } from './simulation/simulation-factory.js';
 import { MODBUS_SERVER } from './modbus-server-factory.js';
 import { OPCUA_SERVER } from './opcua-server-factory.js';
+import { MQTT_GATEWAY } from './mqtt-factory.js';
 
 /**
  * Every I/O driver vPLC knows. A new driver is one file exporting its factory, and one line
@@ -19,7 +20,7 @@ export type DeviceConfig = ConfigOf<(typeof DEVICES)[number]>;
 export const DEVICE_DRIVERS: readonly DeviceDriverFactory<DeviceConfig>[] = DEVICES;
 
 /** Servers exposing the PLC, each under its own top-level key of plc.yaml. */
-export const SERVER_DRIVERS: readonly ServerDriverFactory[] = [MODBUS_SERVER, OPCUA_SERVER];
+export const SERVER_DRIVERS: readonly ServerDriverFactory[] = [MODBUS_SERVER, OPCUA_SERVER, MQTT_GATEWAY];
 
 export function deviceDriver(kind: string): DeviceDriverFactory<DeviceConfig> | undefined {
   return DEVICE_DRIVERS.find((d) => d.kind === kind);

@@ -111,6 +111,12 @@ export function parseServeArguments(args: string[]): ServeArguments | number {
   };
 }
 
+/** The sampling period of the variables: the shortest any server asks for (OPC UA, MQTT). */
+function samplingMs(config: PlcConfig): number | undefined {
+  const asked = [config.opcuaServer?.samplingMs, config.mqtt?.samplingMs].filter((x): x is number => x !== undefined);
+  return asked.length ? Math.min(...asked) : undefined;
+}
+
 /** Exit status after a runtime fault, as for `vplc run`. */
 export const EXIT_FAULT = 2;
 
@@ -202,6 +208,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   let web: ConsoleEndpoint | undefined;
   let summary: NodeJS.Timeout | undefined;
   let services: OnlineServices | undefined;
+  let startFailed = false;
   try {
     services = await startOnline(online, engine, restored.persistence, say, err);
     if (config) {
@@ -210,7 +217,7 @@ export async function serveCommand(args: string[]): Promise<number> {
       const { IoManager } = await import('../io/io-manager.js');
       // OPC UA and symbolic bindings see variables sampled at scan boundaries and write at the next one
       vars = engine.variableAccess(resource, {
-        samplingMs: config.opcuaServer?.samplingMs,
+        samplingMs: samplingMs(config),
         onError: (message) => err(`vplc serve: write refused: ${message}`),
       });
       io = IoManager.fromConfig(config, {
@@ -265,6 +272,8 @@ export async function serveCommand(args: string[]): Promise<number> {
     process.off('SIGTERM', onSignal);
   } catch (e) {
     err(`vplc serve: ${e instanceof Error ? e.message : String(e)}`);
+    // the I/O could not start (a variable the configuration names is not in the program): a configuration error
+    startFailed = true;
   } finally {
     if (summary) clearInterval(summary);
   }
@@ -274,13 +283,12 @@ export async function serveCommand(args: string[]): Promise<number> {
   // false when a device's safe values could not all be written: not a clean stop
   const ioStopped = (await io?.stop()) ?? true;
   await services?.finalSave();
-  await io?.stop();
   vars?.close();
   await endpoint?.close();
   await web?.close();
   process.stdout.write(summaryLine(result.metrics) + '\n');
-  // a fault is status 2; safe values that could not be written at the stop, 1
-  return result.faults.length > 0 ? EXIT_FAULT : ioStopped ? 0 : 1;
+  // a fault is status 2; I/O that did not start, or safe values that could not be written at the stop, 1
+  return result.faults.length > 0 ? EXIT_FAULT : ioStopped && !startFailed ? 0 : 1;
 }
 
 /**

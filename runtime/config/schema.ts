@@ -9,6 +9,7 @@ import type { DeviceConfig } from '../../io-drivers/registry.js';
 import type { ModbusServerConfig } from '../../io-drivers/modbus-server.js';
 import type { OpcuaServerConfig } from '../../io-drivers/opcua-server.js';
 import type { DeployConfig, StateConfig } from '../state/config.js';
+import type { MqttConfig } from '../../io-drivers/mqtt-config.js';
 
 export type { DeviceConfig } from '../../io-drivers/registry.js';
 export type { IoDataType, ReconnectConfig, StatusBinding, WordOrder } from '../../io-drivers/config.js';
@@ -17,6 +18,7 @@ export type { OpcuaDeviceConfig, OpcuaPoint } from '../../io-drivers/opcua-clien
 export type { PlantKind as PlantModel, SignalBinding, SimulationDeviceConfig } from '../../io-drivers/simulation/simulation-driver.js';
 export type { ModbusServerConfig } from '../../io-drivers/modbus-server.js';
 export type { OpcuaServerConfig, OpcuaUser } from '../../io-drivers/opcua-server.js';
+export type { MqttConfig, MqttPublication } from '../../io-drivers/mqtt-config.js';
 
 export interface PlcConfig {
   /** the file it was read from (for messages) */
@@ -26,6 +28,7 @@ export interface PlcConfig {
   /** the servers, each under its factory's key (io-drivers/registry.ts SERVER_DRIVERS) */
   modbusServer?: ModbusServerConfig;
   opcuaServer?: OpcuaServerConfig;
+  mqtt?: MqttConfig;
   devices: DeviceConfig[];
   /** the web console's users and sessions (`vplc serve --console`) */
   console?: ConsoleConfig;

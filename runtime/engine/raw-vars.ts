@@ -6,7 +6,8 @@ import { VariablePath } from './variable-path.js';
  * (OPC UA server, symbolic bindings): `Main.level`, `Main.t.Q`, `Main.s.x`, globals by name.
  * Values are raw, not formatted: numbers, booleans, bigint (64-bit integers), TIME as ns,
  * strings, enums as their numeric value, arrays as plain arrays (BOOL elements as booleans,
- * multi-dimensional ones flattened row by row). Paths are resolved once; a snapshot is taken
+ * multi-dimensional ones flattened row by row); the elements of a one-dimensional array of
+ * structures or FB instances by index (`Line.cells[2].count`). Paths are resolved once; a snapshot is taken
  * only when the main thread asks, at a scan boundary.
  */
 export class RawVariables {
@@ -59,6 +60,12 @@ function collect(app: Application, vars: readonly VarInfo[], prefix: string, out
     else if (t.kind === 'array') {
       const k = t.element.kind;
       if (k === 'elementary' || k === 'string' || k === 'enum') out.push({ key, v });
+      else if ((t.element.kind === 'struct' || t.element.kind === 'fb') && t.dims.length === 1) {
+        // elements of an array of structures or FB instances, one by one: `Line.cells[2].count`
+        const e = t.element;
+        const fields = e.kind === 'struct' ? e.fields : (app.pouTypes[e.name.toUpperCase()]?.vars ?? app.pouTypes[e.name]?.vars ?? []);
+        for (let i = t.dims[0]!.lo; i <= t.dims[0]!.hi; i++) collect(app, fields, `${key}[${i}]`, out);
+      }
     } else if (t.kind !== 'ref') out.push({ key, v });
   }
 }

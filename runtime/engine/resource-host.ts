@@ -295,9 +295,9 @@ export class ResourceHost {
     });
   }
 
-  /** Whether variables can be read raw and written (61131 resources; not IEC 61499 ones). */
+  /** Whether variables can be read raw (every resource) and written (61131 resources; not IEC 61499 ones, whose writeVar refuses). */
   get variableAccess(): boolean {
-    return !this.options.iec61499;
+    return true;
   }
 
   /**
@@ -305,7 +305,7 @@ export class ResourceHost {
    * arrived, or at once when no worker runs.
    */
   requestRawVars(): Promise<void> {
-    if (!this.worker || !this.control || this.options.iec61499) return Promise.resolve();
+    if (!this.worker || !this.control) return Promise.resolve();
     const arrived = new Promise<void>((resolve) => this.rawWaiters.push(resolve));
     Atomics.or(this.control, 0, ATTENTION_RAW_VARS);
     Atomics.notify(this.control, 0);

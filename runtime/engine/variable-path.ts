@@ -64,15 +64,35 @@ export class VariablePath {
       rest = parts;
     }
     for (const part of rest) {
-      const v = vars?.find((x) => upper(x.name) === upper(part));
-      if (!v) return `${path}: no variable ${part}`;
-      props.push(v.prop);
-      leaf = v;
-      vars = fieldsOf(app, v.type);
+      const step = pathStep(vars, part);
+      if (typeof step === 'string') return `${path}: ${step}`;
+      props.push(step.decl.prop);
+      if (step.offset !== undefined) props.push(String(step.offset));
+      leaf = step.leaf;
+      vars = fieldsOf(app, leaf.type);
     }
     if (!leaf) return `${path}: not a variable`;
     return new VariablePath(root, props, leaf);
   }
+}
+
+/**
+ * One part of a dotted path among `vars`: a name (`count`), or an element of a
+ * one-dimensional array (`cells[2]`, held at offset index − lower bound), whose declaration
+ * is then the element's.
+ */
+export function pathStep(vars: readonly VarInfo[] | undefined, part: string): { decl: VarInfo; leaf: VarInfo; offset?: number } | string {
+  const m = /^([A-Za-z_][A-Za-z0-9_]*)\[(-?\d+)\]$/.exec(part);
+  const name = (m ? m[1]! : part).toUpperCase();
+  const v = vars?.find((x) => x.name.toUpperCase() === name);
+  if (!v) return `no variable ${m ? m[1] : part}`;
+  if (!m) return { decl: v, leaf: v };
+  const t = v.type;
+  if (t.kind !== 'array' || t.dims.length !== 1) return `${v.name} is not a one-dimensional array`;
+  const i = Number(m[2]);
+  const { lo, hi } = t.dims[0]!;
+  if (i < lo || i > hi) return `${part}: index out of ${lo}..${hi}`;
+  return { decl: v, leaf: { ...v, name: part, type: t.element }, offset: i - lo };
 }
 
 export function fieldsOf(app: Application, t: TypeInfo): VarInfo[] | undefined {

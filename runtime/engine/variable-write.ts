@@ -1,5 +1,5 @@
 import type { Application, ElementaryTypeName, ResourceModel, TypeInfo, VarInfo } from '../../compiler/application.js';
-import { fieldsOf } from './variable-path.js';
+import { fieldsOf, pathStep } from './variable-path.js';
 
 /**
  * Writes to symbolic variables from outside the scan (OPC UA clients, symbolic I/O bindings):
@@ -22,10 +22,10 @@ export function declarationOf(app: Application, model: ResourceModel, path: stri
   }
   let leaf: VarInfo | undefined;
   for (const part of rest) {
-    const v = vars?.find((x) => upper(x.name) === upper(part));
-    if (!v) return `${path}: no variable ${part} in resource ${model.name}`;
-    leaf = v;
-    vars = fieldsOf(app, v.type);
+    const step = pathStep(vars, part);
+    if (typeof step === 'string') return `${path}: ${step} in resource ${model.name}`;
+    leaf = step.leaf;
+    vars = fieldsOf(app, leaf.type);
   }
   if (!leaf) return `${path}: not a variable`;
   return leaf;

@@ -172,6 +172,8 @@ export function open61499(data: ResourceWorkerData, post: (m: WorkerMessage) => 
   return {
     work,
     vars: () => runner.snapshotVars(),
+    // the same keys (Device.Resource.FB.Var or Resource.FB.Var), raw values (TIME in ns)
+    rawVars: () => runner.snapshotVars(),
     fault: fail,
     end: (stop) => {
       // orderly (the STOP event and its chain) or killed (nothing more runs); at the end of a

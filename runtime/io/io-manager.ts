@@ -56,15 +56,18 @@ export class IoManager {
       this.drivers.push(await factory.create(d, this.ctx));
     }
     const servers = this.config as unknown as Record<string, unknown>;
+    const devices = this.config.devices.map((config, i) => ({ config, status: this.drivers[i]!.status }));
     for (const s of SERVER_DRIVERS) {
       const cfg = servers[s.key];
       if (cfg === undefined) continue;
       this.drivers.push(await s.create(cfg as never, {
         ...this.ctx,
+        devices,
         ...(this.options.app ? { app: this.options.app } : {}),
         ...(this.config.resource ? { resource: this.config.resource } : {}),
         ...(this.options.metrics ? { metrics: this.options.metrics } : {}),
         configDir: dirOf(this.config.file),
+        configFile: this.config.file,
       }));
     }
     await Promise.all(this.drivers.map((d) => d.start()));

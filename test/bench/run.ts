@@ -31,6 +31,7 @@ const FORWARD: Record<string, string[]> = {
   io: ['--ms'],
   console: ['--seconds'],
   'online-change': ['--seconds'],
+  mqtt: ['--seconds'],
 };
 /** a benchmark still running after this is killed and reported as failed */
 const CHILD_TIMEOUT_MS = 20 * 60_000;

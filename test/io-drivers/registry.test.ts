@@ -14,7 +14,7 @@ import { ScanLoop } from './harness.js';
 describe('I/O driver registry', () => {
   it('lists every driver kind and server key, and plc.yaml accepts exactly those', () => {
     expect(DEVICE_DRIVERS.map((d) => d.kind)).toEqual(['modbus-tcp', 'modbus-rtu', 'opcua', 'simulation']);
-    expect(SERVER_DRIVERS.map((s) => s.key)).toEqual(['modbusServer', 'opcuaServer']);
+    expect(SERVER_DRIVERS.map((s) => s.key)).toEqual(['modbusServer', 'opcuaServer', 'mqtt']);
     expect(deviceDriver('opcua')?.kind).toBe('opcua');
     expect(deviceDriver('mqtt')).toBeUndefined();
     const r = parseConfig('devices:\n  - { name: a, driver: mqtt }\n', 'plc.yaml');
