@@ -39,6 +39,16 @@ export const KERNELS: Kernel[] = [
   { name: 'sieve', what: 'sieve of Eratosthenes to 6000..7999' },
   { name: 'fb-instances', what: '500 TON + 500 CTU instances' },
   { name: 'int-mix', what: 'integer mix: xorshift DWORD, DINT, SINT, UINT, CASE (1000 iterations)' },
+  { name: 'fb-inout', what: 'user FB in an array of structs and in a struct: inputs, => outputs, VAR_IN_OUT (256 + 512 calls)' },
+  { name: 'struct-array', what: 'array of 512 structs: particles bouncing in a box' },
+  { name: 'lreal-rk4', what: 'LREAL Runge-Kutta step of 100 oscillators, many temporaries' },
+  { name: 'real-biquad', what: 'REAL biquad cascade, 64 channels x 4 sections' },
+  { name: 'case-fsm', what: 'CASE state machines on an enumeration, 300 machines' },
+  { name: 'bit-ops', what: 'WORD/DWORD bits: CRC-16 over 64 bytes, ROL/ROR/SHL/SHR, bit tests' },
+  { name: 'nested-calls', what: 'nested calls of small user FUNCTIONs (1000 iterations)' },
+  { name: 'string-build', what: 'CONCAT, INT_TO_STRING, LEN, FIND, LEFT, MID (20 lines a scan)' },
+  { name: 'timers-counters', what: '200 stations of TP, TOF, CTUD, R_TRIG, F_TRIG, RS in a struct array' },
+  { name: 'matrix-2d', what: '2-D arrays: life on a 48 x 48 torus' },
 ];
 
 /** How a kernel is run on both sides: the same scans, so the checksums must agree. */

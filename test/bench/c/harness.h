@@ -3,7 +3,8 @@
  * file. Usage: ./kernel WARMUP BATCHES BATCH_SIZE INTERVAL_NS
  * Runs WARMUP scans, then BATCHES batches of BATCH_SIZE scans timed with CLOCK_MONOTONIC,
  * the clock advancing INTERVAL_NS per scan from 0, exactly as the ST side does; prints
- * `checksum N` and one `batch NS` line per batch. */
+ * `checksum N` and one `batch NS` line per batch. A kernel whose state needs more than C's zero
+ * initialisation defines HARNESS_INIT as the name of a function run once before the first scan. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -21,6 +22,9 @@ int main(int argc, char **argv) {
   }
   long warmup = atol(argv[1]), batches = atol(argv[2]), size = atol(argv[3]);
   int64_t interval = atoll(argv[4]), now = 0;
+#ifdef HARNESS_INIT
+  HARNESS_INIT();
+#endif
   for (long s = 0; s < warmup; s++, now += interval) scan(now);
   int64_t *ns = malloc(sizeof(int64_t) * (size_t)(batches > 0 ? batches : 1));
   for (long b = 0; b < batches; b++) {
