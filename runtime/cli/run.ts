@@ -27,6 +27,7 @@ Compiles and runs the application, then prints its variables and scan metrics.
   --set NAME=VALUE  before the first scan: an input or memory address (%IX0.2=TRUE, %IW3=250)
                     or a variable (Main.speed=5, Main.t.PT=T#2s, gRun=TRUE); repeatable
   --param N=V       IEC 61499: fill the placeholder %N% in .sys/.fboot parameters with V
+  --no-cache        compile without the compile cache (also VPLC_CACHE=0)
 IEC 61499 TEST_CONDITION verdicts: "tests" in --json, "N passed, M failed" otherwise.
 Without --cycles or --duration it runs until Ctrl-C; SIGINT/SIGTERM end any run early.
 Exit status: 0 ok, 1 compile errors, 2 a runtime fault, 64 wrong usage.
@@ -39,6 +40,8 @@ interface RunArguments {
   intervalNs?: number;
   virtual: boolean;
   json: boolean;
+  /** through the compile cache */
+  cache: boolean;
   spinUs?: number;
   watchdogNs?: number;
   set: string[];
@@ -55,6 +58,7 @@ const RUN_OPTIONS = {
   watchdog: { kind: 'duration' },
   set: { kind: 'text', multiple: true },
   param: { kind: 'text', multiple: true },
+  'no-cache': { kind: 'flag' },
 } as const satisfies Record<string, OptionSpec>;
 
 function parseRunArguments(args: string[]): RunArguments | number {
@@ -65,6 +69,7 @@ function parseRunArguments(args: string[]): RunArguments | number {
     files: cl.operands,
     virtual: o['virtual-time'] === true,
     json: o.json === true,
+    cache: o['no-cache'] !== true,
     set: o.set ?? [],
     placeholders: {},
     ...(o.cycles !== undefined ? { cycles: o.cycles } : {}),
@@ -90,7 +95,7 @@ export async function runCommand(args: string[]): Promise<number> {
   const parsed = parseRunArguments(args);
   if (typeof parsed === 'number') return parsed;
   const options = { ...(parsed.intervalNs !== undefined ? { defaultIntervalNs: parsed.intervalNs } : {}), placeholders: parsed.placeholders };
-  const app = compileForCommand(parsed.files, options);
+  const app = await compileForCommand(parsed.files, options, parsed.cache);
   if (!app) return 1;
   let presets: Presets | undefined;
   if (parsed.set.length) {

@@ -1,5 +1,4 @@
 import { formatDiagnostic, hasErrors } from '../../compiler/diagnostics/diagnostic.js';
-import { compileFiles } from '../../compiler/project.js';
 import { loadConfigFile } from '../config/load.js';
 import type { PlcConfig } from '../config/schema.js';
 import { Engine, type EngineVariableAccess } from '../engine/engine.js';
@@ -10,7 +9,7 @@ import type { IoManager } from '../io/io-manager.js';
 import { startMetricsServer, type MetricsEndpoint } from '../metrics/http-server.js';
 import { renderPrometheus } from '../metrics/prometheus.js';
 import { summaryLine } from '../metrics/summary.js';
-import { compileProgress } from './compile.js';
+import { compileWithCache } from './compile.js';
 import { listenPorts, portProblems } from './listen-ports.js';
 import { parseCommandLine, usageError, type OptionSpec } from './args.js';
 import { schedulingInfo, schedulingLine } from '../metrics/scheduling.js';
@@ -29,6 +28,7 @@ safe values).
   --watchdog T          watchdog of tasks that set none (default 10 × the task interval,
                         minimum 50 ms on the real clock, 1 s on the virtual clock)
   --virtual-time        run on the virtual clock, as fast as the CPU allows
+  --no-cache            compile without the compile cache (also VPLC_CACHE=0)
 `;
 
 export const DEFAULT_METRICS_PORT = 9464;
@@ -42,6 +42,8 @@ export interface ServeArguments {
   spinUs?: number;
   watchdogNs?: number;
   virtual: boolean;
+  /** false: compile without the compile cache */
+  cache?: boolean;
 }
 
 const SERVE_OPTIONS = {
@@ -53,6 +55,7 @@ const SERVE_OPTIONS = {
   'spin-us': { kind: 'count' },
   watchdog: { kind: 'duration', positive: true },
   'virtual-time': { kind: 'flag' },
+  'no-cache': { kind: 'flag' },
 } as const satisfies Record<string, OptionSpec>;
 
 /** The arguments of `vplc serve`, or the exit status (0 after --help, 64 after a usage error). */
@@ -70,6 +73,7 @@ export function parseServeArguments(args: string[]): ServeArguments | number {
     ...(o['spin-us'] !== undefined ? { spinUs: o['spin-us'] } : {}),
     ...(o.watchdog !== undefined ? { watchdogNs: o.watchdog } : {}),
     virtual: o['virtual-time'] === true,
+    ...(o['no-cache'] ? { cache: false } : {}),
   };
 }
 
@@ -93,7 +97,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     if (!r.config || hasErrors(r.diagnostics)) return 1;
     config = r.config;
   }
-  const compiled = compileFiles(parsed.files, { onProgress: compileProgress() });
+  const compiled = await compileWithCache(parsed.files, {}, parsed.cache !== false);
   compiled.diagnostics.forEach((d) => err(formatDiagnostic(d)));
   const app = compiled.application;
   if (!app || hasErrors(compiled.diagnostics)) return 1;
