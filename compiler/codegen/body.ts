@@ -13,6 +13,7 @@ import type { Annotations, BoundArgument, Pou, VarSymbol } from '../semantics/sy
 import { allVars } from '../semantics/declarations.js';
 import { convertCode, wrapInt } from './convert.js';
 import { copyValue, isScalar, propName, zeroValue, type ValueEmitter } from './values.js';
+import { constantInt, forVariableRange, rangeOf, type LoopFacts } from './index-range.js';
 
 export interface SiteTable {
   /** index of a fault site [pou, file, line] */
@@ -41,6 +42,8 @@ export class BodyEmitter {
   /** instance variables held in JS locals while the body runs */
   readonly cached = new Map<VarSymbol, string>();
   private loopLabels: string[] = [];
+  /** ranges of the FOR variables around the code being emitted (index checks they make needless are left out) */
+  private readonly loopFacts: LoopFacts = new Map();
 
   constructor(
     private readonly o: BodyOptions,
@@ -284,7 +287,11 @@ export class BodyEmitter {
         this.emit(`${label}: while (${cond}) {`);
         this.indent++;
         this.emit(`${label}c: {`);
+        const known = forVariableRange(s, this.o.ann);
+        const outer = known && this.loopFacts.get(known.decl);
+        if (known) this.loopFacts.set(known.decl, known.range);
         this.block(s.body);
+        if (known) outer ? this.loopFacts.set(known.decl, outer) : this.loopFacts.delete(known.decl);
         this.emit('}');
         // step past TO as other PLCs do; the last step may leave the type's range (it wraps, and
         // the loop ends): testing against TO - BY keeps the counter an int32 for V8
@@ -446,8 +453,11 @@ export class BodyEmitter {
       if (isBig(it)) ix = `Number(${ix})`;
       // the in-range test inline (one unsigned compare); the call only on the way to a fault
       const span = dim.hi - dim.lo;
+      const known = rangeOf(e.indices[d]!, this.loopFacts, this.o.ann);
       let checked: string;
-      if (/^[\w$]+$/.test(ix)) {
+      if (known && known.lo >= BigInt(dim.lo) && known.hi <= BigInt(dim.hi)) {
+        checked = dim.lo === 0 ? `(${ix})` : `(${ix} - ${dim.lo})`;
+      } else if (/^[\w$]+$/.test(ix)) {
         const off = dim.lo === 0 ? ix : `(${ix} - ${dim.lo})`;
         checked = `((${off} >>> 0) <= ${span} ? ${off} : $chk(${ix}, ${dim.lo}, ${dim.hi}, ${site}))`;
       } else {
@@ -568,8 +578,10 @@ export class BodyEmitter {
       case 'MOD': {
         // a constant non-zero divisor cannot fault: plain JS, which V8 strength-reduces
         const d = constantInt(e.right);
-        if (d !== undefined && d !== 0n && !isBig(ot)) return `(${a} % ${b})`;
-        return modCode(a, b, ot, site());
+        const mod = d !== undefined && d !== 0n && !isBig(ot) ? `(${a} % ${b})` : modCode(a, b, ot, site());
+        // a negative dividend with no remainder gives -0 in JS, which is no small integer: V8
+        // would then hold the variable (and the field it is stored in) as a boxed double
+        return ot.kind === 'elementary' && ELEMENTARY[ot.name].family === 'signed' && ELEMENTARY[ot.name].bits <= 32 ? `(${mod} | 0)` : mod;
       }
       case '/':
         if (ot.kind === 'elementary' && isInteger(ot)) {
@@ -803,11 +815,3 @@ function numberLiteral(n: number): string {
 }
 
 /** The value of an integer literal (possibly negated), else undefined. */
-function constantInt(e: Expr): bigint | undefined {
-  if (e.kind === 'literal' && e.value.type === 'int') return e.value.value;
-  if (e.kind === 'unary' && e.op === '-') {
-    const v = constantInt(e.operand);
-    return v === undefined ? undefined : -v;
-  }
-  return undefined;
-}
