@@ -14,6 +14,7 @@ import { allVars } from '../semantics/declarations.js';
 import { convertCode, wrapInt } from './convert.js';
 import { copyValue, isScalar, propName, zeroValue, type ValueEmitter } from './values.js';
 import { constantInt, forVariableRange, rangeOf, type LoopFacts } from './index-range.js';
+import { selectOf } from './if-conversion.js';
 
 export interface SiteTable {
   /** index of a fault site [pou, file, line] */
@@ -237,7 +238,18 @@ export class BodyEmitter {
         if (code) this.emit(`${code};`);
         return;
       }
-      case 'if':
+      case 'if': {
+        const select = selectOf(s, this.o.ann);
+        if (select) {
+          // both sides in the target's type (a subrange keeps its check in storeCode)
+          const f = this.tmp();
+          const tt = this.typeOf(select.target);
+          const info = ELEMENTARY[(select.type as { name: ElementaryTypeName }).name];
+          const mix = `${f} ^ ((${this.expr(select.whenTrue, tt)} ^ ${f}) & -((${this.expr(select.cond, elementary('BOOL'))}) | 0))`;
+          this.emit(`${f} = ${this.expr(select.whenFalse, tt)};`);
+          this.emit(this.storeCode(select.target, info.bits === 32 && info.family !== 'signed' ? `((${mix}) >>> 0)` : `(${mix})`));
+          return;
+        }
         s.branches.forEach((b, i) => {
           this.emit(`${i === 0 ? 'if' : '} else if'} (${this.expr(b.cond, elementary('BOOL'))}) {`);
           this.block(b.body);
@@ -248,6 +260,7 @@ export class BodyEmitter {
         }
         this.emit('}');
         return;
+      }
       case 'case': {
         const selType = concrete(this.typeOf(s.selector));
         const sel = this.tmp();
