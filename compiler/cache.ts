@@ -100,10 +100,10 @@ export function readCacheEntry(dir: string, key: string): CompileResult | undefi
 
 /** Stores `result` under `key`: written aside, then renamed into place. False when it could not be. */
 export function writeCacheEntry(dir: string, key: string, result: CompileResult): boolean {
-  const payload = JSON.stringify({ application: result.application, diagnostics: result.diagnostics });
-  const sum = createHash('sha256').update(payload).digest('hex');
   const tmp = join(dir, `.${key}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
   try {
+    const payload = JSON.stringify({ application: result.application, diagnostics: result.diagnostics });
+    const sum = createHash('sha256').update(payload).digest('hex');
     mkdirSync(dir, { recursive: true });
     writeFileSync(tmp, `${FORMAT} ${sum}\n${payload}`);
     renameSync(tmp, entryPath(dir, key));
