@@ -229,18 +229,28 @@ function exprPath(e: Expr): string | undefined {
 /** Read and compile files by their extension: .st (ST), .il (IL), .xml (PLCopen TC6), .sys/.fboot (IEC 61499). */
 export function compileFiles(paths: string[], options: CompileOptions = {}): CompileResult {
   const diagnostics: Diagnostic[] = [];
-  const st: SourceFile[] = [];
-  const f61499: { path: string; text: string }[] = [];
+  const texts: { path: string; text: string }[] = [];
   for (const path of paths) {
-    let text: string;
     try {
       if (statSync(path).isDirectory()) throw new Error('is a directory');
-      text = readFileSync(path, 'utf8');
+      texts.push({ path, text: readFileSync(path, 'utf8') });
     } catch (e) {
       const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
       diagnostics.push(diagnostic('E1008', `cannot read ${path}: ${reason}`, fileStart(path)));
-      continue;
     }
+  }
+  return compileRead(texts, options, paths[0] ?? '', diagnostics);
+}
+
+/** Compile texts already read, by their paths' extensions (as compileFiles does; the compile cache calls it with the texts it keyed). */
+export function compileSourceTexts(texts: { path: string; text: string }[], options: CompileOptions = {}): CompileResult {
+  return compileRead(texts, options, texts[0]?.path ?? '', []);
+}
+
+function compileRead(texts: { path: string; text: string }[], options: CompileOptions, firstPath: string, diagnostics: Diagnostic[]): CompileResult {
+  const st: SourceFile[] = [];
+  const f61499: { path: string; text: string }[] = [];
+  for (const { path, text } of texts) {
     const ext = extname(path).toLowerCase();
     if (ext === '.xml') {
       const r = importPlcopen(path, text);
@@ -258,7 +268,7 @@ export function compileFiles(paths: string[], options: CompileOptions = {}): Com
   }
   if (f61499.length) {
     if (st.length) {
-      diagnostics.push(diagnostic('E1008', 'IEC 61499 files (.sys, .fboot) cannot be mixed with ST or PLCopen sources in one run', fileStart(paths[0]!)));
+      diagnostics.push(diagnostic('E1008', 'IEC 61499 files (.sys, .fboot) cannot be mixed with ST or PLCopen sources in one run', fileStart(firstPath)));
       return { diagnostics };
     }
     const r = compile61499(f61499, { stCompiler: (s, o) => compileSources(s, o), ...(options.placeholders ? { placeholders: options.placeholders } : {}) });

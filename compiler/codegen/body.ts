@@ -13,6 +13,8 @@ import type { Annotations, BoundArgument, Pou, VarSymbol } from '../semantics/sy
 import { allVars } from '../semantics/declarations.js';
 import { convertCode, wrapInt } from './convert.js';
 import { copyValue, isScalar, propName, zeroValue, type ValueEmitter } from './values.js';
+import { constantInt, forVariableRange, rangeOf, type LoopFacts } from './index-range.js';
+import { selectOf } from './if-conversion.js';
 
 export interface SiteTable {
   /** index of a fault site [pou, file, line] */
@@ -41,6 +43,8 @@ export class BodyEmitter {
   /** instance variables held in JS locals while the body runs */
   readonly cached = new Map<VarSymbol, string>();
   private loopLabels: string[] = [];
+  /** ranges of the FOR variables around the code being emitted (index checks they make needless are left out) */
+  private readonly loopFacts: LoopFacts = new Map();
 
   constructor(
     private readonly o: BodyOptions,
@@ -234,7 +238,18 @@ export class BodyEmitter {
         if (code) this.emit(`${code};`);
         return;
       }
-      case 'if':
+      case 'if': {
+        const select = selectOf(s, this.o.ann);
+        if (select) {
+          // both sides in the target's type (a subrange keeps its check in storeCode)
+          const f = this.tmp();
+          const tt = this.typeOf(select.target);
+          const info = ELEMENTARY[(select.type as { name: ElementaryTypeName }).name];
+          const mix = `${f} ^ ((${this.expr(select.whenTrue, tt)} ^ ${f}) & -((${this.expr(select.cond, elementary('BOOL'))}) | 0))`;
+          this.emit(`${f} = ${this.expr(select.whenFalse, tt)};`);
+          this.emit(this.storeCode(select.target, info.bits === 32 && info.family !== 'signed' ? `((${mix}) >>> 0)` : `(${mix})`));
+          return;
+        }
         s.branches.forEach((b, i) => {
           this.emit(`${i === 0 ? 'if' : '} else if'} (${this.expr(b.cond, elementary('BOOL'))}) {`);
           this.block(b.body);
@@ -245,6 +260,7 @@ export class BodyEmitter {
         }
         this.emit('}');
         return;
+      }
       case 'case': {
         const selType = concrete(this.typeOf(s.selector));
         const sel = this.tmp();
@@ -284,7 +300,11 @@ export class BodyEmitter {
         this.emit(`${label}: while (${cond}) {`);
         this.indent++;
         this.emit(`${label}c: {`);
+        const known = forVariableRange(s, this.o.ann);
+        const outer = known && this.loopFacts.get(known.decl);
+        if (known) this.loopFacts.set(known.decl, known.range);
         this.block(s.body);
+        if (known) outer ? this.loopFacts.set(known.decl, outer) : this.loopFacts.delete(known.decl);
         this.emit('}');
         // step past TO as other PLCs do; the last step may leave the type's range (it wraps, and
         // the loop ends): testing against TO - BY keeps the counter an int32 for V8
@@ -446,8 +466,11 @@ export class BodyEmitter {
       if (isBig(it)) ix = `Number(${ix})`;
       // the in-range test inline (one unsigned compare); the call only on the way to a fault
       const span = dim.hi - dim.lo;
+      const known = rangeOf(e.indices[d]!, this.loopFacts, this.o.ann);
       let checked: string;
-      if (/^[\w$]+$/.test(ix)) {
+      if (known && known.lo >= BigInt(dim.lo) && known.hi <= BigInt(dim.hi)) {
+        checked = dim.lo === 0 ? `(${ix})` : `(${ix} - ${dim.lo})`;
+      } else if (/^[\w$]+$/.test(ix)) {
         const off = dim.lo === 0 ? ix : `(${ix} - ${dim.lo})`;
         checked = `((${off} >>> 0) <= ${span} ? ${off} : $chk(${ix}, ${dim.lo}, ${dim.hi}, ${site}))`;
       } else {
@@ -568,8 +591,10 @@ export class BodyEmitter {
       case 'MOD': {
         // a constant non-zero divisor cannot fault: plain JS, which V8 strength-reduces
         const d = constantInt(e.right);
-        if (d !== undefined && d !== 0n && !isBig(ot)) return `(${a} % ${b})`;
-        return modCode(a, b, ot, site());
+        const mod = d !== undefined && d !== 0n && !isBig(ot) ? `(${a} % ${b})` : modCode(a, b, ot, site());
+        // a negative dividend with no remainder gives -0 in JS, which is no small integer: V8
+        // would then hold the variable (and the field it is stored in) as a boxed double
+        return ot.kind === 'elementary' && ELEMENTARY[ot.name].family === 'signed' && ELEMENTARY[ot.name].bits <= 32 ? `(${mod} | 0)` : mod;
       }
       case '/':
         if (ot.kind === 'elementary' && isInteger(ot)) {
@@ -803,11 +828,3 @@ function numberLiteral(n: number): string {
 }
 
 /** The value of an integer literal (possibly negated), else undefined. */
-function constantInt(e: Expr): bigint | undefined {
-  if (e.kind === 'literal' && e.value.type === 'int') return e.value.value;
-  if (e.kind === 'unary' && e.op === '-') {
-    const v = constantInt(e.operand);
-    return v === undefined ? undefined : -v;
-  }
-  return undefined;
-}

@@ -76,7 +76,8 @@ export function convertCode(code: string, from: Type, to: Type): string {
   // integer → real
   if (isIntFamily(f) && ti.family === 'real') {
     const n = fi.bits === 64 ? `Number(${code})` : code;
-    return t === 'REAL' ? `Math.fround(${n})` : n;
+    // integers of up to 16 bits are exact in single precision (24-bit significand): no rounding
+    return t === 'REAL' && fi.bits > 16 ? `Math.fround(${n})` : n;
   }
   // real → integer: to nearest, ties to even (IEC 60559; CODESYS rounds ties away from zero)
   if (fi.family === 'real' && isIntFamily(t)) {

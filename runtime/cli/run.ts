@@ -28,6 +28,7 @@ Compiles and runs the application, then prints its variables and scan metrics.
   --set NAME=VALUE  before the first scan: an input or memory address (%IX0.2=TRUE, %IW3=250)
                     or a variable (Main.speed=5, Main.t.PT=T#2s, gRun=TRUE); repeatable
   --param N=V       IEC 61499: fill the placeholder %N% in .sys/.fboot parameters with V
+  --no-cache        compile without the compile cache (also VPLC_CACHE=0)
 IEC 61499 TEST_CONDITION verdicts: "tests" in --json, "N passed, M failed" otherwise.
   --force NAME=VALUE  keep a variable or an address (%IX0.2=TRUE, %QW1=7) at VALUE for the
                     whole run, against the program and the I/O; listed as "forced" by --json
@@ -42,6 +43,8 @@ interface RunArguments {
   intervalNs?: number;
   virtual: boolean;
   json: boolean;
+  /** through the compile cache */
+  cache: boolean;
   spinUs?: number;
   watchdogNs?: number;
   set: string[];
@@ -60,6 +63,7 @@ const RUN_OPTIONS = {
   set: { kind: 'text', multiple: true },
   param: { kind: 'text', multiple: true },
   force: { kind: 'text', multiple: true },
+  'no-cache': { kind: 'flag' },
 } as const satisfies Record<string, OptionSpec>;
 
 function parseRunArguments(args: string[]): RunArguments | number {
@@ -70,6 +74,7 @@ function parseRunArguments(args: string[]): RunArguments | number {
     files: cl.operands,
     virtual: o['virtual-time'] === true,
     json: o.json === true,
+    cache: o['no-cache'] !== true,
     set: o.set ?? [],
     placeholders: {},
     force: o.force ?? [],
@@ -96,7 +101,7 @@ export async function runCommand(args: string[]): Promise<number> {
   const parsed = parseRunArguments(args);
   if (typeof parsed === 'number') return parsed;
   const options = { ...(parsed.intervalNs !== undefined ? { defaultIntervalNs: parsed.intervalNs } : {}), placeholders: parsed.placeholders };
-  const app = compileForCommand(parsed.files, options);
+  const app = await compileForCommand(parsed.files, options, parsed.cache);
   if (!app) return 1;
   let presets: Presets | undefined;
   if (parsed.set.length) {

@@ -1,5 +1,4 @@
 import { formatDiagnostic, hasErrors } from '../../compiler/diagnostics/diagnostic.js';
-import { compileFiles } from '../../compiler/project.js';
 import { loadConfigFile } from '../config/load.js';
 import type { PlcConfig } from '../config/schema.js';
 import { Engine, type EngineVariableAccess } from '../engine/engine.js';
@@ -13,7 +12,7 @@ import type { ConsoleEndpoint } from '../console/server.js';
 import { renderForced } from '../metrics/forced.js';
 import { renderPrometheus } from '../metrics/prometheus.js';
 import { summaryLine } from '../metrics/summary.js';
-import { compileProgress } from './compile.js';
+import { compileWithCache } from './compile.js';
 import { listenPorts, portProblems } from './listen-ports.js';
 import { parseCommandLine, usageError, type OptionSpec } from './args.js';
 import { schedulingInfo, schedulingLine } from '../metrics/scheduling.js';
@@ -44,6 +43,7 @@ safe values).
   --deploy-port N       online change endpoint on 127.0.0.1:N (vplc deploy FILE… --to http://127.0.0.1:N)
   --deploy-token-file F the token it requires (or $VPLC_DEPLOY_TOKEN, or deploy.users in plc.yaml)
   --watch               change the running program online when a source file changes
+  --no-cache            compile without the compile cache (also VPLC_CACHE=0)
 `;
 
 export const DEFAULT_CONSOLE_PORT = 8080;
@@ -62,6 +62,8 @@ export interface ServeArguments {
   /** the web console: where it listens */
   console?: { port: number; host: string };
   online: OnlineOptions;
+  /** false: compile without the compile cache */
+  cache?: boolean;
 }
 
 const SERVE_OPTIONS = {
@@ -81,6 +83,7 @@ const SERVE_OPTIONS = {
   'deploy-port': { kind: 'port' },
   'deploy-token-file': { kind: 'text' },
   watch: { kind: 'flag' },
+  'no-cache': { kind: 'flag' },
 } as const satisfies Record<string, OptionSpec>;
 
 /** The arguments of `vplc serve`, or the exit status (0 after --help, 64 after a usage error). */
@@ -108,6 +111,7 @@ export function parseServeArguments(args: string[]): ServeArguments | number {
       watch: o.watch === true,
       files: cl.operands,
     },
+    ...(o['no-cache'] ? { cache: false } : {}),
   };
 }
 
@@ -137,7 +141,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     if (!r.config || hasErrors(r.diagnostics)) return 1;
     config = r.config;
   }
-  const compiled = compileFiles(parsed.files, { onProgress: compileProgress() });
+  const compiled = await compileWithCache(parsed.files, {}, parsed.cache !== false);
   compiled.diagnostics.forEach((d) => err(formatDiagnostic(d)));
   const app = compiled.application;
   if (!app || hasErrors(compiled.diagnostics)) return 1;

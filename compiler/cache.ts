@@ -1,0 +1,188 @@
+/**
+ * The compile cache: a compiled Application stored under a key made of the sources' content,
+ * the compile options and vPLC's version, so that starting an unchanged project skips parsing,
+ * checking and code generation (and even loading the parser).
+ *
+ * Where: VPLC_CACHE_DIR, else $XDG_CACHE_HOME/vplc, else ~/.cache/vplc. VPLC_CACHE=0 (or
+ * `--no-cache` on the command line) turns it off. An entry is one file, written under a
+ * temporary name and renamed into place, so that concurrent starts never read half an entry;
+ * it begins with the SHA-256 of its payload, so that a damaged entry is ignored (and then
+ * rewritten by the compile that follows). Only compiles without errors are stored.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CompileOptions, CompileResult } from './project.js';
+import { packageRoot } from './package-root.js';
+
+/** Bumped when the entry format changes. */
+const FORMAT = 'vplc-compile-cache 1';
+
+/** What a cached compile depends on besides the sources: the options that change its output. */
+export type CacheableOptions = Pick<CompileOptions, 'defaultIntervalNs' | 'narrowingAsWarning' | 'placeholders'>;
+
+export interface SourceText {
+  path: string;
+  text: string;
+}
+
+/** The cache folder, or undefined when the cache is turned off. */
+export function compileCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const off = (env.VPLC_CACHE ?? '').toLowerCase();
+  if (off === '0' || off === 'off' || off === 'false' || off === 'no') return undefined;
+  if (env.VPLC_CACHE_DIR) return env.VPLC_CACHE_DIR;
+  const base = env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  return join(base, 'vplc');
+}
+
+let fingerprint: string | undefined;
+
+/**
+ * vPLC's version as the cache sees it: package.json's version plus the name, size and time of
+ * every file of the compiler and the block library, so that a rebuilt or edited compiler never
+ * reads entries another build wrote.
+ */
+export function compilerFingerprint(): string {
+  if (fingerprint) return fingerprint;
+  const root = packageRoot();
+  const h = createHash('sha256');
+  h.update(readFileSync(join(root, 'package.json')));
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const dir of [here, join(root, 'blocks')]) {
+    for (const name of (readdirSync(dir, { recursive: true }) as string[]).sort()) {
+      const st = statSync(join(dir, name));
+      if (st.isFile()) h.update(`${name}\0${st.size}\0${st.mtimeMs}\n`);
+    }
+  }
+  fingerprint = h.digest('hex');
+  return fingerprint;
+}
+
+/** The key of a compile: sources (paths and text, in order), options and the compiler. */
+export function compileCacheKey(sources: SourceText[], options: CacheableOptions): string {
+  const h = createHash('sha256');
+  h.update(`${FORMAT}\n${compilerFingerprint()}\n`);
+  const placeholders = options.placeholders ? Object.entries(options.placeholders).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) : [];
+  h.update(JSON.stringify([options.defaultIntervalNs ?? null, options.narrowingAsWarning === true, placeholders]));
+  for (const s of sources) {
+    h.update(`\n${s.path.length}:${s.path}\n${Buffer.byteLength(s.text)}:`);
+    h.update(s.text);
+  }
+  return h.digest('hex');
+}
+
+function entryPath(dir: string, key: string): string {
+  return join(dir, `${key}.json`);
+}
+
+/** The stored result of `key`, or undefined when there is none or it is damaged. */
+export function readCacheEntry(dir: string, key: string): CompileResult | undefined {
+  let raw: string;
+  try {
+    raw = readFileSync(entryPath(dir, key), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const nl = raw.indexOf('\n');
+  if (nl < 0) return undefined;
+  const [format, sum] = [raw.slice(0, nl - 65), raw.slice(nl - 64, nl)];
+  const payload = raw.slice(nl + 1);
+  if (format !== FORMAT || createHash('sha256').update(payload).digest('hex') !== sum) return undefined;
+  try {
+    const r = JSON.parse(payload) as CompileResult;
+    return r.application && Array.isArray(r.diagnostics) ? r : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Stores `result` under `key`: written aside, then renamed into place. False when it could not be. */
+export function writeCacheEntry(dir: string, key: string, result: CompileResult): boolean {
+  const tmp = join(dir, `.${key}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
+  try {
+    const payload = JSON.stringify({ application: result.application, diagnostics: result.diagnostics });
+    const sum = createHash('sha256').update(payload).digest('hex');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(tmp, `${FORMAT} ${sum}\n${payload}`);
+    renameSync(tmp, entryPath(dir, key));
+    prune(dir);
+    return true;
+  } catch {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // nothing was written
+    }
+    return false;
+  }
+}
+
+/** Entries kept; older ones (by last write) are removed after a write. */
+export const MAX_ENTRIES = 64;
+
+function prune(dir: string): void {
+  const entries = readdirSync(dir).filter((n) => n.endsWith('.json'));
+  if (entries.length <= MAX_ENTRIES) return;
+  const dated = entries.map((n) => {
+    try {
+      return { n, t: statSync(join(dir, n)).mtimeMs };
+    } catch {
+      return { n, t: Infinity }; // removed meanwhile by another start
+    }
+  });
+  dated.sort((a, b) => a.t - b.t);
+  for (const { n } of dated.slice(0, dated.length - MAX_ENTRIES)) {
+    try {
+      unlinkSync(join(dir, n));
+    } catch {
+      // another start removed it first
+    }
+  }
+}
+
+export type CacheOutcome = 'hit' | 'miss' | 'off';
+
+/** Files the cache can key by their own content: ST and PLCopen XML (IEC 61499 types are looked up in folders). */
+function cacheable(path: string): boolean {
+  const ext = extname(path).toLowerCase();
+  return ext !== '.sys' && ext !== '.fboot' && ext !== '.fbt';
+}
+
+/**
+ * compileFiles through the cache: a hit returns the stored result without loading the
+ * compiler; a miss compiles and stores a result without errors. `cacheDir`: compileCacheDir(),
+ * or undefined for no cache.
+ */
+export async function compileFilesCached(
+  paths: string[],
+  options: CompileOptions & CacheableOptions = {},
+  cacheDir: string | undefined,
+): Promise<CompileResult & { cache: CacheOutcome }> {
+  const sources = cacheDir && !options.context && paths.every(cacheable) ? readSources(paths) : undefined;
+  if (!sources || !cacheDir) {
+    const { compileFiles } = await import('./project.js');
+    return { ...compileFiles(paths, options), cache: 'off' };
+  }
+  const key = compileCacheKey(sources, options);
+  const hit = readCacheEntry(cacheDir, key);
+  if (hit) return { ...hit, cache: 'hit' };
+  const { compileSourceTexts } = await import('./project.js');
+  const r = compileSourceTexts(sources, options);
+  if (r.application && !r.diagnostics.some((d) => d.severity === 'error')) writeCacheEntry(cacheDir, key, r);
+  return { ...r, cache: 'miss' };
+}
+
+/** Every file's text, or undefined when one cannot be read (the compiler then reports it). */
+function readSources(paths: string[]): SourceText[] | undefined {
+  const out: SourceText[] = [];
+  for (const path of paths) {
+    try {
+      out.push({ path, text: readFileSync(path, 'utf8') });
+    } catch {
+      return undefined;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,144 @@
+/**
+ * Integer ranges of index expressions inside FOR loops, so that an array access that cannot be
+ * out of bounds is emitted without its index check (the check, and the branch to the fault it
+ * guards, would otherwise stay in every iteration: V8 does not hoist it out of the loop).
+ *
+ * A FOR variable has a known range in its body when FROM, TO and BY are constants and nothing
+ * in the body can change it: no assignment to it, no nested FOR over it, no `=>` or bare
+ * argument that could be a VAR_IN_OUT or an output, no method, action or property call (they
+ * may write the instance's variables), no JMP or label. Ranges then go through `+`, `-`,
+ * `*` by a constant and MOD by a positive constant, as long as no step leaves its type (IEC
+ * integer arithmetic wraps; a range that would wrap is unknown).
+ */
+import type { Expr, ForStmt, Stmt, VarDecl } from '../st/ast.js';
+import type { Annotations } from '../semantics/symbols.js';
+import { concrete } from '../types/common-type.js';
+import { integerRange } from '../types/types.js';
+
+export interface IntRange {
+  lo: bigint;
+  hi: bigint;
+}
+
+/** Ranges of the FOR variables around the code being emitted, by declaration. */
+export type LoopFacts = Map<VarDecl, IntRange>;
+
+/** An integer literal, possibly negated. */
+export function constantInt(e: Expr): bigint | undefined {
+  if (e.kind === 'literal' && e.value.type === 'int') return e.value.value;
+  if (e.kind === 'unary' && e.op === '-') {
+    const v = constantInt(e.operand);
+    return v === undefined ? undefined : -v;
+  }
+  return undefined;
+}
+
+/** A literal or a named integer CONSTANT. */
+function constantOf(e: Expr, ann: Annotations): bigint | undefined {
+  const c = constantInt(e);
+  if (c !== undefined) return c;
+  if (e.kind === 'name') {
+    const s = ann.symbols.get(e.id);
+    if (s?.kind === 'var' && typeof s.constValue === 'bigint') return s.constValue;
+  }
+  return undefined;
+}
+
+/** The declaration and the range of the variable of `s` in its body, when they are certain. */
+export function forVariableRange(s: ForStmt, ann: Annotations): { decl: VarDecl; range: IntRange } | undefined {
+  const sym = ann.symbols.get(s.variable.id);
+  if (sym?.kind !== 'var' || sym.storage === 'global' || sym.section === 'VAR_EXTERNAL' || sym.section === 'VAR_IN_OUT') return undefined;
+  const from = constantOf(s.from, ann);
+  const to = constantOf(s.to, ann);
+  const by = s.by ? constantOf(s.by, ann) : 1n;
+  if (from === undefined || to === undefined || by === undefined || by === 0n) return undefined;
+  const range = by > 0n ? { lo: from, hi: to } : { lo: to, hi: from };
+  if (range.lo > range.hi) return undefined;
+  const t = concrete(ann.types.get(s.variable.id) ?? sym.type);
+  const tr = t.kind === 'elementary' ? integerRange(t.name) : undefined;
+  if (!tr || range.lo < tr.lo || range.hi > tr.hi) return undefined;
+  return mayChange(s.body, sym.decl, ann) ? undefined : { decl: sym.decl, range };
+}
+
+/** Could anything in `node` change the variable declared by `decl` (or jump around)? */
+function mayChange(node: unknown, decl: VarDecl, ann: Annotations): boolean {
+  if (Array.isArray(node)) return node.some((n) => mayChange(n, decl, ann));
+  if (!node || typeof node !== 'object') return false;
+  const n = node as Stmt | Expr;
+  const isIt = (e: Expr | undefined): boolean => {
+    if (e?.kind !== 'name') return false;
+    const s = ann.symbols.get(e.id);
+    return s?.kind === 'var' && s.decl === decl;
+  };
+  switch (n.kind) {
+    case 'label':
+    case 'jmp':
+      return true;
+    case 'assign':
+      // a bare name that is no variable (a property of THIS) or THIS.x may run a setter
+      if (isIt(n.target) || (n.target.kind === 'name' && ann.symbols.get(n.target.id)?.kind !== 'var')) return true;
+      if (n.target.kind === 'member' && (n.target.object.kind === 'this' || n.target.object.kind === 'super')) return true;
+      break;
+    case 'for':
+      if (isIt(n.variable)) return true;
+      break;
+    case 'call': {
+      const target = ann.calls.get(n.id);
+      if (!target || target.kind === 'method' || target.kind === 'action') return true;
+      if (n.args.some((a) => isIt(a.value) && (a.output || target.kind !== 'builtin'))) return true;
+      break;
+    }
+  }
+  for (const v of Object.values(n)) if (v && typeof v === 'object' && mayChange(v, decl, ann)) return true;
+  return false;
+}
+
+/** The range of an integer expression from the loop facts, or undefined when it is not known. */
+export function rangeOf(e: Expr, facts: LoopFacts, ann: Annotations): IntRange | undefined {
+  const c = constantOf(e, ann);
+  if (c !== undefined) return { lo: c, hi: c };
+  if (facts.size === 0) return undefined;
+  let r: IntRange | undefined;
+  if (e.kind === 'name') {
+    const s = ann.symbols.get(e.id);
+    r = s?.kind === 'var' ? facts.get(s.decl) : undefined;
+  } else if (e.kind === 'binary') {
+    const a = rangeOf(e.left, facts, ann);
+    const b = rangeOf(e.right, facts, ann);
+    if (!a || !b) return undefined;
+    r = combine(e.op, a, b);
+    // the operation wraps in its operand type: the whole range must lie in it
+    const ot = ann.operandTypes.get(e.id);
+    if (r && ot && !within(r, ot)) return undefined;
+  }
+  const t = ann.types.get(e.id);
+  return r && t && within(r, t) ? r : undefined;
+}
+
+function combine(op: string, a: IntRange, b: IntRange): IntRange | undefined {
+  switch (op) {
+    case '+':
+      return { lo: a.lo + b.lo, hi: a.hi + b.hi };
+    case '-':
+      return { lo: a.lo - b.hi, hi: a.hi - b.lo };
+    case '*': {
+      const [x, k] = b.lo === b.hi ? [a, b.lo] : a.lo === a.hi ? [b, a.lo] : [undefined, 0n];
+      if (!x) return undefined;
+      return k >= 0n ? { lo: x.lo * k, hi: x.hi * k } : { lo: x.hi * k, hi: x.lo * k };
+    }
+    case 'MOD': {
+      if (b.lo !== b.hi || b.lo <= 0n) return undefined;
+      const m = b.lo;
+      if (a.lo >= 0n) return a.hi < m ? a : { lo: 0n, hi: m - 1n };
+      return { lo: -(m - 1n), hi: m - 1n };
+    }
+    default:
+      return undefined;
+  }
+}
+
+function within(r: IntRange, t: import('../types/types.js').Type): boolean {
+  const c = concrete(t);
+  const tr = c.kind === 'elementary' ? integerRange(c.name) : undefined;
+  return tr !== undefined && r.lo >= tr.lo && r.hi <= tr.hi;
+}
