@@ -71,8 +71,9 @@ function main(data: ResourceWorkerData): void {
       attention,
       onAttention,
       // a 61131 resource with nothing timed (every task stopped by a fault) has nothing more to
-      // do on either clock; an IEC 61499 one waits for events from outside
-      endWhenIdle: !iec61499,
+      // do on either clock; an IEC 61499 one waits for events from outside on the real clock,
+      // but on the virtual clock nothing from outside can come: its run is over
+      endWhenIdle: !iec61499 || data.clock === 'virtual',
     });
   } catch (e) {
     side.fault(e);

@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { countingResource, writeSystem } from './iec61499-fixtures.js';
@@ -57,4 +60,25 @@ describe('vplc run and serve with an IEC 61499 .sys on the real clock', () => {
     expect(out.stderr).toBe('');
     expect(out.stdout.trim().split('\n').at(-1)).toMatch(/^PLC\.RES: \d+ scans, exec p50 /);
   }, 90_000);
+});
+
+describe('vplc run of an IEC 61499 network with nothing timed, on the virtual clock', () => {
+  it('ends after its start chain instead of waiting for events that cannot come', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vplc-untimed-'));
+    const boot = join(dir, 'untimed.fboot');
+    writeFileSync(
+      boot,
+      [
+        'RES;<Request ID="1" Action="CREATE"><FB Name="C" Type="E_CTU" /></Request>',
+        'RES;<Request ID="2" Action="WRITE"><Connection Source="5" Destination="C.PV" /></Request>',
+        'RES;<Request ID="3" Action="CREATE"><Connection Source="START.COLD" Destination="C.CU" /></Request>',
+        'RES;<Request ID="4" Action="START"/>',
+        '',
+      ].join('\n'),
+    );
+    const { out, exited } = child('run', 'runCommand', [boot, '--virtual-time', '--cycles', '3', '--json']);
+    expect(await exited).toBe(0);
+    const r = JSON.parse(out.stdout) as { vars: Record<string, number> };
+    expect(r.vars['RES.C.CV']).toBe(1); // START.COLD counted once, then nothing else happens
+  }, 60_000);
 });
