@@ -33,6 +33,8 @@ export interface CompileOptions {
   narrowingAsWarning?: boolean;
   /** values of `%name%` placeholders in IEC 61499 .sys/.fboot parameters */
   placeholders?: Record<string, string>;
+  /** IEC 61499: folders searched for types after the application's own (`--types DIR`) */
+  typesDirs?: string[];
 }
 
 export interface CompileResult {
@@ -271,7 +273,11 @@ function compileRead(texts: { path: string; text: string }[], options: CompileOp
       diagnostics.push(diagnostic('E1008', 'IEC 61499 files (.sys, .fboot) cannot be mixed with ST or PLCopen sources in one run', fileStart(firstPath)));
       return { diagnostics };
     }
-    const r = compile61499(f61499, { stCompiler: (s, o) => compileSources(s, o), ...(options.placeholders ? { placeholders: options.placeholders } : {}) });
+    const r = compile61499(f61499, {
+      stCompiler: (s, o) => compileSources(s, o),
+      ...(options.placeholders ? { placeholders: options.placeholders } : {}),
+      ...(options.typesDirs?.length ? { libraryPaths: options.typesDirs } : {}),
+    });
     return { ...r, diagnostics: sortDiagnostics([...diagnostics, ...r.diagnostics]) };
   }
   if (hasErrors(diagnostics)) return { diagnostics: sortDiagnostics(diagnostics) };

@@ -28,6 +28,7 @@ Compiles and runs the application, then prints its variables and scan metrics.
   --set NAME=VALUE  before the first scan: an input or memory address (%IX0.2=TRUE, %IW3=250)
                     or a variable (Main.speed=5, Main.t.PT=T#2s, gRun=TRUE); repeatable
   --param N=V       IEC 61499: fill the placeholder %N% in .sys/.fboot parameters with V
+  --types DIR       IEC 61499: also look for types in DIR (repeatable; after the application's folder)
   --no-cache        compile without the compile cache (also VPLC_CACHE=0)
 IEC 61499 TEST_CONDITION verdicts: "tests" in --json, "N passed, M failed" otherwise.
   --force NAME=VALUE  keep a variable or an address (%IX0.2=TRUE, %QW1=7) at VALUE for the
@@ -49,6 +50,7 @@ interface RunArguments {
   watchdogNs?: number;
   set: string[];
   placeholders: Record<string, string>;
+  typesDirs: string[];
   force: string[];
 }
 
@@ -62,6 +64,7 @@ const RUN_OPTIONS = {
   watchdog: { kind: 'duration' },
   set: { kind: 'text', multiple: true },
   param: { kind: 'text', multiple: true },
+  types: { kind: 'text', multiple: true },
   force: { kind: 'text', multiple: true },
   'no-cache': { kind: 'flag' },
 } as const satisfies Record<string, OptionSpec>;
@@ -77,6 +80,7 @@ function parseRunArguments(args: string[]): RunArguments | number {
     cache: o['no-cache'] !== true,
     set: o.set ?? [],
     placeholders: {},
+    typesDirs: o.types ?? [],
     force: o.force ?? [],
     ...(o.cycles !== undefined ? { cycles: o.cycles } : {}),
     ...(o.duration !== undefined ? { durationNs: o.duration } : {}),
@@ -100,7 +104,7 @@ function parseRunArguments(args: string[]): RunArguments | number {
 export async function runCommand(args: string[]): Promise<number> {
   const parsed = parseRunArguments(args);
   if (typeof parsed === 'number') return parsed;
-  const options = { ...(parsed.intervalNs !== undefined ? { defaultIntervalNs: parsed.intervalNs } : {}), placeholders: parsed.placeholders };
+  const options = { ...(parsed.intervalNs !== undefined ? { defaultIntervalNs: parsed.intervalNs } : {}), placeholders: parsed.placeholders, typesDirs: parsed.typesDirs };
   const app = await compileForCommand(parsed.files, options, parsed.cache);
   if (!app) return 1;
   let presets: Presets | undefined;

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { formatDiagnostic } from '../../../compiler/diagnostics/diagnostic.js';
+import { writeFileSync } from 'node:fs';
 import { bootRequests, compileFile, fboot, runnerOf, typeFolder } from '../../support/iec61499.js';
+import { captureCli } from '../../support/cli-capture.js';
+import { checkCommand } from '../../../runtime/cli/check.js';
+import { runCommand } from '../../../runtime/cli/run.js';
 
 const { fb, conn, write, start } = bootRequests('R');
 
@@ -24,6 +28,17 @@ describe('where 4diac types are looked up', () => {
     expect(shown(compileFile(dir, 'app.fboot', boot('MINE'), { libraryPaths: [join(dir, 'old')] }))).toEqual([]);
     const beside = typeFolder({ 'MINE.fbt': simple('MINE', 1) });
     expect(shown(compileFile(beside, 'app.fboot', boot('MINE')))).toEqual([]);
+  });
+
+  it('vplc check and vplc run take --types DIR for a .fboot', async () => {
+    const dir = typeFolder({ 'lib/MINE.fbt': simple('MINE', 42) });
+    const app = join(dir, 'app.fboot');
+    writeFileSync(app, boot('MINE'));
+    expect((await captureCli(async (a) => checkCommand(a), [app])).code).toBe(1);
+    expect((await captureCli(async (a) => checkCommand(a), [app, '--types', join(dir, 'lib')])).code).toBe(0);
+    const run = await captureCli(runCommand, [app, `--types=${join(dir, 'lib')}`, '--virtual-time', '--cycles', '1', '--json']);
+    expect(run.code).toBe(0);
+    expect((JSON.parse(run.out) as { vars: Record<string, unknown> }).vars['R.X.OUT']).toBe(42);
   });
 
   it('a .sys finds types in the subfolders of its project, as 4diac lays them out', () => {
