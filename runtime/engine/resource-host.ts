@@ -1,6 +1,6 @@
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { Application, ResourceModel } from '../../compiler/application.js';
-import type { ClockKind } from '../clock.js';
+import { notifyWaiter, type ClockKind } from '../clock.js';
 import type { FaultReport } from '../faults.js';
 import { ImageExchange } from '../../compiler/contract/image-exchange.js';
 import { createImageView } from '../../compiler/contract/process-image.js';
@@ -221,7 +221,7 @@ export class ResourceHost {
     const worker = this.worker;
     if (worker && this.control) {
       Atomics.or(this.control, 0, ATTENTION_STOP);
-      Atomics.notify(this.control, 0);
+      notifyWaiter(this.control);
       const timer = setTimeout(() => {
         // it did not come back between scans: its watchdog would fire too; end it the same way
         if (this.worker === worker) this.expire(worker, Math.max(0, this.metrics.runningTask), NaN);
@@ -251,7 +251,7 @@ export class ResourceHost {
         resolve(v);
       });
       Atomics.or(this.control!, 0, ATTENTION_VARS);
-      Atomics.notify(this.control!, 0);
+      notifyWaiter(this.control!);
     });
   }
 
@@ -268,7 +268,7 @@ export class ResourceHost {
     if (!this.worker || !this.control || this.options.iec61499) return Promise.resolve();
     const arrived = new Promise<void>((resolve) => this.rawWaiters.push(resolve));
     Atomics.or(this.control, 0, ATTENTION_RAW_VARS);
-    Atomics.notify(this.control, 0);
+    notifyWaiter(this.control);
     return arrived;
   }
 
@@ -286,7 +286,7 @@ export class ResourceHost {
     // the message first, then the bit: the worker clears the bit before it drains the port
     this.writePort.postMessage(message);
     Atomics.or(this.control, 0, ATTENTION_WRITES);
-    Atomics.notify(this.control, 0);
+    notifyWaiter(this.control);
   }
 
   /** Resolves when the current worker has ended. */
