@@ -92,9 +92,10 @@ describe('steady-state scans allocate nothing (scan worker heap, after warm-up)'
       const r = await probe({ app, ...resourceOf(app), clock: 'real', warmup: 20_000, scans: 2_000, stretches: 3, spinNs: 100_000 });
       expect(r.releases).toBeGreaterThanOrEqual(26_000);
       // on a loaded machine late wake-ups and overruns take rarer paths, which still allocate
-      // now and then (about one number per 10 to 30 scans here): allowed up to 1 byte per scan,
-      // a sixteenth of one allocation per scan
-      expectNoAllocation(r, 3, 2_000, FIXED_BYTES + 2_000);
+      // now and then (up to one number per 6 scans measured at a load average of 18 on 2
+      // cores; none on a quiet one): allowed below 4 bytes per scan, a quarter of the least
+      // an allocation in every scan would cost
+      expectNoAllocation(r, 3, 2_000, FIXED_BYTES + 4 * 2_000);
     }, 60_000);
   }
 });
