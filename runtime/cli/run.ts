@@ -8,6 +8,8 @@ import { timeLiteral } from '../values.js';
 import { compileForCommand } from './compile.js';
 import { buildPresets, type Presets } from './presets.js';
 import { parseCommandLine, usageError, type OptionSpec } from './args.js';
+import { REALTIME_OPTIONS, realtimeLine, realtimeUsage, realtimeRequest } from './realtime-options.js';
+import type { RealtimeRequest } from '../rt/realtime.js';
 
 export const RUN_USAGE = `usage: vplc run FILE… [--cycles N | --duration 100ms] [--interval 10ms] [--virtual-time] [--json]
 
@@ -24,7 +26,7 @@ Compiles and runs the application, then prints its variables and scan metrics.
                     IEC 61499 resource has an event-chain watchdog only when this is given
   --set NAME=VALUE  before the first scan: an input or memory address (%IX0.2=TRUE, %IW3=250)
                     or a variable (Main.speed=5, Main.t.PT=T#2s, gRun=TRUE); repeatable
-Without --cycles or --duration it runs until Ctrl-C; SIGINT/SIGTERM end any run early.
+${realtimeUsage(20)}Without --cycles or --duration it runs until Ctrl-C; SIGINT/SIGTERM end any run early.
 Exit status: 0 ok, 1 compile errors, 2 a runtime fault, 64 wrong usage.
 `;
 
@@ -38,6 +40,7 @@ interface RunArguments {
   spinUs?: number;
   watchdogNs?: number;
   set: string[];
+  realtime?: RealtimeRequest;
 }
 
 const RUN_OPTIONS = {
@@ -49,6 +52,7 @@ const RUN_OPTIONS = {
   'spin-us': { kind: 'count' },
   watchdog: { kind: 'duration' },
   set: { kind: 'text', multiple: true },
+  ...REALTIME_OPTIONS,
 } as const satisfies Record<string, OptionSpec>;
 
 function parseRunArguments(args: string[]): RunArguments | number {
@@ -66,8 +70,11 @@ function parseRunArguments(args: string[]): RunArguments | number {
     ...(o['spin-us'] !== undefined ? { spinUs: o['spin-us'] } : {}),
     ...(o.watchdog !== undefined ? { watchdogNs: o.watchdog } : {}),
   };
+  const rt = realtimeRequest(o, out.virtual);
+  if (typeof rt === 'object') out.realtime = rt;
   const problem =
-    out.files.length === 0 ? 'no source files'
+    typeof rt === 'string' ? rt
+    : out.files.length === 0 ? 'no source files'
     : out.cycles !== undefined && out.durationNs !== undefined ? 'give --cycles or --duration, not both'
     : out.virtual && out.cycles === undefined && out.durationNs === undefined ? '--virtual-time needs --cycles or --duration'
     : undefined;
@@ -122,6 +129,7 @@ async function runScan(app: Application, a: RunArguments, presets?: Presets): Pr
     ...(a.watchdogNs !== undefined ? { watchdogNs: a.watchdogNs } : {}),
     ...(presets?.exchange ? { exchange: presets.exchange } : {}),
     ...(presets ? { initialValues: presets.values } : {}),
+    ...(a.realtime ? { realtime: a.realtime, onRealtime: (resource, r) => process.stderr.write(`${realtimeLine('run', resource, r)}\n`) } : {}),
   });
   // a scan stuck until its watchdog takes its worker's state with it: keep a recent copy to
   // print instead of nothing (a sample is taken between scans, ten times a second)

@@ -13,6 +13,8 @@ import { summaryLine } from '../metrics/summary.js';
 import { compileProgress } from './compile.js';
 import { listenPorts, portProblems } from './listen-ports.js';
 import { parseCommandLine, usageError, type OptionSpec } from './args.js';
+import { REALTIME_OPTIONS, realtimeLine, realtimeUsage, realtimeRequest } from './realtime-options.js';
+import type { RealtimeRequest } from '../rt/realtime.js';
 import { schedulingInfo, schedulingLine } from '../metrics/scheduling.js';
 
 export const SERVE_USAGE = `usage: vplc serve FILE… [--config plc.yaml] [--metrics-port N] [options]
@@ -29,7 +31,7 @@ safe values).
   --watchdog T          watchdog of tasks that set none (default 10 × the task interval,
                         minimum 50 ms on the real clock, 1 s on the virtual clock)
   --virtual-time        run on the virtual clock, as fast as the CPU allows
-`;
+${realtimeUsage(24)}`;
 
 export const DEFAULT_METRICS_PORT = 9464;
 
@@ -42,6 +44,7 @@ export interface ServeArguments {
   spinUs?: number;
   watchdogNs?: number;
   virtual: boolean;
+  realtime?: RealtimeRequest;
 }
 
 const SERVE_OPTIONS = {
@@ -53,6 +56,7 @@ const SERVE_OPTIONS = {
   'spin-us': { kind: 'count' },
   watchdog: { kind: 'duration', positive: true },
   'virtual-time': { kind: 'flag' },
+  ...REALTIME_OPTIONS,
 } as const satisfies Record<string, OptionSpec>;
 
 /** The arguments of `vplc serve`, or the exit status (0 after --help, 64 after a usage error). */
@@ -61,7 +65,10 @@ export function parseServeArguments(args: string[]): ServeArguments | number {
   if (typeof cl === 'number') return cl;
   const o = cl.options;
   if (cl.operands.length === 0) return usageError('serve', SERVE_USAGE, 'no source files');
+  const rt = realtimeRequest(o, o['virtual-time'] === true);
+  if (typeof rt === 'string') return usageError('serve', SERVE_USAGE, rt);
   return {
+    ...(rt ? { realtime: rt } : {}),
     files: cl.operands,
     ...(o.config !== undefined ? { config: o.config } : {}),
     metricsPort: o['no-metrics'] ? undefined : (o['metrics-port'] ?? DEFAULT_METRICS_PORT),
@@ -123,6 +130,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     clock: parsed.virtual ? 'virtual' : 'real',
     ...(parsed.spinUs !== undefined ? { spinUs: parsed.spinUs } : {}),
     ...(parsed.watchdogNs !== undefined ? { watchdogNs: parsed.watchdogNs } : {}),
+    ...(parsed.realtime ? { realtime: parsed.realtime, onRealtime: (resource, r) => err(realtimeLine('serve', resource, r)) } : {}),
     onFault: (f) => {
       faults.push(`${f.resource ?? ''}${f.task ? `.${f.task}` : ''}: ${f.kind} in ${f.pou}`);
       err(formatFault(f));

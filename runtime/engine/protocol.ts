@@ -2,6 +2,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { Application } from '../../compiler/application.js';
 import type { ClockKind } from '../clock.js';
 import type { FaultReport } from '../faults.js';
+import type { RealtimeReport, RealtimeRequest } from '../rt/realtime.js';
 import type { RetainedValues } from './retain.js';
 import type { SafeValues } from './safe-outputs.js';
 
@@ -30,6 +31,8 @@ export interface ResourceWorkerData {
   chainWatchdogNs?: number;
   /** writes to variables from the main thread (VariableWrite), drained at a scan boundary */
   writePort?: MessagePort;
+  /** make the scan thread real time (vplc run|serve --rt) */
+  realtime?: RealtimeRequest;
 }
 
 /** One write to a symbolic variable, the value already in its run-time representation. */
@@ -57,5 +60,6 @@ export type WorkerMessage =
   | { type: 'vars'; vars: Record<string, unknown> }
   | { type: 'rawVars'; vars: Record<string, unknown> }
   | { type: 'writeError'; path: string; message: string }
+  | { type: 'realtime'; report: RealtimeReport }
   | { type: 'done'; scans: number; timeNs: number; vars: Record<string, unknown>; retained: RetainedValues; faulted?: boolean }
   | { type: 'error'; message: string };

@@ -18,6 +18,7 @@ import {
   type VariableWrite,
   type WorkerMessage,
 } from './protocol.js';
+import type { RealtimeReport, RealtimeRequest } from '../rt/realtime.js';
 import type { RetainedValues } from './retain.js';
 import { applySafeOutputs, compileSafeValues, type SafeValues } from './safe-outputs.js';
 import { prepareWrite } from './variable-write.js';
@@ -41,6 +42,9 @@ export interface ResourceHostOptions {
   iec61499?: boolean;
   /** a write the worker could not apply (the path checks in writeVar make this rare) */
   onWriteError?: (path: string, message: string) => void;
+  /** make the scan thread real time; what it got is reported to onRealtime */
+  realtime?: RealtimeRequest;
+  onRealtime?: (report: RealtimeReport) => void;
 }
 
 export type ResourceState = 'idle' | 'running' | 'finished' | 'faulted';
@@ -73,6 +77,8 @@ export class ResourceHost {
   /** how many raw snapshots have arrived */
   rawSamples = 0;
   retained?: RetainedValues;
+  /** what the scan thread got of --rt (the latest worker's) */
+  realtime?: RealtimeReport;
   scans = 0;
   private worker?: Worker;
   private control?: Int32Array;
@@ -139,6 +145,7 @@ export class ResourceHost {
       ...(this.events ? { eventsBuffer: this.events.buffer } : {}),
       ...(this.options.iec61499 && this.options.watchdogNs ? { chainWatchdogNs: this.options.watchdogNs } : {}),
       ...(channel ? { writePort: channel.port2 } : {}),
+      ...(this.options.realtime ? { realtime: this.options.realtime } : {}),
     };
     const worker = spawnResourceWorker(data, channel ? [channel.port2] : []);
     this.worker = worker;
@@ -171,6 +178,10 @@ export class ResourceHost {
           }
           case 'writeError':
             this.options.onWriteError?.(m.path, m.message);
+            break;
+          case 'realtime':
+            this.realtime = m.report;
+            this.options.onRealtime?.(m.report);
             break;
           case 'done':
             sawDone = true;

@@ -8,7 +8,6 @@ export interface RealtimeOutcome {
   fifo: number;
   affinity: number;
   slack: number;
-  mlock: number;
 }
 
 /**
@@ -23,8 +22,8 @@ export interface RtHelper {
   sleep(slots: Float64Array, attention: Int32Array): boolean;
   /** wake the thread sleeping on word[0] */
   wake(word: Int32Array): void;
-  /** for the calling thread: SCHED_FIFO (priority 0: not asked), CPU (-1: not asked), timer slack 1 ns; mlockall */
-  realtime(priority: number, cpu: number, lockMemory: boolean): RealtimeOutcome;
+  /** for the calling thread: SCHED_FIFO (priority 0: not asked), CPU (-1: not asked), timer slack 1 ns */
+  realtime(priority: number, cpu: number): RealtimeOutcome;
   /** the kernel's id of the calling thread */
   tid(): number;
 }

@@ -11,7 +11,6 @@
 #include <linux/futex.h>
 #include <sched.h>
 #include <stdint.h>
-#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -118,20 +117,20 @@ static void set_int(napi_env env, napi_value obj, const char *name, int64_t v) {
 }
 
 /*
- * realtime(priority, cpu, lockMemory): for the calling thread, SCHED_FIFO at `priority`
- * (0: leave the policy), pinned to `cpu` (-1: leave the affinity), timer slack 1 ns; with
- * lockMemory, mlockall(MCL_CURRENT | MCL_FUTURE) for the process. Returns
- * { tid, fifo, affinity, slack, mlock }: 0 or the errno of each step (-1: not asked).
+ * realtime(priority, cpu): for the calling thread, SCHED_FIFO at `priority` (0: leave the
+ * policy), pinned to `cpu` (-1: leave the affinity), timer slack 1 ns. Returns
+ * { tid, fifo, affinity, slack }: 0 or the errno of each step (-1: not asked).
+ * Memory is not locked: V8 gives heap pages back with madvise(MADV_FREE), which the kernel
+ * refuses on locked pages, and V8 aborts on that refusal (mlockall makes any Node worker
+ * crash at exit or when its heap shrinks).
  */
 static napi_value realtime(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
+  size_t argc = 2;
+  napi_value argv[2];
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   int32_t priority = 0, cpu = -1;
-  bool lock = false;
   napi_get_value_int32(env, argv[0], &priority);
   napi_get_value_int32(env, argv[1], &cpu);
-  napi_get_value_bool(env, argv[2], &lock);
   pid_t tid = (pid_t)syscall(SYS_gettid);
   napi_value out;
   napi_create_object(env, &out);
@@ -144,11 +143,9 @@ static napi_value realtime(napi_env env, napi_callback_info info) {
     e = sched_setaffinity(tid, sizeof set, &set) == 0 ? 0 : errno;
   }
   set_int(env, out, "affinity", e);
+  /* a SCHED_OTHER thread's sleeps end up to 50 µs late by default (timer slack); real-time ones have none */
   e = prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0) == 0 ? 0 : errno;
   set_int(env, out, "slack", e);
-  e = -1;
-  if (lock) e = mlockall(MCL_CURRENT | MCL_FUTURE) == 0 ? 0 : errno;
-  set_int(env, out, "mlock", e);
   e = -1;
   if (priority > 0) {
     struct sched_param p = { .sched_priority = priority };
