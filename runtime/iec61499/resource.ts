@@ -44,10 +44,19 @@ interface Timer { fb: NativeFb; at: number; seq: number; rearmedIn: number }
  * How advanceTo treats a periodic timer (E_CYCLE, E_TRAIN: re-armed from its own expiry) that
  * falls due again within the same advance. 'exact' (the virtual clock): every period is
  * delivered, in time order. 'skip-missed' (the real clock after a stall): one tick is
- * delivered; the further periods already past are missed: the FB's own period grid moves on,
- * their output events are dropped, and advanceTo counts them, so there is no catch-up burst.
+ * delivered; the further periods more than CATCH_UP_NS past are missed: the FB's own period
+ * grid moves on, their output events are dropped, and advanceTo counts them, so there is no
+ * long catch-up burst; the periods of the last CATCH_UP_NS are delivered.
  */
 export type ClockPolicy = 'exact' | 'skip-missed';
+
+/**
+ * Under 'skip-missed', periods that fell due less than this long before the wake-up are still
+ * delivered: a wake-up a millisecond or two late (the operating system's jitter) loses no tick
+ * of a 1 ms E_CYCLE, while after a longer stall the older periods are skipped, never bursting
+ * more than this much of catch-up.
+ */
+export const CATCH_UP_NS = 10_000_000;
 
 export class ResourceError extends Error {}
 
@@ -302,9 +311,9 @@ export class Resource61499 implements NativeContext {
       } finally {
         this.firing = undefined;
       }
-      if (policy === 'skip-missed' && timer.rearmedIn === pass) {
-        // a second period of the same FB in one advance: already past, its output events
-        // (queued behind anything a yielded chain left) are dropped
+      if (policy === 'skip-missed' && timer.rearmedIn === pass && untilNs - timer.at > CATCH_UP_NS) {
+        // a further period of the same FB in one advance, long past (a stall): its output
+        // events (queued behind anything a yielded chain left) are dropped
         d.truncate(mark);
         missed++;
         this.spareTimers.push(timer);
