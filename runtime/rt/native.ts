@@ -32,13 +32,17 @@ export const CLOCK_SLOTS = 4;
 
 let loaded: RtHelper | string | undefined;
 
-/** The helper, or why it is not there. Loaded once per thread (each worker loads its own). */
+/**
+ * The helper, or why it is not there. Loaded once per thread (each worker loads its own).
+ * VPLC_NO_RT_HELPER=1 runs without it, to compare (performance.now() and Atomics.wait).
+ */
 export function rtHelper(): RtHelper | string {
   if (loaded !== undefined) return loaded;
   // from runtime/rt/ (sources) or dist/runtime/rt/ (built): build/ is at the package root
   const candidates = ['../../build/rt/vplc_rt.node', '../../../build/rt/vplc_rt.node'].map((p) => fileURLToPath(new URL(p, import.meta.url)));
   const file = candidates.find((f) => existsSync(f));
-  if (process.platform !== 'linux') loaded = `the real-time helper is for Linux (this is ${process.platform})`;
+  if (process.env.VPLC_NO_RT_HELPER) loaded = 'the real-time helper is turned off (VPLC_NO_RT_HELPER)';
+  else if (process.platform !== 'linux') loaded = `the real-time helper is for Linux (this is ${process.platform})`;
   else if (!file) loaded = 'the real-time helper is not built (npm run build builds it with a C compiler: apt-get install gcc)';
   else {
     try {

@@ -283,7 +283,7 @@ export async function main(argv: string[] = []): Promise<BenchResult> {
       `with \`${FIFO_CYCLICTEST.join(' ')}\` under SCHED_FIFO, as the scan thread (\`--rt --rt-priority 80 --cpu 1\`).`,
     'Loaded: `stress-ng --cpu 1` (not pinned) during the run, keeping one core busy.',
     `Without spin (--spin-us 0, ~${spinlessSeconds} s, SCHED_OTHER, idle): lateness p50 ${spinless.figures.p50.toFixed(1)} µs, p99 ${spinless.figures.p99.toFixed(1)} µs, ` +
-      `p99.9 ${spinless.figures.p999.toFixed(1)} µs, max ${spinless.figures.max.toFixed(1)} µs; CPU ${spinless.cpuPercent.toFixed(1)} % of a core.`,
+      `p99.9 ${spinless.figures.p999.toFixed(1)} µs, max ${spinless.figures.max.toFixed(1)} µs; CPU ${spinless.cpuPercent.toFixed(1)} % of a core; ${spinless.cycles} scans.`,
     'CPU is the whole engine process (main thread, worker, spin) over wall time.',
   ];
   return { bench: 'jitter', title: 'Timing: 1 ms task start lateness vs cyclictest', figures, notes };
