@@ -138,7 +138,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   });
 
   const sched = schedulingInfo();
-  process.stdout.write(`vplc serve: ${schedulingLine(sched)}\n`);
+  process.stdout.write(`vplc serve: ${schedulingLine(sched, parsed.realtime !== undefined)}\n`);
   let io: IoManager | undefined;
   let vars: EngineVariableAccess | undefined;
   let endpoint: MetricsEndpoint | undefined;

@@ -15,9 +15,10 @@ interface Child {
   exited: Promise<number>;
 }
 
-/** `vplc run …` from the sources, optionally under `prefix` (setpriv …). */
+/** `vplc run …` (or `vplc serve …`: args starting with 'serve') from the sources, optionally under `prefix` (setpriv …). */
 function vplc(args: string[], prefix: string[] = []): Child {
-  const cmd = [...prefix, process.execPath, '--import', 'tsx', 'runtime/cli/main.ts', 'run', ...args];
+  const command = args[0] === 'serve' ? [] : ['run'];
+  const cmd = [...prefix, process.execPath, '--import', 'tsx', 'runtime/cli/main.ts', ...command, ...args];
   const child = spawn(cmd[0]!, cmd.slice(1), { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   const stderr: string[] = [];
   const stdout: string[] = [];
@@ -106,6 +107,26 @@ describe('vplc run --rt: the scan threads real time, the main thread not', () =>
     expect(await run.exited).toBe(0);
     const result = JSON.parse(run.stdout.join('')) as { metrics: { tasks: Record<string, { cycles: number }> } };
     expect(result.metrics.tasks.Control!.cycles).toBeGreaterThan(50);
+  }, 90_000);
+
+  it('vplc serve --rt: the scan thread SCHED_FIFO, the main (I/O) thread serving as before', async () => {
+    ensureRtHelper();
+    const serve = vplc(['serve', 'samples/tank-level/tank_level.st', '--rt', '--cpu', '0', '--no-metrics', '--summary-every', '0']);
+    try {
+      if (!canSchedFifo()) {
+        await serve.waitErr(/SCHED_FIFO refused: EPERM/);
+        return;
+      }
+      const m = await serve.waitErr(/real time: Controller: scan thread (\d+): SCHED_FIFO priority 80, on CPU 0$/);
+      expect(schedOf(serve.pid, Number(m[1]))).toMatchObject({ policy: SCHED_FIFO, prio: 99 - 80, cpus: '0' });
+      expect(schedOf(serve.pid, serve.pid).policy).toBe(SCHED_OTHER);
+      // serving (signal handlers in place) before it is stopped
+      for (let k = 0; k < 600 && !serve.stdout.join('').includes('stop with Ctrl+C'); k++) await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      process.kill(serve.pid, 'SIGTERM');
+    }
+    expect(await serve.exited).toBe(0);
+    expect(serve.stdout.join('')).toContain('scheduling: main (I/O) thread SCHED_OTHER');
   }, 90_000);
 
   it('usage: --cpu without --rt, a priority beyond 99, --rt on the virtual clock', async () => {
