@@ -53,22 +53,14 @@ export class RealClock implements ScanClock {
   readonly slots = new Float64Array(CLOCK_SLOTS);
   private readonly rt: RtHelper | undefined;
 
-  /** `native`: use the real-time helper when it is there (false: performance.now() and Atomics.wait) */
-  constructor(
-    readonly epochNs: bigint = process.hrtime.bigint(),
-    native = true,
-  ) {
+  /** With vPLC's real-time helper when it is there; else performance.now() and Atomics.wait. */
+  constructor(readonly epochNs: bigint = process.hrtime.bigint()) {
     this.perfEpochMs = performance.now() - Number(process.hrtime.bigint() - epochNs) / 1e6;
-    const rt = native ? rtHelper() : undefined;
+    const rt = rtHelper();
     this.rt = typeof rt === 'object' ? rt : undefined;
     // process.hrtime is CLOCK_MONOTONIC too (libuv): the helper counts from the same epoch
     this.slots[2] = Number(epochNs / 1_000_000_000n);
     this.slots[3] = Number(epochNs % 1_000_000_000n);
-  }
-
-  /** the native helper reads and sleeps (no allocation per read) */
-  get native(): boolean {
-    return this.rt !== undefined;
   }
 
   /** ns since the epoch */
