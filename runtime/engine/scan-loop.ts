@@ -40,6 +40,9 @@ export interface ScanLoopOptions {
   endWhenIdle?: boolean;
 }
 
+/** A deadline that never comes: wait for the attention word. */
+const FOREVER = new Float64Array([Infinity]);
+
 /**
  * The one scan loop of every resource, on the real or the virtual clock: wait for the next
  * instant something is due (absolute deadlines), run it, repeat; work that yields (an endless
@@ -48,9 +51,6 @@ export interface ScanLoopOptions {
  * honoured within one slice. Overrun handling (no catch-up burst) is the work's own: it is
  * told the ideal instant and the clock. Returns the releases counted.
  */
-/** A deadline that never comes: wait for the attention word. */
-const FOREVER = new Float64Array([Infinity]);
-
 export function runScanLoop(work: Schedulable, clock: ScanClock, options: ScanLoopOptions): number {
   const { untilNs, spinNs, attention, onAttention } = options;
   const maxReleases = options.maxReleases ?? Infinity;
