@@ -88,6 +88,8 @@ export class Resource61499 implements NativeContext {
   private eventBase: number[] = [];
   private deliveredBefore = 0;
   private timers: Timer[] = [];
+  /** the due time of the timer whose $timer runs now (rearm's base) */
+  private readonly firingAt = new Float64Array(1);
   /** timer records no longer armed, reused by schedule: a periodic timer allocates nothing per tick */
   private readonly spareTimers: Timer[] = [];
   private timerSeq = 0;
@@ -306,6 +308,7 @@ export class Resource61499 implements NativeContext {
       if (timer.at > this.timeNs) this.timeNs = timer.at;
       const mark = d.mark();
       this.firing = timer.fb;
+      this.firingAt[0] = timer.at;
       try {
         timer.fb.$timer();
       } finally {
@@ -436,13 +439,23 @@ export class Resource61499 implements NativeContext {
   }
 
   schedule(fb: NativeFb, atNs: number): void {
+    this.arm(fb).at = atNs;
+  }
+
+  rearm(fb: NativeFb, periodNs: number): void {
+    const base = this.firing === fb ? this.firingAt[0]! : this.timeNs;
+    this.arm(fb).at = base + periodNs;
+  }
+
+  /** The FB's timer record, armed (its time still to set). */
+  private arm(fb: NativeFb): Timer {
     this.cancel(fb);
     const t = this.spareTimers.pop() ?? { fb, at: 0, seq: 0, rearmedIn: -1 };
     t.fb = fb;
-    t.at = atNs;
     t.seq = this.timerSeq++;
     t.rearmedIn = this.firing === fb ? this.advancePass : -1;
     this.timers.push(t);
+    return t;
   }
 
   cancel(fb: NativeFb): void {

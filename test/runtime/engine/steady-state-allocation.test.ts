@@ -58,12 +58,30 @@ function resourceOf(app: Application): { resource: string; iec61499: boolean } {
  * so three stretches are measured and the quietest must be clean: an allocation per release
  * shows in every stretch.
  */
+function quietest(r: HeapProbeResult): number {
+  return Math.min(...r.stretches.map((s) => s.youngBytes).filter((b) => b >= 0));
+}
+
 function expectNoAllocation(r: HeapProbeResult, stretches: number, scans: number, bound = FIXED_BYTES): void {
   expect(r.faults).toEqual([]);
   expect(r.stretches).toHaveLength(stretches);
   const young = r.stretches.map((s) => s.youngBytes);
-  const quietest = Math.min(...young.filter((b) => b >= 0));
-  expect(quietest, `young generation growth per stretch of ${scans} releases: ${young.join(', ')} bytes`).toBeLessThan(bound);
+  expect(quietest(r), `young generation growth per stretch of ${scans} releases: ${young.join(', ')} bytes`).toBeLessThan(bound);
+}
+
+/**
+ * V8 decides what to inline as it optimises, and under a loaded machine it now and then (2 of
+ * some 40 probes of a whole test run) leaves one small call out, whose time result is then
+ * boxed: 16 bytes per release. Such a probe is measured again (a fresh worker), up to twice;
+ * none may allocate more than that one number per release, and one must allocate nothing.
+ */
+async function probeSteady(req: HeapProbeRequest): Promise<HeapProbeResult> {
+  let r = await probe(req);
+  for (let k = 0; k < 2 && quietest(r) >= FIXED_BYTES; k++) {
+    expect(quietest(r) / req.scans, 'at most one boxed number (16 bytes) per release').toBeLessThanOrEqual(17);
+    r = await probe(req);
+  }
+  return r;
 }
 
 describe('steady-state scans allocate nothing (scan worker heap, after warm-up)', () => {
@@ -76,7 +94,7 @@ describe('steady-state scans allocate nothing (scan worker heap, after warm-up)'
       ensureRtHelper();
       const app = compile(file);
       // long enough for the code of a slow task (bottling's: 1 release in 50) to be optimised
-      const r = await probe({ app, ...resourceOf(app), clock: 'virtual', warmup: 400_000, scans: 10_000, stretches: 3, spinNs: 0 });
+      const r = await probeSteady({ app, ...resourceOf(app), clock: 'virtual', warmup: 400_000, scans: 10_000, stretches: 3, spinNs: 0 });
       // a release may run two tasks: the count stops at or just past the number asked for
       expect(r.releases).toBeGreaterThanOrEqual(430_000);
       expectNoAllocation(r, 3, 10_000);
