@@ -23,6 +23,12 @@ export interface NativeContext {
   now(): number;
   /** call fb.$timer() when the resource clock reaches atNs (replaces an earlier request of fb) */
   schedule(fb: NativeFb, atNs: number): void;
+  /**
+   * From the FB's own $timer: its timer again, `periodNs` after the instant it was due (a
+   * periodic grid). The period crosses the call as a small integer, where an absolute time
+   * would be boxed: a periodic block then allocates nothing per tick.
+   */
+  rearm(fb: NativeFb, periodNs: number): void;
   cancel(fb: NativeFb): void;
   /** a test FB reports its verdict */
   report?(fb: NativeFb, passed: boolean, detail: string): void;

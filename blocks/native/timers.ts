@@ -18,8 +18,9 @@ export class E_CYCLE extends NativeFb {
   }
   override $timer(): void {
     if (!this.active) return;
-    this.next += Math.max(this.DT, 1);
-    this.$ctx.schedule(this, this.next);
+    const period = Math.max(this.DT, 1);
+    this.next += period;
+    this.$ctx.rearm(this, period);
     this.$emit(0);
   }
   override $restart(mode: RestartMode): void {

@@ -396,7 +396,7 @@ const TABLE: Record<string, Builtin> = {
       if (args.length !== 0) return 'takes no arguments';
       return { params: [], result: TIME };
     },
-    emit: () => 'rt.now()',
+    emit: () => 'rt.timeNs',
   },
 };
 

@@ -11,6 +11,8 @@ import { buildPresets, type Presets } from './presets.js';
 import { parseCommandLine, usageError, type OptionSpec } from './args.js';
 import { parsePlaceholderArgument } from '../../compiler/iec61499/placeholders.js';
 import { testConditionVerdicts, verdictLine } from '../testing/system-verdicts.js';
+import { REALTIME_OPTIONS, realtimeLine, realtimeUsage, realtimeRequest } from './realtime-options.js';
+import type { RealtimeRequest } from '../rt/realtime.js';
 
 export const RUN_USAGE = `usage: vplc run FILE… [--cycles N | --duration 100ms] [--interval 10ms] [--virtual-time] [--json]
 
@@ -30,10 +32,10 @@ Compiles and runs the application, then prints its variables and scan metrics.
   --param N=V       IEC 61499: fill the placeholder %N% in .sys/.fboot parameters with V
   --types DIR       IEC 61499: also look for types in DIR (repeatable; after the application's folder)
   --no-cache        compile without the compile cache (also VPLC_CACHE=0)
-IEC 61499 TEST_CONDITION verdicts: "tests" in --json, "N passed, M failed" otherwise.
   --force NAME=VALUE  keep a variable or an address (%IX0.2=TRUE, %QW1=7) at VALUE for the
                     whole run, against the program and the I/O; listed as "forced" by --json
-Without --cycles or --duration it runs until Ctrl-C; SIGINT/SIGTERM end any run early.
+IEC 61499 TEST_CONDITION verdicts: "tests" in --json, "N passed, M failed" otherwise.
+${realtimeUsage(20)}Without --cycles or --duration it runs until Ctrl-C; SIGINT/SIGTERM end any run early.
 Exit status: 0 ok, 1 compile errors, 2 a runtime fault, 64 wrong usage.
 `;
 
@@ -52,6 +54,7 @@ interface RunArguments {
   placeholders: Record<string, string>;
   typesDirs: string[];
   force: string[];
+  realtime?: RealtimeRequest;
 }
 
 const RUN_OPTIONS = {
@@ -67,6 +70,7 @@ const RUN_OPTIONS = {
   types: { kind: 'text', multiple: true },
   force: { kind: 'text', multiple: true },
   'no-cache': { kind: 'flag' },
+  ...REALTIME_OPTIONS,
 } as const satisfies Record<string, OptionSpec>;
 
 function parseRunArguments(args: string[]): RunArguments | number {
@@ -92,8 +96,11 @@ function parseRunArguments(args: string[]): RunArguments | number {
     const m = parsePlaceholderArgument(p, out.placeholders);
     if (m) return usageError('run', RUN_USAGE, m);
   }
+  const rt = realtimeRequest(o, out.virtual);
+  if (typeof rt === 'object') out.realtime = rt;
   const problem =
-    out.files.length === 0 ? 'no source files'
+    typeof rt === 'string' ? rt
+    : out.files.length === 0 ? 'no source files'
     : out.cycles !== undefined && out.durationNs !== undefined ? 'give --cycles or --duration, not both'
     : out.virtual && out.cycles === undefined && out.durationNs === undefined ? '--virtual-time needs --cycles or --duration'
     : undefined;
@@ -160,6 +167,7 @@ async function runScan(app: Application, a: RunArguments, presets?: Presets, for
     ...(presets?.exchange ? { exchange: presets.exchange } : {}),
     ...(presets ? { initialValues: presets.values } : {}),
     ...(forces ? { forces } : {}),
+    ...(a.realtime ? { realtime: a.realtime, onRealtime: (resource, r) => process.stderr.write(`${realtimeLine('run', resource, r)}\n`) } : {}),
   });
   // a scan stuck until its watchdog takes its worker's state with it: keep a recent copy to
   // print instead of nothing (a sample is taken between scans, ten times a second)

@@ -15,6 +15,8 @@ import { summaryLine } from '../metrics/summary.js';
 import { compileWithCache } from './compile.js';
 import { listenPorts, portProblems } from './listen-ports.js';
 import { parseCommandLine, usageError, type OptionSpec } from './args.js';
+import { REALTIME_OPTIONS, realtimeLine, realtimeUsage, realtimeRequest } from './realtime-options.js';
+import type { RealtimeRequest } from '../rt/realtime.js';
 import { schedulingInfo, schedulingLine } from '../metrics/scheduling.js';
 import { onlineSettings, restoreState, startOnline, type OnlineOptions, type OnlineServices } from './serve-online.js';
 
@@ -44,7 +46,7 @@ safe values).
   --deploy-token-file F the token it requires (or $VPLC_DEPLOY_TOKEN, or deploy.users in plc.yaml)
   --watch               change the running program online when a source file changes
   --no-cache            compile without the compile cache (also VPLC_CACHE=0)
-`;
+${realtimeUsage(24)}`;
 
 export const DEFAULT_CONSOLE_PORT = 8080;
 
@@ -64,6 +66,7 @@ export interface ServeArguments {
   online: OnlineOptions;
   /** false: compile without the compile cache */
   cache?: boolean;
+  realtime?: RealtimeRequest;
 }
 
 const SERVE_OPTIONS = {
@@ -84,6 +87,7 @@ const SERVE_OPTIONS = {
   'deploy-token-file': { kind: 'text' },
   watch: { kind: 'flag' },
   'no-cache': { kind: 'flag' },
+  ...REALTIME_OPTIONS,
 } as const satisfies Record<string, OptionSpec>;
 
 /** The arguments of `vplc serve`, or the exit status (0 after --help, 64 after a usage error). */
@@ -93,7 +97,10 @@ export function parseServeArguments(args: string[]): ServeArguments | number {
   const o = cl.options;
   if (cl.operands.length === 0) return usageError('serve', SERVE_USAGE, 'no source files');
   if (!o.console && (o['console-port'] !== undefined || o['console-host'] !== undefined)) return usageError('serve', SERVE_USAGE, '--console-port and --console-host go with --console');
+  const rt = realtimeRequest(o, o['virtual-time'] === true);
+  if (typeof rt === 'string') return usageError('serve', SERVE_USAGE, rt);
   return {
+    ...(rt ? { realtime: rt } : {}),
     files: cl.operands,
     ...(o.config !== undefined ? { config: o.config } : {}),
     metricsPort: o['no-metrics'] ? undefined : (o['metrics-port'] ?? DEFAULT_METRICS_PORT),
@@ -196,6 +203,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     clock: parsed.virtual ? 'virtual' : 'real',
     ...(parsed.spinUs !== undefined ? { spinUs: parsed.spinUs } : {}),
     ...(parsed.watchdogNs !== undefined ? { watchdogNs: parsed.watchdogNs } : {}),
+    ...(parsed.realtime ? { realtime: parsed.realtime, onRealtime: (resource, r) => err(realtimeLine('serve', resource, r)) } : {}),
     onFault: (f) => {
       faults.push(`${f.resource ?? ''}${f.task ? `.${f.task}` : ''}: ${f.kind} in ${f.pou}`);
       err(formatFault(f));
@@ -205,7 +213,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   });
 
   const sched = schedulingInfo();
-  process.stdout.write(`vplc serve: ${schedulingLine(sched)}\n`);
+  process.stdout.write(`vplc serve: ${schedulingLine(sched, parsed.realtime !== undefined)}\n`);
   let io: IoManager | undefined;
   let vars: EngineVariableAccess | undefined;
   let endpoint: MetricsEndpoint | undefined;

@@ -10,6 +10,7 @@ import { ResourceHost } from './resource-host.js';
 import type { RetainedValues } from './retain.js';
 import type { ChangeResult } from './online-change.js';
 import type { SafeValues } from './safe-outputs.js';
+import type { RealtimeReport, RealtimeRequest } from '../rt/realtime.js';
 
 export interface EngineOptions {
   clock: ClockKind;
@@ -37,6 +38,10 @@ export interface EngineOptions {
   forces?: Record<string, Record<string, unknown>>;
   /** called for each fault as it happens */
   onFault?: (fault: FaultReport) => void;
+  /** real time for every scan thread (SCHED_FIFO, pinned, memory locked); the main thread is left as it is */
+  realtime?: RealtimeRequest;
+  /** what each resource's scan thread got of `realtime`, as its worker starts */
+  onRealtime?: (resource: string, report: RealtimeReport) => void;
 }
 
 /**
@@ -120,6 +125,8 @@ export class Engine {
           this.faults.push(f);
           options.onFault?.(f);
         },
+        ...(options.realtime ? { realtime: options.realtime } : {}),
+        ...(options.onRealtime ? { onRealtime: (r: RealtimeReport) => options.onRealtime!(model.name, r) } : {}),
       });
       this.hosts.set(model.name, host);
     }
@@ -157,6 +164,13 @@ export class Engine {
       if (h.events) events[h.name] = h.events.snapshot();
     }
     return Object.keys(events).length > 0 ? { tasks, events } : { tasks };
+  }
+
+  /** what each resource's scan thread got of EngineOptions.realtime, by resource name */
+  realtimeReports(): Record<string, RealtimeReport> {
+    const out: Record<string, RealtimeReport> = {};
+    for (const h of this.hosts.values()) if (h.realtime) out[h.name] = h.realtime;
+    return out;
   }
 
   /** the event counters of each IEC 61499 resource (for renderEventCounters) */

@@ -52,8 +52,8 @@ export class EventResource implements Schedulable {
   private lastWake = 0;
   /** the current step is a timed wake-up (not the COLD chain) */
   private timed = false;
-  private wakeStartMs = 0;
   private latenessNs = 0;
+  readonly due = new Float64Array(1);
   /** clock time at which the running chain began */
   private chainSinceNs = 0;
 
@@ -76,39 +76,43 @@ export class EventResource implements Schedulable {
     // process-interface blocks) and publishes what it writes
     this.timed = false;
     this.chainSinceNs = clock.nowNs();
-    metrics.beginScan(TASK, this.wall.nowNs());
+    metrics.beginScan(TASK);
     this.beginWake();
     resource.start('COLD');
     this.endWake();
     this.afterStep(clock);
   }
 
-  nextInstant(): number {
-    let next = this.resource.nextTimer() ?? Infinity;
+  plan(): void {
+    const resource = this.resource;
+    resource.findNextTimer();
+    let next = resource.nextTimerAt[0]!;
     // input blocks waiting for a change (IND) need a look at the inputs now and then
-    if (this.options.exchange !== undefined && this.resource.hasInputWatchers() && next > this.lastWake + this.pollNs) {
+    if (this.options.exchange !== undefined && resource.hasInputWatchers() && next > this.lastWake + this.pollNs) {
       next = this.lastWake + this.pollNs;
     }
-    return next;
+    this.due[0] = next;
   }
 
   busy(): boolean {
     return this.resource.busy();
   }
 
-  release(clock: ScanClock, dueNs: number): number {
+  release(clock: ScanClock): number {
     const { metrics } = this.options;
+    const dueNs = this.due[0];
     const resource = this.resource;
     // the spin reads one clock, Atomics.wait another: the deadline is reached either way
-    const now = Math.max(clock.nowNs(), dueNs);
+    clock.sample();
+    const now = Math.max(clock.slots[0]!, dueNs);
     this.lastWake = now;
     this.timed = true;
     this.latenessNs = clock.kind === 'real' ? now - dueNs : 0;
     this.chainSinceNs = now;
-    this.wakeStartMs = performance.now();
-    metrics.beginScan(TASK, this.wall.nowNs());
+    metrics.beginScan(TASK);
     this.beginWake();
-    this.countMissed(resource.advanceTo(now, this.policy));
+    resource.advanceUntil[0] = now;
+    this.countMissed(resource.advance(this.policy));
     this.endWake();
     this.afterStep(clock);
     return 1;
@@ -124,10 +128,14 @@ export class EventResource implements Schedulable {
   /** One more slice of a chain that yielded; timers due by now are delivered behind it. */
   resume(clock: ScanClock): number {
     const resource = this.resource;
-    const now = clock.nowNs();
+    clock.sample();
+    const now = clock.slots[0]!;
     this.beginWake();
-    const next = resource.nextTimer();
-    if (next !== undefined && next <= now) this.countMissed(resource.advanceTo(now, this.policy));
+    resource.findNextTimer();
+    if (resource.nextTimerAt[0]! <= now) {
+      resource.advanceUntil[0] = now;
+      this.countMissed(resource.advance(this.policy));
+    }
     else {
       // events the chain creates (E_DELAY started in it) count from now
       if (now > resource.timeNs) resource.timeNs = now;
@@ -160,7 +168,8 @@ export class EventResource implements Schedulable {
       if (clock.nowNs() - this.chainSinceNs > this.watchdogNs) this.chainWatchdog();
       return;
     }
-    if (this.timed) metrics.endScan(TASK, (performance.now() - this.wakeStartMs) * 1e6, this.latenessNs);
+    // whole ns: a small integer crosses the call unboxed
+    if (this.timed) metrics.endScan(TASK, Math.round(this.latenessNs));
     else metrics.clearRunning();
   }
 

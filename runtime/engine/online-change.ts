@@ -58,25 +58,30 @@ export function swapProgram(runner: ResourceRunner, app: Application, realClock:
 export class ChangeAtRelease implements Schedulable {
   private readonly pending: (() => void)[] = [];
 
-  constructor(private readonly inner: Schedulable) {}
+  readonly due: Float64Array;
+
+  constructor(private readonly inner: Schedulable) {
+    this.due = inner.due;
+  }
 
   /** Run `swap` after the next release (at once when nothing is due). */
   schedule(swap: () => void): void {
-    if (!Number.isFinite(this.inner.nextInstant())) swap();
+    this.inner.plan();
+    if (!Number.isFinite(this.inner.due[0]!)) swap();
     else this.pending.push(swap);
   }
 
   begin(clock: ScanClock): void {
     this.inner.begin(clock);
   }
-  nextInstant(): number {
-    return this.inner.nextInstant();
+  plan(): void {
+    this.inner.plan();
   }
   busy(): boolean {
     return this.inner.busy();
   }
-  release(clock: ScanClock, dueNs: number): number {
-    const n = this.inner.release(clock, dueNs);
+  release(clock: ScanClock): number {
+    const n = this.inner.release(clock);
     while (this.pending.length) this.pending.shift()!();
     return n;
   }

@@ -2,6 +2,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { Application } from '../../compiler/application.js';
 import type { ClockKind } from '../clock.js';
 import type { FaultReport } from '../faults.js';
+import type { RealtimeReport, RealtimeRequest } from '../rt/realtime.js';
 import type { RetainedValues } from './retain.js';
 import type { ChangeResult } from './online-change.js';
 import type { SafeValues } from './safe-outputs.js';
@@ -33,6 +34,8 @@ export interface ResourceWorkerData {
   writePort?: MessagePort;
   /** online changes from the main thread (ProgramChange), applied at a scan boundary */
   changePort?: MessagePort;
+  /** make the scan thread real time (vplc run|serve --rt) */
+  realtime?: RealtimeRequest;
 }
 
 /** A new version of the application for a running 61131 resource (online change). */
@@ -77,5 +80,6 @@ export type WorkerMessage =
   | { type: 'writeError'; path: string; message: string }
   | { type: 'retain'; values: Record<string, unknown> }
   | { type: 'changed'; id: number; result: ChangeResult }
+  | { type: 'realtime'; report: RealtimeReport }
   | { type: 'done'; scans: number; timeNs: number; vars: Record<string, unknown>; retained: RetainedValues; faulted?: boolean; persistent?: Record<string, unknown> }
   | { type: 'error'; message: string };

@@ -1,6 +1,6 @@
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { Application, ResourceModel } from '../../compiler/application.js';
-import type { ClockKind } from '../clock.js';
+import { notifyWaiter, type ClockKind } from '../clock.js';
 import type { FaultReport } from '../faults.js';
 import { ImageExchange } from '../../compiler/contract/image-exchange.js';
 import { createImageView } from '../../compiler/contract/process-image.js';
@@ -21,6 +21,7 @@ import {
   type VariableWrite,
   type WorkerMessage,
 } from './protocol.js';
+import type { RealtimeReport, RealtimeRequest } from '../rt/realtime.js';
 import type { RetainedValues } from './retain.js';
 import type { ChangeResult } from './online-change.js';
 import { applySafeOutputs, compileSafeValues, type SafeValues } from './safe-outputs.js';
@@ -47,6 +48,9 @@ export interface ResourceHostOptions {
   iec61499?: boolean;
   /** a write the worker could not apply (the path checks in writeVar make this rare) */
   onWriteError?: (path: string, message: string) => void;
+  /** make the scan thread real time; what it got is reported to onRealtime */
+  realtime?: RealtimeRequest;
+  onRealtime?: (report: RealtimeReport) => void;
 }
 
 export type ResourceState = 'idle' | 'running' | 'finished' | 'faulted';
@@ -81,6 +85,8 @@ export class ResourceHost {
   retained?: RetainedValues;
   /** RETAIN and PERSISTENT values by path (RetainLeaf), as the worker last sent them (requestRetain, or at its end) */
   persistent?: Record<string, unknown>;
+  /** what the scan thread got of --rt (the latest worker's) */
+  realtime?: RealtimeReport;
   scans = 0;
   /** what is forced now, by path or address, with the value as it was given (checked); lost at a restart */
   readonly forced = new Map<string, unknown>();
@@ -160,6 +166,7 @@ export class ResourceHost {
       ...(this.options.iec61499 && this.options.watchdogNs ? { chainWatchdogNs: this.options.watchdogNs } : {}),
       ...(channel ? { writePort: channel.port2 } : {}),
       ...(changes ? { changePort: changes.port2 } : {}),
+      ...(this.options.realtime ? { realtime: this.options.realtime } : {}),
     };
     const worker = spawnResourceWorker(data, [...(channel ? [channel.port2] : []), ...(changes ? [changes.port2] : [])]);
     this.worker = worker;
@@ -205,6 +212,10 @@ export class ResourceHost {
           case 'changed':
             this.changeWaiters.get(m.id)?.(m.result);
             this.changeWaiters.delete(m.id);
+            break;
+          case 'realtime':
+            this.realtime = m.report;
+            this.options.onRealtime?.(m.report);
             break;
           case 'done':
             sawDone = true;
@@ -261,7 +272,7 @@ export class ResourceHost {
     const worker = this.worker;
     if (worker && this.control) {
       Atomics.or(this.control, 0, ATTENTION_STOP);
-      Atomics.notify(this.control, 0);
+      notifyWaiter(this.control);
       const timer = setTimeout(() => {
         // it did not come back between scans: its watchdog would fire too; end it the same way
         if (this.worker === worker) this.expire(worker, Math.max(0, this.metrics.runningTask), NaN);
@@ -291,7 +302,7 @@ export class ResourceHost {
         resolve(v);
       });
       Atomics.or(this.control!, 0, ATTENTION_VARS);
-      Atomics.notify(this.control!, 0);
+      notifyWaiter(this.control!);
     });
   }
 
@@ -308,7 +319,7 @@ export class ResourceHost {
     if (!this.worker || !this.control) return Promise.resolve();
     const arrived = new Promise<void>((resolve) => this.rawWaiters.push(resolve));
     Atomics.or(this.control, 0, ATTENTION_RAW_VARS);
-    Atomics.notify(this.control, 0);
+    notifyWaiter(this.control);
     return arrived;
   }
 
@@ -379,7 +390,7 @@ export class ResourceHost {
     if (!this.worker || !this.control || !this.writePort) throw new Error(`${path}: resource ${this.name} is not running`);
     this.writePort.postMessage(message);
     Atomics.or(this.control, 0, ATTENTION_WRITES);
-    Atomics.notify(this.control, 0);
+    notifyWaiter(this.control);
   }
 
   /**

@@ -81,8 +81,6 @@ export class ResourceRunner {
   readonly forces = new ForceTable();
   /** instant (process.hrtime.bigint) that real scan start times count from */
   private epoch: bigint;
-  /** performance.now() at the epoch (ms): scan times are read without a BigInt per scan */
-  private perfEpochMs = 0;
   /** the schedulable view of this resource for the scan loop */
   readonly tasks: TaskSet;
   private taskFns: (() => void)[];
@@ -153,7 +151,6 @@ export class ResourceRunner {
   setEpoch(epoch: bigint): void {
     this.epoch = epoch;
     this.metrics.epochNs = epoch;
-    this.perfEpochMs = performance.now() - Number(process.hrtime.bigint() - epoch) / 1e6;
   }
 
   /** current virtual time in ns */
@@ -161,9 +158,9 @@ export class ResourceRunner {
     return this.virtualNs;
   }
 
-  /** The scan loop's time of a release (the virtual clock's; read as timeNs). */
-  setTime(ns: number): void {
-    this.virtualNs = ns;
+  /** The scan loop's time of a release, time[0] (the virtual clock's; read as timeNs). */
+  setTime(time: Float64Array): void {
+    this.virtualNs = time[0]!;
   }
 
   /** the first fault, if any */
@@ -179,16 +176,21 @@ export class ResourceRunner {
   }
 
   /**
-   * One scan of task `task`: `taskTimeNs` is what rt.now() returns during it, `latenessNs` its
-   * start lateness (recorded). The real start is published in the metrics for the watchdog.
-   * Returns the real end time in ns since the epoch, or -1 when the task faulted.
+   * The times of the next scan, written by the caller before `scan`: [0] what rt.now() returns
+   * during it (ns), [1] its start lateness (ns, recorded). They are not arguments because a
+   * double argument of a call V8 does not inline is boxed: an allocation per scan.
    */
-  scan(task: number, taskTimeNs: number, latenessNs: number): number {
+  readonly next = new Float64Array(2);
+
+  /**
+   * One scan of task `task` at the times in `next`. The real start is published in the
+   * metrics for the watchdog. Returns false when the task faulted.
+   */
+  scan(task: number): boolean {
     const m = this.metrics;
     const lock = this.imageLock;
-    const t0 = performance.now();
-    m.beginScan(task, (t0 - this.perfEpochMs) * 1e6);
-    this.support.timeNs = taskTimeNs;
+    m.beginScan(task);
+    this.support.timeNs = this.next[0];
     let ok = true;
     try {
       lock.acquire();
@@ -218,9 +220,9 @@ export class ResourceRunner {
       ok = false;
       this.stopTask(task, toFaultReport(e));
     }
-    const t1 = performance.now();
-    m.endScan(task, (t1 - t0) * 1e6, latenessNs);
-    return ok ? (t1 - this.perfEpochMs) * 1e6 : -1;
+    // whole ns: below 2^31 a whole number crosses a call as a small integer, not boxed
+    m.endScan(task, Math.round(this.next[1]));
+    return ok;
   }
 
   /**
@@ -275,9 +277,9 @@ export class ResourceRunner {
     return undefined;
   }
 
-  /** Real time since the epoch (ns), as scans read it. */
+  /** Real time since the epoch (ns); for reports off the scan path (it allocates a BigInt). */
   realNowNs(): number {
-    return (performance.now() - this.perfEpochMs) * 1e6;
+    return Number(process.hrtime.bigint() - this.epoch);
   }
 
   // ------------------------------------------------------------------ virtual clock

@@ -11,6 +11,7 @@ import {
   type ResourceWorkerData,
   type WorkerMessage,
 } from './protocol.js';
+import { makeScanThreadRealtime } from '../rt/realtime.js';
 import { runScanLoop } from './scan-loop.js';
 import { open61131, open61499 } from './worker-resources.js';
 
@@ -25,6 +26,8 @@ function main(data: ResourceWorkerData): void {
   const iec61499 = data.eventsBuffer !== undefined;
   const side = iec61499 ? open61499(data, post) : open61131(data, post);
   const attention = new Int32Array(data.controlBuffer);
+  // in this thread, the scan thread: the main thread (I/O) keeps its policy
+  if (data.realtime) post({ type: 'realtime', report: makeScanThreadRealtime(data.realtime) });
   post({ type: 'ready' });
 
   let stop: 'none' | 'stop' | 'kill' = 'none';

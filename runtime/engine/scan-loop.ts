@@ -7,12 +7,20 @@ import type { ScanClock } from '../clock.js';
 export interface Schedulable {
   /** Time 0 of the run (an IEC 61499 resource's START.COLD). */
   begin(clock: ScanClock): void;
-  /** The earliest instant at which something is due; Infinity: nothing timed. */
-  nextInstant(): number;
+  /**
+   * [0]: the earliest instant at which something is due (Infinity: nothing timed), as plan()
+   * found it last. Times on the scan path travel in typed arrays, not as arguments or results:
+   * a double that crosses a call V8 does not inline is boxed, an allocation per release.
+   */
+  readonly due: Float64Array;
+  /** Find the earliest instant at which something is due, into due[0]. */
+  plan(): void;
   /** Work is left that needs no waiting: an event chain that yielded after its slice. */
   busy(): boolean;
-  /** Run what is due now (`dueNs`: the ideal instant waited for); returns the releases it counts. */
-  release(clock: ScanClock, dueNs: number): number;
+  /**
+   * Run what is due at due[0] (the ideal instant waited for); returns the releases it counts.
+   */
+  release(clock: ScanClock): number;
   /** Go on with left-over work for one slice; returns the releases it counts. */
   resume(clock: ScanClock): number;
 }
@@ -31,6 +39,9 @@ export interface ScanLoopOptions {
   /** end when nothing is due any more, instead of waiting for a request */
   endWhenIdle?: boolean;
 }
+
+/** A deadline that never comes: wait for the attention word. */
+const FOREVER = new Float64Array([Infinity]);
 
 /**
  * The one scan loop of every resource, on the real or the virtual clock: wait for the next
@@ -51,15 +62,16 @@ export function runScanLoop(work: Schedulable, clock: ScanClock, options: ScanLo
       releases += work.resume(clock);
       continue;
     }
-    const next = work.nextInstant();
-    if (!(next < untilNs)) {
+    work.plan();
+    const due = work.due;
+    if (!(due[0]! < untilNs)) {
       if (Number.isFinite(untilNs) || options.endWhenIdle === true) break;
       // nothing timed: wait for a request (an event-driven network, a SINGLE-only set at rest)
-      clock.waitUntil(Infinity, spinNs, attention, 0);
+      clock.waitUntil(FOREVER, spinNs, attention);
       continue;
     }
-    if (!clock.waitUntil(next, spinNs, attention, 0)) continue; // attention: handled at the top
-    releases += work.release(clock, next);
+    if (!clock.waitUntil(due, spinNs, attention)) continue; // attention: handled at the top
+    releases += work.release(clock);
   }
   return releases;
 }

@@ -11,6 +11,10 @@ export interface TriggerSource {
  * tasks on a rising edge of their trigger, sampled at every release instant. Among tasks ready
  * together the one with the lowest PRIORITY number runs first, then declaration order; a task
  * is never preempted.
+ *
+ * The instants a step works with are in `at` ([0] now, [1] the end of the scan just run), set
+ * by the caller, not passed: a double argument of a call V8 does not inline is boxed, and the
+ * scan path allocates nothing.
  */
 export class TaskScheduler {
   readonly count: number;
@@ -28,9 +32,12 @@ export class TaskScheduler {
   private readonly lastTrigger: Uint8Array;
   /** when no task is cyclic, SINGLE triggers are sampled on this grid */
   readonly pollNs: number;
-  private nextPoll: number;
+  /** initialised, so that V8 stores it unboxed (see VirtualClock.timeNs) */
+  private nextPoll = Infinity;
   readonly fastestNs: number;
   readonly fastestTask: number;
+  /** [0] the instant of this step (ns), [1] the end of the scan just run (ns), [2] what findNext() found */
+  readonly at = new Float64Array(3);
 
   constructor(tasks: readonly TaskModel[], triggers: (TriggerSource | null)[], pollNs = 1_000_000) {
     const n = tasks.length;
@@ -63,15 +70,22 @@ export class TaskScheduler {
 
   /** The earliest instant at which something is due (a cyclic release or a trigger poll). */
   nextInstant(): number {
-    let t = this.nextPoll;
-    for (let i = 0; i < this.count; i++) {
-      if (this.enabled[i] && this.nextRelease[i] < t) t = this.nextRelease[i];
-    }
-    return t;
+    this.findNext();
+    return this.at[2]!;
   }
 
-  /** Sample SINGLE triggers at instant `nowNs`; mark tasks whose trigger rose. */
-  sampleTriggers(nowNs: number): void {
+  /** nextInstant() into at[2], for the scan loop. */
+  findNext(): void {
+    let t = this.nextPoll;
+    for (let i = 0; i < this.count; i++) {
+      if (this.enabled[i] && this.nextRelease[i]! < t) t = this.nextRelease[i]!;
+    }
+    this.at[2] = t;
+  }
+
+  /** Sample SINGLE triggers at instant `at[0]`; mark tasks whose trigger rose. */
+  sampleTriggers(): void {
+    const nowNs = this.at[0];
     for (let i = 0; i < this.count; i++) {
       const trig = this.triggers[i];
       if (trig === null) continue;
@@ -85,8 +99,9 @@ export class TaskScheduler {
     while (this.nextPoll <= nowNs) this.nextPoll += this.pollNs;
   }
 
-  /** Highest-priority task ready at `nowNs`, or -1. */
-  pickReady(nowNs: number): number {
+  /** Highest-priority task ready at `at[0]`, or -1. */
+  pickReady(): number {
+    const nowNs = this.at[0];
     const order = this.byPriority;
     for (let k = 0; k < order.length; k++) {
       const i = order[k];
@@ -95,19 +110,23 @@ export class TaskScheduler {
     return -1;
   }
 
-  /** The ideal release instant of a ready task. */
-  releaseOf(task: number, nowNs: number): number {
+  /** The ideal release instant of a ready task (at `at[0]`). */
+  releaseOf(task: number): number {
+    const nowNs = this.at[0];
     const r = this.nextRelease[task];
     if (r <= nowNs) return this.pending[task] ? Math.min(r, this.pendingSince[task]) : r;
     return this.pendingSince[task];
   }
 
   /**
-   * The task ran (its scan ended at `endNs`). A cyclic task's next release is the next
-   * interval boundary; when that boundary has already passed, the scan overran: the task
-   * resumes at the first boundary after `endNs`, never with catch-up scans. Returns true on an overrun.
+   * The task ran (released at `at[0]`, its scan ended at `at[1]`). A cyclic task's next
+   * release is the next interval boundary; when that boundary has already passed, the scan
+   * overran: the task resumes at the first boundary after the end, never with catch-up scans.
+   * Returns true on an overrun.
    */
-  completed(task: number, nowNs: number, endNs: number): boolean {
+  completed(task: number): boolean {
+    const nowNs = this.at[0];
+    const endNs = this.at[1];
     this.pending[task] = 0;
     const interval = this.intervalNs[task];
     const r = this.nextRelease[task];

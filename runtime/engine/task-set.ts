@@ -9,8 +9,11 @@ export interface TaskSetHost {
   readonly scheduler: TaskScheduler;
   readonly metrics: ResourceMetrics;
   setEpoch(epoch: bigint): void;
-  setTime(ns: number): void;
-  scan(task: number, taskTimeNs: number, latenessNs: number): number;
+  /** the release's ideal instant, time[0] (ns) */
+  setTime(time: Float64Array): void;
+  /** [0] task time, [1] lateness of the next scan (ns) */
+  readonly next: Float64Array;
+  scan(task: number): boolean;
 }
 
 /**
@@ -22,6 +25,8 @@ export interface TaskSetHost {
  * boundary (TaskScheduler.completed): no catch-up burst. A scan never yields.
  */
 export class TaskSet implements Schedulable {
+  readonly due = new Float64Array(1);
+
   constructor(private readonly runner: TaskSetHost) {}
 
   begin(clock: ScanClock): void {
@@ -29,28 +34,37 @@ export class TaskSet implements Schedulable {
     if (clock instanceof RealClock) this.runner.setEpoch(clock.epochNs);
   }
 
-  nextInstant(): number {
-    return this.runner.scheduler.nextInstant();
+  plan(): void {
+    const s = this.runner.scheduler;
+    s.findNext();
+    this.due[0] = s.at[2]!;
   }
 
   busy(): boolean {
     return false;
   }
 
-  release(clock: ScanClock, dueNs: number): number {
+  release(clock: ScanClock): number {
     const runner = this.runner;
     const s = runner.scheduler;
-    let now = clock.nowNs();
-    runner.setTime(dueNs);
-    s.sampleTriggers(now);
+    const next = runner.next;
+    const at = s.at;
+    const time = clock.slots;
+    clock.sample();
+    at[0] = time[0]!;
+    runner.setTime(this.due);
+    s.sampleTriggers();
     let scans = 0;
-    for (let task = s.pickReady(now); task >= 0; task = s.pickReady(now)) {
-      runner.scan(task, now, now - s.releaseOf(task, now));
+    for (let task = s.pickReady(); task >= 0; task = s.pickReady()) {
+      next[0] = at[0];
+      next[1] = at[0] - s.releaseOf(task);
+      runner.scan(task);
       scans++;
       // on the virtual clock a scan takes no time: its end is its start
-      const end = clock.nowNs();
-      if (s.completed(task, now, end)) runner.metrics.countOverrun(task);
-      now = end;
+      clock.sample();
+      at[1] = time[0]!;
+      if (s.completed(task)) runner.metrics.countOverrun(task);
+      at[0] = at[1];
     }
     return scans;
   }

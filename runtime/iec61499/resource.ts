@@ -44,10 +44,19 @@ interface Timer { fb: NativeFb; at: number; seq: number; rearmedIn: number }
  * How advanceTo treats a periodic timer (E_CYCLE, E_TRAIN: re-armed from its own expiry) that
  * falls due again within the same advance. 'exact' (the virtual clock): every period is
  * delivered, in time order. 'skip-missed' (the real clock after a stall): one tick is
- * delivered; the further periods already past are missed: the FB's own period grid moves on,
- * their output events are dropped, and advanceTo counts them, so there is no catch-up burst.
+ * delivered; the further periods more than CATCH_UP_NS past are missed: the FB's own period
+ * grid moves on, their output events are dropped, and advanceTo counts them, so there is no
+ * long catch-up burst; the periods of the last CATCH_UP_NS are delivered.
  */
 export type ClockPolicy = 'exact' | 'skip-missed';
+
+/**
+ * Under 'skip-missed', periods that fell due less than this long before the wake-up are still
+ * delivered: a wake-up a millisecond or two late (the operating system's jitter) loses no tick
+ * of a 1 ms E_CYCLE, while after a longer stall the older periods are skipped, never bursting
+ * more than this much of catch-up.
+ */
+export const CATCH_UP_NS = 10_000_000;
 
 export class ResourceError extends Error {}
 
@@ -79,6 +88,10 @@ export class Resource61499 implements NativeContext {
   private eventBase: number[] = [];
   private deliveredBefore = 0;
   private timers: Timer[] = [];
+  /** the due time of the timer whose $timer runs now (rearm's base) */
+  private readonly firingAt = new Float64Array(1);
+  /** timer records no longer armed, reused by schedule: a periodic timer allocates nothing per tick */
+  private readonly spareTimers: Timer[] = [];
   private timerSeq = 0;
   /** the FB whose $timer runs now, and the number of the advanceTo pass it runs in */
   private firing: NativeFb | undefined;
@@ -106,6 +119,9 @@ export class Resource61499 implements NativeContext {
     const self = this;
     this.support = {
       now: () => self.timeNs,
+      get timeNs() {
+        return self.timeNs;
+      },
       fault(kind: FaultKind, pou: string, file: string, line: number, detail?: string): never {
         throw new PlcFault(kind, pou, file, line, detail);
       },
@@ -266,6 +282,18 @@ export class Resource61499 implements NativeContext {
    * number of periodic ticks skipped under the 'skip-missed' policy (always 0 with 'exact').
    */
   advanceTo(untilNs: number, policy: ClockPolicy = 'exact'): number {
+    this.advanceUntil[0] = untilNs;
+    return this.advance(policy);
+  }
+
+  /**
+   * advanceTo(advanceUntil[0]): the scan loop's form, the instant not an argument (a double
+   * argument of a call V8 does not inline is boxed, an allocation per wake-up).
+   */
+  readonly advanceUntil = new Float64Array(1);
+
+  advance(policy: ClockPolicy = 'exact'): number {
+    const untilNs = this.advanceUntil[0]!;
     const d = this.ensureDispatcher();
     const pass = ++this.advancePass;
     let missed = 0;
@@ -279,21 +307,24 @@ export class Resource61499 implements NativeContext {
       }
       const timer = this.timers[best]!;
       if (timer.at > untilNs) break;
-      this.timers.splice(best, 1);
+      this.removeTimer(best);
       if (timer.at > this.timeNs) this.timeNs = timer.at;
       const mark = d.mark();
       this.firing = timer.fb;
+      this.firingAt[0] = timer.at;
       try {
         timer.fb.$timer();
       } finally {
         this.firing = undefined;
       }
-      if (policy === 'skip-missed' && timer.rearmedIn === pass) {
-        // a second period of the same FB in one advance: already past, its output events
-        // (queued behind anything a yielded chain left) are dropped
+      if (policy === 'skip-missed' && timer.rearmedIn === pass && untilNs - timer.at > CATCH_UP_NS) {
+        // a further period of the same FB in one advance, long past (a stall): its output
+        // events (queued behind anything a yielded chain left) are dropped
         d.truncate(mark);
         missed++;
+        this.spareTimers.push(timer);
       } else {
+        this.spareTimers.push(timer);
         d.run(this.sliceEvents);
         // a chain that yielded goes on first; the timers still due wait for it (runChain)
         if (d.pending() > 0) {
@@ -344,9 +375,20 @@ export class Resource61499 implements NativeContext {
 
   /** Time of the next timer, or undefined. */
   nextTimer(): number | undefined {
-    let t: number | undefined;
-    for (const x of this.timers) if (t === undefined || x.at < t) t = x.at;
-    return t;
+    this.findNextTimer();
+    const t = this.nextTimerAt[0]!;
+    return t === Infinity ? undefined : t;
+  }
+
+  /** Time of the next timer (Infinity: none) as findNextTimer() last found it. */
+  readonly nextTimerAt = new Float64Array(1);
+
+  /** nextTimer() for the scan loop: the time lands in nextTimerAt (a returned double would be boxed). */
+  findNextTimer(): void {
+    const timers = this.timers;
+    let t = Infinity;
+    for (let k = 0; k < timers.length; k++) if (timers[k]!.at < t) t = timers[k]!.at;
+    this.nextTimerAt[0] = t;
   }
 
   eventCount(): number {
@@ -400,13 +442,42 @@ export class Resource61499 implements NativeContext {
   }
 
   schedule(fb: NativeFb, atNs: number): void {
+    this.arm(fb).at = atNs;
+  }
+
+  rearm(fb: NativeFb, periodNs: number): void {
+    const base = this.firing === fb ? this.firingAt[0]! : this.timeNs;
+    this.arm(fb).at = base + periodNs;
+  }
+
+  /** The FB's timer record, armed (its time still to set). */
+  private arm(fb: NativeFb): Timer {
     this.cancel(fb);
-    this.timers.push({ fb, at: atNs, seq: this.timerSeq++, rearmedIn: this.firing === fb ? this.advancePass : -1 });
+    const t = this.spareTimers.pop() ?? { fb, at: 0, seq: 0, rearmedIn: -1 };
+    t.fb = fb;
+    t.seq = this.timerSeq++;
+    t.rearmedIn = this.firing === fb ? this.advancePass : -1;
+    this.timers.push(t);
+    return t;
   }
 
   cancel(fb: NativeFb): void {
-    const k = this.timers.findIndex((t) => t.fb === fb);
-    if (k >= 0) this.timers.splice(k, 1);
+    const timers = this.timers;
+    for (let k = 0; k < timers.length; k++) {
+      if (timers[k]!.fb === fb) {
+        this.spareTimers.push(this.removeTimer(k));
+        return;
+      }
+    }
+  }
+
+  /** Take timer `k` out (the order of the list does not matter: due times and seq decide). */
+  private removeTimer(k: number): Timer {
+    const timers = this.timers;
+    const t = timers[k]!;
+    const last = timers.pop()!;
+    if (k < timers.length) timers[k] = last;
+    return t;
   }
 
   processImage(): ImageView {

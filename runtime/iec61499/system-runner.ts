@@ -31,7 +31,12 @@ export class SystemRunner {
       const key = model.origin === 'sys' && net.device ? `${net.device}.${net.name}` : net.name;
       // one module per resource: its generated code reads this resource's clock
       let resource!: Resource61499;
-      const support = { now: () => resource.timeNs, fault: (...a: Parameters<Resource61499['support']['fault']>) => resource.support.fault(...a) };
+      const support = {
+        now: () => resource.timeNs,
+        get timeNs() {
+          return resource.timeNs;
+        },
+        fault: (...a: Parameters<Resource61499['support']['fault']>) => resource.support.fault(...a) };
       const module = loadModule(app, support);
       resource = new Resource61499(key, model.types, module.pous, app.pouTypes);
       for (const fb of net.fbs) resource.createFb(fb.name, fb.concreteType);

@@ -1,4 +1,5 @@
 import { HISTOGRAM_SLOTS, LogHistogram } from '../../compiler/contract/histogram.js';
+import { RealClock } from '../clock.js';
 import type { DurationSummary, TaskMetricsSnapshot } from './snapshot.js';
 
 /**
@@ -31,6 +32,12 @@ export class ResourceMetrics {
   readonly slots: Float64Array;
   readonly exec: LogHistogram[] = [];
   readonly lateness: LogHistogram[] = [];
+  /**
+   * The clock scans are timed with, from the epoch on: scans are timed here, so that no time
+   * crosses a call as an argument (a double argument that V8 does not inline is boxed: an
+   * allocation per scan).
+   */
+  private wall = new RealClock();
 
   /** Pass `buffer` to view metrics another thread created; omit it to create a fresh shared one. */
   constructor(
@@ -62,21 +69,36 @@ export class ResourceMetrics {
   set epochNs(value: bigint) {
     this.slots[H_EPOCH_HI] = Number(value / 1_000_000_000n);
     this.slots[H_EPOCH_LO] = Number(value % 1_000_000_000n);
+    this.wall = new RealClock(value);
   }
   get epochNs(): bigint {
     return BigInt(this.slots[H_EPOCH_HI]) * 1_000_000_000n + BigInt(this.slots[H_EPOCH_LO]);
   }
 
-  beginScan(task: number, startNs: number): void {
-    this.slots[H_SCAN_START] = startNs;
+  /** A scan of `task` starts now (real time, published for the watchdog). */
+  beginScan(task: number): void {
+    const wall = this.wall;
+    wall.sample();
+    this.slots[H_SCAN_START] = wall.slots[0]!;
     this.slots[H_RUNNING] = task;
   }
-  endScan(task: number, execNs: number, latenessNs: number): void {
+  /**
+   * The scan begun last ends now: its execution time and the start lateness given (whole ns,
+   * so that it crosses the call unboxed) are recorded.
+   */
+  endScan(task: number, latenessNs: number): void {
+    const wall = this.wall;
+    wall.sample();
+    // whole ns: below 2^31 a whole number crosses a call as a small integer, never boxed
+    this.recordScan(task, Math.round(wall.slots[0]! - this.slots[H_SCAN_START]!), latenessNs);
+  }
+  /** A scan of `task` took `execNs` and started `latenessNs` late. */
+  recordScan(task: number, execNs: number, latenessNs: number): void {
     this.slots[H_RUNNING] = -1;
     const base = HEADER_SLOTS + task * TASK_SLOTS;
     this.slots[base + C_CYCLES]++;
-    this.exec[task].record(execNs);
-    this.lateness[task].record(latenessNs);
+    this.exec[task]!.record(execNs);
+    this.lateness[task]!.record(latenessNs);
   }
   /** index of the task whose scan is in progress, or -1 */
   get runningTask(): number {

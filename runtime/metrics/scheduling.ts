@@ -44,9 +44,13 @@ export function schedulingInfo(): SchedulingInfo {
   return info;
 }
 
-/** One line for the console at start-up. */
-export function schedulingLine(s: SchedulingInfo): string {
+/**
+ * One line for the console at start-up. With `scanThreadsRealtime` (--rt) the process's
+ * policy is the main (I/O) thread's only: each scan thread reports its own.
+ */
+export function schedulingLine(s: SchedulingInfo, scanThreadsRealtime = false): string {
   const where = s.cpus ? ` on CPUs ${s.cpus}` : '';
+  if (scanThreadsRealtime) return `scheduling: main (I/O) thread ${s.policy}${s.realtime ? ` priority ${s.rtPriority}` : ` nice ${s.nice}`}${where}; scan threads as --rt asked (lines above)`;
   if (s.realtime) return `scheduling: ${s.policy} priority ${s.rtPriority}${where} (real time)`;
   return (
     `scheduling: ${s.policy} nice ${s.nice}${where}: not real time, scans may be delayed by other processes ` +

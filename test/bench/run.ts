@@ -23,7 +23,7 @@ const SELF = fileURLToPath(import.meta.url);
 const SUPPORT = new Set(['run.ts', 'report.ts']);
 /** options (each followed by a value) that run.ts passes on, by benchmark */
 const FORWARD: Record<string, string[]> = {
-  jitter: ['--seconds', '--spin-us', '--interval-us'],
+  jitter: ['--seconds', '--spin-us', '--interval-us', '--sample-seconds'],
   footprint: ['--settle-s', '--items'],
   compile: ['--lines'],
   'st-vs-c': ['--batch-ms', '--batches'],

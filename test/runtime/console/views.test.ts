@@ -31,9 +31,9 @@ describe('console views', () => {
   it('takes each trend point from the scans of its period only', () => {
     const m = new ResourceMetrics('R', ['T']);
     const trends = new TaskTrends([m]);
-    for (let i = 0; i < 100; i++) m.endScan(0, 10_000, 1_000);
+    for (let i = 0; i < 100; i++) m.recordScan(0, 10_000, 1_000);
     trends.sample(1000);
-    for (let i = 0; i < 100; i++) m.endScan(0, 50_000, i < 98 ? 2_000 : 400_000);
+    for (let i = 0; i < 100; i++) m.recordScan(0, 50_000, i < 98 ? 2_000 : 400_000);
     trends.sample(2000);
     trends.sample(3000); // no scan since: no point
     const [first, second] = trends.trends()['T']!;

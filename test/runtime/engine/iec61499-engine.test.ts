@@ -35,8 +35,10 @@ describe('IEC 61499 resources in the engine (real clock, one worker each)', () =
     expect(cv).toBeLessThanOrEqual(30);
     const task = metrics.tasks['PLC.RES']!;
     expect(task.resource).toBe('PLC.RES');
-    // every wake-up delivered one tick (and skipped the missed ones, counted as overruns)
-    expect(task.cycles).toBe(cv);
+    // every wake-up delivered a tick; a late one also those of the last 10 ms (jitter), and
+    // skipped older ones (a stall), counted as overruns
+    expect(task.cycles).toBeGreaterThan(0);
+    expect(task.cycles).toBeLessThanOrEqual(cv);
     // START.COLD→CY.START, then per tick CY.EO→C.CU
     expect(metrics.events!['PLC.RES']).toEqual({ delivered: 1 + cv, missedTicks: task.overruns });
     // not stopped: the STOP chain did not run, as at the end of a virtual-time run
@@ -68,7 +70,9 @@ describe('IEC 61499 resources in the engine (real clock, one worker each)', () =
     expect(vars['PLC.A.S.CV']).toBe(1); // orderly stop: START.STOP delivered
     expect(vars['PLC.B.S.CV']).toBe(0); // killed: no STOP event
     expect(vars['PLC.B.C.CV']).toBe(b); // a killed resource counts no more
-    expect(metrics.tasks['PLC.A']!.cycles).toBe(vars['PLC.A.C.CV']);
+    // a wake-up delivers one tick, or more after a late wake-up (the last 10 ms)
+    expect(metrics.tasks['PLC.A']!.cycles).toBeLessThanOrEqual(vars['PLC.A.C.CV'] as number);
+    expect(metrics.tasks['PLC.A']!.cycles).toBeGreaterThan(0);
   });
 
   it('a fault kills its own resource only', async () => {

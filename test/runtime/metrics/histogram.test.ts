@@ -72,11 +72,12 @@ describe('LogHistogram', () => {
 describe('ResourceMetrics', () => {
   it('is shared: a second view over the buffer reads what the first one wrote', () => {
     const writer = new ResourceMetrics('RES', ['A', 'B']);
-    writer.endScan(1, 2000, 500);
-    writer.endScan(1, 4000, 1500);
+    writer.recordScan(1, 2000, 500);
+    writer.recordScan(1, 4000, 1500);
     writer.countOverrun(1);
     writer.countWatchdogFault(0);
-    writer.epochNs = 123_456_789_012_345n;
+    const epoch = process.hrtime.bigint() - 5_000_000_000n;
+    writer.epochNs = epoch;
     const reader = new ResourceMetrics('RES', ['A', 'B'], writer.buffer);
     const snap = reader.snapshot();
     expect(snap.B.cycles).toBe(2);
@@ -85,10 +86,13 @@ describe('ResourceMetrics', () => {
     expect(snap.A.cycles).toBe(0);
     expect(snap.B.execUs.mean).toBe(3);
     expect(snap.B.latenessUs.max).toBe(1.5);
-    expect(reader.epochNs).toBe(123_456_789_012_345n);
+    expect(reader.epochNs).toBe(epoch);
     expect(reader.runningTask).toBe(-1);
-    writer.beginScan(0, 77);
+    writer.beginScan(0);
     expect(reader.runningTask).toBe(0);
-    expect(reader.scanStartNs).toBe(77);
+    // the start is real time since the epoch written above (the monotonic clock of this process)
+    const sinceEpoch = Number(process.hrtime.bigint() - epoch);
+    expect(reader.scanStartNs).toBeGreaterThanOrEqual(5_000_000_000);
+    expect(reader.scanStartNs).toBeLessThanOrEqual(sinceEpoch);
   });
 });

@@ -31,8 +31,8 @@ function parse(text: string): { samples: Sample[]; types: Record<string, string>
 function known(): ResourceMetrics {
   const m = new ResourceMetrics('RES', ['Fast', 'Slow "q"']);
   // Fast: exec 1..1000 µs, lateness 0; Slow: three scans
-  for (let k = 1; k <= 1000; k++) m.endScan(0, k * 1000, 0);
-  for (const v of [2_000_000, 3_000_000, 40_000_000]) m.endScan(1, v, 10_000);
+  for (let k = 1; k <= 1000; k++) m.recordScan(0, k * 1000, 0);
+  for (const v of [2_000_000, 3_000_000, 40_000_000]) m.recordScan(1, v, 10_000);
   m.countOverrun(1);
   m.countOverrun(1);
   return m;
@@ -88,7 +88,7 @@ describe('Prometheus exposition', () => {
       const { samples } = parse(await res.text());
       expect(samples.find((s) => s.name === 'vplc_task_cycles_total' && s.labels.task === 'Fast')?.value).toBe(1000);
       // the endpoint reads live figures
-      m.endScan(0, 5000, 0);
+      m.recordScan(0, 5000, 0);
       const json = (await (await fetch(`${endpoint.url}/metrics.json`)).json()) as { tasks: Record<string, { cycles: number }> };
       expect(json.tasks.Fast.cycles).toBe(1001);
       expect((await fetch(`${endpoint.url}/other`)).status).toBe(404);

@@ -1,0 +1,180 @@
+/*
+ * vPLC's real-time helper for the scan threads (Linux). Each function acts on the thread that
+ * calls it, so a resource worker makes itself real time and the main (I/O) thread stays as it
+ * is. It also gives the scan loop a clock and a sleep that allocate nothing on the JavaScript
+ * heap: times are exchanged through a Float64Array of the caller's, never as arguments or
+ * results (a double crossing into or out of a call is boxed by V8: an allocation).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <sched.h>
+#include <stdint.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+#include <node_api.h>
+
+static int64_t mono_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static napi_value undefined(napi_env env) {
+  napi_value u;
+  napi_get_undefined(env, &u);
+  return u;
+}
+
+static void *typed_data(napi_env env, napi_value v, size_t min_length) {
+  napi_typedarray_type type;
+  void *data = NULL;
+  napi_value buffer;
+  size_t length = 0, offset;
+  if (napi_get_typedarray_info(env, v, &type, &length, &data, &buffer, &offset) != napi_ok) return NULL;
+  return length >= min_length ? data : NULL;
+}
+
+/*
+ * A clock's slots (Float64Array): [0] now and [1] a deadline, in ns since the epoch; [2] and
+ * [3] the epoch, CLOCK_MONOTONIC seconds and nanoseconds (exact as doubles).
+ */
+enum { S_NOW, S_DEADLINE, S_EPOCH_S, S_EPOCH_NS, S_COUNT };
+
+static int64_t epoch_of(const double *slots) {
+  return (int64_t)slots[S_EPOCH_S] * 1000000000LL + (int64_t)slots[S_EPOCH_NS];
+}
+
+/* now(slots): slots[0] = ns since the epoch */
+static napi_value now(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  double *slots = typed_data(env, argv[0], S_COUNT);
+  if (slots) slots[S_NOW] = (double)(mono_ns() - epoch_of(slots));
+  return undefined(env);
+}
+
+/*
+ * sleep(slots, attention: Int32Array): until slots[1] (Infinity: no deadline) or until
+ * attention[0] is not 0 (another thread sets it, then calls wake). Returns true at the
+ * deadline, false when woken by the attention word; slots[0] is the time at return.
+ */
+static napi_value sleep_until(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  double *slots = typed_data(env, argv[0], S_COUNT);
+  int32_t *word = typed_data(env, argv[1], 1);
+  napi_value b;
+  if (!slots || !word) {
+    napi_get_boolean(env, false, &b);
+    return b;
+  }
+  int64_t ep = epoch_of(slots);
+  double deadline = slots[S_DEADLINE];
+  int finite = deadline < 9.0e18; /* Infinity: no deadline */
+  int woken = 0;
+  for (;;) {
+    if (__atomic_load_n(word, __ATOMIC_SEQ_CST) != 0) {
+      woken = 1;
+      break;
+    }
+    if (finite && (double)(mono_ns() - ep) >= deadline) break;
+    struct timespec abs, *timeout = NULL;
+    if (finite) {
+      int64_t at = ep + (int64_t)deadline;
+      abs.tv_sec = at / 1000000000LL;
+      abs.tv_nsec = at % 1000000000LL;
+      timeout = &abs;
+    }
+    /* an absolute CLOCK_MONOTONIC time; returns at once when the word is no longer 0 */
+    long r = syscall(SYS_futex, word, FUTEX_WAIT_BITSET_PRIVATE, 0, timeout, NULL, FUTEX_BITSET_MATCH_ANY);
+    if (r == -1 && errno == ETIMEDOUT) break;
+  }
+  slots[S_NOW] = (double)(mono_ns() - ep);
+  napi_get_boolean(env, !woken, &b);
+  return b;
+}
+
+/* wake(word: Int32Array): wake the thread sleeping on word[0] (after setting it) */
+static napi_value wake(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  int32_t *word = typed_data(env, argv[0], 1);
+  if (word) syscall(SYS_futex, word, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
+  return undefined(env);
+}
+
+static void set_int(napi_env env, napi_value obj, const char *name, int64_t v) {
+  napi_value x;
+  napi_create_int64(env, v, &x);
+  napi_set_named_property(env, obj, name, x);
+}
+
+/*
+ * realtime(priority, cpu): for the calling thread, SCHED_FIFO at `priority` (0: leave the
+ * policy), pinned to `cpu` (-1: leave the affinity), timer slack 1 ns. Returns
+ * { tid, fifo, affinity, slack }: 0 or the errno of each step (-1: not asked).
+ * Memory is not locked: V8 gives heap pages back with madvise(MADV_FREE), which the kernel
+ * refuses on locked pages, and V8 aborts on that refusal (mlockall makes any Node worker
+ * crash at exit or when its heap shrinks).
+ */
+static napi_value realtime(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  int32_t priority = 0, cpu = -1;
+  napi_get_value_int32(env, argv[0], &priority);
+  napi_get_value_int32(env, argv[1], &cpu);
+  pid_t tid = (pid_t)syscall(SYS_gettid);
+  napi_value out;
+  napi_create_object(env, &out);
+  set_int(env, out, "tid", tid);
+  int e = -1;
+  if (cpu >= 0) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    e = sched_setaffinity(tid, sizeof set, &set) == 0 ? 0 : errno;
+  }
+  set_int(env, out, "affinity", e);
+  /* a SCHED_OTHER thread's sleeps end up to 50 µs late by default (timer slack); real-time ones have none */
+  e = prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0) == 0 ? 0 : errno;
+  set_int(env, out, "slack", e);
+  e = -1;
+  if (priority > 0) {
+    struct sched_param p = { .sched_priority = priority };
+    e = sched_setscheduler(tid, SCHED_FIFO, &p) == 0 ? 0 : errno;
+  }
+  set_int(env, out, "fifo", e);
+  return out;
+}
+
+/* tid(): the kernel's id of the calling thread (/proc/<pid>/task/<tid>) */
+static napi_value thread_id(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value v;
+  napi_create_int32(env, (int32_t)syscall(SYS_gettid), &v);
+  return v;
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+    { "now", NULL, now, NULL, NULL, NULL, napi_default, NULL },
+    { "sleep", NULL, sleep_until, NULL, NULL, NULL, napi_default, NULL },
+    { "wake", NULL, wake, NULL, NULL, NULL, napi_default, NULL },
+    { "realtime", NULL, realtime, NULL, NULL, NULL, napi_default, NULL },
+    { "tid", NULL, thread_id, NULL, NULL, NULL, napi_default, NULL },
+  };
+  napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  return exports;
+}
+
+NAPI_MODULE_INIT() {
+  return init(env, exports);
+}
