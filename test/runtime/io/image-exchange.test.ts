@@ -115,7 +115,18 @@ describe('ImageExchange', () => {
     });
     main.writeMemory('ML', 7, 2n ** 63n + 5n);
     main.writeOutput('QX', 100 * 8 + 4, true);
+    // the update counter is a 16-bit word, compared modulo 2^16 by the worker: never let it run
+    // half the range ahead of the worker's scans (a loaded machine may deschedule the worker)
+    let scansSeen = main.scanCount();
+    let updatesSinceScan = 0;
     while (!finished) {
+      if (main.scanCount() !== scansSeen) {
+        scansSeen = main.scanCount();
+        updatesSinceScan = 0;
+      } else if (++updatesSinceScan > 16_384) {
+        await new Promise((r) => setTimeout(r, 1));
+        continue;
+      }
       counter = (counter % 65535) + 1;
       const c = counter;
       main.writeInputs((v) => {
