@@ -5,10 +5,13 @@
  * and convergences, jump steps, action blocks, plus FBD elements that compute transition
  * conditions. A transition's source steps are found by walking back through divergences and
  * convergences, its target steps by walking forward (a jump stands for the step it names).
- * Inline actions become ACTIONs of the POU (`_SFC_INLINE1`, …). FBD that computes a condition
- * becomes ST statements: the elements drawn in the chart itself run at every scan before the
- * transitions are tested; the body of a named (or inline) FBD transition runs when the
- * transition's source steps are active, as MatIEC computes conditions.
+ * Inline actions (ST, FBD, LD, IL) become ACTIONs of the POU (`_SFC_INLINE1`, …). FBD or Ladder
+ * that computes a condition becomes ST statements: the elements drawn in the chart itself
+ * (blocks, variables, power rails, contacts) run at every scan before the transitions are
+ * tested, so that edge contacts see every scan; the body of a named (or inline) FBD, LD or IL
+ * transition runs when the transition's source steps are active, as MatIEC computes conditions.
+ * An LD body's condition is the power flow into the coil named after the transition, an IL
+ * body's the current result at its end.
  */
 import { key } from '../st/ast.js';
 import { QUALIFIERS, type Qualifier, type SfcAssociation, type SfcChart, type SfcLine, type SfcStep, type SfcTransition } from '../st/sfc-model.js';
@@ -385,7 +388,7 @@ export class SfcImport {
 
   /** IL: the instructions run when the source steps are active; the current result at the end is the condition. */
   private ilCondition(t: SfcTransition, lang: XmlElement, name: string | undefined): void {
-    const what = `the IL of transition${name ? ` '${name}'` : ''}`;
+    const what = name ? `the IL of transition '${name}'` : 'the IL of this transition';
     t.condition = [{ text: 'FALSE', at: this.ctx.at(lang) }];
     for (const l of bodyLines(lang)) {
       const m = IL_LEAVES.exec(l.text);
@@ -413,7 +416,7 @@ export class SfcImport {
     const result = named ?? (coils.length === 1 ? coils[0] : undefined);
     const point = result && firstChild(result, 'connectionPointIn');
     if (!result || !point) {
-      this.report('E2102', `the LD of transition${name ? ` '${name}'` : ''} needs a coil${name ? ` named '${name}'` : ''} that is connected`, lang);
+      this.report('E2102', name ? `the LD of transition '${name}' needs a coil named '${name}' that is connected` : 'the LD of this transition needs one coil, connected, that gives the condition', lang);
       return;
     }
     const w = new StWriter();
