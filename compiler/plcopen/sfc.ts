@@ -14,7 +14,7 @@
  * body's the current result at its end.
  */
 import { key } from '../st/ast.js';
-import { QUALIFIERS, type Qualifier, type SfcAssociation, type SfcChart, type SfcLine, type SfcStep, type SfcTransition } from '../st/sfc-model.js';
+import { IL_LEAVES, QUALIFIERS, type Qualifier, type SfcAssociation, type SfcChart, type SfcLine, type SfcStep, type SfcTransition } from '../st/sfc-model.js';
 import { checkChart, writeChartBody, writeChartVars } from '../st/sfc-generate.js';
 import type { Code } from '../diagnostics/registry.js';
 import type { ImportContext } from './context.js';
@@ -27,8 +27,7 @@ import { attr, childElements, firstChild, textOf, type XmlElement } from './xml.
 
 const FBD_ELEMENTS = new Set(['inVariable', 'outVariable', 'inOutVariable', 'block', 'connector', 'continuation']);
 const LD_ELEMENTS = new Set(['leftPowerRail', 'rightPowerRail', 'contact', 'coil']);
-/** IL that would leave the transition's code (its statements run inside the chart's body). */
-const IL_LEAVES = /^\s*(?:[A-Za-z_]\w*\s*:)?\s*(JMPC?N?|RETC?N?)\b/i;
+
 const IGNORED = new Set(['comment', 'addData', 'documentation', 'vendorElement']);
 
 /** What the importer writes for an SFC POU: its state variables, inline actions and body. */
