@@ -404,7 +404,9 @@ export class SfcImport {
       return;
     }
     t.statements = sfcLines(w);
-    t.condition = [{ text: il.result, at: this.ctx.at(lang) }];
+    // the condition's type is checked where the list begins
+    const first = bodyLines(lang).find((l) => l.text.trim() !== '');
+    t.condition = [{ text: il.result, at: first ? this.ctx.position(first.offset + first.text.search(/\S/)) : this.ctx.at(lang) }];
   }
 
   /** LD: the power flow into the coil named after the transition (or its only coil). */

@@ -347,7 +347,9 @@ class ChartReader {
     }
     for (const temp of r.temps) if (!this.temps.some((x) => key(x.name) === key(temp.name))) this.temps.push(temp);
     t.statements = statements;
-    t.condition = [{ text: r.result, at: this.pos(sep) }];
+    // the condition's type is checked where the list begins
+    const first = il.find((l) => l.text.trim() !== '')!;
+    t.condition = [{ text: r.result, at: { line: first.line, col: first.col + first.text.search(/\S/) } }];
   }
 }
 
