@@ -27,7 +27,6 @@ import { attr, childElements, firstChild, textOf, type XmlElement } from './xml.
 
 const FBD_ELEMENTS = new Set(['inVariable', 'outVariable', 'inOutVariable', 'block', 'connector', 'continuation']);
 const LD_ELEMENTS = new Set(['leftPowerRail', 'rightPowerRail', 'contact', 'coil']);
-
 const IGNORED = new Set(['comment', 'addData', 'documentation', 'vendorElement']);
 
 /** What the importer writes for an SFC POU: its state variables, inline actions and body. */
