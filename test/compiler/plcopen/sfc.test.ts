@@ -107,4 +107,23 @@ describe('PLCopen SFC', () => {
     runner.runCycles(1);
     expect(active()).toBe('S1');
   });
+
+  it('an SFC in a function block: a named LD transition with an edge contact, IL condition and action', () => {
+    const runner = new ResourceRunner(build('sfc-ld-fb.xml'), 'Res');
+    const main = () => runner.instance.programs['main'] as Vars;
+    const p = () => main()['p'] as Vars;
+    const scan = (button: boolean) => {
+      main()['button'] = button;
+      runner.runCycles(1);
+      return [step(p(), 'Idle').X ? 'Idle' : 'Run', p()['count']];
+    };
+    // the IL action counts every scan Run is active and its final scan: 3 a pass (T 0, 10, 20 ms)
+    expect(scan(false)).toEqual(['Idle', 0]);
+    expect(scan(true)).toEqual(['Run', 1]); // the rising edge of btn
+    expect(scan(true)).toEqual(['Run', 2]);
+    expect(scan(true)).toEqual(['Idle', 3]); // Run.T >= T#20ms
+    expect(scan(true)).toEqual(['Idle', 3]); // held: no new edge
+    expect(scan(false)).toEqual(['Idle', 3]);
+    expect(scan(true)).toEqual(['Run', 4]);
+  });
 });
