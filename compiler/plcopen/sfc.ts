@@ -5,20 +5,25 @@
  * and convergences, jump steps, action blocks, plus FBD elements that compute transition
  * conditions. A transition's source steps are found by walking back through divergences and
  * convergences, its target steps by walking forward (a jump stands for the step it names).
- * Inline actions become ACTIONs of the POU (`_SFC_INLINE1`, …). FBD that computes a condition
- * becomes ST statements: the elements drawn in the chart itself run at every scan before the
- * transitions are tested; the body of a named (or inline) FBD transition runs when the
- * transition's source steps are active, as MatIEC computes conditions.
+ * Inline actions (ST, FBD, LD, IL) become ACTIONs of the POU (`_SFC_INLINE1`, …). FBD or Ladder
+ * that computes a condition becomes ST statements: the elements drawn in the chart itself
+ * (blocks, variables, power rails, contacts) run at every scan before the transitions are
+ * tested, so that edge contacts see every scan; the body of a named (or inline) FBD, LD or IL
+ * transition runs when the transition's source steps are active, as MatIEC computes conditions.
+ * An LD body's condition is the power flow into the coil named after the transition, an IL
+ * body's the current result at its end.
  */
 import { key } from '../st/ast.js';
-import { QUALIFIERS, type Qualifier, type SfcAssociation, type SfcChart, type SfcLine, type SfcStep, type SfcTransition } from '../st/sfc-model.js';
+import { IL_LEAVES, QUALIFIERS, type Qualifier, type SfcAssociation, type SfcChart, type SfcLine, type SfcStep, type SfcTransition } from '../st/sfc-model.js';
 import { checkChart, writeChartBody, writeChartVars } from '../st/sfc-generate.js';
 import type { Code } from '../diagnostics/registry.js';
 import type { ImportContext } from './context.js';
 import { FbdNetwork, type FbdScope } from './fbd.js';
+import { writeIlBody } from './il-body.js';
+import { LdNetwork, translateLd } from './ld.js';
 import { bodyLines, writeStBody } from './st-body.js';
 import { StWriter } from './st-writer.js';
-import { attr, childElements, firstChild, type XmlElement } from './xml.js';
+import { attr, childElements, firstChild, textOf, type XmlElement } from './xml.js';
 
 const FBD_ELEMENTS = new Set(['inVariable', 'outVariable', 'inOutVariable', 'block', 'connector', 'continuation']);
 const LD_ELEMENTS = new Set(['leftPowerRail', 'rightPowerRail', 'contact', 'coil']);
@@ -75,7 +80,9 @@ export class SfcImport {
   private readonly steps: SfcStep[] = [];
   private readonly stepById = new Map<string, SfcStep>();
   private readonly transitions: (SfcTransition & { x: number })[] = [];
+  /** FBD and LD elements drawn in the chart itself */
   private readonly chartFbd: XmlElement[] = [];
+  private chartLd = false;
   private readonly actionsW = new StWriter();
   private inlineCount = 0;
   private flagCount = 0;
@@ -131,7 +138,8 @@ export class SfcImport {
         continue;
       }
       if (LD_ELEMENTS.has(el.local)) {
-        this.report('E2105', `<${el.local}> in an SFC: Ladder elements in charts are not supported yet; compute the condition in ST or FBD`, el);
+        this.chartFbd.push(el);
+        this.chartLd = true;
         continue;
       }
       const id = attr(el, 'localId')?.trim();
@@ -257,8 +265,14 @@ export class SfcImport {
     } else if (lang.local === 'FBD') {
       this.actionsW.line(`  ACTION ${name}:`, at, 2);
       new FbdNetwork(this.scope, lang, `${name.slice(1)}_`).translate(this.actionsW, '  ');
+    } else if (lang.local === 'LD') {
+      this.actionsW.line(`  ACTION ${name}:`, at, 2);
+      translateLd(this.scope, lang, this.actionsW, '  ', { tag: `${name.slice(1)}_` });
+    } else if (lang.local === 'IL') {
+      this.actionsW.line(`  ACTION ${name}:`, at, 2);
+      writeIlBody(this.scope, lang, this.actionsW);
     } else {
-      this.report('E2105', `inline actions in <${lang.name}> are not supported yet: write the action in ST or FBD`, lang);
+      this.report('E2105', `inline actions in <${lang.name}> are not supported: write the action in ST, FBD, LD or IL`, lang);
       return undefined;
     }
     this.actionsW.line('  END_ACTION', at, 2);
@@ -275,11 +289,11 @@ export class SfcImport {
     return name;
   }
 
-  /** Translate an FBD network to statement lines. */
-  private fbdLines(net: XmlElement, tag: string): SfcLine[] | undefined {
+  /** Translate an FBD network (LD when `ladder`) to statement lines. */
+  private fbdLines(net: XmlElement, tag: string, ladder = false): SfcLine[] | undefined {
     const w = new StWriter();
-    if (!new FbdNetwork(this.scope, net, tag).translate(w, '    ')) return undefined;
-    return w.lines.map((text, i) => ({ text, at: { line: w.origins[i]!.line, col: w.origins[i]!.col } }));
+    const ok = ladder ? new LdNetwork(this.scope, net, { tag }).translate(w, '    ') : new FbdNetwork(this.scope, net, tag).translate(w, '    ');
+    return ok ? sfcLines(w) : undefined;
   }
 
   /** Conditions wired to FBD elements drawn in the chart: one network, run at every scan. */
@@ -293,10 +307,14 @@ export class SfcImport {
       if (!point) continue;
       const flag = this.flag(node.el);
       this.wired.set(node.id, flag);
-      outs.push(syntheticOutput(point, flag, `_sfc_${node.id}`, node.el));
+      const out = syntheticOutput(point, flag, `_sfc_${node.id}`, node.el);
+      // Ladder runs row by row: the condition is computed where the transition is drawn
+      const position = firstChild(node.el, 'position');
+      if (this.chartLd && position) out.children.unshift(position);
+      outs.push(out);
     }
     if (outs.length === 0 && this.chartFbd.length === 0) return [];
-    return this.fbdLines(network([...this.chartFbd, ...outs], this.sfc), 'SFC_') ?? [];
+    return this.fbdLines(network([...this.chartFbd, ...outs], this.sfc), 'SFC_', this.chartLd) ?? [];
   }
 
   private readTransition(node: GraphNode): void {
@@ -332,7 +350,11 @@ export class SfcImport {
     this.transitions.push(t);
   }
 
-  /** A condition written as a body: ST (an expression), or FBD (the output variable named after the transition). */
+  /**
+   * A condition written as a body: ST (an expression), IL (the current result at its end), LD
+   * (the power flow into the coil named after the transition) or FBD (the output variable
+   * named after it).
+   */
   private conditionBody(t: SfcTransition, holder: XmlElement, name: string | undefined, id: string): void {
     const lang = childElements(holder).find((e) => !IGNORED.has(e.local));
     if (!lang) return;
@@ -340,8 +362,10 @@ export class SfcImport {
       t.condition = expressionLines(this.ctx, lang);
       return;
     }
+    if (lang.local === 'IL') return this.ilCondition(t, lang, name);
+    if (lang.local === 'LD') return this.ldCondition(t, lang, name, id);
     if (lang.local !== 'FBD') {
-      this.report('E2105', `transition conditions in <${lang.name}> are not supported yet: write the condition in ST or FBD`, lang);
+      this.report('E2105', `transition conditions in <${lang.name}> are not supported: write the condition in ST, FBD, LD or IL`, lang);
       t.condition = [{ text: 'FALSE', at: this.ctx.at(lang) }];
       return;
     }
@@ -359,7 +383,59 @@ export class SfcImport {
     t.statements = lines;
     t.condition = [{ text: flag, at: this.ctx.at(result) }];
   }
+
+  /** IL: the instructions run when the source steps are active; the current result at the end is the condition. */
+  private ilCondition(t: SfcTransition, lang: XmlElement, name: string | undefined): void {
+    const what = name ? `the IL of transition '${name}'` : 'the IL of this transition';
+    t.condition = [{ text: 'FALSE', at: this.ctx.at(lang) }];
+    for (const l of bodyLines(lang)) {
+      const m = IL_LEAVES.exec(l.text);
+      if (!m) continue;
+      const at = l.offset + l.text.indexOf(m[1]!);
+      this.ctx.report('E2105', `${m[1]!.toUpperCase()} in ${what}: a condition cannot jump or return out of the chart; compute it with conditional loads instead`, at, m[1]!.length);
+      return;
+    }
+    const w = new StWriter();
+    const il = writeIlBody(this.scope, lang, w, true);
+    if (!il.ok) return;
+    if (il.result === undefined) {
+      this.report('E2102', `${what} ends without a current result: end it with the condition loaded (LD …)`, lang);
+      return;
+    }
+    t.statements = sfcLines(w);
+    // the condition's type is checked where the list begins
+    const first = bodyLines(lang).find((l) => l.text.trim() !== '');
+    t.condition = [{ text: il.result, at: first ? this.ctx.position(first.offset + first.text.search(/\S/)) : this.ctx.at(lang) }];
+  }
+
+  /** LD: the power flow into the coil named after the transition (or its only coil). */
+  private ldCondition(t: SfcTransition, lang: XmlElement, name: string | undefined, id: string): void {
+    t.condition = [{ text: 'FALSE', at: this.ctx.at(lang) }];
+    const coils = childElements(lang, 'coil');
+    const named = name ? coils.find((c) => key(variableName(c)) === key(name)) : undefined;
+    const result = named ?? (coils.length === 1 ? coils[0] : undefined);
+    const point = result && firstChild(result, 'connectionPointIn');
+    if (!result || !point) {
+      this.report('E2102', name ? `the LD of transition '${name}' needs a coil named '${name}' that is connected` : 'the LD of this transition needs one coil, connected, that gives the condition', lang);
+      return;
+    }
+    const w = new StWriter();
+    const expr = new LdNetwork(this.scope, lang, { tag: `SFC${id}_` }).condition(point, w, '    ');
+    if (expr === undefined) return;
+    t.statements = sfcLines(w);
+    t.condition = [{ text: expr, at: this.ctx.at(result) }];
+  }
 }
+
+function variableName(coil: XmlElement): string {
+  const v = firstChild(coil, 'variable');
+  return v ? textOf(v).trim() : '';
+}
+
+function sfcLines(w: StWriter): SfcLine[] {
+  return w.lines.map((text, i) => ({ text, at: { line: w.origins[i]!.line, col: w.origins[i]!.col } }));
+}
+
 
 function textOfExpr(o: XmlElement): string | undefined {
   const e = firstChild(o, 'expression');

@@ -15,6 +15,12 @@ export interface SfcLine {
 
 export const QUALIFIERS = ['N', 'R', 'S', 'P', 'P0', 'P1', 'L', 'D', 'SD', 'DS', 'SL'] as const;
 export type Qualifier = (typeof QUALIFIERS)[number];
+/**
+ * An IL line that would leave a transition condition's code (it runs inside the chart's body,
+ * so a jump or return would skip the rest of the chart): JMP, JMPC, JMPCN, RET, RETC, RETCN.
+ */
+export const IL_LEAVES = /^\s*(?:[A-Za-z_]\w*\s*:)?\s*(JMPC?N?|RETC?N?)\b/i;
+
 /** Qualifiers that take a duration. */
 export const TIMED: ReadonlySet<string> = new Set(['L', 'D', 'SD', 'DS', 'SL']);
 

@@ -5,6 +5,10 @@
  *   STEP Fill : Valve(L, T#5s); Count(P); END_STEP
  *   TRANSITION [name] [(PRIORITY := 1)] FROM Idle TO (Fill, Mix) := start AND NOT stop; END_TRANSITION
  *   ACTION Count : n := n + 1; END_ACTION
+ *   TRANSITION FROM Fill TO Drain :
+ *     LD level
+ *     GE 80
+ *   END_TRANSITION                       (an IL body: the current result at its end)
  *
  * The steps and transitions of each PROGRAM and FUNCTION_BLOCK are read into the SFC model and
  * blanked out of the text; the ST that runs the chart (sfc-generate.ts) goes just before the
@@ -18,7 +22,9 @@ import { diagnostic, type Code } from '../diagnostics/registry.js';
 import { SourceFile, type LineOrigin, type Position } from '../source.js';
 import { key } from './ast.js';
 import { checkChart, writeChartBody, writeChartVars } from './sfc-generate.js';
-import { QUALIFIERS, TIMED, type Qualifier, type SfcChart, type SfcLine, type SfcStep, type SfcTransition, type SfcWriter } from './sfc-model.js';
+import { IL_LEAVES, QUALIFIERS, TIMED, type Qualifier, type SfcChart, type SfcLine, type SfcStep, type SfcTransition, type SfcWriter } from './sfc-model.js';
+import type { IlEnvironment } from '../il/environment.js';
+import { translateIl, type IlTemp } from '../il/translate.js';
 
 const POU_ENDS: Readonly<Record<string, string>> = { PROGRAM: 'END_PROGRAM', FUNCTION_BLOCK: 'END_FUNCTION_BLOCK', FUNCTION: 'END_FUNCTION' };
 const POU_TYPES: Readonly<Record<string, SfcChart['pouType']>> = { PROGRAM: 'program', FUNCTION_BLOCK: 'functionBlock', FUNCTION: 'function' };
@@ -51,6 +57,9 @@ class Lines {
   constructor(readonly text: string) {
     for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
   }
+  offset(at: Position): number {
+    return this.starts[at.line - 1]! + at.col - 1;
+  }
   at(offset: number): Position {
     let lo = 0;
     let hi = this.starts.length - 1;
@@ -69,6 +78,41 @@ interface ChartPou {
   /** the END_ keyword's token */
   end: IToken;
   ok: boolean;
+  /** variables the IL transition bodies need */
+  temps: IlTemp[];
+}
+
+const VAR_WORDS = new Set(['VAR', 'VAR_INPUT', 'VAR_OUTPUT', 'VAR_IN_OUT', 'VAR_TEMP', 'VAR_EXTERNAL', 'VAR_GLOBAL', 'VAR_INST', 'VAR_STAT']);
+
+/**
+ * What an IL transition body sees, read from the POU's declarations (`a, b : INT;`): charts are
+ * read before the file is parsed, so only named types declared in the POU itself are known. That
+ * suffices for conditions, whose current result is BOOL; an operand of unknown type is reported
+ * by the IL translator where its type is needed.
+ */
+function textEnvironment(tokens: IToken[], from: number, to: number, pouType: SfcChart['pouType']): IlEnvironment {
+  const vars = new Map<string, string>();
+  let inVar = false;
+  for (let k = from; k < to; k++) {
+    const w = word(tokens[k]);
+    if (VAR_WORDS.has(w)) inVar = true;
+    else if (w === 'END_VAR') inVar = false;
+    else if (inVar && tokens[k]!.image === ':' && isName(tokens[k + 1])) {
+      const names: string[] = [];
+      for (let j = k - 1; j >= from && isName(tokens[j]); j -= 2) {
+        names.push(tokens[j]!.image);
+        if (tokens[j - 1]?.image !== ',') break;
+      }
+      for (const n of names) vars.set(key(n), tokens[k + 1]!.image);
+    }
+  }
+  return {
+    pouType,
+    varType: (name) => vars.get(key(name)),
+    memberType: () => undefined,
+    functionType: () => undefined,
+    fbInputs: () => undefined,
+  };
 }
 
 class ChartReader {
@@ -77,7 +121,16 @@ class ChartReader {
   private partialStep: SfcStep | undefined;
   private partialTransition: SfcTransition | undefined;
 
-  constructor(private readonly tokens: IToken[], start: number, private readonly stop: number, private readonly lines: Lines, private readonly report: (code: Code, message: string, from: number, to: number) => void) {
+  readonly temps: IlTemp[] = [];
+
+  constructor(
+    private readonly tokens: IToken[],
+    start: number,
+    private readonly stop: number,
+    private readonly lines: Lines,
+    private readonly report: (code: Code, message: string, from: number, to: number) => void,
+    private readonly env: IlEnvironment,
+  ) {
     this.i = start;
   }
 
@@ -242,19 +295,61 @@ class ChartReader {
     t.to = this.steps();
     const sep = this.peek();
     this.partialTransition = { ...t, condition: [{ text: 'FALSE', at: t.at }] };
-    if (sep?.image === ':') {
-      throw new SyntaxError('a transition condition body after \':\' (IL, LD or FBD) is not supported yet: write \':= expression;\'', sep, 'E2105');
-    }
-    this.expect(':=', "':=' and the condition");
-    // the condition runs to the last ';' before END_TRANSITION
     let end = this.i;
     while (end < this.stop && word(this.tokens[end]) !== 'END_TRANSITION') end++;
     if (end >= this.stop) throw new SyntaxError('expected END_TRANSITION', this.tokens[this.stop]);
+    if (sep?.image === ':') {
+      this.ilBody(t, sep, this.tokens[end]!);
+      this.i = end + 1;
+      return t;
+    }
+    this.expect(':=', "':=' (an ST expression) or ':' (an IL body) and the condition");
+    // the condition runs to the last ';' before END_TRANSITION
     const semi = end - 1;
     if (this.tokens[semi]?.image !== ';') throw new SyntaxError("expected ';' after the condition", this.tokens[end]);
     if (semi > this.i) t.condition = this.slice(this.tokens[this.i]!, this.tokens[semi - 1]!);
     this.i = end + 1;
     return t;
+  }
+
+  /**
+   * `TRANSITION … : <instruction list> END_TRANSITION`: the instructions run when the source
+   * steps are active, and the current result at the end is the condition (IEC 61131-3 6.7.2).
+   */
+  private ilBody(t: SfcTransition, sep: IToken, end: IToken): void {
+    t.condition = [{ text: 'FALSE', at: this.pos(sep) }];
+    const from = sep.startOffset + 1;
+    const text = this.lines.text.slice(from, end.startOffset);
+    const il: { text: string; line: number; col: number }[] = [];
+    let offset = from;
+    for (const part of text.split('\n')) {
+      il.push({ text: part.replace(/\r$/, ''), ...this.lines.at(offset) });
+      offset += part.length + 1;
+    }
+    for (const l of il) {
+      const m = IL_LEAVES.exec(l.text);
+      if (!m) continue;
+      const at = this.lines.offset(l) + l.text.indexOf(m[1]!);
+      this.report('E2105', `${m[1]!.toUpperCase()} in the IL of a transition: a condition cannot jump or return out of the chart; compute it with conditional loads instead`, at, at + m[1]!.length);
+      return;
+    }
+    const statements: SfcLine[] = [];
+    const out = { line: (text: string, at: Position, anchor = 0) => statements.push({ text, at: { line: at.line, col: Math.max(1, at.col - anchor) } }) };
+    const report = (code: Code, message: string, at: Position, length: number) => {
+      const o = this.lines.offset(at);
+      this.report(code, message, o, o + length);
+    };
+    const r = translateIl(il, this.env, out, report, { keepResult: true, indent: '    ' });
+    if (!r.ok) return;
+    if (r.result === undefined) {
+      this.report('E2102', 'the IL of this transition ends without a current result: end it with the condition loaded (LD …)', sep.startOffset, sep.startOffset + 1);
+      return;
+    }
+    for (const temp of r.temps) if (!this.temps.some((x) => key(x.name) === key(temp.name))) this.temps.push(temp);
+    t.statements = statements;
+    // the condition's type is checked where the list begins
+    const first = il.find((l) => l.text.trim() !== '')!;
+    t.condition = [{ text: r.result, at: { line: first.line, col: first.col + first.text.search(/\S/) } }];
   }
 }
 
@@ -298,10 +393,10 @@ export function sfcToSt(file: SourceFile, tokens: IToken[]): { file: SourceFile;
         pou: nameTok.image, pouType: POU_TYPES[kw]!, steps: [], transitions: [], actions: declared, preamble: [],
         at: lines.at(nameTok.startOffset),
       };
-      const reader = new ChartReader(tokens, first, j, lines, report);
+      const reader = new ChartReader(tokens, first, j, lines, report, textEnvironment(tokens, i + 2, j, chart.pouType));
       const ok = reader.read(chart);
       spans.push(...reader.spans);
-      charts.push({ chart, end: tokens[j]!, ok });
+      charts.push({ chart, end: tokens[j]!, ok, temps: reader.temps });
     }
     i = j;
   }
@@ -332,6 +427,7 @@ export function sfcToSt(file: SourceFile, tokens: IToken[]): { file: SourceFile;
     });
     if (!ok || !c.ok) continue;
     out.line('  VAR', c.chart.at, 2);
+    for (const temp of c.temps) out.line(`    ${temp.name} : ${temp.type};`, c.chart.at, 4);
     writeChartVars(c.chart, out, '    ');
     out.line('  END_VAR', c.chart.at, 2);
     writeChartBody(c.chart, out);

@@ -2,14 +2,24 @@ import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { loadPlc } from '../../runtime/testing/index.js';
 
-const source = fileURLToPath(new URL('./traffic_light_sfc.xml', import.meta.url));
+const sample = (name: string) => fileURLToPath(new URL(`./${name}`, import.meta.url));
 
 /** The car lights and walk lamp as one string: R, Y, G, W for the lamps that are on. */
 function lamps(plc: ReturnType<typeof loadPlc>): string {
   return ['%QX0.0', '%QX0.1', '%QX0.2', '%QX0.3'].map((a, i) => (plc.image(a) ? 'RYGW'[i] : '')).join('');
 }
 
-describe('traffic-light-sfc sample (PLCopen SFC as OpenPLC Editor writes it)', () => {
+/**
+ * The same crossing drawn twice: with Boolean actions, ST and an FBD timer; and with Ladder
+ * (LD actions whose coils follow the step flags, a TON in a rung drawn in the chart, LD and IL
+ * transitions). Both must light the lamps at the same instants.
+ */
+describe.each([
+  ['Boolean actions, ST and FBD', 'traffic_light_sfc.xml'],
+  ['Ladder actions and conditions, IL transitions', 'traffic_light_sfc_ladder.xml'],
+])('traffic-light-sfc sample (PLCopen SFC as OpenPLC Editor writes it): %s', (_what, file) => {
+  const source = sample(file);
+
   it('keeps cars on green without a request', () => {
     const plc = loadPlc(source);
     plc.advance('30s');

@@ -62,4 +62,68 @@ describe('PLCopen SFC', () => {
     expect(values()).toEqual([3, 3, 13, false, 2]);
     expect(step(seq(), 'Init').T).toBe(30_000_000); // step times in ns: three scans since activation
   });
+
+  it('conditions and actions in Ladder and IL: chart contacts, IL and LD transitions, LD and IL actions', () => {
+    const runner = new ResourceRunner(build('sfc-ld-il.xml'), 'Res');
+    const seq = () => runner.instance.programs['seq'] as Vars;
+    const active = () => ['Init', 'S1', 'S2'].filter((s) => step(seq(), s).X).join();
+    // scan 1: start is FALSE, force is FALSE: the chart's Ladder (rising start OR force) holds
+    runner.runCycles(1);
+    expect(active()).toBe('Init');
+    seq()['start'] = true;
+    // scan 2: the rising edge of start fires Init → S1; S1's LD action copies go, its IL action counts
+    runner.runCycles(1);
+    expect(active()).toBe('S1');
+    expect([seq()['lampLd'], seq()['n']]).toEqual([true, 1]);
+    seq()['go'] = false;
+    runner.runCycles(1);
+    expect([active(), seq()['lampLd'], seq()['n']]).toEqual(['S1', false, 2]);
+    runner.runCycles(1);
+    expect([active(), seq()['n']]).toEqual(['S1', 3]);
+    // scan 5: the IL condition (LD n, GE limit) holds: S1 → S2; S1's actions run their final scan;
+    // the LD action Mark (a set coil) marks
+    runner.runCycles(1);
+    expect([active(), seq()['n'], seq()['marked']]).toEqual(['S2', 4, true]);
+    // the LD transition Back needs marked AND NOT start
+    runner.runCycles(3);
+    expect(active()).toBe('S2');
+    seq()['start'] = false;
+    runner.runCycles(1);
+    expect(active()).toBe('Init');
+    // start stays TRUE from here: one edge, one pass through S1 (limit raised so S1 holds)
+    seq()['limit'] = 100;
+    seq()['start'] = true;
+    runner.runCycles(1);
+    expect([active(), seq()['n']]).toEqual(['S1', 5]);
+    seq()['limit'] = 0;
+    seq()['marked'] = false;
+    runner.runCycles(1); // S1 → S2
+    runner.runCycles(1); // Back: marked but start is TRUE
+    expect(active()).toBe('S2');
+    seq()['start'] = false;
+    runner.runCycles(2); // back to Init; start FALSE and force FALSE keep it there
+    expect(active()).toBe('Init');
+    seq()['force'] = true; // the parallel branch fires without an edge
+    runner.runCycles(1);
+    expect(active()).toBe('S1');
+  });
+
+  it('an SFC in a function block: a named LD transition with an edge contact, IL condition and action', () => {
+    const runner = new ResourceRunner(build('sfc-ld-fb.xml'), 'Res');
+    const main = () => runner.instance.programs['main'] as Vars;
+    const p = () => main()['p'] as Vars;
+    const scan = (button: boolean) => {
+      main()['button'] = button;
+      runner.runCycles(1);
+      return [step(p(), 'Idle').X ? 'Idle' : 'Run', p()['count']];
+    };
+    // the IL action counts every scan Run is active and its final scan: 3 a pass (T 0, 10, 20 ms)
+    expect(scan(false)).toEqual(['Idle', 0]);
+    expect(scan(true)).toEqual(['Run', 1]); // the rising edge of btn
+    expect(scan(true)).toEqual(['Run', 2]);
+    expect(scan(true)).toEqual(['Idle', 3]); // Run.T >= T#20ms
+    expect(scan(true)).toEqual(['Idle', 3]); // held: no new edge
+    expect(scan(false)).toEqual(['Idle', 3]);
+    expect(scan(true)).toEqual(['Run', 4]);
+  });
 });
