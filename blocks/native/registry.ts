@@ -4,8 +4,9 @@ import { SERVICE_BLOCKS } from './service.js';
 import { PROCESS_INTERFACE_BLOCKS } from './process-interface.js';
 import { CONSOLE_BLOCKS } from './console.js';
 import { CSV_WRITER_BLOCKS } from './csv-writer.js';
+import { COMM_BLOCKS } from './comm/comm-fb.js';
 
 /** Every native block by 4diac type name. */
 export const NATIVE_BLOCKS: ReadonlyMap<string, NativeBlock> = new Map(
-  [...TIMER_BLOCKS, ...SERVICE_BLOCKS, ...PROCESS_INTERFACE_BLOCKS, ...CONSOLE_BLOCKS, ...CSV_WRITER_BLOCKS].map((b) => [b.name, b]),
+  [...TIMER_BLOCKS, ...SERVICE_BLOCKS, ...PROCESS_INTERFACE_BLOCKS, ...CONSOLE_BLOCKS, ...CSV_WRITER_BLOCKS, ...COMM_BLOCKS].map((b) => [b.name, b]),
 );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ElementaryTypeName, TypeInfo } from '../../../../compiler/application.js';
-import { Asn1Writer, decodeMessage, encodeMessage } from '../../../../runtime/iec61499/comm/asn1.js';
+import { Asn1Writer, decodeMessage, encodeMessage } from '../../../../blocks/native/comm/asn1.js';
 
 // Golden bytes from the IEC 61499 compliance profile's encoding: tag byte 0x40 + tag number,
 // big-endian values of the type's width; the expected bytes are written out by hand here.

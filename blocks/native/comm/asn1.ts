@@ -316,7 +316,19 @@ export function encodeMessage(w: Asn1Writer, types: readonly TypeInfo[], values:
  * Returns undefined, or what is wrong with the message.
  */
 export function decodeMessage(bytes: Uint8Array, types: readonly TypeInfo[], out: unknown[]): Asn1ReadError | undefined {
-  if (types.length === 0) return bytes.length === 1 && bytes[0] === NULL_TAG ? undefined : 'type';
+  const r = decodePrefix(bytes, types, out);
+  return typeof r === 'number' ? undefined : r;
+}
+
+/**
+ * Decode one message from the start of `bytes` (a TCP stream may hold less or more than one):
+ * the number of bytes it took, or what is wrong ('truncated': wait for more).
+ */
+export function decodePrefix(bytes: Uint8Array, types: readonly TypeInfo[], out: unknown[]): Asn1ReadError | number {
+  if (types.length === 0) {
+    if (bytes.length === 0) return 'truncated';
+    return bytes[0] === NULL_TAG ? 1 : 'type';
+  }
   const r = new Asn1Reader(bytes);
   const values: unknown[] = [];
   for (let k = 0; k < types.length; k++) {
@@ -325,5 +337,15 @@ export function decodeMessage(bytes: Uint8Array, types: readonly TypeInfo[], out
   }
   // elementary values are taken whole or not at all (ARRAY and STRUCT storage is filled as read)
   for (let k = 0; k < values.length; k++) out[k] = values[k];
-  return undefined;
+  return r.pos;
+}
+
+/** The type a received tag names, for an RD port whose type nothing tells (not connected). */
+export function typeOfTag(tag: number): TypeInfo | undefined {
+  if (tag === APPLICATION) return { kind: 'elementary', name: 'BOOL' };
+  if ((tag & 0xe0) !== APPLICATION) return undefined;
+  const n = tag & 0x1f;
+  if (n === TAG.STRING || n === TAG.WSTRING) return { kind: 'string', wide: n === TAG.WSTRING, length: 65535 };
+  const name = (Object.keys(WIDTH) as ElementaryTypeName[]).find((k) => TAG[k] === n);
+  return name && { kind: 'elementary', name };
 }
