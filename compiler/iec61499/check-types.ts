@@ -16,6 +16,16 @@ export function checkTypes(lib: TypeLibrary, leaves: Map<string, Leaf>, dataConn
   checkConnectionTypes(leaves, dataConnections, file, report);
 }
 
+/**
+ * The key a generic port is bound under: one per generic type name (F_ADD's IN1, IN2 and OUT
+ * share their ANY_NUM), except in service interface FBs, whose generic ports are independent
+ * (PUBLISH_2's SD_1 may be an INT and SD_2 a STRING, as in FORTE).
+ */
+export function genericKey(decl: { kind: string }, v: { name: string; type: string }): string {
+  const g = v.type.toUpperCase();
+  return decl.kind === 'service' ? `${g}@${v.name}` : g;
+}
+
 const portsOf = (leaf: Leaf) => [...leaf.decl.interface.inputVars, ...leaf.decl.interface.inOutVars, ...leaf.decl.interface.outputVars];
 
 /** Generic ports take the type of what they connect to, or of a typed literal parameter. */
@@ -25,8 +35,9 @@ function bindGenerics(leaves: Map<string, Leaf>, conns: Connection[], params: Pa
     const v = leaf && portsOf(leaf).find((x) => x.name === port);
     if (!leaf || !v) return undefined;
     if (!isGeneric(v.type)) return { generic: false, type: v.type.toUpperCase() };
-    const b = leaf.bindings.get(v.type.toUpperCase());
-    return b ? { generic: false, type: b } : { generic: true, type: v.type.toUpperCase() };
+    const key = genericKey(leaf.decl, v);
+    const b = leaf.bindings.get(key);
+    return b ? { generic: false, type: b } : { generic: true, type: key };
   };
   for (const p of params) {
     const pt = portType(p.fb, p.port);
@@ -48,14 +59,17 @@ function bindGenerics(leaves: Map<string, Leaf>, conns: Connection[], params: Pa
     // an unbound group follows a bound one (F_MOD: OUT ANY_NUM takes IN1's ANY_INT binding)
     // unless the bound type is not of its kind (F_LEN: OUT ANY_INT beside IN ANY_STRING): then the kind's default
     const first = [...leaf.bindings.values()][0];
-    if (first) for (const v of portsOf(leaf)) {
+    const service = leaf.decl.kind === 'service';
+    if (first || service) for (const v of portsOf(leaf)) {
       const g = v.type.toUpperCase();
-      if (isGeneric(g) && !leaf.bindings.has(g)) leaf.bindings.set(g, genericAccepts(g, first) ? first : GENERIC_DEFAULT[g] ?? first);
+      const key = genericKey(leaf.decl, v);
+      // an unconnected port of a service FB (an RD nobody reads) needs no type of its own
+      if (isGeneric(g) && !leaf.bindings.has(key)) leaf.bindings.set(key, first && genericAccepts(g, first) ? first : GENERIC_DEFAULT[g] ?? first ?? 'LREAL');
     }
     for (const v of portsOf(leaf)) {
-      if (isGeneric(v.type) && !leaf.bindings.has(v.type.toUpperCase())) {
+      if (isGeneric(v.type) && !leaf.bindings.has(genericKey(leaf.decl, v))) {
         report('E4011', `FB ${leaf.path}: the type of ${v.name} (${v.type}) cannot be determined`, leaf.range, file);
-        leaf.bindings.set(v.type.toUpperCase(), 'LREAL');
+        leaf.bindings.set(genericKey(leaf.decl, v), 'LREAL');
       }
     }
   }
@@ -71,7 +85,7 @@ function checkParameters(lib: TypeLibrary, leaves: Map<string, Leaf>, params: Pa
     const leaf = leaves.get(p.fb);
     const v = leaf && [...leaf.decl.interface.inputVars, ...leaf.decl.interface.inOutVars].find((x) => x.name === p.port);
     if (!leaf || !v) continue;
-    const type = isGeneric(v.type) ? leaf.bindings.get(v.type.toUpperCase()) ?? v.type : v.type;
+    const type = isGeneric(v.type) ? leaf.bindings.get(genericKey(leaf.decl, v)) ?? v.type : v.type;
     const shape = shapeOf(lib, type, v.arraySize, 0);
     if (!shape) continue;
     try {
@@ -115,7 +129,7 @@ function checkConnectionTypes(leaves: Map<string, Leaf>, dataConnections: Connec
     const leaf = leaves.get(fb)!;
     const v = portsOf(leaf).find((x) => x.name === port);
     if (!v) return undefined;
-    const t = (isGeneric(v.type) ? leaf.bindings.get(v.type.toUpperCase()) : v.type)?.toUpperCase();
+    const t = (isGeneric(v.type) ? leaf.bindings.get(genericKey(leaf.decl, v)) : v.type)?.toUpperCase();
     return t === 'TIME_OF_DAY' ? 'TOD' : t === 'DATE_AND_TIME' ? 'DT' : t;
   };
   for (const c of dataConnections) {

@@ -1,3 +1,4 @@
+import { genericKey } from './check-types.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { diagnostic, type Code } from '../diagnostics/registry.js';
 import type { SourceRange } from '../source.js';
@@ -58,9 +59,9 @@ export class NetworkBuilder {
     this.report(code, message, range, fallbackFile);
   }
 
-  private typeOfVar(bindings: Map<string, string>, file: string) {
+  private typeOfVar(bindings: Map<string, string>, file: string, decl: { kind: string } = { kind: 'basic' }) {
     return (v: VarDeclaration): string => {
-      const t = isGeneric(v.type) ? bindings.get(v.type.toUpperCase()) ?? 'LREAL' : v.type;
+      const t = isGeneric(v.type) ? bindings.get(genericKey(decl, v)) ?? 'LREAL' : v.type;
       const up = t.toUpperCase();
       if (!ELEMENTARY.has(up) && !/^STRING\[|^WSTRING\[|^ADAPTER_/i.test(t) && !/^(TON|TOF|TP|CTU|CTD|CTUD|R_TRIG|F_TRIG|SR|RS)$/i.test(t)) {
         const dt = this.lib.dataType(t);
@@ -89,8 +90,8 @@ export class NetworkBuilder {
       this.error('E4003', `an adapter type of ${decl.name} is unknown`, decl.range ?? range, decl.file);
       return undefined;
     }
-    const typeOf = this.typeOfVar(bindings, decl.file);
-    const concreteVars = (vs: VarDeclaration[]): VarDeclaration[] => vs.map((v) => ({ ...v, type: isGeneric(v.type) ? bindings.get(v.type.toUpperCase()) ?? 'LREAL' : v.type }));
+    const typeOf = this.typeOfVar(bindings, decl.file, decl);
+    const concreteVars = (vs: VarDeclaration[]): VarDeclaration[] => vs.map((v) => ({ ...v, type: isGeneric(v.type) ? bindings.get(genericKey(decl, v)) ?? 'LREAL' : v.type }));
     const iface: InterfaceList = {
       ...decl.interface,
       inputVars: concreteVars(decl.interface.inputVars),
