@@ -44,6 +44,8 @@ export abstract class NativeFb {
   $emit: (eo: number) => void = noEmit;
   /** instance name, for reports */
   $name = '';
+  /** the block keeps sockets: its resource must be driven so that the event loop runs */
+  $usesEventLoop = false;
   constructor(readonly $ctx: NativeContext) {}
   /** an event input arrived (its WITH data already sampled) */
   abstract $event(ei: number): void;
@@ -53,6 +55,8 @@ export abstract class NativeFb {
   $poll(): void {}
   /** the resource starts (COLD, WARM) or stops */
   $restart(_mode: RestartMode): void {}
+  /** the run ends: let go of what the block holds outside the resource (sockets) */
+  $dispose(): void {}
   /** the network is complete (before its dispatch is compiled): ANY ports may take their types now */
   $prepare(): void {}
 }

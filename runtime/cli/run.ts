@@ -1,7 +1,7 @@
 import type { Application } from '../../compiler/application.js';
 import { Engine } from '../engine/engine.js';
 import { formatFault, type FaultReport } from '../faults.js';
-import { SystemRunner } from '../iec61499/system-runner.js';
+import { selectDevice, SystemRunner } from '../iec61499/system-runner.js';
 import type { MetricsSnapshot } from '../metrics/snapshot.js';
 import { summaryLine } from '../metrics/summary.js';
 import { timeLiteral } from '../values.js';
@@ -28,6 +28,8 @@ Compiles and runs the application, then prints its variables and scan metrics.
   --set NAME=VALUE  before the first scan: an input or memory address (%IX0.2=TRUE, %IW3=250)
                     or a variable (Main.speed=5, Main.t.PT=T#2s, gRun=TRUE); repeatable
   --param N=V       IEC 61499: fill the placeholder %N% in .sys/.fboot parameters with V
+  --device NAME     IEC 61499: run only this device of the .sys (every device otherwise,
+                    each resource in its own worker, with real sockets between them)
 IEC 61499 TEST_CONDITION verdicts: "tests" in --json, "N passed, M failed" otherwise.
   --force NAME=VALUE  keep a variable or an address (%IX0.2=TRUE, %QW1=7) at VALUE for the
                     whole run, against the program and the I/O; listed as "forced" by --json
@@ -47,6 +49,7 @@ interface RunArguments {
   set: string[];
   placeholders: Record<string, string>;
   force: string[];
+  device?: string;
 }
 
 const RUN_OPTIONS = {
@@ -60,6 +63,7 @@ const RUN_OPTIONS = {
   set: { kind: 'text', multiple: true },
   param: { kind: 'text', multiple: true },
   force: { kind: 'text', multiple: true },
+  device: { kind: 'text' },
 } as const satisfies Record<string, OptionSpec>;
 
 function parseRunArguments(args: string[]): RunArguments | number {
@@ -78,6 +82,7 @@ function parseRunArguments(args: string[]): RunArguments | number {
     ...(o.interval !== undefined ? { intervalNs: o.interval } : {}),
     ...(o['spin-us'] !== undefined ? { spinUs: o['spin-us'] } : {}),
     ...(o.watchdog !== undefined ? { watchdogNs: o.watchdog } : {}),
+    ...(o.device !== undefined ? { device: o.device } : {}),
   };
   for (const p of o.param ?? []) {
     const m = parsePlaceholderArgument(p, out.placeholders);
@@ -96,8 +101,10 @@ export async function runCommand(args: string[]): Promise<number> {
   const parsed = parseRunArguments(args);
   if (typeof parsed === 'number') return parsed;
   const options = { ...(parsed.intervalNs !== undefined ? { defaultIntervalNs: parsed.intervalNs } : {}), placeholders: parsed.placeholders };
-  const app = compileForCommand(parsed.files, options);
-  if (!app) return 1;
+  const compiled = compileForCommand(parsed.files, options);
+  if (!compiled) return 1;
+  const app = parsed.device === undefined ? compiled : selectDevice(compiled, parsed.device);
+  if (typeof app === 'string') return usageError('run', RUN_USAGE, app);
   let presets: Presets | undefined;
   if (parsed.set.length) {
     const p = app.iec61499 ? '--set applies to IEC 61131-3 programs' : buildPresets(app, parsed.set);

@@ -9,7 +9,8 @@ import {
   type ResourceWorkerData,
   type WorkerMessage,
 } from './protocol.js';
-import { runScanLoop } from './scan-loop.js';
+import { runScanLoop, runScanLoopYielding } from './scan-loop.js';
+import { EventResource } from './event-resource.js';
 import { open61131, open61499 } from './worker-resources.js';
 
 /**
@@ -18,7 +19,7 @@ import { open61131, open61499 } from './worker-resources.js';
  * request, serves the main thread's requests (snapshots, writes) between steps, and reports
  * faults, variables and RETAIN values.
  */
-function main(data: ResourceWorkerData): void {
+async function main(data: ResourceWorkerData): Promise<void> {
   const post = (m: WorkerMessage) => parentPort!.postMessage(m);
   const iec61499 = data.eventsBuffer !== undefined;
   const side = iec61499 ? open61499(data, post) : open61131(data, post);
@@ -54,7 +55,7 @@ function main(data: ResourceWorkerData): void {
   let releases = 0;
   try {
     side.work.begin(clock);
-    releases = runScanLoop(side.work, clock, {
+    const options = {
       untilNs,
       ...(iec61499 && data.cycles !== undefined ? { maxReleases: data.cycles } : {}),
       spinNs: data.spinNs,
@@ -63,17 +64,20 @@ function main(data: ResourceWorkerData): void {
       // a 61131 resource with nothing timed (every task stopped by a fault) has nothing more to
       // do on either clock; an IEC 61499 one waits for events from outside
       endWhenIdle: !iec61499,
-    });
+    };
+    // communication FBs need the worker's event loop for their sockets (real clock only)
+    const sockets = side.work instanceof EventResource && side.work.resource.usesEventLoop() && clock.kind === 'real';
+    releases = sockets ? await runScanLoopYielding(side.work, clock, options) : runScanLoop(side.work, clock, options);
   } catch (e) {
     side.fault(e);
   }
+  // sockets of communication FBs would keep the worker alive
+  if (side.work instanceof EventResource) side.work.resource.dispose();
   const { vars, retained, faulted } = side.end(stop);
   post({ type: 'done', scans: releases, timeNs: clock.nowNs(), vars, retained, faulted });
   data.writePort?.close();
 }
 
-try {
-  main(workerData as ResourceWorkerData);
-} catch (e) {
+main(workerData as ResourceWorkerData).catch((e: unknown) => {
   parentPort!.postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e) } satisfies WorkerMessage);
-}
+});

@@ -417,6 +417,16 @@ export class Resource61499 implements NativeContext {
     else if (!on && k >= 0) this.inputWatchers.splice(k, 1);
   }
 
+  /** The run ends: blocks let go of their sockets. */
+  dispose(): void {
+    for (const s of this.slots) s.native?.$dispose();
+  }
+
+  /** Whether a block keeps sockets (communication FBs): the driver must let the event loop run. */
+  usesEventLoop(): boolean {
+    return this.slots.some((s) => s.native?.$usesEventLoop === true);
+  }
+
   /** Whether an input block waits for changes of the image (the loop must then look regularly). */
   hasInputWatchers(): boolean {
     return this.inputWatchers.length > 0;

@@ -67,6 +67,7 @@ export class CommFb extends NativeFb implements TransportEvents {
 
   constructor(ctx: NativeContext, readonly kind: CommKind, sd: number, rd: number) {
     super(ctx);
+    this.$usesEventLoop = true;
     this.sdNames = Array.from({ length: sd }, (_, k) => `SD_${k + 1}`);
     this.rdNames = Array.from({ length: rd }, (_, k) => `RD_${k + 1}`);
     for (const n of this.sdNames) this[n] = 0;
@@ -82,6 +83,10 @@ export class CommFb extends NativeFb implements TransportEvents {
       this.rdTypes[k] = t;
       if (t && (t.kind === 'array' || t.kind === 'struct' || t.kind === 'string' || t.kind === 'elementary')) this[this.rdNames[k]!] = zeroOf(t);
     }
+  }
+
+  override $dispose(): void {
+    this.closeTransport();
   }
 
   override $restart(mode: RestartMode): void {
