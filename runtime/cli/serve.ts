@@ -1,3 +1,4 @@
+import { selectDevice } from '../iec61499/system-runner.js';
 import { formatDiagnostic, hasErrors } from '../../compiler/diagnostics/diagnostic.js';
 import { compileFiles } from '../../compiler/project.js';
 import { loadConfigFile } from '../config/load.js';
@@ -37,6 +38,7 @@ safe values).
                         in plc.yaml (or opcuaServer's users, read-only)
   --console-port N      port of the console (default 8080, 0: any free port)
   --console-host HOST   address the console listens on (default 127.0.0.1)
+  --device NAME         IEC 61499: serve only this device of the .sys (every device otherwise)
 `;
 
 export const DEFAULT_CONSOLE_PORT = 8080;
@@ -54,6 +56,8 @@ export interface ServeArguments {
   virtual: boolean;
   /** the web console: where it listens */
   console?: { port: number; host: string };
+  /** IEC 61499: the one device of the .sys to serve */
+  device?: string;
 }
 
 const SERVE_OPTIONS = {
@@ -68,6 +72,7 @@ const SERVE_OPTIONS = {
   console: { kind: 'flag' },
   'console-port': { kind: 'port' },
   'console-host': { kind: 'text' },
+  device: { kind: 'text' },
 } as const satisfies Record<string, OptionSpec>;
 
 /** The arguments of `vplc serve`, or the exit status (0 after --help, 64 after a usage error). */
@@ -87,6 +92,7 @@ export function parseServeArguments(args: string[]): ServeArguments | number {
     ...(o.watchdog !== undefined ? { watchdogNs: o.watchdog } : {}),
     virtual: o['virtual-time'] === true,
     ...(o.console ? { console: { port: o['console-port'] ?? DEFAULT_CONSOLE_PORT, host: o['console-host'] ?? '127.0.0.1' } } : {}),
+    ...(o.device !== undefined ? { device: o.device } : {}),
   };
 }
 
@@ -112,8 +118,9 @@ export async function serveCommand(args: string[]): Promise<number> {
   }
   const compiled = compileFiles(parsed.files, { onProgress: compileProgress() });
   compiled.diagnostics.forEach((d) => err(formatDiagnostic(d)));
-  const app = compiled.application;
-  if (!app || hasErrors(compiled.diagnostics)) return 1;
+  if (!compiled.application || hasErrors(compiled.diagnostics)) return 1;
+  const app = parsed.device === undefined ? compiled.application : selectDevice(compiled.application, parsed.device);
+  if (typeof app === 'string') return usageError('serve', SERVE_USAGE, app);
   if (app.resources.length === 0 && !app.iec61499?.resources.length) {
     err('vplc serve: the application has no resource to run');
     return 1;

@@ -65,6 +65,12 @@ export class CommFb extends NativeFb implements TransportEvents {
   private stream: Uint8Array = new Uint8Array(0);
   private requestAtUs = 0;
 
+  // the metrics as the .fbt's internal variables: in `vars`, the console and watches
+  get MessagesIn(): number { return this.$metrics.messagesIn; }
+  get MessagesOut(): number { return this.$metrics.messagesOut; }
+  get Errors(): number { return this.$metrics.errors; }
+  get LastLatencyUs(): number { return this.$metrics.lastLatencyUs; }
+
   constructor(ctx: NativeContext, readonly kind: CommKind, sd: number, rd: number) {
     super(ctx);
     this.$usesEventLoop = true;

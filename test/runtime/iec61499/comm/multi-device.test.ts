@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCommand } from '../../../../runtime/cli/run.js';
+import { serveCommand } from '../../../../runtime/cli/serve.js';
 import { captureCli } from '../../../support/cli-capture.js';
 import { freePort } from '../../../support/wait.js';
 
@@ -55,8 +56,14 @@ describe('vplc run app.sys: every device in its own worker, real sockets between
     const sent = out.vars['Client.RES.CTU.CV'] as number;
     const received = out.vars['Server.RES.SUB.RD_1'] as number;
     expect(out.vars['Server.RES.SUB.STATUS']).toBe('OK');
-    // the last value seen is the client's count plus 10, give or take the messages in flight at the end
-    expect(received).toBeGreaterThan(sent + 10 - 5);
+    // each communication FB's metrics are among its variables
+    expect(out.vars['Server.RES.SUB.MessagesIn']).toBe(verdict.passed);
+    expect(out.vars['Server.RES.SUB.Errors']).toBe(0);
+    expect(out.vars['Client.RES.PUB.MessagesOut']).toBe(sent);
+    expect(out.vars['Middle.RES.SUB.LastLatencyUs']).toBeGreaterThan(0);
+    // the last value seen is a count of the client plus 10 (the devices start and end a little
+    // apart, each its own 1.5 s, so the server may stop before the client's last messages)
+    expect(received).toBeGreaterThan(20);
     expect(received).toBeLessThanOrEqual(sent + 10);
   });
 
@@ -72,5 +79,8 @@ describe('vplc run app.sys: every device in its own worker, real sockets between
     const bad = await captureCli(runCommand, [sys, '--device', 'Nope', '--duration', '10ms']);
     expect(bad.code).toBe(64);
     expect(bad.err).toContain('the system has no device Nope (its devices: Client, Middle, Server)');
+    const serve = await captureCli(serveCommand, [sys, '--device', 'Nope', '--no-metrics']);
+    expect(serve.code).toBe(64);
+    expect(serve.err).toContain('the system has no device Nope');
   });
 });
