@@ -1,6 +1,6 @@
 import type { TypeInfo } from '../../../compiler/application.js';
 import { NativeFb, type NativeBlock, type NativeContext, type RestartMode } from '../native-fb.js';
-import { Asn1Writer, decodePrefix, encodeMessage, typeOfTag, type Asn1ReadError } from './asn1.js';
+import { Asn1Reader, Asn1Writer, encodeMessage, NULL_TAG, typeOfTag, type Asn1ReadError } from './asn1.js';
 import { parseCommId, type CommId } from './comm-id.js';
 import { tcpClient, tcpServer, udpPublisher, udpSubscriber, type Transport, type TransportEvents } from './ip-transport.js';
 import { typeInfoOfValue } from './port-type.js';
@@ -230,16 +230,21 @@ export class CommFb extends NativeFb implements TransportEvents {
       if (this.rdNames.length === 1) this[this.rdNames[0]!] = Buffer.from(bytes).toString('utf8');
       return bytes.length;
     }
-    for (let k = 0; k < this.rdNames.length; k++) {
-      this.rdValues[k] = this[this.rdNames[k]!];
-      // an unconnected RD takes the type the sender put on the wire (elementary and strings)
-      if (!this.rdTypes[k] && k === 0) this.rdTypes[k] = typeOfTag(bytes[0] ?? 0);
+    // an unconnected RD takes the type the sender put on the wire (elementary types and strings)
+    const r = new Asn1Reader(bytes);
+    if (this.rdNames.length === 0) {
+      if (bytes[0] !== NULL_TAG) return 'type';
+      r.pos = 1;
     }
-    const types = this.rdTypes.every((t) => t !== undefined) ? (this.rdTypes as TypeInfo[]) : undefined;
-    if (!types) return 'type';
-    const r = decodePrefix(bytes, types, this.rdValues);
-    if (typeof r === 'number') for (let k = 0; k < this.rdNames.length; k++) this[this.rdNames[k]!] = this.rdValues[k];
-    return r;
+    for (let k = 0; k < this.rdNames.length; k++) {
+      const t = this.rdTypes[k] ?? typeOfTag(bytes[r.pos] ?? 0);
+      if (!t) return r.pos >= bytes.length ? 'truncated' : 'type';
+      this.rdValues[k] = r.dataPoint(t, this[this.rdNames[k]!]);
+      if (r.error) return r.error;
+    }
+    // elementary values are taken whole or not at all (ARRAY and STRUCT storage is filled as read)
+    for (let k = 0; k < this.rdNames.length; k++) this[this.rdNames[k]!] = this.rdValues[k];
+    return r.pos;
   }
 
   private deliver(error: Asn1ReadError | undefined, sinceUs: number): void {

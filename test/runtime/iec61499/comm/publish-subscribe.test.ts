@@ -158,4 +158,34 @@ describe('PUBLISH / SUBSCRIBE over UDP', () => {
     await until(() => read(sub, 'SUM.N') === 1, 'a message after the return');
     expect(read(sub, 'SUM.S')).toBe(3);
   });
+
+  it('an unconnected RD takes the type on the wire; SUBSCRIBE_0 takes the NULL byte; raw[] takes the bytes as a STRING', async () => {
+    const dir = typeFolder({ 'ACCU.fbt': ACCU });
+    const [p2, p0, pr] = [await freePort(), await freePort(), await freePort()];
+    const { fb, conn, write, start } = bootRequests('RES');
+    const sub = device(dir, 'mixed', [
+      fb('S2', 'SUBSCRIBE_2'), fb('S0', 'SUBSCRIBE_0'), fb('SR', 'SUBSCRIBE_1'), fb('SUM', 'ACCU'),
+      conn('START.COLD', 'S2.INIT'), conn('S2.INITO', 'S0.INIT'), conn('S0.INITO', 'SR.INIT'),
+      conn('S2.IND', 'SUM.REQ'), conn('S2.RD_1', 'SUM.X'),
+      write('1', 'S2.QI'), write(`'127.0.0.1:${p2}'`, 'S2.ID'), write('1', 'S0.QI'), write(`'127.0.0.1:${p0}'`, 'S0.ID'),
+      write('1', 'SR.QI'), write(`'raw[].ip[127.0.0.1:${pr}]'`, 'SR.ID'), start(),
+    ]);
+    await until(() => ['S2', 'S0', 'SR'].every((f) => read(sub, `${f}.QO`) === true), 'all bound');
+    const s = dgram.createSocket('udp4');
+    const send = (hex: string, port: number) => new Promise<void>((ok) => s.send(Buffer.from(hex, 'hex'), port, '127.0.0.1', () => ok()));
+    try {
+      // UINT 7, then STRING 'hi' for the unconnected RD_2
+      await send('470007' + '5000026869', p2);
+      await until(() => read(sub, 'SUM.N') === 1, 'SUBSCRIBE_2');
+      expect(read(sub, 'SUM.S')).toBe(7);
+      expect(read(sub, 'S2.RD_2')).toBe('hi');
+      await send('05', p0);
+      await until(() => metrics(sub, 'S0').messagesIn === 1, 'SUBSCRIBE_0');
+      await send(Buffer.from('hello', 'utf8').toString('hex'), pr);
+      await until(() => read(sub, 'SR.RD_1') === 'hello', 'raw');
+      expect(metrics(sub, 'S2').errors + metrics(sub, 'S0').errors + metrics(sub, 'SR').errors).toBe(0);
+    } finally {
+      s.close();
+    }
+  });
 });
