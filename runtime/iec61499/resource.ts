@@ -257,6 +257,8 @@ export class Resource61499 implements NativeContext {
     this.state = 'killed';
     this.timers = [];
     this.dispatcher?.clear();
+    // a killed resource runs no more: its sockets go too (a new deployment may take the ports)
+    this.dispose();
   }
 
   /**
