@@ -1,4 +1,4 @@
-import type { ImageView } from '../../compiler/application.js';
+import type { ImageView, TypeInfo } from '../../compiler/application.js';
 
 /**
  * Service interface FBs implemented in TypeScript: blocks that need the resource clock or the
@@ -32,6 +32,13 @@ export interface NativeContext {
   cancel(fb: NativeFb): void;
   /** a test FB reports its verdict */
   report?(fb: NativeFb, passed: boolean, detail: string): void;
+  /**
+   * An event from outside the event chain (a received message, as FORTE's external events):
+   * queues output event `eo` of fb and runs the chain it starts, unless a chain is running.
+   */
+  external?(fb: NativeFb, eo: number): void;
+  /** The type of an ANY data port, from the port it is connected to (undefined: not connected) */
+  portType?(fb: NativeFb, port: string): TypeInfo | undefined;
 }
 
 export type RestartMode = 'COLD' | 'WARM' | 'STOP';
@@ -43,6 +50,8 @@ export abstract class NativeFb {
   $emit: (eo: number) => void = noEmit;
   /** instance name, for reports */
   $name = '';
+  /** the block keeps sockets: its resource must be driven so that the event loop runs */
+  $usesEventLoop = false;
   constructor(readonly $ctx: NativeContext) {}
   /** an event input arrived (its WITH data already sampled) */
   abstract $event(ei: number): void;
@@ -52,6 +61,10 @@ export abstract class NativeFb {
   $poll(): void {}
   /** the resource starts (COLD, WARM) or stops */
   $restart(_mode: RestartMode): void {}
+  /** the run ends: let go of what the block holds outside the resource (sockets) */
+  $dispose(): void {}
+  /** the network is complete (before its dispatch is compiled): ANY ports may take their types now */
+  $prepare(): void {}
 }
 
 export interface NativeBlock {

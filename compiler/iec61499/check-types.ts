@@ -55,6 +55,8 @@ function bindGenerics(leaves: Map<string, Leaf>, conns: Connection[], params: Pa
   };
   propagate();
   for (const leaf of leaves.values()) {
+    // the ports of a service FB are independent (PUBLISH_2's SD_1 an INT, SD_2 a STRING, as in FORTE)
+    if (leaf.decl.kind === 'service') continue;
     const generic = portsOf(leaf).filter((v) => isGeneric(v.type));
     const bound = generic.filter((v) => leaf.bindings.has(v.name));
     if (bound.length === 0) continue;
@@ -73,6 +75,12 @@ function bindGenerics(leaves: Map<string, Leaf>, conns: Connection[], params: Pa
     const reported = new Set<string>();
     for (const v of portsOf(leaf)) {
       if (!isGeneric(v.type) || leaf.bindings.has(v.name)) continue;
+      // an unconnected port of a service FB (an RD nobody reads) needs no type of its own: the
+      // block takes what arrives; it is declared with its generic type's default
+      if (leaf.decl.kind === 'service') {
+        leaf.bindings.set(v.name, GENERIC_DEFAULT[v.type.toUpperCase()] ?? 'LREAL');
+        continue;
+      }
       // once per generic type of the FB: F_ADD alone has one unknown, not three
       if (!reported.has(v.type.toUpperCase())) report('E4011', `FB ${leaf.path}: the type of ${v.name} (${v.type}) cannot be determined`, leaf.range, file);
       reported.add(v.type.toUpperCase());

@@ -58,7 +58,7 @@ export class NetworkBuilder {
     this.report(code, message, range, fallbackFile);
   }
 
-  private typeOfVar(bindings: Map<string, string>, file: string) {
+  private typeOfVar(bindings: Map<string, string>, file: string, decl: { kind: string } = { kind: 'basic' }) {
     return (v: VarDeclaration): string => {
       const t = isGeneric(v.type) ? bindings.get(v.name) ?? 'LREAL' : v.type;
       const up = t.toUpperCase();

@@ -1,7 +1,7 @@
 import type { Application } from '../../compiler/application.js';
 import { Engine } from '../engine/engine.js';
 import { formatFault, type FaultReport } from '../faults.js';
-import { SystemRunner } from '../iec61499/system-runner.js';
+import { selectDevice, SystemRunner } from '../iec61499/system-runner.js';
 import type { MetricsSnapshot } from '../metrics/snapshot.js';
 import { summaryLine } from '../metrics/summary.js';
 import { timeLiteral } from '../values.js';
@@ -32,6 +32,8 @@ Compiles and runs the application, then prints its variables and scan metrics.
   --param N=V       IEC 61499: fill the placeholder %N% in .sys/.fboot parameters with V
   --types DIR       IEC 61499: also look for types in DIR (repeatable; after the application's folder)
   --no-cache        compile without the compile cache (also VPLC_CACHE=0)
+  --device NAME     IEC 61499: run only this device of the .sys (every device otherwise,
+                    each resource in its own worker, with real sockets between them)
   --force NAME=VALUE  keep a variable or an address (%IX0.2=TRUE, %QW1=7) at VALUE for the
                     whole run, against the program and the I/O; listed as "forced" by --json
 IEC 61499 TEST_CONDITION verdicts: "tests" in --json, "N passed, M failed" otherwise.
@@ -55,6 +57,7 @@ interface RunArguments {
   typesDirs: string[];
   force: string[];
   realtime?: RealtimeRequest;
+  device?: string;
 }
 
 const RUN_OPTIONS = {
@@ -71,6 +74,7 @@ const RUN_OPTIONS = {
   force: { kind: 'text', multiple: true },
   'no-cache': { kind: 'flag' },
   ...REALTIME_OPTIONS,
+  device: { kind: 'text' },
 } as const satisfies Record<string, OptionSpec>;
 
 function parseRunArguments(args: string[]): RunArguments | number {
@@ -91,6 +95,7 @@ function parseRunArguments(args: string[]): RunArguments | number {
     ...(o.interval !== undefined ? { intervalNs: o.interval } : {}),
     ...(o['spin-us'] !== undefined ? { spinUs: o['spin-us'] } : {}),
     ...(o.watchdog !== undefined ? { watchdogNs: o.watchdog } : {}),
+    ...(o.device !== undefined ? { device: o.device } : {}),
   };
   for (const p of o.param ?? []) {
     const m = parsePlaceholderArgument(p, out.placeholders);
@@ -112,8 +117,10 @@ export async function runCommand(args: string[]): Promise<number> {
   const parsed = parseRunArguments(args);
   if (typeof parsed === 'number') return parsed;
   const options = { ...(parsed.intervalNs !== undefined ? { defaultIntervalNs: parsed.intervalNs } : {}), placeholders: parsed.placeholders, typesDirs: parsed.typesDirs };
-  const app = await compileForCommand(parsed.files, options, parsed.cache);
-  if (!app) return 1;
+  const compiled = await compileForCommand(parsed.files, options, parsed.cache);
+  if (!compiled) return 1;
+  const app = parsed.device === undefined ? compiled : selectDevice(compiled, parsed.device);
+  if (typeof app === 'string') return usageError('run', RUN_USAGE, app);
   let presets: Presets | undefined;
   if (parsed.set.length) {
     const p = app.iec61499 ? '--set applies to IEC 61131-3 programs' : buildPresets(app, parsed.set);

@@ -1,3 +1,4 @@
+import { selectDevice } from '../iec61499/system-runner.js';
 import { formatDiagnostic, hasErrors } from '../../compiler/diagnostics/diagnostic.js';
 import { loadConfigFile } from '../config/load.js';
 import type { PlcConfig } from '../config/schema.js';
@@ -46,6 +47,7 @@ safe values).
   --deploy-token-file F the token it requires (or $VPLC_DEPLOY_TOKEN, or deploy.users in plc.yaml)
   --watch               change the running program online when a source file changes
   --no-cache            compile without the compile cache (also VPLC_CACHE=0)
+  --device NAME         IEC 61499: serve only this device of the .sys (every device otherwise)
 ${realtimeUsage(24)}`;
 
 export const DEFAULT_CONSOLE_PORT = 8080;
@@ -67,6 +69,8 @@ export interface ServeArguments {
   /** false: compile without the compile cache */
   cache?: boolean;
   realtime?: RealtimeRequest;
+  /** IEC 61499: the one device of the .sys to serve */
+  device?: string;
 }
 
 const SERVE_OPTIONS = {
@@ -88,6 +92,7 @@ const SERVE_OPTIONS = {
   watch: { kind: 'flag' },
   'no-cache': { kind: 'flag' },
   ...REALTIME_OPTIONS,
+  device: { kind: 'text' },
 } as const satisfies Record<string, OptionSpec>;
 
 /** The arguments of `vplc serve`, or the exit status (0 after --help, 64 after a usage error). */
@@ -119,6 +124,7 @@ export function parseServeArguments(args: string[]): ServeArguments | number {
       files: cl.operands,
     },
     ...(o['no-cache'] ? { cache: false } : {}),
+    ...(o.device !== undefined ? { device: o.device } : {}),
   };
 }
 
@@ -150,8 +156,9 @@ export async function serveCommand(args: string[]): Promise<number> {
   }
   const compiled = await compileWithCache(parsed.files, {}, parsed.cache !== false);
   compiled.diagnostics.forEach((d) => err(formatDiagnostic(d)));
-  const app = compiled.application;
-  if (!app || hasErrors(compiled.diagnostics)) return 1;
+  if (!compiled.application || hasErrors(compiled.diagnostics)) return 1;
+  const app = parsed.device === undefined ? compiled.application : selectDevice(compiled.application, parsed.device);
+  if (typeof app === 'string') return usageError('serve', SERVE_USAGE, app);
   if (app.resources.length === 0 && !app.iec61499?.resources.length) {
     err('vplc serve: the application has no resource to run');
     return 1;

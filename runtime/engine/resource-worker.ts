@@ -12,7 +12,8 @@ import {
   type WorkerMessage,
 } from './protocol.js';
 import { makeScanThreadRealtime } from '../rt/realtime.js';
-import { runScanLoop } from './scan-loop.js';
+import { runScanLoop, runScanLoopYielding } from './scan-loop.js';
+import { EventResource } from './event-resource.js';
 import { open61131, open61499 } from './worker-resources.js';
 
 /**
@@ -21,7 +22,7 @@ import { open61131, open61499 } from './worker-resources.js';
  * request, serves the main thread's requests (snapshots, writes) between steps, and reports
  * faults, variables and RETAIN values.
  */
-function main(data: ResourceWorkerData): void {
+async function main(data: ResourceWorkerData): Promise<void> {
   const post = (m: WorkerMessage) => parentPort!.postMessage(m);
   const iec61499 = data.eventsBuffer !== undefined;
   const side = iec61499 ? open61499(data, post) : open61131(data, post);
@@ -67,7 +68,7 @@ function main(data: ResourceWorkerData): void {
   let releases = 0;
   try {
     side.work.begin(clock);
-    releases = runScanLoop(side.work, clock, {
+    const options = {
       untilNs,
       ...(iec61499 && data.cycles !== undefined ? { maxReleases: data.cycles } : {}),
       spinNs: data.spinNs,
@@ -77,18 +78,21 @@ function main(data: ResourceWorkerData): void {
       // do on either clock; an IEC 61499 one waits for events from outside on the real clock,
       // but on the virtual clock nothing from outside can come: its run is over
       endWhenIdle: !iec61499 || data.clock === 'virtual',
-    });
+    };
+    // communication FBs need the worker's event loop for their sockets (real clock only)
+    const sockets = side.work instanceof EventResource && side.work.resource.usesEventLoop() && clock.kind === 'real';
+    releases = sockets ? await runScanLoopYielding(side.work, clock, options) : runScanLoop(side.work, clock, options);
   } catch (e) {
     side.fault(e);
   }
+  // sockets of communication FBs would keep the worker alive
+  if (side.work instanceof EventResource) side.work.resource.dispose();
   const { vars, retained, faulted, persistent } = side.end(stop);
   post({ type: 'done', scans: releases, timeNs: clock.nowNs(), vars, retained, faulted, ...(persistent ? { persistent } : {}) });
   data.writePort?.close();
   data.changePort?.close();
 }
 
-try {
-  main(workerData as ResourceWorkerData);
-} catch (e) {
+main(workerData as ResourceWorkerData).catch((e: unknown) => {
   parentPort!.postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e) } satisfies WorkerMessage);
-}
+});

@@ -75,3 +75,48 @@ export function runScanLoop(work: Schedulable, clock: ScanClock, options: ScanLo
   }
   return releases;
 }
+
+/** Atomics.waitAsync (Node 16 and later; not yet in the ES library this project compiles against). */
+const waitAsync = (Atomics as unknown as {
+  waitAsync(a: Int32Array, index: number, value: number, timeoutMs: number): { async: boolean; value: Promise<string> | string };
+}).waitAsync;
+
+/** Longest stretch the yielding loop waits before it looks at its work again (ns). */
+const YIELD_SLICE_NS = 1_000_000;
+
+/**
+ * The scan loop of a resource whose blocks keep sockets (communication FBs): the same steps
+ * as runScanLoop on the real clock, but every wait is an asynchronous one, so that the
+ * worker's event loop runs between steps and what the sockets receive enters the resource as
+ * external events (their chains run in the socket callbacks). The wait is cut into slices of
+ * at most 1 ms, so that a timer an external event started is seen in time.
+ */
+export async function runScanLoopYielding(work: Schedulable, clock: ScanClock, options: ScanLoopOptions): Promise<number> {
+  const { untilNs, attention, onAttention } = options;
+  const maxReleases = options.maxReleases ?? Infinity;
+  let releases = 0;
+  let slices = 0;
+  while (releases < maxReleases) {
+    if (Atomics.load(attention, 0) !== 0 && onAttention()) break;
+    if (work.busy()) {
+      if (!(clock.nowNs() < untilNs)) break;
+      releases += work.resume(clock);
+      // an endless chain still lets the sockets in now and then
+      if (++slices % 16 === 0) await new Promise((r) => setImmediate(r));
+      continue;
+    }
+    const now = clock.nowNs();
+    work.plan();
+    const next = Math.min(work.due[0]!, untilNs);
+    if (!(now < untilNs)) break;
+    if (next > now) {
+      const ms = Math.min(next - now, YIELD_SLICE_NS) / 1e6;
+      const wait = waitAsync(attention, 0, 0, ms);
+      if (wait.async) await wait.value;
+      continue;
+    }
+    if (!(next < untilNs)) break;
+    releases += work.release(clock);
+  }
+  return releases;
+}

@@ -1,4 +1,5 @@
-import type { PouTypeInfo, RuntimeSupport, FaultKind } from '../../compiler/application.js';
+import type { PouTypeInfo, RuntimeSupport, FaultKind, TypeInfo } from '../../compiler/application.js';
+import { typeInfoOfDeclared } from '../../blocks/native/comm/port-type.js';
 import type { RuntimeFbType, VarDeclaration } from '../../compiler/iec61499/model.js';
 import { parseLiteral, LiteralError, normaliseInitial } from '../../compiler/iec61499/literal.js';
 import { isAggregateLiteral, parseAggregate, type ValueShape } from '../../compiler/iec61499/aggregate-literal.js';
@@ -275,6 +276,8 @@ export class Resource61499 implements NativeContext {
     this.state = 'killed';
     this.timers = [];
     this.dispatcher?.clear();
+    // a killed resource runs no more: its sockets go too (a new deployment may take the ports)
+    this.dispose();
   }
 
   /**
@@ -490,6 +493,16 @@ export class Resource61499 implements NativeContext {
     else if (!on && k >= 0) this.inputWatchers.splice(k, 1);
   }
 
+  /** The run ends: blocks let go of their sockets. */
+  dispose(): void {
+    for (const s of this.slots) s.native?.$dispose();
+  }
+
+  /** Whether a block keeps sockets (communication FBs): the driver must let the event loop run. */
+  usesEventLoop(): boolean {
+    return this.slots.some((s) => s.native?.$usesEventLoop === true);
+  }
+
   /** Whether an input block waits for changes of the image (the loop must then look regularly). */
   hasInputWatchers(): boolean {
     return this.inputWatchers.length > 0;
@@ -510,6 +523,41 @@ export class Resource61499 implements NativeContext {
 
   report(fb: NativeFb, passed: boolean, detail: string): void {
     this.reports.push({ fb: fb.$name, passed, detail });
+  }
+
+  external(fb: NativeFb, eo: number): void {
+    if (this.state !== 'running') return;
+    const d = this.ensureDispatcher();
+    const idle = d.pending() === 0;
+    fb.$emit(eo);
+    // behind a chain that yielded, the event waits its turn (runChain delivers it)
+    if (idle) d.run(this.sliceEvents);
+  }
+
+  portType(fb: NativeFb, port: string): TypeInfo | undefined {
+    const index = this.slots.findIndex((s) => s.native === fb);
+    if (index < 0) return undefined;
+    const src = this.dataConns.get(`${index}.${port}`);
+    if (src) return this.declaredType(src.fb, src.variable);
+    for (const [key, conn] of this.dataConns) {
+      if (conn.fb !== index || conn.variable !== port) continue;
+      const dot = key.indexOf('.');
+      const t = this.declaredType(Number(key.slice(0, dot)), key.slice(dot + 1));
+      if (t) return t;
+    }
+    return undefined;
+  }
+
+  /** The type of a data port as its FB declares it (compiled FBs: the ST compiler's type info). */
+  private declaredType(fb: number, variable: string): TypeInfo | undefined {
+    const slot = this.slots[fb]!;
+    const impl = slot.type.implementation;
+    if (impl.kind !== 'native') {
+      const info = this.pouTypes[impl.stType.toUpperCase()]?.vars.find((v) => v.name.toUpperCase() === variable.toUpperCase());
+      if (info) return info.type;
+    }
+    const decl = this.varDecl(slot.type, variable, 'any');
+    return decl && typeInfoOfDeclared(decl.type);
   }
 
   // ---------------------------------------------------------------- internals
@@ -636,6 +684,7 @@ export class Resource61499 implements NativeContext {
       inOutWrites: (fb, eo) =>
         slots[fb]!.type.events.outputs[eo]!.with.filter((v) => isInOut(fb, v)).map((variable) => ({ variable, cell: this.chainCell(fb, variable) })),
     };
+    for (const s of slots) s.native?.$prepare();
     const copiers: Copier[] = [];
     const g = generateDispatch(net);
     this.eventBase = g.eventBase;

@@ -91,3 +91,19 @@ export class SystemRunner {
     return out;
   }
 }
+
+/**
+ * The part of a system that one device runs (`--device NAME`): the same application with the
+ * resources of that device only, so that one .sys can be started once per host. A string:
+ * why there is no such device.
+ */
+export function selectDevice(app: Application, device: string): Application | string {
+  const model = app.iec61499;
+  if (!model || model.origin !== 'sys') return '--device applies to an IEC 61499 system (.sys)';
+  const resources = model.resources.filter((r) => r.device === device);
+  if (resources.length === 0) {
+    const names = [...new Set(model.resources.map((r) => r.device).filter((d): d is string => d !== undefined))];
+    return `the system has no device ${device} (its devices: ${names.join(', ') || 'none'})`;
+  }
+  return { ...app, iec61499: { ...model, resources } };
+}

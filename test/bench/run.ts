@@ -28,6 +28,7 @@ const FORWARD: Record<string, string[]> = {
   compile: ['--lines'],
   'st-vs-c': ['--batch-ms', '--batches'],
   events: ['--ms'],
+  comm: ['--count'],
   io: ['--ms'],
   console: ['--seconds'],
   'online-change': ['--seconds'],
