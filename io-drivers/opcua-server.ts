@@ -7,6 +7,7 @@ import {
 import type { Application, TypeInfo, VarInfo } from '../compiler/application.js';
 import { DeviceStatus } from './device-status.js';
 import type { DriverContext, IoDriver } from './driver.js';
+import { standardImageFile, standardSubset } from './opcua-nodeset.js';
 import { installOpcuaWarnings } from './opcua-warnings.js';
 
 // before node-opcua's start-up self-test (an RSA key generation) reports
@@ -139,8 +140,8 @@ export class OpcuaServerDriver implements IoDriver {
     const server = new OPCUAServer({
       port: this.cfg.port,
       ...(this.cfg.host ? { hostname: this.cfg.host } : {}),
-      // the standard nodeset only: companion specifications would cost memory for nothing
-      nodeset_filename: [nodesets.standard],
+      // a subset of the standard nodeset (opcua-nodeset.ts): the rest would cost memory for nothing
+      nodesets: [{ name: 'Opc.Ua.NodeSet2 (vPLC subset)', source: standardSubset(standardImageFile(nodesets.standard)) }],
       serverCertificateManager: certificateManager,
       securityPolicies: policies,
       securityModes: modes,
@@ -211,6 +212,7 @@ export class OpcuaServerDriver implements IoDriver {
       dataType: 'String',
       valueRank: 1,
       arrayDimensions: [0],
+      minimumSamplingInterval: this.cfg.samplingMs,
       value: {
         get: () => {
           const forced = this.ctx.vars?.forced?.() ?? {};

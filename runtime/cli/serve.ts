@@ -14,7 +14,6 @@ import { renderForced } from '../metrics/forced.js';
 import { renderPrometheus } from '../metrics/prometheus.js';
 import { summaryLine } from '../metrics/summary.js';
 import { compileProgress } from './compile.js';
-import { favourMemory } from './memory-mode.js';
 import { listenPorts, portProblems } from './listen-ports.js';
 import { parseCommandLine, usageError, type OptionSpec } from './args.js';
 import { schedulingInfo, schedulingLine } from '../metrics/scheduling.js';
@@ -102,8 +101,6 @@ export const EXIT_FAULT = 2;
 export async function serveCommand(args: string[]): Promise<number> {
   const parsed = parseServeArguments(args);
   if (typeof parsed === 'number') return parsed;
-  // before the compiler and the I/O drivers allocate anything
-  favourMemory();
   const err = (line: string) => process.stderr.write(line + '\n');
 
   let config: PlcConfig | undefined;
