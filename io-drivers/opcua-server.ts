@@ -8,6 +8,7 @@ import type { Application, TypeInfo, VarInfo } from '../compiler/application.js'
 import { DeviceStatus } from './device-status.js';
 import { catalog61499, type CatalogVar } from './variable-catalog.js';
 import type { DriverContext, IoDriver } from './driver.js';
+import { standardImageFile, standardSubset } from './opcua-nodeset.js';
 import { installOpcuaWarnings } from './opcua-warnings.js';
 
 // before node-opcua's start-up self-test (an RSA key generation) reports
@@ -140,8 +141,8 @@ export class OpcuaServerDriver implements IoDriver {
     const server = new OPCUAServer({
       port: this.cfg.port,
       ...(this.cfg.host ? { hostname: this.cfg.host } : {}),
-      // the standard nodeset only: companion specifications would cost memory for nothing
-      nodeset_filename: [nodesets.standard],
+      // a subset of the standard nodeset (opcua-nodeset.ts): the rest would cost memory for nothing
+      nodesets: [{ name: 'Opc.Ua.NodeSet2 (vPLC subset)', source: standardSubset(standardImageFile(nodesets.standard)) }],
       serverCertificateManager: certificateManager,
       securityPolicies: policies,
       securityModes: modes,

@@ -8,6 +8,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { favourMemory } from './memory-mode.js';
+
+// first thing, before serve's modules (compiler, I/O drivers) are loaded: loading them is what grows the heap
+if (process.argv[2] === 'serve') favourMemory();
 
 type Command = (args: string[]) => number | Promise<number>;
 

@@ -74,6 +74,33 @@ describe('Modbus TCP server under abuse', () => {
     return s;
   }
 
+  it('answers requests pipelined in one write, each reply in order with its transaction id', async () => {
+    const srv = await server();
+    const s = await open(srv.port);
+    cleanup.push(() => s.destroy());
+    // 3 reads of %QW0 and one unknown function code, sent as a single segment; then half a frame
+    const batch = Buffer.concat([frame(7, 3, [0, 0, 0, 1]), frame(8, 3, [0, 0, 0, 1]), frame(9, 7, []), frame(10, 3, [0, 0, 0, 1])]);
+    const replies: Buffer[] = [];
+    let got = Buffer.alloc(0);
+    s.on('data', (c: Buffer) => {
+      got = Buffer.concat([got, c]);
+      while (got.length >= 6 && got.length >= 6 + got.readUInt16BE(4)) {
+        replies.push(got.subarray(0, 6 + got.readUInt16BE(4)));
+        got = got.subarray(6 + got.readUInt16BE(4));
+      }
+    });
+    s.write(Buffer.concat([batch, frame(11, 3, [0, 0, 0, 1]).subarray(0, 5)]));
+    await until(() => replies.length >= 4, 'the four replies', 5000);
+    expect(replies.map((r) => r.readUInt16BE(0))).toEqual([7, 8, 9, 10]);
+    expect(replies[0]!.subarray(7)).toEqual(Buffer.from([3, 2, 1234 >> 8, 1234 & 0xff]));
+    expect(replies[2]!.subarray(7)).toEqual(Buffer.from([0x87, 1]));
+    // the rest of the half frame completes the fifth request
+    s.write(frame(11, 3, [0, 0, 0, 1]).subarray(5));
+    await until(() => replies.length === 5, 'the fifth reply', 5000);
+    expect(replies[4]!.readUInt16BE(0)).toBe(11);
+    expect(replies[4]!.subarray(7)).toEqual(Buffer.from([3, 2, 1234 >> 8, 1234 & 0xff]));
+  });
+
   it('stops reading a client that never reads its replies, keeps its queue bounded, closes it and frees it', async () => {
     const srv = await server({ idleTimeoutMs: 1000 });
     const flood = await open(srv.port);
