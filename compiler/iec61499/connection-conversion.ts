@@ -1,6 +1,7 @@
 import type { ElementaryTypeName } from '../application.js';
 import { convertCode } from '../codegen/convert.js';
 import { elementaryByName, ELEMENTARY } from '../types/types.js';
+import { widensImplicitly } from '../contract/implicit-conversion.js';
 
 /**
  * What a data connection between ports of two different elementary types does. IEC 61131-3
@@ -14,32 +15,13 @@ export type ConnectionConversion =
 /** The placeholder for the source's value in a conversion expression (see Connection.convert). */
 export const SOURCE_VALUE = '§';
 
-/** IEC 61131-3 ed. 3, figure 11: the implicit conversions of elementary types (transitively closed). */
-const WIDENS_TO: Partial<Record<ElementaryTypeName, readonly ElementaryTypeName[]>> = {
-  SINT: ['INT', 'DINT', 'LINT', 'REAL', 'LREAL'],
-  INT: ['DINT', 'LINT', 'REAL', 'LREAL'],
-  DINT: ['LINT', 'LREAL'],
-  USINT: ['UINT', 'UDINT', 'ULINT', 'INT', 'DINT', 'LINT', 'REAL', 'LREAL'],
-  UINT: ['UDINT', 'ULINT', 'DINT', 'LINT', 'REAL', 'LREAL'],
-  UDINT: ['ULINT', 'LINT', 'LREAL'],
-  REAL: ['LREAL'],
-  BOOL: ['BYTE', 'WORD', 'DWORD', 'LWORD'],
-  BYTE: ['WORD', 'DWORD', 'LWORD'],
-  WORD: ['DWORD', 'LWORD'],
-  DWORD: ['LWORD'],
-  TIME: ['LTIME'],
-  DATE: ['LDATE'],
-  TOD: ['LTOD'],
-  DT: ['LDT'],
-  CHAR: ['WCHAR'],
-};
 
 /** Families whose values FORTE converts into each other on a connection (numbers and bit strings). */
 const NUMERIC = new Set(['signed', 'unsigned', 'bits', 'real']);
 
 /** Whether IEC 61131-3 converts `from` to `to` implicitly. */
 export function iecWidens(from: ElementaryTypeName, to: ElementaryTypeName): boolean {
-  return from === to || (WIDENS_TO[from]?.includes(to) ?? false);
+  return from === to || widensImplicitly(from, to);
 }
 
 /**

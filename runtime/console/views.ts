@@ -4,6 +4,7 @@ import { IMAGE_SIZES, createImageView } from '../../compiler/contract/process-im
 import type { Engine } from '../engine/engine.js';
 import type { FaultReport } from '../faults.js';
 import type { DeviceStatus } from '../../io-drivers/device-status.js';
+import { typeName } from '../state/iec-types.js';
 
 /**
  * What the console's pages show, built in the main thread from what the engine already
@@ -112,20 +113,6 @@ function isWritable(v: VarInfo): boolean {
   return !v.constant && (k === 'elementary' || k === 'string' || k === 'enum');
 }
 
-export function typeName(t: TypeInfo): string {
-  switch (t.kind) {
-    case 'elementary':
-      return t.name;
-    case 'string':
-      return `${t.wide ? 'WSTRING' : 'STRING'}[${t.length}]`;
-    case 'array':
-      return `ARRAY[${t.dims.map((d) => `${d.lo}..${d.hi}`).join(',')}] OF ${typeName(t.element)}`;
-    case 'ref':
-      return `REF_TO ${typeName(t.target)}`;
-    default:
-      return t.name;
-  }
-}
 
 /** A row of the process image table. */
 export interface ImageRow {

@@ -1,4 +1,5 @@
 import type { Application, ElementaryTypeName, TypeInfo, VarInfo } from '../../compiler/application.js';
+import { widensImplicitly } from '../../compiler/contract/implicit-conversion.js';
 
 /**
  * Types as the state of a PLC sees them across program versions: a signature that names a
@@ -66,27 +67,10 @@ export function isBigIntType(name: ElementaryTypeName): boolean {
   return name === 'LINT' || name === 'ULINT' || name === 'LWORD';
 }
 
-/** The implicit conversions without loss (IEC 61131-3 ed. 3, table 11 "implicit conversion"). */
-const WIDENING: Partial<Record<ElementaryTypeName, readonly ElementaryTypeName[]>> = {
-  SINT: ['INT', 'DINT', 'LINT', 'REAL', 'LREAL'],
-  INT: ['DINT', 'LINT', 'REAL', 'LREAL'],
-  DINT: ['LINT', 'LREAL'],
-  USINT: ['UINT', 'UDINT', 'ULINT', 'INT', 'DINT', 'LINT', 'REAL', 'LREAL'],
-  UINT: ['UDINT', 'ULINT', 'DINT', 'LINT', 'REAL', 'LREAL'],
-  UDINT: ['ULINT', 'LINT', 'LREAL'],
-  REAL: ['LREAL'],
-  BYTE: ['WORD', 'DWORD', 'LWORD'],
-  WORD: ['DWORD', 'LWORD'],
-  DWORD: ['LWORD'],
-  TIME: ['LTIME'],
-  DATE: ['LDATE'],
-  TOD: ['LTOD'],
-  DT: ['LDT'],
-  CHAR: ['WCHAR'],
-};
 
+/** An implicit IEC conversion that keeps the value's kind (BOOL to a bit string changes it: not kept). */
 export function widens(from: ElementaryTypeName, to: ElementaryTypeName): boolean {
-  return WIDENING[from]?.includes(to) === true;
+  return from !== 'BOOL' && widensImplicitly(from, to);
 }
 
 /** A scalar value of `from` in the representation of `to` (BOOL stays a boolean, 64-bit a bigint). */
