@@ -5,13 +5,13 @@ import { gunzipSync } from 'node:zlib';
  * The part of the OPC UA standard nodeset (namespace 0) that vPLC's server loads. The full
  * nodeset has 5,477 nodes and costs ~15 MiB of heap in node-opcua; most of it models services
  * vPLC does not offer. Left out, with every subtype, instance declaration and instance:
- * Alarms & Conditions, auditing, PubSub, file transfer, push certificate management and key
+ * Alarms & Conditions, PubSub, file transfer, push certificate management and key
  * credentials, state machines, interfaces, dictionary entries and alias names, spatial frames,
  * historical access configuration, and the deprecated data type dictionaries with the XML and
  * JSON encoding nodes (the binary encodings, which clients decode structures by, stay).
  * Kept: every ReferenceType and DataType, the base object and variable types, folders, events
- * other than audit events, modelling rules, and the Server object with its status,
- * capabilities, diagnostics and namespaces. ~2,000 nodes, ~7 MiB of heap.
+ * (audit events included: the server raises them), modelling rules, and the Server object with its status,
+ * capabilities, diagnostics and namespaces.
  *
  * Built at start from node-opcua's own precompiled image of the standard nodeset (NDJSON, one
  * node a line), so that it always matches the node-opcua installed.
@@ -19,8 +19,8 @@ import { gunzipSync } from 'node:zlib';
 
 /** Types left out, by browse name: each with its subtypes, instance declarations and instances. */
 const LEFT_OUT_TYPES = [
-  // Alarms & Conditions, auditing
-  'ConditionType', 'BaseConditionClassType', 'AlarmMetricsType', 'AlarmGroupType', 'AuditEventType',
+  // Alarms & Conditions (audit events stay: the server raises them, e.g. on an endpoint URL mismatch)
+  'ConditionType', 'BaseConditionClassType', 'AlarmMetricsType', 'AlarmGroupType',
   // PubSub
   'PublishSubscribeType', 'PubSubConnectionType', 'PubSubGroupType', 'DataSetReaderType', 'DataSetWriterType',
   'PubSubStatusType', 'PubSubDiagnosticsType', 'PublishedDataSetType', 'SubscribedDataSetType', 'PubSubKeyServiceType',
