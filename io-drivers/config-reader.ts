@@ -86,6 +86,18 @@ export class ConfigReader {
     return o;
   }
 
+  /** `users:` as a list of {username, password}, each required (OPC UA, online change). */
+  users(o: Record<string, unknown>, path: ConfigPath): { username: string; password: string }[] {
+    return this.list(o, 'users', path).flatMap((u, i) => {
+      const p = [...path, 'users', i];
+      const uo = this.object(u, p, ['username', 'password']);
+      if (!uo) return [];
+      const username = this.str(uo, 'username', p, { required: true });
+      const password = this.str(uo, 'password', p, { required: true });
+      return username && password ? [{ username, password }] : [];
+    });
+  }
+
   list(o: Record<string, unknown>, key: string, path: ConfigPath): unknown[] {
     const v = o[key];
     if (v === undefined || v === null) return [];

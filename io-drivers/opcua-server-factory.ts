@@ -10,14 +10,7 @@ import type { OpcuaServerConfig } from './opcua-server.js';
 function validate(r: ConfigReader, value: unknown, path: ConfigPath): OpcuaServerConfig {
   const keys = ['host', 'port', 'allowSecurityNone', 'allowAnonymous', 'users', 'pkiDir', 'trustedCertificates', 'trustFolder', 'samplingMs', 'writable'];
   const o = r.object(value, path, keys) ?? {};
-  const users = r.list(o, 'users', path).flatMap((u, i) => {
-    const p = [...path, 'users', i];
-    const uo = r.object(u, p, ['username', 'password']);
-    if (!uo) return [];
-    const username = r.str(uo, 'username', p, { required: true });
-    const password = r.str(uo, 'password', p, { required: true });
-    return username && password ? [{ username, password }] : [];
-  });
+  const users = r.users(o, path);
   const trusted = r.list(o, 'trustedCertificates', path).flatMap((c, i) => {
     if (typeof c === 'string' && c) return [c];
     r.expected([...path, 'trustedCertificates', i], 'a certificate file path', c);

@@ -37,14 +37,7 @@ export function validateStateConfig(r: ConfigReader, value: unknown, path: Confi
 export function validateDeployConfig(r: ConfigReader, value: unknown, path: ConfigPath): DeployConfig | undefined {
   const o = r.object(value, path, ['port', 'users', 'tokenFile']);
   if (!o) return undefined;
-  const users = r.list(o, 'users', path).flatMap((u, i) => {
-    const p = [...path, 'users', i];
-    const uo = r.object(u, p, ['username', 'password']);
-    if (!uo) return [];
-    const username = r.str(uo, 'username', p, { required: true });
-    const password = r.str(uo, 'password', p, { required: true });
-    return username && password ? [{ username, password }] : [];
-  });
+  const users = r.users(o, path);
   const cfg: DeployConfig = { port: r.int(o, 'port', path, 0, 65535, undefined, true), users };
   const tokenFile = r.str(o, 'tokenFile', path);
   if (tokenFile) cfg.tokenFile = tokenFile;
