@@ -5,18 +5,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCommand } from '../../runtime/cli/run.js';
 import { captureCli } from '../support/cli-capture.js';
+import { fbXml as fb, connectionXml as c, resourceXml as resource } from '../support/system-xml.js';
 
 const SYSTEM_TESTS = fileURLToPath(new URL('../../../shared/fixtures/4diac/SystemTests', import.meta.url));
 const present = existsSync(SYSTEM_TESTS);
 if (!present) console.warn(`4diac SystemTests not found at ${SYSTEM_TESTS}: system-test interop skipped`);
 
 const vplcRun = (args: string[]) => captureCli(runCommand, args);
-
-const fb = (name: string, type: string, params: Record<string, string> = {}) =>
-  `<FB Name="${name}" Type="${type}">${Object.entries(params).map(([k, v]) => `<Parameter Name="${k}" Value="${v}"/>`).join('')}</FB>`;
-const c = (s: string, d: string) => `<Connection Source="${s}" Destination="${d}"/>`;
-const resource = (name: string, fbs: string[], events: string[], data: string[]) =>
-  `<Resource Name="${name}" Type="EMB_RES"><FBNetwork>${fbs.join('')}<EventConnections>${events.join('')}</EventConnections><DataConnections>${data.join('')}</DataConnections></FBNetwork></Resource>`;
 
 /** FBNuTest, the untyped subapplication of SystemTests' Timing application: E_CTU and E_SWITCH pairs counting to 100 × 65500. */
 const FBNU_INTERFACE = (type: string) => `<SubAppInterfaceList><SubAppEventInputs><SubAppEvent Name="Start" Type="Event"/></SubAppEventInputs>

@@ -5,15 +5,12 @@ import { join } from 'node:path';
 import { runCommand } from '../../../runtime/cli/run.js';
 import { testCommand } from '../../../runtime/cli/test.js';
 import { captureCli } from '../../support/cli-capture.js';
+import { fbXml as fb, connectionXml as c } from '../../support/system-xml.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vplc-systest-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const cli = captureCli;
-
-const fb = (name: string, type: string, params: Record<string, string> = {}) =>
-  `<FB Name="${name}" Type="${type}">${Object.entries(params).map(([k, v]) => `<Parameter Name="${k}" Value="${v}"/>`).join('')}</FB>`;
-const c = (s: string, d: string) => `<Connection Source="${s}" Destination="${d}"/>`;
 
 /** A check chain: START.COLD → B (BOOL2BOOL with IN) → T (TEST_CONDITION) → next. */
 function resource(name: string, fbs: string[], events: string[], data: string[]): string {

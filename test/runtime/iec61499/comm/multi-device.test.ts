@@ -6,16 +6,11 @@ import { runCommand } from '../../../../runtime/cli/run.js';
 import { serveCommand } from '../../../../runtime/cli/serve.js';
 import { captureCli } from '../../../support/cli-capture.js';
 import { freePort } from '../../../support/wait.js';
+import { fbXml as fb, connectionXml as c, deviceXml as device } from '../../../support/system-xml.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vplc-dist-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const fb = (name: string, type: string, params: Record<string, string> = {}) =>
-  `<FB Name="${name}" Type="${type}">${Object.entries(params).map(([k, v]) => `<Parameter Name="${k}" Value="${v.replace(/'/g, '&apos;')}"/>`).join('')}</FB>`;
-const c = (s: string, d: string) => `<Connection Source="${s}" Destination="${d}"/>`;
-const device = (name: string, fbs: string[], events: string[], data: string[]) => `<Device Name="${name}" Type="FORTE_PC">
-<Resource Name="RES" Type="EMB_RES"><FBNetwork>${fbs.join('')}
-<EventConnections>${events.join('')}</EventConnections><DataConnections>${data.join('')}</DataConnections></FBNetwork></Resource></Device>`;
 
 /**
  * In the style of 4diac's SystemTests: device Client counts and publishes, Middle adds 10 and

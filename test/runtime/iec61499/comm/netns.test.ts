@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { fbXml as fb, connectionXml as c, deviceXml as device } from '../../../support/system-xml.js';
 
 /**
  * Two devices of one .sys on two hosts: network namespaces joined by a veth pair, each
@@ -54,12 +55,6 @@ afterAll(tearDown);
 const dir = mkdtempSync(join(tmpdir(), 'vplc-netns-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const fb = (name: string, type: string, params: Record<string, string> = {}) =>
-  `<FB Name="${name}" Type="${type}">${Object.entries(params).map(([k, v]) => `<Parameter Name="${k}" Value="${v.replace(/'/g, '&apos;')}"/>`).join('')}</FB>`;
-const c = (s: string, d: string) => `<Connection Source="${s}" Destination="${d}"/>`;
-const device = (name: string, fbs: string[], events: string[], data: string[]) => `<Device Name="${name}" Type="FORTE_PC">
-<Resource Name="RES" Type="EMB_RES"><FBNetwork>${fbs.join('')}
-<EventConnections>${events.join('')}</EventConnections><DataConnections>${data.join('')}</DataConnections></FBNetwork></Resource></Device>`;
 
 const ID = `'${net}.2:61500'`;
 const SYS = `<?xml version="1.0" encoding="UTF-8"?>
