@@ -23,7 +23,8 @@ const portsOf = (leaf: Leaf) => [...leaf.decl.interface.inputVars, ...leaf.decl.
  * Each generic port takes the type of what it connects to, or of a typed literal parameter, as
  * FORTE types each ANY port from its own connection (GET_AT_INDEX: an array in, an element
  * out; CSV_WRITER_n: each SD_n its own type). A port left without either takes the type of a
- * bound port of the same generic type on its FB (F_ADD's OUT follows IN1), else of another
+ * bound port of the same generic type on its FB (F_ADD's OUT follows IN1; one with the same
+ * `_n` ending first), else of another
  * bound port it accepts, else its generic type's default.
  */
 function bindGenerics(leaves: Map<string, Leaf>, conns: Connection[], params: Parameter[], file: string, report: Report): void {
@@ -64,7 +65,10 @@ function bindGenerics(leaves: Map<string, Leaf>, conns: Connection[], params: Pa
       if (leaf.bindings.has(v.name)) continue;
       const g = v.type.toUpperCase();
       // F_MOD: OUT ANY_NUM takes IN1's ANY_INT type; F_LEN: OUT ANY_INT beside IN ANY_STRING takes its default
-      const same = bound.find((b) => b.type.toUpperCase() === g);
+      // a positional partner first: F_MUX_2_3's OUT_2 follows IN_k_2
+      const position = /_\d+$/.exec(v.name)?.[0];
+      const same = bound.find((b) => b.type.toUpperCase() === g && position !== undefined && b.name.endsWith(position))
+        ?? bound.find((b) => b.type.toUpperCase() === g);
       const accepted = bound.map((b) => leaf.bindings.get(b.name)!).find((t) => genericAccepts(g, t));
       leaf.bindings.set(v.name, same ? leaf.bindings.get(same.name)! : accepted ?? GENERIC_DEFAULT[g] ?? leaf.bindings.get(bound[0]!.name)!);
     }

@@ -7,7 +7,7 @@ import { fileStart } from '../source.js';
 import type { DataTypeDeclaration, FbTypeDeclaration } from './model.js';
 import { readLibraryFile } from './type-reader.js';
 import { FUNCTION_BLOCKS } from './functions.js';
-import { genericEventBlock } from './generic-events.js';
+import { genericBlock } from './generic-blocks.js';
 
 const TYPE_EXTENSIONS = new Set(['.fbt', '.adp', '.sub', '.dtp']);
 
@@ -101,7 +101,7 @@ export class TypeLibrary {
   }
 
   private isLibraryType(name: string): boolean {
-    return this.builtinIndex.has(name) || FUNCTION_BLOCKS.has(name) || genericEventBlock(name) !== undefined;
+    return this.builtinIndex.has(name) || FUNCTION_BLOCKS.has(name) || this.generic(name) !== undefined;
   }
 
   private shadows(name: string, path: string): void {
@@ -117,8 +117,8 @@ export class TypeLibrary {
     }
     const f = FUNCTION_BLOCKS.get(name);
     if (f) return f;
-    // E_DEMUX_n, E_MUX_n…: generated for any n as 4diac's own are
-    const generic = genericEventBlock(name);
+    // E_DEMUX_n, F_MUX_2_3, ARRAY2VALUES_4_INT…: generated for any configuration, as FORTE's are
+    const generic = this.generic(name);
     if (generic !== undefined) {
       const el = readLibraryFile(`<built-in ${name}>`, generic, this.diagnostics);
       if (el?.kind === 'fb') return el.decl;
@@ -138,6 +138,12 @@ export class TypeLibrary {
       this.native.set(name, native);
     }
     return native;
+  }
+
+  /** The .fbt text of a FORTE configurable block (its structures looked up here), if `name` is one. */
+  private generic(name: string): string | undefined {
+    if (!/_\d/.test(name)) return undefined;
+    return genericBlock(name, (s) => this.dataType(s));
   }
 
   fbType(name: string): FbTypeDeclaration | undefined {
