@@ -94,3 +94,46 @@ describe('FORTE configurable blocks named by their configuration', () => {
     expect(errors[1]).toMatch(/t\.fboot:2:\d+: .*ADD_1/);
   });
 });
+
+describe('FORTE structure and instance utilities', () => {
+  it('GET_STRUCT_VALUE reads a member by name (any case) with QO; an unknown name gives QO FALSE', () => {
+    const res = run([
+      fb('M', 'STRUCT_MUX_1Point'), fb('G', 'GET_STRUCT_VALUE'),
+      write('INT#3', 'M.X'), write('REAL#4.25', 'M.Y'), write("STRING#'p'", 'M.Tag'),
+      conn('M.OUT', 'G.in_struct'),
+      write("'y'", 'G.member'), conn('START.COLD', 'M.REQ'), conn('M.CNF', 'G.REQ'),
+    ]);
+    expect([res.read('G.QO'), res.read('G.output')]).toEqual([true, 4.25]);
+    res.writeParameter('G.member', "'Tag'");
+    res.fireEvent('G.REQ');
+    expect([res.read('G.QO'), res.read('G.output')]).toEqual([true, 'p']);
+    res.writeParameter('G.member', "'Z'");
+    res.fireEvent('G.REQ');
+    expect([res.read('G.QO'), res.read('G.output')]).toEqual([false, 'p']);
+  });
+
+  it('SET_STRUCT_VALUE copies the structure with one member set; the input is not changed', () => {
+    const res = run([
+      fb('M', 'STRUCT_MUX_1Point'), fb('S', 'SET_STRUCT_VALUE'), fb('D', 'STRUCT_DEMUX_1Point'),
+      write('INT#3', 'M.X'), write('REAL#4.25', 'M.Y'), write("STRING#'p'", 'M.Tag'),
+      conn('M.OUT', 'S.in_struct'), conn('S.out_struct', 'D.IN'), write("'X'", 'S.member'), write('INT#99', 'S.element_value'),
+      conn('START.COLD', 'M.REQ'), conn('M.CNF', 'S.REQ'), conn('S.CNF', 'D.REQ'),
+    ]);
+    expect([res.read('D.X'), res.read('D.Y'), res.read('D.Tag')]).toEqual([99, 4.25, 'p']);
+    expect(res.read('M.X')).toBe(3);
+  });
+
+  it('GetInstancePath and GetInstancePathAndName give the FB path with the separator asked for', () => {
+    const sub = `<?xml version="1.0" encoding="UTF-8"?>
+<FBType Name="Wrap"><InterfaceList><EventInputs><Event Name="REQ"/></EventInputs><EventOutputs><Event Name="CNF"/></EventOutputs>
+<OutputVars><VarDeclaration Name="P" Type="STRING"/><VarDeclaration Name="N" Type="STRING"/></OutputVars></InterfaceList>
+<FBNetwork><FB Name="Who" Type="GetInstancePathAndName"/><FB Name="Me" Type="GetInstancePath"/>
+<EventConnections><Connection Source="REQ" Destination="Who.REQ"/><Connection Source="Who.CNF" Destination="Me.REQ"/><Connection Source="Me.CNF" Destination="CNF"/></EventConnections>
+<DataConnections><Connection Source="Who.Path" Destination="P"/><Connection Source="Me.Path" Destination="N"/></DataConnections></FBNetwork></FBType>`;
+    const { res, outcome } = startSystem(typeFolder({ 'Wrap.fbt': sub }, 'vplc-gen-'), 't.fboot', fboot([
+      fb('W', 'Wrap'), conn('START.COLD', 'W.REQ'), write("'/'", 'W.Me.Sep'), start(),
+    ]));
+    expect(outcome.faults).toEqual([]);
+    expect([res.read('W.Who.Path'), res.read('W.Who.Name'), res.read('W.Me.Path')]).toEqual(['W', 'Who', 'W/Me']);
+  });
+});
