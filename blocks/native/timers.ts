@@ -173,7 +173,8 @@ export class E_TRAIN extends NativeFb {
     if (!this.active) return;
     this.CV = (this.CV + 1) & 0xffff;
     if (this.CV >= this.N) this.active = false;
-    else { this.next += this.DT; this.$ctx.schedule(this, this.next); }
+    // the next pulse DT after this one was due, given as a period: nothing boxed per pulse
+    else { this.next += this.DT; this.$ctx.rearm(this, this.DT); }
     this.$emit(0);
   }
 }

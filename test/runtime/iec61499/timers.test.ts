@@ -50,6 +50,26 @@ describe('IEC 61499 timed blocks on the resource clock', () => {
     expect(res.read('C.CV')).toBe(1);
   });
 
+  it('E_TRAIN sends N events DT apart, counting them in CV; STOP ends the train', () => {
+    const { runner, res } = build([
+      fb('T', 'E_TRAIN'), fb('C', 'E_CTU'), conn('T.EO', 'C.CU'), write('T#250ms', 'T.DT'), write('UINT#3', 'T.N'), write('100', 'C.PV'),
+    ]);
+    runner.runUntil(0);
+    res.fireEvent('T.START');
+    runner.runUntil(249e6);
+    expect(res.read('C.CV')).toBe(0);
+    runner.runUntil(250e6);
+    expect([res.read('C.CV'), res.read('T.CV')]).toEqual([1, 1]);
+    runner.runUntil(10e9);
+    expect([res.read('C.CV'), res.read('T.CV')]).toEqual([3, 3]);
+    // a second train, stopped after its first pulse
+    res.fireEvent('T.START');
+    runner.runUntil(10.25e9);
+    res.fireEvent('T.STOP');
+    runner.runUntil(20e9);
+    expect([res.read('C.CV'), res.read('T.CV')]).toEqual([4, 1]);
+  });
+
   it('the resource emits COLD on start, STOP on stop, WARM on restart; kill is silent', () => {
     const { runner, res } = build([
       fb('C', 'E_CTU'), fb('W', 'E_CTU'), fb('S', 'E_CTU'),
