@@ -207,6 +207,21 @@ describe.skipIf(missing)(`PUBLISH / SUBSCRIBE through Mosquitto${missing ? ` (sk
     expect(res(sub).state).toBe('running');
   });
 
+  it('a SUBSCRIBE topic with wildcards takes every topic it matches, and only those', async () => {
+    const { fb, conn, write, start } = bootRequests('RES');
+    const sub = device(typeFolder(), 'wild', [
+      fb('ONE', 'SUBSCRIBE_1'), fb('ALL', 'SUBSCRIBE_1'),
+      conn('START.COLD', 'ONE.INIT'), conn('ONE.INITO', 'ALL.INIT'),
+      write('1', 'ONE.QI'), write(`'${mqttId(broker, 'wild', 'vplc/wild/+/v', 'raw[].')}'`, 'ONE.ID'),
+      write('1', 'ALL.QI'), write(`'${mqttId(broker, 'wild', 'vplc/deep/#', 'raw[].')}'`, 'ALL.ID'), start(),
+    ]);
+    await until(() => read(sub, 'ONE.QO') === true && read(sub, 'ALL.QO') === true, 'subscribed');
+    // mosquitto_pub returns once the broker has the message: they arrive in this order
+    for (const [topic, text] of [['vplc/wild/a/v', 'A'], ['vplc/wild/a/b/v', 'no'], ['vplc/wildcard/a/v', 'no'], ['vplc/deep', 'D0'], ['vplc/deep/x/y', 'D2'], ['vplc/wild/b/v', 'B']]) publish(broker, topic!, text!);
+    await until(() => read(sub, 'ONE.RD_1') === 'B' && read(sub, 'ALL.RD_1') === 'D2', 'the last matching messages');
+    expect([metrics(sub, 'ONE').messagesIn, metrics(sub, 'ALL').messagesIn]).toEqual([2, 2]);
+  });
+
   it('IDs FORTE refuses: INVALID_ID, a wildcard to publish to, CLIENT over MQTT TERMINATED', async () => {
     const { fb, write, conn, start } = bootRequests('RES');
     const r = device(typeFolder(), 'ids', [
