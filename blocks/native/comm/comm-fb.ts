@@ -8,9 +8,9 @@ import { typeInfoOfValue } from './port-type.js';
 
 /**
  * FORTE's communication service interface FBs: PUBLISH_n / SUBSCRIBE_n (UDP, unicast or a
- * multicast group, or an MQTT broker) and CLIENT_n_m / SERVER_n_m (TCP), with INIT/INITO, REQ/CNF, IND/RSP,
- * QI/QO/STATUS and SD_k/RD_k of any type. INIT opens the socket named by ID, INIT with QI =
- * FALSE closes it. What arrives enters the resource as an external event (IND, CNF, INITO),
+ * multicast group, or an MQTT broker) and CLIENT_n_m / SERVER_n_m (TCP), with INIT/INITO,
+ * REQ/CNF, IND/RSP, QI/QO/STATUS and SD_k/RD_k of any type. INIT opens the socket (or broker
+ * connection) named by ID, INIT with QI = FALSE closes it. What arrives enters the resource as an external event (IND, CNF, INITO),
  * as in FORTE. Failures are values: QO = FALSE, STATUS one of FORTE's texts (INVALID_ID,
  * NO_SOCKET, TERMINATED, DATA_TYPE_ERROR, RECV_FAILED, INHIBITED, SEND_FAILED), counted in the
  * FB's metrics; the resource goes on.
@@ -204,7 +204,8 @@ export class CommFb extends NativeFb implements TransportEvents, MqttLayerEvents
 
   private openMqtt(id: MqttCommId): void {
     // FORTE's MQTT layer has no CLIENT/SERVER (its INIT answers TERMINATED); a topic to publish to has no wildcards
-    const refused = this.kind === 'client' || this.kind === 'server' ? 'TERMINATED' : this.kind === 'publish' && !isTopicName(id.topic) ? 'INVALID_ID' : undefined;
+    const refused = this.kind === 'client' || this.kind === 'server' ? 'TERMINATED'
+      : this.kind === 'publish' && !isTopicName(id.topic) ? 'INVALID_ID' : undefined;
     if (refused) {
       this.QO = false;
       this.STATUS = refused;
