@@ -1,15 +1,16 @@
 import type { TypeInfo } from '../../../compiler/application.js';
 import { NativeFb, type NativeBlock, type NativeContext, type RestartMode } from '../native-fb.js';
 import { Asn1Reader, Asn1Writer, encodeMessage, NULL_TAG, typeOfTag, type Asn1ReadError } from './asn1.js';
-import { parseCommId, type CommId } from './comm-id.js';
+import { parseCommId, type CommId, type MqttCommId } from './comm-id.js';
 import { tcpClient, tcpServer, udpPublisher, udpSubscriber, type Transport, type TransportEvents } from './ip-transport.js';
+import { isTopicName, openMqttLayer, type MqttLayer, type MqttLayerEvents } from './mqtt-layer.js';
 import { typeInfoOfValue } from './port-type.js';
 
 /**
  * FORTE's communication service interface FBs: PUBLISH_n / SUBSCRIBE_n (UDP, unicast or a
- * multicast group) and CLIENT_n_m / SERVER_n_m (TCP), with INIT/INITO, REQ/CNF, IND/RSP,
- * QI/QO/STATUS and SD_k/RD_k of any type. INIT opens the socket named by ID, INIT with QI =
- * FALSE closes it. What arrives enters the resource as an external event (IND, CNF, INITO),
+ * multicast group, or an MQTT broker) and CLIENT_n_m / SERVER_n_m (TCP), with INIT/INITO,
+ * REQ/CNF, IND/RSP, QI/QO/STATUS and SD_k/RD_k of any type. INIT opens the socket (or broker
+ * connection) named by ID, INIT with QI = FALSE closes it. What arrives enters the resource as an external event (IND, CNF, INITO),
  * as in FORTE. Failures are values: QO = FALSE, STATUS one of FORTE's texts (INVALID_ID,
  * NO_SOCKET, TERMINATED, DATA_TYPE_ERROR, RECV_FAILED, INHIBITED, SEND_FAILED), counted in the
  * FB's metrics; the resource goes on.
@@ -45,7 +46,7 @@ function zeroOf(t: TypeInfo): unknown {
 
 const nowUs = (): number => performance.now() * 1000;
 
-export class CommFb extends NativeFb implements TransportEvents {
+export class CommFb extends NativeFb implements TransportEvents, MqttLayerEvents {
   QI = false;
   ID = '';
   QO = false;
@@ -125,6 +126,21 @@ export class CommFb extends NativeFb implements TransportEvents {
     this.$ctx.external?.(this, INITO);
   }
 
+  /** MQTT: the broker (and the topic) is there again, or for the first time */
+  onUp(): void {
+    this.QO = true;
+    this.STATUS = 'OK';
+    this.$ctx.external?.(this, INITO);
+  }
+
+  /** MQTT: the broker is away; the layer stays open and reconnects */
+  onDown(status: string): void {
+    this.QO = false;
+    this.STATUS = status;
+    this.$metrics.errors++;
+    this.$ctx.external?.(this, INITO);
+  }
+
   onData(bytes: Uint8Array): void {
     const at = nowUs();
     if (this.kind === 'subscribe') {
@@ -171,6 +187,7 @@ export class CommFb extends NativeFb implements TransportEvents {
     }
     this.id = id;
     this.stream = new Uint8Array(0);
+    if (id.layer === 'mqtt') return this.openMqtt(id);
     switch (this.kind) {
       case 'publish':
         // sending needs no peer: ready at once, as FORTE's INITO+
@@ -183,6 +200,27 @@ export class CommFb extends NativeFb implements TransportEvents {
       case 'client': this.transport = tcpClient(id, this); return;
       case 'server': this.transport = tcpServer(id, this); return;
     }
+  }
+
+  private openMqtt(id: MqttCommId): void {
+    // FORTE's MQTT layer has no CLIENT/SERVER (its INIT answers TERMINATED); a topic to publish to has no wildcards
+    const refused = this.kind === 'client' || this.kind === 'server' ? 'TERMINATED'
+      : this.kind === 'publish' && !isTopicName(id.topic) ? 'INVALID_ID' : undefined;
+    if (refused) {
+      this.QO = false;
+      this.STATUS = refused;
+      this.$metrics.errors++;
+      this.$emit(INITO);
+      return;
+    }
+    const layer: MqttLayer = openMqttLayer(id, this.kind === 'publish' ? 'publish' : 'subscribe', this);
+    this.transport = layer;
+    // the shared connection may answer at once; else onUp/onDown answer INIT as external events
+    if (layer.state === 'pending') return;
+    this.QO = layer.state === 'up';
+    this.STATUS = this.QO ? 'OK' : 'TERMINATED';
+    if (!this.QO) this.$metrics.errors++;
+    this.$emit(INITO);
   }
 
   private request(): void {

@@ -1,6 +1,6 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
-import type { CommId } from './comm-id.js';
+import type { IpCommId as CommId } from './comm-id.js';
 
 /**
  * The ip layer of FORTE's communication FBs on Node's sockets: UDP (unicast or a multicast

@@ -3,6 +3,7 @@ import { bootRequests, compileFile, fboot, runnerOf, typeFolder } from '../../..
 import { freePort, until } from '../../../support/wait.js';
 import type { SystemRunner } from '../../../../runtime/iec61499/system-runner.js';
 import type { CommMetrics } from '../../../../blocks/native/comm/comm-fb.js';
+import { exchangeBoot, GROUPS, typeFiles } from '../../../support/comm-types.js';
 
 const running: SystemRunner[] = [];
 afterEach(() => {
@@ -18,61 +19,14 @@ function device(dir: string, name: string, lines: string[]): SystemRunner {
 const read = (r: SystemRunner, v: string) => r.resources[0]!.resource.read(v);
 const metrics = (r: SystemRunner, fb: string) => read(r, `${fb}.$metrics`) as CommMetrics;
 
-// Every type the encoding knows, in groups of at most 8 (PUBLISH_8), with values away from 0.
-const GROUPS: [string, string, string?][][] = [
-  [['BOOL', 'TRUE'], ['SINT', '-7'], ['INT', '-300'], ['DINT', '-70000'], ['LINT', '-9000000000'], ['USINT', '200'], ['UINT', '60000'], ['UDINT', '4000000000']],
-  [['ULINT', '18000000000000000000'], ['REAL', '1.5'], ['LREAL', '-2.25'], ['BYTE', '16#A5'], ['WORD', '16#BEEF'], ['DWORD', '16#01020304'], ['LWORD', '16#FFFFFFFFFFFFFFFF'], ['TIME', 'T#1h2m3s4ms']],
-  [['DATE', 'D#2024-02-29'], ['TIME_OF_DAY', 'TOD#13:14:15.5'], ['DATE_AND_TIME', 'DT#2024-02-29-13:14:15.25'], ['STRING', "'vPLC über'"], ['WSTRING', '"Grüß €"'], ['INT', '[1, -2, 3]', '3'], ['BOOL', '[TRUE, FALSE, TRUE]', '2'], ['Point', '(x:=-5, ok:=TRUE, name:=\'p\')']],
-];
-
-const POINT = `<?xml version="1.0" encoding="UTF-8"?>
-<DataType Name="Point"><StructuredType>
-<VarDeclaration Name="x" Type="DINT"/><VarDeclaration Name="ok" Type="BOOL"/><VarDeclaration Name="name" Type="STRING"/>
-</StructuredType></DataType>
-`;
-
-function fbt(name: string, group: [string, string, string?][], dir: 'out' | 'in'): string {
-  const decl = ([t, v, size]: [string, string, string?], k: number) =>
-    `<VarDeclaration Name="V${k}" Type="${t}"${size ? ` ArraySize="${size === '2' ? '0..2' : size}"` : ''}${dir === 'out' ? ` InitialValue="${v.replace(/"/g, '&quot;')}"` : ''}/>`;
-  const withs = group.map((_, k) => `<With Var="V${k}"/>`).join('');
-  const vars = group.map(decl).join('');
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<FBType Name="${name}"><InterfaceList>
-<EventInputs><Event Name="REQ" Type="Event">${dir === 'in' ? withs : ''}</Event></EventInputs>
-<EventOutputs><Event Name="CNF" Type="Event">${dir === 'out' ? withs : ''}</Event></EventOutputs>
-${dir === 'out' ? `<OutputVars>${vars}</OutputVars>` : `<InputVars>${vars}</InputVars>`}
-</InterfaceList><BasicFB><ECC><ECState Name="START"/><ECState Name="GO"><ECAction Output="CNF"/></ECState>
-<ECTransition Source="START" Destination="GO" Condition="REQ"/><ECTransition Source="GO" Destination="START" Condition="1"/></ECC></BasicFB></FBType>
-`;
-}
-
 describe('every data type across the wire', () => {
   it('each value published arrives equal in the subscriber\'s device', async () => {
-    const files: Record<string, string> = { 'Point.dtp': POINT };
-    GROUPS.forEach((g, k) => {
-      files[`SRC${k}.fbt`] = fbt(`SRC${k}`, g, 'out');
-      files[`DST${k}.fbt`] = fbt(`DST${k}`, g, 'in');
-    });
-    const dir = typeFolder(files);
+    const dir = typeFolder(typeFiles());
     const ports = await Promise.all(GROUPS.map(() => freePort()));
-    const s = bootRequests('RES');
-    const p = bootRequests('RES');
-    const subLines: string[] = [];
-    const pubLines: string[] = [];
-    GROUPS.forEach((g, k) => {
-      const n = g.length;
-      subLines.push(s.fb(`SUB${k}`, `SUBSCRIBE_${n}`), s.fb(`DST${k}`, `DST${k}`), s.conn('START.COLD', `SUB${k}.INIT`), s.conn(`SUB${k}.IND`, `DST${k}.REQ`),
-        s.write('1', `SUB${k}.QI`), s.write(`'127.0.0.1:${ports[k]}'`, `SUB${k}.ID`));
-      pubLines.push(p.fb(`PUB${k}`, `PUBLISH_${n}`), p.fb(`SRC${k}`, `SRC${k}`), p.conn('START.COLD', `PUB${k}.INIT`), p.conn(`PUB${k}.INITO`, `SRC${k}.REQ`), p.conn(`SRC${k}.CNF`, `PUB${k}.REQ`),
-        p.write('1', `PUB${k}.QI`), p.write(`'127.0.0.1:${ports[k]}'`, `PUB${k}.ID`));
-      g.forEach((_, j) => {
-        subLines.push(s.conn(`SUB${k}.RD_${j + 1}`, `DST${k}.V${j}`));
-        pubLines.push(p.conn(`SRC${k}.V${j}`, `PUB${k}.SD_${j + 1}`));
-      });
-    });
-    const sub = device(dir, 'sub', [...subLines, s.start()]);
+    const { sub: subLines, pub: pubLines } = exchangeBoot(GROUPS.map((_, k) => `127.0.0.1:${ports[k]}`));
+    const sub = device(dir, 'sub', subLines);
     await until(() => GROUPS.every((_, k) => read(sub, `SUB${k}.QO`) === true), 'subscribers bound');
-    const pub = device(dir, 'pub', [...pubLines, p.start()]);
+    const pub = device(dir, 'pub', pubLines);
     await until(() => GROUPS.every((_, k) => metrics(sub, `SUB${k}`).messagesIn + metrics(sub, `SUB${k}`).errors === 1), 'every group arrived');
     const sent = pub.snapshotVars();
     const got = sub.snapshotVars();
