@@ -4,8 +4,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MgmtClient, waitFor } from './client.js';
-import { deployCounter } from './harness.js';
+import { ManagementClient } from '../../../../runtime/iec61499/management/client.js';
+import { deployCounter, waitFor } from './harness.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const ENTRY = join(ROOT, 'runtime/cli/device.ts');
@@ -38,7 +38,7 @@ describe('vplc device', () => {
   it('serves the IDE, stops on SIGTERM and comes back from its boot file', async () => {
     const boot = join(mkdtempSync(join(tmpdir(), 'vplc-device-')), 'app.fboot');
     const first = await startProcess(['--port', '0', '--boot', boot]);
-    const c1 = await MgmtClient.open(first.port);
+    const c1 = await ManagementClient.open(first.port);
     await deployCounter(c1);
     await c1.close();
     expect(await stopProcess(first.child)).toBe(0);
@@ -47,7 +47,7 @@ describe('vplc device', () => {
     const second = await startProcess(['--port', '0', '--boot', boot]);
     try {
       expect(second.stderr()).toContain('loaded 1 resource(s)');
-      const c2 = await MgmtClient.open(second.port);
+      const c2 = await ManagementClient.open(second.port);
       const cv = async () => Number(/Destination="(\d+)"/.exec(await c2.request('RES', 'READ', '<Connection Source="C.CV" Destination="" />'))?.[1]);
       await waitFor(cv, (v) => v >= 3, 'the restarted device to count');
       await c2.close();
@@ -59,7 +59,7 @@ describe('vplc device', () => {
   it('ends its process after answering a KILL of the device, as FORTE does', async () => {
     const p = await startProcess(['--port', '0']);
     const exited = new Promise<number | null>((resolve) => p.child.once('exit', (code) => resolve(code)));
-    const c = await MgmtClient.open(p.port);
+    const c = await ManagementClient.open(p.port);
     await deployCounter(c);
     expect(await c.request('', 'KILL')).toMatch(/^<Response ID="\d+" \/>$/);
     await c.whenClosed();

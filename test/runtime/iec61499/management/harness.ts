@@ -1,7 +1,7 @@
 import { Device, type DeviceOptions } from '../../../../runtime/iec61499/management/device.js';
 import { ManagementServer, type ManagementServerOptions } from '../../../../runtime/iec61499/management/server.js';
 import { libraryTypeProvider, type TypeProvider } from '../../../../runtime/iec61499/management/type-provider.js';
-import { MgmtClient } from './client.js';
+import { ManagementClient } from '../../../../runtime/iec61499/management/client.js';
 
 let shared: TypeProvider | undefined;
 /** one provider for all tests of a file: its type library is read once */
@@ -37,7 +37,7 @@ export async function startDevice(device: Partial<DeviceOptions> = {}, server: P
 }
 
 /** The request sequence the 4diac IDE sends to deploy a resource: E_CYCLE → E_CTU → F_ADD. */
-export async function deployCounter(c: MgmtClient, res = 'RES'): Promise<string[]> {
+export async function deployCounter(c: ManagementClient, res = 'RES'): Promise<string[]> {
   const answers: string[] = [];
   const q = async (dst: string, action: string, inner: string) => answers.push(await c.request(dst, action, inner));
   await q('', 'CREATE', `<FB Name="${res}" Type="EMB_RES" />`);
@@ -64,4 +64,15 @@ export function watchValues(answer: string): Record<string, string> {
     }
   }
   return out;
+}
+
+/** Poll `probe` until `accept` holds: tests wait on observed values, never on fixed sleeps. */
+export async function waitFor<T>(probe: () => Promise<T>, accept: (v: T) => boolean, what: string, limitMs = 10_000): Promise<T> {
+  const until = Date.now() + limitMs;
+  for (;;) {
+    const v = await probe();
+    if (accept(v)) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}; last value ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 2));
+  }
 }
