@@ -127,7 +127,9 @@ export class ManagementClient {
   /** End the connection (the device then serves its next client). */
   close(): Promise<void> {
     this.socket.end();
-    return this.whenClosed();
+    // a device that never closes its side must not hold us: let go after a moment
+    const timer = setTimeout(() => this.socket.destroy(), 1000);
+    return this.whenClosed().finally(() => clearTimeout(timer));
   }
 
   private fail(e: ManagementConnectionError): void {
