@@ -179,5 +179,11 @@ describe('vplc deploy app.sys', () => {
     const b = await captureCli(deployCommand, [badId, '--dry-run']);
     expect(b.code).toBe(1);
     expect(b.err).toMatch(/bad-id\.sys:\d+:\d+: error E4012: device Summer: MGR_ID "nowhere" is not host:port/);
+    // a subapplication in a resource is not sent yet: said at its line
+    const grouped = writeSystem('grouped.sys', system('ACCU', ['<SubApp Name="GRP"><SubAppInterfaceList/><SubAppNetwork><FB Name="I" Type="E_CTU"/></SubAppNetwork></SubApp>']));
+    const g = await captureCli(deployCommand, [grouped, '--dry-run']);
+    expect(g.code).toBe(1);
+    expect(g.err).toMatch(/grouped\.sys:\d+:\d+: error E4013: subapplication GRP in Counter\.RES: vplc deploy sends networks of FBs, not subapplications \(not yet\)/);
+    expect(g.out).toBe('');
   }, 30_000);
 });
