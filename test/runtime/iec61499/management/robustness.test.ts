@@ -95,7 +95,8 @@ describe('management server robustness', () => {
       ['RES', '<Request ID="9" Action="CREATE"><FB Name="A" Type="E_CTU"/><FB Name="B" Type="E_CTU"/></Request>', 'UNSUPPORTED_CMD'],
       ['RES', '<Request ID="10" Action="WRITE"><Connection Source="banana" Destination="C.PV" force="true"/></Request>', 'BAD_PARAMS'],
       ['RES', '<Request ID="11" Action="CREATE"><Watch Source="C.NOPE" Destination=""/></Request>', 'NO_SUCH_OBJECT'],
-      ['', '<Request ID="12" Action="WRITE"><Connection Source="1" Destination="C.PV"/></Request>', 'UNSUPPORTED_CMD'],
+      // FORTE's answer: the device has no such port (FB ports are written in their resource)
+      ['', '<Request ID="12" Action="WRITE"><Connection Source="1" Destination="C.PV"/></Request>', 'NO_SUCH_OBJECT'],
       ['RES', '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">]><Request ID="13" Action="QUERY"><FB Name="&a;" Type="*"/></Request>', 'UNSUPPORTED_CMD'],
     ];
     for (const [dst, xml, want] of cases) {
