@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { deployCommand } from '../../runtime/cli/deploy.js';
 import { ManagementClient } from '../../runtime/iec61499/management/client.js';
 import { captureCli } from '../support/cli-capture.js';
+import { startDeviceProcess, stopDeviceProcess } from '../runtime/iec61499/management/harness.js';
 import { freePort, until } from '../support/wait.js';
 import { fbXml as fb, connectionXml as c, deviceXml as device } from '../support/system-xml.js';
 
@@ -111,6 +112,46 @@ ${device('Forte', [fb('CY', 'E_CYCLE', { DT: 'T#10ms' }), fb('C', 'E_CTU', { PV:
     const resources = await ask('', 'QUERY', '<FB Name="*" Type="*" />');
     expect([...resources.matchAll(/<FB name="([^"]*)"/gi)].map((m) => m[1])).toEqual(['RES']);
     await until(async () => (await cv()) >= 5, 'the new resource to count', 10_000, 20);
+  });
+
+  it('one system on FORTE and vplc device: FORTE publishes its count, vplc device subscribes and sums', async () => {
+    const vplc = await startDeviceProcess(['--port', '0', '--types', dir]);
+    try {
+      const udp = await freePort();
+      // ID is a WSTRING: its literal in double quotes (FORTE takes 'single quotes' as part of the text)
+      const id = `&quot;127.0.0.1:${udp}&quot;`;
+      const sys = join(dir, 'mixed.sys');
+      writeFileSync(sys, `<?xml version="1.0" encoding="UTF-8"?>
+<System Name="Mixed">
+${device('Forte',
+  [fb('CY', 'E_CYCLE', { DT: 'T#10ms' }), fb('C', 'E_CTU', { PV: 'UINT#65535' }), fb('PUB', 'PUBLISH_1', { QI: 'TRUE', ID: id })],
+  [c('START.COLD', 'PUB.INIT'), c('PUB.INITO', 'CY.START'), c('CY.EO', 'C.CU'), c('C.CUO', 'PUB.REQ')],
+  [c('C.CV', 'PUB.SD_1')], `127.0.0.1:${port}`)}
+${device('Vplc',
+  [fb('SUB', 'SUBSCRIBE_1', { QI: 'TRUE', ID: id }), fb('SUM', 'ACCU')],
+  [c('START.COLD', 'SUB.INIT'), c('SUB.IND', 'SUM.REQ')],
+  [c('SUB.RD_1', 'SUM.X')], `127.0.0.1:${vplc.port}`)}
+</System>
+`);
+      const r = await captureCli(deployCommand, [sys]);
+      expect(r.err, log).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.out).toContain(`device Forte (127.0.0.1:${port})\n  resource RES: replaced, 12 request(s) accepted, started`);
+      expect(r.out).toContain(`device Vplc (127.0.0.1:${vplc.port})\n  resource RES: created, 7 request(s) accepted, started`);
+      const sum = async () => {
+        const client = await ManagementClient.open(vplc.port);
+        try {
+          return Number(/Destination="(\d+)"/.exec(await client.request('RES', 'READ', '<Connection Source="SUM.S" Destination="" />'))?.[1]);
+        } finally {
+          await client.close();
+        }
+      };
+      // FORTE's counts arrive in the compliance profile's encoding: the sum of 1, 2, 3 at least
+      await until(async () => (await sum()) >= 6, 'vplc device to sum what FORTE publishes', 10_000, 20);
+      expect(await cv()).toBeGreaterThanOrEqual(3);
+    } finally {
+      await stopDeviceProcess(vplc.child);
+    }
   });
 
   it('reports FORTE\'s refusal of a type it does not have', async () => {
