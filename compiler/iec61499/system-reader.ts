@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { SourceRange } from '../source.js';
 import { diagnostic } from '../diagnostics/registry.js';
 import type { FbInstanceDeclaration, FbNetworkDeclaration, ParameterDeclaration } from './model.js';
 import { TypeReader } from './type-reader.js';
@@ -16,6 +17,15 @@ export interface ResourceDeclaration {
   start: boolean;
 }
 
+/** A device of a .sys: its parameters (MGR_ID, the address of its management port) and resources. */
+export interface DeviceDeclaration {
+  name: string;
+  type: string;
+  parameters: ParameterDeclaration[];
+  resources: ResourceDeclaration[];
+  range: SourceRange;
+}
+
 /**
  * Read a .sys System: devices and their resources (the FB network mapped onto each resource
  * is the one the 4diac IDE writes inside <Resource><FBNetwork>). Applications are read for the
@@ -23,6 +33,11 @@ export interface ResourceDeclaration {
  * resources hold.
  */
 export function readSystem(path: string, text: string, diagnostics: Diagnostic[]): ResourceDeclaration[] {
+  return readSystemDevices(path, text, diagnostics).flatMap((d) => d.resources);
+}
+
+/** The devices of a .sys with their resources, as readSystem reads them. */
+export function readSystemDevices(path: string, text: string, diagnostics: Diagnostic[]): DeviceDeclaration[] {
   const x = parseXml(path, text);
   if (!x.ok) {
     diagnostics.push(diagnostic('E4001', x.message, { file: path, line: x.line, col: x.col, endLine: x.line, endCol: x.col }));
@@ -36,9 +51,17 @@ export function readSystem(path: string, text: string, diagnostics: Diagnostic[]
   const applications = new Map(children(x.root, 'Application').map((a) => [a.attrs.Name ?? '', r.network(child(a, 'SubAppNetwork'))]));
   const mappings = new Map(children(x.root, 'Mapping').map((m) => [m.attrs.To ?? '', m]));
   const used = new Set<XmlElement>();
-  const out: ResourceDeclaration[] = [];
+  const out: DeviceDeclaration[] = [];
   for (const dev of children(x.root, 'Device')) {
     const device = r.attr(dev, 'Name');
+    const resources: ResourceDeclaration[] = [];
+    out.push({
+      name: device,
+      type: dev.attrs.Type ?? '',
+      parameters: children(dev, 'Parameter').map((p) => ({ name: r.attr(p, 'Name'), value: r.attr(p, 'Value'), range: r.range(p) })),
+      resources,
+      range: r.range(dev),
+    });
     for (const res of children(dev, 'Resource')) {
       const name = r.attr(res, 'Name');
       const network = r.network(child(res, 'FBNetwork'));
@@ -53,7 +76,7 @@ export function readSystem(path: string, text: string, diagnostics: Diagnostic[]
         fb.inlineSubApp = from;
         used.add(m);
       }
-      out.push({
+      resources.push({
         device,
         name,
         type: res.attrs.Type ?? 'EMB_RES',

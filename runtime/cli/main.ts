@@ -54,7 +54,8 @@ commands:
   serve FILE…     run as a soft PLC with I/O drivers and metrics until stopped
   test FILE…      run PLC unit tests written in ST (*.test.st), JUnit XML with --junit
   device          a 4diac-compatible device: deploy from the 4diac IDE over TCP 61499
-  deploy FILE…    online change of a running vplc serve (--to http://127.0.0.1:PORT)
+  deploy FILE…    online change of a running vplc serve (--to http://127.0.0.1:PORT),
+                  or an IEC 61499 app.sys to its devices (vplc device, FORTE)
   explain [CODE]  explain a diagnostic code, or list them all
 
   vplc <command> --help   the options of a command

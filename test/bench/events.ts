@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { Engine } from '../../runtime/engine/engine.js';
 import { SLICE_EVENTS } from '../../runtime/iec61499/resource.js';
 import { startDevice } from '../runtime/iec61499/management/harness.js';
-import { MgmtClient } from '../runtime/iec61499/management/client.js';
+import { ManagementClient } from '../../runtime/iec61499/management/client.js';
 import { ringBootText, writeRing } from '../runtime/engine/ring-fixture.js';
 
 /** 4diac FORTE (C++) on a comparable ring, as published: not measured in this run */
@@ -222,7 +222,7 @@ async function deviceStopMs(n: number, boot: string, kick: string): Promise<numb
   const dev = await startDevice();
   const times: number[] = [];
   try {
-    const c = await MgmtClient.open(dev.port);
+    const c = await ManagementClient.open(dev.port);
     dev.device.loadBootText(boot);
     for (let k = 0; k < n; k++) {
       await new Promise((done) => setTimeout(done, 50));

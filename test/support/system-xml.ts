@@ -10,6 +10,6 @@ export const connectionXml = (source: string, destination: string): string => `<
 export const resourceXml = (name: string, fbs: string[], events: string[], data: string[]): string =>
   `<Resource Name="${name}" Type="EMB_RES"><FBNetwork>${fbs.join('')}<EventConnections>${events.join('')}</EventConnections><DataConnections>${data.join('')}</DataConnections></FBNetwork></Resource>`;
 
-/** A FORTE_PC device with one resource RES. */
-export const deviceXml = (name: string, fbs: string[], events: string[], data: string[]): string =>
-  `<Device Name="${name}" Type="FORTE_PC">\n${resourceXml('RES', fbs, events, data)}</Device>`;
+/** A FORTE_PC device with one resource RES; `mgrId` is written as 4diac writes MGR_ID ("host:port"). */
+export const deviceXml = (name: string, fbs: string[], events: string[], data: string[], mgrId?: string): string =>
+  `<Device Name="${name}" Type="FORTE_PC">\n${mgrId === undefined ? '' : `<Parameter Name="MGR_ID" Value="&quot;${mgrId}&quot;"/>\n`}${resourceXml('RES', fbs, events, data)}</Device>`;

@@ -112,7 +112,8 @@ export class Device {
       case 'QUERY':
         return this.query(req);
       case 'WRITE':
-        throw new RequestError(id, 'UNSUPPORTED_CMD', 'WRITE is addressed to a resource');
+        // as FORTE: the device has no data ports (nor do EMB_RES resources: the IDE's WRITE of RES.PARAM), FB ports are written in their resource
+        throw new RequestError(id, o.kind === 'connection' ? 'NO_SUCH_OBJECT' : 'UNSUPPORTED_CMD', `the device has no port ${o.kind === 'connection' ? o.destination : ''}: WRITE FB ports in their resource`);
     }
   }
 

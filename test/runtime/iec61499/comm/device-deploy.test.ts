@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import dgram from 'node:dgram';
-import { MgmtClient, reason } from '../management/client.js';
+import { ManagementClient, answerReason as reason } from '../../../../runtime/iec61499/management/client.js';
 import { startDevice } from '../management/harness.js';
 import { freePort, until } from '../../../support/wait.js';
 
@@ -12,7 +12,7 @@ import { freePort, until } from '../../../support/wait.js';
 describe('communication FBs deployed to vplc device', () => {
   it('publishes the counter in the compliance profile\'s encoding and takes what is sent to it', async () => {
     const dev = await startDevice();
-    const c = await MgmtClient.open(dev.port);
+    const c = await ManagementClient.open(dev.port);
     const peer = dgram.createSocket('udp4');
     const got: Buffer[] = [];
     peer.on('message', (m) => got.push(m));

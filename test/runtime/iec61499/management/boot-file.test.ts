@@ -6,11 +6,11 @@ import { compile61499 } from '../../../../compiler/iec61499/project.js';
 import { compileSources } from '../../../../compiler/project.js';
 import { formatDiagnostic } from '../../../../compiler/diagnostics/diagnostic.js';
 import { loadBootFile } from '../../../../runtime/iec61499/management/boot-file.js';
-import { MgmtClient, reason, waitFor } from './client.js';
-import { deployCounter, startDevice } from './harness.js';
+import { ManagementClient, answerReason as reason } from '../../../../runtime/iec61499/management/client.js';
+import { deployCounter, startDevice, waitFor } from './harness.js';
 
 /** the answers that describe the deployed network, without their request IDs */
-const network = async (c: MgmtClient) => {
+const network = async (c: ManagementClient) => {
   const body = async (dst: string, q: string) => (await c.request(dst, 'QUERY', q)).replace(/^<Response ID="\d+"/, '<Response');
   return {
     resources: await body('', '<FB Name="*" Type="*" />'),
@@ -25,7 +25,7 @@ describe('boot files', () => {
     const dir = mkdtempSync(join(tmpdir(), 'vplc-device-'));
     const boot = join(dir, 'forte.fboot');
     const first = await startDevice({ bootFile: boot });
-    const c1 = await MgmtClient.open(first.port);
+    const c1 = await ManagementClient.open(first.port);
     await deployCounter(c1);
     // monitoring and events do not change what is deployed
     await c1.request('RES', 'CREATE', '<Watch Source="C.CV" Destination="" />');
@@ -47,7 +47,7 @@ describe('boot files', () => {
     // power cycle: a new device loads the boot file and runs the same network
     const second = await startDevice({ bootFile: boot });
     expect(loadBootFile(second.device, boot).map(formatDiagnostic)).toEqual([]);
-    const c2 = await MgmtClient.open(second.port);
+    const c2 = await ManagementClient.open(second.port);
     expect(await network(c2)).toEqual(before);
     const cv = async () => Number(/Destination="(\d+)"/.exec(await c2.request('RES', 'READ', '<Connection Source="C.CV" Destination="" />'))?.[1]);
     await waitFor(cv, (v) => v >= 3, 'the reloaded network to count');

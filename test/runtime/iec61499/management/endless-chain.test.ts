@@ -3,13 +3,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { RING, writeRing } from '../../engine/ring-fixture.js';
-import { MgmtClient, reason, waitFor } from './client.js';
-import { startDevice } from './harness.js';
+import { ManagementClient, answerReason as reason } from '../../../../runtime/iec61499/management/client.js';
+import { startDevice, waitFor } from './harness.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
 /** Deploy FORTE's E_CTU/E_SWITCH ring as the IDE would and start it. */
-async function deployRing(c: MgmtClient): Promise<void> {
+async function deployRing(c: ManagementClient): Promise<void> {
   const ok = async (dst: string, action: string, inner = '') => expect(reason(await c.request(dst, action, inner))).toBeUndefined();
   await ok('', 'CREATE', '<FB Name="RES" Type="EMB_RES" />');
   await ok('RES', 'CREATE', '<FB Name="C1" Type="E_CTU" />');
@@ -21,7 +21,7 @@ async function deployRing(c: MgmtClient): Promise<void> {
   await ok('RES', 'START');
 }
 
-const readCv = async (c: MgmtClient, fb = 'C1'): Promise<number> => {
+const readCv = async (c: ManagementClient, fb = 'C1'): Promise<number> => {
   const answer = await c.request('RES', 'READ', `<Connection Source="${fb}.CV" Destination="" />`);
   expect(reason(answer)).toBeUndefined();
   return Number(/Destination="(\d+)"/.exec(answer)?.[1]);
@@ -30,7 +30,7 @@ const readCv = async (c: MgmtClient, fb = 'C1'): Promise<number> => {
 describe('a device running an endless event chain', () => {
   it('answers READ, STOP, START and KILL while the ring runs', async () => {
     const dev = await startDevice();
-    const c = await MgmtClient.open(dev.port);
+    const c = await ManagementClient.open(dev.port);
     try {
       await deployRing(c);
       // the ring runs: C2 counts a round of C1 (50,000 counts) each
@@ -54,7 +54,7 @@ describe('a device running an endless event chain', () => {
 
   it('answers every request of a random sequence while the ring runs', async () => {
     const dev = await startDevice();
-    const c = await MgmtClient.open(dev.port);
+    const c = await ManagementClient.open(dev.port);
     try {
       await deployRing(c);
       const requests: [string, string][] = [
@@ -95,7 +95,7 @@ describe('a device running an endless event chain', () => {
       });
       void exited.then((code) => reject(new Error(`vplc device exited with ${code}`)));
     });
-    const c = await MgmtClient.open(port);
+    const c = await ManagementClient.open(port);
     const first = await readCv(c, 'C2');
     await waitFor(() => readCv(c, 'C2'), (v) => v > first, 'the ring to go round');
     await c.close();

@@ -1,15 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MgmtClient, reason, waitFor } from './client.js';
-import { deployCounter, startDevice, type Running } from './harness.js';
+import { ManagementClient, answerReason as reason } from '../../../../runtime/iec61499/management/client.js';
+import { deployCounter, startDevice, type Running, waitFor } from './harness.js';
 
 let dev: Running;
-let c: MgmtClient;
+let c: ManagementClient;
 let killedCalls = 0;
 
 beforeEach(async () => {
   killedCalls = 0;
   dev = await startDevice({}, { onDeviceKilled: () => void killedCalls++ });
-  c = await MgmtClient.open(dev.port);
+  c = await ManagementClient.open(dev.port);
 });
 
 afterEach(async () => {

@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MgmtClient, reason, waitFor } from './client.js';
-import { deployCounter, startDevice, watchValues, type Running } from './harness.js';
+import { ManagementClient, answerReason as reason } from '../../../../runtime/iec61499/management/client.js';
+import { deployCounter, startDevice, watchValues, type Running, waitFor } from './harness.js';
 
 let dev: Running;
-let c: MgmtClient;
+let c: ManagementClient;
 
 beforeEach(async () => {
   dev = await startDevice();
-  c = await MgmtClient.open(dev.port);
+  c = await ManagementClient.open(dev.port);
 });
 
 afterEach(async () => {
