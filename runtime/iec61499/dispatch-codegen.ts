@@ -78,6 +78,8 @@ export interface GeneratedDispatch {
   pins: { fb: number; event: string }[];
   /** with counting: how many of `pins` are event inputs */
   inputs: number;
+  /** with counting: the counter of each FB's first event output */
+  outputBase: number[];
 }
 
 /**
@@ -274,5 +276,5 @@ export function generateDispatch(net: DispatchNetwork, counting = false): Genera
   out.push('  cursor() { return h; },');
   out.push('  seed(head, tail) { h = head; t = tail; },');
   out.push('};');
-  return { code: out.join('\n'), eventBase, pins: counting ? pins : [], inputs: counting ? inputs : 0 };
+  return { code: out.join('\n'), eventBase, pins: counting ? pins : [], inputs: counting ? inputs : 0, outputBase: counting ? outputBase : [] };
 }

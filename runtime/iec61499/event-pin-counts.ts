@@ -12,11 +12,18 @@ export interface EventPinCount {
   lastNs: number;
 }
 
+/** Event outputs of one FB that keep()/restore() cover (timer blocks have one or two). */
+const KEPT_PINS = 16;
+
 export class EventPinCounts {
   readonly buffer: SharedArrayBuffer;
   /** count and time of the last event, per pin: [2k], [2k + 1] */
   readonly slots: Float64Array;
   private readonly index: Map<string, number>;
+  /** keep()/restore(): preallocated, the scan path allocates nothing */
+  private readonly scratch = new Float64Array(2 * KEPT_PINS);
+  private kept = 0;
+  private keptFrom = 0;
 
   /**
    * `pins`: 'FB.EVENT' of every pin, in the dispatch's counter order (names of an FB's event
@@ -44,6 +51,21 @@ export class EventPinCounts {
     const out: Record<string, EventPinCount> = {};
     this.pins.forEach((p, k) => (out[p] = { count: this.slots[2 * k]!, lastNs: this.slots[2 * k + 1]! }));
     return out;
+  }
+
+  /**
+   * Remember pins first … first + n - 1 (the event outputs of an FB), to put them back with
+   * restore() when what they sent is dropped unsent (a missed periodic tick): it did not pass.
+   */
+  keep(first: number, n: number): void {
+    this.kept = Math.min(n, KEPT_PINS);
+    this.keptFrom = first;
+    for (let k = 0; k < 2 * this.kept; k++) this.scratch[k] = this.slots[2 * first + k]!;
+  }
+
+  restore(): void {
+    for (let k = 0; k < 2 * this.kept; k++) this.slots[2 * this.keptFrom + k] = this.scratch[k]!;
+    this.kept = 0;
   }
 
   /** The same pins counted on: what `previous` counted of each pin that is still there (a network grew). */

@@ -92,6 +92,8 @@ export class Resource61499 implements NativeContext {
   /** watchers of the per-pin event counts (countEvents); none: the dispatch has no counting code */
   private pinWatchers = 0;
   private pinCounts: EventPinCounts | undefined;
+  /** while counting: the counter of each FB's first event output (by slot) */
+  private outputPin: number[] = [];
   private timers: Timer[] = [];
   /** the due time of the timer whose $timer runs now (rearm's base) */
   private readonly firingAt = new Float64Array(1);
@@ -317,6 +319,10 @@ export class Resource61499 implements NativeContext {
       this.removeTimer(best);
       if (timer.at > this.timeNs) this.timeNs = timer.at;
       const mark = d.mark();
+      // a further period of the same FB in one advance, long past (a stall): its output
+      // events (queued behind anything a yielded chain left) are dropped, uncounted
+      const dropped = policy === 'skip-missed' && timer.rearmedIn === pass && untilNs - timer.at > CATCH_UP_NS;
+      if (dropped && this.pinCounts) this.keepOutputCounts(timer.fb);
       this.firing = timer.fb;
       this.firingAt[0] = timer.at;
       try {
@@ -324,10 +330,9 @@ export class Resource61499 implements NativeContext {
       } finally {
         this.firing = undefined;
       }
-      if (policy === 'skip-missed' && timer.rearmedIn === pass && untilNs - timer.at > CATCH_UP_NS) {
-        // a further period of the same FB in one advance, long past (a stall): its output
-        // events (queued behind anything a yielded chain left) are dropped
+      if (dropped) {
         d.truncate(mark);
+        this.pinCounts?.restore();
         missed++;
         this.spareTimers.push(timer);
       } else {
@@ -420,6 +425,11 @@ export class Resource61499 implements NativeContext {
       if (this.pinWatchers > 0 || old) this.ensureDispatcher(old === undefined).seed(old?.cursor() ?? 0, old?.mark() ?? 0);
     }
     return this.pinCounts;
+  }
+
+  private keepOutputCounts(fb: NativeFb): void {
+    const slot = this.byName.get(fb.$name);
+    if (slot !== undefined) this.pinCounts!.keep(this.outputPin[slot]!, this.slots[slot]!.type.events.outputs.length);
   }
 
   /** The per-pin counts while counted (a network that grew meanwhile has a new table). */
@@ -718,6 +728,7 @@ export class Resource61499 implements NativeContext {
     const copiers: Copier[] = [];
     const g = generateDispatch(net, this.pinWatchers > 0);
     this.eventBase = g.eventBase;
+    this.outputPin = g.outputBase;
     if (this.pinWatchers > 0) {
       const pins = g.pins.map((p) => `${slots[p.fb]!.name}.${p.event}`);
       const old = this.pinCounts;

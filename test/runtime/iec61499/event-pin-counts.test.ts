@@ -66,6 +66,22 @@ describe('per-pin event counts of an IEC 61499 resource', () => {
     expect(res.eventPinCounts()!.get('NOPE.EI')).toBeUndefined();
   });
 
+  it('do not count the events of periodic ticks skipped after a stall (real clock): they are not sent', () => {
+    const { runner, res } = build([
+      fb('CY', 'E_CYCLE'), fb('C', 'E_CTU'), conn('START.COLD', 'CY.START'), conn('CY.EO', 'C.CU'),
+      write('T#1ms', 'CY.DT'), write('60000', 'C.PV'),
+    ]);
+    runner.runUntil(0);
+    res.countEvents(true);
+    // a stall of 100 ms: one tick, the periods of the last 10 ms (CATCH_UP_NS), the rest missed
+    const missed = res.advanceTo(100_000_000, 'skip-missed');
+    expect(missed).toBeGreaterThan(80);
+    const sent = res.eventPinCounts()!.get('CY.EO')!.count;
+    expect(sent).toBe(100 - missed);
+    expect(res.eventPinCounts()!.get('C.CU')!.count).toBe(sent);
+    expect(res.read('C.CV')).toBe(sent);
+  });
+
   it('stop with the last watcher and start again from zero; the network runs the same throughout', () => {
     const { runner, res } = build([fb('C', 'E_CTU'), conn('START.COLD', 'C.CU'), write('100', 'C.PV')]);
     const a = res.countEvents(true)!;
