@@ -3,11 +3,13 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DeployUser } from '../state/config.js';
 import type { ChangeFile, OnlineChange } from './online-change.js';
+import { LoginThrottle } from '../login-throttle.js';
 
 /**
  * The online-change endpoint of `vplc serve`, HTTP on 127.0.0.1 (`--deploy-port`, `deploy:`
  * in plc.yaml). Authenticated like the other write paths: a bearer token or a user of
- * plc.yaml (HTTP Basic); anything else is 401 before the body is read.
+ * plc.yaml (HTTP Basic); anything else is 401 before the body is read. Failed attempts are
+ * throttled as the console's logins are (LoginThrottle): 429 with Retry-After while locked.
  *
  *   POST /deploy   {"files": [{"name": "main.st", "text": "…"}], "dryRun": false, "ifVersion": 3}
  *                  → 200 with the state-transfer report, 422 compile errors or a change that
@@ -28,14 +30,26 @@ export interface DeployEndpoint {
 /** Larger sources than this are refused (413): a program is text, not a disk image. */
 const MAX_BODY = 32 * 1024 * 1024;
 
-export function startDeployServer(options: { port: number; host?: string; auth: DeployAuth; change: OnlineChange; application: () => string }): Promise<DeployEndpoint> {
+export function startDeployServer(options: { port: number; host?: string; auth: DeployAuth; change: OnlineChange; application: () => string; throttle?: LoginThrottle }): Promise<DeployEndpoint> {
   const host = options.host ?? '127.0.0.1';
+  const throttle = options.throttle ?? new LoginThrottle({ service: 'deploy' });
   const server: Server = createServer((req, res) => {
     const answer = (status: number, body: unknown, headers: Record<string, string> = {}) =>
       res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers }).end(JSON.stringify(body) + '\n');
     const path = (req.url ?? '/').split('?')[0];
     if (path !== '/deploy') return answer(404, { ok: false, error: 'see POST /deploy' });
-    if (!authorised(req, options.auth)) return answer(401, { ok: false, error: 'not authorised: give the deploy token or a user of plc.yaml' }, { 'www-authenticate': 'Basic realm="vplc deploy"' });
+    const claim = claimed(req);
+    const address = req.socket.remoteAddress ?? 'unknown';
+    // a locked user or address is refused before its credential is looked at
+    const locked = claim && throttle.check(claim.user, address);
+    if (locked) return answer(429, { ok: false, error: locked.message }, { 'retry-after': String(locked.retryAfterS) });
+    if (!authorised(req, options.auth)) {
+      // a request without credentials is a question, not an attempt: only attempts count
+      const now = claim && throttle.failed(claim.user, address);
+      if (now) return answer(429, { ok: false, error: `not authorised; ${now.message}` }, { 'retry-after': String(now.retryAfterS) });
+      return answer(401, { ok: false, error: 'not authorised: give the deploy token or a user of plc.yaml' }, { 'www-authenticate': 'Basic realm="vplc deploy"' });
+    }
+    if (claim) throttle.succeeded(claim.user, address);
     if (req.method === 'GET') return answer(200, { ok: true, application: options.application(), version: options.change.version });
     if (req.method !== 'POST') return answer(405, { ok: false, error: 'POST /deploy' }, { allow: 'GET, POST' });
     const chunks: Buffer[] = [];
@@ -90,6 +104,16 @@ function same(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** The credential a request gives: a user of HTTP Basic, or a token (no user); undefined: none. */
+function claimed(req: IncomingMessage): { user: string | undefined } | undefined {
+  const [scheme, value = ''] = (req.headers.authorization ?? '').split(' ', 2);
+  if (scheme?.toLowerCase() === 'bearer') return { user: undefined };
+  if (scheme?.toLowerCase() !== 'basic') return undefined;
+  const decoded = Buffer.from(value.trim(), 'base64').toString('utf8');
+  const i = decoded.indexOf(':');
+  return { user: i < 0 ? decoded : decoded.slice(0, i) };
 }
 
 function authorised(req: IncomingMessage, auth: DeployAuth): boolean {

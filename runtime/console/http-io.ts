@@ -15,6 +15,8 @@ export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** sent with the answer (Retry-After of a 429) */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }

@@ -14,6 +14,7 @@ import { applyRequest } from './requests.js';
 import { sameToken, Sessions, type Session } from './sessions.js';
 import { PAGES, StreamHub, type PageName } from './streams.js';
 import { variableLeaves } from './views.js';
+import { LoginThrottle } from '../login-throttle.js';
 
 export interface ConsoleOptions {
   port: number;
@@ -27,6 +28,8 @@ export interface ConsoleOptions {
   periodMs?: number;
   /** the clock sessions expire on (ms; default Date.now) */
   now?: () => number;
+  /** throttling of failed logins (default: a LoginThrottle with its defaults, on the same clock) */
+  throttle?: LoginThrottle;
 }
 
 export interface ConsoleEndpoint {
@@ -49,6 +52,7 @@ const SESSION_COOKIE = 'vplc_session';
 export async function startConsole(o: ConsoleOptions): Promise<ConsoleEndpoint> {
   const host = o.host ?? '127.0.0.1';
   const sessions = new Sessions(o.config.users, o.config.sessionMinutes * 60_000, o.now);
+  const throttle = o.throttle ?? new LoginThrottle({ service: 'console', ...(o.now ? { now: o.now } : {}) });
   const leaves = variableLeaves(o.app);
   const publicLeaves = leaves.map(({ typeInfo: _t, ...rest }) => rest);
   const networks = drawNetworks(o.app);
@@ -83,8 +87,18 @@ export async function startConsole(o: ConsoleOptions): Promise<ConsoleEndpoint> 
       switch (path) {
         case '/api/login': {
           const body = await readJsonBody(req);
-          const s = typeof body.username === 'string' && typeof body.password === 'string' ? sessions.login(body.username, body.password) : undefined;
-          if (!s) throw new HttpError(401, 'wrong user name or password');
+          if (typeof body.username !== 'string' || typeof body.password !== 'string') throw new HttpError(400, "expected {\"username\": …, \"password\": …}");
+          // a locked user name or address is refused before its password is looked at
+          const address = req.socket.remoteAddress ?? 'unknown';
+          const locked = throttle.check(body.username, address);
+          if (locked) throw new HttpError(429, locked.message, { 'retry-after': String(locked.retryAfterS) });
+          const s = sessions.login(body.username, body.password);
+          if (!s) {
+            const now = throttle.failed(body.username, address);
+            if (now) throw new HttpError(429, `wrong user name or password; ${now.message}`, { 'retry-after': String(now.retryAfterS) });
+            throw new HttpError(401, 'wrong user name or password');
+          }
+          throttle.succeeded(body.username, address);
           sendJson(res, 200, { user: s.user, role: s.role }, { 'set-cookie': `${SESSION_COOKIE}=${s.id}; HttpOnly; SameSite=Strict; Path=/${secure(req) ? '; Secure' : ''}` });
           return;
         }
@@ -149,7 +163,8 @@ export async function startConsole(o: ConsoleOptions): Promise<ConsoleEndpoint> 
       const status = e instanceof HttpError ? e.status : 500;
       const message = e instanceof Error ? e.message : String(e);
       // a refused large body: the connection is closed rather than read to its end
-      if (!res.headersSent) sendJson(res, status, { error: message }, status === 413 ? { connection: 'close' } : {});
+      const headers = { ...(e instanceof HttpError ? e.headers : {}), ...(status === 413 ? { connection: 'close' } : {}) };
+      if (!res.headersSent) sendJson(res, status, { error: message }, headers);
       else res.end();
     });
   });

@@ -11,6 +11,9 @@ import { ImageTable, overview, type TypedLeaf } from './views.js';
 export const PAGES = ['overview', 'determinism', 'variables', 'iec61499', 'image'] as const;
 export type PageName = (typeof PAGES)[number];
 
+/** Event counts go on this long after the last IEC 61499 page closed: a reload keeps them. */
+const PIN_COUNTS_LINGER_MS = 10_000;
+
 interface Client {
   res: ServerResponse;
   session: Session;
@@ -38,6 +41,9 @@ export class StreamHub {
   private readonly accesses = new Map<string, EngineVariableAccess>();
   private readonly types = new Map<string, TypeInfo>();
   private timer?: NodeJS.Timeout;
+  /** since when the IEC 61499 resources count events per pin (ms since the epoch), while a page shows them */
+  private pinCountsSince: number | undefined;
+  private pinCountsOff?: NodeJS.Timeout;
   private ticks = 0;
   private busy = false;
 
@@ -64,6 +70,8 @@ export class StreamHub {
     for (const set of this.clients.values()) for (const c of set) c.res.end();
     for (const a of this.accesses.values()) a.close();
     this.accesses.clear();
+    clearTimeout(this.pinCountsOff);
+    this.countPins(false);
   }
 
   add(page: PageName, res: ServerResponse, session: Session): void {
@@ -73,8 +81,10 @@ export class StreamHub {
     res.on('close', () => {
       this.clients.get(page)!.delete(client);
       this.sampleVariables();
+      this.watchPins();
     });
     this.sampleVariables();
+    this.watchPins();
     // the first update at once, so that a page is not empty for a period
     void this.build(page).then((data) => data !== undefined && this.send(client, 'update', JSON.stringify(data, jsonSafe)));
   }
@@ -123,6 +133,22 @@ export class StreamHub {
     }
   }
 
+  /** Count events per pin only while an IEC 61499 page is open (and a little after the last one closed). */
+  private watchPins(): void {
+    clearTimeout(this.pinCountsOff);
+    if (this.clients.get('iec61499')!.size > 0) this.countPins(true);
+    else if (this.pinCountsSince !== undefined) {
+      this.pinCountsOff = setTimeout(() => this.countPins(false), PIN_COUNTS_LINGER_MS);
+      this.pinCountsOff.unref();
+    }
+  }
+
+  private countPins(on: boolean): void {
+    if (on === (this.pinCountsSince !== undefined)) return;
+    this.pinCountsSince = on ? Date.now() : undefined;
+    for (const r of this.o.engine.resources) if (!this.o.app.resources.some((m) => m.name === r)) this.o.engine.watchEventPins(r, on);
+  }
+
   private async build(page: PageName): Promise<unknown> {
     const { app, engine } = this.o;
     switch (page) {
@@ -148,7 +174,7 @@ export class StreamHub {
       case 'image':
         return { resources: Object.fromEntries(engine.resources.map((r) => [r, this.image.rows(r)])), forced: engine.forced() };
       case 'iec61499': {
-        const out: Record<string, { state: string; vars: Record<string, unknown>; events?: unknown }> = {};
+        const out: Record<string, { state: string; vars: Record<string, unknown>; events?: unknown; pins?: Record<string, [number, number]> }> = {};
         const events = engine.metrics().events ?? {};
         for (const r of engine.resources) {
           if (app.resources.some((m) => m.name === r)) continue;
@@ -156,9 +182,13 @@ export class StreamHub {
           const pins: Record<string, unknown> = {};
           // keyed Device.Resource.FB.Var (.sys) or Resource.FB.Var (.fboot): the pins by FB.Var
           for (const [k, v] of Object.entries(vars)) pins[k.startsWith(`${r}.`) ? k.slice(r.length + 1) : k] = v;
-          out[r] = { state: engine.state(r), vars: pins, ...(events[r] ? { events: events[r] } : {}) };
+          // per event pin: [events that passed, resource time of the last one in ns (-1: none)]
+          const counts = engine.eventPinCounts(r);
+          const eventPins: Record<string, [number, number]> = {};
+          for (const [pin, c] of Object.entries(counts ?? {})) eventPins[pin] = [c.count, c.lastNs];
+          out[r] = { state: engine.state(r), vars: pins, ...(events[r] ? { events: events[r] } : {}), ...(counts ? { pins: eventPins } : {}) };
         }
-        return { resources: out };
+        return { resources: out, ...(this.pinCountsSince !== undefined ? { countingSince: this.pinCountsSince } : {}) };
       }
     }
   }

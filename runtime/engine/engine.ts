@@ -5,6 +5,7 @@ import { ImageExchange } from '../../compiler/contract/image-exchange.js';
 import type { ResourceMetrics } from '../metrics/resource-metrics.js';
 import type { MetricsSnapshot, TaskMetricsSnapshot } from '../metrics/snapshot.js';
 import type { EventCounters, EventMetricsSnapshot } from './event-counters.js';
+import type { EventPinCount } from '../iec61499/event-pin-counts.js';
 import { resourceModels61499 } from './iec61499-resources.js';
 import { ResourceHost } from './resource-host.js';
 import type { RetainedValues } from './retain.js';
@@ -176,6 +177,20 @@ export class Engine {
   /** the event counters of each IEC 61499 resource (for renderEventCounters) */
   eventCounters(): EventCounters[] {
     return [...this.hosts.values()].flatMap((h) => (h.events ? [h.events] : []));
+  }
+
+  /**
+   * Count an IEC 61499 resource's events per pin while `on` (a console page or another watcher;
+   * one switch per resource): read them with eventPinCounts(). A resource nobody watches runs
+   * dispatch code with no counting in it.
+   */
+  watchEventPins(resource: string, on: boolean): void {
+    this.host(resource).watchEventPins(on);
+  }
+
+  /** The per-pin event counts by 'FB.EVENT' while watched and counted by the worker, else undefined. */
+  eventPinCounts(resource: string): Record<string, EventPinCount> | undefined {
+    return this.host(resource).eventPins?.snapshot();
   }
 
   /** End one resource without an orderly stop (61499: no STOP event; 61131: as stop). */

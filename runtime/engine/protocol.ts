@@ -68,6 +68,9 @@ export const ATTENTION_WRITES = 16;
 export const ATTENTION_RETAIN = 32;
 /** A ProgramChange is waiting on the change port. */
 export const ATTENTION_CHANGE = 64;
+/** An IEC 61499 resource's per-pin event counts on or off (control word EVENT_PINS_WORD: 1 on, 0 off). */
+export const ATTENTION_EVENT_PINS = 128;
+export const EVENT_PINS_WORD = 1;
 export const CONTROL_WORDS = 4;
 /** Control words 2 and 3: where the running code is (RuntimeSupport.trace), read by the watchdog. */
 export const TRACE_WORD = 2;
@@ -81,5 +84,7 @@ export type WorkerMessage =
   | { type: 'retain'; values: Record<string, unknown> }
   | { type: 'changed'; id: number; result: ChangeResult }
   | { type: 'realtime'; report: RealtimeReport }
+  /** per-pin event counts switched on: the pins in counter order, the counts in shared memory (EventPinCounts); none: off */
+  | { type: 'eventPins'; pins?: string[]; buffer?: SharedArrayBuffer }
   | { type: 'done'; scans: number; timeNs: number; vars: Record<string, unknown>; retained: RetainedValues; faulted?: boolean; persistent?: Record<string, unknown> }
   | { type: 'error'; message: string };

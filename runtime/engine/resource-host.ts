@@ -6,6 +6,7 @@ import { ImageExchange } from '../../compiler/contract/image-exchange.js';
 import { createImageView } from '../../compiler/contract/process-image.js';
 import { ResourceMetrics } from '../metrics/resource-metrics.js';
 import { EventCounters } from './event-counters.js';
+import { EventPinCounts } from '../iec61499/event-pin-counts.js';
 import {
   ATTENTION_CHANGE,
   ATTENTION_KILL,
@@ -15,6 +16,8 @@ import {
   ATTENTION_VARS,
   ATTENTION_WRITES,
   CONTROL_WORDS,
+  ATTENTION_EVENT_PINS,
+  EVENT_PINS_WORD,
   TRACE_WORD,
   type ProgramChange,
   type ResourceWorkerData,
@@ -85,6 +88,9 @@ export class ResourceHost {
   retained?: RetainedValues;
   /** RETAIN and PERSISTENT values by path (RetainLeaf), as the worker last sent them (requestRetain, or at its end) */
   persistent?: Record<string, unknown>;
+  /** IEC 61499: the per-pin event counts while wanted (watchEventPins) and the worker counts them */
+  eventPins?: EventPinCounts;
+  private eventPinsWanted = false;
   /** what the scan thread got of --rt (the latest worker's) */
   realtime?: RealtimeReport;
   scans = 0;
@@ -140,6 +146,9 @@ export class ResourceHost {
     this.forced.clear();
     const controlBuffer = new SharedArrayBuffer(CONTROL_WORDS * 4);
     this.control = new Int32Array(controlBuffer);
+    this.eventPins = undefined;
+    // a fresh worker counts (after its COLD chain) if the counts are wanted
+    if (this.eventPinsWanted) this.askEventPins();
     for (let i = 0; i < this.model.tasks.length; i++) this.metrics.setFaulted(i, false);
     this.metrics.clearRunning();
     // 61131 resources take variable writes through a port drained at scan boundaries
@@ -212,6 +221,9 @@ export class ResourceHost {
           case 'changed':
             this.changeWaiters.get(m.id)?.(m.result);
             this.changeWaiters.delete(m.id);
+            break;
+          case 'eventPins':
+            if (this.worker === worker) this.eventPins = this.eventPinsWanted && m.pins && m.buffer ? new EventPinCounts(m.pins, m.buffer) : undefined;
             break;
           case 'realtime':
             this.realtime = m.report;
@@ -315,6 +327,23 @@ export class ResourceHost {
    * Ask the worker for a raw snapshot (rawVars) at its next scan boundary; resolves when it has
    * arrived, or at once when no worker runs.
    */
+  /**
+   * Count the IEC 61499 resource's events per pin (eventPins, in shared memory once the worker
+   * has switched) or stop counting: the worker generates its dispatch anew between two events.
+   */
+  watchEventPins(on: boolean): void {
+    if (!this.options.iec61499 || on === this.eventPinsWanted) return;
+    this.eventPinsWanted = on;
+    if (!on) this.eventPins = undefined;
+    if (this.worker) this.askEventPins();
+  }
+
+  private askEventPins(): void {
+    Atomics.store(this.control!, EVENT_PINS_WORD, this.eventPinsWanted ? 1 : 0);
+    Atomics.or(this.control!, 0, ATTENTION_EVENT_PINS);
+    notifyWaiter(this.control!);
+  }
+
   requestRawVars(): Promise<void> {
     if (!this.worker || !this.control) return Promise.resolve();
     const arrived = new Promise<void>((resolve) => this.rawWaiters.push(resolve));

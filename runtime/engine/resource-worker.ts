@@ -2,6 +2,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { RealClock, VirtualClock, type ScanClock } from '../clock.js';
 import {
   ATTENTION_CHANGE,
+  ATTENTION_EVENT_PINS,
+  EVENT_PINS_WORD,
   ATTENTION_KILL,
   ATTENTION_RETAIN,
   ATTENTION_RAW_VARS,
@@ -55,6 +57,10 @@ async function main(data: ResourceWorkerData): Promise<void> {
     if (bits & ATTENTION_CHANGE) {
       Atomics.and(attention, 0, ~ATTENTION_CHANGE);
       side.applyChanges?.();
+    }
+    if (bits & ATTENTION_EVENT_PINS) {
+      Atomics.and(attention, 0, ~ATTENTION_EVENT_PINS);
+      side.countEvents?.(Atomics.load(attention, EVENT_PINS_WORD) === 1);
     }
     if (bits & ATTENTION_STOP) stop = bits & ATTENTION_KILL ? 'kill' : 'stop';
     return (bits & ATTENTION_STOP) !== 0;

@@ -39,6 +39,8 @@ export interface WorkerResource {
   retainValues?(): Record<string, unknown>;
   /** apply the online changes waiting on the change port (61131 resources) */
   applyChanges?(): void;
+  /** count IEC 61499 events per pin or stop (posts `eventPins`) */
+  countEvents?(on: boolean): void;
   /** an exception out of the loop (an IEC 61499 fault): report it, the resource ends */
   fault(e: unknown): void;
   /** the run ended: asked to stop (orderly, or killed), or at its end; returns what `done` carries */
@@ -169,8 +171,16 @@ export function open61499(data: ResourceWorkerData, post: (m: WorkerMessage) => 
     resource.kill();
     post({ type: 'fault', fault: toFaultReport(e, { resource: data.resource }) });
   };
+  let counting = false;
   return {
     work,
+    countEvents: (on) => {
+      // answered even when unchanged: the main thread may have switched off and on meanwhile
+      if (on !== counting) resource.countEvents(on);
+      counting = on;
+      const counts = resource.eventPinCounts();
+      post(counts ? { type: 'eventPins', pins: [...counts.pins], buffer: counts.buffer } : { type: 'eventPins' });
+    },
     vars: () => runner.snapshotVars(),
     // the same keys (Device.Resource.FB.Var or Resource.FB.Var), raw values (TIME in ns)
     rawVars: () => runner.snapshotVars(),

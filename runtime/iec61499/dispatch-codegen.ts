@@ -58,6 +58,10 @@ export interface Dispatcher {
   /** the tail position, to drop later pushes with truncate(mark) */
   mark(): number;
   truncate(mark: number): void;
+  /** the head position: with mark(), what a dispatcher generated anew goes on from (seed) */
+  cursor(): number;
+  /** take over the queue of a dispatcher this one replaces: head, tail (Q is shared) */
+  seed(head: number, tail: number): void;
 }
 
 /** Largest number of ECC transitions one event may cause before it counts as an endless loop. */
@@ -70,16 +74,37 @@ const ident = (s: string): string => s.split('.').map(member).join('');
 export interface GeneratedDispatch {
   code: string;
   eventBase: number[];
+  /** with counting: the pin of each event counter, 'FB' index and name, inputs first (by target id), then outputs */
+  pins: { fb: number; event: string }[];
+  /** with counting: how many of `pins` are event inputs */
+  inputs: number;
+  /** with counting: the counter of each FB's first event output */
+  outputBase: number[];
 }
 
-export function generateDispatch(net: DispatchNetwork): GeneratedDispatch {
+/**
+ * With `counting`, the code also counts every event per pin, as 4diac's monitoring shows them:
+ * E[2k] the events that passed pin k (delivered to an event input; sent by an event output,
+ * connected or not) and E[2k + 1] the resource time (R.timeNs) of the last one. Without it the
+ * code is exactly the code of an unwatched resource: counting costs nothing until asked for.
+ */
+export function generateDispatch(net: DispatchNetwork, counting = false): GeneratedDispatch {
   const out: string[] = [];
   const eventBase: number[] = [];
+  const outputBase: number[] = [];
+  const pins: { fb: number; event: string }[] = [];
   let nextId = 0;
   for (const fb of net.fbs) {
     eventBase[fb.index] = nextId;
     nextId += Math.max(fb.type.events.inputs.length, 0);
+    for (const ev of fb.type.events.inputs) pins.push({ fb: fb.index, event: ev.name });
   }
+  const inputs = nextId;
+  for (const fb of net.fbs) {
+    outputBase[fb.index] = pins.length;
+    for (const ev of fb.type.events.outputs) pins.push({ fb: fb.index, event: ev.name });
+  }
+  const count = (pin: number): string => (counting ? `E[${2 * pin}]++; E[${2 * pin + 1}] = R.timeNs; ` : '');
   out.push('"use strict";');
   out.push('const M = Q.length - 1; let h = 0, t = 0, n = 0;');
   out.push('function overflow() { h = t = 0; throw new EventQueueOverflow(); }');
@@ -94,6 +119,7 @@ export function generateDispatch(net: DispatchNetwork): GeneratedDispatch {
     return `${place(dst)} = ${value};`;
   };
   const pushes = (fb: DispatchFb, eo: number, indent: string): string[] => [
+    ...(counting ? [`${indent}${count(outputBase[fb.index]! + eo).trimEnd()}`] : []),
     // an InOut published with the event passes its value back along its chain (FORTE's writeOutputData)
     ...net.inOutWrites(fb.index, eo).map((w) => `${indent}${assign({ cell: w.cell }, { fb: fb.index, variable: w.variable })}`),
     ...net.eventTargets(fb.index, eo).map(
@@ -226,7 +252,7 @@ export function generateDispatch(net: DispatchNetwork): GeneratedDispatch {
   for (const fb of net.fbs) {
     const basic = fb.type.implementation.kind === 'basic';
     fb.type.events.inputs.forEach((_ev, ei) =>
-      out.push(`          case ${eventBase[fb.index]! + ei}: ${basic ? `f${fb.index}_${ei}()` : `f${fb.index}(${ei})`}; break;`));
+      out.push(`          case ${eventBase[fb.index]! + ei}: ${count(eventBase[fb.index]! + ei)}${basic ? `f${fb.index}_${ei}()` : `f${fb.index}(${ei})`}; break;`));
   }
   out.push('        }');
   out.push('      }');
@@ -247,6 +273,8 @@ export function generateDispatch(net: DispatchNetwork): GeneratedDispatch {
   out.push('  head() { return h !== t ? Q[h] : -1; },');
   out.push('  mark() { return t; },');
   out.push('  truncate(m) { t = m; },');
+  out.push('  cursor() { return h; },');
+  out.push('  seed(head, tail) { h = head; t = tail; },');
   out.push('};');
-  return { code: out.join('\n'), eventBase };
+  return { code: out.join('\n'), eventBase, pins: counting ? pins : [], inputs: counting ? inputs : 0, outputBase: counting ? outputBase : [] };
 }

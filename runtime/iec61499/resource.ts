@@ -11,6 +11,7 @@ import type { ImageView } from '../../compiler/application.js';
 import { createImageView } from '../../compiler/contract/process-image.js';
 import { allocateLike, copierFor, type Copier } from './value-copy.js';
 import { generateDispatch, type Dispatcher, type DispatchNetwork } from './dispatch-codegen.js';
+import { EventPinCounts } from './event-pin-counts.js';
 
 /** Thrown when the FIFO ring of a resource is full: an event storm, reported as a fault. */
 export class EventQueueOverflow extends Error {
@@ -88,6 +89,11 @@ export class Resource61499 implements NativeContext {
   private dispatcher: Dispatcher | undefined;
   private eventBase: number[] = [];
   private deliveredBefore = 0;
+  /** watchers of the per-pin event counts (countEvents); none: the dispatch has no counting code */
+  private pinWatchers = 0;
+  private pinCounts: EventPinCounts | undefined;
+  /** while counting: the counter of each FB's first event output (by slot) */
+  private outputPin: number[] = [];
   private timers: Timer[] = [];
   /** the due time of the timer whose $timer runs now (rearm's base) */
   private readonly firingAt = new Float64Array(1);
@@ -313,6 +319,10 @@ export class Resource61499 implements NativeContext {
       this.removeTimer(best);
       if (timer.at > this.timeNs) this.timeNs = timer.at;
       const mark = d.mark();
+      // a further period of the same FB in one advance, long past (a stall): its output
+      // events (queued behind anything a yielded chain left) are dropped, uncounted
+      const dropped = policy === 'skip-missed' && timer.rearmedIn === pass && untilNs - timer.at > CATCH_UP_NS;
+      if (dropped && this.pinCounts) this.keepOutputCounts(timer.fb);
       this.firing = timer.fb;
       this.firingAt[0] = timer.at;
       try {
@@ -320,10 +330,9 @@ export class Resource61499 implements NativeContext {
       } finally {
         this.firing = undefined;
       }
-      if (policy === 'skip-missed' && timer.rearmedIn === pass && untilNs - timer.at > CATCH_UP_NS) {
-        // a further period of the same FB in one advance, long past (a stall): its output
-        // events (queued behind anything a yielded chain left) are dropped
+      if (dropped) {
         d.truncate(mark);
+        this.pinCounts?.restore();
         missed++;
         this.spareTimers.push(timer);
       } else {
@@ -396,6 +405,37 @@ export class Resource61499 implements NativeContext {
 
   eventCount(): number {
     return this.deliveredBefore + (this.dispatcher?.count() ?? 0);
+  }
+
+  /**
+   * Count the events of every pin (EventPinCounts) while at least one watcher wants them: the
+   * first watcher starts the counts at zero, the last one stops them. Either way the dispatch is
+   * generated anew between two events (a chain that yielded goes on where it was), so that an
+   * unwatched resource runs code with no counting in it at all.
+   */
+  countEvents(on: boolean): EventPinCounts | undefined {
+    const was = this.pinWatchers > 0;
+    this.pinWatchers = Math.max(0, this.pinWatchers + (on ? 1 : -1));
+    if (was !== this.pinWatchers > 0) {
+      this.pinCounts = undefined;
+      const old = this.dispatcher;
+      this.dispatcher = undefined;
+      if (old) this.deliveredBefore += old.count();
+      // the same network: its blocks are not prepared again (a comm FB would zero its RD outputs)
+      if (this.pinWatchers > 0 || old) this.ensureDispatcher(old === undefined).seed(old?.cursor() ?? 0, old?.mark() ?? 0);
+    }
+    return this.pinCounts;
+  }
+
+  private keepOutputCounts(fb: NativeFb): void {
+    const slot = this.byName.get(fb.$name);
+    if (slot !== undefined) this.pinCounts!.keep(this.outputPin[slot]!, this.slots[slot]!.type.events.outputs.length);
+  }
+
+  /** The per-pin counts while counted (a network that grew meanwhile has a new table). */
+  eventPinCounts(): EventPinCounts | undefined {
+    if (this.pinWatchers > 0) this.ensureDispatcher();
+    return this.pinCounts;
   }
 
   fbNames(): string[] {
@@ -653,7 +693,7 @@ export class Resource61499 implements NativeContext {
     this.dispatcher = undefined;
   }
 
-  private ensureDispatcher(): Dispatcher {
+  private ensureDispatcher(prepare = true): Dispatcher {
     if (this.dispatcher) return this.dispatcher;
     const slots = this.slots;
     const isInOut = (fb: number, v: string): boolean => slots[fb]!.type.interface.inOutVars.some((x) => x.name === v);
@@ -684,17 +724,27 @@ export class Resource61499 implements NativeContext {
       inOutWrites: (fb, eo) =>
         slots[fb]!.type.events.outputs[eo]!.with.filter((v) => isInOut(fb, v)).map((variable) => ({ variable, cell: this.chainCell(fb, variable) })),
     };
-    for (const s of slots) s.native?.$prepare();
+    if (prepare) for (const s of slots) s.native?.$prepare();
     const copiers: Copier[] = [];
-    const g = generateDispatch(net);
+    const g = generateDispatch(net, this.pinWatchers > 0);
     this.eventBase = g.eventBase;
+    this.outputPin = g.outputBase;
+    if (this.pinWatchers > 0) {
+      const pins = g.pins.map((p) => `${slots[p.fb]!.name}.${p.event}`);
+      const old = this.pinCounts;
+      if (!old || old.pins.length !== pins.length) {
+        this.pinCounts = new EventPinCounts(pins);
+        if (old) this.pinCounts.carryFrom(old);
+      }
+    }
     const eccLoop = (fb: number): never => {
       throw new PlcFault('INTERNAL', slots[fb]!.type.name, slots[fb]!.name, 0, 'ECC does not settle (endless transition loop)');
     };
-    const factory = new Function('F', 'S', 'Q', 'C', 'IO', 'EventQueueOverflow', 'eccLoop', g.code) as (
-      f: object[], s: Int32Array, q: Int32Array, c: Copier[], io: unknown[], o: typeof EventQueueOverflow, l: (fb: number) => never,
+    const factory = new Function('F', 'S', 'Q', 'C', 'IO', 'EventQueueOverflow', 'eccLoop', 'E', 'R', g.code) as (
+      f: object[], s: Int32Array, q: Int32Array, c: Copier[], io: unknown[], o: typeof EventQueueOverflow, l: (fb: number) => never, e: Float64Array, r: Resource61499,
     ) => Dispatcher;
-    this.dispatcher = factory(slots.map((s) => s.obj), this.ecc, this.queue, copiers, this.cells, EventQueueOverflow, eccLoop);
+    const counts = this.pinWatchers > 0 ? this.pinCounts!.slots : new Float64Array(0);
+    this.dispatcher = factory(slots.map((s) => s.obj), this.ecc, this.queue, copiers, this.cells, EventQueueOverflow, eccLoop, counts, this);
     for (const s of slots) if (s.binding) bindEmit(s.binding);
     return this.dispatcher;
   }

@@ -1,6 +1,7 @@
 'use strict';
-// IEC 61499: each resource's FB network drawn as SVG, with live values on the data pins and the
-// resource's delivered event count, as 4diac's monitoring shows them.
+// IEC 61499: each resource's FB network drawn as SVG, with live values on the data pins and, on
+// each event pin, the events that passed it (and the time of the last one), as 4diac's
+// monitoring shows them.
 (() => {
   const { el, getJson, show } = window.vplc;
   const main = document.getElementById('main');
@@ -11,13 +12,23 @@
     if (text !== undefined) e.textContent = text;
     return e;
   };
-  const views = new Map(); // resource key → { pins: Map('FB.PIN' → text element), header }
+  const views = new Map(); // resource key → { pins: Map('FB.PIN' → text element), events: Map('FB.EVENT' → text element), header }
+  // counts as they fit beside a pin: exact below a million, then M (the exact one is in the tooltip)
+  const compact = (n) => (n < 1e6 ? n.toLocaleString('en-US') : `${(n / 1e6).toFixed(n < 1e8 ? 1 : 0)}M`);
+  const seconds = (ns) => `${(ns / 1e9).toFixed(3)} s`;
 
   function draw(net) {
     const header = el('p', { class: 'muted' });
     const svg = svgEl('svg', { class: 'network', width: net.width, height: net.height, viewBox: `0 0 ${net.width} ${net.height}`, 'data-resource': net.key });
     const pins = new Map();
+    const events = new Map();
     const at = new Map();
+    const eventCount = (fb, p, attrs) => {
+      const t = svgEl('text', { class: 'pin-count', 'data-event-pin': `${fb.name}.${p.name}`, 'data-count': '', ...attrs }, '');
+      t.append(svgEl('title', {}, `${fb.name}.${p.name}: not counted yet`));
+      events.set(`${fb.name}.${p.name}`, t);
+      return t;
+    };
     for (const fb of net.fbs) {
       const g = svgEl('g', { class: 'fb', 'data-fb': fb.name, transform: `translate(${fb.x},${fb.y})` });
       g.append(svgEl('rect', { class: 'body', width: fb.width, height: fb.height, rx: 4 }));
@@ -30,6 +41,8 @@
           const v = svgEl('text', { class: 'pin-value', x: -4, y: p.y + 4, 'text-anchor': 'end', 'data-pin': `${fb.name}.${p.name}` }, '');
           g.append(v);
           pins.set(`${fb.name}.${p.name}`, v);
+        } else if (p.kind === 'event') {
+          g.append(eventCount(fb, p, { x: -4, y: p.y + 4, 'text-anchor': 'end' }));
         }
       }
       for (const p of fb.outputs) {
@@ -39,6 +52,8 @@
           const v = svgEl('text', { class: 'pin-value', x: fb.width + 4, y: p.y - 2, 'data-pin': `${fb.name}.${p.name}` }, '');
           g.append(v);
           pins.set(`${fb.name}.${p.name}`, v);
+        } else if (p.kind === 'event') {
+          g.append(eventCount(fb, p, { x: fb.width + 4, y: p.y - 2 }));
         }
       }
       svg.append(g);
@@ -52,7 +67,7 @@
       svg.prepend(svgEl('path', { class: c.kind, d }));
     }
     main.append(el('h2', {}, `Resource ${net.key}`), header, svg);
-    views.set(net.key, { pins, header });
+    views.set(net.key, { pins, events, header });
   }
 
   (async () => {
@@ -66,12 +81,28 @@
     for (const [key, r] of Object.entries(d.resources)) {
       const v = views.get(key);
       if (!v) continue;
-      v.header.textContent = `${r.state}${r.events ? ` · ${r.events.delivered} events delivered · ${r.events.missedTicks} missed ticks` : ''}`;
+      const since = d.countingSince ? ` · events per pin counted since ${new Date(d.countingSince).toLocaleTimeString()}` : '';
+      v.header.textContent = `${r.state}${r.events ? ` · ${r.events.delivered} events delivered · ${r.events.missedTicks} missed ticks` : ''}${r.pins ? since : ''}`;
       v.header.dataset.delivered = r.events ? String(r.events.delivered) : '0';
       for (const [pin, text] of v.pins) {
         const value = r.vars[pin];
         const s = value === undefined ? '' : show(value);
         if (text.textContent !== s) text.textContent = s;
+      }
+      // [count, resource time of the last event in ns (-1: none)]; a pin that passed events
+      // since the last update is marked
+      for (const [pin, text] of v.events) {
+        const c = r.pins?.[pin];
+        if (!c) continue;
+        const [count, lastNs] = c;
+        const before = text.dataset.count === '' ? count : Number(text.dataset.count);
+        text.dataset.count = String(count);
+        text.dataset.lastNs = String(lastNs);
+        text.classList.toggle('fired', count > before);
+        const label = compact(count);
+        if (text.firstChild?.nodeType !== Node.TEXT_NODE) text.prepend(document.createTextNode(label));
+        else if (text.firstChild.textContent !== label) text.firstChild.textContent = label;
+        text.lastChild.textContent = `${pin}: ${count.toLocaleString('en-US')} events${lastNs >= 0 ? `, the last at ${seconds(lastNs)} (resource time)` : ''}`;
       }
     }
   }

@@ -1,38 +1,30 @@
 import type { RuntimeFbType } from '../../../compiler/iec61499/model.js';
 import type { Resource61499 } from '../resource.js';
 
-/** The runtime type of a probe: a TEST_CONDITION that counts every event it receives. */
+/**
+ * The type name probe FBs had when event watches were counted by FBs connected to the port.
+ * Watches now read the resource's own per-pin counts (Resource61499.countEvents), so no type
+ * is added; kept so that callers that still announce it compile and run unchanged.
+ */
 export const EVENT_PROBE_TYPE = 'vplc$WATCH_PROBE';
 
-/** Make the probe type known to the types of an executing network (once). */
-export function addEventProbeType(types: Record<string, RuntimeFbType>): void {
-  if (types[EVENT_PROBE_TYPE]) return;
-  const events = { inputs: [{ name: 'REQ', with: [] }], outputs: [{ name: 'CNF', with: [] }] };
-  types[EVENT_PROBE_TYPE] = {
-    name: EVENT_PROBE_TYPE,
-    baseType: 'TEST_CONDITION',
-    implementation: { kind: 'native', nativeType: 'TEST_CONDITION' },
-    interface: { eventInputs: events.inputs, eventOutputs: events.outputs, inputVars: [{ name: 'check', type: 'BOOL' }], outputVars: [], inOutVars: [], plugs: [], sockets: [] },
-    internalVars: [],
-    states: [],
-    transitions: [],
-    guardMethods: [],
-    events,
-    algorithms: [],
-    adapters: [],
-  };
-}
+/** Nothing to add any more: event watches need no FB type (see EVENT_PROBE_TYPE). */
+export function addEventProbeType(_types: Record<string, RuntimeFbType>): void {}
 
 /**
  * Event watches as FORTE keeps them: a count of the events that passed an event port (UDINT,
- * wrapping) and, when read, the device time in ms. An event output is counted by a probe FB
- * connected to it; an event input by probes on every event output connected to it, plus the
- * events fired at it from outside ($e). Counts survive a rebuild of the executing network.
+ * wrapping) and, when read, the device time in ms. The counts are the executing resource's
+ * per-pin counts, the same ones the web console shows, switched on while any port is watched
+ * (the dispatch has no counting code otherwise). An event input counts every event delivered
+ * to it, from a connection or fired from outside ($e); an event output every event it sends.
+ * Each watch counts from when it was created or reset ($er); counts survive a rebuild of the
+ * executing network.
  */
 export class EventWatches {
-  private readonly watches = new Map<string, { base: number; external: number; probes: string[] }>();
+  /** what to add to the live pin count: minus the count at creation or reset, plus earlier networks' counts */
+  private readonly watches = new Map<string, { base: number }>();
   private live: Resource61499 | undefined;
-  private next = 0;
+  private counting = false;
 
   has(port: string): boolean {
     return this.watches.has(port);
@@ -42,58 +34,54 @@ export class EventWatches {
     return [...this.watches.keys()];
   }
 
-  add(port: string, eventOutput: boolean, sourcesOf: (port: string) => string[]): void {
+  /** Watch an event port (`FB.EVENT`); `_eventOutput` and `_sourcesOf` are not needed by pin counts. */
+  add(port: string, _eventOutput?: boolean, _sourcesOf?: (port: string) => string[]): void {
     if (this.watches.has(port)) return;
-    this.watches.set(port, { base: 0, external: 0, probes: [] });
-    if (this.live) this.attach(this.live, port, eventOutput, sourcesOf);
+    this.count_(true);
+    this.watches.set(port, { base: -this.pinCount(port) });
   }
 
   delete(port: string): boolean {
-    return this.watches.delete(port);
+    const had = this.watches.delete(port);
+    if (had && this.watches.size === 0) this.count_(false);
+    return had;
   }
 
-  /** `$e` written to a watched event input. */
-  fired(port: string): void {
-    const w = this.watches.get(port);
-    if (w) w.external++;
-  }
+  /** `$e` written to a watched event input: delivered through the dispatch, which counts it. */
+  fired(_port: string): void {}
 
   /** `$er`: the count starts again from 0. */
   reset(port: string): void {
     const w = this.watches.get(port);
-    if (w) w.base = -this.probeCount(w) - w.external;
+    if (w) w.base = -this.pinCount(port);
   }
 
   count(port: string): number {
     const w = this.watches.get(port);
-    return w ? (w.base + w.external + this.probeCount(w)) >>> 0 : 0;
+    return w ? (w.base + this.pinCount(port)) >>> 0 : 0;
   }
 
-  /** A new executing network: keep what was counted so far, probe it afresh. */
-  rebuilt(resource: Resource61499 | undefined, isEventOutput: (port: string) => boolean, sourcesOf: (port: string) => string[]): void {
-    for (const w of this.watches.values()) {
-      w.base += this.probeCount(w);
-      w.probes = [];
-    }
+  /** A new executing network (or none): keep what was counted so far, count on the new one. */
+  rebuilt(resource: Resource61499 | undefined, _isEventOutput?: (port: string) => boolean, _sourcesOf?: (port: string) => string[]): void {
+    if (resource === this.live) return;
+    for (const [port, w] of this.watches) w.base += this.pinCount(port);
+    this.count_(false);
     this.live = resource;
-    if (resource) for (const port of this.watches.keys()) this.attach(resource, port, isEventOutput(port), sourcesOf);
+    if (this.watches.size > 0) this.count_(true);
+    for (const [port, w] of this.watches) w.base -= this.pinCount(port);
   }
 
-  private attach(resource: Resource61499, port: string, eventOutput: boolean, sourcesOf: (port: string) => string[]): void {
-    const w = this.watches.get(port)!;
-    for (const source of eventOutput ? [port] : sourcesOf(port)) {
-      const probe = `vplc$watch${this.next++}`;
-      resource.createFb(probe, EVENT_PROBE_TYPE);
-      resource.connect(source, `${probe}.REQ`);
-      w.probes.push(probe);
+  /** Hold the live resource's counting on (one watcher for all watches) or let it go. */
+  private count_(on: boolean): void {
+    if (on === this.counting || !this.live) {
+      if (!this.live) this.counting = false;
+      return;
     }
+    this.counting = on;
+    this.live.countEvents(on);
   }
 
-  private probeCount(w: { probes: string[] }): number {
-    const r = this.live;
-    if (!r) return 0;
-    let n = 0;
-    for (const p of w.probes) n += Number(r.read(`${p}.passed`)) + Number(r.read(`${p}.failed`));
-    return n;
+  private pinCount(port: string): number {
+    return (this.counting && this.live?.eventPinCounts()?.get(port)?.count) || 0;
   }
 }

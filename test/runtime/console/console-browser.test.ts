@@ -212,7 +212,7 @@ describe.skipIf(skip !== undefined)(`console in headless Chromium${skip ? ` (ski
     await until(() => Object.keys(engine.forced()).length === 0, 'the force released');
   }, 60_000);
 
-  it('draws an IEC 61499 network with live pin values and event counts', async () => {
+  it('draws an IEC 61499 network with live pin values and event counts per pin that increase', async () => {
     const sample = join(root, 'samples/sorting-conveyor');
     const compiled = compileFiles([join(sample, 'sorting.sys')]);
     const app = compiled.application!;
@@ -235,6 +235,17 @@ describe.skipIf(skip !== undefined)(`console in headless Chromium${skip ? ` (ski
       await until(async () => (await p.$$eval('svg .pin-value', (t) => t.filter((x) => x.textContent !== '').length)) > 3, 'live pin values');
       const d0 = Number(await p.getAttribute('p[data-delivered]', 'data-delivered'));
       await until(async () => Number(await p.getAttribute('p[data-delivered]', 'data-delivered')) > d0, 'the event count moving');
+      // every event pin of the drawn network has its count; E_CYCLE's EO and what it feeds count up
+      const pinCount = async (pin: string) => Number(await p.getAttribute(`svg text[data-event-pin="${pin}"]`, 'data-count'));
+      expect(await p.$$eval('svg text.pin-count', (t) => t.length)).toBeGreaterThan(10);
+      await until(async () => (await pinCount('CLOCK.EO')) > 0, 'CLOCK.EO counted');
+      const eo0 = await pinCount('CLOCK.EO');
+      await until(async () => (await pinCount('CLOCK.EO')) > eo0, 'CLOCK.EO counting up');
+      expect(await p.textContent('svg text[data-event-pin="CLOCK.EO"]')).toMatch(/^[\d,.]+M?/);
+      await until(async () => (await pinCount('EYE.REQ')) > 0 && (await pinCount('BELT.REQ')) > 0, 'the chain counted');
+      expect(await pinCount('START.WARM')).toBe(0);
+      expect(await p.textContent('svg text[data-event-pin="CLOCK.EO"] title')).toMatch(/^CLOCK\.EO: [\d,]+ events, the last at \d+\.\d{3} s \(resource time\)$/);
+      expect(await p.textContent('p[data-delivered]')).toContain('events per pin counted since');
       await p.screenshot({ path: join(shots, 'iec61499.png') });
       await p.close();
     } finally {

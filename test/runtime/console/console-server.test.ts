@@ -218,7 +218,11 @@ describe('web console server', () => {
     const a = await http(web.port, 'POST', '/api/force', { cookie: op, csrf, body: JSON.stringify({ path: '%ix0.0', value: false }) });
     expect(a.json).toEqual({ ok: true, resource: 'Default', path: '%IX0.0', value: false, forced: true });
     expect(engine.forced()).toEqual({ Default: { 'Main.speed': -9, '%IX0.0': false } });
-    const update = await firstUpdate(web.port, 'variables', op, (d) => (d.values as Record<string, Record<string, unknown>>).Default?.['Main.speed'] === -9);
+    // a sample may fall between the forces landing and the next scan: wait for the scan that read the forced input
+    const update = await firstUpdate(web.port, 'variables', op, (d) => {
+      const v = (d.values as Record<string, Record<string, unknown>>).Default;
+      return v?.['Main.speed'] === -9 && v['Main.running'] === false;
+    });
     expect(update.forced).toEqual({ Default: { 'Main.speed': -9, '%IX0.0': false } });
     expect((update.values as Record<string, Record<string, unknown>>).Default!['Main.running']).toBe(false);
     const image = await firstUpdate(web.port, 'image', op);
