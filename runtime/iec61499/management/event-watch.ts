@@ -79,6 +79,16 @@ export class EventWatches {
     if (resource) for (const port of this.watches.keys()) this.attach(resource, port, isEventOutput(port), sourcesOf);
   }
 
+  /** The same executing network was edited in place: its probes are made again, the counts go on. */
+  reprobe(resource: Resource61499, isEventOutput: (port: string) => boolean, sourcesOf: (port: string) => string[]): void {
+    for (const w of this.watches.values()) {
+      w.base += this.probeCount(w);
+      for (const p of w.probes) if (resource.fbNames().includes(p)) resource.deleteFb(p);
+      w.probes = [];
+    }
+    for (const port of this.watches.keys()) this.attach(resource, port, isEventOutput(port), sourcesOf);
+  }
+
   private attach(resource: Resource61499, port: string, eventOutput: boolean, sourcesOf: (port: string) => string[]): void {
     const w = this.watches.get(port)!;
     for (const source of eventOutput ? [port] : sourcesOf(port)) {
