@@ -9,7 +9,7 @@ import { bindEmit, createNative, NativeBindingError, type NativeBinding } from '
 import { PlcFault } from '../faults.js';
 import type { ImageView } from '../../compiler/application.js';
 import { createImageView } from '../../compiler/contract/process-image.js';
-import { allocateLike, copierFor, type Copier } from './value-copy.js';
+import { allocateLike, copierFor, copyInto, type Copier } from './value-copy.js';
 import { generateDispatch, type Dispatcher, type DispatchNetwork } from './dispatch-codegen.js';
 
 /** Thrown when the FIFO ring of a resource is full: an event storm, reported as a fault. */
@@ -499,6 +499,23 @@ export class Resource61499 implements NativeContext {
     return value;
   }
 
+  /**
+   * Put a saved value back into 'FB.VAR' (RETAIN restored before a WARM start): an elementary
+   * value replaces the old one, an array or struct is copied into the variable's own storage
+   * (connections sample that object).
+   */
+  restoreValue(target: string, value: unknown): void {
+    const [fb, port] = this.port(target);
+    const slot = this.slots[fb]!;
+    const current = this.valueAt(slot, port);
+    if (typeof current === 'object' && current !== null) {
+      if (typeof value !== 'object' || value === null) throw new ResourceError(`${target}: a saved ${typeof value} does not fit`);
+      copyInto(current, value);
+    } else {
+      this.assignAt(slot, port, value);
+    }
+  }
+
   /** Every FB's inputs, outputs and internal variables, keyed FB.VAR. */
   snapshot(): Record<string, unknown> {
     const r: Record<string, unknown> = {};
@@ -782,3 +799,4 @@ export class Resource61499 implements NativeContext {
     return this.dispatcher;
   }
 }
+
