@@ -150,7 +150,7 @@ export function open61499(data: ResourceWorkerData, post: (m: WorkerMessage) => 
   const runner = new SystemRunner(app);
   const resource = runner.resources[0]!.resource;
   // retained values (a saved generation, or a warm restart) go back before the WARM start
-  const leaves = retainLeaves61499(model.types, net);
+  const leaves = retainLeaves61499((fb) => model.types[fb.concreteType], net);
   const restored = data.retained?.fbs;
   if (restored) applyRestore61499(resource, restored);
   const metrics = new ResourceMetrics(data.resource, [data.resource], data.metricsBuffer);

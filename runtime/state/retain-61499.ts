@@ -1,5 +1,5 @@
 import type { Application } from '../../compiler/application.js';
-import type { ResourceNetwork, RuntimeFbType, VarDeclaration } from '../../compiler/iec61499/model.js';
+import type { FbInstance, ResourceNetwork, RuntimeFbType, VarDeclaration } from '../../compiler/iec61499/model.js';
 import { resourceKey61499 } from '../engine/iec61499-resources.js';
 import type { SavedValue } from './retain-leaves.js';
 
@@ -27,10 +27,11 @@ function signature(v: VarDeclaration): string {
   return v.arraySize !== undefined ? `ARRAY[${v.arraySize}] OF ${v.type.toUpperCase()}` : v.type.toUpperCase();
 }
 
-export function retainLeaves61499(types: Record<string, RuntimeFbType>, net: ResourceNetwork): Retain61499Leaf[] {
+/** `typeOf`: the runtime type of an instance (from the application's types, or the executing resource). */
+export function retainLeaves61499(typeOf: (fb: FbInstance) => RuntimeFbType | undefined, net: ResourceNetwork): Retain61499Leaf[] {
   const out: Retain61499Leaf[] = [];
   for (const fb of net.fbs) {
-    const t = types[fb.concreteType];
+    const t = typeOf(fb);
     if (!t) continue;
     const i = t.interface;
     const marked = [...i.inputVars, ...i.outputVars, ...t.internalVars].filter((v) => v.retain === true);
@@ -51,7 +52,7 @@ export function retainLeavesOfApp(app: Application): Map<string, Retain61499Leaf
   const out = new Map<string, Retain61499Leaf[]>();
   const model = app.iec61499;
   if (!model) return out;
-  for (const net of model.resources) out.set(resourceKey61499(app, net), retainLeaves61499(model.types, net));
+  for (const net of model.resources) out.set(resourceKey61499(app, net), retainLeaves61499((fb) => model.types[fb.concreteType], net));
   return out;
 }
 

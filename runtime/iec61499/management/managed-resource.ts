@@ -9,6 +9,7 @@ import type { TypeProvider } from './type-provider.js';
 import { valueText } from '../../../compiler/contract/value-text.js';
 import { EventWatches, addEventProbeType } from './event-watch.js';
 import { applyEdit, planEdit } from './network-edit.js';
+import type { DeviceRetain } from './device-retain.js';
 
 /** How long a change waits for a running event chain to end before it is refused (ms). */
 const CHAIN_END_WAIT_MS = 200;
@@ -64,6 +65,8 @@ export class ManagedResource {
     readonly type: string,
     private readonly types: TypeProvider,
     private readonly log: (message: string) => void,
+    /** `vplc device --state-dir`: retained values saved, and restored at power-up */
+    private readonly retain?: DeviceRetain,
   ) {
     const restart = types.fbType(START_FB.type);
     if (restart) this.fbs.set(START_FB.name, { type: START_FB.type, decl: restart });
@@ -71,6 +74,11 @@ export class ManagedResource {
 
   get executing(): Resource61499 | undefined {
     return this.live?.resource;
+  }
+
+  /** The executing resource and the network it runs, for saving its retained values. */
+  retainSource(): { resource: Resource61499; network: ResourceNetwork } | undefined {
+    return this.live && this.state !== 'KILLED' ? { resource: this.live.resource, network: this.live.network } : undefined;
   }
 
   /** Network requests in the order that rebuilds it: FBs, connections, parameters. */
@@ -324,7 +332,9 @@ export class ManagedResource {
     } else {
       this.build(id);
       const live = this.live!;
-      this.guard(id, () => live.resource.start('COLD'));
+      // at power-up, saved retained values come back and the resource starts WARM
+      const warm = this.guard(id, () => this.retain?.restore(this.name, live.resource, live.network) ?? false);
+      this.guard(id, () => live.resource.start(warm ? 'WARM' : 'COLD'));
     }
     this.state = 'RUNNING';
   }
