@@ -1,9 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
+import dgram from 'node:dgram';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { libraryTypeProvider } from '../../../../runtime/iec61499/management/type-provider.js';
 import { typeFolder } from '../../../support/iec61499.js';
+import { freePort } from '../../../support/wait.js';
 import { MgmtClient, reason, waitFor } from './client.js';
 import { startDevice, type Running } from './harness.js';
 
@@ -259,5 +261,50 @@ describe('in-place change of a running resource', () => {
     expect(reason(await c.request('RES', 'WRITE', '<Connection Source="$e" Destination="CY2.START" />'))).toBeUndefined();
     await waitFor(() => read('C.CV'), (v) => v >= stopped + 5, 'the new cycle to count on from where C was');
     expect(await read('K.CV')).toBe(1);
+  });
+
+  it('keeps a SUBSCRIBE_1\u2019s socket and received value and a watched event\u2019s count', async () => {
+    dev = await startDevice();
+    client = await MgmtClient.open(dev.port);
+    const c = client;
+    const read = readOn(c);
+    const peer = dgram.createSocket('udp4');
+    const subPort = await freePort();
+    try {
+      const q = async (action: string, inner: string) => expect(reason(await c.request('RES', action, inner)), `${action} ${inner}`).toBeUndefined();
+      expect(reason(await c.request('', 'CREATE', '<FB Name="RES" Type="EMB_RES" />'))).toBeUndefined();
+      await q('CREATE', '<FB Name="SUB" Type="SUBSCRIBE_1" />');
+      await q('CREATE', '<FB Name="I" Type="E_CTU" />');
+      await q('CREATE', '<FB Name="N" Type="E_CTU" />');
+      await q('CREATE', '<Connection Source="START.COLD" Destination="SUB.INIT" />');
+      await q('CREATE', '<Connection Source="SUB.INITO" Destination="I.CU" />');
+      await q('CREATE', '<Connection Source="SUB.IND" Destination="N.CU" />');
+      // RD_1 feeds a UINT: that is its type, and its storage is made when the dispatch is compiled
+      await q('CREATE', '<Connection Source="SUB.RD_1" Destination="N.PV" />');
+      await q('WRITE', '<Connection Source="TRUE" Destination="SUB.QI" />');
+      await q('WRITE', `<Connection Source="127.0.0.1:${subPort}" Destination="SUB.ID" />`);
+      await q('START', '');
+      await q('CREATE', '<Watch Source="SUB.IND" Destination="" />');
+      const send = (hex: string) => new Promise<void>((ok) => peer.send(Buffer.from(hex, 'hex'), subPort, '127.0.0.1', () => ok()));
+      await waitFor(() => read('I.CV'), (v) => v === 1, 'the subscriber to open');
+      // UINT 5, then UINT 6 on the wire
+      await send('470005');
+      await waitFor(() => read('SUB.RD_1'), (v) => v === 5, 'the first value');
+      await send('470006');
+      await waitFor(() => read('N.CV'), (v) => v === 2, 'the second value');
+      await q('CREATE', '<FB Name="X" Type="E_CTU" />');
+      await q('CREATE', '<Connection Source="SUB.IND" Destination="X.CU" />');
+      // the received value is still there, the socket was not opened again (one INITO)
+      expect(await read('SUB.RD_1')).toBe(6);
+      expect(await read('I.CV')).toBe(1);
+      await send('470007');
+      await waitFor(() => read('X.CV'), (v) => v === 1, 'the new FB to hear the next message');
+      expect([await read('SUB.RD_1'), await read('N.CV')]).toEqual([7, 3]);
+      // the watch counted every IND, before and after the change
+      const watches = await c.request('', 'READ', '<Watches/>');
+      expect(/<Port name="IND"><Data value="(\d+)"/.exec(watches)?.[1]).toBe('3');
+    } finally {
+      peer.close();
+    }
   });
 });
