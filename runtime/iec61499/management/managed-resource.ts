@@ -523,9 +523,15 @@ export class ManagedResource {
     const r = old.resource;
     // never inside a chain: one that yielded runs to its end first
     const until = performance.now() + CHAIN_END_WAIT_MS;
-    this.guard(id, () => {
-      while (r.busy() && performance.now() < until) r.runChain();
-    });
+    try {
+      this.guard(id, () => {
+        while (r.busy() && performance.now() < until) r.runChain();
+      });
+    } catch (e) {
+      // the chain faulted (the resource is killed): the change is not made
+      undo();
+      throw e;
+    }
     if (r.busy()) {
       undo();
       throw new RequestError(id, 'INVALID_STATE', `resource ${this.name}: an event chain is still running after ${CHAIN_END_WAIT_MS} ms; the change was not made`);
