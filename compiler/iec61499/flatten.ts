@@ -21,22 +21,23 @@ export function flattenResource(lib: TypeLibrary, res: ResourceDeclaration, file
   };
   const { leaves, pins, graph, params, adapterEdges } = flat;
 
-  const addFb = (path: string, decl: FbTypeDeclaration, range?: SourceRange): void => {
+  const addFb = (path: string, decl: FbTypeDeclaration, range: SourceRange | undefined, retain: boolean): void => {
     if (leaves.has(path) || pins.has(path)) {
       report('E4009', `FB ${path} is declared twice`, range, file);
       return;
     }
     if (decl.kind === 'composite' || decl.kind === 'subapp') {
       pins.set(path, decl.interface);
-      expand(path, decl.network ?? EMPTY_NETWORK, decl.file);
+      expand(path, decl.network ?? EMPTY_NETWORK, decl.file, retain);
     } else {
       const leaf: Leaf = { path, decl, bindings: new Map() };
       if (range) leaf.range = range;
+      if (retain) leaf.retain = true;
       leaves.set(path, leaf);
     }
   };
 
-  const expand = (prefix: string, net: FbNetworkDeclaration, netFile: string): void => {
+  const expand = (prefix: string, net: FbNetworkDeclaration, netFile: string, retain: boolean): void => {
     const local = new Set<string>();
     for (const fb of net.fbs) {
       const path = prefix ? `${prefix}.${fb.name}` : fb.name;
@@ -55,7 +56,7 @@ export function flattenResource(lib: TypeLibrary, res: ResourceDeclaration, file
           continue;
         }
       }
-      addFb(path, decl, fb.range);
+      addFb(path, decl, fb.range, retain || fb.retain === true);
       for (const p of fb.parameters) {
         const v: { value: string; range?: SourceRange } = { value: p.value };
         if (p.range) v.range = p.range;
@@ -102,8 +103,8 @@ export function flattenResource(lib: TypeLibrary, res: ResourceDeclaration, file
 
   if (/^EMB_RES$/i.test(res.type) || res.type === '') {
     const restart = lib.fbType('E_RESTART');
-    if (restart) addFb('START', restart);
+    if (restart) addFb('START', restart, undefined, false);
   }
-  expand('', res.network, file);
+  expand('', res.network, file, false);
   return flat;
 }

@@ -13,6 +13,8 @@ export interface VarDeclaration {
   /** for ARRAY declarations (ArraySize="4" or "0..3") */
   arraySize?: string;
   initialValue?: string;
+  /** marked RETAIN as the 4diac IDE writes it: <Attribute Name="Retain" Value="RETAIN"/> */
+  retain?: boolean;
   range?: SourceRange;
 }
 
@@ -85,6 +87,8 @@ export interface FbInstanceDeclaration {
   name: string;
   type: string;
   parameters: ParameterDeclaration[];
+  /** <Attribute Name="Retain" Value="RETAIN"/> on the instance: its outputs and internal variables are retained */
+  retain?: boolean;
   /** a subapplication declared inline (SubApp without a type): its own interface and network */
   inlineSubApp?: { interface: InterfaceList; network: FbNetworkDeclaration };
   range?: SourceRange;
@@ -143,6 +147,8 @@ export interface FbInstance {
   type: string;
   /** the type's name after generic ports were bound to concrete types (F_ADD → F_ADD__INT) */
   concreteType: string;
+  /** the instance, or a composite or subapplication it is inside of, is marked RETAIN */
+  retain?: boolean;
   range?: SourceRange;
 }
 

@@ -12,6 +12,8 @@ import type { FbTypeDeclaration, InterfaceList } from './model.js';
 export interface Leaf {
   path: string;
   decl: FbTypeDeclaration;
+  /** marked RETAIN, itself or an enclosing composite or subapplication instance */
+  retain?: boolean;
   range?: SourceRange;
   /** generic port (its name, 'IN1') → the concrete type it is bound to */
   bindings: Map<string, string>;

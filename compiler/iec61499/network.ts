@@ -45,7 +45,8 @@ export class NetworkBuilder {
 
     const fbs = [...flat.leaves.values()].map((leaf) => {
       const concrete = this.runtimeType(leaf.decl, leaf.bindings, leaf.range, file);
-      const inst: { name: string; type: string; concreteType: string; range?: SourceRange } = { name: leaf.path, type: leaf.decl.name, concreteType: concrete ?? leaf.decl.name };
+      const inst: { name: string; type: string; concreteType: string; retain?: boolean; range?: SourceRange } = { name: leaf.path, type: leaf.decl.name, concreteType: concrete ?? leaf.decl.name };
+      if (leaf.retain) inst.retain = true;
       if (leaf.range) inst.range = leaf.range;
       return inst;
     });

@@ -39,6 +39,7 @@ export class TypeReader {
       const d: VarDeclaration = { name: this.attr(v, 'Name'), type: this.attr(v, 'Type'), range: this.range(v) };
       if (v.attrs.ArraySize) d.arraySize = v.attrs.ArraySize;
       if (v.attrs.InitialValue !== undefined && v.attrs.InitialValue.trim() !== '') d.initialValue = v.attrs.InitialValue.trim();
+      if (retainMarked(v)) d.retain = true;
       return d;
     });
   }
@@ -98,6 +99,7 @@ export class TypeReader {
         parameters: children(fb, 'Parameter').map((p) => ({ name: this.attr(p, 'Name'), value: this.attr(p, 'Value'), range: this.range(p) })),
         range: this.range(fb),
       };
+      if (retainMarked(fb)) inst.retain = true;
       if (fb.name === 'FB' && !fb.attrs.Type) this.attr(fb, 'Type');
       if (fb.name === 'SubApp' && !fb.attrs.Type) {
         inst.inlineSubApp = {
@@ -206,4 +208,12 @@ export function readLibraryFile(path: string, text: string, diagnostics: Diagnos
       diagnostics.push(diagnostic('E4002', `<${x.root.name}> is not a 4diac type (FBType, AdapterType, SubAppType or DataType)`, r.range(x.root)));
       return undefined;
   }
+}
+
+/**
+ * The 4diac IDE's RETAIN mark (its RetainTag, saved as an attribute of the declaration):
+ * `<Attribute Name="Retain" Type="…" Value="RETAIN"/>`; NON_RETAIN or no attribute: not retained.
+ */
+export function retainMarked(el: XmlElement): boolean {
+  return children(el, 'Attribute').some((a) => (a.attrs.Name ?? '').toUpperCase() === 'RETAIN' && (a.attrs.Value ?? '').trim().toUpperCase() === 'RETAIN');
 }

@@ -62,7 +62,6 @@ export function onlineSettings(o: OnlineOptions, config: PlcConfig | undefined):
 export function restoreState(s: OnlineSettings, app: Application, say: (line: string) => void, warn: (line: string) => void): { persistence?: Persistence; initialValues?: Record<string, RetainedValues> } {
   if (!s.stateDir) return {};
   const persistence = new Persistence(s.stateDir, (m) => warn(`vplc serve: ${m}`));
-  if (app.iec61499) warn('vplc serve: --state-dir: IEC 61499 resources keep no RETAIN values yet; only 61131 resources are saved');
   const report = persistence.restore(app);
   for (const l of report.lines) say(`vplc serve: ${l}`);
   return { persistence, initialValues: report.initialValues };

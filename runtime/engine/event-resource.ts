@@ -29,6 +29,8 @@ export interface EventResourceOptions {
   ioPollNs?: number;
   /** event-chain watchdog (ns on the loop's clock); Infinity (the default, as in FORTE): none */
   watchdogNs?: number;
+  /** how the resource starts: COLD (the default), or WARM when retained values were put back */
+  restart?: 'COLD' | 'WARM';
   /** where an FB instance is declared, for a watchdog fault */
   locate?: (fb: string) => { file: string; line: number } | undefined;
 }
@@ -78,7 +80,7 @@ export class EventResource implements Schedulable {
     this.chainSinceNs = clock.nowNs();
     metrics.beginScan(TASK);
     this.beginWake();
-    resource.start('COLD');
+    resource.start(this.options.restart ?? 'COLD');
     this.endWake();
     this.afterStep(clock);
   }

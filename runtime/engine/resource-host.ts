@@ -427,7 +427,7 @@ export class ResourceHost {
    * resolves with them, or undefined when no worker runs (`persistent` then holds the last ones).
    */
   requestRetain(): Promise<Record<string, unknown> | undefined> {
-    if (!this.worker || !this.control || this.options.iec61499) return Promise.resolve(undefined);
+    if (!this.worker || !this.control) return Promise.resolve(undefined);
     const arrived = new Promise<Record<string, unknown> | undefined>((resolve) => this.retainWaiters.push(resolve));
     Atomics.or(this.control, 0, ATTENTION_RETAIN);
     Atomics.notify(this.control, 0);

@@ -9,6 +9,8 @@ import type { Application, GeneratedResource, ResourceModel, VarInfo } from '../
 export interface RetainedValues {
   programs: Record<string, Record<string, unknown>>;
   globals: Record<string, unknown>;
+  /** of an IEC 61499 resource: its retained variables, 'FB.VAR' → value (it then starts WARM) */
+  fbs?: Record<string, unknown>;
 }
 
 const retained = (vars: readonly VarInfo[] | undefined) => (vars ?? []).filter((v) => v.retain !== undefined);

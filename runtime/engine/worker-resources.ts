@@ -14,6 +14,7 @@ import { resourceKey61499 } from './iec61499-resources.js';
 import { TRACE_WORD, type ProgramChange, type ResourceWorkerData, type VariableWrite, type WorkerMessage } from './protocol.js';
 import { ChangeAtRelease, swapProgram, type ChangeResult } from './online-change.js';
 import { readLeaves, retainLeaves } from '../state/retain-leaves.js';
+import { applyRestore61499, readLeaves61499, retainLeaves61499 } from '../state/retain-61499.js';
 import { RawVariables } from './raw-vars.js';
 import { ResourceRunner } from './resource-runner.js';
 import { captureRetain, restoreRetain, type RetainedValues } from './retain.js';
@@ -150,6 +151,10 @@ export function open61499(data: ResourceWorkerData, post: (m: WorkerMessage) => 
   const app: Application = { ...data.app, iec61499: { ...model, resources: [net] } };
   const runner = new SystemRunner(app);
   const resource = runner.resources[0]!.resource;
+  // retained values (a saved generation, or a warm restart) go back before the WARM start
+  const leaves = retainLeaves61499((fb) => model.types[fb.concreteType], net);
+  const restored = data.retained?.fbs;
+  if (restored) applyRestore61499(resource, restored);
   const metrics = new ResourceMetrics(data.resource, [data.resource], data.metricsBuffer);
   const work = new EventResource(resource, {
     metrics,
@@ -157,6 +162,7 @@ export function open61499(data: ResourceWorkerData, post: (m: WorkerMessage) => 
     // process-interface FBs (IX, QX…) work on resource.image; exchanged at each step
     exchange: new ImageExchange(data.exchangeBuffer),
     ...(data.chainWatchdogNs !== undefined ? { watchdogNs: data.chainWatchdogNs } : {}),
+    ...(restored ? { restart: 'WARM' as const } : {}),
     locate: (fb) => {
       const r = net.fbs.find((f) => f.name === fb)?.range;
       return r && { file: r.file, line: r.line };
@@ -184,6 +190,7 @@ export function open61499(data: ResourceWorkerData, post: (m: WorkerMessage) => 
     vars: () => runner.snapshotVars(),
     // the same keys (Device.Resource.FB.Var or Resource.FB.Var), raw values (TIME in ns)
     rawVars: () => runner.snapshotVars(),
+    ...(leaves.length > 0 ? { retainValues: () => readLeaves61499(leaves, resource) } : {}),
     fault: fail,
     end: (stop) => {
       // orderly (the STOP event and its chain) or killed (nothing more runs); at the end of a
@@ -198,7 +205,9 @@ export function open61499(data: ResourceWorkerData, post: (m: WorkerMessage) => 
       }
       metrics.clearRunning();
       // after the STOP chain: what it did is part of the result
-      return { vars: runner.snapshotVars(), retained: { programs: {}, globals: {} }, faulted };
+      if (leaves.length === 0) return { vars: runner.snapshotVars(), retained: { programs: {}, globals: {} }, faulted };
+      const persistent = readLeaves61499(leaves, resource);
+      return { vars: runner.snapshotVars(), retained: { programs: {}, globals: {}, fbs: persistent }, faulted, persistent };
     },
   };
 }

@@ -9,7 +9,7 @@ import { bindEmit, createNative, NativeBindingError, type NativeBinding } from '
 import { PlcFault } from '../faults.js';
 import type { ImageView } from '../../compiler/application.js';
 import { createImageView } from '../../compiler/contract/process-image.js';
-import { allocateLike, copierFor, type Copier } from './value-copy.js';
+import { allocateLike, copierFor, copyInto, type Copier } from './value-copy.js';
 import { generateDispatch, type Dispatcher, type DispatchNetwork } from './dispatch-codegen.js';
 import { EventPinCounts } from './event-pin-counts.js';
 
@@ -204,6 +204,89 @@ export class Resource61499 implements NativeContext {
       throw new ResourceError(`cannot connect ${source} to ${destination}`);
     }
     this.invalidate();
+  }
+
+  /**
+   * Remove a connection made by connect(), between two event chains (queued events would
+   * address a dispatch that is recompiled): the other connections and all state stay.
+   */
+  disconnect(source: string, destination: string): void {
+    const [sfb, sport] = this.port(source);
+    const [dfb, dport] = this.port(destination);
+    const eo = this.slots[sfb]!.type.events.outputs.findIndex((e) => e.name === sport);
+    const ei = this.slots[dfb]!.type.events.inputs.findIndex((e) => e.name === dport);
+    const k = this.eventConns.findIndex((c) => c.src === sfb && c.eo === eo && c.dst === dfb && c.ei === ei);
+    const data = this.dataConns.get(`${dfb}.${dport}`);
+    if (k < 0 && !(data && data.fb === sfb && data.variable === sport)) throw new ResourceError(`no connection ${source} to ${destination}`);
+    this.invalidate();
+    if (k >= 0) this.eventConns.splice(k, 1);
+    else this.dataConns.delete(`${dfb}.${dport}`);
+  }
+
+  /**
+   * Take an FB out of the network between two event chains: its connections go with it, its
+   * timers are cancelled and its sockets closed; every other FB keeps its data, its ECC state
+   * and its timers (FORTE's STOP then DELETE of one FB in a running resource).
+   */
+  deleteFb(name: string): void {
+    const index = this.byName.get(name);
+    if (index === undefined) throw new ResourceError(`no FB ${name}`);
+    this.invalidate();
+    const slot = this.slots[index]!;
+    if (slot.native) {
+      this.cancel(slot.native);
+      this.watchInputs(slot.native, false);
+      slot.native.$dispose();
+    }
+    const at = (i: number): number => (i > index ? i - 1 : i);
+    const events = this.eventConns.filter((c) => c.src !== index && c.dst !== index).map((c) => ({ ...c, src: at(c.src), dst: at(c.dst) }));
+    this.eventConns.length = 0;
+    this.eventConns.push(...events);
+    const data = [...this.dataConns].filter(([key, c]) => Number(key.slice(0, key.indexOf('.'))) !== index && c.fb !== index);
+    this.dataConns.clear();
+    for (const [key, c] of data) {
+      const dot = key.indexOf('.');
+      this.dataConns.set(`${at(Number(key.slice(0, dot)))}${key.slice(dot)}`, { ...c, fb: at(c.fb) });
+    }
+    // InOut cells stay where they are in `cells` (the dispatch addresses them by number)
+    const cells = [...this.ownCell].filter(([key]) => Number(key.slice(0, key.indexOf('.'))) !== index);
+    this.ownCell.clear();
+    for (const [key, cell] of cells) {
+      const dot = key.indexOf('.');
+      this.ownCell.set(`${at(Number(key.slice(0, dot)))}${key.slice(dot)}`, cell);
+    }
+    this.slots.splice(index, 1);
+    this.byName.clear();
+    this.slots.forEach((s, i) => this.byName.set(s.name, i));
+    const ecc = new Int32Array(this.slots.length);
+    ecc.set(this.ecc.subarray(0, index));
+    ecc.set(this.ecc.subarray(index + 1), index);
+    this.ecc = ecc;
+  }
+
+  /**
+   * START or STOP of one FB of a running resource (FORTE's management of a single FB; an FB
+   * created in a running resource is started so): a native block hears COLD or STOP (an
+   * E_RESTART sends it, an E_CYCLE stops), the resource's other FBs hear nothing.
+   */
+  restartFb(name: string, mode: 'COLD' | 'STOP'): void {
+    const index = this.byName.get(name);
+    if (index === undefined) throw new ResourceError(`no FB ${name}`);
+    const native = this.slots[index]!.native;
+    if (!native || this.state !== 'running') return;
+    const d = this.ensureDispatcher();
+    native.$restart(mode);
+    d.run(this.sliceEvents);
+  }
+
+  /**
+   * Types, compiled classes and type information of a newer compilation of the network, for
+   * the FBs an in-place change creates; those the resource has keep their own.
+   */
+  learnTypes(types: Record<string, RuntimeFbType>, pous: Record<string, new () => object>, pouTypes: Record<string, PouTypeInfo>): void {
+    for (const [k, v] of Object.entries(types)) if (!(k in this.types)) this.types[k] = v;
+    for (const [k, v] of Object.entries(pous)) if (!(k in this.pous)) this.pous[k] = v;
+    for (const [k, v] of Object.entries(pouTypes)) if (!(k in this.pouTypes)) this.pouTypes[k] = v;
   }
 
   /** Share an adapter's data between a plug and a socket. */
@@ -454,6 +537,23 @@ export class Resource61499 implements NativeContext {
     let value: unknown = slot.obj;
     for (const key of (slot.props.get(port.toUpperCase()) ?? port).split('.')) value = (value as Record<string, unknown> | undefined)?.[key];
     return value;
+  }
+
+  /**
+   * Put a saved value back into 'FB.VAR' (RETAIN restored before a WARM start): an elementary
+   * value replaces the old one, an array or struct is copied into the variable's own storage
+   * (connections sample that object).
+   */
+  restoreValue(target: string, value: unknown): void {
+    const [fb, port] = this.port(target);
+    const slot = this.slots[fb]!;
+    const current = this.valueAt(slot, port);
+    if (typeof current === 'object' && current !== null) {
+      if (typeof value !== 'object' || value === null) throw new ResourceError(`${target}: a saved ${typeof value} does not fit`);
+      copyInto(current, value);
+    } else {
+      this.assignAt(slot, port, value);
+    }
   }
 
   /** Every FB's inputs, outputs and internal variables, keyed FB.VAR. */
@@ -749,3 +849,4 @@ export class Resource61499 implements NativeContext {
     return this.dispatcher;
   }
 }
+

@@ -65,3 +65,18 @@ export function copierFor(sample: unknown): Copier | undefined {
 export function allocateLike(sample: unknown): unknown {
   return structuredClone(sample);
 }
+
+/** Copy `src` into `dst` of the same shape, field by field (typed arrays by set). */
+export function copyInto(dst: object, src: object): void {
+  if (ArrayBuffer.isView(dst) && ArrayBuffer.isView(src)) {
+    (dst as unknown as { set(v: unknown): void }).set(src);
+    return;
+  }
+  const d = dst as Record<string, unknown>;
+  for (const [k, v] of Object.entries(src)) {
+    if (!(k in d)) continue;
+    const cur = d[k];
+    if (typeof cur === 'object' && cur !== null && typeof v === 'object' && v !== null) copyInto(cur, v);
+    else if (typeof cur === typeof v) d[k] = v;
+  }
+}

@@ -2,11 +2,12 @@ import type { Application } from '../../compiler/application.js';
 import type { RetainedValues } from '../engine/retain.js';
 import { planRestore, retainLeaves, toSaved, type RetainLeaf, type SavedValue } from './retain-leaves.js';
 import { RetainStore } from './retain-store.js';
+import { planRestore61499, retainLeavesOfApp, toSaved61499, type Retain61499Leaf } from './retain-61499.js';
 
 /** What persistence needs of the running PLC (the Engine provides it). */
 export interface RetainSource {
   readonly app: Application;
-  /** RETAIN values by path per 61131 resource, read at a scan boundary (or as the worker ended) */
+  /** RETAIN values by path per resource (61131; IEC 61499: 'FB.VAR'), read at a scan boundary (or as the worker ended) */
   retainValues(): Promise<Record<string, Record<string, unknown>>>;
 }
 
@@ -67,8 +68,20 @@ export class Persistence {
         for (const f of plan.fresh) dropped.push(`${model.name}: ${f}: no saved value, starts at its initial value`);
       }
     }
+    const leaves61499 = retainLeavesOfApp(app);
+    for (const [key, leaves] of leaves61499) {
+      if (leaves.length === 0) continue;
+      const plan = planRestore61499(leaves, g.resources[key] ?? []);
+      // a resource with retained values starts WARM with them
+      if (plan.restored.length) report.initialValues[key] = { programs: {}, globals: {}, fbs: plan.values };
+      report.restored += plan.restored.length;
+      for (const d of plan.dropped) dropped.push(`${key}: ${d.path}: ${d.reason}`);
+      if (plan.fresh.length && g.application === app.name) {
+        for (const f of plan.fresh) dropped.push(`${key}: ${f}: no saved value, starts at its initial value`);
+      }
+    }
     for (const r of Object.keys(g.resources)) {
-      if (!app.resources.some((m) => m.name === r)) dropped.push(`${r}: no such resource in this version: its ${g.resources[r]!.length} saved values are not restored`);
+      if (!app.resources.some((m) => m.name === r) && !leaves61499.get(r)?.length) dropped.push(`${r}: no such resource in this version: its ${g.resources[r]!.length} saved values are not restored`);
     }
     report.lines.push(`restored ${report.restored} RETAIN value(s), warm, from ${loaded.file} (generation ${g.generation}, saved ${g.savedAt}${g.reason ? ` at ${g.reason}` : ''})`);
     report.lines.push(...dropped);
@@ -105,6 +118,10 @@ export class Persistence {
         const v = values[model.name];
         if (v) resources[model.name] = toSaved(this.leavesFor(app, model.name), v);
       }
+      for (const [key, leaves] of this.leaves61499For(app)) {
+        const v = values[key];
+        if (v && leaves.length) resources[key] = toSaved61499(leaves, v);
+      }
       if (Object.keys(resources).length === 0) return undefined;
       const file = await this.store.save({ savedAt: new Date().toISOString(), application: app.name, reason, resources });
       this.saves++;
@@ -123,6 +140,13 @@ export class Persistence {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     await this.store.flush();
+  }
+
+  private leaves61499?: { app: Application; leaves: Map<string, Retain61499Leaf[]> };
+
+  private leaves61499For(app: Application): Map<string, Retain61499Leaf[]> {
+    if (this.leaves61499?.app !== app) this.leaves61499 = { app, leaves: retainLeavesOfApp(app) };
+    return this.leaves61499.leaves;
   }
 
   private leavesFor(app: Application, resource: string): RetainLeaf[] {

@@ -32,6 +32,7 @@ const FORWARD: Record<string, string[]> = {
   io: ['--ms'],
   console: ['--seconds'],
   'online-change': ['--seconds'],
+  'inplace-61499': ['--changes'],
   mqtt: ['--seconds'],
 };
 /** a benchmark still running after this is killed and reported as failed */

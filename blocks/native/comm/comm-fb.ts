@@ -87,8 +87,10 @@ export class CommFb extends NativeFb implements TransportEvents, MqttLayerEvents
     // RD ports take the type of what they feed; ARRAY and STRUCT storage is made once, here
     for (let k = 0; k < this.rdNames.length; k++) {
       const t = this.$ctx.portType?.(this, this.rdNames[k]!);
+      // the network was edited in place and the port kept its type: the received value stays
+      const same = t !== undefined && JSON.stringify(t) === JSON.stringify(this.rdTypes[k]);
       this.rdTypes[k] = t;
-      if (t && (t.kind === 'array' || t.kind === 'struct' || t.kind === 'string' || t.kind === 'elementary')) this[this.rdNames[k]!] = zeroOf(t);
+      if (t && !same && (t.kind === 'array' || t.kind === 'struct' || t.kind === 'string' || t.kind === 'elementary')) this[this.rdNames[k]!] = zeroOf(t);
     }
   }
 

@@ -4,6 +4,7 @@ import { RequestError, escapeXml, guessId, parseRequest, response, type Manageme
 import type { TypeProvider } from './type-provider.js';
 import { interfaceXml } from './interface-xml.js';
 import { bootFileText } from './boot-file.js';
+import type { DeviceRetain } from './device-retain.js';
 
 /** Time the device's resources run per tick while a chain runs on, before requests are served (ms). */
 const TICK_BUDGET_MS = 2;
@@ -17,6 +18,8 @@ export interface DeviceOptions {
   bootFile?: string;
   /** where the device reports what it cannot answer (faults, failed boot-file writes) */
   log?: (message: string) => void;
+  /** `--state-dir`: retained values of the resources kept across power cuts */
+  retain?: DeviceRetain;
 }
 
 /**
@@ -74,7 +77,7 @@ export class Device {
         if (!RESOURCE_TYPES.has(o.type)) throw new RequestError(id, 'UNSUPPORTED_TYPE', `unknown resource type ${o.type}`);
         if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(o.name)) throw new RequestError(id, 'INVALID_OBJECT', `'${o.name}' is not a resource name`);
         if (this.resources.has(o.name)) throw new RequestError(id, 'INVALID_STATE', `resource ${o.name} already exists`);
-        this.resources.set(o.name, new ManagedResource(o.name, o.type, this.options.types, this.log));
+        this.resources.set(o.name, new ManagedResource(o.name, o.type, this.options.types, this.log, this.options.retain));
         return undefined;
       }
       case 'DELETE': {
@@ -218,6 +221,7 @@ export class Device {
   loadBootText(text: string): { line: number; message: string }[] {
     const failures: { line: number; message: string }[] = [];
     this.loading = true;
+    if (this.options.retain) this.options.retain.powerUp = true;
     try {
       text.split(/\r?\n/).forEach((raw, k) => {
         if (raw.trim() === '') return;
@@ -233,6 +237,7 @@ export class Device {
       });
     } finally {
       this.loading = false;
+      if (this.options.retain) this.options.retain.powerUp = false;
     }
     return failures;
   }

@@ -1,4 +1,5 @@
-import type { FbTypeDeclaration, InterfaceList, RuntimeFbType } from '../../../compiler/iec61499/model.js';
+import type { FbTypeDeclaration, InterfaceList, ResourceNetwork, RuntimeFbType } from '../../../compiler/iec61499/model.js';
+import type { Application } from '../../../compiler/application.js';
 import { parseLiteral, LiteralError, normaliseInitial } from '../../../compiler/iec61499/literal.js';
 import { Resource61499, ResourceError, SLICE_EVENTS } from '../resource.js';
 import { SystemRunner } from '../system-runner.js';
@@ -7,6 +8,27 @@ import { RequestError, escapeXml, type ManagementRequest } from './request.js';
 import type { TypeProvider } from './type-provider.js';
 import { valueText } from '../../../compiler/contract/value-text.js';
 import { EventWatches, addEventProbeType } from './event-watch.js';
+import { applyEdit, planEdit } from './network-edit.js';
+import type { DeviceRetain } from './device-retain.js';
+
+/** How long a change waits for a running event chain to end before it is refused (ms). */
+const CHAIN_END_WAIT_MS = 200;
+
+/** What the last change of a running resource's network did. */
+export interface NetworkChange {
+  /** edited in place (else rebuilt and restarted COLD, and why) */
+  inPlace: boolean;
+  why?: string;
+  kept: number;
+  added: number;
+  removed: number;
+  /** time the executing resource was held for the change: compiled beforehand, applied between two chains */
+  appliedMs: number;
+  /** the whole request: compilation and application */
+  totalMs: number;
+}
+
+interface Live { resource: Resource61499; epochNs: bigint; network: ResourceNetwork }
 
 /** The FB every EMB_RES holds: its COLD, WARM and STOP events start the application. */
 export const START_FB = { name: 'START', type: 'E_RESTART' } as const;
@@ -18,8 +40,9 @@ interface PortKinds { eventIn: boolean; eventOut: boolean; dataIn?: string; data
 /**
  * One resource of the device as the management protocol sees it: the declared network (FBs,
  * connections, parameters, the source of truth for boot files and rebuilds) and, once started,
- * the executing Resource61499 built from it. Requests that change the network of an executing
- * resource rebuild it from the declaration (the runtime has no delete or disconnect).
+ * the executing Resource61499 built from it. A request that changes the network of a running
+ * resource edits the executing one in place, between two event chains: FBs and connections
+ * that stay keep their state, timers and sockets.
  */
 export class ManagedResource {
   readonly fbs = new Map<string, { type: string; decl: FbTypeDeclaration }>();
@@ -33,13 +56,17 @@ export class ManagedResource {
   /** forced data ports and their values (WRITE … force="true") */
   readonly forced = new Map<string, string>();
   state: ManagedState = 'IDLE';
-  private live: { resource: Resource61499; epochNs: bigint } | undefined;
+  private live: Live | undefined;
+  /** the last change of the network while it ran */
+  lastChange: NetworkChange | undefined;
 
   constructor(
     readonly name: string,
     readonly type: string,
     private readonly types: TypeProvider,
     private readonly log: (message: string) => void,
+    /** `vplc device --state-dir`: retained values saved, and restored at power-up */
+    private readonly retain?: DeviceRetain,
   ) {
     const restart = types.fbType(START_FB.type);
     if (restart) this.fbs.set(START_FB.name, { type: START_FB.type, decl: restart });
@@ -47,6 +74,11 @@ export class ManagedResource {
 
   get executing(): Resource61499 | undefined {
     return this.live?.resource;
+  }
+
+  /** The executing resource and the network it runs, for saving its retained values. */
+  retainSource(): { resource: Resource61499; network: ResourceNetwork } | undefined {
+    return this.live && this.state !== 'KILLED' ? { resource: this.live.resource, network: this.live.network } : undefined;
   }
 
   /** Network requests in the order that rebuilds it: FBs, connections, parameters. */
@@ -96,9 +128,11 @@ export class ManagedResource {
         if (o.kind !== 'connection') return fail('UNSUPPORTED_CMD', 'READ needs <Connection Source="FB.PORT"/>');
         return `<Connection Source="${escapeXml(o.source)}" Destination="${escapeXml(this.readPort(id, o.source))}" />`;
       case 'START':
+        if (o.kind === 'fb') return this.restartFb(id, o.name, 'COLD');
         this.start(id);
         return undefined;
       case 'STOP':
+        if (o.kind === 'fb') return this.restartFb(id, o.name, 'STOP');
         this.stop(id);
         return undefined;
       case 'KILL':
@@ -142,7 +176,9 @@ export class ManagedResource {
 
   private deleteFb(id: string, name: string): undefined {
     if (name === START_FB.name || !this.fbs.has(name)) throw new RequestError(id, 'NO_SUCH_OBJECT', `no FB ${name}`);
-    if (this.state === 'RUNNING') throw new RequestError(id, 'INVALID_STATE', `resource ${this.name} is running: stop it before deleting FBs`);
+    const fbs = [...this.fbs];
+    const connections = [...this.connections];
+    const parameters = [...this.parameters];
     this.fbs.delete(name);
     const mine = (ref: string) => ref.startsWith(`${name}.`);
     for (let k = this.connections.length - 1; k >= 0; k--) {
@@ -153,7 +189,14 @@ export class ManagedResource {
     for (const w of [...this.watches]) if (mine(w)) this.watches.delete(w);
     for (const w of this.eventWatches.ports) if (mine(w)) this.eventWatches.delete(w);
     for (const f of [...this.forced.keys()]) if (mine(f)) this.forced.delete(f);
-    this.networkChanged(id, () => undefined);
+    this.networkChanged(id, () => {
+      // refused: the declaration is as it was
+      this.fbs.clear();
+      for (const [n, f] of fbs) this.fbs.set(n, f);
+      this.connections.splice(0, this.connections.length, ...connections);
+      this.parameters.clear();
+      for (const [t, v] of parameters) this.parameters.set(t, v);
+    });
     return undefined;
   }
 
@@ -289,9 +332,20 @@ export class ManagedResource {
     } else {
       this.build(id);
       const live = this.live!;
-      this.guard(id, () => live.resource.start('COLD'));
+      // at power-up, saved retained values come back and the resource starts WARM
+      const warm = this.guard(id, () => this.retain?.restore(this.name, live.resource, live.network) ?? false);
+      this.guard(id, () => live.resource.start(warm ? 'WARM' : 'COLD'));
     }
     this.state = 'RUNNING';
+  }
+
+  /** START/STOP of one FB (`<FB Name="X" Type="*"/>`) while the resource runs. */
+  private restartFb(id: string, name: string, mode: 'COLD' | 'STOP'): undefined {
+    if (!this.fbs.has(name)) throw new RequestError(id, 'NO_SUCH_OBJECT', `no FB ${name}`);
+    const live = this.live;
+    if (!live || this.state !== 'RUNNING') throw new RequestError(id, 'INVALID_STATE', `resource ${this.name} is not running`);
+    this.guard(id, () => live.resource.restartFb(name, mode));
+    return undefined;
   }
 
   private stop(id: string): void {
@@ -418,16 +472,42 @@ export class ManagedResource {
   }
 
   /**
-   * A change of the declared network: a running resource is rebuilt and restarted (COLD: its
-   * state is new); when the new network does not build, the change is undone and the old one
-   * keeps running.
+   * A change of the declared network. A running resource is edited in place: the new network
+   * is compiled first (when it does not compile, the change is undone and the old network goes
+   * on), then, between two event chains, the executing resource loses the FBs and connections
+   * that went and gains the new ones; the FBs that stay keep their data, ECC state, timers and
+   * sockets, START is not fired again. A change the in-place edit cannot make (an adapter
+   * connection between two remaining FBs removed) rebuilds the resource and restarts it COLD.
+   * A stopped resource is rebuilt at its next START.
    */
   private networkChanged(id: string, undo: () => void): void {
     if (!this.live) return;
-    if (this.state === 'RUNNING') {
-      const old = this.live;
+    if (this.state !== 'RUNNING') {
+      this.setLive(undefined);
+      this.state = 'IDLE';
+      return;
+    }
+    const began = performance.now();
+    const old = this.live;
+    let app: Application | undefined;
+    let next: ResourceNetwork;
+    if (this.networkRequests().length === 0) {
+      // nothing but START is left: there is nothing to compile, the FBs just go
+      next = { ...old.network, fbs: old.network.fbs.filter((f) => f.name === START_FB.name), eventConnections: [], dataConnections: [], adapterConnections: [], parameters: [] };
+    } else {
       try {
-        this.build(id);
+        app = this.compile(id);
+      } catch (e) {
+        undo();
+        throw e;
+      }
+      next = app.iec61499!.resources[0]!;
+    }
+    const edit = planEdit(old.network, next);
+    if (edit.notInPlace && app) {
+      this.log(`resource ${this.name}: rebuilt and restarted COLD: ${edit.notInPlace}`);
+      try {
+        this.instantiate(id, app);
       } catch (e) {
         undo();
         this.setLive(old);
@@ -436,28 +516,72 @@ export class ManagedResource {
       old.resource.kill();
       const live = this.live!;
       this.guard(id, () => live.resource.start('COLD'));
-    } else {
-      // rebuilt at the next START
-      this.setLive(undefined);
-      this.state = 'IDLE';
+      const ms = performance.now() - began;
+      this.lastChange = { inPlace: false, why: edit.notInPlace, kept: 0, added: next.fbs.length, removed: old.network.fbs.length, appliedMs: ms, totalMs: ms };
+      return;
     }
+    const r = old.resource;
+    // never inside a chain: one that yielded runs to its end first
+    const until = performance.now() + CHAIN_END_WAIT_MS;
+    try {
+      this.guard(id, () => {
+        while (r.busy() && performance.now() < until) r.runChain();
+      });
+    } catch (e) {
+      // the chain faulted (the resource is killed): the change is not made
+      undo();
+      throw e;
+    }
+    if (r.busy()) {
+      undo();
+      throw new RequestError(id, 'INVALID_STATE', `resource ${this.name}: an event chain is still running after ${CHAIN_END_WAIT_MS} ms; the change was not made`);
+    }
+    const applying = performance.now();
+    try {
+      this.guard(id, () => applyEdit(r, edit, app, next));
+    } catch (e) {
+      // half made: the old declaration is rebuilt (COLD) rather than left mixed
+      undo();
+      if (this.state === 'RUNNING') {
+        this.log(`resource ${this.name}: the change could not be made in place (${e instanceof Error ? e.message : String(e)}); rebuilt and restarted COLD`);
+        r.kill();
+        this.build(id);
+        const live = this.live!;
+        this.guard(id, () => live.resource.start('COLD'));
+      }
+      throw e;
+    }
+    old.network = next;
+    this.applyForced();
+    const done = performance.now();
+    this.lastChange = { inPlace: true, kept: edit.kept, added: edit.addedFbs.length, removed: edit.removedFbs.length, appliedMs: done - applying, totalMs: done - began };
+  }
+
+  /** Compile the declared network; its errors are the request's. */
+  private compile(id: string): Application {
+    const r = this.types.compile(this.name, this.bootText());
+    if (!r.application?.iec61499?.resources[0]) {
+      for (const e of r.errors) this.log(`resource ${this.name}: ${e}`);
+      throw new RequestError(id, 'INVALID_OBJECT', r.errors[0] ?? 'the network does not compile');
+    }
+    return r.application;
   }
 
   /** Compile the declared network and build an executing resource from it. */
   private build(id: string): void {
-    const r = this.types.compile(this.name, this.bootText());
-    if (!r.application) {
-      for (const e of r.errors) this.log(`resource ${this.name}: ${e}`);
-      throw new RequestError(id, 'INVALID_OBJECT', r.errors[0] ?? 'the network does not compile');
-    }
+    this.instantiate(id, this.compile(id));
+  }
+
+  /** An executing resource built from a compiled network. */
+  private instantiate(id: string, app: Application): void {
     try {
-      if (r.application.iec61499) addEventProbeType(r.application.iec61499.types as Record<string, RuntimeFbType>);
-      const runner = new SystemRunner(r.application);
-      const resource = runner.resources[0]?.resource;
-      if (!resource) throw new RequestError(id, 'INVALID_OBJECT', 'the network does not compile to a resource');
+      if (app.iec61499) addEventProbeType(app.iec61499.types as Record<string, RuntimeFbType>);
+      const runner = new SystemRunner(app);
+      const built = runner.resources[0];
+      if (!built) throw new RequestError(id, 'INVALID_OBJECT', 'the network does not compile to a resource');
       // chains yield every slice, so that an endless one leaves the device serving requests
-      resource.sliceEvents = SLICE_EVENTS;
-      this.setLive({ resource, epochNs: process.hrtime.bigint() });
+      built.resource.sliceEvents = SLICE_EVENTS;
+      this.setLive({ resource: built.resource, epochNs: process.hrtime.bigint(), network: built.network });
       this.applyForced();
     } catch (e) {
       if (e instanceof RequestError) throw e;
@@ -466,7 +590,7 @@ export class ManagedResource {
   }
 
   /** The executing network changed: event watches probe the new one. */
-  private setLive(live: { resource: Resource61499; epochNs: bigint } | undefined): void {
+  private setLive(live: Live | undefined): void {
     if (this.live === live) return;
     this.live = live;
     this.eventWatches.rebuilt(live?.resource, (p) => this.portKinds('', p).eventOut, (p) => this.eventSources(p));

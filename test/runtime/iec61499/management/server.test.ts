@@ -70,7 +70,9 @@ describe('device management over TCP: deploy', () => {
     expect(reason(await c.request('RES', 'STOP'))).toBe('INVALID_STATE');
     expect(reason(await c.request('RES', 'START'))).toBeUndefined();
     expect(reason(await c.request('RES', 'START'))).toBe('INVALID_STATE');
-    expect(reason(await c.request('RES', 'DELETE', '<FB Name="F" Type="E_CTU" />'))).toBe('INVALID_STATE');
+    // deleting an FB of a running resource edits it in place (FORTE's STOP of the FB, then DELETE)
+    expect(reason(await c.request('RES', 'DELETE', '<FB Name="F" Type="E_CTU" />'))).toBeUndefined();
+    expect(reason(await c.request('RES', 'DELETE', '<FB Name="F" Type="E_CTU" />'))).toBe('NO_SUCH_OBJECT');
     expect(reason(await c.request('', 'DELETE', '<FB Name="RES" Type="EMB_RES" />'))).toBe('INVALID_STATE');
     expect(reason(await c.request('RES', 'DELETE', '<Connection Source="F.CUO" Destination="F.CU" />'))).toBe('NO_SUCH_OBJECT');
   });
@@ -136,7 +138,7 @@ describe('device management over TCP: stop, kill and delete', () => {
     expect([...fbs.matchAll(/<FB name="(\w+)"/g)].map((m) => m[1])).toEqual(['START', 'CY', 'C']);
   });
 
-  it('changes the network of a running resource online: rebuilt and restarted', async () => {
+  it('changes the network of a running resource online, in place', async () => {
     await deployCounter(c);
     expect(reason(await c.request('RES', 'CREATE', '<FB Name="Q" Type="E_CTU" />'))).toBeUndefined();
     expect(reason(await c.request('RES', 'CREATE', '<Connection Source="C.CUO" Destination="Q.CU" />'))).toBeUndefined();
