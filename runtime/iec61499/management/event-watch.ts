@@ -1,15 +1,4 @@
-import type { RuntimeFbType } from '../../../compiler/iec61499/model.js';
 import type { Resource61499 } from '../resource.js';
-
-/**
- * The type name probe FBs had when event watches were counted by FBs connected to the port.
- * Watches now read the resource's own per-pin counts (Resource61499.countEvents), so no type
- * is added; kept so that callers that still announce it compile and run unchanged.
- */
-export const EVENT_PROBE_TYPE = 'vplc$WATCH_PROBE';
-
-/** Nothing to add any more: event watches need no FB type (see EVENT_PROBE_TYPE). */
-export function addEventProbeType(_types: Record<string, RuntimeFbType>): void {}
 
 /**
  * Event watches as FORTE keeps them: a count of the events that passed an event port (UDINT,

@@ -1,4 +1,4 @@
-import type { FbTypeDeclaration, InterfaceList, ResourceNetwork, RuntimeFbType } from '../../../compiler/iec61499/model.js';
+import type { FbTypeDeclaration, InterfaceList, ResourceNetwork } from '../../../compiler/iec61499/model.js';
 import type { Application } from '../../../compiler/application.js';
 import { parseLiteral, LiteralError, normaliseInitial } from '../../../compiler/iec61499/literal.js';
 import { Resource61499, ResourceError, SLICE_EVENTS } from '../resource.js';
@@ -7,7 +7,7 @@ import { toFaultReport, formatFault } from '../../faults.js';
 import { RequestError, escapeXml, type ManagementRequest } from './request.js';
 import type { TypeProvider } from './type-provider.js';
 import { valueText } from '../../../compiler/contract/value-text.js';
-import { EventWatches, addEventProbeType } from './event-watch.js';
+import { EventWatches } from './event-watch.js';
 import { applyEdit, planEdit } from './network-edit.js';
 import type { DeviceRetain } from './device-retain.js';
 
@@ -575,7 +575,6 @@ export class ManagedResource {
   /** An executing resource built from a compiled network. */
   private instantiate(id: string, app: Application): void {
     try {
-      if (app.iec61499) addEventProbeType(app.iec61499.types as Record<string, RuntimeFbType>);
       const runner = new SystemRunner(app);
       const built = runner.resources[0];
       if (!built) throw new RequestError(id, 'INVALID_OBJECT', 'the network does not compile to a resource');
