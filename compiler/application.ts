@@ -163,4 +163,4 @@ export interface RuntimeSupport {
   trace?: Int32Array<ArrayBufferLike>;
 }
 
-export type FaultKind = 'DIVISION_BY_ZERO' | 'INDEX_OUT_OF_RANGE' | 'WATCHDOG' | 'NULL_REFERENCE' | 'SUBRANGE' | 'INTERNAL';
+export type FaultKind = 'DIVISION_BY_ZERO' | 'INDEX_OUT_OF_RANGE' | 'WATCHDOG' | 'NULL_REFERENCE' | 'DANGLING_REFERENCE' | 'SUBRANGE' | 'INTERNAL';

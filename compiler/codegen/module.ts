@@ -58,7 +58,37 @@ class ModuleEmitter implements ValueEmitter {
       className: (t) => this.className(t),
       methodOwnerClass: (owner) => owner.jsName,
       functions: context.functions,
+      frameOf: (sym) => this.frames.get(sym),
     };
+    // locals whose reference is taken live in one frame object per POU (no recursion in IEC
+    // 61131-3): reachable by a cell, and marked dead when the call returns
+    const framed = (p: Pou, owner?: Pou) => {
+      for (const v of p.vars) {
+        if (v.storage === 'local' && ann.addressTaken.has(v)) this.frames.set(v, `$fr_${(owner ? `${owner.jsName}_${p.jsName}` : p.jsName).replace(/\W/g, '_')}`);
+      }
+    };
+    for (const p of decls.allPous()) {
+      framed(p);
+      for (const m of p.methods.values()) framed(m, p);
+    }
+  }
+
+  /** frame object of each local whose reference is taken */
+  private readonly frames = new Map<VarSymbol, string>();
+
+  /** JS for a local of a function, method or VAR_TEMP: a JS local, or its place in the POU's frame */
+  private localRef(v: VarSymbol): string {
+    const f = this.frames.get(v);
+    return f ? `${f}.${v.prop}` : `v_${v.prop}`;
+  }
+
+  /** The frame of a POU's locals, when it has one. */
+  private frameOfPou(p: Pou): string | undefined {
+    for (const v of p.vars) {
+      const f = this.frames.get(v);
+      if (f) return f;
+    }
+    return undefined;
   }
 
   fieldOf(t: Type, name: string): { prop: string; type: Type } | undefined {
@@ -139,6 +169,7 @@ class ModuleEmitter implements ValueEmitter {
     const pouMap = pous.filter((p) => p.kind === 'program' || p.kind === 'functionBlock').map((p) => `${JSON.stringify(p.key)}: ${p.jsName}`);
     const code = [
       PRELUDE,
+      ...[...new Set(this.frames.values())].map((f) => `const ${f} = { $live: false };`),
       ...structCode,
       ...functions,
       ...classes,
@@ -229,10 +260,13 @@ class ModuleEmitter implements ValueEmitter {
     if (pou.kind !== 'method') {
       for (const v of pou.vars) {
         if (v.storage !== 'local') continue;
-        prologue.push(`let v_${v.prop};`);
-        createValue(`v_${v.prop}`, v.type, v.init, this, prologue, this.tmp);
+        if (!this.frames.has(v)) prologue.push(`let v_${v.prop};`);
+        createValue(this.localRef(v), v.type, v.init, this, prologue, this.tmp);
       }
     }
+    // an action runs inside its POU's call: it keeps the frame as it found it
+    const frame = this.frameOfPou(pou);
+    if (frame) prologue.push(`const $was = ${frame}.$live; ${frame}.$live = true;`);
     // R_EDGE/F_EDGE inputs: the body sees the edge; the level callers wrote is kept in
     // $edge_x and put back after the body, so that an input not passed again keeps its level
     const edges = name === '$body' ? instance.vars.filter((v) => v.edge) : [];
@@ -249,6 +283,7 @@ class ModuleEmitter implements ValueEmitter {
     be.flushCache();
     for (const v of edges) be.emit(`this.${v.prop} = this.$edge_${v.prop};`);
     if (pou.kind === 'method') this.outputsEpilogue(pou, be);
+    if (frame) be.emit(`${frame}.$live = $was;`);
     lines.push(`  ${name}(${params.map((v) => `v_${v.prop}`).join(', ')}) {`);
     lines.push(...prologue.map((l) => `    ${l}`));
     lines.push(...be.result().map((l) => `  ${l}`));
@@ -260,10 +295,13 @@ class ModuleEmitter implements ValueEmitter {
   /** Locals of a FUNCTION or METHOD: declared fresh on each call (aggregates preallocated per POU). */
   private localsPrologue(pou: Pou, params: VarSymbol[], out: string[]): void {
     for (const v of pou.vars) {
-      if (params.includes(v)) continue;
+      if (params.includes(v)) {
+        if (this.frames.has(v)) out.push(`${this.localRef(v)} = v_${v.prop};`);
+        continue;
+      }
       if (isScalar(v.type)) {
-        out.push(`let v_${v.prop};`);
-        createValue(`v_${v.prop}`, v.type, v.init, this, out, this.tmp);
+        if (!this.frames.has(v)) out.push(`let v_${v.prop};`);
+        createValue(this.localRef(v), v.type, v.init, this, out, this.tmp);
       } else {
         // aggregates: a preallocated object re-initialised on each call, so calls allocate nothing
         const holder = `${pou.jsName.replace(/\W/g, '_')}_${v.prop}`;
@@ -282,7 +320,7 @@ class ModuleEmitter implements ValueEmitter {
   private outputsEpilogue(pou: Pou, be: BodyEmitter): void {
     const obj = outputObjectName(pou);
     for (const v of pou.vars) {
-      if (v.section === 'VAR_OUTPUT' || (v.section === 'VAR_IN_OUT' && isScalar(v.type))) be.emit(`${obj}.${v.prop} = v_${v.prop};`);
+      if (v.section === 'VAR_OUTPUT' || (v.section === 'VAR_IN_OUT' && isScalar(v.type))) be.emit(`${obj}.${v.prop} = ${this.localRef(v)};`);
     }
   }
 
@@ -309,10 +347,13 @@ class ModuleEmitter implements ValueEmitter {
     const be = new BodyEmitter(this.bodyOptions, undefined, p.file, p.name);
     const prologue: string[] = [];
     this.localsPrologue(p, params, prologue);
+    const frame = this.frameOfPou(p);
+    if (frame) prologue.push(`${frame}.$live = true;`);
     be.emit('$body: {');
     be.body(decl.body);
     be.emit('}');
     this.outputsEpilogue(p, be);
+    if (frame) be.emit(`${frame}.$live = false;`);
     const lines = [`function ${p.jsName}(${params.map((v) => `v_${v.prop}`).join(', ')}) {`];
     lines.push(...prologue.map((l) => `  ${l}`));
     lines.push(...be.result());
@@ -326,11 +367,11 @@ class ModuleEmitter implements ValueEmitter {
 
   private resourceFactory(r: ResolvedResource): { name: string; fn: string; code: string } {
     const fn = `$resource_${r.name.replace(/\W/g, '_')}`;
-    const lines = [`function ${fn}() {`, '  const G = {};'];
+    // $G first: a global's initial value may be a reference to another global (REF(g))
+    const lines = [`function ${fn}() {`, '  const G = {};', '  $G = G;'];
     const init: string[] = [];
     for (const g of r.globals) createValue(`G.${g.prop}`, g.type, g.init, this, init, this.tmp);
     lines.push(...init.map((l) => `  ${l}`));
-    lines.push('  $G = G;');
     for (const p of r.programs) {
       lines.push(`  const p_${p.name} = new ${p.pou.jsName}();`);
     }
