@@ -12,7 +12,8 @@ import type { Annotations, Pou, VarSymbol } from '../semantics/symbols.js';
 import type { StructType, Type } from '../types/types.js';
 import { BodyEmitter, convertLiteral, type BodyOptions } from './body.js';
 import { PRELUDE } from './prelude.js';
-import { copyValue, createValue, isScalar, propName, type ValueEmitter } from './values.js';
+import { copyValue, createValue, isScalar, propName } from './values.js';
+import { resetValue, type ResetEmitter } from './reset.js';
 import { convertCode } from './convert.js';
 import { concrete } from '../types/common-type.js';
 import { STANDARD_CONTEXT, type CompilerContext } from '../context.js';
@@ -42,7 +43,7 @@ export function generateModule(decls: Declarations, ann: Annotations, resources:
   return new ModuleEmitter(decls, ann, context).run(resources);
 }
 
-class ModuleEmitter implements ValueEmitter {
+class ModuleEmitter implements ResetEmitter {
   private readonly sites: [string, string, number][] = [];
   private readonly siteIndex = new Map<string, number>();
   private readonly structs = new Map<string, StructType>();
@@ -154,6 +155,7 @@ class ModuleEmitter implements ValueEmitter {
       else if (p.kind === 'function') functions.push(...this.functionCode(p));
     }
     const resourceCode = resources.map((r) => this.resourceFactory(r));
+    const resetCode = this.resetFunctions();
     const structCode: string[] = [];
     const done = new Set<string>();
     // struct classes may reference each other: emit until no new struct appears
@@ -173,6 +175,8 @@ class ModuleEmitter implements ValueEmitter {
       ...structCode,
       ...functions,
       ...classes,
+      ...resetCode,
+      ...this.holders,
       ...resourceCode.map((r) => r.code),
       `const $sites = ${JSON.stringify(this.sites)};`,
       `return { pous: { ${pouMap.join(', ')} }, resources: { ${resourceCode.map((r) => `${JSON.stringify(r.name)}: ${r.fn}`).join(', ')} } };`,
@@ -260,6 +264,12 @@ class ModuleEmitter implements ValueEmitter {
     if (pou.kind !== 'method') {
       for (const v of pou.vars) {
         if (v.storage !== 'local') continue;
+        if (!isScalar(v.type)) {
+          // an FB instance, structure or array: one object per POU and method, reset per call
+          prologue.push(`const v_${v.prop} = ${this.holder(`${instance.jsName}_${name}`, v)};`);
+          resetValue(`v_${v.prop}`, v.type, v.init, this, prologue, this.tmp);
+          continue;
+        }
         if (!this.frames.has(v)) prologue.push(`let v_${v.prop};`);
         createValue(this.localRef(v), v.type, v.init, this, prologue, this.tmp);
       }
@@ -304,9 +314,8 @@ class ModuleEmitter implements ValueEmitter {
         createValue(this.localRef(v), v.type, v.init, this, out, this.tmp);
       } else {
         // aggregates: a preallocated object re-initialised on each call, so calls allocate nothing
-        const holder = `${pou.jsName.replace(/\W/g, '_')}_${v.prop}`;
-        this.preallocated.push({ holder, v });
-        out.push(`let v_${v.prop} = ${holder}();`);
+        out.push(`const v_${v.prop} = ${this.holder(pou.owner ? `${pou.owner.jsName}_${pou.jsName}` : pou.jsName, v)};`);
+        resetValue(`v_${v.prop}`, v.type, v.init, this, out, this.tmp);
       }
     }
     if (pou.returnType) {
@@ -315,7 +324,60 @@ class ModuleEmitter implements ValueEmitter {
     }
   }
 
-  private preallocated: { holder: string; v: VarSymbol }[] = [];
+  /** module-level objects of aggregate temporaries, made once when the module loads (after the classes) */
+  private readonly holders: string[] = [];
+
+  /** The holder of an aggregate temporary `v` of `owner` (a function, or a class and its method). */
+  private holder(owner: string, v: VarSymbol): string {
+    const name = `$tmp_${owner.replace(/\W/g, '_')}_${v.prop.replace(/\W/g, '_')}`;
+    const init: string[] = [];
+    createValue('$v', v.type, undefined, this, init, this.tmp);
+    this.holders.push(`const ${name} = (() => { let $v; ${init.join(' ')} return $v; })();`);
+    return name;
+  }
+
+  /** struct and FB types whose `$reset` is needed, by class name */
+  private readonly resets = new Map<string, Type>();
+
+  needReset(t: Type): void {
+    const cls = this.className(t);
+    if (!this.resets.has(cls)) this.resets.set(cls, t);
+  }
+
+  /** `$reset` of every type that needs one, and of the types those need in turn. */
+  private resetFunctions(): string[] {
+    const lines: string[] = [];
+    const done = new Set<string>();
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const [cls, t] of [...this.resets]) {
+        if (done.has(cls)) continue;
+        done.add(cls);
+        grew = true;
+        const body: string[] = [];
+        if (t.kind === 'struct') {
+          for (const f of t.fields) {
+            const m = t.decl.members.find((x) => key(x.name) === key(f.name));
+            resetValue(`o.${propName(f.name)}`, f.type, m?.init, this, body, this.tmp);
+          }
+          lines.push(`${cls}.$reset = function (o) { ${body.join(' ')} };`);
+        } else if (t.kind === 'fb') {
+          const p = this.decls.pou(key(t.name))!;
+          if (p.base) {
+            this.needReset({ kind: 'fb', name: p.base.name, decl: p.base.decl as never });
+            body.push(`${p.base.jsName}.prototype.$reset.call(this);`);
+          }
+          for (const v of p.vars) {
+            if (v.storage !== 'instance') continue;
+            resetValue(`this.${v.prop}`, v.type, v.init, this, body, this.tmp);
+            if (v.edge) body.push(`this.$edge_${v.prop} = false;`);
+          }
+          lines.push(`${cls}.prototype.$reset = function () { ${body.join(' ')} };`);
+        }
+      }
+    }
+    return lines;
+  }
 
   private outputsEpilogue(pou: Pou, be: BodyEmitter): void {
     const obj = outputObjectName(pou);
@@ -331,12 +393,6 @@ class ModuleEmitter implements ValueEmitter {
       const init: string[] = [];
       createValue(`${outputObjectName(pou)}.${v.prop}`, v.type, undefined, this, init, this.tmp);
       lines.push(...init);
-    }
-    // preallocated aggregate locals of this POU
-    for (const { holder, v } of this.preallocated.splice(0)) {
-      const init: string[] = [];
-      createValue('$v', v.type, v.init, this, init, this.tmp);
-      lines.push(`function ${holder}() { let $v; ${init.join(' ')} return $v; }`);
     }
     return lines;
   }
