@@ -12,7 +12,8 @@ import type { Annotations, Pou, VarSymbol } from '../semantics/symbols.js';
 import type { StructType, Type } from '../types/types.js';
 import { BodyEmitter, convertLiteral, type BodyOptions } from './body.js';
 import { PRELUDE } from './prelude.js';
-import { copyValue, createValue, isScalar, propName } from './values.js';
+import { copyValue, createValue, initArray, initStruct, isScalar, propName } from './values.js';
+import type { ConfigInit, ResourceConfig } from '../semantics/var-config.js';
 import { resetValue, type ResetEmitter } from './reset.js';
 import { convertCode } from './convert.js';
 import { concrete } from '../types/common-type.js';
@@ -30,6 +31,8 @@ export interface ResolvedResource {
   tasks: TaskModel[];
   programs: ProgramInstance[];
   globals: VarSymbol[];
+  /** the configuration's VAR_CONFIG and VAR_ACCESS for this resource */
+  config?: ResourceConfig;
 }
 
 export interface GeneratedCode {
@@ -431,6 +434,8 @@ class ModuleEmitter implements ResetEmitter {
     for (const p of r.programs) {
       lines.push(`  const p_${p.name} = new ${p.pou.jsName}();`);
     }
+    // VAR_CONFIG: the initial values this configuration gives variables of its instances
+    for (const c of r.config?.inits ?? []) if (c.init) lines.push(...this.configInit(c).map((l) => `  ${l}`));
     const taskFns = r.tasks.map((t) => {
       const body = r.programs.flatMap((p, i) => (key(p.task) === key(t.name) ? [`$trace[1] = ${i + 1}; $trace[0] = 0;`, ...this.programCall(p, r)] : []));
       return `() => { $G = G; ${body.join(' ')} }`;
@@ -467,8 +472,35 @@ class ModuleEmitter implements ResetEmitter {
     return [...out, `p_${p.name}.$body();`, ...after];
   }
 
+  /** The statements giving the variable of a VAR_CONFIG entry its configured initial value. */
+  private configInit(c: ConfigInit): string[] {
+    const target = this.instancePathRef(c);
+    const v = c.vars[c.vars.length - 1]!;
+    const out: string[] = [];
+    if (isScalar(v.type) && c.init?.kind === 'expr') out.push(`${target} = ${this.initExpr(c.init, v.type)};`);
+    else if (c.init?.kind === 'array' && v.type.kind === 'array') initArray(target, v.type, c.init, this, out, this.tmp);
+    else if (c.init?.kind === 'struct') initStruct(target, v.type, c.init, this, out, this.tmp);
+    return out;
+  }
+
+  /** JS for a variable of a program instance reached through FB instances and structures. */
+  private instancePathRef(c: ConfigInit): string {
+    let ref = `p_${c.program}`;
+    let parent: Type | undefined;
+    for (const v of c.vars) {
+      ref += `.${parent?.kind === 'struct' ? propName(v.name) : v.prop}`;
+      parent = v.type;
+    }
+    return ref;
+  }
+
   private locatedOf(r: ResolvedResource): LocatedVariable[] {
     const out: LocatedVariable[] = [];
+    // addresses VAR_CONFIG completes (declared AT %I*, %Q*, %M*)
+    for (const c of r.config?.inits ?? []) {
+      const v = c.vars[c.vars.length - 1]!;
+      if (c.location && v.type.kind === 'elementary') out.push({ address: c.location, path: [c.program, ...c.vars.map((x) => x.name)].join('.'), type: concreteName(v.type) });
+    }
     for (const g of r.globals) {
       if (g.location && !g.location.endsWith('*') && g.type.kind === 'elementary') out.push({ address: g.location, path: g.name, type: concreteName(g.type) });
     }
@@ -481,14 +513,22 @@ class ModuleEmitter implements ResetEmitter {
   }
 
   private pathRef(path: string, r: ResolvedResource): string {
-    const [first, second] = path.split('.');
-    if (second === undefined) {
+    const [first, ...rest] = path.split('.');
+    if (rest.length === 0) {
       const g = r.globals.find((x) => key(x.name) === key(first!));
       return `G.${g?.prop ?? first}`;
     }
     const p = r.programs.find((x) => x.name === first)!;
-    const v = allVars(p.pou).get(key(second))!;
-    return `p_${p.name}.${v.prop}`;
+    // through FB instances (VAR_CONFIG addresses of their variables) and structures
+    let ref = `p_${p.name}`;
+    let t: Type = { kind: 'fb', name: p.pou.name, decl: p.pou.decl as never };
+    for (const n of rest) {
+      const f = this.fieldOf(t, n);
+      if (!f) break;
+      ref += `.${f.prop}`;
+      t = f.type;
+    }
+    return ref;
   }
 }
 

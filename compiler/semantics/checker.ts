@@ -157,9 +157,20 @@ export class Checker {
   }
 
   checkLocation(v: VarSymbol): void {
+    if (/^%[IQM][XBWDL]?\*$/i.test(v.location ?? '')) return;
+    this.checkAddress(v.location ?? '', v.type, v.name, v.decl.range);
+  }
+
+  /** An initial value for a variable of type `type` (VAR_CONFIG). */
+  checkInitializer(init: Initializer, type: Type): void {
+    this.checkInit(init, type, undefined);
+  }
+
+  /** A complete address for a variable `name` of type `t` (a declaration's AT, or VAR_CONFIG's). */
+  checkAddress(location: string, t: Type, name: string, range: SourceRange): void {
+    const v = { location, type: t, name, decl: { range } };
     const m = /^%([IQM])([XBWDL]?)(\d+)(?:\.(\d+))?$/i.exec(v.location ?? '');
     if (!m) {
-      if (/^%[IQM]\*$/i.test(v.location ?? '')) return;
       this.error('E2010', `unsupported address '${v.location}'`, v.decl.range);
       return;
     }
@@ -169,7 +180,6 @@ export class Checker {
       this.error('E2010', `bit address '${v.location}' needs a byte and a bit number 0..7 (e.g. %IX0.3)`, v.decl.range);
       return;
     }
-    const t = v.type;
     if (t.kind !== 'elementary') {
       this.error('E2010', `a located variable must have an elementary type, not ${typeName(t)}`, v.decl.range);
       return;
