@@ -4,7 +4,7 @@
  * indexing check and fault with the POU, file and line.
  */
 import type { ElementaryTypeName } from '../application.js';
-import type { CallExpr, Expr, LiteralValue, Stmt } from '../st/ast.js';
+import type { CallExpr, Expr, Stmt } from '../st/ast.js';
 import { key } from '../st/ast.js';
 import { concrete } from '../types/common-type.js';
 import { ELEMENTARY, type Type, elementary, isBig, isInteger, familyOf, integerRange } from '../types/types.js';
@@ -15,7 +15,10 @@ import { convertCode, wrapInt } from './convert.js';
 import { copyValue, isScalar, propName, zeroValue, type ValueEmitter } from './values.js';
 import { constantInt, forVariableRange, rangeOf, type LoopFacts } from './index-range.js';
 import { selectOf } from './if-conversion.js';
-import { cellBitWrite, cellCode, cellRead, cellWrite, isCellDeref, isCellTarget, type CellHost } from './references.js';
+import { convertLiteral } from './literal-code.js';
+
+export { convertLiteral };
+import { cellCode, cellRead, cellStore, isCellDeref, isCellTarget, type CellHost } from './references.js';
 
 export interface SiteTable {
   /** index of a fault site [pou, file, line] */
@@ -406,15 +409,9 @@ export class BodyEmitter {
    */
   storeCode(target: Expr, value: string, single = false): string {
     const t = this.typeOf(target);
-    const through = isCellDeref(target, this.cellHost);
-    if (through) {
-      const site = this.site(target.range.line);
-      if (t.kind === 'elementary' && t.subrange) return cellWrite(through, `$sub(${value}, ${t.subrange.lo}, ${t.subrange.hi}, ${site})`, this.cellHost);
-      if (t.kind === 'elementary' && t.name === 'REAL') return cellWrite(through, single || isRounded(value) ? value : `Math.fround(${value})`, this.cellHost);
-      return cellWrite(through, value, this.cellHost);
-    }
-    const bitThrough = target.kind === 'bit' ? isCellDeref(target.object, this.cellHost) : undefined;
-    if (bitThrough && target.kind === 'bit') return `{ ${cellBitWrite(bitThrough, target.bit, value, this.cellHost, this.tmp())} }`;
+    // through a reference to an elementary variable (r^ := v, r^.3 := b): its cell
+    const through = cellStore(target, value, single || isRounded(value), this.cellHost, () => this.tmp());
+    if (through) return through;
     if (target.kind === 'bit') {
       const obj = this.lref(target.object);
       const ot = concrete(this.typeOf(target.object));
@@ -832,42 +829,5 @@ function storeProp(ref: string, value: string, t: Type, single = false): string 
   return `${ref} = ${value};`;
 }
 
-
-/** A literal in the representation of `target` (or of its own type). */
-export function convertLiteral(v: LiteralValue, own: Type, target: Type): string {
-  const t = own.kind === 'literalInt' || own.kind === 'literalReal' ? target : own;
-  switch (v.type) {
-    case 'int': {
-      if (t.kind === 'elementary') {
-        if (isBig(t)) return `${BigInt.asUintN(64, v.value) === v.value || v.value >= 0n ? v.value : v.value}n`;
-        if (ELEMENTARY[t.name].family === 'real') return numberLiteral(Number(v.value));
-        if (t.name === 'BOOL') return v.value !== 0n ? 'true' : 'false';
-      }
-      const n = Number(v.value);
-      const code = numberLiteral(n);
-      return own !== t ? convertCode(code, own.kind === 'literalInt' ? t : own, target) : convertCode(code, own, target);
-    }
-    case 'real': {
-      const code = numberLiteral(t.kind === 'elementary' && t.name === 'REAL' ? Math.fround(v.value) : v.value);
-      return own.kind === 'literalReal' ? code : convertCode(code, own, target);
-    }
-    case 'bool':
-      return convertCode(v.value ? 'true' : 'false', own, target);
-    case 'time':
-    case 'tod':
-      return convertCode(numberLiteral(v.ns), own, target);
-    case 'date':
-    case 'dt':
-      return convertCode(numberLiteral(v.ms), own, target);
-    case 'string':
-      return convertCode(JSON.stringify(v.value), own, target);
-  }
-}
-
-function numberLiteral(n: number): string {
-  if (Number.isNaN(n)) return 'NaN';
-  if (!Number.isFinite(n)) return n > 0 ? 'Infinity' : '-Infinity';
-  return n < 0 || Object.is(n, -0) ? `(${n})` : String(n);
-}
 
 /** The value of an integer literal (possibly negated), else undefined. */

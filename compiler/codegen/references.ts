@@ -98,3 +98,21 @@ export function cellBitWrite(e: Extract<Expr, { kind: 'deref' }>, bit: number, v
   const clear = wrapInt(`${cur} & ${~(2 ** bit) >>> 0}`, name);
   return `${tmp} = ${h.expr(e.object)}; $wr(${tmp}, (${value}) ? ${set} : ${clear}, ${site});`;
 }
+
+/**
+ * The statement storing `value` into `target` when the target is reached through a reference to
+ * an elementary variable (`r^`, or a bit of it), else undefined. `single`: a REAL value is
+ * rounded to single precision already.
+ */
+export function cellStore(target: Expr, value: string, single: boolean, h: CellHost, tmp: () => string): string | undefined {
+  const through = isCellDeref(target, h);
+  if (through) {
+    const t = h.typeOf(target);
+    if (t.kind === 'elementary' && t.subrange) return cellWrite(through, `$sub(${value}, ${t.subrange.lo}, ${t.subrange.hi}, ${h.site(target.range.line)})`, h);
+    if (t.kind === 'elementary' && t.name === 'REAL') return cellWrite(through, single ? value : `Math.fround(${value})`, h);
+    return cellWrite(through, value, h);
+  }
+  const bitThrough = target.kind === 'bit' ? isCellDeref(target.object, h) : undefined;
+  if (bitThrough && target.kind === 'bit') return `{ ${cellBitWrite(bitThrough, target.bit, value, h, tmp())} }`;
+  return undefined;
+}
