@@ -17,6 +17,7 @@ import {
   decodeDate, decodeDateAndTime, decodeDuration, decodeInteger, decodeReal, decodeString, decodeTimeOfDay, decodeTyped,
   type Decoded,
 } from './literals.js';
+import { readAccessPaths, readInstanceInits, type SectionReader } from './config-sections.js';
 
 type Child = CstNode | IToken;
 const NONE: CstNode[] = [];
@@ -423,65 +424,20 @@ export class AstBuilder {
       );
       resources.unshift(implicit);
     }
-    const instanceInits = this.nodes(n, 'varConfigSection').flatMap((s) => this.instanceInits(s));
-    const accessPaths = this.nodes(n, 'varAccessSection').flatMap((s) => this.accessPaths(s));
+    const reader: SectionReader = {
+      nodes: (x, k) => this.nodes(x, k),
+      tokens: (x, k) => this.tokens(x, k),
+      spanOf: (x) => this.spanOf(x),
+      make: (f, span) => this.make(f, span),
+      typeSpec: (x) => this.typeSpec(x),
+      initializer: (x) => this.initializer(x),
+    };
+    const instanceInits = this.nodes(n, 'varConfigSection').flatMap((s) => readInstanceInits(s, reader));
+    const accessPaths = this.nodes(n, 'varAccessSection').flatMap((s) => readAccessPaths(s, reader));
     return this.make(
       { kind: 'configuration' as const, name, globals: this.nodes(n, 'varSection').map((s) => this.varSection(s)), resources, instanceInits, accessPaths },
       this.spanOf(n),
     );
-  }
-
-  /** The entries of one VAR_CONFIG section: the parser's lists are parallel, one element per entry. */
-  private instanceInits(n: CstNode): A.InstanceInit[] {
-    const paths = this.nodes(n, 'instanceInit');
-    const types = this.nodes(n, 'typeSpec');
-    const colons = this.tokens(n, 'Colon');
-    const ats = this.tokens(n, 'AT');
-    const addresses = this.tokens(n, 'DirectVariable');
-    const inits = this.nodes(n, 'initializer');
-    const assigns = this.tokens(n, 'Assign');
-    const semis = this.tokens(n, 'Semicolon');
-    return paths.flatMap((p, i) => {
-      const type = types[i];
-      const pathSpan = this.spanOf(p);
-      if (!type || !pathSpan) return [];
-      const end = semis[i]?.startOffset ?? Infinity;
-      const before = (t: IToken) => t.startOffset > pathSpan[0] && t.startOffset < (colons[i]?.startOffset ?? end);
-      const entry = this.make({ path: this.tokens(p, 'Identifier').map((t) => t.image), type: this.typeSpec(type) } as Omit<A.InstanceInit, 'id' | 'range'>, [pathSpan[0], semis[i] ? semis[i].startOffset + 1 : pathSpan[1]]);
-      if (ats.some(before)) {
-        const a = addresses.find(before);
-        if (a) entry.location = a.image.toUpperCase();
-      }
-      const assign = assigns.find((t) => t.startOffset > pathSpan[0] && t.startOffset < end);
-      if (assign) {
-        const init = inits.find((x) => (this.spanOf(x)?.[0] ?? -1) > assign.startOffset && (this.spanOf(x)?.[0] ?? Infinity) < end);
-        if (init) entry.init = this.initializer(init);
-      }
-      return [entry];
-    });
-  }
-
-  /** The entries of one VAR_ACCESS section. */
-  private accessPaths(n: CstNode): A.AccessPath[] {
-    const names = this.tokens(n, 'accessName');
-    const paths = this.nodes(n, 'accessPath');
-    const types = this.nodes(n, 'typeSpec');
-    const directions = this.tokens(n, 'direction');
-    const semis = this.tokens(n, 'Semicolon');
-    return names.flatMap((name, i) => {
-      const path = paths[i];
-      const type = types[i];
-      if (!path || !type) return [];
-      const end = semis[i]?.startOffset ?? Infinity;
-      const dir = directions.find((d) => d.startOffset > name.startOffset && d.startOffset < end);
-      const word = dir?.image.toUpperCase();
-      const entry = this.make(
-        { name: name.image, path: this.tokens(path, 'Identifier').map((t) => t.image), type: this.typeSpec(type), direction: word === 'READ_WRITE' ? 'READ_WRITE' : 'READ_ONLY' } as Omit<A.AccessPath, 'id' | 'range'>,
-        [name.startOffset, semis[i] ? semis[i].startOffset + 1 : name.startOffset + name.image.length],
-      );
-      if (dir && word !== 'READ_WRITE' && word !== 'READ_ONLY') entry.badDirection = dir.image;
-      return [entry];
-    });
   }
 
   private resource(n: CstNode): A.ResourceDecl {
