@@ -79,7 +79,8 @@ export function compileSources(sources: SourceFile[], options: CompileOptions = 
   });
   const resources = buildResources(units.slice(0, sources.length), decls, diagnostics, options);
   checkResourceGlobals(resources, checker, diagnostics);
-  const configs = resolveConfiguration(units.slice(0, sources.length).flatMap((u) => u.configurations), resources, decls, checker, diagnostics);
+  const own = units.slice(0, sources.length);
+  const configs = resolveConfiguration(own.flatMap((u) => u.configurations), resources, decls, checker, diagnostics, own.flatMap((u) => u.instanceInits ?? []));
   for (const r of resources) {
     const c = configs.get(r.name);
     if (c) r.config = c;

@@ -52,18 +52,39 @@ interface ResourceView {
   globals: VarSymbol[];
 }
 
+/**
+ * `loose`: VAR_CONFIG sections outside any CONFIGURATION, as CODESYS writes them in a global
+ * variable list (`PLC_PRG.inst.x AT %IX1.0 : BOOL;`): their paths start with the program
+ * instance when the application has one resource (a lone PROGRAM's is named after its type).
+ */
 export function resolveConfiguration(
   configs: ConfigurationDecl[],
   resources: ResourceView[],
   decls: Declarations,
   checker: Checker,
   diagnostics: Diagnostic[],
+  loose: InstanceInit[] = [],
 ): Map<string, ResourceConfig> {
   const out = new Map<string, ResourceConfig>(resources.map((r) => [r.name, { inits: [], access: [] }]));
   const err = (code: 'E2014' | 'E2015', m: string, r: SourceRange) => diagnostics.push(diagnostic(code, m, r));
   const findResource = (name: string) => resources.find((r) => key(r.name) === key(name));
-  for (const c of configs) {
-    const implicit = c.resources.length === 1 && c.resources[0]!.implicit === true ? findResource(c.resources[0]!.name) : undefined;
+  const scopes = configs.map((c) => ({
+    instanceInits: c.instanceInits,
+    accessPaths: c.accessPaths,
+    implicit: c.resources.length === 1 && c.resources[0]!.implicit === true ? findResource(c.resources[0]!.name) : undefined,
+    checked: c.resources.map((r) => ({ name: r.name, range: r.range })),
+  }));
+  if (loose.length > 0) {
+    scopes.push({
+      instanceInits: loose,
+      accessPaths: [],
+      implicit: resources.length === 1 ? resources[0] : undefined,
+      // without a CONFIGURATION, the lone programs' incomplete addresses are completed here
+      checked: configs.length === 0 ? resources.map((r) => ({ name: r.name, range: loose[0]!.range })) : [],
+    });
+  }
+  for (const c of scopes) {
+    const implicit = c.implicit;
     const completed = new Set<string>();
     for (const e of c.instanceInits) {
       const resolved = resolveInit(e, implicit, findResource, decls, (m) => err('E2014', m, e.range));
@@ -98,7 +119,7 @@ export function resolveConfiguration(
       out.get(resource)!.inits.push(init);
     }
     // every incomplete address of a program instance of this configuration is completed
-    for (const cr of c.resources) {
+    for (const cr of c.checked) {
       const r = findResource(cr.name);
       if (!r) continue;
       for (const p of r.programs) {

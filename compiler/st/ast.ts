@@ -334,6 +334,8 @@ export interface CompilationUnit {
   configurations: ConfigurationDecl[];
   /** VAR_GLOBAL … END_VAR at file level (a global variable list) */
   globals: VarSection[];
+  /** VAR_CONFIG … END_VAR at file level (CODESYS's variable configuration) */
+  instanceInits?: InstanceInit[];
 }
 
 /** Hands out node ids, unique within one compilation (shared by all files of a project). */

@@ -133,6 +133,7 @@ export class StParser extends CstParser {
         { ALT: () => this.SUBRULE(this.typeBlock) },
         { ALT: () => this.SUBRULE(this.configurationDecl) },
         { ALT: () => this.SUBRULE(this.varSection) },
+        { ALT: () => this.SUBRULE(this.varConfigSection) },
       ])),
     );
   });

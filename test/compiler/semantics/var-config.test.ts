@@ -155,3 +155,41 @@ END_CONFIGURATION
     expect((snapshotResource(app, app.resources[0]!, runner.instance) as { Main: { x: number } }).Main.x).toBe(42);
   });
 });
+
+describe('VAR_CONFIG as CODESYS writes it (a global variable list outside any CONFIGURATION)', () => {
+  const CODESYS = `
+FUNCTION_BLOCK locio
+VAR
+  xLocIn AT %I* : BOOL;
+  xLocOut AT %Q* : BOOL;
+END_VAR
+xLocOut := xLocIn;
+END_FUNCTION_BLOCK
+PROGRAM PLC_PRG
+VAR
+  locioVar1, locioVar2 : locio;
+END_VAR
+locioVar1();
+locioVar2();
+END_PROGRAM
+VAR_CONFIG
+  PLC_PRG.locioVar1.xLocIn AT %IX1.0 : BOOL;
+  PLC_PRG.locioVar1.xLocOut AT %QX0.0 : BOOL;
+  PLC_PRG.locioVar2.xLocIn AT %IX1.1 : BOOL;
+END_VAR
+`;
+
+  it('completes the addresses of a lone program, and names an incomplete one left out', () => {
+    const bad = compile(CODESYS);
+    expect(bad.diagnostics.map((d) => `${d.range.line} ${d.code} ${d.message}`)).toEqual([
+      "17 E2014 Default.PLC_PRG.locioVar2.xLocOut is declared AT %Q*: give its address in the configuration's VAR_CONFIG (Default.PLC_PRG.locioVar2.xLocOut AT %QX0.0 : BOOL;)",
+    ]);
+    const r = compile(CODESYS.replace('%IX1.1 : BOOL;\n', '%IX1.1 : BOOL;\n  PLC_PRG.locioVar2.xLocOut AT %QX0.3 : BOOL;\n'));
+    expect(r.diagnostics).toEqual([]);
+    const app = r.application!;
+    const runner = new ResourceRunner(app, app.resources[0]!.name);
+    runner.image.inputBits[1] = 0b10; // %IX1.1: locioVar2's input
+    runner.runUntil(10_000_000);
+    expect(runner.image.outputBits[0]).toBe(0b1000); // %QX0.3 on, %QX0.0 off
+  });
+});
