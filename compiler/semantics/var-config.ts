@@ -73,6 +73,7 @@ export function resolveConfiguration(
     accessPaths: c.accessPaths,
     implicit: c.resources.length === 1 && c.resources[0]!.implicit === true ? findResource(c.resources[0]!.name) : undefined,
     checked: c.resources.map((r) => ({ name: r.name, range: r.range })),
+    withResource: true,
   }));
   if (loose.length > 0) {
     scopes.push({
@@ -81,6 +82,7 @@ export function resolveConfiguration(
       implicit: resources.length === 1 ? resources[0] : undefined,
       // without a CONFIGURATION, the lone programs' incomplete addresses are completed here
       checked: configs.length === 0 ? resources.map((r) => ({ name: r.name, range: loose[0]!.range })) : [],
+      withResource: false,
     });
   }
   for (const c of scopes) {
@@ -126,7 +128,8 @@ export function resolveConfiguration(
         for (const { path, v } of incompleteAddresses(p.pou.vars, decls)) {
           const k = `${r.name}\u0000${p.name}\u0000${path}`.toUpperCase();
           if (!completed.has(k)) {
-            err('E2014', `${r.name}.${p.name}.${path} is declared AT ${v.location}: give its address in the configuration's VAR_CONFIG (${r.name}.${p.name}.${path} AT ${exampleAddress(v.location!)} : ${typeName(v.type)};)`, cr.range);
+            const named = `${c.withResource ? `${r.name}.` : ''}${p.name}.${path}`;
+            err('E2014', `${named} is declared AT ${v.location}: give its address in VAR_CONFIG (${named} AT ${exampleAddress(v.location!)} : ${typeName(v.type)};)`, cr.range);
           }
         }
       }

@@ -182,7 +182,7 @@ END_VAR
   it('completes the addresses of a lone program, and names an incomplete one left out', () => {
     const bad = compile(CODESYS);
     expect(bad.diagnostics.map((d) => `${d.range.line} ${d.code} ${d.message}`)).toEqual([
-      "17 E2014 Default.PLC_PRG.locioVar2.xLocOut is declared AT %Q*: give its address in the configuration's VAR_CONFIG (Default.PLC_PRG.locioVar2.xLocOut AT %QX0.0 : BOOL;)",
+      '17 E2014 PLC_PRG.locioVar2.xLocOut is declared AT %Q*: give its address in VAR_CONFIG (PLC_PRG.locioVar2.xLocOut AT %QX0.0 : BOOL;)',
     ]);
     const r = compile(CODESYS.replace('%IX1.1 : BOOL;\n', '%IX1.1 : BOOL;\n  PLC_PRG.locioVar2.xLocOut AT %QX0.3 : BOOL;\n'));
     expect(r.diagnostics).toEqual([]);
