@@ -82,6 +82,19 @@ export interface ResourceModel {
   /** resource- and configuration-level globals visible to the programs */
   globals: VarInfo[];
   located: LocatedVariable[];
+  /** the configuration's VAR_ACCESS paths to this resource's variables */
+  access?: AccessPathInfo[];
+}
+
+/** A variable named for the outside by VAR_ACCESS (IEC 61131-3 6.8.2). */
+export interface AccessPathInfo {
+  /** the access name: 'Speed' */
+  name: string;
+  /** the variable's dotted path from its resource: 'Line1.speed', 'gLevel' */
+  path: string;
+  type: TypeInfo;
+  /** READ_ONLY: the outside may read it, not write it */
+  readOnly: boolean;
 }
 
 export interface Application {
@@ -163,4 +176,4 @@ export interface RuntimeSupport {
   trace?: Int32Array<ArrayBufferLike>;
 }
 
-export type FaultKind = 'DIVISION_BY_ZERO' | 'INDEX_OUT_OF_RANGE' | 'WATCHDOG' | 'NULL_REFERENCE' | 'SUBRANGE' | 'INTERNAL';
+export type FaultKind = 'DIVISION_BY_ZERO' | 'INDEX_OUT_OF_RANGE' | 'WATCHDOG' | 'NULL_REFERENCE' | 'DANGLING_REFERENCE' | 'SUBRANGE' | 'INTERNAL';

@@ -14,6 +14,7 @@ import { parseSt } from './st/parse.js';
 import { Declarations } from './semantics/declarations.js';
 import { Checker } from './semantics/checker.js';
 import { newAnnotations, type Pou } from './semantics/symbols.js';
+import { resolveConfiguration } from './semantics/var-config.js';
 import { evalConst, constToInt } from './semantics/const-eval.js';
 import { generateModule, typeInfo, type ResolvedResource, type ProgramInstance } from './codegen/module.js';
 import { librarySources } from './library.js';
@@ -78,6 +79,12 @@ export function compileSources(sources: SourceFile[], options: CompileOptions = 
   });
   const resources = buildResources(units.slice(0, sources.length), decls, diagnostics, options);
   checkResourceGlobals(resources, checker, diagnostics);
+  const own = units.slice(0, sources.length);
+  const configs = resolveConfiguration(own.flatMap((u) => u.configurations), resources, decls, checker, diagnostics, own.flatMap((u) => u.instanceInits ?? []));
+  for (const r of resources) {
+    const c = configs.get(r.name);
+    if (c) r.config = c;
+  }
   if (hasErrors(diagnostics)) return { diagnostics: sortDiagnostics(diagnostics) };
 
   progress?.('generating code', 0, 1);
@@ -88,6 +95,7 @@ export function compileSources(sources: SourceFile[], options: CompileOptions = 
     programs: r.programs.map((p) => ({ name: p.name, typeName: p.pou.name, task: p.task })),
     globals: r.globals.map((g) => ({ name: g.name, prop: g.prop, section: 'VAR_GLOBAL', type: typeInfo(g.type), ...(g.retain ? { retain: g.retain } : {}) })),
     located: generated.located.get(r.name) ?? [],
+    ...(r.config?.access.length ? { access: r.config.access.map((a) => ({ name: a.name, path: a.path, type: typeInfo(a.type), readOnly: a.readOnly })) } : {}),
   }));
   const firstConfig = units.find((u) => u.configurations.length)?.configurations[0];
   const application: Application = {

@@ -203,6 +203,13 @@ export class OpcuaServerDriver implements IoDriver {
             this.addVar(ns, folder, v, `${prog.name}.${v.name}`, `${res.name}.${prog.name}.${v.name}`);
           }
         }
+        // the configuration's access paths (VAR_ACCESS) by their names; READ_ONLY ones cannot be written
+        if (res.access?.length) {
+          const folder = ns.addFolder(resFolder, { browseName: 'Access', nodeId: `s=${res.name}.VAR_ACCESS` });
+          for (const a of res.access) {
+            this.addVar(ns, folder, { name: a.name, prop: a.name, section: 'VAR', type: a.type, ...(a.readOnly ? { constant: true } : {}) }, a.path, `${res.name}.VAR_ACCESS.${a.name}`);
+          }
+        }
       }
     }
     // forced elements as `path=value`, so that a client sees that a value is not the program's

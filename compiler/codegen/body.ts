@@ -4,7 +4,7 @@
  * indexing check and fault with the POU, file and line.
  */
 import type { ElementaryTypeName } from '../application.js';
-import type { CallExpr, Expr, LiteralValue, Stmt } from '../st/ast.js';
+import type { CallExpr, Expr, Stmt } from '../st/ast.js';
 import { key } from '../st/ast.js';
 import { concrete } from '../types/common-type.js';
 import { ELEMENTARY, type Type, elementary, isBig, isInteger, familyOf, integerRange } from '../types/types.js';
@@ -15,6 +15,10 @@ import { convertCode, wrapInt } from './convert.js';
 import { copyValue, isScalar, propName, zeroValue, type ValueEmitter } from './values.js';
 import { constantInt, forVariableRange, rangeOf, type LoopFacts } from './index-range.js';
 import { selectOf } from './if-conversion.js';
+import { convertLiteral } from './literal-code.js';
+
+export { convertLiteral };
+import { cellCode, cellRead, cellStore, isCellDeref, isCellTarget, type CellHost } from './references.js';
 
 export interface SiteTable {
   /** index of a fault site [pou, file, line] */
@@ -32,6 +36,8 @@ export interface BodyOptions {
   methodOwnerClass(owner: Pou): string;
   /** the functions of this compilation (the checker resolved calls against the same) */
   functions: FunctionLibrary;
+  /** the frame object holding a local whose reference is taken (see references.ts) */
+  frameOf?(sym: VarSymbol): string | undefined;
 }
 
 /** Emits one function body (program/FB body, method, action, function). */
@@ -85,8 +91,11 @@ export class BodyEmitter {
     const c = this.cached.get(sym) ?? this.refs.get(sym);
     if (c) return c;
     switch (sym.storage) {
-      case 'local':
+      case 'local': {
+        const frame = this.o.frameOf?.(sym);
+        if (frame) return `${frame}.${sym.prop}`;
         return sym.prop === '$result' ? '$result' : `v_${sym.prop}`;
+      }
       case 'instance':
         return `this.${sym.prop}`;
       case 'global':
@@ -114,6 +123,8 @@ export class BodyEmitter {
     visit(body);
     this.findWritten(body);
     for (const s of used) {
+      // a variable a reference may reach is read and written where it lives
+      if (this.o.ann.addressTaken.has(s)) continue;
       // aggregates are never re-seated (assignment copies into them): their reference is constant
       if (isScalar(s.type)) this.cached.set(s, `l_${s.prop}`);
       else this.refs.set(s, `r_${s.prop}`);
@@ -380,7 +391,9 @@ export class BodyEmitter {
       return;
     }
     if (s.op === 'REF=') {
-      this.emit(this.storeCode(s.target, this.expr(s.value, tt), isSingle(this.typeOf(s.value))));
+      const isNull = s.value.kind === 'name' && !this.o.ann.symbols.get(s.value.id);
+      const cell = tt.kind === 'ref' && isCellTarget(tt.target) && !isNull;
+      this.emit(this.storeCode(s.target, cell ? cellCode(s.value, this.cellHost) : this.expr(s.value, tt), isSingle(this.typeOf(s.value))));
       return;
     }
     if (!isScalar(tt) && tt.kind !== 'error') {
@@ -396,6 +409,9 @@ export class BodyEmitter {
    */
   storeCode(target: Expr, value: string, single = false): string {
     const t = this.typeOf(target);
+    // through a reference to an elementary variable (r^ := v, r^.3 := b): its cell
+    const through = cellStore(target, value, single || isRounded(value), this.cellHost, () => this.tmp());
+    if (through) return through;
     if (target.kind === 'bit') {
       const obj = this.lref(target.object);
       const ot = concrete(this.typeOf(target.object));
@@ -432,6 +448,7 @@ export class BodyEmitter {
         return this.indexRef(e);
       case 'deref':
         if (e.object.kind === 'this' || e.object.kind === 'super') return 'this';
+        if (isCellDeref(e, this.cellHost)) return cellRead(e, this.cellHost);
         // a NULL reference is a located fault, not a JavaScript TypeError
         return `$deref(${this.expr(e.object)}, ${this.site(e.range.line)})`;
       default:
@@ -450,12 +467,19 @@ export class BodyEmitter {
   }
 
   private indexRef(e: Extract<Expr, { kind: 'index' }>): string {
-    const obj = this.lref(e.object);
     const t = this.typeOf(e.object);
     if (t.kind === 'string') {
-      return `(${obj}).charCodeAt(${this.expr(e.indices[0]!, elementary('DINT'))} - 1)`;
+      return `(${this.lref(e.object)}).charCodeAt(${this.expr(e.indices[0]!, elementary('DINT'))} - 1)`;
     }
-    if (t.kind !== 'array') return `${obj}[0]`;
+    const { obj, index } = this.indexParts(e);
+    return `${obj}[${index}]`;
+  }
+
+  /** The array object and the flat, checked index of an element. */
+  private indexParts(e: Extract<Expr, { kind: 'index' }>): { obj: string; index: string } {
+    const obj = this.lref(e.object);
+    const t = this.typeOf(e.object);
+    if (t.kind !== 'array') return { obj, index: '0' };
     const site = this.site(e.range.line);
     let index = '';
     let stride = 1;
@@ -482,8 +506,22 @@ export class BodyEmitter {
       index = index ? `${part} + ${index}` : part;
       stride *= dim.hi - dim.lo + 1;
     }
-    return `${obj}[${index}]`;
+    return { obj, index };
   }
+
+  /** What reference code needs from this emitter (references.ts). */
+  private readonly cellHost: CellHost = {
+    typeOf: (e) => this.typeOf(e),
+    lref: (e) => this.lref(e),
+    expr: (e, t) => this.expr(e, t),
+    symbolOf: (e) => {
+      const s = this.o.ann.symbols.get(e.id);
+      return s?.kind === 'var' ? s : undefined;
+    },
+    indexParts: (e) => this.indexParts(e),
+    frameOf: (s) => this.o.frameOf?.(s),
+    site: (line) => this.site(line),
+  };
 
   // ------------------------------------------------------------ expressions
 
@@ -653,6 +691,8 @@ export class BodyEmitter {
     switch (target.kind) {
       case 'builtin': {
         const b = this.o.functions.lookup(target.name)!;
+        // REF(x), ADR(x) of an elementary variable: its cell
+        if ((target.name === 'REF' || target.name === 'ADR') && isCellTarget(target.argTypes[0]!)) return cellCode(bound[0]!.value!, this.cellHost);
         const args = bound.map((a, i) => this.expr(a.value!, target.argTypes[i]));
         if (target.name === 'MUX') {
           const k = args[0]!;
@@ -789,42 +829,5 @@ function storeProp(ref: string, value: string, t: Type, single = false): string 
   return `${ref} = ${value};`;
 }
 
-
-/** A literal in the representation of `target` (or of its own type). */
-export function convertLiteral(v: LiteralValue, own: Type, target: Type): string {
-  const t = own.kind === 'literalInt' || own.kind === 'literalReal' ? target : own;
-  switch (v.type) {
-    case 'int': {
-      if (t.kind === 'elementary') {
-        if (isBig(t)) return `${BigInt.asUintN(64, v.value) === v.value || v.value >= 0n ? v.value : v.value}n`;
-        if (ELEMENTARY[t.name].family === 'real') return numberLiteral(Number(v.value));
-        if (t.name === 'BOOL') return v.value !== 0n ? 'true' : 'false';
-      }
-      const n = Number(v.value);
-      const code = numberLiteral(n);
-      return own !== t ? convertCode(code, own.kind === 'literalInt' ? t : own, target) : convertCode(code, own, target);
-    }
-    case 'real': {
-      const code = numberLiteral(t.kind === 'elementary' && t.name === 'REAL' ? Math.fround(v.value) : v.value);
-      return own.kind === 'literalReal' ? code : convertCode(code, own, target);
-    }
-    case 'bool':
-      return convertCode(v.value ? 'true' : 'false', own, target);
-    case 'time':
-    case 'tod':
-      return convertCode(numberLiteral(v.ns), own, target);
-    case 'date':
-    case 'dt':
-      return convertCode(numberLiteral(v.ms), own, target);
-    case 'string':
-      return convertCode(JSON.stringify(v.value), own, target);
-  }
-}
-
-function numberLiteral(n: number): string {
-  if (Number.isNaN(n)) return 'NaN';
-  if (!Number.isFinite(n)) return n > 0 ? 'Infinity' : '-Infinity';
-  return n < 0 || Object.is(n, -0) ? `(${n})` : String(n);
-}
 
 /** The value of an integer literal (possibly negated), else undefined. */

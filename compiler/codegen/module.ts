@@ -12,7 +12,9 @@ import type { Annotations, Pou, VarSymbol } from '../semantics/symbols.js';
 import type { StructType, Type } from '../types/types.js';
 import { BodyEmitter, convertLiteral, type BodyOptions } from './body.js';
 import { PRELUDE } from './prelude.js';
-import { copyValue, createValue, isScalar, propName, type ValueEmitter } from './values.js';
+import { copyValue, createValue, initArray, initStruct, isScalar, propName } from './values.js';
+import type { ConfigInit, ResourceConfig } from '../semantics/var-config.js';
+import { resetValue, type ResetEmitter } from './reset.js';
 import { convertCode } from './convert.js';
 import { concrete } from '../types/common-type.js';
 import { STANDARD_CONTEXT, type CompilerContext } from '../context.js';
@@ -29,6 +31,8 @@ export interface ResolvedResource {
   tasks: TaskModel[];
   programs: ProgramInstance[];
   globals: VarSymbol[];
+  /** the configuration's VAR_CONFIG and VAR_ACCESS for this resource */
+  config?: ResourceConfig;
 }
 
 export interface GeneratedCode {
@@ -42,7 +46,7 @@ export function generateModule(decls: Declarations, ann: Annotations, resources:
   return new ModuleEmitter(decls, ann, context).run(resources);
 }
 
-class ModuleEmitter implements ValueEmitter {
+class ModuleEmitter implements ResetEmitter {
   private readonly sites: [string, string, number][] = [];
   private readonly siteIndex = new Map<string, number>();
   private readonly structs = new Map<string, StructType>();
@@ -58,7 +62,37 @@ class ModuleEmitter implements ValueEmitter {
       className: (t) => this.className(t),
       methodOwnerClass: (owner) => owner.jsName,
       functions: context.functions,
+      frameOf: (sym) => this.frames.get(sym),
     };
+    // locals whose reference is taken live in one frame object per POU (no recursion in IEC
+    // 61131-3): reachable by a cell, and marked dead when the call returns
+    const framed = (p: Pou, owner?: Pou) => {
+      for (const v of p.vars) {
+        if (v.storage === 'local' && ann.addressTaken.has(v)) this.frames.set(v, `$fr_${(owner ? `${owner.jsName}_${p.jsName}` : p.jsName).replace(/\W/g, '_')}`);
+      }
+    };
+    for (const p of decls.allPous()) {
+      framed(p);
+      for (const m of p.methods.values()) framed(m, p);
+    }
+  }
+
+  /** frame object of each local whose reference is taken */
+  private readonly frames = new Map<VarSymbol, string>();
+
+  /** JS for a local of a function, method or VAR_TEMP: a JS local, or its place in the POU's frame */
+  private localRef(v: VarSymbol): string {
+    const f = this.frames.get(v);
+    return f ? `${f}.${v.prop}` : `v_${v.prop}`;
+  }
+
+  /** The frame of a POU's locals, when it has one. */
+  private frameOfPou(p: Pou): string | undefined {
+    for (const v of p.vars) {
+      const f = this.frames.get(v);
+      if (f) return f;
+    }
+    return undefined;
   }
 
   fieldOf(t: Type, name: string): { prop: string; type: Type } | undefined {
@@ -124,6 +158,7 @@ class ModuleEmitter implements ValueEmitter {
       else if (p.kind === 'function') functions.push(...this.functionCode(p));
     }
     const resourceCode = resources.map((r) => this.resourceFactory(r));
+    const resetCode = this.resetFunctions();
     const structCode: string[] = [];
     const done = new Set<string>();
     // struct classes may reference each other: emit until no new struct appears
@@ -139,9 +174,12 @@ class ModuleEmitter implements ValueEmitter {
     const pouMap = pous.filter((p) => p.kind === 'program' || p.kind === 'functionBlock').map((p) => `${JSON.stringify(p.key)}: ${p.jsName}`);
     const code = [
       PRELUDE,
+      ...[...new Set(this.frames.values())].map((f) => `const ${f} = { $live: false };`),
       ...structCode,
       ...functions,
       ...classes,
+      ...resetCode,
+      ...this.holders,
       ...resourceCode.map((r) => r.code),
       `const $sites = ${JSON.stringify(this.sites)};`,
       `return { pous: { ${pouMap.join(', ')} }, resources: { ${resourceCode.map((r) => `${JSON.stringify(r.name)}: ${r.fn}`).join(', ')} } };`,
@@ -229,10 +267,19 @@ class ModuleEmitter implements ValueEmitter {
     if (pou.kind !== 'method') {
       for (const v of pou.vars) {
         if (v.storage !== 'local') continue;
-        prologue.push(`let v_${v.prop};`);
-        createValue(`v_${v.prop}`, v.type, v.init, this, prologue, this.tmp);
+        if (!isScalar(v.type)) {
+          // an FB instance, structure or array: one object per POU and method, reset per call
+          prologue.push(`const v_${v.prop} = ${this.holder(`${instance.jsName}_${name}`, v)};`);
+          resetValue(`v_${v.prop}`, v.type, v.init, this, prologue, this.tmp);
+          continue;
+        }
+        if (!this.frames.has(v)) prologue.push(`let v_${v.prop};`);
+        createValue(this.localRef(v), v.type, v.init, this, prologue, this.tmp);
       }
     }
+    // an action runs inside its POU's call: it keeps the frame as it found it
+    const frame = this.frameOfPou(pou);
+    if (frame) prologue.push(`const $was = ${frame}.$live; ${frame}.$live = true;`);
     // R_EDGE/F_EDGE inputs: the body sees the edge; the level callers wrote is kept in
     // $edge_x and put back after the body, so that an input not passed again keeps its level
     const edges = name === '$body' ? instance.vars.filter((v) => v.edge) : [];
@@ -249,6 +296,7 @@ class ModuleEmitter implements ValueEmitter {
     be.flushCache();
     for (const v of edges) be.emit(`this.${v.prop} = this.$edge_${v.prop};`);
     if (pou.kind === 'method') this.outputsEpilogue(pou, be);
+    if (frame) be.emit(`${frame}.$live = $was;`);
     lines.push(`  ${name}(${params.map((v) => `v_${v.prop}`).join(', ')}) {`);
     lines.push(...prologue.map((l) => `    ${l}`));
     lines.push(...be.result().map((l) => `  ${l}`));
@@ -260,15 +308,17 @@ class ModuleEmitter implements ValueEmitter {
   /** Locals of a FUNCTION or METHOD: declared fresh on each call (aggregates preallocated per POU). */
   private localsPrologue(pou: Pou, params: VarSymbol[], out: string[]): void {
     for (const v of pou.vars) {
-      if (params.includes(v)) continue;
+      if (params.includes(v)) {
+        if (this.frames.has(v)) out.push(`${this.localRef(v)} = v_${v.prop};`);
+        continue;
+      }
       if (isScalar(v.type)) {
-        out.push(`let v_${v.prop};`);
-        createValue(`v_${v.prop}`, v.type, v.init, this, out, this.tmp);
+        if (!this.frames.has(v)) out.push(`let v_${v.prop};`);
+        createValue(this.localRef(v), v.type, v.init, this, out, this.tmp);
       } else {
         // aggregates: a preallocated object re-initialised on each call, so calls allocate nothing
-        const holder = `${pou.jsName.replace(/\W/g, '_')}_${v.prop}`;
-        this.preallocated.push({ holder, v });
-        out.push(`let v_${v.prop} = ${holder}();`);
+        out.push(`const v_${v.prop} = ${this.holder(pou.owner ? `${pou.owner.jsName}_${pou.jsName}` : pou.jsName, v)};`);
+        resetValue(`v_${v.prop}`, v.type, v.init, this, out, this.tmp);
       }
     }
     if (pou.returnType) {
@@ -277,12 +327,65 @@ class ModuleEmitter implements ValueEmitter {
     }
   }
 
-  private preallocated: { holder: string; v: VarSymbol }[] = [];
+  /** module-level objects of aggregate temporaries, made once when the module loads (after the classes) */
+  private readonly holders: string[] = [];
+
+  /** The holder of an aggregate temporary `v` of `owner` (a function, or a class and its method). */
+  private holder(owner: string, v: VarSymbol): string {
+    const name = `$tmp_${owner.replace(/\W/g, '_')}_${v.prop.replace(/\W/g, '_')}`;
+    const init: string[] = [];
+    createValue('$v', v.type, undefined, this, init, this.tmp);
+    this.holders.push(`const ${name} = (() => { let $v; ${init.join(' ')} return $v; })();`);
+    return name;
+  }
+
+  /** struct and FB types whose `$reset` is needed, by class name */
+  private readonly resets = new Map<string, Type>();
+
+  needReset(t: Type): void {
+    const cls = this.className(t);
+    if (!this.resets.has(cls)) this.resets.set(cls, t);
+  }
+
+  /** `$reset` of every type that needs one, and of the types those need in turn. */
+  private resetFunctions(): string[] {
+    const lines: string[] = [];
+    const done = new Set<string>();
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const [cls, t] of [...this.resets]) {
+        if (done.has(cls)) continue;
+        done.add(cls);
+        grew = true;
+        const body: string[] = [];
+        if (t.kind === 'struct') {
+          for (const f of t.fields) {
+            const m = t.decl.members.find((x) => key(x.name) === key(f.name));
+            resetValue(`o.${propName(f.name)}`, f.type, m?.init, this, body, this.tmp);
+          }
+          lines.push(`${cls}.$reset = function (o) { ${body.join(' ')} };`);
+        } else if (t.kind === 'fb') {
+          const p = this.decls.pou(key(t.name))!;
+          if (p.base) {
+            this.needReset({ kind: 'fb', name: p.base.name, decl: p.base.decl as never });
+            body.push(`${p.base.jsName}.prototype.$reset.call(this);`);
+          }
+          for (const v of p.vars) {
+            if (v.storage !== 'instance') continue;
+            resetValue(`this.${v.prop}`, v.type, v.init, this, body, this.tmp);
+            if (v.edge) body.push(`this.$edge_${v.prop} = false;`);
+          }
+          lines.push(`${cls}.prototype.$reset = function () { ${body.join(' ')} };`);
+        }
+      }
+    }
+    return lines;
+  }
 
   private outputsEpilogue(pou: Pou, be: BodyEmitter): void {
     const obj = outputObjectName(pou);
     for (const v of pou.vars) {
-      if (v.section === 'VAR_OUTPUT' || (v.section === 'VAR_IN_OUT' && isScalar(v.type))) be.emit(`${obj}.${v.prop} = v_${v.prop};`);
+      if (v.section === 'VAR_OUTPUT' || (v.section === 'VAR_IN_OUT' && isScalar(v.type))) be.emit(`${obj}.${v.prop} = ${this.localRef(v)};`);
     }
   }
 
@@ -294,12 +397,6 @@ class ModuleEmitter implements ValueEmitter {
       createValue(`${outputObjectName(pou)}.${v.prop}`, v.type, undefined, this, init, this.tmp);
       lines.push(...init);
     }
-    // preallocated aggregate locals of this POU
-    for (const { holder, v } of this.preallocated.splice(0)) {
-      const init: string[] = [];
-      createValue('$v', v.type, v.init, this, init, this.tmp);
-      lines.push(`function ${holder}() { let $v; ${init.join(' ')} return $v; }`);
-    }
     return lines;
   }
 
@@ -309,10 +406,13 @@ class ModuleEmitter implements ValueEmitter {
     const be = new BodyEmitter(this.bodyOptions, undefined, p.file, p.name);
     const prologue: string[] = [];
     this.localsPrologue(p, params, prologue);
+    const frame = this.frameOfPou(p);
+    if (frame) prologue.push(`${frame}.$live = true;`);
     be.emit('$body: {');
     be.body(decl.body);
     be.emit('}');
     this.outputsEpilogue(p, be);
+    if (frame) be.emit(`${frame}.$live = false;`);
     const lines = [`function ${p.jsName}(${params.map((v) => `v_${v.prop}`).join(', ')}) {`];
     lines.push(...prologue.map((l) => `  ${l}`));
     lines.push(...be.result());
@@ -326,14 +426,16 @@ class ModuleEmitter implements ValueEmitter {
 
   private resourceFactory(r: ResolvedResource): { name: string; fn: string; code: string } {
     const fn = `$resource_${r.name.replace(/\W/g, '_')}`;
-    const lines = [`function ${fn}() {`, '  const G = {};'];
+    // $G first: a global's initial value may be a reference to another global (REF(g))
+    const lines = [`function ${fn}() {`, '  const G = {};', '  $G = G;'];
     const init: string[] = [];
     for (const g of r.globals) createValue(`G.${g.prop}`, g.type, g.init, this, init, this.tmp);
     lines.push(...init.map((l) => `  ${l}`));
-    lines.push('  $G = G;');
     for (const p of r.programs) {
       lines.push(`  const p_${p.name} = new ${p.pou.jsName}();`);
     }
+    // VAR_CONFIG: the initial values this configuration gives variables of its instances
+    for (const c of r.config?.inits ?? []) if (c.init) lines.push(...this.configInit(c).map((l) => `  ${l}`));
     const taskFns = r.tasks.map((t) => {
       const body = r.programs.flatMap((p, i) => (key(p.task) === key(t.name) ? [`$trace[1] = ${i + 1}; $trace[0] = 0;`, ...this.programCall(p, r)] : []));
       return `() => { $G = G; ${body.join(' ')} }`;
@@ -370,8 +472,35 @@ class ModuleEmitter implements ValueEmitter {
     return [...out, `p_${p.name}.$body();`, ...after];
   }
 
+  /** The statements giving the variable of a VAR_CONFIG entry its configured initial value. */
+  private configInit(c: ConfigInit): string[] {
+    const target = this.instancePathRef(c);
+    const v = c.vars[c.vars.length - 1]!;
+    const out: string[] = [];
+    if (isScalar(v.type) && c.init?.kind === 'expr') out.push(`${target} = ${this.initExpr(c.init, v.type)};`);
+    else if (c.init?.kind === 'array' && v.type.kind === 'array') initArray(target, v.type, c.init, this, out, this.tmp);
+    else if (c.init?.kind === 'struct') initStruct(target, v.type, c.init, this, out, this.tmp);
+    return out;
+  }
+
+  /** JS for a variable of a program instance reached through FB instances and structures. */
+  private instancePathRef(c: ConfigInit): string {
+    let ref = `p_${c.program}`;
+    let parent: Type | undefined;
+    for (const v of c.vars) {
+      ref += `.${parent?.kind === 'struct' ? propName(v.name) : v.prop}`;
+      parent = v.type;
+    }
+    return ref;
+  }
+
   private locatedOf(r: ResolvedResource): LocatedVariable[] {
     const out: LocatedVariable[] = [];
+    // addresses VAR_CONFIG completes (declared AT %I*, %Q*, %M*)
+    for (const c of r.config?.inits ?? []) {
+      const v = c.vars[c.vars.length - 1]!;
+      if (c.location && v.type.kind === 'elementary') out.push({ address: c.location, path: [c.program, ...c.vars.map((x) => x.name)].join('.'), type: concreteName(v.type) });
+    }
     for (const g of r.globals) {
       if (g.location && !g.location.endsWith('*') && g.type.kind === 'elementary') out.push({ address: g.location, path: g.name, type: concreteName(g.type) });
     }
@@ -384,14 +513,22 @@ class ModuleEmitter implements ValueEmitter {
   }
 
   private pathRef(path: string, r: ResolvedResource): string {
-    const [first, second] = path.split('.');
-    if (second === undefined) {
+    const [first, ...rest] = path.split('.');
+    if (rest.length === 0) {
       const g = r.globals.find((x) => key(x.name) === key(first!));
       return `G.${g?.prop ?? first}`;
     }
     const p = r.programs.find((x) => x.name === first)!;
-    const v = allVars(p.pou).get(key(second))!;
-    return `p_${p.name}.${v.prop}`;
+    // through FB instances (VAR_CONFIG addresses of their variables) and structures
+    let ref = `p_${p.name}`;
+    let t: Type = { kind: 'fb', name: p.pou.name, decl: p.pou.decl as never };
+    for (const n of rest) {
+      const f = this.fieldOf(t, n);
+      if (!f) break;
+      ref += `.${f.prop}`;
+      t = f.type;
+    }
+    return ref;
   }
 }
 

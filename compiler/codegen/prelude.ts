@@ -17,6 +17,25 @@ function $tdiv(a, b, site) { if (b === 0) $fault('DIVISION_BY_ZERO', site, 'time
 function $chk(i, lo, hi, site) { if (i < lo || i > hi) $fault('INDEX_OUT_OF_RANGE', site, 'index ' + i + ' outside ' + lo + '..' + hi); return i - lo; }
 function $sub(v, lo, hi, site) { if (v < lo || v > hi) $fault('SUBRANGE', site, 'value ' + v + ' outside ' + lo + '..' + hi); return v; }
 function $deref(r, site) { if (r === null || r === undefined) $fault('NULL_REFERENCE', site, 'dereference of a NULL reference'); return r; }
+// references to elementary variables: a cell is the holder object and the key of the variable
+// there, one per variable (REF(x) = REF(x)); a frame cell reaches a function's or VAR_TEMP local
+// and faults once that call has returned
+class $Cell { constructor(o, k) { this.o = o; this.k = k; } get(site) { return this.o[this.k]; } set(v, site) { this.o[this.k] = v; } }
+class $BoolCell extends $Cell { get(site) { return this.o[this.k] !== 0; } set(v, site) { this.o[this.k] = v ? 1 : 0; } }
+class $FrameCell extends $Cell {
+  get(site) { if (!this.o.$live) $fault('DANGLING_REFERENCE', site, 'dereference of a reference to a local of a call that has returned'); return this.o[this.k]; }
+  set(v, site) { if (!this.o.$live) $fault('DANGLING_REFERENCE', site, 'dereference of a reference to a local of a call that has returned'); this.o[this.k] = v; }
+}
+const $cells = new WeakMap();
+function $cellOf(o, k, C) {
+  let m = $cells.get(o);
+  if (m === undefined) { m = new Map(); $cells.set(o, m); }
+  let c = m.get(k);
+  if (c === undefined) { c = new C(o, k); m.set(k, c); }
+  return c;
+}
+function $rd(r, site) { if (r === null || r === undefined) $fault('NULL_REFERENCE', site, 'dereference of a NULL reference'); return r.get(site); }
+function $wr(r, v, site) { if (r === null || r === undefined) $fault('NULL_REFERENCE', site, 'dereference of a NULL reference'); r.set(v, site); }
 function $limit(mn, x, mx) { const y = x < mn ? mn : x; return y > mx ? mx : y; }
 function $max(a, b) { return a > b ? a : b; }
 function $min(a, b) { return a < b ? a : b; }

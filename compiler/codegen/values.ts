@@ -100,7 +100,7 @@ export function createValue(target: string, t: Type, init: Initializer | undefin
   out.push(`${target} = ${zeroValue(t)};`);
 }
 
-function initArray(target: string, t: ArrayType, init: Initializer, ve: ValueEmitter, out: string[], tmp: () => string): void {
+export function initArray(target: string, t: ArrayType, init: Initializer, ve: ValueEmitter, out: string[], tmp: () => string): void {
   if (init.kind !== 'array') return;
   let index = 0;
   const n = arrayLength(t);
@@ -115,7 +115,7 @@ function initArray(target: string, t: ArrayType, init: Initializer, ve: ValueEmi
   }
 }
 
-function initStruct(target: string, t: Type, init: Extract<Initializer, { kind: 'struct' }>, ve: ValueEmitter, out: string[], tmp: () => string): void {
+export function initStruct(target: string, t: Type, init: Extract<Initializer, { kind: 'struct' }>, ve: ValueEmitter, out: string[], tmp: () => string): void {
   for (const f of init.fields) {
     const field = ve.fieldOf(t, f.name);
     if (!field) continue;

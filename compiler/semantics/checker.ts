@@ -20,6 +20,7 @@ import { PROPERTY_GET, PROPERTY_SET } from '../st/parse.js';
 import { evalConst } from './const-eval.js';
 import { type Declarations, allVars } from './declarations.js';
 import type { Annotations, BoundArgument, Pou, VarSymbol } from './symbols.js';
+import { referenceOperand } from './references.js';
 
 /** Where a body is being checked. */
 interface Context {
@@ -156,9 +157,20 @@ export class Checker {
   }
 
   checkLocation(v: VarSymbol): void {
+    if (/^%[IQM][XBWDL]?\*$/i.test(v.location ?? '')) return;
+    this.checkAddress(v.location ?? '', v.type, v.name, v.decl.range);
+  }
+
+  /** An initial value for a variable of type `type` (VAR_CONFIG). */
+  checkInitializer(init: Initializer, type: Type): void {
+    this.checkInit(init, type, undefined);
+  }
+
+  /** A complete address for a variable `name` of type `t` (a declaration's AT, or VAR_CONFIG's). */
+  checkAddress(location: string, t: Type, name: string, range: SourceRange): void {
+    const v = { location, type: t, name, decl: { range } };
     const m = /^%([IQM])([XBWDL]?)(\d+)(?:\.(\d+))?$/i.exec(v.location ?? '');
     if (!m) {
-      if (/^%[IQM]\*$/i.test(v.location ?? '')) return;
       this.error('E2010', `unsupported address '${v.location}'`, v.decl.range);
       return;
     }
@@ -168,7 +180,6 @@ export class Checker {
       this.error('E2010', `bit address '${v.location}' needs a byte and a bit number 0..7 (e.g. %IX0.3)`, v.decl.range);
       return;
     }
-    const t = v.type;
     if (t.kind !== 'elementary') {
       this.error('E2010', `a located variable must have an elementary type, not ${typeName(t)}`, v.decl.range);
       return;
@@ -245,6 +256,11 @@ export class Checker {
         const v = this.expr(s.value, ctx, target);
         if (s.op === 'REF=') {
           if (target.kind !== 'ref' && target.kind !== 'error') this.error('E3001', 'REF= needs a REF_TO target', s.target.range);
+          else if (target.kind === 'ref' && v !== NULL_REF && v.kind !== 'error') {
+            const why = referenceOperand(s.value, this.ann, 'REF=');
+            if (why) this.error('E3010', why, s.value.range);
+            else if (!sameType(v, target.target)) this.error('E3001', `REF= needs a variable of ${typeName(target.target)}, not ${typeName(v)}`, s.value.range);
+          }
           return;
         }
         this.assignable(v, target, s.value.range, s.value);
@@ -833,6 +849,9 @@ export class Checker {
       }
       const b = this.functions.lookup(k);
       if (b) return this.callBuiltin(e, callee.name, ctx, expected);
+      if (k === '__NEW' || k === '__DELETE') {
+        return this.error('E2013', `${k} is not supported: a PLC has no heap at run time; declare the instance statically (a VAR of the type, or an ARRAY of the largest number needed)`, callee.range);
+      }
       return this.error('E2001', `unknown function '${callee.name}'`, callee.range);
     }
     // obj.method(), obj.action(), THIS^.m(), SUPER^.m(), a.b.fb()
@@ -982,6 +1001,10 @@ export class Checker {
     }
     const sig = b.type(types, want);
     if (typeof sig === 'string') return this.error(e.args.length === 0 && name.toUpperCase() !== 'TASK_TIME' ? 'E2005' : 'E3003', `${name.toUpperCase()}: ${sig}`, e.range);
+    if (REFERENCE_OPERATORS.has(name.toUpperCase())) {
+      const why = referenceOperand(args[0]!, this.ann, `${name.toUpperCase()}()`);
+      if (why) return this.error('E3010', why, args[0]!.range);
+    }
     args.forEach((a, i) => this.assignable(types[i]!, sig.params[i]!, a.range, a));
     this.ann.calls.set(e.id, { kind: 'builtin', name: name.toUpperCase(), argTypes: sig.params, resultType: sig.result });
     this.ann.boundArgs.set(e.id, args.map((a, i) => ({ param: { name: names?.[i] ?? `IN${i}`, type: sig.params[i]!, section: 'VAR_INPUT' }, value: a })));
@@ -999,6 +1022,9 @@ export class Checker {
 // ------------------------------------------------------------------ helpers
 
 const OP_NAMES: Record<string, string> = { '+': 'addition', '-': 'subtraction', '*': 'multiplication', '/': 'division', MOD: 'MOD' };
+
+/** Operators whose operand must denote a variable. */
+const REFERENCE_OPERATORS = new Set(['REF', 'ADR']);
 
 /** The type of NULL: a reference that matches every REF_TO. */
 const NULL_REF: Type = { kind: 'ref', target: ERROR };

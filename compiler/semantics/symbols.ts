@@ -85,6 +85,11 @@ export interface Annotations {
   constants: Map<number, ConstValue>;
   /** binary operators: the common type both operands are converted to before the operation */
   operandTypes: Map<number, Type>;
+  /**
+   * Variables of elementary type whose reference is taken (REF, ADR, REF=): the code generator
+   * keeps them where a reference can reach them (never in a JS local), the others stay in locals.
+   */
+  addressTaken: Set<VarSymbol>;
 }
 
 export interface BoundArgument {
@@ -94,7 +99,7 @@ export interface BoundArgument {
 }
 
 export function newAnnotations(): Annotations {
-  return { types: new Map(), symbols: new Map(), calls: new Map(), boundArgs: new Map(), constants: new Map(), operandTypes: new Map() };
+  return { types: new Map(), symbols: new Map(), calls: new Map(), boundArgs: new Map(), constants: new Map(), operandTypes: new Map(), addressTaken: new Set() };
 }
 
 export type { CallExpr };

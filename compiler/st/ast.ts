@@ -299,6 +299,31 @@ export interface ConfigurationDecl extends Node {
   name: string;
   globals: VarSection[];
   resources: (ResourceDecl & { implicit?: boolean })[];
+  /** VAR_CONFIG: initial values and addresses of variables of program instances */
+  instanceInits: InstanceInit[];
+  /** VAR_ACCESS: access paths */
+  accessPaths: AccessPath[];
+}
+
+/** `Res.Prog.fb.var AT %QX1.0 : BOOL := TRUE;` in VAR_CONFIG (IEC 61131-3 6.8.2, instance-specific initialisation) */
+export interface InstanceInit extends Node {
+  /** resource, program instance, FB instances…, variable */
+  path: string[];
+  location?: string;
+  type: TypeRef;
+  init?: Initializer;
+}
+
+/** `name : Res.Prog.var : INT READ_WRITE;` in VAR_ACCESS (6.8.2, access paths) */
+export interface AccessPath extends Node {
+  name: string;
+  /** [resource.] global, or [resource.] program instance . variable (. member…) */
+  path: string[];
+  type: TypeRef;
+  /** READ_ONLY when not written */
+  direction: 'READ_ONLY' | 'READ_WRITE';
+  /** the direction as written, when it is neither */
+  badDirection?: string;
 }
 
 /** Everything one source file declares. */
@@ -309,6 +334,8 @@ export interface CompilationUnit {
   configurations: ConfigurationDecl[];
   /** VAR_GLOBAL … END_VAR at file level (a global variable list) */
   globals: VarSection[];
+  /** VAR_CONFIG … END_VAR at file level (CODESYS's variable configuration) */
+  instanceInits?: InstanceInit[];
 }
 
 /** Hands out node ids, unique within one compilation (shared by all files of a project). */

@@ -133,6 +133,7 @@ export class StParser extends CstParser {
         { ALT: () => this.SUBRULE(this.typeBlock) },
         { ALT: () => this.SUBRULE(this.configurationDecl) },
         { ALT: () => this.SUBRULE(this.varSection) },
+        { ALT: () => this.SUBRULE(this.varConfigSection) },
       ])),
     );
   });
@@ -477,9 +478,46 @@ export class StParser extends CstParser {
         { ALT: () => this.SUBRULE(this.resourceDecl) },
         { ALT: () => this.SUBRULE(this.taskDecl) },
         { ALT: () => this.SUBRULE(this.programConfig) },
+        { ALT: () => this.SUBRULE(this.varConfigSection) },
+        { ALT: () => this.SUBRULE(this.varAccessSection) },
       ])),
     );
     this.CONSUME(T.END_CONFIGURATION);
+  });
+
+  /** VAR_CONFIG `res.prog.fb.var AT %QX1.0 : BOOL := TRUE;` … END_VAR (instance-specific initialisations) */
+  varConfigSection = this.RULE('varConfigSection', () => {
+    this.CONSUME(T.VAR_CONFIG);
+    this.MANY(() => {
+      this.SUBRULE(this.qualifiedName, { LABEL: 'instanceInit' });
+      this.OPTION(() => {
+        this.CONSUME(T.AT);
+        this.CONSUME(T.DirectVariable);
+      });
+      this.CONSUME(T.Colon);
+      this.SUBRULE(this.typeSpec);
+      this.OPTION2(() => {
+        this.CONSUME(T.Assign);
+        this.SUBRULE(this.initializer);
+      });
+      this.CONSUME(T.Semicolon);
+    });
+    this.CONSUME(T.END_VAR);
+  });
+
+  /** VAR_ACCESS `name : res.prog.var : INT READ_WRITE;` … END_VAR (access paths); the direction is read as a name */
+  varAccessSection = this.RULE('varAccessSection', () => {
+    this.CONSUME(T.VAR_ACCESS);
+    this.MANY(() => {
+      this.CONSUME(T.Identifier, { LABEL: 'accessName' });
+      this.CONSUME(T.Colon);
+      this.SUBRULE(this.qualifiedName, { LABEL: 'accessPath' });
+      this.CONSUME2(T.Colon);
+      this.SUBRULE(this.typeSpec);
+      this.OPTION(() => this.CONSUME2(T.Identifier, { LABEL: 'direction' }));
+      this.CONSUME(T.Semicolon);
+    });
+    this.CONSUME(T.END_VAR);
   });
 
   /** `RESOURCE r ON PLC`: ON is read as a name so that `lamp.On` stays a valid member. */

@@ -17,6 +17,7 @@ import {
   decodeDate, decodeDateAndTime, decodeDuration, decodeInteger, decodeReal, decodeString, decodeTimeOfDay, decodeTyped,
   type Decoded,
 } from './literals.js';
+import { readAccessPaths, readInstanceInits, type SectionReader } from './config-sections.js';
 
 type Child = CstNode | IToken;
 const NONE: CstNode[] = [];
@@ -111,7 +112,7 @@ export class AstBuilder {
     if (!cst) return unit;
     // keep the order in which the file declares things
     const items: CstNode[] = [];
-    for (const key of ['programDecl', 'functionDecl', 'functionBlockDecl', 'interfaceDecl', 'typeBlock', 'configurationDecl', 'varSection']) {
+    for (const key of ['programDecl', 'functionDecl', 'functionBlockDecl', 'interfaceDecl', 'typeBlock', 'configurationDecl', 'varSection', 'varConfigSection']) {
       items.push(...this.nodes(cst, key));
     }
     items.sort((a, b) => (this.spanOf(a)?.[0] ?? 0) - (this.spanOf(b)?.[0] ?? 0));
@@ -124,6 +125,7 @@ export class AstBuilder {
         case 'typeBlock': unit.types.push(...this.typeBlock(item)); break;
         case 'configurationDecl': unit.configurations.push(this.configuration(item)); break;
         case 'varSection': unit.globals.push(this.varSection(item)); break;
+        case 'varConfigSection': (unit.instanceInits ??= []).push(...readInstanceInits(item, this.sectionReader())); break;
       }
     }
     return unit;
@@ -423,10 +425,24 @@ export class AstBuilder {
       );
       resources.unshift(implicit);
     }
+    const reader = this.sectionReader();
+    const instanceInits = this.nodes(n, 'varConfigSection').flatMap((s) => readInstanceInits(s, reader));
+    const accessPaths = this.nodes(n, 'varAccessSection').flatMap((s) => readAccessPaths(s, reader));
     return this.make(
-      { kind: 'configuration' as const, name, globals: this.nodes(n, 'varSection').map((s) => this.varSection(s)), resources },
+      { kind: 'configuration' as const, name, globals: this.nodes(n, 'varSection').map((s) => this.varSection(s)), resources, instanceInits, accessPaths },
       this.spanOf(n),
     );
+  }
+
+  private sectionReader(): SectionReader {
+    return {
+      nodes: (x, k) => this.nodes(x, k),
+      tokens: (x, k) => this.tokens(x, k),
+      spanOf: (x) => this.spanOf(x),
+      make: (f, span) => this.make(f, span),
+      typeSpec: (x) => this.typeSpec(x),
+      initializer: (x) => this.initializer(x),
+    };
   }
 
   private resource(n: CstNode): A.ResourceDecl {

@@ -379,13 +379,14 @@ const TABLE: Record<string, Builtin> = {
     emit: (a, sig, ctx) => (sig.result === elementary('DINT') ? `(Math.trunc(${a[0]}) | 0)` : ctx.convert(`Math.trunc(${a[0]})`, LREAL, sig.result)),
     paramNames: ['IN'],
   },
-  // REF(x): a reference to a function block instance, structure or array (held as the object
-  // itself); references to elementary variables are not supported yet
+  // REF(x): a reference to a variable. A function block instance, structure or array is held as
+  // the object itself; the checker makes sure x is a variable and code generation gives an
+  // elementary one a cell (this emit is only for the objects)
   REF: {
     type(args) {
       if (args.length !== 1) return 'takes one variable';
       const t = args[0]!;
-      if (t.kind !== 'fb' && t.kind !== 'struct' && t.kind !== 'array') return `a reference to ${typeName(t)} is not supported yet: only to function block instances, structures and arrays`;
+      if (t.kind === 'void') return 'needs a variable';
       return { params: [t], result: { kind: 'ref', target: t } };
     },
     emit: (a) => a[0]!,

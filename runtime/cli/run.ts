@@ -144,8 +144,9 @@ export async function runCommand(args: string[]): Promise<number> {
   const vars = app.iec61499 ? displayVars61499(raw, new SystemRunner(app).snapshotTypes()) : raw;
   const tests = testConditionVerdicts(app, vars);
   const hasTests = Object.keys(tests).length > 0;
+  const access = accessValues(app, vars);
   if (parsed.json) {
-    process.stdout.write(`${JSON.stringify({ vars, metrics, ...(hasTests ? { tests } : {}), ...(faults.length ? { faults } : {}), ...(Object.keys(forced).length ? { forced } : {}) }, bigintAsText)}\n`);
+    process.stdout.write(`${JSON.stringify({ vars, ...(access ? { access } : {}), metrics, ...(hasTests ? { tests } : {}), ...(faults.length ? { faults } : {}), ...(Object.keys(forced).length ? { forced } : {}) }, bigintAsText)}\n`);
   } else {
     process.stdout.write(`${JSON.stringify(vars, null, 2)}\n`);
     if ("tasks" in metrics) process.stdout.write(`${summaryLine(metrics as MetricsSnapshot)}\n`);
@@ -153,6 +154,23 @@ export async function runCommand(args: string[]): Promise<number> {
   }
   for (const f of faults) process.stderr.write(`${formatFault(f)}\n`);
   return faults.length ? 2 : 0;
+}
+
+/** The values of the configuration's access paths (VAR_ACCESS) by access name, read from `vars`; undefined without any. */
+function accessValues(app: Application, vars: Record<string, unknown>): Record<string, unknown> | undefined {
+  const paths = app.resources.flatMap((r) => r.access ?? []);
+  if (paths.length === 0) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const a of paths) {
+    let v: unknown = vars;
+    for (const part of a.path.split('.')) {
+      const o = v as Record<string, unknown> | undefined;
+      const k = o && typeof o === 'object' ? Object.keys(o).find((x) => x.toUpperCase() === part.toUpperCase()) : undefined;
+      v = k === undefined ? undefined : o![k];
+    }
+    out[a.name] = v;
+  }
+  return out;
 }
 
 interface RunResult {

@@ -167,6 +167,8 @@ export class StreamHub {
             const t = this.types.get(`${resource}\u0000${path}`);
             out[path] = t ? display(app, t, v) : v;
           }
+          // an access path (VAR_ACCESS) shows the value of the variable it names
+          for (const a of app.resources.find((m) => m.name === resource)?.access ?? []) out[a.name] = out[a.path];
           values[resource] = out;
         }
         return { values, forced: engine.forced() };

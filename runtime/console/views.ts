@@ -73,6 +73,8 @@ export interface VariableLeaf {
   writable: boolean;
   /** its process image address, when it is located */
   address?: string;
+  /** for an access path of the configuration (VAR_ACCESS, listed by its name): the variable it names */
+  access?: string;
 }
 
 /** A leaf with its declared type, for formatting its raw values (kept on the server). */
@@ -91,6 +93,11 @@ export function variableLeaves(app: Application): TypedLeaf[] {
     });
     add(model.globals, '');
     for (const p of model.programs) add((app.pouTypes[p.typeName.toUpperCase()] ?? app.pouTypes[p.typeName])?.vars ?? [], p.name);
+    // access paths by their names: written through them only when READ_WRITE
+    for (const a of model.access ?? []) {
+      const v: VarInfo = { name: a.name, prop: a.name, section: 'VAR', type: a.type, ...(a.readOnly ? { constant: true } : {}) };
+      out.push({ resource: model.name, path: a.name, type: typeName(a.type), writable: isWritable(v), access: a.path, typeInfo: a.type });
+    }
   }
   return out;
 }

@@ -30,7 +30,7 @@ import type { ChangeResult } from './online-change.js';
 import { applySafeOutputs, compileSafeValues, type SafeValues } from './safe-outputs.js';
 import { parseAddress } from '../../compiler/contract/address.js';
 import { checkAddressInput, checkInput } from './value-input.js';
-import { declarationOf, prepareWrite } from './variable-write.js';
+import { declarationOf, prepareWrite, writablePath } from './variable-write.js';
 import { Watchdog } from './watchdog.js';
 
 export interface ResourceHostOptions {
@@ -359,10 +359,13 @@ export class ResourceHost {
    */
   writeVar(path: string, value: unknown): void {
     if (this.options.iec61499) throw new Error(`${this.name}: variables of IEC 61499 resources cannot be written`);
-    const w = prepareWrite(this.app, this.model, path, value);
+    // an access path (VAR_ACCESS) writes its variable, unless it is READ_ONLY
+    const target = writablePath(this.model, path);
+    if (typeof target !== 'string') throw new Error(target.error);
+    const w = prepareWrite(this.app, this.model, target, value);
     if ('error' in w) throw new Error(w.error);
     // the message first, then the bit: the worker clears the bit before it drains the port
-    this.post({ path, value: w.value }, path);
+    this.post({ path: target, value: w.value }, target);
   }
 
   /**
@@ -370,8 +373,11 @@ export class ResourceHost {
    * checked strictly here (an Error says what is wrong; nothing is sent), then applied by the
    * worker at every scan boundary until released.
    */
-  force(path: string, value: unknown): void {
+  force(named: string, value: unknown): void {
     if (this.options.iec61499) throw new Error(`${this.name}: IEC 61499 resources cannot be forced`);
+    const target = writablePath(this.model, named);
+    if (typeof target !== 'string') throw new Error(target.error);
+    const path = target;
     let key: string;
     let stored: unknown;
     let shown: unknown;

@@ -7,8 +7,30 @@ import { fieldsOf, pathStep } from './variable-path.js';
  * run-time representation in the main thread, so that the worker only stores it.
  */
 
-/** The declaration a dotted path (`Main.setpoint`, `Main.s.x`, `gLevel`) ends at, or why there is none. */
+/**
+ * The variable an access path of the configuration's VAR_ACCESS names (`Speed` → `Line1.speed`),
+ * when `path` is one and no variable of the resource has that name.
+ */
+export function accessTarget(model: ResourceModel, path: string): { path: string; readOnly: boolean } | undefined {
+  if (!model.access || path.includes('.')) return undefined;
+  const upper = path.toUpperCase();
+  if (model.globals.some((g) => g.name.toUpperCase() === upper) || model.programs.some((p) => p.name.toUpperCase() === upper)) return undefined;
+  const a = model.access.find((x) => x.name.toUpperCase() === upper);
+  return a ? { path: a.path, readOnly: a.readOnly } : undefined;
+}
+
+/** The variable path `path` names (an access name becomes its variable's path), or why it may not be written. */
+export function writablePath(model: ResourceModel, path: string): string | { error: string } {
+  const a = accessTarget(model, path);
+  if (!a) return path;
+  if (a.readOnly) return { error: `${path} is a READ_ONLY access path (VAR_ACCESS, ${model.name}.${a.path}): it can be read, not written` };
+  return a.path;
+}
+
+/** The declaration a dotted path (`Main.setpoint`, `Main.s.x`, `gLevel`, an access name) ends at, or why there is none. */
 export function declarationOf(app: Application, model: ResourceModel, path: string): VarInfo | string {
+  const access = accessTarget(model, path);
+  if (access) return declarationOf(app, model, access.path);
   const parts = path.split('.');
   const upper = (s: string) => s.toUpperCase();
   const program = model.programs.find((p) => upper(p.name) === upper(parts[0]!));
