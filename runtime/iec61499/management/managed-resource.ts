@@ -8,7 +8,7 @@ import { RequestError, escapeXml, type ManagementRequest } from './request.js';
 import type { TypeProvider } from './type-provider.js';
 import { valueText } from '../../../compiler/contract/value-text.js';
 import { EventWatches, addEventProbeType } from './event-watch.js';
-import { applyEdit, planEdit } from './network-edit.js';
+import { applyEdit, planEdit } from '../network-edit.js';
 import type { DeviceRetain } from './device-retain.js';
 
 /** How long a change waits for a running event chain to end before it is refused (ms). */
