@@ -550,9 +550,13 @@ export class ManagedResource {
       if (this.state === 'RUNNING') {
         this.log(`resource ${this.name}: the change could not be made in place (${e instanceof Error ? e.message : String(e)}); rebuilt and restarted COLD`);
         r.kill();
-        this.build(id);
-        const live = this.live!;
-        this.guard(id, () => live.resource.start('COLD'));
+        try {
+          this.build(id);
+          const live = this.live!;
+          this.guard(id, () => live.resource.start('COLD'));
+        } catch {
+          this.state = 'KILLED';
+        }
       }
       throw e;
     }
