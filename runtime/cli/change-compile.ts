@@ -1,9 +1,9 @@
-import { extname } from 'node:path';
+import { basename, extname, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Application } from '../../compiler/application.js';
 import { formatDiagnostic, hasErrors, sortDiagnostics, type Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
 import { importPlcopen } from '../../compiler/plcopen/import.js';
-import { compileSources } from '../../compiler/project.js';
+import { compileSources, compileSourceTexts } from '../../compiler/project.js';
 import { SourceFile } from '../../compiler/source.js';
 import { changeProblems, planChange, type ChangePlan } from '../state/change-plan.js';
 
@@ -28,7 +28,7 @@ export type PreparedChange =
   | { failure: string };
 
 export function prepareChange(files: ChangeFile[], running: Application): PreparedChange {
-  const compiled = compileChange(files);
+  const compiled = compileChange(files, running);
   if ('diagnostics' in compiled) return compiled;
   const problems = changeProblems(running, compiled.app);
   if (problems.length) return { problems };
@@ -69,15 +69,23 @@ function spawnCompileWorker(data: { files: ChangeFile[]; running: Application })
   return new Worker(new URL('./change-compile-worker.js', here), { workerData: data });
 }
 
-/** Compile the files of a change (ST and PLCopen XML, by extension, as `vplc check` does). */
-export function compileChange(files: ChangeFile[]): { app: Application } | { diagnostics: string[] } {
+/**
+ * Compile the files of a change (ST and PLCopen XML, by extension, as `vplc check` does; an
+ * IEC 61499 .sys or .fboot with the types beside the running one's file of the same name).
+ */
+export function compileChange(files: ChangeFile[], running?: Application): { app: Application } | { diagnostics: string[] } {
+  if (files.some((f) => ['.sys', '.fboot', '.fbt'].includes(extname(f.name).toLowerCase()))) {
+    // the running application's files, where its types are found
+    const known = new Set((running?.iec61499?.resources ?? []).flatMap((r) => r.fbs.flatMap((f) => (f.range && /\.(sys|fboot)$/i.test(f.range.file) ? [f.range.file] : []))));
+    const at = (name: string) => [...known].find((k) => basename(k) === basename(name)) ?? resolve(name);
+    const r = compileSourceTexts(files.map((f) => ({ path: at(f.name), text: f.text })));
+    if (r.application && !hasErrors(r.diagnostics)) return { app: r.application };
+    return { diagnostics: sortDiagnostics(r.diagnostics).map(formatDiagnostic) };
+  }
   const diagnostics: Diagnostic[] = [];
   const st: SourceFile[] = [];
   for (const f of files) {
     const ext = extname(f.name).toLowerCase();
-    if (ext === '.sys' || ext === '.fboot' || ext === '.fbt') {
-      return { diagnostics: [`${f.name}: IEC 61499 applications change online through their management protocol (vplc device), not by replacing the application`] };
-    }
     if (ext === '.xml') {
       const r = importPlcopen(f.name, f.text);
       diagnostics.push(...r.diagnostics);

@@ -38,7 +38,7 @@ export interface ResourceWorkerData {
   realtime?: RealtimeRequest;
 }
 
-/** A new version of the application for a running 61131 resource (online change). */
+/** A new version of the application for a running resource (online change; an IEC 61499 one is edited in place). */
 export interface ProgramChange {
   id: number;
   app: Application;

@@ -155,9 +155,9 @@ export class ResourceHost {
     const channel = this.options.iec61499 ? undefined : new MessageChannel();
     this.writePort?.close();
     this.writePort = channel?.port1;
-    const changes = this.options.iec61499 ? undefined : new MessageChannel();
+    const changes = new MessageChannel();
     this.changePort?.close();
-    this.changePort = changes?.port1;
+    this.changePort = changes.port1;
     const data: ResourceWorkerData = {
       app: this.app,
       resource: this.model.name,
@@ -174,10 +174,10 @@ export class ResourceHost {
       ...(this.events ? { eventsBuffer: this.events.buffer } : {}),
       ...(this.options.iec61499 && this.options.watchdogNs ? { chainWatchdogNs: this.options.watchdogNs } : {}),
       ...(channel ? { writePort: channel.port2 } : {}),
-      ...(changes ? { changePort: changes.port2 } : {}),
+      changePort: changes.port2,
       ...(this.options.realtime ? { realtime: this.options.realtime } : {}),
     };
-    const worker = spawnResourceWorker(data, [...(channel ? [channel.port2] : []), ...(changes ? [changes.port2] : [])]);
+    const worker = spawnResourceWorker(data, [...(channel ? [channel.port2] : []), changes.port2]);
     this.worker = worker;
     this.state = 'running';
     // queued before the worker's first scan: it drains the port before its first release
@@ -262,7 +262,7 @@ export class ResourceHost {
             channel.port1.close();
             this.writePort = undefined;
           }
-          if (changes && this.changePort === changes.port1) {
+          if (this.changePort === changes.port1) {
             changes.port1.close();
             this.changePort = undefined;
           }

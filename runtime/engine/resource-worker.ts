@@ -15,7 +15,6 @@ import {
 } from './protocol.js';
 import { makeScanThreadRealtime } from '../rt/realtime.js';
 import { runScanLoop, runScanLoopYielding } from './scan-loop.js';
-import { EventResource } from './event-resource.js';
 import { open61131, open61499 } from './worker-resources.js';
 
 /**
@@ -86,13 +85,13 @@ async function main(data: ResourceWorkerData): Promise<void> {
       endWhenIdle: !iec61499 || data.clock === 'virtual',
     };
     // communication FBs need the worker's event loop for their sockets (real clock only)
-    const sockets = side.work instanceof EventResource && side.work.resource.usesEventLoop() && clock.kind === 'real';
+    const sockets = side.resource61499 !== undefined && side.resource61499.usesEventLoop() && clock.kind === 'real';
     releases = sockets ? await runScanLoopYielding(side.work, clock, options) : runScanLoop(side.work, clock, options);
   } catch (e) {
     side.fault(e);
   }
   // sockets of communication FBs would keep the worker alive
-  if (side.work instanceof EventResource) side.work.resource.dispose();
+  side.resource61499?.dispose();
   const { vars, retained, faulted, persistent } = side.end(stop);
   post({ type: 'done', scans: releases, timeNs: clock.nowNs(), vars, retained, faulted, ...(persistent ? { persistent } : {}) });
   data.writePort?.close();

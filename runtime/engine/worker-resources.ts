@@ -11,6 +11,8 @@ import { snapshotResource } from '../values.js';
 import { EventCounters } from './event-counters.js';
 import { EventResource } from './event-resource.js';
 import { resourceKey61499 } from './iec61499-resources.js';
+import { EditBetweenChains, swapNetwork } from './network-change.js';
+import type { Resource61499 } from '../iec61499/resource.js';
 import { TRACE_WORD, type ProgramChange, type ResourceWorkerData, type VariableWrite, type WorkerMessage } from './protocol.js';
 import { ChangeAtRelease, swapProgram, type ChangeResult } from './online-change.js';
 import { readLeaves, retainLeaves } from '../state/retain-leaves.js';
@@ -28,6 +30,8 @@ import { VariablePath } from './variable-path.js';
  */
 export interface WorkerResource {
   readonly work: Schedulable;
+  /** the IEC 61499 resource a 61499 worker runs (its sockets are served by the loop, disposed at the end) */
+  readonly resource61499?: Resource61499;
   /** interval of the fastest cyclic task, if any (what --cycles counts for a 61131 resource) */
   readonly fastestIntervalNs?: number;
   /** variables for `vars` (keyed as the engine reports them) */
@@ -152,11 +156,12 @@ export function open61499(data: ResourceWorkerData, post: (m: WorkerMessage) => 
   const runner = new SystemRunner(app);
   const resource = runner.resources[0]!.resource;
   // retained values (a saved generation, or a warm restart) go back before the WARM start
-  const leaves = retainLeaves61499((fb) => model.types[fb.concreteType], net);
+  let leaves = retainLeaves61499((fb) => model.types[fb.concreteType], net);
+  let network = net;
   const restored = data.retained?.fbs;
   if (restored) applyRestore61499(resource, restored);
   const metrics = new ResourceMetrics(data.resource, [data.resource], data.metricsBuffer);
-  const work = new EventResource(resource, {
+  const events = new EventResource(resource, {
     metrics,
     counters: new EventCounters(data.resource, data.eventsBuffer),
     // process-interface FBs (IX, QX…) work on resource.image; exchanged at each step
@@ -164,7 +169,7 @@ export function open61499(data: ResourceWorkerData, post: (m: WorkerMessage) => 
     ...(data.chainWatchdogNs !== undefined ? { watchdogNs: data.chainWatchdogNs } : {}),
     ...(restored ? { restart: 'WARM' as const } : {}),
     locate: (fb) => {
-      const r = net.fbs.find((f) => f.name === fb)?.range;
+      const r = network.fbs.find((f) => f.name === fb)?.range;
       return r && { file: r.file, line: r.line };
     },
   });
@@ -177,9 +182,12 @@ export function open61499(data: ResourceWorkerData, post: (m: WorkerMessage) => 
     resource.kill();
     post({ type: 'fault', fault: toFaultReport(e, { resource: data.resource }) });
   };
+  // online changes are applied between two event chains
+  const work = new EditBetweenChains(events);
   let counting = false;
   return {
     work,
+    resource61499: resource,
     countEvents: (on) => {
       // answered even when unchanged: the main thread may have switched off and on meanwhile
       if (on !== counting) resource.countEvents(on);
@@ -190,7 +198,29 @@ export function open61499(data: ResourceWorkerData, post: (m: WorkerMessage) => 
     vars: () => runner.snapshotVars(),
     // the same keys (Device.Resource.FB.Var or Resource.FB.Var), raw values (TIME in ns)
     rawVars: () => runner.snapshotVars(),
-    ...(leaves.length > 0 ? { retainValues: () => readLeaves61499(leaves, resource) } : {}),
+    retainValues: () => readLeaves61499(leaves, resource),
+    applyChanges: () => {
+      const port = data.changePort;
+      if (!port) return;
+      for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
+        const change = m.message as ProgramChange;
+        work.schedule(() => {
+          let result: ChangeResult;
+          try {
+            const swapped = swapNetwork(resource, data.resource, network, change.app);
+            result = swapped.result;
+            if (swapped.network) {
+              network = swapped.network;
+              const types = change.app.iec61499!.types;
+              leaves = retainLeaves61499((fb) => types[fb.concreteType] ?? resource.fbType(fb.name), network);
+            }
+          } catch (e) {
+            result = { ok: false, error: e instanceof Error ? e.message : String(e) };
+          }
+          post({ type: 'changed', id: change.id, result });
+        });
+      }
+    },
     fault: fail,
     end: (stop) => {
       // orderly (the STOP event and its chain) or killed (nothing more runs); at the end of a

@@ -8,7 +8,7 @@ import { RequestError, escapeXml, type ManagementRequest } from './request.js';
 import type { TypeProvider } from './type-provider.js';
 import { valueText } from '../../../compiler/contract/value-text.js';
 import { EventWatches } from './event-watch.js';
-import { applyEdit, planEdit } from './network-edit.js';
+import { applyEdit, planEdit } from '../network-edit.js';
 import type { DeviceRetain } from './device-retain.js';
 
 /** How long a change waits for a running event chain to end before it is refused (ms). */
@@ -53,6 +53,8 @@ export class ManagedResource {
   readonly watches = new Set<string>();
   /** watched event ports: counts, as FORTE's monitoring shows them */
   readonly eventWatches = new EventWatches();
+  /** FBs created while the resource ran: values written to them are their parameters */
+  private readonly createdRunning = new Set<string>();
   /** forced data ports and their values (WRITE … force="true") */
   readonly forced = new Map<string, string>();
   state: ManagedState = 'IDLE';
@@ -155,6 +157,7 @@ export class ManagedResource {
     if (!decl || decl.kind === 'adapter') throw new RequestError(id, 'UNSUPPORTED_TYPE', `unknown FB type ${type}`);
     this.fbs.set(name, { type, decl });
     this.networkChanged(id, () => this.fbs.delete(name));
+    if (this.state === 'RUNNING') this.createdRunning.add(name);
     return undefined;
   }
 
@@ -180,6 +183,7 @@ export class ManagedResource {
     const connections = [...this.connections];
     const parameters = [...this.parameters];
     this.fbs.delete(name);
+    this.createdRunning.delete(name);
     const mine = (ref: string) => ref.startsWith(`${name}.`);
     for (let k = this.connections.length - 1; k >= 0; k--) {
       const c = this.connections[k]!;
@@ -241,8 +245,9 @@ export class ManagedResource {
       const live = this.live;
       this.guard(id, () => live.resource.writeParameter(target, value));
     }
-    // values written online are for the moment; the deployed parameters are those written before START
-    if (this.state !== 'RUNNING') {
+    // values written online are for the moment; the deployed parameters are those written before
+    // START, and those of an FB created in the running resource (the IDE parameterises it so)
+    if (this.state !== 'RUNNING' || this.createdRunning.has(target.slice(0, target.lastIndexOf('.')))) {
       this.parameters.delete(target);
       this.parameters.set(target, value);
     }
@@ -545,9 +550,13 @@ export class ManagedResource {
       if (this.state === 'RUNNING') {
         this.log(`resource ${this.name}: the change could not be made in place (${e instanceof Error ? e.message : String(e)}); rebuilt and restarted COLD`);
         r.kill();
-        this.build(id);
-        const live = this.live!;
-        this.guard(id, () => live.resource.start('COLD'));
+        try {
+          this.build(id);
+          const live = this.live!;
+          this.guard(id, () => live.resource.start('COLD'));
+        } catch {
+          this.state = 'KILLED';
+        }
       }
       throw e;
     }

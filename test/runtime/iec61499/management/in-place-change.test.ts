@@ -262,6 +262,11 @@ describe('in-place change of a running resource', () => {
     expect(reason(await c.request('RES', 'WRITE', '<Connection Source="$e" Destination="CY2.START" />'))).toBeUndefined();
     await waitFor(() => read('C.CV'), (v) => v >= stopped + 5, 'the new cycle to count on from where C was');
     expect(await read('K.CV')).toBe(1);
+    // the boot file has the FB created online with the parameter written to it, not C's count
+    const boot = dev.device.bootText();
+    expect(boot).toContain('<FB Name="CY2" Type="E_CYCLE" />');
+    expect(boot).toContain('<Connection Source="T#2ms" Destination="CY2.DT" />');
+    expect(boot).not.toContain('Destination="CY.DT"');
   });
 
   it('keeps a SUBSCRIBE_1\u2019s socket and received value and a watched event\u2019s count', async () => {

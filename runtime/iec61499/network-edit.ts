@@ -1,7 +1,7 @@
-import type { Application } from '../../../compiler/application.js';
-import type { AdapterConnection, Connection, ResourceNetwork } from '../../../compiler/iec61499/model.js';
-import { loadModule } from '../../load.js';
-import type { Resource61499 } from '../resource.js';
+import type { Application } from '../../compiler/application.js';
+import type { AdapterConnection, Connection, ResourceNetwork } from '../../compiler/iec61499/model.js';
+import { loadModule } from '../load.js';
+import type { Resource61499 } from './resource.js';
 
 /**
  * The difference between two compilations of a resource's network (composites flattened, so
