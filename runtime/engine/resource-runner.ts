@@ -182,6 +182,9 @@ export class ResourceRunner {
    */
   readonly next = new Float64Array(2);
 
+  /** whether the image holds the initial values of the program's %Q and %M variables yet */
+  private imageSeeded = false;
+
   /**
    * One scan of task `task` at the times in `next`. The real start is published in the
    * metrics for the watchdog. Returns false when the task faulted.
@@ -195,6 +198,11 @@ export class ResourceRunner {
     try {
       lock.acquire();
       try {
+        // the first scan starts from the program's initial %Q/%M values, not from an empty image
+        if (!this.imageSeeded) {
+          this.instance.writeImage(this.image);
+          this.imageSeeded = true;
+        }
         if (this.exchange) this.exchange.beginScan(this.image);
         // forces win over the inputs the I/O sent and the %Q/%M it wrote
         this.forces.applyImage(this.image);

@@ -5,6 +5,7 @@ import type { Application } from '../../../compiler/application.js';
 import { Engine } from '../../../runtime/engine/engine.js';
 import { ResourceRunner } from '../../../runtime/engine/resource-runner.js';
 import { createImageView } from '../../../compiler/contract/process-image.js';
+import { readImage } from '../../../runtime/testing/image-access.js';
 
 function compile(text: string): Application {
   const r = compileSources([new SourceFile('engine-test.st', text)]);
@@ -59,6 +60,24 @@ END_CONFIGURATION
 `;
 
 describe('compiled ST on the engine', () => {
+  it('located %Q and %M variables start at their initial values, in the variables and in the image', () => {
+    const runner = new ResourceRunner(compile(`
+PROGRAM Init
+VAR x AT %QX0.2 : BOOL := TRUE; w AT %QW1 : INT := 42; m AT %MD0 : DINT := -7; n : INT; END_VAR
+n := n + 1;
+END_PROGRAM
+CONFIGURATION C RESOURCE Res ON PLC
+  TASK T(INTERVAL := T#10ms, PRIORITY := 1);
+  PROGRAM P WITH T : Init;
+END_RESOURCE END_CONFIGURATION`), 'Res');
+    runner.runUntil(25_000_000);
+    const p = runner.instance.programs.P as Record<string, unknown>;
+    expect(Object.values(p).filter((v) => v === true || v === 42 || v === -7)).toHaveLength(3);
+    expect([readImage(runner.image, '%QX0.2'), readImage(runner.image, '%QX0.1')]).toEqual([true, false]);
+    expect(readImage(runner.image, '%QW1', 'INT')).toBe(42);
+    expect(readImage(runner.image, '%MD0', 'DINT')).toBe(-7);
+  });
+
   it('orders tasks by release time then priority, and runs SINGLE tasks on rising edges', () => {
     const runner = new ResourceRunner(compile(ORDER), 'Res');
     runner.runUntil(4_000_000);
