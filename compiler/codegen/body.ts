@@ -15,6 +15,7 @@ import { convertCode, wrapInt } from './convert.js';
 import { copyValue, isScalar, propName, zeroValue, type ValueEmitter } from './values.js';
 import { constantInt, forVariableRange, rangeOf, type LoopFacts } from './index-range.js';
 import { selectOf } from './if-conversion.js';
+import { walkStmts } from './ast-walk.js';
 
 export interface SiteTable {
   /** index of a fault site [pou, file, line] */
@@ -101,18 +102,32 @@ export class BodyEmitter {
   cacheInstanceScalars(body: Stmt[]): void {
     if (!this.instance) return;
     const used = new Set<VarSymbol>();
-    const visit = (x: unknown): void => {
-      if (!x || typeof x !== 'object') return;
-      if (Array.isArray(x)) return x.forEach(visit);
-      const n = x as { kind?: string; id?: number };
-      if (n.kind === 'name' && typeof n.id === 'number') {
-        const s = this.o.ann.symbols.get(n.id);
-        if (s && s.kind === 'var' && s.storage === 'instance') used.add(s);
-      }
-      for (const v of Object.values(x)) if (v && typeof v === 'object') visit(v);
+    const symbols = this.o.ann.symbols;
+    const mark = (e: Expr | undefined): void => {
+      let x = e;
+      while (x && (x.kind === 'member' || x.kind === 'index' || x.kind === 'bit')) x = x.object;
+      const sym = x?.kind === 'name' ? symbols.get(x.id) : undefined;
+      if (sym?.kind === 'var') this.written.add(sym);
     };
-    visit(body);
-    this.findWritten(body);
+    // one walk over the body: which instance variables it uses and which it writes
+    walkStmts(body, {
+      expr: (e) => {
+        if (e.kind === 'name') {
+          const s = symbols.get(e.id);
+          if (s && s.kind === 'var' && s.storage === 'instance') used.add(s);
+        } else if (e.kind === 'call') {
+          // outputs bound with => and in-out arguments are written by the call
+          for (const b of this.o.ann.boundArgs.get(e.id) ?? []) {
+            const section = (b.param as { section: string }).section;
+            if (section === 'VAR_OUTPUT' || section === 'VAR_IN_OUT') mark(b.value);
+          }
+        }
+      },
+      stmt: (s) => {
+        if (s.kind === 'assign') mark(s.target);
+        else if (s.kind === 'for') mark(s.variable);
+      },
+    });
     for (const s of used) {
       // aggregates are never re-seated (assignment copies into them): their reference is constant
       if (isScalar(s.type)) this.cached.set(s, `l_${s.prop}`);
@@ -122,31 +137,6 @@ export class BodyEmitter {
 
   /** cached variables the body may change: only these are written back */
   private readonly written = new Set<VarSymbol>();
-
-  private findWritten(body: Stmt[]): void {
-    const mark = (e: Expr | undefined): void => {
-      let x = e;
-      while (x && (x.kind === 'member' || x.kind === 'index' || x.kind === 'bit')) x = x.object;
-      const sym = x?.kind === 'name' ? this.o.ann.symbols.get(x.id) : undefined;
-      if (sym?.kind === 'var') this.written.add(sym);
-    };
-    const visit = (x: unknown): void => {
-      if (!x || typeof x !== 'object') return;
-      if (Array.isArray(x)) return x.forEach(visit);
-      const n = x as Stmt | Expr | { kind?: string };
-      if (n.kind === 'assign') mark((n as Extract<Stmt, { kind: 'assign' }>).target);
-      else if (n.kind === 'for') mark((n as Extract<Stmt, { kind: 'for' }>).variable);
-      else if (n.kind === 'call') {
-        // outputs bound with => and in-out arguments are written by the call
-        for (const b of this.o.ann.boundArgs.get((n as CallExpr).id) ?? []) {
-          const section = (b.param as { section: string }).section;
-          if (section === 'VAR_OUTPUT' || section === 'VAR_IN_OUT') mark(b.value);
-        }
-      }
-      for (const v of Object.values(x)) if (v && typeof v === 'object') visit(v);
-    };
-    visit(body);
-  }
 
   /** instance arrays, structs and FB instances held in JS constants while the body runs */
   private readonly refs = new Map<VarSymbol, string>();
