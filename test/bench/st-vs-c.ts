@@ -50,6 +50,10 @@ export const KERNELS: Kernel[] = [
   { name: 'string-build', what: 'CONCAT, INT_TO_STRING, LEN, FIND, LEFT, MID (20 lines a scan)' },
   { name: 'timers-counters', what: '200 stations of TP, TOF, CTUD, R_TRIG, F_TRIG, RS in a struct array' },
   { name: 'matrix-2d', what: '2-D arrays: life on a 48 x 48 torus' },
+  { name: 'fb-methods', what: 'FB METHODs with inputs and results, an overriding METHOD of an EXTENDS, calls through an INTERFACE (128 filters)' },
+  { name: 'real-interp', what: 'REAL characteristic curve: binary search in 32 breakpoints, interpolation, LIMIT (256 lookups)' },
+  { name: 'ring-fifo', what: '32 FIFO queues in an array of structs: WHILE loops, MOD ring indexes, xorshift32 DWORD' },
+  { name: 'fb-sequencer', what: '48 user FBs: CASE on an enumeration, a TON, REAL level (batch sequencers)' },
 ];
 
 /** How a kernel is run on both sides: the same scans, so the checksums must agree. */
