@@ -57,7 +57,7 @@ export const KERNELS: Kernel[] = [
 ];
 
 /** How a kernel is run on both sides: the same scans, so the checksums must agree. */
-interface Plan {
+export interface Plan {
   warmup: number;
   batches: number;
   batchSize: number;
@@ -81,7 +81,7 @@ export interface KernelOutcome {
   problem?: string;
 }
 
-function compileKernel(name: string): Application {
+export function compileKernel(name: string): Application {
   const path = join(HERE, 'st', `${name}.st`);
   const r = compileSources([new SourceFile(path, readFileSync(path, 'utf8'))]);
   if (!r.application) throw new Error(`${name}.st does not compile:\n${r.diagnostics.map(formatDiagnostic).join('\n')}`);
@@ -89,7 +89,7 @@ function compileKernel(name: string): Application {
 }
 
 /** A fresh instance of the kernel's program, sharing `from`'s loaded module (and its warm JIT). */
-function freshRunner(app: Application, from?: ResourceRunner): ResourceRunner {
+export function freshRunner(app: Application, from?: ResourceRunner): ResourceRunner {
   const resource = app.resources[0]!.name;
   return from ? new ResourceRunner(app, resource, { module: from.module, support: from.support }) : new ResourceRunner(app, resource);
 }
@@ -130,7 +130,7 @@ function plan(app: Application, batchMs: number, batches: number): { plan: Plan;
   return { plan: { warmup: batchSize * 3, batches, batchSize }, warm };
 }
 
-function runSt(app: Application, p: Plan, warm: ResourceRunner): SideRun {
+export function runSt(app: Application, p: Plan, warm: ResourceRunner): SideRun {
   const runner = freshRunner(app, warm);
   scans(runner, 0, p.warmup);
   const batchNs: number[] = [];
@@ -153,11 +153,11 @@ function runSt(app: Application, p: Plan, warm: ResourceRunner): SideRun {
   };
 }
 
-function haveGcc(): boolean {
+export function haveGcc(): boolean {
   return spawnSync('gcc', ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
-function runC(name: string, p: Plan, dir: string): SideRun {
+export function runC(name: string, p: Plan, dir: string): SideRun {
   const exe = join(dir, name);
   execFileSync('gcc', ['-O2', '-o', exe, join(HERE, 'c', `${name}.c`), '-lm'], { stdio: ['ignore', 'ignore', 'inherit'] });
   const out = execFileSync(exe, [String(p.warmup), String(p.batches), String(p.batchSize), String(INTERVAL_NS)], {
