@@ -4,7 +4,7 @@
  * indexing check and fault with the POU, file and line.
  */
 import type { ElementaryTypeName } from '../application.js';
-import type { CallExpr, Expr, LiteralValue, Stmt } from '../st/ast.js';
+import type { CallExpr, Expr, LiteralValue, Stmt, VarDecl } from '../st/ast.js';
 import { key } from '../st/ast.js';
 import { concrete } from '../types/common-type.js';
 import { ELEMENTARY, type Type, elementary, isBig, isInteger, familyOf, integerRange } from '../types/types.js';
@@ -13,7 +13,7 @@ import type { Annotations, BoundArgument, Pou, VarSymbol } from '../semantics/sy
 import { allVars } from '../semantics/declarations.js';
 import { convertCode, wrapInt } from './convert.js';
 import { copyValue, isScalar, propName, zeroValue, type ValueEmitter } from './values.js';
-import { constantInt, forVariableRange, rangeOf, type LoopFacts } from './index-range.js';
+import { constantInt, forVariableRange, rangeOf, type IntRange, type LoopFacts } from './index-range.js';
 import { selectOf } from './if-conversion.js';
 import { walkStmts } from './ast-walk.js';
 
@@ -293,7 +293,11 @@ export class BodyEmitter {
         const known = forVariableRange(s, this.o.ann);
         const outer = known && this.loopFacts.get(known.decl);
         if (known) this.loopFacts.set(known.decl, known.range);
+        this.indent++;
+        const aliases = known ? this.aliasElements(s, known.decl, known.range) : [];
+        this.indent--;
         this.block(s.body);
+        for (const a of aliases) this.elementAliases.delete(a);
         if (known) outer ? this.loopFacts.set(known.decl, outer) : this.loopFacts.delete(known.decl);
         this.emit('}');
         // step past TO as other PLCs do; the last step may leave the type's range (it wraps, and
@@ -472,7 +476,43 @@ export class BodyEmitter {
       index = index ? `${part} + ${index}` : part;
       stride *= dim.hi - dim.lo + 1;
     }
-    return `${obj}[${index}]`;
+    const ref = `${obj}[${index}]`;
+    return this.elementAliases.get(ref) ?? ref;
+  }
+
+  /** element references held in temporaries for one iteration of a FOR loop (see aliasElements) */
+  private readonly elementAliases = new Map<string, string>();
+
+  /**
+   * In a FOR loop whose variable stays inside the bounds of an array of structures or FB
+   * instances, `a[i]` is the same object for the whole iteration (aggregates are never
+   * re-seated: assignment copies into them): load it once at the top of the iteration, not
+   * again after every call that V8 cannot see through. Returns the aliases to drop after it.
+   */
+  private aliasElements(s: Extract<Stmt, { kind: 'for' }>, decl: VarDecl, range: IntRange): string[] {
+    const added: string[] = [];
+    walkStmts(s.body, {
+      expr: (e) => {
+        if (e.kind !== 'index' || e.indices.length !== 1 || e.object.kind !== 'name') return;
+        const ix = e.indices[0]!;
+        const is = ix.kind === 'name' ? this.o.ann.symbols.get(ix.id) : undefined;
+        if (is?.kind !== 'var' || is.decl !== decl) return;
+        const arr = this.o.ann.symbols.get(e.object.id);
+        if (arr?.kind !== 'var' || arr.storage === 'global' || arr.section === 'VAR_IN_OUT' || arr.section === 'VAR_EXTERNAL') return;
+        const at = concrete(this.typeOf(e.object));
+        if (at.kind !== 'array' || at.dims.length !== 1) return;
+        const el = concrete(at.element);
+        if (el.kind !== 'struct' && el.kind !== 'fb') return;
+        if (range.lo < BigInt(at.dims[0]!.lo) || range.hi > BigInt(at.dims[0]!.hi)) return;
+        const ref = this.indexRef(e); // the alias itself once this element has one
+        if (added.some((a) => this.elementAliases.get(a) === ref)) return;
+        const t = this.tmp();
+        this.emit(`${t} = ${ref};`);
+        this.elementAliases.set(ref, t);
+        added.push(ref);
+      },
+    });
+    return added;
   }
 
   // ------------------------------------------------------------ expressions
