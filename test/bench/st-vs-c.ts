@@ -4,8 +4,9 @@
  * the same scans with the same task clock (10 ms a scan, from 0) and print a checksum of their
  * state: the bench refuses a ratio when the two disagree, because then they did not do the same
  * work. Prints ns per scan of both (median of batches, after a warm-up), each ratio vPLC/C and
- * the geometric mean (target: within 1.5× of C), of wall time and of CPU time (the process's:
- * on a shared, loaded machine the steadier of the two).
+ * the geometric mean (target: within 1.5× of C), of wall time, of CPU time (the process's:
+ * on a shared, loaded machine the steadier of the two) and of the fastest batches' CPU time
+ * (what other work on the machine disturbs least).
  *
  *   npx tsx test/bench/st-vs-c.ts [--batch-ms 20] [--batches 11] [kernel…]
  *
@@ -71,6 +72,8 @@ interface SideRun {
   minNsPerScan: number;
   /** median batch of CPU time (the process's): what other load on a shared machine changes least */
   cpuNsPerScan: number;
+  /** fastest batch of CPU time: on a loaded machine the figure other work disturbs least */
+  minCpuNsPerScan: number;
 }
 
 export interface KernelOutcome {
@@ -150,6 +153,7 @@ export function runSt(app: Application, p: Plan, warm: ResourceRunner): SideRun 
     nsPerScan: median(batchNs) / p.batchSize,
     minNsPerScan: Math.min(...batchNs) / p.batchSize,
     cpuNsPerScan: median(cpuNs) / p.batchSize,
+    minCpuNsPerScan: Math.min(...cpuNs) / p.batchSize,
   };
 }
 
@@ -175,7 +179,13 @@ export function runC(name: string, p: Plan, dir: string): SideRun {
     }
   }
   if (!Number.isFinite(checksum) || batchNs.length !== p.batches) throw new Error(`${name}: unexpected C output:\n${out}`);
-  return { checksum, nsPerScan: median(batchNs) / p.batchSize, minNsPerScan: Math.min(...batchNs) / p.batchSize, cpuNsPerScan: median(cpuNs) / p.batchSize };
+  return {
+    checksum,
+    nsPerScan: median(batchNs) / p.batchSize,
+    minNsPerScan: Math.min(...batchNs) / p.batchSize,
+    cpuNsPerScan: median(cpuNs) / p.batchSize,
+    minCpuNsPerScan: Math.min(...cpuNs) / p.batchSize,
+  };
 }
 
 function option(argv: string[], name: string, fallback: number): number {
@@ -202,6 +212,7 @@ export async function main(argv: string[] = []): Promise<BenchResult> {
   const figures: BenchFigure[] = [];
   const ratios: number[] = [];
   const cpuRatios: number[] = [];
+  const minCpuRatios: number[] = [];
   let disagreements = 0;
   try {
     for (const k of chosen) {
@@ -217,7 +228,8 @@ export async function main(argv: string[] = []): Promise<BenchResult> {
           ratios.push(fig.ratio);
           const cpu = st.cpuNsPerScan / c.cpuNsPerScan;
           cpuRatios.push(cpu);
-          fig.note = `checksums agree (${st.checksum}); fastest batches ${st.minNsPerScan.toFixed(0)} / ${c.minNsPerScan.toFixed(0)} ns = ${(st.minNsPerScan / c.minNsPerScan).toFixed(2)}×; CPU time ${st.cpuNsPerScan.toFixed(0)} / ${c.cpuNsPerScan.toFixed(0)} ns = ${cpu.toFixed(2)}×`;
+          minCpuRatios.push(st.minCpuNsPerScan / c.minCpuNsPerScan);
+          fig.note = `checksums agree (${st.checksum}); fastest batches ${st.minNsPerScan.toFixed(0)} / ${c.minNsPerScan.toFixed(0)} ns = ${(st.minNsPerScan / c.minNsPerScan).toFixed(2)}×; CPU time ${st.cpuNsPerScan.toFixed(0)} / ${c.cpuNsPerScan.toFixed(0)} ns = ${cpu.toFixed(2)}× (fastest batches ${(st.minCpuNsPerScan / c.minCpuNsPerScan).toFixed(2)}×)`;
         } else {
           disagreements++;
           fig.note = `CHECKSUMS DIFFER: vPLC ${st.checksum}, C ${c.checksum}: no ratio`;
@@ -225,7 +237,7 @@ export async function main(argv: string[] = []): Promise<BenchResult> {
       }
       fig.note = `${k.what}; ${p.warmup + p.batches * p.batchSize} scans${fig.note ? '; ' + fig.note : ''}`;
       figures.push(fig);
-      const ratio = fig.ratio !== undefined ? `  ${fig.ratio.toFixed(2)}x of C (${fig.baseline!.value.toFixed(0)} ns); CPU time ${cpuRatios[cpuRatios.length - 1]!.toFixed(2)}x` : '';
+      const ratio = fig.ratio !== undefined ? `  ${fig.ratio.toFixed(2)}x of C (${fig.baseline!.value.toFixed(0)} ns); CPU time ${cpuRatios[cpuRatios.length - 1]!.toFixed(2)}x, fastest CPU ${minCpuRatios[minCpuRatios.length - 1]!.toFixed(2)}x` : '';
       console.log(`${k.name.padEnd(14)} ${st.nsPerScan.toFixed(0).padStart(9)} ns/scan${ratio}${fig.note.includes('DIFFER') ? '  ' + fig.note : ''}`);
     }
   } finally {
@@ -234,8 +246,9 @@ export async function main(argv: string[] = []): Promise<BenchResult> {
   if (ratios.length) {
     const g = geometricMean(ratios);
     const gc = geometricMean(cpuRatios);
-    notes.push(`geometric mean vPLC/C over ${ratios.length} kernels: ${g.toFixed(2)}× wall time, ${gc.toFixed(2)}× CPU time (target ≤ 1.5×)`);
-    console.log(`geometric mean vPLC/C: ${g.toFixed(2)}x wall time, ${gc.toFixed(2)}x CPU time (target <= 1.5x)`);
+    const gm = geometricMean(minCpuRatios);
+    notes.push(`geometric mean vPLC/C over ${ratios.length} kernels: ${g.toFixed(2)}× wall time, ${gc.toFixed(2)}× CPU time, ${gm.toFixed(2)}× CPU time of the fastest batches (target ≤ 1.5×)`);
+    console.log(`geometric mean vPLC/C: ${g.toFixed(2)}x wall time, ${gc.toFixed(2)}x CPU time, ${gm.toFixed(2)}x CPU time of the fastest batches (target <= 1.5x)`);
   }
   if (disagreements) notes.push(`${disagreements} kernel(s) computed a different checksum in C and ST: a bug on one side`);
   notes.push(`Each side: ${batches} batches of about ${batchMs} ms (vPLC) after 3 batches of warm-up; median batch / scans per batch. ` +
