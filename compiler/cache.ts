@@ -39,6 +39,11 @@ export function compileCacheDir(env: NodeJS.ProcessEnv = process.env): string | 
 
 let fingerprint: string | undefined;
 
+/** The compiler's own files, run from dist/ (.js) or from the sources (.ts), declarations excepted. */
+const COMPILER_FILES = /(?<!\.d)\.[jt]s$/;
+/** What the compiler reads from blocks/: the standard library written in ST. */
+const LIBRARY_FILES = /\.(st|il|xml)$/i;
+
 /**
  * vPLC's version as the cache sees it: package.json's version plus the name, size and time of
  * every file of the compiler and the block library, so that a rebuilt or edited compiler never
@@ -50,8 +55,11 @@ export function compilerFingerprint(): string {
   const h = createHash('sha256');
   h.update(readFileSync(join(root, 'package.json')));
   const here = dirname(fileURLToPath(import.meta.url));
-  for (const dir of [here, join(root, 'blocks')]) {
+  // only what a compile reads: the compiler's code (not its source maps and declarations) and
+  // the library's ST; every stat is paid at each start, cache hits included
+  for (const [dir, kinds] of [[here, COMPILER_FILES], [join(root, 'blocks'), LIBRARY_FILES]] as const) {
     for (const name of (readdirSync(dir, { recursive: true }) as string[]).sort()) {
+      if (!kinds.test(name)) continue;
       const st = statSync(join(dir, name));
       if (st.isFile()) h.update(`${name}\0${st.size}\0${st.mtimeMs}\n`);
     }

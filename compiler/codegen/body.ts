@@ -4,7 +4,7 @@
  * indexing check and fault with the POU, file and line.
  */
 import type { ElementaryTypeName } from '../application.js';
-import type { CallExpr, Expr, Stmt } from '../st/ast.js';
+import type { CallExpr, Expr, Stmt, VarDecl } from '../st/ast.js';
 import { key } from '../st/ast.js';
 import { concrete } from '../types/common-type.js';
 import { ELEMENTARY, type Type, elementary, isBig, isInteger, familyOf, integerRange } from '../types/types.js';
@@ -13,12 +13,13 @@ import type { Annotations, BoundArgument, Pou, VarSymbol } from '../semantics/sy
 import { allVars } from '../semantics/declarations.js';
 import { convertCode, wrapInt } from './convert.js';
 import { copyValue, isScalar, propName, zeroValue, type ValueEmitter } from './values.js';
-import { constantInt, forVariableRange, rangeOf, type LoopFacts } from './index-range.js';
+import { constantInt, forVariableRange, rangeOf, type IntRange, type LoopFacts } from './index-range.js';
 import { selectOf } from './if-conversion.js';
 import { convertLiteral } from './literal-code.js';
 
 export { convertLiteral };
 import { cellCode, cellRead, cellStore, isCellDeref, isCellTarget, type CellHost } from './references.js';
+import { walkStmts } from './ast-walk.js';
 
 export interface SiteTable {
   /** index of a fault site [pou, file, line] */
@@ -110,18 +111,32 @@ export class BodyEmitter {
   cacheInstanceScalars(body: Stmt[]): void {
     if (!this.instance) return;
     const used = new Set<VarSymbol>();
-    const visit = (x: unknown): void => {
-      if (!x || typeof x !== 'object') return;
-      if (Array.isArray(x)) return x.forEach(visit);
-      const n = x as { kind?: string; id?: number };
-      if (n.kind === 'name' && typeof n.id === 'number') {
-        const s = this.o.ann.symbols.get(n.id);
-        if (s && s.kind === 'var' && s.storage === 'instance') used.add(s);
-      }
-      for (const v of Object.values(x)) if (v && typeof v === 'object') visit(v);
+    const symbols = this.o.ann.symbols;
+    const mark = (e: Expr | undefined): void => {
+      let x = e;
+      while (x && (x.kind === 'member' || x.kind === 'index' || x.kind === 'bit')) x = x.object;
+      const sym = x?.kind === 'name' ? symbols.get(x.id) : undefined;
+      if (sym?.kind === 'var') this.written.add(sym);
     };
-    visit(body);
-    this.findWritten(body);
+    // one walk over the body: which instance variables it uses and which it writes
+    walkStmts(body, {
+      expr: (e) => {
+        if (e.kind === 'name') {
+          const s = symbols.get(e.id);
+          if (s && s.kind === 'var' && s.storage === 'instance') used.add(s);
+        } else if (e.kind === 'call') {
+          // outputs bound with => and in-out arguments are written by the call
+          for (const b of this.o.ann.boundArgs.get(e.id) ?? []) {
+            const section = (b.param as { section: string }).section;
+            if (section === 'VAR_OUTPUT' || section === 'VAR_IN_OUT') mark(b.value);
+          }
+        }
+      },
+      stmt: (s) => {
+        if (s.kind === 'assign') mark(s.target);
+        else if (s.kind === 'for') mark(s.variable);
+      },
+    });
     for (const s of used) {
       // a variable a reference may reach is read and written where it lives
       if (this.o.ann.addressTaken.has(s)) continue;
@@ -133,31 +148,6 @@ export class BodyEmitter {
 
   /** cached variables the body may change: only these are written back */
   private readonly written = new Set<VarSymbol>();
-
-  private findWritten(body: Stmt[]): void {
-    const mark = (e: Expr | undefined): void => {
-      let x = e;
-      while (x && (x.kind === 'member' || x.kind === 'index' || x.kind === 'bit')) x = x.object;
-      const sym = x?.kind === 'name' ? this.o.ann.symbols.get(x.id) : undefined;
-      if (sym?.kind === 'var') this.written.add(sym);
-    };
-    const visit = (x: unknown): void => {
-      if (!x || typeof x !== 'object') return;
-      if (Array.isArray(x)) return x.forEach(visit);
-      const n = x as Stmt | Expr | { kind?: string };
-      if (n.kind === 'assign') mark((n as Extract<Stmt, { kind: 'assign' }>).target);
-      else if (n.kind === 'for') mark((n as Extract<Stmt, { kind: 'for' }>).variable);
-      else if (n.kind === 'call') {
-        // outputs bound with => and in-out arguments are written by the call
-        for (const b of this.o.ann.boundArgs.get((n as CallExpr).id) ?? []) {
-          const section = (b.param as { section: string }).section;
-          if (section === 'VAR_OUTPUT' || section === 'VAR_IN_OUT') mark(b.value);
-        }
-      }
-      for (const v of Object.values(x)) if (v && typeof v === 'object') visit(v);
-    };
-    visit(body);
-  }
 
   /** instance arrays, structs and FB instances held in JS constants while the body runs */
   private readonly refs = new Map<VarSymbol, string>();
@@ -314,7 +304,11 @@ export class BodyEmitter {
         const known = forVariableRange(s, this.o.ann);
         const outer = known && this.loopFacts.get(known.decl);
         if (known) this.loopFacts.set(known.decl, known.range);
+        this.indent++;
+        const aliases = known ? this.aliasElements(s, known.decl, known.range) : [];
+        this.indent--;
         this.block(s.body);
+        for (const a of aliases) this.elementAliases.delete(a);
         if (known) outer ? this.loopFacts.set(known.decl, outer) : this.loopFacts.delete(known.decl);
         this.emit('}');
         // step past TO as other PLCs do; the last step may leave the type's range (it wraps, and
@@ -472,7 +466,8 @@ export class BodyEmitter {
       return `(${this.lref(e.object)}).charCodeAt(${this.expr(e.indices[0]!, elementary('DINT'))} - 1)`;
     }
     const { obj, index } = this.indexParts(e);
-    return `${obj}[${index}]`;
+    const ref = `${obj}[${index}]`;
+    return this.elementAliases.get(ref) ?? ref;
   }
 
   /** The array object and the flat, checked index of an element. */
@@ -507,6 +502,41 @@ export class BodyEmitter {
       stride *= dim.hi - dim.lo + 1;
     }
     return { obj, index };
+  }
+
+  /** element references held in temporaries for one iteration of a FOR loop (see aliasElements) */
+  private readonly elementAliases = new Map<string, string>();
+
+  /**
+   * In a FOR loop whose variable stays inside the bounds of an array of structures or FB
+   * instances, `a[i]` is the same object for the whole iteration (aggregates are never
+   * re-seated: assignment copies into them): load it once at the top of the iteration, not
+   * again after every call that V8 cannot see through. Returns the aliases to drop after it.
+   */
+  private aliasElements(s: Extract<Stmt, { kind: 'for' }>, decl: VarDecl, range: IntRange): string[] {
+    const added: string[] = [];
+    walkStmts(s.body, {
+      expr: (e) => {
+        if (e.kind !== 'index' || e.indices.length !== 1 || e.object.kind !== 'name') return;
+        const ix = e.indices[0]!;
+        const is = ix.kind === 'name' ? this.o.ann.symbols.get(ix.id) : undefined;
+        if (is?.kind !== 'var' || is.decl !== decl) return;
+        const arr = this.o.ann.symbols.get(e.object.id);
+        if (arr?.kind !== 'var' || arr.storage === 'global' || arr.section === 'VAR_IN_OUT' || arr.section === 'VAR_EXTERNAL') return;
+        const at = concrete(this.typeOf(e.object));
+        if (at.kind !== 'array' || at.dims.length !== 1) return;
+        const el = concrete(at.element);
+        if (el.kind !== 'struct' && el.kind !== 'fb') return;
+        if (range.lo < BigInt(at.dims[0]!.lo) || range.hi > BigInt(at.dims[0]!.hi)) return;
+        const ref = this.indexRef(e); // the alias itself once this element has one
+        if (added.some((a) => this.elementAliases.get(a) === ref)) return;
+        const t = this.tmp();
+        this.emit(`${t} = ${ref};`);
+        this.elementAliases.set(ref, t);
+        added.push(ref);
+      },
+    });
+    return added;
   }
 
   /** What reference code needs from this emitter (references.ts). */

@@ -4,6 +4,7 @@
  * per FUNCTION, and one factory per resource (globals, program instances, task functions and
  * the exchange of located variables with the process image).
  */
+import { walkStmts } from './ast-walk.js';
 import type { ElementaryTypeName, LocatedVariable, PouTypeInfo, TaskModel, TypeInfo, VarInfo } from '../application.js';
 import type { ProgramConfig } from '../st/ast.js';
 import { key } from '../st/ast.js';
@@ -288,7 +289,9 @@ class ModuleEmitter implements ResetEmitter {
       const prev = `this.$edge_${v.prop}`;
       prologue.push(`{ const $l = ${level}; ${level} = ${v.edge === 'R_EDGE' ? `$l && !${prev}` : `!$l && ${prev}`}; ${prev} = $l; }`);
     }
-    if (cache) be.cacheInstanceScalars(body);
+    // a function block's body without loops reads and writes its fields directly: the locals'
+    // prologue and write-back only made it bigger, and a small body is what V8 inlines into its caller
+    if (cache && (instance.kind !== 'functionBlock' || hasLoop(body))) be.cacheInstanceScalars(body);
     be.cachePrologue();
     be.emit('$body: {');
     be.body(body);
@@ -621,3 +624,13 @@ export function typeInfo(t: Type): TypeInfo {
   }
 }
 
+/** Whether a body repeats anything (FOR, WHILE, REPEAT): only then do locals pay for their prologue and write-back. */
+function hasLoop(body: import('../st/ast.js').Stmt[]): boolean {
+  let found = false;
+  walkStmts(body, {
+    stmt: (s) => {
+      if (s.kind === 'for' || s.kind === 'while' || s.kind === 'repeat') found = true;
+    },
+  });
+  return found;
+}

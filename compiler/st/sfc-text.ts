@@ -39,8 +39,11 @@ function isName(t: IToken | undefined): boolean {
 
 /** Does this token start an SFC element? */
 function startsElement(tokens: IToken[], i: number): boolean {
-  const w = word(tokens[i]);
-  if (!isName(tokens[i])) return false;
+  const t = tokens[i];
+  // every token of every file passes here: rule out by length before upper-casing the image
+  const n = t?.image.length;
+  if ((n !== 4 && n !== 10 && n !== 12) || !isName(t)) return false;
+  const w = word(t);
   if (w === 'INITIAL_STEP') return true;
   if (w === 'STEP') return isName(tokens[i + 1]) && tokens[i + 2]?.image === ':';
   if (w === 'TRANSITION') return isName(tokens[i + 1]) || tokens[i + 1]?.image === '(';

@@ -4,8 +4,9 @@
  * the same scans with the same task clock (10 ms a scan, from 0) and print a checksum of their
  * state: the bench refuses a ratio when the two disagree, because then they did not do the same
  * work. Prints ns per scan of both (median of batches, after a warm-up), each ratio vPLC/C and
- * the geometric mean (target: within 1.5× of C), of wall time and of CPU time (the process's:
- * on a shared, loaded machine the steadier of the two).
+ * the geometric mean (target: within 1.5× of C), of wall time, of CPU time (the process's:
+ * on a shared, loaded machine the steadier of the two) and of the fastest batches' CPU time
+ * (what other work on the machine disturbs least).
  *
  *   npx tsx test/bench/st-vs-c.ts [--batch-ms 20] [--batches 11] [kernel…]
  *
@@ -50,10 +51,14 @@ export const KERNELS: Kernel[] = [
   { name: 'string-build', what: 'CONCAT, INT_TO_STRING, LEN, FIND, LEFT, MID (20 lines a scan)' },
   { name: 'timers-counters', what: '200 stations of TP, TOF, CTUD, R_TRIG, F_TRIG, RS in a struct array' },
   { name: 'matrix-2d', what: '2-D arrays: life on a 48 x 48 torus' },
+  { name: 'fb-methods', what: 'FB METHODs with inputs and results, an overriding METHOD of an EXTENDS, calls through an INTERFACE (128 filters)' },
+  { name: 'real-interp', what: 'REAL characteristic curve: binary search in 32 breakpoints, interpolation, LIMIT (256 lookups)' },
+  { name: 'ring-fifo', what: '32 FIFO queues in an array of structs: WHILE loops, MOD ring indexes, xorshift32 DWORD' },
+  { name: 'fb-sequencer', what: '48 user FBs: CASE on an enumeration, a TON, REAL level (batch sequencers)' },
 ];
 
 /** How a kernel is run on both sides: the same scans, so the checksums must agree. */
-interface Plan {
+export interface Plan {
   warmup: number;
   batches: number;
   batchSize: number;
@@ -67,6 +72,8 @@ interface SideRun {
   minNsPerScan: number;
   /** median batch of CPU time (the process's): what other load on a shared machine changes least */
   cpuNsPerScan: number;
+  /** fastest batch of CPU time: on a loaded machine the figure other work disturbs least */
+  minCpuNsPerScan: number;
 }
 
 export interface KernelOutcome {
@@ -77,7 +84,7 @@ export interface KernelOutcome {
   problem?: string;
 }
 
-function compileKernel(name: string): Application {
+export function compileKernel(name: string): Application {
   const path = join(HERE, 'st', `${name}.st`);
   const r = compileSources([new SourceFile(path, readFileSync(path, 'utf8'))]);
   if (!r.application) throw new Error(`${name}.st does not compile:\n${r.diagnostics.map(formatDiagnostic).join('\n')}`);
@@ -85,7 +92,7 @@ function compileKernel(name: string): Application {
 }
 
 /** A fresh instance of the kernel's program, sharing `from`'s loaded module (and its warm JIT). */
-function freshRunner(app: Application, from?: ResourceRunner): ResourceRunner {
+export function freshRunner(app: Application, from?: ResourceRunner): ResourceRunner {
   const resource = app.resources[0]!.name;
   return from ? new ResourceRunner(app, resource, { module: from.module, support: from.support }) : new ResourceRunner(app, resource);
 }
@@ -126,7 +133,7 @@ function plan(app: Application, batchMs: number, batches: number): { plan: Plan;
   return { plan: { warmup: batchSize * 3, batches, batchSize }, warm };
 }
 
-function runSt(app: Application, p: Plan, warm: ResourceRunner): SideRun {
+export function runSt(app: Application, p: Plan, warm: ResourceRunner): SideRun {
   const runner = freshRunner(app, warm);
   scans(runner, 0, p.warmup);
   const batchNs: number[] = [];
@@ -146,14 +153,15 @@ function runSt(app: Application, p: Plan, warm: ResourceRunner): SideRun {
     nsPerScan: median(batchNs) / p.batchSize,
     minNsPerScan: Math.min(...batchNs) / p.batchSize,
     cpuNsPerScan: median(cpuNs) / p.batchSize,
+    minCpuNsPerScan: Math.min(...cpuNs) / p.batchSize,
   };
 }
 
-function haveGcc(): boolean {
+export function haveGcc(): boolean {
   return spawnSync('gcc', ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
-function runC(name: string, p: Plan, dir: string): SideRun {
+export function runC(name: string, p: Plan, dir: string): SideRun {
   const exe = join(dir, name);
   execFileSync('gcc', ['-O2', '-o', exe, join(HERE, 'c', `${name}.c`), '-lm'], { stdio: ['ignore', 'ignore', 'inherit'] });
   const out = execFileSync(exe, [String(p.warmup), String(p.batches), String(p.batchSize), String(INTERVAL_NS)], {
@@ -171,7 +179,13 @@ function runC(name: string, p: Plan, dir: string): SideRun {
     }
   }
   if (!Number.isFinite(checksum) || batchNs.length !== p.batches) throw new Error(`${name}: unexpected C output:\n${out}`);
-  return { checksum, nsPerScan: median(batchNs) / p.batchSize, minNsPerScan: Math.min(...batchNs) / p.batchSize, cpuNsPerScan: median(cpuNs) / p.batchSize };
+  return {
+    checksum,
+    nsPerScan: median(batchNs) / p.batchSize,
+    minNsPerScan: Math.min(...batchNs) / p.batchSize,
+    cpuNsPerScan: median(cpuNs) / p.batchSize,
+    minCpuNsPerScan: Math.min(...cpuNs) / p.batchSize,
+  };
 }
 
 function option(argv: string[], name: string, fallback: number): number {
@@ -198,6 +212,7 @@ export async function main(argv: string[] = []): Promise<BenchResult> {
   const figures: BenchFigure[] = [];
   const ratios: number[] = [];
   const cpuRatios: number[] = [];
+  const minCpuRatios: number[] = [];
   let disagreements = 0;
   try {
     for (const k of chosen) {
@@ -213,7 +228,8 @@ export async function main(argv: string[] = []): Promise<BenchResult> {
           ratios.push(fig.ratio);
           const cpu = st.cpuNsPerScan / c.cpuNsPerScan;
           cpuRatios.push(cpu);
-          fig.note = `checksums agree (${st.checksum}); fastest batches ${st.minNsPerScan.toFixed(0)} / ${c.minNsPerScan.toFixed(0)} ns = ${(st.minNsPerScan / c.minNsPerScan).toFixed(2)}×; CPU time ${st.cpuNsPerScan.toFixed(0)} / ${c.cpuNsPerScan.toFixed(0)} ns = ${cpu.toFixed(2)}×`;
+          minCpuRatios.push(st.minCpuNsPerScan / c.minCpuNsPerScan);
+          fig.note = `checksums agree (${st.checksum}); fastest batches ${st.minNsPerScan.toFixed(0)} / ${c.minNsPerScan.toFixed(0)} ns = ${(st.minNsPerScan / c.minNsPerScan).toFixed(2)}×; CPU time ${st.cpuNsPerScan.toFixed(0)} / ${c.cpuNsPerScan.toFixed(0)} ns = ${cpu.toFixed(2)}× (fastest batches ${(st.minCpuNsPerScan / c.minCpuNsPerScan).toFixed(2)}×)`;
         } else {
           disagreements++;
           fig.note = `CHECKSUMS DIFFER: vPLC ${st.checksum}, C ${c.checksum}: no ratio`;
@@ -221,7 +237,7 @@ export async function main(argv: string[] = []): Promise<BenchResult> {
       }
       fig.note = `${k.what}; ${p.warmup + p.batches * p.batchSize} scans${fig.note ? '; ' + fig.note : ''}`;
       figures.push(fig);
-      const ratio = fig.ratio !== undefined ? `  ${fig.ratio.toFixed(2)}x of C (${fig.baseline!.value.toFixed(0)} ns); CPU time ${cpuRatios[cpuRatios.length - 1]!.toFixed(2)}x` : '';
+      const ratio = fig.ratio !== undefined ? `  ${fig.ratio.toFixed(2)}x of C (${fig.baseline!.value.toFixed(0)} ns); CPU time ${cpuRatios[cpuRatios.length - 1]!.toFixed(2)}x, fastest CPU ${minCpuRatios[minCpuRatios.length - 1]!.toFixed(2)}x` : '';
       console.log(`${k.name.padEnd(14)} ${st.nsPerScan.toFixed(0).padStart(9)} ns/scan${ratio}${fig.note.includes('DIFFER') ? '  ' + fig.note : ''}`);
     }
   } finally {
@@ -230,8 +246,9 @@ export async function main(argv: string[] = []): Promise<BenchResult> {
   if (ratios.length) {
     const g = geometricMean(ratios);
     const gc = geometricMean(cpuRatios);
-    notes.push(`geometric mean vPLC/C over ${ratios.length} kernels: ${g.toFixed(2)}× wall time, ${gc.toFixed(2)}× CPU time (target ≤ 1.5×)`);
-    console.log(`geometric mean vPLC/C: ${g.toFixed(2)}x wall time, ${gc.toFixed(2)}x CPU time (target <= 1.5x)`);
+    const gm = geometricMean(minCpuRatios);
+    notes.push(`geometric mean vPLC/C over ${ratios.length} kernels: ${g.toFixed(2)}× wall time, ${gc.toFixed(2)}× CPU time, ${gm.toFixed(2)}× CPU time of the fastest batches (target ≤ 1.5×)`);
+    console.log(`geometric mean vPLC/C: ${g.toFixed(2)}x wall time, ${gc.toFixed(2)}x CPU time, ${gm.toFixed(2)}x CPU time of the fastest batches (target <= 1.5x)`);
   }
   if (disagreements) notes.push(`${disagreements} kernel(s) computed a different checksum in C and ST: a bug on one side`);
   notes.push(`Each side: ${batches} batches of about ${batchMs} ms (vPLC) after 3 batches of warm-up; median batch / scans per batch. ` +
