@@ -80,6 +80,8 @@ export class ModbusServerDriver implements IoDriver {
   /** connections refused (cap reached or address not allowed) and closed for idling */
   refused = 0;
   idleClosed = 0;
+  /** the next request throws from the socket's callback, once (VPLC_IO_FAULT) */
+  private faultArmed = false;
 
   constructor(
     private readonly cfg: ModbusServerConfig,
@@ -100,6 +102,14 @@ export class ModbusServerDriver implements IoDriver {
   /** The port actually listened on (useful with port 0). */
   get port(): number {
     return (this.server?.address() as AddressInfo | null)?.port ?? this.cfg.port;
+  }
+
+  /**
+   * Make the next request received throw inside the socket's 'data' callback, where no caller
+   * catches it: what a bug there would do. Once; for checking that `vplc serve` survives it.
+   */
+  armFault(): void {
+    this.faultArmed = true;
   }
 
   /** Connections held now. */
@@ -157,6 +167,10 @@ export class ModbusServerDriver implements IoDriver {
       });
     }
     socket.on('data', (chunk) => {
+      if (this.faultArmed) {
+        this.faultArmed = false;
+        throw new Error('VPLC_IO_FAULT: a fault injected into the Modbus server\'s request handling');
+      }
       conn.pending = conn.pending ? Buffer.concat([conn.pending, chunk]) : chunk;
       this.serve(conn);
     });
