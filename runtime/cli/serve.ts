@@ -20,6 +20,7 @@ import { REALTIME_OPTIONS, realtimeLine, realtimeUsage, realtimeRequest } from '
 import type { RealtimeRequest } from '../rt/realtime.js';
 import { schedulingInfo, schedulingLine } from '../metrics/scheduling.js';
 import { ServeGuard } from './serve-guard.js';
+import { RETURN_MEMORY_EVERY_MS, returnFreeMemory } from './memory-mode.js';
 import { onlineSettings, restoreState, startOnline, type OnlineOptions, type OnlineServices } from './serve-online.js';
 
 export const SERVE_USAGE = `usage: vplc serve FILE… [--config plc.yaml] [--metrics-port N] [options]
@@ -232,6 +233,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   let endpoint: MetricsEndpoint | undefined;
   let web: ConsoleEndpoint | undefined;
   let summary: NodeJS.Timeout | undefined;
+  let trim: NodeJS.Timeout | undefined;
   let services: OnlineServices | undefined;
   let startFailed = false;
   // from here on an error thrown in an I/O library's callback stops that server, not the PLC
@@ -283,6 +285,10 @@ export async function serveCommand(args: string[]): Promise<number> {
       process.stdout.write(`vplc serve: console on ${web.url}/\n`);
     }
     process.stdout.write(`vplc serve: running ${app.name} (${engine.resources.join(', ')}); stop with Ctrl+C\n`);
+    // what start-up freed (compiling, the OPC UA nodeset) back to the system, and from time to time what serving frees
+    returnFreeMemory({ collect: true });
+    trim = setInterval(() => returnFreeMemory(), RETURN_MEMORY_EVERY_MS);
+    trim.unref();
     if (parsed.summaryNs > 0) {
       summary = setInterval(() => process.stdout.write(summaryLine(engine.metrics()) + '\n'), parsed.summaryNs / 1e6);
     }
@@ -306,6 +312,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     startFailed = true;
   } finally {
     if (summary) clearInterval(summary);
+    clearInterval(trim);
   }
   await guard.close();
   await services?.close();
