@@ -153,7 +153,8 @@ export class OpcuaServerDriver implements IoDriver {
     }
     const server = new OPCUAServer({
       port: this.cfg.port,
-      ...(this.cfg.host ? { hostname: this.cfg.host } : {}),
+      // `hostname` names the endpoints; `host` is where it listens (without it: every interface)
+      ...(this.cfg.host ? { hostname: this.cfg.host, host: this.cfg.host } : {}),
       // a subset of the standard nodeset (opcua-nodeset.ts): the rest would cost memory for nothing
       nodesets: [{ name: 'Opc.Ua.NodeSet2 (vPLC subset)', source: standardSubset(standardImageFile(nodesets.standard)) }],
       serverCertificateManager: certificateManager,
