@@ -123,7 +123,8 @@ export class ServeGuard {
       const what = name === MAIN_THREAD ? 'an error no I/O server could be blamed for' : `the ${name} failed`;
       const next = service.driver && !this.closed ? '; restarting it' : '';
       this.options.err(`vplc serve: ${what}: ${message}; the scan and its outputs go on${next}${this.options.verbose ? '' : ' (VPLC_DEBUG=1 or --verbose: the stack)'}`);
-      if (this.options.verbose && error.stack) this.options.err(error.stack);
+      // a value thrown that is not an Error has no stack of its own
+      if (this.options.verbose && e instanceof Error && error.stack) this.options.err(error.stack);
     }
     if (service.driver) this.scheduleRestart(service);
   }

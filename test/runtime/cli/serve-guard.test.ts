@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AttributeIds, OPCUAClient } from 'node-opcua';
-import { attributeStack } from '../../../runtime/cli/serve-guard.js';
+import { ImageExchange } from '../../../compiler/contract/image-exchange.js';
+import { ModbusServerDriver } from '../../../io-drivers/modbus-server.js';
+import { ServeGuard, attributeStack } from '../../../runtime/cli/serve-guard.js';
 import { freePort, startCli, until, type CliProcess } from '../../../samples/child-cli.js';
 
 const PROGRAM = `PROGRAM Main
@@ -195,5 +197,39 @@ describe('attributing an error to the server it came from', () => {
     // the OPC UA client of a remote device is not the server
     const client = ['Error: c', '    at ClientSecureChannelLayer.x (/srv/vplc/node_modules/node-opcua-secure-channel/dist/source/client/client_secure_channel_layer.js:1:1)'].join('\n');
     expect(attributeStack(client, names)).toBeUndefined();
+  });
+});
+
+describe('the guard restarting a server', () => {
+  it('stops and starts the server an error is blamed on, prints its stack with --verbose, and counts it in /metrics', async () => {
+    const server = new ModbusServerDriver({ host: '127.0.0.1', port: 0, readOnly: true, unitId: 0 }, { exchange: new ImageExchange(), log: () => {} });
+    await server.start();
+    const err: string[] = [];
+    const say: string[] = [];
+    const guard = new ServeGuard({ drivers: () => [server], err: (l) => err.push(l), say: (l) => say.push(l), verbose: true, backoffMs: { min: 50, max: 200 } });
+    try {
+      const e = new Error('boom');
+      e.stack = 'Error: boom\n    at Socket.<anonymous> (/srv/vplc/dist/io-drivers/modbus-server.js:150:15)';
+      guard.fault(e);
+      guard.fault(e); // the same error again: counted, not printed
+      expect(server.status.ok).toBe(false);
+      expect(guard.prometheus()).toContain('vplc_io_service_up{service="modbus-server"} 0');
+      expect(err).toEqual(['vplc serve: the modbus-server failed: boom; the scan and its outputs go on; restarting it', e.stack]);
+      await until(() => say.length > 0, 'the restart');
+      expect(say[0]).toBe('vplc serve: modbus-server restarted after a fault (1 restart so far)');
+      expect(server.status.ok).toBe(true);
+      expect(guard.health()).toEqual([{ name: 'modbus-server', ok: true, faults: 2, restarts: 1, lastFault: 'boom' }]);
+      expect(guard.prometheus()).toContain('vplc_io_service_faults_total{service="modbus-server"} 2');
+      // it answers again
+      expect(await readQw(server.port)).toEqual([0, 0]);
+
+      // an error of no server: reported under main, nothing restarted
+      guard.fault('a string thrown');
+      expect(err.at(-1)).toBe('vplc serve: an error no I/O server could be blamed for: a string thrown; the scan and its outputs go on');
+      expect(guard.health().find((s) => s.name === 'main')).toMatchObject({ ok: false, faults: 1, restarts: 0 });
+    } finally {
+      await guard.close();
+      await server.stop();
+    }
   });
 });
