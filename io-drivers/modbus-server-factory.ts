@@ -42,6 +42,9 @@ export const MODBUS_SERVER: ServerDriverFactory<ModbusServerConfig> = {
   validate,
   async create(config, ctx) {
     const { ModbusServerDriver } = await import('./modbus-server.js');
-    return new ModbusServerDriver(config, ctx);
+    const driver = new ModbusServerDriver(config, ctx);
+    // VPLC_IO_FAULT=modbus-server: check on an installation that a faulting server is survived
+    if (process.env.VPLC_IO_FAULT?.split(',').some((s) => s.trim() === 'modbus-server')) driver.armFault();
+    return driver;
   },
 };

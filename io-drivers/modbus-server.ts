@@ -65,12 +65,16 @@ class ModbusException extends Error {
 interface Connection {
   readonly socket: Socket;
   pending: Buffer | undefined;
+  /** performance.now() of the last bytes received or replies taken by the kernel */
+  lastActive: number;
 }
 
 export class ModbusServerDriver implements IoDriver {
   readonly name = 'modbus-server';
   readonly status = new DeviceStatus('modbus-server');
   private server: Server | undefined;
+  /** closes idle connections: one timer for all, not one re-armed at every read and write */
+  private sweeper: NodeJS.Timeout | undefined;
   private readonly open = new Set<Connection>();
   private readonly view = createImageView();
   private readonly allow: BlockList | undefined;
@@ -80,6 +84,8 @@ export class ModbusServerDriver implements IoDriver {
   /** connections refused (cap reached or address not allowed) and closed for idling */
   refused = 0;
   idleClosed = 0;
+  /** the next request throws from the socket's callback, once (VPLC_IO_FAULT) */
+  private faultArmed = false;
 
   constructor(
     private readonly cfg: ModbusServerConfig,
@@ -100,6 +106,14 @@ export class ModbusServerDriver implements IoDriver {
   /** The port actually listened on (useful with port 0). */
   get port(): number {
     return (this.server?.address() as AddressInfo | null)?.port ?? this.cfg.port;
+  }
+
+  /**
+   * Make the next request received throw inside the socket's 'data' callback, where no caller
+   * catches it: what a bug there would do. Once; for checking that `vplc serve` survives it.
+   */
+  armFault(): void {
+    this.faultArmed = true;
   }
 
   /** Connections held now. */
@@ -126,11 +140,18 @@ export class ModbusServerDriver implements IoDriver {
     });
     // an accept failure (EMFILE…) must not end the process: the connection is simply not taken
     server.on('error', (e) => this.ctx.log(`modbus-server: ${e.message}`));
+    const idle = this.cfg.idleTimeoutMs ?? 60_000;
+    if (idle > 0) {
+      this.sweeper = setInterval(() => this.closeIdle(idle), Math.max(10, Math.min(1000, idle / 4)));
+      this.sweeper.unref();
+    }
     this.status.ok = true;
     this.status.inputsBad = false;
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.sweeper);
+    this.sweeper = undefined;
     for (const c of this.open) c.socket.destroy();
     this.open.clear();
     const server = this.server;
@@ -146,29 +167,37 @@ export class ModbusServerDriver implements IoDriver {
       socket.destroy();
       return;
     }
-    const conn: Connection = { socket, pending: undefined };
+    const conn: Connection = { socket, pending: undefined, lastActive: performance.now() };
     this.open.add(conn);
-    const idle = this.cfg.idleTimeoutMs ?? 60_000;
-    if (idle > 0) {
-      // no bytes either way for this long: a silent client, or one that reads none of its replies
-      socket.setTimeout(idle, () => {
-        this.idleClosed++;
-        socket.destroy();
-      });
-    }
-    socket.on('data', (chunk) => {
+    socket.on('data', (chunk: Buffer) => {
+      if (this.faultArmed) {
+        this.faultArmed = false;
+        throw new Error('VPLC_IO_FAULT: a fault injected into the Modbus server\'s request handling');
+      }
       conn.pending = conn.pending ? Buffer.concat([conn.pending, chunk]) : chunk;
       this.serve(conn);
     });
     // the kernel took the queued replies: handle what was held back
     socket.on('drain', () => {
-      if (!socket.destroyed) this.serve(conn);
+      if (socket.destroyed) return;
+      conn.lastActive = performance.now();
+      this.serve(conn);
     });
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {
       this.open.delete(conn);
       conn.pending = undefined;
     });
+  }
+
+  /** No bytes either way for `idleMs`: a silent client, or one that reads none of its replies (no longer read). */
+  private closeIdle(idleMs: number): void {
+    const now = performance.now();
+    for (const c of this.open) {
+      if (now - c.lastActive < idleMs) continue;
+      this.idleClosed++;
+      c.socket.destroy();
+    }
   }
 
   private allowed(socket: Socket): boolean {
@@ -183,20 +212,27 @@ export class ModbusServerDriver implements IoDriver {
     const buf = conn.pending;
     if (!buf) return;
     let at = 0;
+    // one clock read per request: it times the request and marks the connection active
+    let t0 = performance.now();
+    conn.lastActive = t0;
     // several requests in one read (a pipelining client): their replies leave in one write
-    const batch = buf.length >= 7 && buf.length > 6 + buf.readUInt16BE(4);
+    const batch = buf.length >= 7 && buf.length > 6 + ((buf[4]! << 8) | buf[5]!);
     if (batch) socket.cork();
     while (buf.length - at >= 7) {
       if (socket.writableLength >= QUEUE_LIMIT) break;
-      const length = buf.readUInt16BE(at + 4);
-      if (buf.readUInt16BE(at + 2) !== 0 || length < 2 || length > 254) {
+      const length = (buf[at + 4]! << 8) | buf[at + 5]!;
+      if (buf[at + 2] !== 0 || buf[at + 3] !== 0 || length < 2 || length > 254) {
         socket.destroy(); // not Modbus TCP
         return;
       }
       if (buf.length - at < 6 + length) break;
-      const reply = this.handle(buf.subarray(at, at + 6 + length));
+      // the frame is read in place (no view of it is made): buf[at…at+6+length)
+      const reply = this.handle(buf, at, length, t0);
       at += 6 + length;
-      if (reply) socket.write(reply);
+      if (reply) {
+        socket.write(reply);
+        if (batch) t0 = performance.now();
+      }
     }
     if (batch) socket.uncork();
     conn.pending = at === buf.length ? undefined : at > 0 ? buf.subarray(at) : buf;
@@ -204,36 +240,38 @@ export class ModbusServerDriver implements IoDriver {
     else if (socket.isPaused()) socket.resume();
   }
 
-  /** One request frame (MBAP header + PDU) → the reply frame, or nothing for another unit. */
-  handle(frame: Buffer): Buffer | undefined {
-    const unit = frame[6]!;
+  /**
+   * One request frame, buf[at…at+6+length) (MBAP header + PDU), received at `t0`
+   * (performance.now()) → the reply frame, or nothing for another unit.
+   */
+  handle(buf: Buffer, at: number, length: number, t0: number): Buffer | undefined {
+    const unit = buf[at + 6]!;
     if (this.cfg.unitId !== 0 && unit !== this.cfg.unitId && unit !== 0 && unit !== 255) return undefined;
-    const fc = frame[7]!;
-    // a double, not hrtime.bigint(): two BigInts a request are garbage at 100k requests/s
-    const t0 = performance.now();
+    const fc = buf[at + 7]!;
     try {
-      const reply = this.execute(fc, frame);
+      const reply = this.execute(fc, buf, at, length - 2);
       this.status.success((performance.now() - t0) * 1e6);
       return reply;
     } catch (e) {
       const code = e instanceof ModbusException ? e.exceptionCode : ILLEGAL_VALUE;
       this.status.requests++;
       this.status.errors++;
-      const reply = replyFrame(frame, 2);
+      const reply = replyFrame(buf, at, 2);
       reply[7] = fc | 0x80;
       reply[8] = code;
       return reply;
     }
   }
 
-  /** The reply to a request of a served function code, built in one buffer (MBAP header included). */
-  private execute(fc: number, frame: Buffer): Buffer {
+  /** The reply to a request of a served function code, built in one buffer (MBAP header included); its PDU is buf[at+7…at+8+pduLength). */
+  private execute(fc: number, buf: Buffer, at: number, pduLength: number): Buffer {
     // the function code first: an unknown one in its own (short) form is ILLEGAL_FUNCTION, not a bad length
     if (!SERVED.has(fc)) throw new ModbusException(ILLEGAL_FUNCTION);
-    const pdu = frame.subarray(8);
-    if (pdu.length < 4) throw new ModbusException(ILLEGAL_VALUE);
-    const address = pdu.readUInt16BE(0);
-    const quantity = pdu.readUInt16BE(2);
+    // the PDU's data after the function code: p…p+pduLength
+    const p = at + 8;
+    if (pduLength < 4) throw new ModbusException(ILLEGAL_VALUE);
+    const address = (buf[p]! << 8) | buf[p + 1]!;
+    const quantity = (buf[p + 2]! << 8) | buf[p + 3]!;
     switch (fc) {
       case 1:
       case 2: {
@@ -242,7 +280,7 @@ export class ModbusServerDriver implements IoDriver {
         this.refresh();
         const table = fc === 1 ? this.view.outputBits : this.view.inputBits;
         const bytes = (quantity + 7) >> 3;
-        const out = replyFrame(frame, 2 + bytes);
+        const out = replyFrame(buf, at, 2 + bytes);
         out[7] = fc;
         out[8] = bytes;
         out.fill(0, 9);
@@ -258,16 +296,12 @@ export class ModbusServerDriver implements IoDriver {
         const end = fc === 4 ? IMAGE_SIZES.words : HR_END;
         if (address + quantity > end) throw new ModbusException(ILLEGAL_ADDRESS);
         this.refresh();
-        const out = replyFrame(frame, 2 + 2 * quantity);
+        const out = replyFrame(buf, at, 2 + 2 * quantity);
         out[7] = fc;
         out[8] = 2 * quantity;
-        if (fc === 4) {
-          const words = this.view.inputWords;
-          for (let i = 0; i < quantity; i++) out.writeUInt16BE(words[address + i]!, 9 + 2 * i);
-        } else if (address + quantity <= HR_MW) {
-          const words = this.view.outputWords; // the common case: %QW only
-          for (let i = 0; i < quantity; i++) out.writeUInt16BE(words[address + i]!, 9 + 2 * i);
-        } else {
+        if (fc === 4) bigEndianWords(this.view.inputWords, address, quantity, out);
+        else if (address + quantity <= HR_MW) bigEndianWords(this.view.outputWords, address, quantity, out); // the common case: %QW only
+        else {
           for (let i = 0; i < quantity; i++) out.writeUInt16BE(this.holding(address + i), 9 + 2 * i);
         }
         return out;
@@ -277,37 +311,37 @@ export class ModbusServerDriver implements IoDriver {
         if (quantity !== 0xff00 && quantity !== 0) throw new ModbusException(ILLEGAL_VALUE);
         if (address >= BITS) throw new ModbusException(ILLEGAL_ADDRESS);
         if (!this.ctx.exchange.writeOutput('QX', address, quantity === 0xff00)) throw new ModbusException(DEVICE_BUSY);
-        return echo(frame);
+        return echo(buf, at);
       }
       case 6: {
         this.writable();
         if (address >= HR_END) throw new ModbusException(ILLEGAL_ADDRESS);
         this.refresh();
         if (!this.ctx.exchange.batch(() => this.setHolding(address, [quantity]))) throw new ModbusException(DEVICE_BUSY);
-        return echo(frame);
+        return echo(buf, at);
       }
       case 15: {
         this.writable();
-        const bytes = pdu[4]!;
-        if (quantity < 1 || quantity > 1968 || bytes !== Math.ceil(quantity / 8) || pdu.length < 5 + bytes) throw new ModbusException(ILLEGAL_VALUE);
+        const bytes = buf[p + 4]!;
+        if (quantity < 1 || quantity > 1968 || bytes !== Math.ceil(quantity / 8) || pduLength < 5 + bytes) throw new ModbusException(ILLEGAL_VALUE);
         if (address + quantity > BITS) throw new ModbusException(ILLEGAL_ADDRESS);
         const ok = this.ctx.exchange.batch(() => {
-          for (let i = 0; i < quantity; i++) this.ctx.exchange.writeOutput('QX', address + i, (pdu[5 + (i >> 3)]! & (1 << (i & 7))) !== 0);
+          for (let i = 0; i < quantity; i++) this.ctx.exchange.writeOutput('QX', address + i, (buf[p + 5 + (i >> 3)]! & (1 << (i & 7))) !== 0);
         });
         if (!ok) throw new ModbusException(DEVICE_BUSY);
-        return echo(frame);
+        return echo(buf, at);
       }
       default: {
         // 16
         this.writable();
-        const bytes = pdu[4]!;
-        if (quantity < 1 || quantity > 123 || bytes !== 2 * quantity || pdu.length < 5 + bytes) throw new ModbusException(ILLEGAL_VALUE);
+        const bytes = buf[p + 4]!;
+        if (quantity < 1 || quantity > 123 || bytes !== 2 * quantity || pduLength < 5 + bytes) throw new ModbusException(ILLEGAL_VALUE);
         if (address + quantity > HR_END) throw new ModbusException(ILLEGAL_ADDRESS);
         this.refresh();
         const values: number[] = [];
-        for (let i = 0; i < quantity; i++) values.push(pdu.readUInt16BE(5 + 2 * i));
+        for (let i = 0; i < quantity; i++) values.push(buf.readUInt16BE(p + 5 + 2 * i));
         if (!this.ctx.exchange.batch(() => this.setHolding(address, values))) throw new ModbusException(DEVICE_BUSY);
-        return echo(frame);
+        return echo(buf, at);
       }
     }
   }
@@ -371,18 +405,32 @@ export class ModbusServerDriver implements IoDriver {
   }
 }
 
-/** A reply frame of `pduLength` bytes to `request`: transaction and protocol id, length and unit filled in. */
-function replyFrame(request: Buffer, pduLength: number): Buffer {
+/** A reply frame of `pduLength` bytes to the request at buf[at…]: transaction and protocol id, length and unit filled in. */
+function replyFrame(buf: Buffer, at: number, pduLength: number): Buffer {
   const reply = Buffer.allocUnsafe(7 + pduLength);
-  request.copy(reply, 0, 0, 4);
-  reply.writeUInt16BE(pduLength + 1, 4);
-  reply[6] = request[6]!;
+  reply[0] = buf[at]!;
+  reply[1] = buf[at + 1]!;
+  reply[2] = 0;
+  reply[3] = 0;
+  const length = pduLength + 1;
+  reply[4] = length >> 8;
+  reply[5] = length & 0xff;
+  reply[6] = buf[at + 6]!;
   return reply;
 }
 
+/** `quantity` words of `words` from `address`, high byte first, into `out` from byte 9. */
+function bigEndianWords(words: Uint16Array, address: number, quantity: number, out: Buffer): void {
+  for (let i = 0, o = 9; i < quantity; i++, o += 2) {
+    const w = words[address + i]!;
+    out[o] = w >> 8;
+    out[o + 1] = w;
+  }
+}
+
 /** The reply to a write: function code, address and quantity (or value) as received. */
-function echo(request: Buffer): Buffer {
-  const reply = replyFrame(request, 5);
-  request.copy(reply, 7, 7, 12);
+function echo(buf: Buffer, at: number): Buffer {
+  const reply = replyFrame(buf, at, 5);
+  buf.copy(reply, 7, at + 7, at + 12);
   return reply;
 }

@@ -44,6 +44,9 @@ export const OPCUA_SERVER: ServerDriverFactory<OpcuaServerConfig> = {
   async create(config, ctx) {
     // node-opcua is large: loaded only when the server is configured
     const { OpcuaServerDriver } = await import('./opcua-server.js');
-    return new OpcuaServerDriver(config, ctx);
+    const driver = new OpcuaServerDriver(config, ctx);
+    // VPLC_IO_FAULT=opcua-server: check on an installation that a faulting server is survived
+    if (process.env.VPLC_IO_FAULT?.split(',').some((s) => s.trim() === 'opcua-server')) driver.armFault();
+    return driver;
   },
 };

@@ -109,11 +109,23 @@ export class OpcuaServerDriver implements IoDriver {
   private values: Record<string, unknown> = {};
   private metrics: Record<string, number> = {};
   private timer: NodeJS.Timeout | undefined;
+  /** Reads of program variables throw inside node-opcua's callbacks until a restart, once (VPLC_IO_FAULT); armed once started */
+  private faultAsked = false;
+  private faultArmed = false;
 
   constructor(
     private readonly cfg: OpcuaServerConfig,
     private readonly ctx: OpcuaServerContext,
   ) {}
+
+  /**
+   * Make Reads of program variables throw from their value callback, inside node-opcua, where
+   * no caller catches it: what a bug there would do. From the next start until the one after
+   * (a restart clears it); for checking that `vplc serve` survives it.
+   */
+  armFault(): void {
+    this.faultAsked = true;
+  }
 
   get endpointUrl(): string {
     return this.server?.getEndpointUrl() ?? '';
@@ -123,6 +135,7 @@ export class OpcuaServerDriver implements IoDriver {
   certificateManager: OPCUACertificateManager | undefined;
 
   async start(): Promise<void> {
+    this.faultArmed = false;
     const dir = this.ctx.configDir ?? '.';
     const pki = resolve(dir, this.cfg.pkiDir ?? 'pki');
     const certificateManager = new OPCUACertificateManager({ rootFolder: pki, automaticallyAcceptUnknownCertificate: false });
@@ -140,7 +153,8 @@ export class OpcuaServerDriver implements IoDriver {
     }
     const server = new OPCUAServer({
       port: this.cfg.port,
-      ...(this.cfg.host ? { hostname: this.cfg.host } : {}),
+      // `hostname` names the endpoints; `host` is where it listens (without it: every interface)
+      ...(this.cfg.host ? { hostname: this.cfg.host, host: this.cfg.host } : {}),
       // a subset of the standard nodeset (opcua-nodeset.ts): the rest would cost memory for nothing
       nodesets: [{ name: 'Opc.Ua.NodeSet2 (vPLC subset)', source: standardSubset(standardImageFile(nodesets.standard)) }],
       serverCertificateManager: certificateManager,
@@ -159,6 +173,9 @@ export class OpcuaServerDriver implements IoDriver {
     this.server = server;
     this.status.ok = true;
     this.status.inputsBad = false;
+    // node-opcua reads every variable once while building: only clients' Reads may meet the fault
+    this.faultArmed = this.faultAsked;
+    this.faultAsked = false;
   }
 
   async stop(): Promise<void> {
@@ -310,6 +327,9 @@ export class OpcuaServerDriver implements IoDriver {
       userAccessLevel: writable ? 'CurrentRead | CurrentWrite' : 'CurrentRead',
       value: {
         get: () => {
+          if (this.faultArmed) {
+            throw new Error(`VPLC_IO_FAULT: a fault injected into the OPC UA server's Read of ${path}`);
+          }
           const raw = this.values[path];
           const value = isArray
             ? Array.from((raw ?? []) as ArrayLike<unknown>, (x) => toUa(element, dt, x))

@@ -19,6 +19,8 @@ import { parseCommandLine, usageError, type OptionSpec } from './args.js';
 import { REALTIME_OPTIONS, realtimeLine, realtimeUsage, realtimeRequest } from './realtime-options.js';
 import type { RealtimeRequest } from '../rt/realtime.js';
 import { schedulingInfo, schedulingLine } from '../metrics/scheduling.js';
+import { ServeGuard } from './serve-guard.js';
+import { RETURN_MEMORY_EVERY_MS, returnFreeMemory } from './memory-mode.js';
 import { onlineSettings, restoreState, startOnline, type OnlineOptions, type OnlineServices } from './serve-online.js';
 
 export const SERVE_USAGE = `usage: vplc serve FILE… [--config plc.yaml] [--metrics-port N] [options]
@@ -48,6 +50,7 @@ safe values).
   --watch               change the running program online when a source file changes
   --no-cache            compile without the compile cache (also VPLC_CACHE=0)
   --device NAME         IEC 61499: serve only this device of the .sys (every device otherwise)
+  --verbose             print the stack of an error an I/O server throws (also VPLC_DEBUG=1)
 ${realtimeUsage(24)}`;
 
 export const DEFAULT_CONSOLE_PORT = 8080;
@@ -71,6 +74,8 @@ export interface ServeArguments {
   realtime?: RealtimeRequest;
   /** IEC 61499: the one device of the .sys to serve */
   device?: string;
+  /** stacks of I/O server faults on stderr */
+  verbose?: boolean;
 }
 
 const SERVE_OPTIONS = {
@@ -93,6 +98,7 @@ const SERVE_OPTIONS = {
   'no-cache': { kind: 'flag' },
   ...REALTIME_OPTIONS,
   device: { kind: 'text' },
+  verbose: { kind: 'flag' },
 } as const satisfies Record<string, OptionSpec>;
 
 /** The arguments of `vplc serve`, or the exit status (0 after --help, 64 after a usage error). */
@@ -125,6 +131,7 @@ export function parseServeArguments(args: string[]): ServeArguments | number {
     },
     ...(o['no-cache'] ? { cache: false } : {}),
     ...(o.device !== undefined ? { device: o.device } : {}),
+    ...(o.verbose ? { verbose: true } : {}),
   };
 }
 
@@ -226,8 +233,12 @@ export async function serveCommand(args: string[]): Promise<number> {
   let endpoint: MetricsEndpoint | undefined;
   let web: ConsoleEndpoint | undefined;
   let summary: NodeJS.Timeout | undefined;
+  let trim: NodeJS.Timeout | undefined;
   let services: OnlineServices | undefined;
   let startFailed = false;
+  // from here on an error thrown in an I/O library's callback stops that server, not the PLC
+  const guard = new ServeGuard({ drivers: () => io?.drivers ?? [], err, say, verbose: parsed.verbose === true || !!process.env.VPLC_DEBUG });
+  guard.install();
   try {
     services = await startOnline(online, engine, restored.persistence, say, err);
     if (config) {
@@ -251,16 +262,18 @@ export async function serveCommand(args: string[]): Promise<number> {
       endpoint = await startMetricsServer({
         port: parsed.metricsPort,
         host: parsed.metricsHost,
-        prometheus: () => renderPrometheus(engine.metricsSources()) + renderEventCounters(engine.eventCounters()) + renderForced(engine.forced(), engine.resources),
+        prometheus: () => renderPrometheus(engine.metricsSources()) + renderEventCounters(engine.eventCounters()) + renderForced(engine.forced(), engine.resources) + guard.prometheus(),
         json: () => engine.metrics(),
         health: () => {
           const resources = Object.fromEntries(engine.resources.map((r) => [r, engine.state(r)]));
           const devices = (io?.status() ?? []).map((d) => ({ name: d.device, ok: d.ok, errors: d.errors, lastError: d.lastError }));
+          // servers that failed (and the main thread): faults, restarts, whether they are back
+          const ioServices = guard.health();
           // a faulted task holds its outputs safe: the PLC is alive but not doing its job
           const ok = faults.length === 0 && Object.values(resources).every((s) => s === 'running');
           // an unreachable device: the PLC runs on stale inputs; monitoring tells it from healthy and faulted
-          const status = !ok ? 'faulted' : devices.some((d) => !d.ok) ? 'degraded' : 'ok';
-          return { ok, status, resources, faults, devices, scheduling: sched };
+          const status = !ok ? 'faulted' : devices.some((d) => !d.ok) || ioServices.some((s) => !s.ok) ? 'degraded' : 'ok';
+          return { ok, status, resources, faults, devices, ioServices, scheduling: sched };
         },
       });
       process.stdout.write(`vplc serve: metrics on ${endpoint.url}/metrics\n`);
@@ -272,6 +285,10 @@ export async function serveCommand(args: string[]): Promise<number> {
       process.stdout.write(`vplc serve: console on ${web.url}/\n`);
     }
     process.stdout.write(`vplc serve: running ${app.name} (${engine.resources.join(', ')}); stop with Ctrl+C\n`);
+    // what start-up freed (compiling, the OPC UA nodeset) back to the system, and from time to time what serving frees
+    returnFreeMemory({ collect: true });
+    trim = setInterval(() => returnFreeMemory(), RETURN_MEMORY_EVERY_MS);
+    trim.unref();
     if (parsed.summaryNs > 0) {
       summary = setInterval(() => process.stdout.write(summaryLine(engine.metrics()) + '\n'), parsed.summaryNs / 1e6);
     }
@@ -295,7 +312,9 @@ export async function serveCommand(args: string[]): Promise<number> {
     startFailed = true;
   } finally {
     if (summary) clearInterval(summary);
+    clearInterval(trim);
   }
+  await guard.close();
   await services?.close();
   // the engine writes the last outputs then the safe values; the drivers then send them out
   const result = await engine.stop();
@@ -306,6 +325,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   await endpoint?.close();
   await web?.close();
   process.stdout.write(summaryLine(result.metrics) + '\n');
+  guard.uninstall();
   // a fault is status 2; I/O that did not start, or safe values that could not be written at the stop, 1
   return result.faults.length > 0 ? EXIT_FAULT : ioStopped && !startFailed ? 0 : 1;
 }

@@ -26,6 +26,10 @@ export interface RtHelper {
   realtime(priority: number, cpu: number): RealtimeOutcome;
   /** the kernel's id of the calling thread */
   tid(): number;
+  /** return the C heap's free pages to the system (malloc_trim); true when some were */
+  trim(): boolean;
+  /** glibc's mmap and trim thresholds, fixed at `bytes` (mallopt); true when set */
+  mallocThresholds(bytes: number): boolean;
 }
 
 export const CLOCK_SLOTS = 4;

@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <limits.h>
+#include <malloc.h>
 #include <linux/futex.h>
 #include <sched.h>
 #include <stdint.h>
@@ -163,6 +164,28 @@ static napi_value thread_id(napi_env env, napi_callback_info info) {
   return v;
 }
 
+/* trim(): give the C heap's free pages back to the system (malloc_trim, every arena); true when some were */
+static napi_value trim(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value v;
+  napi_get_boolean(env, malloc_trim(0) != 0, &v);
+  return v;
+}
+
+/* mallocThresholds(bytes): blocks from this size are mapped on their own and given back when freed, and
+ * free memory at the top of an arena from this size is returned (fixed, not glibc's growing defaults) */
+static napi_value malloc_thresholds(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  int32_t bytes = 0;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc >= 1) napi_get_value_int32(env, argv[0], &bytes);
+  int ok = bytes > 0 && mallopt(M_MMAP_THRESHOLD, bytes) == 1 && mallopt(M_TRIM_THRESHOLD, bytes) == 1;
+  napi_value v;
+  napi_get_boolean(env, ok, &v);
+  return v;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
     { "now", NULL, now, NULL, NULL, NULL, napi_default, NULL },
@@ -170,6 +193,8 @@ static napi_value init(napi_env env, napi_value exports) {
     { "wake", NULL, wake, NULL, NULL, NULL, napi_default, NULL },
     { "realtime", NULL, realtime, NULL, NULL, NULL, napi_default, NULL },
     { "tid", NULL, thread_id, NULL, NULL, NULL, napi_default, NULL },
+    { "trim", NULL, trim, NULL, NULL, NULL, napi_default, NULL },
+    { "mallocThresholds", NULL, malloc_thresholds, NULL, NULL, NULL, napi_default, NULL },
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

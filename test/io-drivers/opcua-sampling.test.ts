@@ -1,4 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -36,6 +37,14 @@ describe('OPC UA subscriptions at the configured sampling interval', () => {
     );
     await server.start();
     cleanup.push(() => server.stop());
+    // `host: 127.0.0.1` is where it listens, not only the name in its endpoints: another address of this machine is refused
+    const reached = (host: string) =>
+      new Promise<boolean>((resolve) => {
+        const s = connect(port, host, () => (s.destroy(), resolve(true)));
+        s.on('error', () => resolve(false));
+      });
+    expect(await reached('127.0.0.1')).toBe(true);
+    expect(await reached('127.0.0.2')).toBe(false);
 
     const client = OPCUAClient.create({ endpointMustExist: false, connectionStrategy: { maxRetry: 0 } });
     await client.connect(`opc.tcp://127.0.0.1:${port}`);
