@@ -251,6 +251,16 @@ class ModuleEmitter implements ResetEmitter {
         lines.push(...this.method(m.jsName, params, m, p, md.body, false));
       }
     }
+    // assignment of a structure or array holding this FB (or of the FB itself) copies its state
+    if (decl.kind === 'functionBlock') {
+      lines.push('  static $copy(d, s) {');
+      for (const v of orderedVars(p)) {
+        if (v.storage !== 'instance') continue;
+        lines.push(`    ${copyValue(`d.${v.prop}`, `s.${v.prop}`, v.type, this)}`);
+        if (v.edge) lines.push(`    d.$edge_${v.prop} = s.$edge_${v.prop};`);
+      }
+      lines.push('  }');
+    }
     // a FB whose body is inherited keeps its base's body (SUPER^() calls it explicitly)
     lines.push('}');
     for (const m of p.methods.values()) lines.push(...this.outputObject(m));
