@@ -9,10 +9,23 @@ import { readLibraryFile } from './type-reader.js';
 import { FUNCTION_BLOCKS } from './functions.js';
 import { genericBlock } from './generic-blocks.js';
 
-const TYPE_EXTENSIONS = new Set(['.fbt', '.adp', '.sub', '.dtp']);
+const TYPE_EXTENSIONS = new Set(['.fbt', '.adp', '.sub', '.fct', '.dtp']);
 
 /** The folder of vPLC's built-in 4diac types (blocks/iec61499). */
 export const BUILTIN_LIBRARY = join(packageRoot(), 'blocks', 'iec61499');
+
+/**
+ * The package and plain name of a package-qualified type name: `utils::timing::F_NOW` as 4diac
+ * writes it in a .sys, or `utils__timing__F_NOW`, the same name as the IDE deploys it to FORTE
+ * (':' replaced by '_'; IEC identifiers never hold a double underscore). Undefined for a plain name.
+ */
+export function qualifiedName(name: string): { packageName: string; name: string } | undefined {
+  const sep = name.includes('::') ? '::' : name.includes('__') ? '__' : undefined;
+  if (!sep) return undefined;
+  const parts = name.split(sep);
+  if (parts.some((p) => !/^[A-Za-z_]\w*$/.test(p))) return undefined;
+  return { packageName: parts.slice(0, -1).join('::'), name: parts[parts.length - 1]! };
+}
 
 /** A folder searched for types; a .fboot's own folder is searched without its subfolders. */
 export type TypeFolder = string | { dir: string; recursive: boolean };
@@ -147,8 +160,17 @@ export class TypeLibrary {
   }
 
   fbType(name: string): FbTypeDeclaration | undefined {
-    this.load(name);
-    return this.fbTypes.get(name);
+    if (!name.includes('::')) {
+      this.load(name);
+      const plain = this.fbTypes.get(name);
+      if (plain || !name.includes('__')) return plain;
+    }
+    // `utils::timing::F_NOW` (a .sys) or `utils__timing__F_NOW` (the IDE's deployment, FORTE's
+    // type name): the type of that name, if it declares that package
+    const q = qualifiedName(name);
+    if (!q) return undefined;
+    const decl = this.fbType(q.name);
+    return decl && (decl.packageName ?? '') === q.packageName ? decl : undefined;
   }
 
   dataType(name: string): DataTypeDeclaration | undefined {
