@@ -81,10 +81,7 @@ export function readSystemDevices(path: string, text: string, diagnostics: Diagn
         name,
         type: res.attrs.Type ?? 'EMB_RES',
         network,
-        // an RMT_RES's own MGR_ID names its management server, which only `vplc device` opens
-        parameters: children(res, 'Parameter')
-          .filter((p) => !(/^RMT_RES$/i.test(res.attrs.Type ?? '') && p.attrs.Name === 'MGR_ID'))
-          .map((p) => ({ name: r.attr(p, 'Name'), value: r.attr(p, 'Value'), range: r.range(p) })),
+        parameters: children(res, 'Parameter').map((p) => ({ name: r.attr(p, 'Name'), value: r.attr(p, 'Value'), range: r.range(p) })),
         start: true,
       });
     }

@@ -221,7 +221,7 @@ export class Device {
   // ------------------------------------------------------------------ boot file
 
   bootText(): string {
-    return bootFileText([...this.resources.values()]);
+    return bootFileText([...this.resources.values()], (r) => this.managers.mgrId(r));
   }
 
   /** Write the boot file, atomically: a power cut never leaves half of one. */

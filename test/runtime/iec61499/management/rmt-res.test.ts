@@ -75,6 +75,16 @@ describe('RMT_RES: a resource with a management server of its own (MGR_ID)', () 
     // START.STOP resets its MGR_FF in FORTE: the server closes
     await waitFor(() => accepts(mgr), (v) => !v, 'the listener of R to close');
     expect(await readValue(c, 'R', 'C.CV')).toBe('1');
+    // the boot file keeps the MGR_ID: a device started from it has the same listener address
+    const boot = dev.device.bootText();
+    expect(boot.split('\n')[1]).toBe(`;<Request ID="2" Action="WRITE"><Connection Source="&quot;localhost:${mgr}&quot;" Destination="R.MGR_ID" /></Request>`);
+    const again = await startDevice();
+    try {
+      expect(again.device.loadBootText(boot)).toEqual([]);
+      expect(again.device.managers.mgrId('R')).toBe(`"localhost:${mgr}"`);
+    } finally {
+      await again.stop();
+    }
   });
 
   it('refuses a MGR_ID that is not host:port, and MGR_ID of an EMB_RES as before', async () => {
