@@ -15,7 +15,38 @@ export type FunctionBodyResult = { ok: true; algorithm: Algorithm } | { ok: fals
 /** Spaces for everything in `s` but its line breaks. */
 const blank = (s: string): string => s.replace(/[^\r\n]/g, ' ');
 
-export function functionAlgorithm(name: string, text: string, line: number, col: number): FunctionBodyResult {
+/** `text` with its comments blanked (strings kept), so that a comment's words are never code. */
+function withoutComments(text: string): string {
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i]!;
+    const two = text.slice(i, i + 2);
+    let end = -1;
+    if (two === '(*') end = text.indexOf('*)', i + 2) + 2;
+    else if (two === '/*') end = text.indexOf('*/', i + 2) + 2;
+    else if (two === '//') end = text.indexOf('\n', i) < 0 ? text.length : text.indexOf('\n', i);
+    else if (c === "'" || c === '"') {
+      const close = text.indexOf(c, i + 1);
+      const stop = close < 0 ? text.length : close + 1;
+      out += text.slice(i, stop);
+      i = stop;
+      continue;
+    }
+    if (end === 1) end = text.length; // an unclosed comment runs to the end (indexOf gave -1)
+    if (end > i) {
+      out += blank(text.slice(i, end));
+      i = end;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out;
+}
+
+export function functionAlgorithm(name: string, source: string, line: number, col: number): FunctionBodyResult {
+  const text = withoutComments(source);
   const header = /\bFUNCTION\s+([A-Za-z_]\w*)(\s*:\s*[A-Za-z_][\w:]*(\s*\[[^\]]*\])?)?/i.exec(text);
   if (!header) return { ok: false, message: `the ST body of function ${name} has no FUNCTION ${name} header`, offset: 0 };
   if (header[1]!.toUpperCase() !== name.toUpperCase()) {
@@ -25,9 +56,10 @@ export function functionAlgorithm(name: string, text: string, line: number, col:
   if (!end) return { ok: false, message: `the ST body of function ${name} has no END_FUNCTION`, offset: text.length };
   const bodyEnd = header.index + end.index;
   let body = blank(text.slice(0, header.index + header[0].length)) + text.slice(header.index + header[0].length, bodyEnd);
-  body = body.replace(/\b(VAR_INPUT|VAR_OUTPUT|VAR_IN_OUT|VAR_TEMP|VAR)\b([\s\S]*?)\bEND_VAR\b/gi, (all: string, kw: string, decls: string) => {
+  // a local VAR CONSTANT keeps its value as a VAR_TEMP initialised at every call
+  body = body.replace(/\b(VAR_INPUT|VAR_OUTPUT|VAR_IN_OUT|VAR_TEMP|VAR)(\s+CONSTANT\b)?([\s\S]*?)\bEND_VAR\b/gi, (all: string, kw: string, constant: string | undefined, decls: string) => {
     const k = kw.toUpperCase();
-    return k === 'VAR' || k === 'VAR_TEMP' ? `VAR_TEMP${decls}END_VAR` : blank(all);
+    return k === 'VAR' || k === 'VAR_TEMP' ? `VAR_TEMP${blank(constant ?? '')}${decls}END_VAR` : blank(all);
   });
   return { ok: true, algorithm: { name: 'REQ', text: body, line, col } };
 }

@@ -228,6 +228,20 @@ export class TypeReader {
   }
 }
 
+/**
+ * The constants of a 4diac global constants file (`.gcf`, `<GlobalConstants>`), which
+ * functions of the same library use by name (FORTE's quarterconst: SHIFT_QUARTER_07…).
+ */
+export function readGlobalConstants(path: string, text: string, diagnostics: Diagnostic[]): VarDeclaration[] {
+  const x = parseXml(path, text);
+  if (!x.ok) {
+    diagnostics.push(diagnostic('E4001', x.message, { file: path, line: x.line, col: x.col, endLine: x.line, endCol: x.col }));
+    return [];
+  }
+  if (x.root.name !== 'GlobalConstants') return [];
+  return new TypeReader(x.file, diagnostics).vars(child(x.root, 'GlobalConstants'));
+}
+
 /** The package a type declares (`<CompilerInfo packageName="utils::timing"/>`), if any. */
 function packageOf(root: XmlElement): string | undefined {
   const pkg = child(root, 'CompilerInfo')?.attrs.packageName?.trim();

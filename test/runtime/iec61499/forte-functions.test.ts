@@ -172,7 +172,7 @@ const SCALE_FCT = `<?xml version="1.0" encoding="UTF-8"?>
 	<FunctionBody>
 		<ST><![CDATA[PACKAGE app::maths;
 
-(* IN as a percentage of MAX, clipped to 0..100 *)
+(* this Function gives IN as a percentage of MAX, clipped to 0..100 *)
 FUNCTION SCALE_PCT : REAL
 VAR_INPUT
 	IN : REAL;
@@ -226,5 +226,28 @@ describe("an application's own .fct functions", () => {
     const r = compileFile(typeFolder({ 'SCALE_PCT.fct': bad }), 't.fboot', app('SCALE_PCT', '1.0'));
     const errors = r.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
     expect(errors[0]).toMatch(/SCALE_PCT\.fct:25:1: error E4013: .*OTHER/);
+  });
+
+  it('names global constants of the application\'s .gcf files, as 4diac\'s libraries do', () => {
+    const gcf = `<?xml version="1.0" encoding="UTF-8"?>
+<GlobalConstants Name="limits" Comment="Global constants">
+	<Identification Standard="61499-1"/>
+	<GlobalConstants>
+		<VarDeclaration Name="PCT_FULL" Type="REAL" InitialValue="100.0"/>
+		<VarDeclaration Name="UNUSED_HERE" Type="INT" InitialValue="7"/>
+	</GlobalConstants>
+</GlobalConstants>
+`;
+    const fct = SCALE_FCT.replace('SCALE_PCT := LIMIT(0.0, pct, 100.0);', 'SCALE_PCT := LIMIT(0.0, pct, PCT_FULL);');
+    const { res, outcome } = startSystem(typeFolder({ 'lib/SCALE_PCT.fct': fct, 'lib/const/limits.gcf': gcf }), 't.sys', `<?xml version="1.0" encoding="UTF-8"?>
+<System Name="S"><Application Name="A"><SubAppNetwork/></Application>
+<Device Name="D" Type="FORTE_PC"><Resource Name="RES" Type="EMB_RES"><FBNetwork>
+${fb('F', 'app::maths::SCALE_PCT', { IN: '300.0', MAX: '200.0' })}
+<EventConnections>${c('START.COLD', 'F.REQ')}</EventConnections>
+</FBNetwork></Resource></Device></System>
+`);
+    expect(outcome.faults).toEqual([]);
+    expect(res.read('F.')).toBe(100);
+    expect(res.read('F.CLIPPED')).toBe(true);
   });
 });
