@@ -7,8 +7,9 @@ import { CSV_WRITER_BLOCKS } from './csv-writer.js';
 import { ARRAY_BLOCKS } from './arrays.js';
 import { COMM_BLOCKS } from './comm/comm-fb.js';
 import { STRUCT_BLOCKS } from './structs.js';
+import { TIMING_BLOCKS } from './timing.js';
 
 /** Every native block by 4diac type name. */
 export const NATIVE_BLOCKS: ReadonlyMap<string, NativeBlock> = new Map(
-  [...TIMER_BLOCKS, ...SERVICE_BLOCKS, ...PROCESS_INTERFACE_BLOCKS, ...CONSOLE_BLOCKS, ...CSV_WRITER_BLOCKS, ...ARRAY_BLOCKS, ...STRUCT_BLOCKS, ...COMM_BLOCKS].map((b) => [b.name, b]),
+  [...TIMER_BLOCKS, ...SERVICE_BLOCKS, ...PROCESS_INTERFACE_BLOCKS, ...CONSOLE_BLOCKS, ...CSV_WRITER_BLOCKS, ...ARRAY_BLOCKS, ...STRUCT_BLOCKS, ...TIMING_BLOCKS, ...COMM_BLOCKS].map((b) => [b.name, b]),
 );

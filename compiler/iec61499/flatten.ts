@@ -101,7 +101,8 @@ export function flattenResource(lib: TypeLibrary, res: ResourceDeclaration, file
     }
   };
 
-  if (/^EMB_RES$/i.test(res.type) || res.type === '') {
+  // RMT_RES is an EMB_RES with a management server of its own (served by `vplc device` only)
+  if (/^(EMB_RES|RMT_RES)$/i.test(res.type) || res.type === '') {
     const restart = lib.fbType('E_RESTART');
     if (restart) addFb('START', restart, undefined, false);
   }

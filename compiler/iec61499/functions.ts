@@ -192,4 +192,27 @@ for (const [bits, n] of [['BYTE', 8], ['WORD', 16], ['DWORD', 32], ['LWORD', 64]
 add(simpleFb('SPLIT_WORD_INTO_BYTES', [['IN', 'WORD']], [['BYTE_00', 'BYTE'], ['BYTE_01', 'BYTE']], 'BYTE_00 := WORD_TO_BYTE(IN); BYTE_01 := WORD_TO_BYTE(SHR(IN, 8));'));
 add(simpleFb('SPLIT_DWORD_INTO_WORDS', [['IN', 'DWORD']], [['WORD_00', 'WORD'], ['WORD_01', 'WORD']], 'WORD_00 := DWORD_TO_WORD(IN); WORD_01 := DWORD_TO_WORD(SHR(IN, 16));'));
 
+// FORTE's ASSEMBLE_<bits>_FROM_<parts> (utils/assembling .fct): the inverse of SPLIT_*, the part
+// _00 the lowest. A function's result is its output pin without a name (4diac connects `F1.`);
+// its ST body assigns the function's name, as an IEC function assigns its result.
+const PART_BITS: Record<string, number> = { BOOLS: 1, QUARTERS: 2, BYTES: 8, WORDS: 16, DWORDS: 32 };
+const WIDTH: Record<string, number> = { BYTE: 8, WORD: 16, DWORD: 32, LWORD: 64 };
+for (const [bits, parts] of [
+  ['BYTE', 'BOOLS'], ['BYTE', 'QUARTERS'], ['WORD', 'BOOLS'], ['WORD', 'QUARTERS'], ['WORD', 'BYTES'],
+  ['DWORD', 'BOOLS'], ['DWORD', 'QUARTERS'], ['DWORD', 'BYTES'], ['DWORD', 'WORDS'], ['LWORD', 'BOOLS'], ['LWORD', 'QUARTERS'],
+] as const) {
+  const name = `ASSEMBLE_${bits}_FROM_${parts}`;
+  const size = PART_BITS[parts]!;
+  const n = WIDTH[bits]! / size;
+  const partType = parts === 'BOOLS' ? 'BOOL' : parts === 'QUARTERS' ? 'BYTE' : parts.slice(0, -1);
+  const prefix = parts === 'BOOLS' ? 'BIT' : parts === 'QUARTERS' ? 'QUARTER_BYTE' : partType;
+  const ins: Port[] = Array.from({ length: n }, (_, k) => [`${prefix}_${String(k).padStart(2, '0')}`, partType]);
+  // a quarter is not masked to its 2 bits: FORTE ORs the whole byte in at its place
+  const widen = (v: string): string => (partType === bits ? v : `${partType}_TO_${bits}(${v})`);
+  const body = parts === 'BOOLS'
+    ? ins.map(([v], k) => `${name}.${k} := ${v};`).join(' ')
+    : `${name} := 0; ` + ins.map(([v], k) => `${name} := ${name} OR SHL(${widen(v)}, ${k * size});`).join(' ');
+  add(simpleFb(name, ins, [['', bits]], body));
+}
+
 export const FUNCTION_BLOCKS: ReadonlyMap<string, FbTypeDeclaration> = new Map(list.map((f) => [f.name, f]));

@@ -4,20 +4,33 @@ import { packageRoot } from '../package-root.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { diagnostic } from '../diagnostics/registry.js';
 import { fileStart } from '../source.js';
-import type { DataTypeDeclaration, FbTypeDeclaration } from './model.js';
-import { readLibraryFile } from './type-reader.js';
+import type { DataTypeDeclaration, FbTypeDeclaration, VarDeclaration } from './model.js';
+import { readGlobalConstants, readLibraryFile } from './type-reader.js';
 import { FUNCTION_BLOCKS } from './functions.js';
 import { genericBlock } from './generic-blocks.js';
 
-const TYPE_EXTENSIONS = new Set(['.fbt', '.adp', '.sub', '.dtp']);
+const TYPE_EXTENSIONS = new Set(['.fbt', '.adp', '.sub', '.fct', '.dtp']);
 
 /** The folder of vPLC's built-in 4diac types (blocks/iec61499). */
 export const BUILTIN_LIBRARY = join(packageRoot(), 'blocks', 'iec61499');
 
+/**
+ * The package and plain name of a package-qualified type name: `utils::timing::F_NOW` as 4diac
+ * writes it in a .sys, or `utils__timing__F_NOW`, the same name as the IDE deploys it to FORTE
+ * (':' replaced by '_'; IEC identifiers never hold a double underscore). Undefined for a plain name.
+ */
+export function qualifiedName(name: string): { packageName: string; name: string } | undefined {
+  const sep = name.includes('::') ? '::' : name.includes('__') ? '__' : undefined;
+  if (!sep) return undefined;
+  const parts = name.split(sep);
+  if (parts.some((p) => !/^[A-Za-z_]\w*$/.test(p))) return undefined;
+  return { packageName: parts.slice(0, -1).join('::'), name: parts[parts.length - 1]! };
+}
+
 /** A folder searched for types; a .fboot's own folder is searched without its subfolders. */
 export type TypeFolder = string | { dir: string; recursive: boolean };
 
-function indexFolder(dir: string, index: Map<string, string>, depth = 0, recursive = true): void {
+function indexFolder(dir: string, index: Map<string, string>, depth = 0, recursive = true, constants?: string[]): void {
   if (depth > 16) return;
   let entries: string[];
   try {
@@ -34,8 +47,9 @@ function indexFolder(dir: string, index: Map<string, string>, depth = 0, recursi
       continue;
     }
     if (st.isDirectory()) {
-      if (recursive) indexFolder(p, index, depth + 1);
+      if (recursive) indexFolder(p, index, depth + 1, true, constants);
     }
+    else if (extname(e).toLowerCase() === '.gcf') constants?.push(p);
     else if (TYPE_EXTENSIONS.has(extname(e).toLowerCase())) {
       const name = basename(e, extname(e));
       if (!index.has(name)) index.set(name, p);
@@ -55,11 +69,14 @@ export class TypeLibrary {
   private readonly builtinIndex = new Map<string, string>();
   private readonly missing = new Set<string>();
   private readonly native = new Map<string, boolean>();
+  /** the application's global constants files (.gcf) and, once read, their constants */
+  private readonly constantFiles: string[] = [];
+  private constants: Map<string, VarDeclaration> | undefined;
 
   constructor(folders: TypeFolder[], private readonly diagnostics: Diagnostic[]) {
     for (const f of folders) {
-      if (typeof f === 'string') indexFolder(f, this.userIndex);
-      else indexFolder(f.dir, this.userIndex, 0, f.recursive);
+      if (typeof f === 'string') indexFolder(f, this.userIndex, 0, true, this.constantFiles);
+      else indexFolder(f.dir, this.userIndex, 0, f.recursive, this.constantFiles);
     }
     indexFolder(BUILTIN_LIBRARY, this.builtinIndex);
   }
@@ -90,6 +107,7 @@ export class TypeLibrary {
       if (el?.kind === 'fb') {
         // the application's own declaration wins, as in 4diac; say so when it hides one of ours
         if (this.userIndex.get(name) === path && this.isLibraryType(name)) this.shadows(name, path);
+        if (/\.fct$/i.test(path)) this.addConstants(el.decl);
         this.fbTypes.set(name, el.decl);
       } else if (el?.kind === 'data') this.dataTypes.set(name, el.decl);
       else this.missing.add(name);
@@ -98,6 +116,22 @@ export class TypeLibrary {
     const b = this.builtinFor(name);
     if (b) this.fbTypes.set(name, b);
     else this.missing.add(name);
+  }
+
+  /** A function's body may name global constants (.gcf): they become its constant internal variables. */
+  private addConstants(decl: FbTypeDeclaration): void {
+    if (this.constantFiles.length === 0) return;
+    if (!this.constants) {
+      this.constants = new Map();
+      for (const f of this.constantFiles) {
+        for (const v of readGlobalConstants(f, readFileSync(f, 'utf8'), this.diagnostics)) {
+          if (!this.constants.has(v.name.toUpperCase())) this.constants.set(v.name.toUpperCase(), v);
+        }
+      }
+    }
+    const declared = new Set([...decl.interface.inputVars, ...decl.interface.outputVars, ...decl.interface.inOutVars].map((v) => v.name.toUpperCase()));
+    const used = new Set(decl.algorithms.flatMap((a) => a.text.match(/[A-Za-z_]\w*/g) ?? []).map((w) => w.toUpperCase()));
+    for (const [n, v] of this.constants) if (used.has(n) && !declared.has(n)) decl.internalVars.push(v);
   }
 
   private isLibraryType(name: string): boolean {
@@ -147,8 +181,17 @@ export class TypeLibrary {
   }
 
   fbType(name: string): FbTypeDeclaration | undefined {
-    this.load(name);
-    return this.fbTypes.get(name);
+    if (!name.includes('::')) {
+      this.load(name);
+      const plain = this.fbTypes.get(name);
+      if (plain || !name.includes('__')) return plain;
+    }
+    // `utils::timing::F_NOW` (a .sys) or `utils__timing__F_NOW` (the IDE's deployment, FORTE's
+    // type name): the type of that name, if it declares that package
+    const q = qualifiedName(name);
+    if (!q) return undefined;
+    const decl = this.fbType(q.name);
+    return decl && (decl.packageName ?? '') === q.packageName ? decl : undefined;
   }
 
   dataType(name: string): DataTypeDeclaration | undefined {

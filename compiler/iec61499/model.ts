@@ -120,6 +120,8 @@ export interface FbTypeDeclaration {
   transitions: EccTransition[];
   algorithms: Algorithm[];
   network?: FbNetworkDeclaration;
+  /** the 4diac package (`<CompilerInfo packageName="utils::timing"/>`): `utils::timing::F_NOW` names it */
+  packageName?: string;
 }
 
 export interface DataTypeDeclaration {

@@ -28,7 +28,7 @@ const EMPTY_MODULE = 'return { pous: {}, resources: {} };';
 
 /**
  * Compile 4diac files into an Application: a .sys or .fboot (the network), plus any
- * .fbt/.adp/.dtp/.sub given explicitly. Types are looked up in the folder of a .sys and its
+ * .fbt/.adp/.dtp/.sub/.fct given explicitly. Types are looked up in the folder of a .sys and its
  * subfolders or in the folder of a .fboot alone, then in libraryPaths (recursively), then in
  * vPLC's built-in library; a user type that shadows a library type is warned about (W4002).
  */
@@ -51,8 +51,8 @@ export function compile61499(files: { path: string; text: string }[], options: C
     else if (ext === '.fboot') {
       origin = 'fboot';
       resources.push(...readBootFile(f.path, f.text, diagnostics));
-    } else if (['.fbt', '.adp', '.dtp', '.sub'].includes(ext)) lib.addFile(f.path, f.text);
-    else diagnostics.push(diagnostic('E4014', `${f.path}: not a 4diac file (.fbt, .adp, .dtp, .sub, .sys, .fboot)`, fileStart(f.path)));
+    } else if (['.fbt', '.adp', '.dtp', '.sub', '.fct'].includes(ext)) lib.addFile(f.path, f.text);
+    else diagnostics.push(diagnostic('E4014', `${f.path}: not a 4diac file (.fbt, .adp, .dtp, .sub, .fct, .sys, .fboot)`, fileStart(f.path)));
   }
   const mainFile = apps[0]?.path ?? files[0]?.path ?? '<none>';
   if (apps.length > 0 && resources.length === 0 && !hasErrors(diagnostics)) {

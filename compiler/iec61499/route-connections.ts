@@ -97,6 +97,8 @@ export function routeData(lib: TypeLibrary, flat: FlatNetwork, bad: ReadonlySet<
     }
   }
   for (const pr of leafParameters) {
+    // an RMT_RES's own input: the address of its management server, which only `vplc device` opens
+    if (pr.name === 'MGR_ID' && /^RMT_RES$/i.test(res.type)) continue;
     const { fb, port } = splitTarget(pr.name);
     const leaf = leaves.get(fb);
     if (!leaf || ![...leaf.decl.interface.inputVars, ...leaf.decl.interface.inOutVars].some((v) => v.name === port)) {

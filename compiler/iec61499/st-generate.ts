@@ -24,6 +24,14 @@ export function guardMethod(index: number): string {
   return `GUARD_${index}`;
 }
 
+/**
+ * The ST variable behind a function's result, the output pin without a name (4diac's `.fct`,
+ * connected as `F1.`): the function's own name, which its ST body assigns.
+ */
+export function functionResultVar(functionName: string): string {
+  return functionName;
+}
+
 /** The ST struct type that holds an adapter's data, shared by the plug and the socket. */
 export function adapterStructName(adapterType: string): string {
   return `ADAPTER_${adapterType}`;
@@ -71,7 +79,9 @@ export function basicFbToSt(decl: FbTypeDeclaration, stName: string, typeOf: (v:
   e.emit(`FUNCTION_BLOCK ${stName}`, line);
   const i: InterfaceList = decl.interface;
   section(e, 'VAR_INPUT', [...i.inputVars, ...i.inOutVars], typeOf, line);
-  section(e, 'VAR_OUTPUT', i.outputVars, typeOf, line);
+  // a function's unnamed result pin is, in ST, the variable named after the function
+  const outputs = i.outputVars.map((v) => (v.name === '' ? { ...v, name: functionResultVar(decl.name) } : v));
+  section(e, 'VAR_OUTPUT', outputs, typeOf, line);
   const adapterVars: VarDeclaration[] = [...i.plugs, ...i.sockets].map((a) => {
     const v: VarDeclaration = { name: a.name, type: adapterStructName(a.type) };
     if (a.range) v.range = a.range;

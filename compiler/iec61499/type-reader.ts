@@ -7,6 +7,7 @@ import type {
 } from './model.js';
 import { child, children, elementRange, parseXml, type XmlElement } from './xml.js';
 import { splitCondition } from './condition.js';
+import { functionAlgorithm } from './function-body.js';
 
 /** What one 4diac library file declares. */
 export type LibraryElement =
@@ -131,6 +132,8 @@ export class TypeReader {
       transitions: [],
       algorithms: [],
     };
+    const pkg = packageOf(root);
+    if (pkg) decl.packageName = pkg;
     if (root.name === 'AdapterType') {
       decl.kind = 'adapter';
       return decl;
@@ -151,6 +154,42 @@ export class TypeReader {
       // a service FB of vPLC's library may list the internal variables its native class keeps
       // (TEST_CONDITION's verdict counts), so that snapshots and watches show them
       decl.internalVars = this.vars(child(root, 'InternalVars'));
+    }
+    return decl;
+  }
+
+  /**
+   * A 4diac function (`.fct`, root `<Function>`): served as FORTE serves it, a simple FB whose
+   * REQ runs the ST body and whose CNF publishes the result on the output pin without a name.
+   */
+  functionType(root: XmlElement): FbTypeDeclaration {
+    const name = this.attr(root, 'Name');
+    const decl: FbTypeDeclaration = {
+      name,
+      kind: 'simple',
+      file: this.file.path,
+      range: this.range(root),
+      interface: this.interfaceList(child(root, 'InterfaceList')),
+      internalVars: [],
+      states: [],
+      transitions: [],
+      algorithms: [],
+    };
+    const pkg = packageOf(root);
+    if (pkg) decl.packageName = pkg;
+    const body = child(root, 'FunctionBody');
+    const st = body && child(body, 'ST');
+    if (!st) {
+      this.diagnostics.push(diagnostic('E4013', `function ${name} has no ST body (<FunctionBody><ST>)`, this.range(root)));
+      return decl;
+    }
+    const off = st.cdataOffset ?? st.offset;
+    const p = this.file.position(off);
+    const alg = functionAlgorithm(name, st.text, p.line, p.col);
+    if (alg.ok) decl.algorithms = [alg.algorithm];
+    else {
+      const at = this.file.position(off + alg.offset);
+      this.diagnostics.push(diagnostic('E4013', alg.message, { file: this.file.path, line: at.line, col: at.col, endLine: at.line, endCol: at.col }));
     }
     return decl;
   }
@@ -189,7 +228,27 @@ export class TypeReader {
   }
 }
 
-/** Read one .fbt/.adp/.sub/.dtp file. */
+/**
+ * The constants of a 4diac global constants file (`.gcf`, `<GlobalConstants>`), which
+ * functions of the same library use by name (FORTE's quarterconst: SHIFT_QUARTER_07…).
+ */
+export function readGlobalConstants(path: string, text: string, diagnostics: Diagnostic[]): VarDeclaration[] {
+  const x = parseXml(path, text);
+  if (!x.ok) {
+    diagnostics.push(diagnostic('E4001', x.message, { file: path, line: x.line, col: x.col, endLine: x.line, endCol: x.col }));
+    return [];
+  }
+  if (x.root.name !== 'GlobalConstants') return [];
+  return new TypeReader(x.file, diagnostics).vars(child(x.root, 'GlobalConstants'));
+}
+
+/** The package a type declares (`<CompilerInfo packageName="utils::timing"/>`), if any. */
+function packageOf(root: XmlElement): string | undefined {
+  const pkg = child(root, 'CompilerInfo')?.attrs.packageName?.trim();
+  return pkg ? pkg : undefined;
+}
+
+/** Read one .fbt/.adp/.sub/.fct/.dtp file. */
 export function readLibraryFile(path: string, text: string, diagnostics: Diagnostic[]): LibraryElement | undefined {
   const x = parseXml(path, text);
   if (!x.ok) {
@@ -202,10 +261,12 @@ export function readLibraryFile(path: string, text: string, diagnostics: Diagnos
     case 'AdapterType':
     case 'SubAppType':
       return { kind: 'fb', decl: r.fbType(x.root) };
+    case 'Function':
+      return { kind: 'fb', decl: r.functionType(x.root) };
     case 'DataType':
       return { kind: 'data', decl: r.dataType(x.root) };
     default:
-      diagnostics.push(diagnostic('E4002', `<${x.root.name}> is not a 4diac type (FBType, AdapterType, SubAppType or DataType)`, r.range(x.root)));
+      diagnostics.push(diagnostic('E4002', `<${x.root.name}> is not a 4diac type (FBType, AdapterType, SubAppType, Function or DataType)`, r.range(x.root)));
       return undefined;
   }
 }

@@ -64,7 +64,13 @@ export async function deviceCommand(args: string[]): Promise<number> {
   if (typeof parsed === 'number') return parsed;
   const log = (m: string) => process.stderr.write(`vplc device: ${m}\n`);
   const retain = parsed.stateDir ? new DeviceRetain(parsed.stateDir, parsed.saveMs, log) : undefined;
-  const device = new Device({ types: libraryTypeProvider(parsed.types), log, ...(parsed.boot ? { bootFile: parsed.boot } : {}), ...(retain ? { retain } : {}) });
+  // a running RMT_RES serves the device's protocol on its own MGR_ID too, as FORTE's does
+  const openResourceManager = async (_res: string, host: string, port: number) => {
+    const s = new ManagementServer(device, { port, host, log, ...(parsed.allow ? { allow: parsed.allow } : {}) });
+    await s.listen();
+    return s;
+  };
+  const device: Device = new Device({ types: libraryTypeProvider(parsed.types), log, openResourceManager, ...(parsed.boot ? { bootFile: parsed.boot } : {}), ...(retain ? { retain } : {}) });
   if (parsed.boot) {
     const diags = loadBootFile(device, parsed.boot);
     for (const d of diags) process.stderr.write(`${formatDiagnostic(d)}\n`);

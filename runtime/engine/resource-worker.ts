@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { RealClock, VirtualClock, type ScanClock } from '../clock.js';
+import { useVirtualDateAndTime } from '../../blocks/native/timing.js';
 import {
   ATTENTION_CHANGE,
   ATTENTION_EVENT_PINS,
@@ -66,6 +67,8 @@ async function main(data: ResourceWorkerData): Promise<void> {
   };
 
   const clock: ScanClock = data.clock === 'virtual' ? new VirtualClock() : new RealClock();
+  // F_NOW on the virtual clock: a date and time that is the same on every run
+  if (data.clock === 'virtual') useVirtualDateAndTime();
   // --cycles: of a 61131 resource, releases of its fastest task (a time); of an IEC 61499 one, wake-ups
   let untilNs = data.untilNs;
   const fastest = side.fastestIntervalNs;

@@ -166,6 +166,9 @@ export class Resource61499 implements NativeContext {
           for (const f of v.type.fields) props.set(`${v.name}.${f.name}`.toUpperCase(), `${v.prop}.${f.prop}`);
         }
       }
+      // a function's unnamed result pin (`F1.`) is the ST variable named after the function
+      const result = props.get(type.baseType.toUpperCase());
+      if (result !== undefined && type.interface.outputVars.some((v) => v.name === '')) props.set('', result);
     }
     const slot: FbSlot = { name, type, obj, props };
     if (native) slot.native = native;

@@ -10,11 +10,14 @@ import { escapeXml } from './request.js';
  * (FBs, connections, parameters), and START when it was running, so that the next start of
  * the device brings back what ran.
  */
-export function bootFileText(resources: ManagedResource[]): string {
+export function bootFileText(resources: ManagedResource[], mgrId: (resource: string) => string | undefined = () => undefined): string {
   const lines: string[] = [];
   let id = 0;
   for (const r of resources) {
     lines.push(`;<Request ID="${++id}" Action="CREATE"><FB Name="${escapeXml(r.name)}" Type="${escapeXml(r.type)}" /></Request>`);
+    // an RMT_RES's MGR_ID, written at device level as the IDE writes it
+    const m = mgrId(r.name);
+    if (m !== undefined) lines.push(`;<Request ID="${++id}" Action="WRITE"><Connection Source="${escapeXml(m)}" Destination="${escapeXml(`${r.name}.MGR_ID`)}" /></Request>`);
     for (const q of r.networkRequests()) lines.push(`${r.name};<Request ID="${++id}" Action="${q.action}">${q.xml}</Request>`);
     if (r.state === 'RUNNING') lines.push(`${r.name};<Request ID="${++id}" Action="START"/>`);
   }

@@ -5,12 +5,16 @@ import type { TypeProvider } from './type-provider.js';
 import { interfaceXml } from './interface-xml.js';
 import { bootFileText } from './boot-file.js';
 import type { DeviceRetain } from './device-retain.js';
+import { RemoteManagers, type OpenResourceManager } from './remote-managers.js';
 
 /** Time the device's resources run per tick while a chain runs on, before requests are served (ms). */
 const TICK_BUDGET_MS = 2;
 
-/** The resource types a device creates: FORTE's embedded resource, with its START FB. */
-export const RESOURCE_TYPES = new Set(['EMB_RES']);
+/**
+ * The resource types a device creates, each with its START FB: FORTE's embedded resource and
+ * its remote resource (RMT_RES: MGR_ID names a management server of its own, see remote-managers.ts).
+ */
+export const RESOURCE_TYPES = new Set(['EMB_RES', 'RMT_RES']);
 
 export interface DeviceOptions {
   types: TypeProvider;
@@ -20,6 +24,8 @@ export interface DeviceOptions {
   log?: (message: string) => void;
   /** `--state-dir`: retained values of the resources kept across power cuts */
   retain?: DeviceRetain;
+  /** opens the management server of a running RMT_RES on its MGR_ID (`vplc device`); none: not opened */
+  openResourceManager?: OpenResourceManager;
 }
 
 /**
@@ -37,9 +43,12 @@ export class Device {
   private loading = false;
   /** a KILL of the device was answered: FORTE ends its process then (see ManagementServer) */
   killed = false;
+  /** the listeners of RMT_RES resources on their MGR_ID */
+  readonly managers: RemoteManagers;
 
   constructor(private readonly options: DeviceOptions) {
     this.log = options.log ?? (() => undefined);
+    this.managers = new RemoteManagers(options.openResourceManager, this.log);
   }
 
   /** Execute one request; always answers, never throws. `why` hears the reason of a refusal. */
@@ -49,6 +58,7 @@ export class Device {
       req = parseRequest(xml);
       const body = destination === '' ? this.executeOnDevice(req) : this.resourceFor(req.id, destination).execute(req);
       if (!this.loading && changesDeployment(req)) this.saveBootFile();
+      this.managers.reconcile(this.resources.values());
       // a START or an event may have begun a chain that yielded: go on with it soon
       this.kick();
       return response(req.id, undefined, body);
@@ -86,6 +96,7 @@ export class Device {
         if (r.state === 'RUNNING') throw new RequestError(id, 'INVALID_STATE', `resource ${o.name} is running: kill it first`);
         r.kill();
         this.resources.delete(o.name);
+        this.managers.forget(o.name);
         return undefined;
       }
       case 'START':
@@ -114,9 +125,17 @@ export class Device {
         return `<Watches>\n    ${[...this.resources.values()].map((r) => r.watchXml()).filter((x) => x !== '').join('\n    ')}\n  </Watches>`;
       case 'QUERY':
         return this.query(req);
-      case 'WRITE':
+      case 'WRITE': {
+        // an RMT_RES has one data input, MGR_ID, written as the IDE writes resource parameters
+        const dot = o.kind === 'connection' ? o.destination.lastIndexOf('.') : -1;
+        if (o.kind === 'connection' && o.destination.slice(dot + 1) === 'MGR_ID' && this.resources.get(o.destination.slice(0, dot))?.type === 'RMT_RES') {
+          const refused = this.managers.write(o.destination.slice(0, dot), o.source);
+          if (refused) throw new RequestError(id, 'BAD_PARAMS', refused);
+          return undefined;
+        }
         // as FORTE: the device has no data ports (nor do EMB_RES resources: the IDE's WRITE of RES.PARAM), FB ports are written in their resource
         throw new RequestError(id, o.kind === 'connection' ? 'NO_SUCH_OBJECT' : 'UNSUPPORTED_CMD', `the device has no port ${o.kind === 'connection' ? o.destination : ''}: WRITE FB ports in their resource`);
+      }
     }
   }
 
@@ -196,12 +215,13 @@ export class Device {
   shutdown(): void {
     this.stopClock();
     for (const r of this.resources.values()) r.kill();
+    void this.managers.closeAll();
   }
 
   // ------------------------------------------------------------------ boot file
 
   bootText(): string {
-    return bootFileText([...this.resources.values()]);
+    return bootFileText([...this.resources.values()], (r) => this.managers.mgrId(r));
   }
 
   /** Write the boot file, atomically: a power cut never leaves half of one. */

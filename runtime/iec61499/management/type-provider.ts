@@ -34,7 +34,7 @@ function scan(dir: string, into: Map<string, string>, depth = 0): void {
     if (e.isDirectory()) scan(p, into, depth + 1);
     else {
       const ext = extname(e.name).toLowerCase();
-      if (['.fbt', '.adp', '.dtp', '.sub'].includes(ext)) {
+      if (['.fbt', '.adp', '.dtp', '.sub', '.fct'].includes(ext)) {
         const name = basename(e.name, extname(e.name));
         if (!into.has(name)) into.set(name, ext);
       }
@@ -50,7 +50,7 @@ export function libraryTypeProvider(libraryPaths: string[] = []): TypeProvider {
   for (const p of libraryPaths) scan(p, files);
   scan(BUILTIN_LIBRARY, files);
   const fbNames = new Set<string>([...NATIVE_BLOCKS.keys(), ...FUNCTION_BLOCKS.keys()]);
-  for (const [n, ext] of files) if (ext === '.fbt' || ext === '.sub') fbNames.add(n);
+  for (const [n, ext] of files) if (ext === '.fbt' || ext === '.sub' || ext === '.fct') fbNames.add(n);
   return {
     fbType(name) {
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return undefined;
