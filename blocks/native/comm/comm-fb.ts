@@ -186,19 +186,24 @@ export class CommFb extends NativeFb implements TransportEvents {
   }
 
   private request(): void {
-    const answers = this.kind === 'publish' || this.kind === 'client';
+    // as FORTE: a refused REQ or RSP is answered with CNF or IND, QO = FALSE
+    if (!this.QI) return this.refuse('INHIBITED');
     if (this.kind === 'subscribe') return; // RSP: nothing to send back over UDP
-    if (!this.QI) return this.refuse('INHIBITED', answers);
-    if (!this.transport) return this.refuse('NO_SOCKET', answers);
+    if (!this.transport) return this.refuse('NO_SOCKET');
     const start = nowUs();
     let bytes: Uint8Array;
     try {
       bytes = this.encode();
     } catch {
-      return this.refuse('DATA_TYPE_ERROR', answers);
+      return this.refuse('DATA_TYPE_ERROR');
     }
     const failed = this.transport.send(bytes);
-    if (failed) return this.refuse(failed, answers);
+    if (failed && this.kind === 'server') {
+      // FORTE's SERVER says nothing when its client is gone: it listens for the next one
+      this.$metrics.errors++;
+      return;
+    }
+    if (failed) return this.refuse(failed);
     this.$metrics.messagesOut++;
     if (this.kind === 'publish') {
       this.$metrics.lastLatencyUs = nowUs() - start;
@@ -210,11 +215,11 @@ export class CommFb extends NativeFb implements TransportEvents {
     }
   }
 
-  private refuse(status: string, answer: boolean): void {
+  private refuse(status: string): void {
     this.QO = false;
     this.STATUS = status;
     this.$metrics.errors++;
-    if (answer) this.$emit(DATA_OUT);
+    this.$emit(DATA_OUT);
   }
 
   private encode(): Uint8Array {
