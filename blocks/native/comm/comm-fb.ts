@@ -51,6 +51,8 @@ export class CommFb extends NativeFb implements TransportEvents {
   QO = false;
   STATUS = '';
   readonly $metrics: CommMetrics = { messagesIn: 0, messagesOut: 0, errors: 0, lastLatencyUs: 0 };
+  /** RD port → the type of the value it holds, for an RD that takes the type on the wire (READ names it) */
+  readonly $portTypes: Record<string, string> = {};
   [port: string]: unknown;
   private transport: Transport | undefined;
   private id: CommId | undefined;
@@ -244,6 +246,7 @@ export class CommFb extends NativeFb implements TransportEvents {
     for (let k = 0; k < this.rdNames.length; k++) {
       const t = this.rdTypes[k] ?? typeOfTag(bytes[r.pos] ?? 0);
       if (!t) return r.pos >= bytes.length ? 'truncated' : 'type';
+      if (!this.rdTypes[k]) this.$portTypes[this.rdNames[k]!] = t.kind === 'elementary' ? t.name : t.kind === 'string' && t.wide ? 'WSTRING' : 'STRING';
       this.rdValues[k] = r.dataPoint(t, this[this.rdNames[k]!]);
       if (r.error) return r.error;
     }
