@@ -1,5 +1,4 @@
 import { valueText } from '../../../compiler/contract/value-text.js';
-import { isGeneric } from '../../../compiler/iec61499/fb-interface.js';
 
 /** types whose literal text carries its own prefix (T#, D#, …): FORTE adds no other */
 const SELF_PREFIXED = /^(TIME|LTIME|DATE|LDATE|TOD|LTOD|TIME_OF_DAY|DT|LDT|DATE_AND_TIME|CHAR|WCHAR)$/;
@@ -31,6 +30,6 @@ export function portText(declared: string, live: string, v: unknown, read: boole
   const t = live.toUpperCase();
   if (read && typeof v === 'string' && /^W?STRING/.test(t)) return v;
   const text = DATES.test(t) && typeof v === 'number' ? dateText(t, v) : valueText(live, v);
-  if (!isGeneric(declared) || SELF_PREFIXED.test(t) || /^ANY/.test(t) || text === '') return text;
+  if (!/^ANY/i.test(declared) || SELF_PREFIXED.test(t) || /^ANY/.test(t) || text === '') return text;
   return `${t.replace(/\[.*$/, '')}#${text}`;
 }
