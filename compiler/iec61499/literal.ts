@@ -117,14 +117,17 @@ export function parseLiteral(type: string, text: string): LiteralValue {
   throw new LiteralError(`parameters of type ${t} are not supported`);
 }
 
+/** literal prefixes that are not the type's name */
+const PREFIX_TYPES: Record<string, string> = {
+  T: 'TIME', LT: 'LTIME', D: 'DATE', LD: 'LDATE', TIME_OF_DAY: 'TOD', LTIME_OF_DAY: 'LTOD', DATE_AND_TIME: 'DT', LDATE_AND_TIME: 'LDT',
+};
+
 /** The type a typed literal names (`INT#5` → INT, `T#1s` → TIME), for binding generic ports. */
 export function literalType(text: string): string | undefined {
   const m = /^([A-Za-z_]+)#/.exec(text.trim());
   if (!m) return /^'/.test(text.trim()) ? 'STRING' : undefined;
   const p = m[1]!.toUpperCase();
-  if (p === 'T') return 'TIME';
-  if (p === 'LT') return 'LTIME';
-  return p;
+  return PREFIX_TYPES[p] ?? p;
 }
 
 /** 4diac writes BOOL initial values as 1/0 too; ST wants TRUE/FALSE. */

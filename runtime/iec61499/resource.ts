@@ -1,7 +1,7 @@
 import type { PouTypeInfo, RuntimeSupport, FaultKind, TypeInfo } from '../../compiler/application.js';
 import { typeInfoOfDeclared } from '../../blocks/native/comm/port-type.js';
 import type { RuntimeFbType, VarDeclaration } from '../../compiler/iec61499/model.js';
-import { parseLiteral, LiteralError, normaliseInitial } from '../../compiler/iec61499/literal.js';
+import { parseLiteral, LiteralError, normaliseInitial, literalType } from '../../compiler/iec61499/literal.js';
 import { isAggregateLiteral, parseAggregate, type ValueShape } from '../../compiler/iec61499/aggregate-literal.js';
 import { shapeOfTypeInfo, writeAggregate } from './aggregate-write.js';
 import { NativeFb, type NativeContext, type RestartMode } from '../../blocks/native/native-fb.js';
@@ -85,6 +85,8 @@ export class Resource61499 implements NativeContext {
    */
   private readonly cells: unknown[] = [];
   private readonly ownCell = new Map<string, number>();
+  /** 'fb.PORT' → the type a typed literal written to it names (SD_1 := INT#5: an INT on the wire, as in FORTE) */
+  private readonly literalTypes = new Map<string, string>();
   private ecc = new Int32Array(0);
   private dispatcher: Dispatcher | undefined;
   private eventBase: number[] = [];
@@ -682,6 +684,8 @@ export class Resource61499 implements NativeContext {
     if (index < 0) return undefined;
     const src = this.dataConns.get(`${index}.${port}`);
     if (src) return this.declaredType(src.fb, src.variable);
+    const written = this.literalTypes.get(`${this.slots[index]!.name}.${port}`);
+    if (written) return typeInfoOfDeclared(written);
     for (const [key, conn] of this.dataConns) {
       if (conn.fb !== index || conn.variable !== port) continue;
       const dot = key.indexOf('.');
@@ -743,6 +747,10 @@ export class Resource61499 implements NativeContext {
 
   private setVar(slot: FbSlot, decl: VarDeclaration, text: string): void {
     const prop = slot.props.get(decl.name.toUpperCase()) ?? decl.name;
+    const lt = literalType(text);
+    const key = `${slot.name}.${decl.name}`;
+    if (lt) this.literalTypes.set(key, lt);
+    else this.literalTypes.delete(key);
     try {
       const shape = this.shapeOf(slot, decl.name);
       if (shape && shape.kind !== 'elementary') {

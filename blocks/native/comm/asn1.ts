@@ -38,6 +38,8 @@ const WIDTH: Readonly<Record<ElementaryTypeName, number>> = {
 
 export class Asn1Error extends Error {}
 
+const charCode = (v: unknown): number => (typeof v === 'string' ? v.charCodeAt(0) || 0 : Number(v));
+
 /** The tag byte of a value of type t. */
 export function tagOf(t: TypeInfo): number {
   switch (t.kind) {
@@ -151,9 +153,12 @@ export class Asn1Writer {
     const p = this.pos;
     switch (name) {
       case 'SINT': d.setInt8(p, Number(v)); break;
-      case 'USINT': case 'BYTE': case 'CHAR': d.setUint8(p, Number(v) & 0xff); break;
+      case 'USINT': case 'BYTE': d.setUint8(p, Number(v) & 0xff); break;
+      // a CHAR parameter (CHAR#'a') is held as its text, a computed one as its code
+      case 'CHAR': d.setUint8(p, charCode(v) & 0xff); break;
+      case 'WCHAR': d.setUint16(p, charCode(v) & 0xffff); break;
       case 'INT': d.setInt16(p, Number(v)); break;
-      case 'UINT': case 'WORD': case 'WCHAR': d.setUint16(p, Number(v) & 0xffff); break;
+      case 'UINT': case 'WORD': d.setUint16(p, Number(v) & 0xffff); break;
       case 'DINT': d.setInt32(p, Number(v)); break;
       case 'UDINT': case 'DWORD': d.setUint32(p, Number(v) >>> 0); break;
       case 'LINT': d.setBigInt64(p, BigInt(v as bigint)); break;

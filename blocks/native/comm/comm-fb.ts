@@ -52,6 +52,8 @@ export class CommFb extends NativeFb implements TransportEvents, MqttLayerEvents
   QO = false;
   STATUS = '';
   readonly $metrics: CommMetrics = { messagesIn: 0, messagesOut: 0, errors: 0, lastLatencyUs: 0 };
+  /** RD port → the type of the value it holds, for an RD that takes the type on the wire (READ names it) */
+  readonly $portTypes: Record<string, string> = {};
   [port: string]: unknown;
   private transport: Transport | undefined;
   private id: CommId | undefined;
@@ -226,19 +228,24 @@ export class CommFb extends NativeFb implements TransportEvents, MqttLayerEvents
   }
 
   private request(): void {
-    const answers = this.kind === 'publish' || this.kind === 'client';
+    // as FORTE: a refused REQ or RSP is answered with CNF or IND, QO = FALSE
+    if (!this.QI) return this.refuse('INHIBITED');
     if (this.kind === 'subscribe') return; // RSP: nothing to send back over UDP
-    if (!this.QI) return this.refuse('INHIBITED', answers);
-    if (!this.transport) return this.refuse('NO_SOCKET', answers);
+    if (!this.transport) return this.refuse('NO_SOCKET');
     const start = nowUs();
     let bytes: Uint8Array;
     try {
       bytes = this.encode();
     } catch {
-      return this.refuse('DATA_TYPE_ERROR', answers);
+      return this.refuse('DATA_TYPE_ERROR');
     }
     const failed = this.transport.send(bytes);
-    if (failed) return this.refuse(failed, answers);
+    if (failed && this.kind === 'server') {
+      // FORTE's SERVER says nothing when its client is gone: it listens for the next one
+      this.$metrics.errors++;
+      return;
+    }
+    if (failed) return this.refuse(failed);
     this.$metrics.messagesOut++;
     if (this.kind === 'publish') {
       this.$metrics.lastLatencyUs = nowUs() - start;
@@ -250,11 +257,11 @@ export class CommFb extends NativeFb implements TransportEvents, MqttLayerEvents
     }
   }
 
-  private refuse(status: string, answer: boolean): void {
+  private refuse(status: string): void {
     this.QO = false;
     this.STATUS = status;
     this.$metrics.errors++;
-    if (answer) this.$emit(DATA_OUT);
+    this.$emit(DATA_OUT);
   }
 
   private encode(): Uint8Array {
@@ -279,6 +286,7 @@ export class CommFb extends NativeFb implements TransportEvents, MqttLayerEvents
     for (let k = 0; k < this.rdNames.length; k++) {
       const t = this.rdTypes[k] ?? typeOfTag(bytes[r.pos] ?? 0);
       if (!t) return r.pos >= bytes.length ? 'truncated' : 'type';
+      if (!this.rdTypes[k]) this.$portTypes[this.rdNames[k]!] = t.kind === 'elementary' ? t.name : t.kind === 'string' && t.wide ? 'WSTRING' : 'STRING';
       this.rdValues[k] = r.dataPoint(t, this[this.rdNames[k]!]);
       if (r.error) return r.error;
     }

@@ -21,9 +21,12 @@ export interface Transport {
   close(): void;
 }
 
+/** FORTE answers any socket it cannot open (port in use, peer refusing, no route) with INVALID_ID */
+const OPEN_FAILED = 'INVALID_ID';
+
 function statusOf(e: unknown): string {
   const code = (e as { code?: string }).code;
-  // FORTE: a socket that cannot be had is NO_SOCKET; a refused or lost peer TERMINATED
+  // after opening: a lost peer is TERMINATED
   if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EPIPE') return 'TERMINATED';
   return 'NO_SOCKET';
 }
@@ -59,12 +62,14 @@ export function udpPublisher(id: CommId, ev: TransportEvents): Transport {
 
 /** SUBSCRIBE: a UDP socket bound to the ID's port (and joined to its group). */
 export function udpSubscriber(id: CommId, ev: TransportEvents): Transport {
-  const s = dgram.createSocket({ type: 'udp4', reuseAddr: id.multicast });
+  // as FORTE: SO_REUSEADDR, and bound to the port on every address (the ID's host may be an
+  // address the datagrams are sent to but that is not this host's: NAT, a published container port)
+  const s = dgram.createSocket({ type: 'udp4', reuseAddr: true });
   let open = false;
   let closed = false;
   s.on('error', (e) => {
     if (closed) return;
-    if (!open) ev.onOpen(false, statusOf(e));
+    if (!open) ev.onOpen(false, OPEN_FAILED);
     else ev.onClosed(statusOf(e));
     closed = true;
     s.close();
@@ -72,14 +77,13 @@ export function udpSubscriber(id: CommId, ev: TransportEvents): Transport {
   s.on('message', (m) => {
     if (!closed) ev.onData(m);
   });
-  // a group is received on any address of the port; a unicast ID names the local address
-  s.bind(id.port, id.multicast ? undefined : id.host, () => {
+  s.bind(id.port, () => {
     try {
       if (id.multicast) s.addMembership(id.host);
-    } catch (e) {
+    } catch {
       closed = true;
       s.close();
-      ev.onOpen(false, statusOf(e));
+      ev.onOpen(false, OPEN_FAILED);
       return;
     }
     open = true;
@@ -109,7 +113,7 @@ export function tcpClient(id: CommId, ev: TransportEvents): Transport {
   s.on('error', (e) => {
     if (closed) return;
     closed = true;
-    if (!open) ev.onOpen(false, statusOf(e));
+    if (!open) ev.onOpen(false, OPEN_FAILED);
     else ev.onClosed(statusOf(e));
   });
   s.on('close', () => {
@@ -130,12 +134,19 @@ export function tcpClient(id: CommId, ev: TransportEvents): Transport {
   };
 }
 
-/** SERVER: listens on the ID's address; the latest client is the one answered (as FORTE's). */
+/**
+ * SERVER: listens on the ID's address and serves one client at a time, as FORTE's: a client
+ * that connects while another is served is accepted and closed at once; when the served one
+ * goes, the server listens again without telling the resource.
+ */
 export function tcpServer(id: CommId, ev: TransportEvents): Transport {
   let peer: net.Socket | undefined;
   let closed = false;
   const server = net.createServer((c) => {
-    peer?.destroy();
+    if (peer) {
+      c.destroy();
+      return;
+    }
     peer = c;
     c.setNoDelay(true);
     c.on('data', (d) => {
@@ -149,9 +160,10 @@ export function tcpServer(id: CommId, ev: TransportEvents): Transport {
   server.on('error', (e) => {
     if (closed) return;
     closed = true;
-    ev.onOpen(false, statusOf(e));
+    ev.onOpen(false, OPEN_FAILED);
   });
-  server.listen(id.port, id.host, () => ev.onOpen(true, 'OK'));
+  // as FORTE's: on the port of every IPv4 address, whatever host the ID names
+  server.listen(id.port, '0.0.0.0', () => ev.onOpen(true, 'OK'));
   return {
     send(bytes) {
       if (!peer) return 'NO_SOCKET';

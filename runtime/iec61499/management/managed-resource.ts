@@ -6,7 +6,7 @@ import { SystemRunner } from '../system-runner.js';
 import { toFaultReport, formatFault } from '../../faults.js';
 import { RequestError, escapeXml, type ManagementRequest } from './request.js';
 import type { TypeProvider } from './type-provider.js';
-import { valueText } from '../../../compiler/contract/value-text.js';
+import { portText } from './port-text.js';
 import { EventWatches } from './event-watch.js';
 import { applyEdit, planEdit } from '../network-edit.js';
 import type { DeviceRetain } from './device-retain.js';
@@ -128,7 +128,7 @@ export class ManagedResource {
         return this.write(id, o.source, o.destination);
       case 'READ':
         if (o.kind !== 'connection') return fail('UNSUPPORTED_CMD', 'READ needs <Connection Source="FB.PORT"/>');
-        return `<Connection Source="${escapeXml(o.source)}" Destination="${escapeXml(this.readPort(id, o.source))}" />`;
+        return `<Connection Source="${escapeXml(o.source)}" Destination="${escapeXml(this.readPort(id, o.source, true))}" />`;
       case 'START':
         if (o.kind === 'fb') return this.restartFb(id, o.name, 'COLD');
         this.start(id);
@@ -303,8 +303,8 @@ export class ManagedResource {
     return this.connections.filter((c) => c.destination === port).map((c) => c.source);
   }
 
-  /** A port's current value as text. */
-  readPort(id: string, ref: string): string {
+  /** A port's current value as text (`read`: for READ, else for a watch). */
+  readPort(id: string, ref: string, read = false): string {
     const k = this.portKinds(id, ref);
     const type = k.dataIn ?? k.dataOut;
     if (type === undefined) throw new RequestError(id, 'INVALID_OBJECT', `${ref} is not a data port`);
@@ -317,7 +317,7 @@ export class ManagedResource {
       if (e instanceof ResourceError) throw new RequestError(id, 'NO_SUCH_OBJECT', e.message);
       throw e;
     }
-    return valueText(this.liveType(ref) ?? type, v);
+    return portText(type, this.liveType(ref) ?? type, v, read);
   }
 
   /** the concrete type of a port of the executing network (generic ports bound) */
@@ -325,6 +325,9 @@ export class ManagedResource {
     const dot = ref.lastIndexOf('.');
     const t = this.live?.resource.fbType(ref.slice(0, dot));
     const port = ref.slice(dot + 1);
+    // a communication FB's RD that takes the type on the wire: the type of what it holds
+    const held = (this.live?.resource.read(`${ref.slice(0, dot)}.$portTypes`) as Record<string, string> | undefined)?.[port];
+    if (held) return held;
     const i = t?.interface;
     return i ? [...i.inputVars, ...i.outputVars, ...i.inOutVars].find((v) => v.name === port)?.type : undefined;
   }

@@ -56,6 +56,12 @@ describe('compliance profile (FBDK ASN.1) encoding', () => {
     });
   }
 
+  it('CHAR and WCHAR written as literals (held as their text) go out as their codes', () => {
+    expect(encode(el('CHAR'), 'a')).toBe('5761');
+    expect(encode(el('WCHAR'), '€')).toBe('5820ac');
+    expect(encode(el('CHAR'), '')).toBe('5700');
+  });
+
   it('STRING: tag 0x50, 16-bit length, the bytes', () => {
     expect(encode({ kind: 'string', wide: false, length: 80 }, 'AB')).toBe('5000024142');
     expect(encode({ kind: 'string', wide: false, length: 80 }, '')).toBe('500000');

@@ -57,9 +57,12 @@ describe('communication FBs deployed to vplc device', () => {
       await new Promise<void>((ok) => peer.send(Buffer.from('430005', 'hex'), subPort, '127.0.0.1', () => ok()));
       const read = async (port: string) => /Destination="([^"]*)"/.exec(await c.request('RES', 'READ', `<Connection Source="${port}" Destination="" />`))?.[1];
       let rd: string | undefined;
-      await until(async () => (rd = await read('SUB.RD_1')) === '5', 'SUB.RD_1 read back as 5');
-      expect(rd).toBe('5');
+      // RD_1 is generic: read as a typed literal, as FORTE reads its ANY ports
+      await until(async () => (rd = await read('SUB.RD_1')) === 'INT#5', 'SUB.RD_1 read back as INT#5');
+      expect(rd).toBe('INT#5');
       expect(await read('SUB.QO')).toBe('TRUE');
+      // READ gives a string's text as it is (FORTE), not quoted
+      expect(await read('SUB.STATUS')).toBe('OK');
     } finally {
       peer.close();
       await c.close();

@@ -103,7 +103,7 @@ describe('PUBLISH / SUBSCRIBE over UDP', () => {
       const sub = subscriber(dir, `127.0.0.1:${port}`);
       await until(() => read(sub, 'SUB.STATUS') !== '', 'INITO');
       expect(read(sub, 'SUB.QO')).toBe(false);
-      expect(read(sub, 'SUB.STATUS')).toBe('NO_SOCKET');
+      expect(read(sub, 'SUB.STATUS')).toBe('INVALID_ID');
       expect(metrics(sub, 'SUB').errors).toBe(1);
       expect(sub.resources[0]!.resource.state).toBe('running');
     } finally {

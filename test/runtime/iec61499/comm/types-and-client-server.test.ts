@@ -110,7 +110,7 @@ describe('CLIENT / SERVER over TCP', () => {
     const cli = client(dir, port);
     await until(() => read(cli, 'CLI.STATUS') !== '', 'INITO');
     expect(read(cli, 'CLI.QO')).toBe(false);
-    expect(read(cli, 'CLI.STATUS')).toBe('TERMINATED');
+    expect(read(cli, 'CLI.STATUS')).toBe('INVALID_ID');
     expect(metrics(cli, 'CLI').errors).toBe(1);
   });
 });
