@@ -72,7 +72,7 @@ describe('vplc device --state-dir', () => {
     await q('RES', 'CREATE', '<Connection Source="CY.EO" Destination="T.CU" />');
     await q('RES', 'WRITE', '<Connection Source="T#2ms" Destination="CY.DT" />');
     await q('RES', 'START', '');
-    const read = async (port: string) => Number(/Destination="(-?\d+)"/.exec(await c.request('RES', 'READ', `<Connection Source="${port}" Destination="" />`))?.[1]);
+    const read = async (port: string) => Number(/Destination="(?:[A-Z_]+#)?(-?\d+)"/.exec(await c.request('RES', 'READ', `<Connection Source="${port}" Destination="" />`))?.[1]);
     await waitFor(() => read('B.OUT'), (v) => v >= 50, 'B to count');
     // 40 more ticks of 2 ms: saves every 20 ms have happened since B passed 50
     await waitFor(() => read('B.OUT'), (v) => v >= 90, 'B to count on');
@@ -91,7 +91,7 @@ describe('vplc device --state-dir', () => {
     const c2 = await ManagementClient.open(second.port);
     try {
       expect(second.stderr()).toMatch(/resource RES: restored 2 retained value\(s\), warm, from .*generation \d+/);
-      const read2 = async (port: string) => Number(/Destination="(-?\d+)"/.exec(await c2.request('RES', 'READ', `<Connection Source="${port}" Destination="" />`))?.[1]);
+      const read2 = async (port: string) => Number(/Destination="(?:[A-Z_]+#)?(-?\d+)"/.exec(await c2.request('RES', 'READ', `<Connection Source="${port}" Destination="" />`))?.[1]);
       // B goes on from the saved count; T, not retained, starts again from 0; W saw one WARM start
       await waitFor(() => read2('B.OUT'), (v) => v > Number(saved['B.N']), 'B to count on');
       expect(await read2('T.CV')).toBeLessThan(Number(saved['B.N']));

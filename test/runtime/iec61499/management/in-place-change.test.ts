@@ -49,7 +49,7 @@ afterEach(async () => {
 
 const readOn = (c: ManagementClient) => async (port: string): Promise<number> => {
   const a = await c.request('RES', 'READ', `<Connection Source="${port}" Destination="" />`);
-  const m = /Destination="(-?\d+)"/.exec(a);
+  const m = /Destination="(?:[A-Z_]+#)?(-?\d+)"/.exec(a);
   if (!m) throw new Error(`READ ${port}: ${a}`);
   return Number(m[1]);
 };
