@@ -7,6 +7,7 @@ import { ManagementClient, answerReason } from '../../../runtime/iec61499/manage
 import { startDeviceProcess, stopDeviceProcess, waitFor, type DeviceProcess } from '../iec61499/management/harness.js';
 import { captureCli } from '../../support/cli-capture.js';
 import { freePort } from '../../support/wait.js';
+import { ACCU } from '../../support/comm-devices.js';
 import { fbXml as fb, connectionXml as c, deviceXml as device } from '../../support/system-xml.js';
 
 /**
@@ -15,17 +16,6 @@ import { fbXml as fb, connectionXml as c, deviceXml as device } from '../../supp
  * that only Summer has (its --types folder): the application reaches both devices over the
  * management protocol, as the 4diac IDE sends it, and runs.
  */
-
-// A basic FB that adds every X it gets to S and counts them in N.
-const ACCU = `<?xml version="1.0" encoding="UTF-8"?>
-<FBType Name="ACCU"><InterfaceList>
-<EventInputs><Event Name="REQ" Type="Event"><With Var="X"/></Event></EventInputs>
-<EventOutputs><Event Name="CNF" Type="Event"><With Var="S"/></Event></EventOutputs>
-<InputVars><VarDeclaration Name="X" Type="UINT"/></InputVars>
-<OutputVars><VarDeclaration Name="S" Type="UDINT"/><VarDeclaration Name="N" Type="UDINT"/></OutputVars>
-</InterfaceList><BasicFB><ECC><ECState Name="START"/><ECState Name="ADD"><ECAction Algorithm="ADD" Output="CNF"/></ECState>
-<ECTransition Source="START" Destination="ADD" Condition="REQ"/><ECTransition Source="ADD" Destination="START" Condition="1"/></ECC>
-<Algorithm Name="ADD"><ST><![CDATA[S := S + X; N := N + 1;]]></ST></Algorithm></BasicFB></FBType>`;
 
 const dir = mkdtempSync(join(tmpdir(), 'vplc-deploy-sys-'));
 writeFileSync(join(dir, 'ACCU.fbt'), ACCU);

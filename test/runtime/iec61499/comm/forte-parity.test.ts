@@ -1,10 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import dgram from 'node:dgram';
 import net from 'node:net';
-import { bootRequests, compileFile, fboot, runnerOf, typeFolder } from '../../../support/iec61499.js';
+import { bootRequests, typeFolder } from '../../../support/iec61499.js';
+import { ADDER, commDevices, metrics, read } from '../../../support/comm-devices.js';
 import { freePort, until } from '../../../support/wait.js';
-import type { SystemRunner } from '../../../../runtime/iec61499/system-runner.js';
-import type { CommMetrics } from '../../../../blocks/native/comm/comm-fb.js';
 
 /**
  * Behaviour of the communication FBs found different from FORTE's when both were run side
@@ -12,30 +11,7 @@ import type { CommMetrics } from '../../../../blocks/native/comm/comm-fb.js';
  * with vPLC alone, real sockets on 127.0.0.1 as the other side.
  */
 
-const running: SystemRunner[] = [];
-afterEach(() => {
-  for (const r of running.splice(0)) for (const x of r.resources) x.resource.stop();
-});
-
-function device(dir: string, name: string, lines: string[]): SystemRunner {
-  const runner = runnerOf(compileFile(dir, `${name}.fboot`, fboot(lines)));
-  runner.runUntil(0);
-  running.push(runner);
-  return runner;
-}
-const read = (r: SystemRunner, v: string) => r.resources[0]!.resource.read(v);
-const metrics = (r: SystemRunner, fb: string) => read(r, `${fb}.$metrics`) as CommMetrics;
-
-// A server that adds each request to a sum and answers with the sum (UINT in, UDINT out).
-const ADDER = `<?xml version="1.0" encoding="UTF-8"?>
-<FBType Name="ADDER"><InterfaceList>
-<EventInputs><Event Name="REQ" Type="Event"><With Var="X"/></Event></EventInputs>
-<EventOutputs><Event Name="CNF" Type="Event"><With Var="S"/></Event></EventOutputs>
-<InputVars><VarDeclaration Name="X" Type="UINT"/></InputVars><OutputVars><VarDeclaration Name="S" Type="UDINT"/><VarDeclaration Name="N" Type="UDINT"/></OutputVars>
-</InterfaceList><BasicFB><ECC><ECState Name="START"/><ECState Name="ADD"><ECAction Algorithm="ADD" Output="CNF"/></ECState>
-<ECTransition Source="START" Destination="ADD" Condition="REQ"/><ECTransition Source="ADD" Destination="START" Condition="1"/></ECC>
-<Algorithm Name="ADD"><ST><![CDATA[S := S + X; N := N + 1;]]></ST></Algorithm></BasicFB></FBType>
-`;
+const { device } = commDevices();
 
 /** A TCP client of the test: what it receives, and whether the other side closed it. */
 async function tcpPeer(port: number) {

@@ -1,11 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { bootRequests, compileFile, fboot, runnerOf, typeFolder } from '../../../support/iec61499.js';
+import { bootRequests, typeFolder } from '../../../support/iec61499.js';
+import { commDevices, metrics, read } from '../../../support/comm-devices.js';
 import { exchangeBoot, GROUPS, typeFiles } from '../../../support/comm-types.js';
 import { captureCli } from '../../../support/cli-capture.js';
 import { fbXml as fb, connectionXml as c, deviceXml as deviceOf } from '../../../support/system-xml.js';
@@ -13,7 +14,6 @@ import { freePort, until } from '../../../support/wait.js';
 import { Broker, mosquittoMissing, publish, Subscriber } from '../../../io-drivers/mosquitto.js';
 import { runCommand } from '../../../../runtime/cli/run.js';
 import type { SystemRunner } from '../../../../runtime/iec61499/system-runner.js';
-import type { CommMetrics } from '../../../../blocks/native/comm/comm-fb.js';
 import { parseCommId } from '../../../../blocks/native/comm/comm-id.js';
 
 /**
@@ -34,21 +34,8 @@ const ACCU = `<?xml version="1.0" encoding="UTF-8"?>
 <Algorithm Name="ADD"><ST><![CDATA[S := S + X; N := N + 1; QS := Q;]]></ST></Algorithm></BasicFB></FBType>
 `;
 
-const running: SystemRunner[] = [];
-afterEach(() => {
-  // each resource stops: its comm FBs close, the last one on a connection ends it
-  for (const r of running.splice(0)) for (const x of r.resources) x.resource.stop();
-});
-
-function device(dir: string, name: string, lines: string[]): SystemRunner {
-  const runner = runnerOf(compileFile(dir, `${name}.fboot`, fboot(lines)));
-  runner.runUntil(0);
-  running.push(runner);
-  return runner;
-}
+const { device } = commDevices();
 const res = (r: SystemRunner) => r.resources[0]!.resource;
-const read = (r: SystemRunner, v: string) => res(r).read(v);
-const metrics = (r: SystemRunner, fb: string) => read(r, `${fb}.$metrics`) as CommMetrics;
 const mqttId = (broker: Broker | number, clientId: string, topic: string, layer = 'fbdk[].') =>
   `${layer}mqtt[tcp://127.0.0.1:${typeof broker === 'number' ? broker : broker.port}, ${clientId}, ${topic}]`;
 

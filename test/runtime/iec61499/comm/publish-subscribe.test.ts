@@ -1,38 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import dgram from 'node:dgram';
-import { bootRequests, compileFile, fboot, runnerOf, typeFolder } from '../../../support/iec61499.js';
+import { bootRequests, typeFolder } from '../../../support/iec61499.js';
+import { ACCU, commDevices, metrics, read } from '../../../support/comm-devices.js';
 import { freePort, until } from '../../../support/wait.js';
-import type { SystemRunner } from '../../../../runtime/iec61499/system-runner.js';
-import type { CommMetrics } from '../../../../blocks/native/comm/comm-fb.js';
 
-// A basic FB that adds every X it gets to S: the receiving device's sum.
-const ACCU = `<?xml version="1.0" encoding="UTF-8"?>
-<FBType Name="ACCU"><InterfaceList>
-<EventInputs><Event Name="REQ" Type="Event"><With Var="X"/></Event></EventInputs>
-<EventOutputs><Event Name="CNF" Type="Event"><With Var="S"/></Event></EventOutputs>
-<InputVars><VarDeclaration Name="X" Type="UINT"/></InputVars>
-<OutputVars><VarDeclaration Name="S" Type="UDINT"/><VarDeclaration Name="N" Type="UDINT"/></OutputVars>
-</InterfaceList><BasicFB><ECC><ECState Name="START"/><ECState Name="ADD"><ECAction Algorithm="ADD" Output="CNF"/></ECState>
-<ECTransition Source="START" Destination="ADD" Condition="REQ"/><ECTransition Source="ADD" Destination="START" Condition="1"/></ECC>
-<Algorithm Name="ADD"><ST><![CDATA[S := S + X; N := N + 1;]]></ST></Algorithm></BasicFB></FBType>
-`;
+const { device } = commDevices();
 
-const running: SystemRunner[] = [];
-afterEach(() => {
-  // INIT- closes the sockets: each resource stops (its comm FBs close on STOP)
-  for (const r of running.splice(0)) for (const x of r.resources) x.resource.stop();
-});
-
-/** One device: its boot file compiled and started COLD (INIT of its comm FBs). */
-function device(dir: string, name: string, lines: string[]): SystemRunner {
-  const runner = runnerOf(compileFile(dir, `${name}.fboot`, fboot(lines)));
-  runner.runUntil(0);
-  running.push(runner);
-  return runner;
-}
-
-const metrics = (r: SystemRunner, fb: string) => r.resources[0]!.resource.read(`${fb}.$metrics`) as CommMetrics;
-const read = (r: SystemRunner, v: string) => r.resources[0]!.resource.read(v);
 
 function publisher(dir: string, id: string, name = 'pub') {
   const { fb, conn, write, start } = bootRequests('RES');

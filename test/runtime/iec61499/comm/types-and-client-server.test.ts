@@ -1,23 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { bootRequests, compileFile, fboot, runnerOf, typeFolder } from '../../../support/iec61499.js';
+import { describe, expect, it } from 'vitest';
+import { bootRequests, typeFolder } from '../../../support/iec61499.js';
+import { ADDER, commDevices, metrics, read } from '../../../support/comm-devices.js';
 import { freePort, until } from '../../../support/wait.js';
-import type { SystemRunner } from '../../../../runtime/iec61499/system-runner.js';
-import type { CommMetrics } from '../../../../blocks/native/comm/comm-fb.js';
 import { exchangeBoot, GROUPS, typeFiles } from '../../../support/comm-types.js';
 
-const running: SystemRunner[] = [];
-afterEach(() => {
-  for (const r of running.splice(0)) for (const x of r.resources) x.resource.stop();
-});
-
-function device(dir: string, name: string, lines: string[]): SystemRunner {
-  const runner = runnerOf(compileFile(dir, `${name}.fboot`, fboot(lines)));
-  runner.runUntil(0);
-  running.push(runner);
-  return runner;
-}
-const read = (r: SystemRunner, v: string) => r.resources[0]!.resource.read(v);
-const metrics = (r: SystemRunner, fb: string) => read(r, `${fb}.$metrics`) as CommMetrics;
+const { device } = commDevices();
 
 describe('every data type across the wire', () => {
   it('each value published arrives equal in the subscriber\'s device', async () => {
@@ -42,17 +29,6 @@ describe('every data type across the wire', () => {
     expect(got['RES.DST2.V4']).toBe('Grüß €');
   });
 });
-
-// A server that adds each request to a sum and answers with the sum.
-const ADDER = `<?xml version="1.0" encoding="UTF-8"?>
-<FBType Name="ADDER"><InterfaceList>
-<EventInputs><Event Name="REQ" Type="Event"><With Var="X"/></Event></EventInputs>
-<EventOutputs><Event Name="CNF" Type="Event"><With Var="S"/></Event></EventOutputs>
-<InputVars><VarDeclaration Name="X" Type="UINT"/></InputVars><OutputVars><VarDeclaration Name="S" Type="UDINT"/></OutputVars>
-</InterfaceList><BasicFB><ECC><ECState Name="START"/><ECState Name="ADD"><ECAction Algorithm="ADD" Output="CNF"/></ECState>
-<ECTransition Source="START" Destination="ADD" Condition="REQ"/><ECTransition Source="ADD" Destination="START" Condition="1"/></ECC>
-<Algorithm Name="ADD"><ST><![CDATA[S := S + X;]]></ST></Algorithm></BasicFB></FBType>
-`;
 
 describe('CLIENT / SERVER over TCP', () => {
   function server(dir: string, port: number, name = 'srv') {
