@@ -1,15 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { RetainStore } from '../../../../runtime/state/retain-store.js';
 import { typeFolder } from '../../../support/iec61499.js';
 import { ManagementClient, answerReason as reason } from '../../../../runtime/iec61499/management/client.js';
-import { waitFor } from './harness.js';
-
-const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-const ENTRY = join(ROOT, 'runtime/cli/device.ts');
+import { startDeviceProcess, waitFor, type DeviceProcess } from './harness.js';
 
 /** Counts REQs in N, marked RETAIN as the 4diac IDE marks it; OUT shows it. */
 const ACC = `<FBType Name="ACC"><InterfaceList>
@@ -30,21 +26,11 @@ afterAll(() => {
   rmSync(work, { recursive: true, force: true });
 });
 
-function startDevice(args: string[]): Promise<{ child: ChildProcess; port: number; stderr: () => string }> {
-  const script = `const m = await import(${JSON.stringify(ENTRY)}); process.exitCode = await m.deviceCommand(process.argv.slice(1));`;
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, '--', '--port', '0', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on 127\.0\.0\.1:(\d+)/.exec(out);
-      if (m) resolve({ child, port: Number(m[1]), stderr: () => err });
-    });
-    child.once('exit', (code) => reject(new Error(`vplc device exited with ${code}: ${err}`)));
-  });
+/** `vplc device --port 0 ARGS`, killed after the file if still running. */
+async function startDevice(args: string[]): Promise<DeviceProcess> {
+  const d = await startDeviceProcess(['--port', '0', ...args]);
+  children.push(d.child);
+  return d;
 }
 
 const killed = (child: ChildProcess) => new Promise<void>((done) => {

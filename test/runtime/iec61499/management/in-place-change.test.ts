@@ -1,17 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { libraryTypeProvider } from '../../../../runtime/iec61499/management/type-provider.js';
 import { typeFolder } from '../../../support/iec61499.js';
 import { freePort } from '../../../support/wait.js';
 import { ManagementClient, answerReason as reason } from '../../../../runtime/iec61499/management/client.js';
-import { waitFor } from './harness.js';
-import { startDevice, type Running } from './harness.js';
-
-const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-const ENTRY = join(ROOT, 'runtime/cli/device.ts');
+import { startDevice, startDeviceProcess, waitFor, type Running } from './harness.js';
 
 /** A basic FB with an internal counter and a two-state ECC (ODD, EVEN) after START. */
 const ACC = `<FBType Name="ACC"><InterfaceList>
@@ -73,25 +66,9 @@ async function deployCounting(c: ManagementClient, dt = 'T#2ms'): Promise<void> 
   await q('RES', 'START', '');
 }
 
-function startDeviceProcess(): Promise<{ child: ChildProcess; port: number; stderr: () => string }> {
-  const script = `const m = await import(${JSON.stringify(ENTRY)}); process.exitCode = await m.deviceCommand(process.argv.slice(1));`;
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, '--', '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on 127\.0\.0\.1:(\d+)/.exec(out);
-      if (m) resolve({ child, port: Number(m[1]), stderr: () => err });
-    });
-    child.once('exit', (code) => reject(new Error(`vplc device exited with ${code}: ${err}`)));
-  });
-}
-
 describe('vplc device: a running resource edited in place', () => {
   it('CREATE and DELETE of FBs and connections while E_CYCLE drives E_CTU: the count goes on, no COLD restart, the new FB works', async () => {
-    const p = await startDeviceProcess();
+    const p = await startDeviceProcess(['--port', '0']);
     const c = await ManagementClient.open(p.port);
     try {
       const read = readOn(c);
