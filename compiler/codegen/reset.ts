@@ -7,7 +7,7 @@
  */
 import type { Initializer } from '../st/ast.js';
 import { arrayLength, typeDefault, type Type } from '../types/types.js';
-import { initArray, initStruct, isScalar, typedArrayFor, zeroValue, type ValueEmitter } from './values.js';
+import { initArray, initStruct, isScalar, scalarInit, typedArrayFor, type ValueEmitter } from './values.js';
 
 export interface ResetEmitter extends ValueEmitter {
   /** a struct or FB type whose `$reset` the module must define */
@@ -18,13 +18,12 @@ export interface ResetEmitter extends ValueEmitter {
 export function resetValue(target: string, t: Type, init: Initializer | undefined, ve: ResetEmitter, out: string[], tmp: () => string): void {
   init ??= typeDefault(t);
   if (isScalar(t)) {
-    out.push(`${target} = ${init?.kind === 'expr' ? ve.initExpr(init, t) : zeroValue(t)};`);
+    out.push(`${target} = ${scalarInit(t, init, ve)};`);
     return;
   }
   if (t.kind === 'array') {
     const n = arrayLength(t);
-    const elementInit = typeDefault(t.element);
-    const fill = elementInit?.kind === 'expr' ? ve.initExpr(elementInit, t.element) : zeroValue(t.element);
+    const fill = scalarInit(t.element, typeDefault(t.element), ve);
     if (typedArrayFor(t.element)) {
       out.push(`${target}.fill(${fill === 'false' ? '0' : fill === 'true' ? '1' : fill});`);
     } else if (isScalar(t.element)) {

@@ -59,6 +59,11 @@ export interface ValueEmitter {
   fieldOf(t: Type, name: string): { prop: string; type: Type } | undefined;
 }
 
+/** JS for the initial value of a scalar of type `t`: its initialiser, else the type's zero. */
+export function scalarInit(t: Type, init: Initializer | undefined, ve: ValueEmitter): string {
+  return init?.kind === 'expr' ? ve.initExpr(init, t) : zeroValue(t);
+}
+
 /**
  * Statements that create the value of type `t` (with its initialiser) and store it in `target`.
  * `tmp` hands out fresh temporary names.
@@ -66,14 +71,13 @@ export interface ValueEmitter {
 export function createValue(target: string, t: Type, init: Initializer | undefined, ve: ValueEmitter, out: string[], tmp: () => string): void {
   init ??= typeDefault(t);
   if (isScalar(t)) {
-    out.push(`${target} = ${init?.kind === 'expr' ? ve.initExpr(init, t) : zeroValue(t)};`);
+    out.push(`${target} = ${scalarInit(t, init, ve)};`);
     return;
   }
   if (t.kind === 'array') {
     const n = arrayLength(t);
     const ta = typedArrayFor(t.element);
-    const elementInit = typeDefault(t.element);
-    const fill = elementInit?.kind === 'expr' ? ve.initExpr(elementInit, t.element) : zeroValue(t.element);
+    const fill = scalarInit(t.element, typeDefault(t.element), ve);
     if (ta) {
       out.push(`${target} = new ${ta}(${n});`);
       if (fill !== '0' && fill !== '0n' && fill !== 'false') out.push(`${target}.fill(${fill});`);
