@@ -1,4 +1,4 @@
-import { receiveMessageOnPort } from 'node:worker_threads';
+import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { Application } from '../../compiler/application.js';
 import { parseAddress } from '../../compiler/contract/address.js';
 import { toFaultReport } from '../faults.js';
@@ -109,29 +109,15 @@ export function open61131(data: ResourceWorkerData, post: (m: WorkerMessage) => 
       }
     },
     retainValues: () => readLeaves(leaves, runner.instance),
-    applyChanges: () => {
-      const port = data.changePort;
-      if (!port) return;
-      for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
-        const change = m.message as ProgramChange;
-        work.schedule(() => {
-          let result: ChangeResult;
-          try {
-            result = swapProgram(runner, change.app, data.clock === 'real');
-          } catch (e) {
-            result = { ok: false, error: e instanceof Error ? e.message : String(e) };
-          }
-          if (result.ok) {
-            // everything bound to the old instance is bound anew
-            app = change.app;
-            raw = new RawVariables(app, runner.model, runner.instance);
-            written.clear();
-            leaves = retainLeaves(app, runner.model);
-          }
-          post({ type: 'changed', id: change.id, result });
-        });
-      }
-    },
+    applyChanges: () =>
+      applyChanges(data.changePort, work, post, (change) => swapProgram(runner, change.app, data.clock === 'real'), (change, result) => {
+        if (!result.ok) return;
+        // everything bound to the old instance is bound anew
+        app = change.app;
+        raw = new RawVariables(app, runner.model, runner.instance);
+        written.clear();
+        leaves = retainLeaves(app, runner.model);
+      }),
     fault: (e) => post({ type: 'fault', fault: toFaultReport(e, { resource: data.resource }) }),
     end: () => {
       const vars = snapshotResource(app, runner.model, runner.instance);
@@ -199,28 +185,16 @@ export function open61499(data: ResourceWorkerData, post: (m: WorkerMessage) => 
     // the same keys (Device.Resource.FB.Var or Resource.FB.Var), raw values (TIME in ns)
     rawVars: () => runner.snapshotVars(),
     retainValues: () => readLeaves61499(leaves, resource),
-    applyChanges: () => {
-      const port = data.changePort;
-      if (!port) return;
-      for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
-        const change = m.message as ProgramChange;
-        work.schedule(() => {
-          let result: ChangeResult;
-          try {
-            const swapped = swapNetwork(resource, data.resource, network, change.app);
-            result = swapped.result;
-            if (swapped.network) {
-              network = swapped.network;
-              const types = change.app.iec61499!.types;
-              leaves = retainLeaves61499((fb) => types[fb.concreteType] ?? resource.fbType(fb.name), network);
-            }
-          } catch (e) {
-            result = { ok: false, error: e instanceof Error ? e.message : String(e) };
-          }
-          post({ type: 'changed', id: change.id, result });
-        });
-      }
-    },
+    applyChanges: () =>
+      applyChanges(data.changePort, work, post, (change) => {
+        const swapped = swapNetwork(resource, data.resource, network, change.app);
+        if (swapped.network) {
+          network = swapped.network;
+          const types = change.app.iec61499!.types;
+          leaves = retainLeaves61499((fb) => types[fb.concreteType] ?? resource.fbType(fb.name), network);
+        }
+        return swapped.result;
+      }),
     fault: fail,
     end: (stop) => {
       // orderly (the STOP event and its chain) or killed (nothing more runs); at the end of a
@@ -240,4 +214,32 @@ export function open61499(data: ResourceWorkerData, post: (m: WorkerMessage) => 
       return { vars: runner.snapshotVars(), retained: { programs: {}, globals: {}, fbs: persistent }, faulted, persistent };
     },
   };
+}
+
+/**
+ * Each change waiting on the change port, applied by `swap` when `work` allows it (between
+ * scans or event chains); a throw is a refused change. `rebind` follows a swap that returned,
+ * then the result goes back to the main thread.
+ */
+function applyChanges(
+  port: MessagePort | undefined,
+  work: { schedule(edit: () => void): void },
+  post: (m: WorkerMessage) => void,
+  swap: (change: ProgramChange) => ChangeResult,
+  rebind?: (change: ProgramChange, result: ChangeResult) => void,
+): void {
+  if (!port) return;
+  for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
+    const change = m.message as ProgramChange;
+    work.schedule(() => {
+      let result: ChangeResult;
+      try {
+        result = swap(change);
+      } catch (e) {
+        result = { ok: false, error: e instanceof Error ? e.message : String(e) };
+      }
+      rebind?.(change, result);
+      post({ type: 'changed', id: change.id, result });
+    });
+  }
 }
