@@ -118,12 +118,11 @@ export class TypeReader {
     return net;
   }
 
-  fbType(root: XmlElement): FbTypeDeclaration {
-    const isSub = root.name === 'SubAppType';
-    const iface = this.interfaceList(child(root, isSub ? 'SubAppInterfaceList' : 'InterfaceList'));
+  /** A type declared by `root`, without body yet (no variables, ECC or algorithms), in its package if any. */
+  private declaration(root: XmlElement, name: string, kind: FbTypeDeclaration['kind'], iface: FbTypeDeclaration['interface']): FbTypeDeclaration {
     const decl: FbTypeDeclaration = {
-      name: this.attr(root, 'Name'),
-      kind: 'service',
+      name,
+      kind,
       file: this.file.path,
       range: this.range(root),
       interface: iface,
@@ -134,6 +133,13 @@ export class TypeReader {
     };
     const pkg = packageOf(root);
     if (pkg) decl.packageName = pkg;
+    return decl;
+  }
+
+  fbType(root: XmlElement): FbTypeDeclaration {
+    const isSub = root.name === 'SubAppType';
+    const iface = this.interfaceList(child(root, isSub ? 'SubAppInterfaceList' : 'InterfaceList'));
+    const decl = this.declaration(root, this.attr(root, 'Name'), 'service', iface);
     if (root.name === 'AdapterType') {
       decl.kind = 'adapter';
       return decl;
@@ -164,19 +170,7 @@ export class TypeReader {
    */
   functionType(root: XmlElement): FbTypeDeclaration {
     const name = this.attr(root, 'Name');
-    const decl: FbTypeDeclaration = {
-      name,
-      kind: 'simple',
-      file: this.file.path,
-      range: this.range(root),
-      interface: this.interfaceList(child(root, 'InterfaceList')),
-      internalVars: [],
-      states: [],
-      transitions: [],
-      algorithms: [],
-    };
-    const pkg = packageOf(root);
-    if (pkg) decl.packageName = pkg;
+    const decl = this.declaration(root, name, 'simple', this.interfaceList(child(root, 'InterfaceList')));
     const body = child(root, 'FunctionBody');
     const st = body && child(body, 'ST');
     if (!st) {
