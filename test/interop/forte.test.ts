@@ -138,6 +138,41 @@ const TO_FORTE_ONLY: [string, string, string][] = [
   ['LTIME', 'LTIME#1m5ms', 'LTIME#0ms'],
 ];
 
+/**
+ * A SUBSCRIBE_1 → F_EQ per value, comparing with its literal; INITs chained from START.COLD.
+ * `typeRd`: RD_1 gets its type from the zero literal written to it (FORTE's ANY port).
+ */
+function subscribers(r: ReturnType<typeof resource>, values: [string, string, string][], ids: string[], typeRd: boolean): void {
+  values.forEach(([, lit, zero], k) => {
+    r.fb(`S${k}`, 'SUBSCRIBE_1');
+    r.fb(`EQ${k}`, 'F_EQ');
+    r.conn(k === 0 ? 'START.COLD' : `S${k - 1}.INITO`, `S${k}.INIT`);
+    r.conn(`S${k}.IND`, `EQ${k}.REQ`);
+    r.conn(`S${k}.RD_1`, `EQ${k}.IN1`);
+    if (typeRd) r.write(zero, `S${k}.RD_1`);
+    r.write('TRUE', `S${k}.QI`);
+    r.write(ids[k]!, `S${k}.ID`);
+    r.write(lit, `EQ${k}.IN2`);
+  });
+  r.start();
+}
+
+/** An E_CYCLE publishing every value each 20 ms: a PUBLISH_1 per value, SD_1 its literal, REQs chained. */
+function publishers(r: ReturnType<typeof resource>, values: [string, string, string][], ids: string[]): void {
+  r.fb('CY', 'E_CYCLE');
+  values.forEach(([, lit], k) => {
+    r.fb(`P${k}`, 'PUBLISH_1');
+    r.conn(k === 0 ? 'START.COLD' : `P${k - 1}.INITO`, `P${k}.INIT`);
+    r.conn(k === 0 ? 'CY.EO' : `P${k - 1}.CNF`, `P${k}.REQ`);
+    r.write('TRUE', `P${k}.QI`);
+    r.write(ids[k]!, `P${k}.ID`);
+    r.write(lit, `P${k}.SD_1`);
+  });
+  r.conn(`P${values.length - 1}.INITO`, 'CY.START');
+  r.write('T#20ms', 'CY.DT');
+  r.start();
+}
+
 describeForte('vPLC and FORTE', () => {
   let forte: Forte;
   let vplc: Running;
@@ -157,32 +192,11 @@ describeForte('vPLC and FORTE', () => {
     const ports = await Promise.all(VALUES.map(() => freePort()));
     // vPLC: SUBSCRIBE_1 → F_EQ against the expected literal (which gives RD_1 its type)
     const v = resource('FROMFORTE');
-    VALUES.forEach(([, lit], k) => {
-      v.fb(`S${k}`, 'SUBSCRIBE_1');
-      v.fb(`EQ${k}`, 'F_EQ');
-      v.conn(k === 0 ? 'START.COLD' : `S${k - 1}.INITO`, `S${k}.INIT`);
-      v.conn(`S${k}.IND`, `EQ${k}.REQ`);
-      v.conn(`S${k}.RD_1`, `EQ${k}.IN1`);
-      v.write('TRUE', `S${k}.QI`);
-      v.write(`127.0.0.1:${ports[k]}`, `S${k}.ID`);
-      v.write(lit, `EQ${k}.IN2`);
-    });
-    v.start();
+    subscribers(v, VALUES, ports.map((p) => `127.0.0.1:${p}`), false);
     await deploy(vc, 'vplc', v.reqs);
     // FORTE: an E_CYCLE publishes every value each 20 ms (PUBLISH_1, SD_1 a typed literal)
     const f = resource('TOVPLC');
-    f.fb('CY', 'E_CYCLE');
-    VALUES.forEach(([, lit], k) => {
-      f.fb(`P${k}`, 'PUBLISH_1');
-      f.conn(k === 0 ? 'START.COLD' : `P${k - 1}.INITO`, `P${k}.INIT`);
-      f.conn(k === 0 ? 'CY.EO' : `P${k - 1}.CNF`, `P${k}.REQ`);
-      f.write('TRUE', `P${k}.QI`);
-      f.write(`fbdk[].ip[127.0.0.1:${ports[k]}]`, `P${k}.ID`);
-      f.write(lit, `P${k}.SD_1`);
-    });
-    f.conn(`P${VALUES.length - 1}.INITO`, 'CY.START');
-    f.write('T#20ms', 'CY.DT');
-    f.start();
+    publishers(f, VALUES, ports.map((p) => `fbdk[].ip[127.0.0.1:${p}]`));
     await deploy(forte.client, 'forte', f.reqs);
     const eq = () => readAll(vc, 'FROMFORTE', VALUES.map((_, k) => `EQ${k}.OUT`));
     await until(async () => (await eq()).every((x) => x === 'TRUE'), 'every value arrived equal', 10_000).catch(() => undefined);
@@ -199,32 +213,10 @@ describeForte('vPLC and FORTE', () => {
     const ports = await Promise.all(ALL.map(() => freePort()));
     // FORTE: RD_1 takes its type from a typed literal written to it (FORTE's ANY port), F_EQ compares
     const f = resource('FROMVPLC');
-    ALL.forEach(([, lit, zero], k) => {
-      f.fb(`S${k}`, 'SUBSCRIBE_1');
-      f.fb(`EQ${k}`, 'F_EQ');
-      f.conn(k === 0 ? 'START.COLD' : `S${k - 1}.INITO`, `S${k}.INIT`);
-      f.conn(`S${k}.IND`, `EQ${k}.REQ`);
-      f.conn(`S${k}.RD_1`, `EQ${k}.IN1`);
-      f.write(zero, `S${k}.RD_1`);
-      f.write('TRUE', `S${k}.QI`);
-      f.write(`fbdk[].ip[127.0.0.1:${ports[k]}]`, `S${k}.ID`);
-      f.write(lit, `EQ${k}.IN2`);
-    });
-    f.start();
+    subscribers(f, ALL, ports.map((p) => `fbdk[].ip[127.0.0.1:${p}]`), true);
     await deploy(forte.client, 'forte', f.reqs);
     const v = resource('TOFORTE');
-    v.fb('CY', 'E_CYCLE');
-    ALL.forEach(([, lit], k) => {
-      v.fb(`P${k}`, 'PUBLISH_1');
-      v.conn(k === 0 ? 'START.COLD' : `P${k - 1}.INITO`, `P${k}.INIT`);
-      v.conn(k === 0 ? 'CY.EO' : `P${k - 1}.CNF`, `P${k}.REQ`);
-      v.write('TRUE', `P${k}.QI`);
-      v.write(`127.0.0.1:${ports[k]}`, `P${k}.ID`);
-      v.write(lit, `P${k}.SD_1`);
-    });
-    v.conn(`P${ALL.length - 1}.INITO`, 'CY.START');
-    v.write('T#20ms', 'CY.DT');
-    v.start();
+    publishers(v, ALL, ports.map((p) => `127.0.0.1:${p}`));
     await deploy(vc, 'vplc', v.reqs);
     const eq = () => readAll(forte.client, 'FROMVPLC', ALL.map((_, k) => `EQ${k}.OUT`));
     await until(async () => (await eq()).every((x) => x === 'TRUE'), 'every value arrived equal', 10_000).catch(() => undefined);
