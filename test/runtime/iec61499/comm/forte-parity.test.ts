@@ -11,7 +11,7 @@ import { freePort, until } from '../../../support/wait.js';
  * with vPLC alone, real sockets on 127.0.0.1 as the other side.
  */
 
-const { device } = commDevices();
+const { device, server } = commDevices();
 
 /** A TCP client of the test: what it receives, and whether the other side closed it. */
 async function tcpPeer(port: number) {
@@ -26,15 +26,6 @@ async function tcpPeer(port: number) {
     s.once('error', fail);
   });
   return { s, got, closed: () => closed, bytes: () => Buffer.concat(got).toString('hex') };
-}
-
-function server(dir: string, port: number, name = 'srv') {
-  const { fb, conn, write, start } = bootRequests('RES');
-  return device(dir, name, [
-    fb('SRV', 'SERVER_1_1'), fb('ADD', 'ADDER'),
-    conn('START.COLD', 'SRV.INIT'), conn('SRV.IND', 'ADD.REQ'), conn('SRV.RD_1', 'ADD.X'), conn('ADD.CNF', 'SRV.RSP'), conn('ADD.S', 'SRV.SD_1'),
-    write('1', 'SRV.QI'), write(`'127.0.0.1:${port}'`, 'SRV.ID'), start(),
-  ]);
 }
 
 describe('communication FBs behave as FORTE\'s', () => {

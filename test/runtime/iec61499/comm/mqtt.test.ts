@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { bootRequests, typeFolder } from '../../../support/iec61499.js';
-import { commDevices, metrics, read } from '../../../support/comm-devices.js';
-import { exchangeBoot, GROUPS, typeFiles } from '../../../support/comm-types.js';
+import { commDevices, exchangeEveryType, metrics, read } from '../../../support/comm-devices.js';
+import { GROUPS } from '../../../support/comm-types.js';
 import { captureCli } from '../../../support/cli-capture.js';
 import { fbXml as fb, connectionXml as c, deviceXml as deviceOf } from '../../../support/system-xml.js';
 import { freePort, until } from '../../../support/wait.js';
@@ -152,21 +152,8 @@ describe.skipIf(missing)(`PUBLISH / SUBSCRIBE through Mosquitto${missing ? ` (sk
   });
 
   it('every data type round trips through the broker', async () => {
-    const dir = typeFolder(typeFiles());
     const ids = (who: string) => GROUPS.map((_, k) => mqttId(broker, `types-${who}`, `vplc/types/${k}`));
-    const subIds = ids('sub');
-    const { sub: subLines } = exchangeBoot(subIds);
-    const { pub: pubLines } = exchangeBoot(ids('pub'));
-    const sub = device(dir, 'sub', subLines);
-    await until(() => GROUPS.every((_, k) => read(sub, `SUB${k}.QO`) === true), 'every topic subscribed');
-    const pub = device(dir, 'pub', pubLines);
-    await until(() => GROUPS.every((_, k) => metrics(sub, `SUB${k}`).messagesIn + metrics(sub, `SUB${k}`).errors === 1), 'every group arrived');
-    const sent = pub.snapshotVars();
-    const got = sub.snapshotVars();
-    GROUPS.forEach((g, k) => {
-      expect(read(sub, `SUB${k}.STATUS`)).toBe('OK');
-      g.forEach(([t], j) => expect({ type: t, value: got[`RES.DST${k}.V${j}`] }).toEqual({ type: t, value: sent[`RES.SRC${k}.V${j}`] }));
-    });
+    const got = await exchangeEveryType(device, ids('sub'), ids('pub'));
     expect(got['RES.DST0.V4']).toBe(-9000000000n);
     expect(got['RES.DST1.V0']).toBe(18000000000000000000n);
     expect(got['RES.DST2.V4']).toBe('Grüß €');

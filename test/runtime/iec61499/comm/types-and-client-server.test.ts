@@ -1,28 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { bootRequests, typeFolder } from '../../../support/iec61499.js';
-import { ADDER, commDevices, metrics, read } from '../../../support/comm-devices.js';
+import { ADDER, commDevices, exchangeEveryType, metrics, read } from '../../../support/comm-devices.js';
 import { freePort, until } from '../../../support/wait.js';
-import { exchangeBoot, GROUPS, typeFiles } from '../../../support/comm-types.js';
+import { GROUPS } from '../../../support/comm-types.js';
 
-const { device } = commDevices();
+const { device, server } = commDevices();
 
 describe('every data type across the wire', () => {
   it('each value published arrives equal in the subscriber\'s device', async () => {
-    const dir = typeFolder(typeFiles());
     const ports = await Promise.all(GROUPS.map(() => freePort()));
-    const { sub: subLines, pub: pubLines } = exchangeBoot(GROUPS.map((_, k) => `127.0.0.1:${ports[k]}`));
-    const sub = device(dir, 'sub', subLines);
-    await until(() => GROUPS.every((_, k) => read(sub, `SUB${k}.QO`) === true), 'subscribers bound');
-    const pub = device(dir, 'pub', pubLines);
-    await until(() => GROUPS.every((_, k) => metrics(sub, `SUB${k}`).messagesIn + metrics(sub, `SUB${k}`).errors === 1), 'every group arrived');
-    const sent = pub.snapshotVars();
-    const got = sub.snapshotVars();
-    GROUPS.forEach((g, k) => {
-      expect(read(sub, `SUB${k}.STATUS`)).toBe('OK');
-      g.forEach(([t], j) => {
-        expect({ type: t, value: got[`RES.DST${k}.V${j}`] }).toEqual({ type: t, value: sent[`RES.SRC${k}.V${j}`] });
-      });
-    });
+    const ids = GROUPS.map((_, k) => `127.0.0.1:${ports[k]}`);
+    const got = await exchangeEveryType(device, ids, ids);
     // spot checks against the literals (not only equality of two sides)
     expect(got['RES.DST0.V4']).toBe(-9000000000n);
     expect(got['RES.DST2.V3']).toBe('vPLC über');
@@ -31,14 +19,6 @@ describe('every data type across the wire', () => {
 });
 
 describe('CLIENT / SERVER over TCP', () => {
-  function server(dir: string, port: number, name = 'srv') {
-    const { fb, conn, write, start } = bootRequests('RES');
-    return device(dir, name, [
-      fb('SRV', 'SERVER_1_1'), fb('ADD', 'ADDER'),
-      conn('START.COLD', 'SRV.INIT'), conn('SRV.IND', 'ADD.REQ'), conn('SRV.RD_1', 'ADD.X'), conn('ADD.CNF', 'SRV.RSP'), conn('ADD.S', 'SRV.SD_1'),
-      write('1', 'SRV.QI'), write(`'127.0.0.1:${port}'`, 'SRV.ID'), start(),
-    ]);
-  }
   function client(dir: string, port: number) {
     const { fb, conn, write, start } = bootRequests('RES');
     return device(dir, 'cli', [
