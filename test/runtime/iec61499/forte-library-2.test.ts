@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bootRequests, compileFile, fboot, startSystem, typeFolder } from '../../support/iec61499.js';
+import { bootRequests, compileFile, fboot, runnerOf, startSystem, typeFolder } from '../../support/iec61499.js';
 import { formatDiagnostic } from '../../../compiler/diagnostics/diagnostic.js';
 
 const { fb, conn, write, start } = bootRequests('R');
@@ -161,5 +161,56 @@ describe('FORTE signalprocessing package, by its qualified name', () => {
   it('a package name that is not the type\'s is an unknown type (E4003)', () => {
     const r = compileFile(typeFolder({}, 'vplc-forte2-'), 't.fboot', fboot([fb('F', 'utils__SCALE'), start()]));
     expect(r.diagnostics.filter((d) => d.code === 'E4003').map(formatDiagnostic)).toEqual([expect.stringMatching(/t\.fboot:1:\d+: .*unknown FB type utils__SCALE/)]);
+  });
+});
+
+/**
+ * E_TONOF is a composite: its ports are driven and read through FBs around it, IN from an E_SR
+ * (S/R set and clear it, its EO sends REQ), R from an E_MERGE, Q copied by an F_MOVE on each CNF.
+ */
+function tonof(ptOn: string, ptOff: string) {
+  const text = fboot([
+    fb('T', 'E_TONOF'), fb('IN', 'E_SR'), fb('Q', 'F_MOVE'), fb('C', 'E_CTU'), fb('RST', 'E_MERGE'),
+    conn('IN.EO', 'T.REQ'), conn('RST.EO', 'T.R'), conn('IN.Q', 'T.IN'), conn('T.CNF', 'Q.REQ'), conn('T.Q', 'Q.IN'), conn('T.CNF', 'C.CU'),
+    write(ptOn, 'T.PT_ON'), write(ptOff, 'T.PT_OFF'), write('100', 'C.PV'), start(),
+  ]);
+  const runner = runnerOf(compileFile(typeFolder({}, 'vplc-forte2-'), 't.fboot', text));
+  runner.runUntil(0);
+  const res = runner.resources[0]!.resource;
+  return { runner, res, q: () => res.read('Q.OUT'), cnf: () => res.read('C.CV') };
+}
+
+describe('E_TONOF on the resource clock', () => {
+  it('Q rises PT_ON after IN rises and falls PT_OFF after IN falls; a short pulse of IN changes nothing', () => {
+    const { runner, res, q, cnf } = tonof('T#100ms', 'T#300ms');
+    res.fireEvent('IN.S');
+    runner.runUntil(99e6);
+    expect([q(), cnf()]).toEqual([false, 0]);
+    runner.runUntil(100e6);
+    expect([q(), cnf()]).toEqual([true, 1]);
+    res.fireEvent('IN.R');
+    runner.runUntil(399e6);
+    expect([q(), cnf()]).toEqual([true, 1]);
+    runner.runUntil(400e6);
+    expect([q(), cnf()]).toEqual([false, 2]);
+    // IN TRUE for 50 ms only: the on-delay is stopped before it ends
+    res.fireEvent('IN.S');
+    runner.runUntil(450e6);
+    res.fireEvent('IN.R');
+    runner.runUntil(2e9);
+    expect([q(), cnf()]).toEqual([false, 2]);
+  });
+
+  it('R resets Q at once and cancels a running off-delay', () => {
+    const { runner, res, q, cnf } = tonof('T#10ms', 'T#1s');
+    res.fireEvent('IN.S');
+    runner.runUntil(20e6);
+    expect([q(), cnf()]).toEqual([true, 1]);
+    res.fireEvent('IN.R');
+    runner.runUntil(500e6);
+    res.fireEvent('RST.EI1');
+    expect([q(), cnf()]).toEqual([false, 2]);
+    runner.runUntil(3e9);
+    expect(cnf()).toBe(2);
   });
 });
