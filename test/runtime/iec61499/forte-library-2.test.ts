@@ -214,3 +214,35 @@ describe('E_TONOF on the resource clock', () => {
     expect(cnf()).toBe(2);
   });
 });
+
+describe('F_REAL_AS_STRING, F_LREAL_AS_STRING, F_ANY_AS_STRING: FORTE\'s text of a real number', () => {
+  it.each([
+    ['F_REAL_AS_STRING', 'REAL#0.1', '0.100000001'], ['F_REAL_AS_STRING', 'REAL#1.0', '1.0'], ['F_REAL_AS_STRING', 'REAL#-2.5', '-2.5'],
+    ['F_REAL_AS_STRING', 'REAL#1.0E20', '1.00000002e+20'], ['F_REAL_AS_WSTRING', 'REAL#0.0', '0.0'],
+    ['F_LREAL_AS_STRING', 'LREAL#0.1', '0.10000000000000001'], ['F_LREAL_AS_STRING', 'LREAL#1.0E-5', '1.0000000000000001e-05'],
+    ['F_LREAL_AS_STRING', 'LREAL#123.5', '123.5'], ['F_LREAL_AS_WSTRING', 'LREAL#100.0', '100.0'], ['F_LREAL_AS_STRING', 'LREAL#-0.0', '-0.0'],
+  ] as const)('%s(%s) = %s', (type, v, expected) => {
+    expect(call(type, { IN: v })).toBe(expected);
+  });
+
+  /** F_ANY_AS_STRING of the OUT of a `source` FB (its REQ first), so IN has that port's type. */
+  function anyAsString(source: string, value: string): unknown {
+    const text = fboot([
+      fb('S', source), fb('A', 'F_ANY_AS_STRING'),
+      conn('START.COLD', 'S.REQ'), conn('S.CNF', 'A.REQ'), conn('S.OUT', 'A.IN'), write(value, 'S.IN'), start(),
+    ]);
+    const { res, outcome } = startSystem(typeFolder({}, 'vplc-forte2-'), 't.fboot', text);
+    expect(outcome.faults).toEqual([]);
+    return res.read('A.OUT');
+  }
+
+  it('F_ANY_AS_STRING writes IN in the type of the port connected to it', () => {
+    expect(anyAsString('F_STRING_AS_REAL', "'0.1'")).toBe('0.100000001');
+    expect(anyAsString('F_STRING_AS_LREAL', "'2'")).toBe('2.0');
+    expect(anyAsString('F_STRING_AS_INT', "'-7'")).toBe('-7');
+    expect(anyAsString('F_STRING_AS_BOOL', "'TRUE'")).toBe('TRUE');
+    expect(anyAsString('F_STRING_AS_TIME', "'T#1m30s'")).toBe('T#1m30s');
+    expect(anyAsString('F_STRING_AS_TIME', "'T#0s'")).toBe('T#0ns');
+    expect(anyAsString('F_INT_TO_STRING', 'INT#5')).toBe("'5'");
+  });
+});
