@@ -1,5 +1,5 @@
 import type { TypeInfo } from '../../compiler/application.js';
-import { portText } from '../../runtime/iec61499/management/port-text.js';
+import { valueText } from '../../compiler/contract/value-text.js';
 import { NativeFb, type NativeBlock, type NativeContext } from './native-fb.js';
 
 /**
@@ -7,7 +7,7 @@ import { NativeFb, type NativeBlock, type NativeContext } from './native-fb.js';
  * FORTE's own text. A REAL is printed as C's "%.9g" and an LREAL as "%.17g" (the digits that
  * read back to the same value, so 0.1 as REAL is 0.100000001), with ".0" added when neither a
  * point nor an exponent was written (1.0, not 1); a zero duration is T#0ns. Other types as
- * management READ writes them. They build a string, as any conversion to STRING does.
+ * management READ writes them (dates and times of day as their number: not FORTE's D#/DT#/TOD# yet). They build a string, as any conversion to STRING does.
  */
 
 /** x as C's printf("%.{p}g"): p significant digits, exponent form below 1e-4 or from 10^p. */
@@ -37,10 +37,10 @@ export function forteValueText(t: TypeInfo | undefined, v: unknown): string {
     if (t.name === 'REAL') return realText(Number(v), 9);
     if (t.name === 'LREAL') return realText(Number(v), 17);
     if ((t.name === 'TIME' || t.name === 'LTIME') && Number(v) === 0) return t.name === 'TIME' ? 'T#0ns' : 'LT#0ns';
-    return portText(t.name, t.name, v, false);
+    return valueText(t.name, v);
   }
-  if (t?.kind === 'string') return portText(t.wide ? 'WSTRING' : 'STRING', t.wide ? 'WSTRING' : 'STRING', v, false);
-  return portText('', '', v, false);
+  if (t?.kind === 'string') return valueText(t.wide ? 'WSTRING' : 'STRING', v);
+  return valueText(undefined, v);
 }
 
 class RealAsText extends NativeFb {
