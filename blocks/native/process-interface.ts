@@ -169,13 +169,58 @@ export class OutputFb extends ProcessInterfaceFb {
   }
 }
 
+/**
+ * IE, FORTE's event input: a bit of the input image (PARAMS '%IX0.3') whose every change seen at
+ * an exchange is an IND; it has no data output. The pin is sampled at INIT, so only changes after
+ * it are events. REQ answers QO = QI (CNF), as FORTE's does.
+ */
+export class EventInputFb extends ProcessInterfaceFb {
+  private last = false;
+  private watching = false;
+
+  constructor(ctx: NativeContext) {
+    super(ctx, 'X', false);
+  }
+
+  $event(ei: number): void {
+    if (ei === 0) {
+      this.init();
+      return;
+    }
+    this.QO = this.QI;
+    this.$emit(1);
+  }
+
+  protected override onInit(): void {
+    this.last = readRaw(this.image!, this.address!) as boolean;
+    if (!this.watching) this.$ctx.watchInputs?.(this, true);
+    this.watching = true;
+  }
+
+  protected override onRelease(): void {
+    if (this.watching) this.$ctx.watchInputs?.(this, false);
+    this.watching = false;
+  }
+
+  override $poll(): void {
+    if (!this.QI || !this.address) return;
+    const v = readRaw(this.image!, this.address) as boolean;
+    if (v === this.last) return;
+    this.last = v;
+    this.$emit(2);
+  }
+}
+
 /** 4diac's events: INIT/INITO, REQ/CNF, inputs also IND (data ports are in the .fbt files). */
 const INPUT_EVENTS = { inputs: ['INIT', 'REQ'], outputs: ['INITO', 'CNF', 'IND'] };
 const OUTPUT_EVENTS = { inputs: ['INIT', 'REQ'], outputs: ['INITO', 'CNF'] };
 
 const SIZES: ImageSize[] = ['X', 'B', 'W', 'D', 'L'];
 
-export const PROCESS_INTERFACE_BLOCKS: NativeBlock[] = SIZES.flatMap((size): NativeBlock[] => [
-  { name: `I${size}`, events: INPUT_EVENTS, create: (c) => new InputFb(c, size) },
-  { name: `Q${size}`, events: OUTPUT_EVENTS, create: (c) => new OutputFb(c, size) },
-]);
+export const PROCESS_INTERFACE_BLOCKS: NativeBlock[] = [
+  ...SIZES.flatMap((size): NativeBlock[] => [
+    { name: `I${size}`, events: INPUT_EVENTS, create: (c) => new InputFb(c, size) },
+    { name: `Q${size}`, events: OUTPUT_EVENTS, create: (c) => new OutputFb(c, size) },
+  ]),
+  { name: 'IE', events: INPUT_EVENTS, create: (c) => new EventInputFb(c) },
+];

@@ -8,8 +8,9 @@ import { ARRAY_BLOCKS } from './arrays.js';
 import { COMM_BLOCKS } from './comm/comm-fb.js';
 import { STRUCT_BLOCKS } from './structs.js';
 import { TIMING_BLOCKS } from './timing.js';
+import { VALUE_AS_STRING_BLOCKS } from './value-as-string.js';
 
 /** Every native block by 4diac type name. */
 export const NATIVE_BLOCKS: ReadonlyMap<string, NativeBlock> = new Map(
-  [...TIMER_BLOCKS, ...SERVICE_BLOCKS, ...PROCESS_INTERFACE_BLOCKS, ...CONSOLE_BLOCKS, ...CSV_WRITER_BLOCKS, ...ARRAY_BLOCKS, ...STRUCT_BLOCKS, ...TIMING_BLOCKS, ...COMM_BLOCKS].map((b) => [b.name, b]),
+  [...TIMER_BLOCKS, ...SERVICE_BLOCKS, ...PROCESS_INTERFACE_BLOCKS, ...CONSOLE_BLOCKS, ...CSV_WRITER_BLOCKS, ...ARRAY_BLOCKS, ...STRUCT_BLOCKS, ...TIMING_BLOCKS, ...COMM_BLOCKS, ...VALUE_AS_STRING_BLOCKS].map((b) => [b.name, b]),
 );

@@ -1,4 +1,6 @@
-import type { FbTypeDeclaration, VarDeclaration } from './model.js';
+import type { FbTypeDeclaration } from './model.js';
+import { simpleFb, type Port } from './simple-fb.js';
+import { FORTE_FUNCTION_BLOCKS } from './functions-forte.js';
 
 /**
  * 4diac's IEC 61131 function FBs (F_ADD, F_EQ, F_INT_TO_DINT, INT2INT, FB_TON …) as simple
@@ -6,30 +8,6 @@ import type { FbTypeDeclaration, VarDeclaration } from './model.js';
  * every output. Declared as a table because there are hundreds of them; each entry is what a
  * 4diac SimpleFB .fbt would say.
  */
-
-type Port = [name: string, type: string];
-
-function simpleFb(name: string, inputs: Port[], outputs: Port[], body: string, internals: Port[] = []): FbTypeDeclaration {
-  const v = ([n, t]: Port): VarDeclaration => ({ name: n, type: t });
-  return {
-    name,
-    kind: 'simple',
-    file: `<built-in ${name}>`,
-    interface: {
-      eventInputs: [{ name: 'REQ', with: inputs.map(([n]) => n) }],
-      eventOutputs: [{ name: 'CNF', with: outputs.map(([n]) => n) }],
-      inputVars: inputs.map(v),
-      outputVars: outputs.map(v),
-      inOutVars: [],
-      plugs: [],
-      sockets: [],
-    },
-    internalVars: internals.map(v),
-    states: [],
-    transitions: [],
-    algorithms: [{ name: 'REQ', text: `ALGORITHM REQ\n${body}\nEND_ALGORITHM`, line: 1, col: 1 }],
-  };
-}
 
 const list: FbTypeDeclaration[] = [];
 const add = (fb: FbTypeDeclaration): void => void list.push(fb);
@@ -171,6 +149,8 @@ for (const [unit, lint, lreal] of [
   add(simpleFb(`F_TIME_IN_${unit}_TO_LINT`, [['IN', 'TIME']], [['OUT', 'LINT']], `${lint} OUT := V;`, tmp));
   add(simpleFb(`F_TIME_IN_${unit}_TO_ULINT`, [['IN', 'TIME']], [['OUT', 'ULINT']], `${lint} OUT := LINT_TO_ULINT(V);`, tmp));
   add(simpleFb(`F_TIME_IN_${unit}_TO_LREAL`, [['IN', 'TIME']], [['OUT', 'LREAL']], lreal));
+  // FORTE casts the 64-bit count to the 32-bit type: the low bits are kept, as LINT_TO_DINT does
+  for (const u of ['DINT', 'UDINT']) add(simpleFb(`F_TIME_IN_${unit}_TO_${u}`, [['IN', 'TIME']], [['OUT', u]], `${lint} OUT := LINT_TO_${u}(V);`, tmp));
 }
 
 // FORTE's INT2UINT and UINT2INT: the bit pattern carried over, as the conversion functions do
@@ -215,4 +195,4 @@ for (const [bits, parts] of [
   add(simpleFb(name, ins, [['', bits]], body));
 }
 
-export const FUNCTION_BLOCKS: ReadonlyMap<string, FbTypeDeclaration> = new Map(list.map((f) => [f.name, f]));
+export const FUNCTION_BLOCKS: ReadonlyMap<string, FbTypeDeclaration> = new Map([...list, ...FORTE_FUNCTION_BLOCKS].map((f) => [f.name, f]));
