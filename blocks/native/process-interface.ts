@@ -100,7 +100,17 @@ abstract class ProcessInterfaceFb extends NativeFb {
   }
 
   protected onInit(): void {}
-  protected onRelease(): void {}
+  protected onRelease(): void {
+    this.watch(false);
+  }
+
+  private watching = false;
+
+  /** Be told of every exchange of the process image ($poll), or no longer. */
+  protected watch(on: boolean): void {
+    if (on !== this.watching) this.$ctx.watchInputs?.(this, on);
+    this.watching = on;
+  }
 
   override $restart(mode: RestartMode): void {
     if (mode === 'STOP') this.onRelease();
@@ -110,7 +120,6 @@ abstract class ProcessInterfaceFb extends NativeFb {
 /** IX, IB, IW, ID, IL: REQ samples the pin into IN (CNF); a change seen at an exchange is IND. */
 export class InputFb extends ProcessInterfaceFb {
   IN: boolean | number | bigint;
-  private watching = false;
 
   constructor(ctx: NativeContext, size: ImageSize) {
     super(ctx, size, false);
@@ -129,13 +138,7 @@ export class InputFb extends ProcessInterfaceFb {
   protected override onInit(): void {
     // IN is not sampled here: the first look after INIT reports a pin that differs from IN
     // (its initial value) with IND, so an event-driven network learns the state it starts in
-    if (!this.watching) this.$ctx.watchInputs?.(this, true);
-    this.watching = true;
-  }
-
-  protected override onRelease(): void {
-    if (this.watching) this.$ctx.watchInputs?.(this, false);
-    this.watching = false;
+    this.watch(true);
   }
 
   /** After an exchange: IND when the pin differs from IN (the last value this block reported). */
@@ -176,7 +179,6 @@ export class OutputFb extends ProcessInterfaceFb {
  */
 export class EventInputFb extends ProcessInterfaceFb {
   private last = false;
-  private watching = false;
 
   constructor(ctx: NativeContext) {
     super(ctx, 'X', false);
@@ -193,13 +195,7 @@ export class EventInputFb extends ProcessInterfaceFb {
 
   protected override onInit(): void {
     this.last = readRaw(this.image!, this.address!) as boolean;
-    if (!this.watching) this.$ctx.watchInputs?.(this, true);
-    this.watching = true;
-  }
-
-  protected override onRelease(): void {
-    if (this.watching) this.$ctx.watchInputs?.(this, false);
-    this.watching = false;
+    this.watch(true);
   }
 
   override $poll(): void {
