@@ -247,19 +247,20 @@ export class Resource61499 implements NativeContext {
     const events = this.eventConns.filter((c) => c.src !== index && c.dst !== index).map((c) => ({ ...c, src: at(c.src), dst: at(c.dst) }));
     this.eventConns.length = 0;
     this.eventConns.push(...events);
-    const data = [...this.dataConns].filter(([key, c]) => Number(key.slice(0, key.indexOf('.'))) !== index && c.fb !== index);
-    this.dataConns.clear();
-    for (const [key, c] of data) {
-      const dot = key.indexOf('.');
-      this.dataConns.set(`${at(Number(key.slice(0, dot)))}${key.slice(dot)}`, { ...c, fb: at(c.fb) });
-    }
+    // maps keyed 'slot.PORT': the deleted FB's entries go, the later slots move down by one
+    const renumber = <V>(m: Map<string, V>, keep: (v: V) => V | undefined): void => {
+      const entries = [...m];
+      m.clear();
+      for (const [key, v] of entries) {
+        const dot = key.indexOf('.');
+        const fb = Number(key.slice(0, dot));
+        const kept = fb === index ? undefined : keep(v);
+        if (kept !== undefined) m.set(`${at(fb)}${key.slice(dot)}`, kept);
+      }
+    };
+    renumber(this.dataConns, (c) => (c.fb === index ? undefined : { ...c, fb: at(c.fb) }));
     // InOut cells stay where they are in `cells` (the dispatch addresses them by number)
-    const cells = [...this.ownCell].filter(([key]) => Number(key.slice(0, key.indexOf('.'))) !== index);
-    this.ownCell.clear();
-    for (const [key, cell] of cells) {
-      const dot = key.indexOf('.');
-      this.ownCell.set(`${at(Number(key.slice(0, dot)))}${key.slice(dot)}`, cell);
-    }
+    renumber(this.ownCell, (cell) => cell);
     this.slots.splice(index, 1);
     this.byName.clear();
     this.slots.forEach((s, i) => this.byName.set(s.name, i));
