@@ -76,8 +76,6 @@ export interface GeneratedDispatch {
   eventBase: number[];
   /** with counting: the pin of each event counter, 'FB' index and name, inputs first (by target id), then outputs */
   pins: { fb: number; event: string }[];
-  /** with counting: how many of `pins` are event inputs */
-  inputs: number;
   /** with counting: the counter of each FB's first event output */
   outputBase: number[];
 }
@@ -99,7 +97,6 @@ export function generateDispatch(net: DispatchNetwork, counting = false): Genera
     nextId += Math.max(fb.type.events.inputs.length, 0);
     for (const ev of fb.type.events.inputs) pins.push({ fb: fb.index, event: ev.name });
   }
-  const inputs = nextId;
   for (const fb of net.fbs) {
     outputBase[fb.index] = pins.length;
     for (const ev of fb.type.events.outputs) pins.push({ fb: fb.index, event: ev.name });
@@ -276,5 +273,5 @@ export function generateDispatch(net: DispatchNetwork, counting = false): Genera
   out.push('  cursor() { return h; },');
   out.push('  seed(head, tail) { h = head; t = tail; },');
   out.push('};');
-  return { code: out.join('\n'), eventBase, pins: counting ? pins : [], inputs: counting ? inputs : 0, outputBase: counting ? outputBase : [] };
+  return { code: out.join('\n'), eventBase, pins: counting ? pins : [], outputBase: counting ? outputBase : [] };
 }
