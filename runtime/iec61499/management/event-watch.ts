@@ -24,7 +24,7 @@ export class EventWatches {
   }
 
   /** Watch an event port (`FB.EVENT`); `_eventOutput` and `_sourcesOf` are not needed by pin counts. */
-  add(port: string, _eventOutput?: boolean, _sourcesOf?: (port: string) => string[]): void {
+  add(port: string): void {
     if (this.watches.has(port)) return;
     this.count_(true);
     this.watches.set(port, { base: -this.pinCount(port) });
@@ -51,7 +51,7 @@ export class EventWatches {
   }
 
   /** A new executing network (or none): keep what was counted so far, count on the new one. */
-  rebuilt(resource: Resource61499 | undefined, _isEventOutput?: (port: string) => boolean, _sourcesOf?: (port: string) => string[]): void {
+  rebuilt(resource: Resource61499 | undefined): void {
     if (resource === this.live) return;
     for (const [port, w] of this.watches) w.base += this.pinCount(port);
     this.count_(false);

@@ -215,7 +215,7 @@ export class ManagedResource {
   private createWatch(id: string, source: string): undefined {
     const k = this.portKinds(id, source);
     if (k.eventIn || k.eventOut) {
-      this.guard(id, () => this.eventWatches.add(source, k.eventOut, (p) => this.eventSources(p)));
+      this.guard(id, () => this.eventWatches.add(source));
       return undefined;
     }
     if (k.dataIn === undefined && k.dataOut === undefined) throw new RequestError(id, 'INVALID_OBJECT', `${source} is not a data port`);
@@ -296,11 +296,6 @@ export class ManagedResource {
         this.forced.delete(target); // the port went away with a rebuilt network
       }
     }
-  }
-
-  /** Event outputs connected to an event input. */
-  private eventSources(port: string): string[] {
-    return this.connections.filter((c) => c.destination === port).map((c) => c.source);
   }
 
   /** A port's current value as text (`read`: for READ, else for a watch). */
@@ -604,7 +599,7 @@ export class ManagedResource {
   private setLive(live: Live | undefined): void {
     if (this.live === live) return;
     this.live = live;
-    this.eventWatches.rebuilt(live?.resource, (p) => this.portKinds('', p).eventOut, (p) => this.eventSources(p));
+    this.eventWatches.rebuilt(live?.resource);
   }
 
   /** Run an operation of the executing resource; its errors and faults become responses. */
