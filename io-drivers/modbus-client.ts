@@ -79,6 +79,12 @@ export class ModbusClientDriver extends RemoteDevice<ModbusDeviceConfig> {
     });
     this.inputs = cfg.inputs.map(expand);
     this.outputs = cfg.outputs.map(expand);
+    // a serial line that fails between requests (EIO on a write of a vanished port) is reported
+    // by modbus-serial as an 'error' event, which would end the process unheard: the line is
+    // taken as lost, and the next exchange reconnects as after a failed request
+    this.client.on('error', () => {
+      this.connected = false;
+    });
   }
 
   protected isOpen(): boolean {
@@ -86,6 +92,8 @@ export class ModbusClientDriver extends RemoteDevice<ModbusDeviceConfig> {
   }
 
   protected async connect(): Promise<void> {
+    // a line lost between requests may still be held open: let it go first
+    await this.disconnect();
     if (this.cfg.driver === 'modbus-tcp') {
       await this.client.connectTCP(this.cfg.host!, { port: this.cfg.port! });
     } else {
