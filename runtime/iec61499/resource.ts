@@ -261,6 +261,8 @@ export class Resource61499 implements NativeContext {
     renumber(this.dataConns, (c) => (c.fb === index ? undefined : { ...c, fb: at(c.fb) }));
     // InOut cells stay where they are in `cells` (the dispatch addresses them by number)
     renumber(this.ownCell, (cell) => cell);
+    // keyed by name: a later FB of the same name must not inherit the types literals gave these ports
+    for (const key of this.literalTypes.keys()) if (key.startsWith(`${slot.name}.`)) this.literalTypes.delete(key);
     this.slots.splice(index, 1);
     this.byName.clear();
     this.slots.forEach((s, i) => this.byName.set(s.name, i));

@@ -290,4 +290,35 @@ describe('in-place change of a running resource', () => {
       peer.close();
     }
   });
+
+  it('an FB deleted and created again under its name does not keep the type a literal gave its old port', async () => {
+    dev = await startDevice();
+    client = await ManagementClient.open(dev.port);
+    const c = client;
+    const q = async (action: string, inner: string) => expect(reason(await c.request('RES', action, inner)), `${action} ${inner}`).toBeUndefined();
+    const text = async (port: string): Promise<string> => {
+      const a = await c.request('RES', 'READ', `<Connection Source="${port}" Destination="" />`);
+      const m = /Destination="((?:[^"]|&quot;)*)"/.exec(a);
+      if (!m) throw new Error(`READ ${port}: ${a}`);
+      return m[1]!.replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/^'|'$/g, '');
+    };
+    await c.request('', 'CREATE', '<FB Name="RES" Type="EMB_RES" />');
+    await q('CREATE', '<FB Name="CY" Type="E_CYCLE" />');
+    await q('CREATE', '<FB Name="S" Type="F_ANY_AS_STRING" />');
+    await q('CREATE', '<Connection Source="START.COLD" Destination="CY.START" />');
+    await q('CREATE', '<Connection Source="CY.EO" Destination="S.REQ" />');
+    await q('WRITE', '<Connection Source="T#2ms" Destination="CY.DT" />');
+    // the literal types the generic IN: a TIME, printed as one
+    await q('WRITE', '<Connection Source="T#5s" Destination="S.IN" />');
+    await q('START', '');
+    const typed = await waitFor(() => text('S.OUT'), (v) => v !== '', 'S to print its input');
+    await q('DELETE', '<Connection Source="CY.EO" Destination="S.REQ" />');
+    await q('DELETE', '<FB Name="S" Type="F_ANY_AS_STRING" />');
+    await q('CREATE', '<FB Name="S" Type="F_ANY_AS_STRING" />');
+    await q('CREATE', '<Connection Source="CY.EO" Destination="S.REQ" />');
+    // the new S has an unwritten, unconnected IN: no type, its initial value printed plainly
+    const fresh = await waitFor(() => text('S.OUT'), (v) => v !== '', 'the new S to print its input');
+    expect(typed).toMatch(/^T#5/);
+    expect(fresh).toBe('0');
+  });
 });
