@@ -1,8 +1,11 @@
 /**
- * Structured Text front end entry: text → tokens → CST → AST, with every problem reported
- * as a diagnostic. Never throws, whatever the input.
+ * Structured Text front end entry: text → tokens → AST, with every problem reported as a
+ * diagnostic. Never throws, whatever the input. A clean file is read once, by the parser that
+ * builds the AST in its actions (compiler/st/ast-parser.ts); a file with any problem is read
+ * again with error recovery into a CST (compiler/st/parser.ts), which compiler/st/to-ast.ts
+ * turns into the AST and the diagnostics.
  */
-import type { CstNode, ILexingError, IToken, TokenType } from 'chevrotain';
+import type { ILexingError, IToken, TokenType } from 'chevrotain';
 import type { CompilationUnit, IdAllocator } from './ast.js';
 import type { Position, SourceFile } from '../source.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
@@ -10,6 +13,7 @@ import { diagnostic } from '../diagnostics/registry.js';
 import { stLexer, ERROR_GROUP, UnterminatedComment, UnterminatedPragma, SString, DString, Identifier, Colon, Comma, AT, Semicolon, PROPERTY, END_PROPERTY, END_FUNCTION_BLOCK, END_INTERFACE, METHOD, END_METHOD, VAR_INPUT, END_VAR, LParen, RParen, LBracket, RBracket,
   IF, CASE, FOR, WHILE, REPEAT, END_IF, END_CASE, END_FOR, END_WHILE, END_REPEAT } from './lexer.js';
 import { stParser } from './parser.js';
+import { astParser } from './ast-parser.js';
 import { AstBuilder } from './to-ast.js';
 import { sfcToSt } from './sfc-text.js';
 
@@ -88,19 +92,16 @@ function parseInner(file: SourceFile, ids: IdAllocator, diagnostics: Diagnostic[
     return { unit, diagnostics: ordered(diagnostics) };
   }
 
-  // ---- syntax
+  // ---- syntax and abstract syntax of a clean file, in one pass without a CST
+  if (diagnostics.length === 0 && tokens === lexed.tokens) {
+    const clean = withoutStackTraces(() => astParser().parse(file, ids, tokens));
+    if (clean) return declared(file, clean, diagnostics);
+  }
+
+  // ---- syntax, with error recovery
   const parser = stParser();
   parser.input = tokens;
-  // chevrotain signals each syntax error with an exception; their stack traces are never
-  // shown and capturing them made parsing a file full of errors several times slower
-  const stackTraceLimit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  let cst: CstNode;
-  try {
-    cst = parser.compilationUnit();
-  } finally {
-    Error.stackTraceLimit = stackTraceLimit;
-  }
+  const cst = withoutStackTraces(() => parser.compilationUnit());
   const last = tokens[tokens.length - 1];
   const endOfText = last ? last.startOffset + last.image.length : 0;
   const seen = new Set<number>();
@@ -123,12 +124,29 @@ function parseInner(file: SourceFile, ids: IdAllocator, diagnostics: Diagnostic[
   const echoRanges = echoes.positions(file);
   const isEcho = (d: Diagnostic) => echoRanges.some(([a, b]) => !before(d.range, a) && !before(b, d.range));
   diagnostics.push(...fromBuilder.filter((d) => d.code !== 'E1004' || (!syntaxLines.has(d.range.line) && !isEcho(d))));
+  return declared(file, unit, diagnostics);
+}
 
+function declared(file: SourceFile, unit: CompilationUnit, diagnostics: Diagnostic[]): ParseResult {
   const declares = unit.pous.length + unit.types.length + unit.configurations.length + unit.globals.length > 0;
   if (!declares && diagnostics.length === 0) {
     diagnostics.push(diagnostic('E1006', 'the file declares nothing: expected PROGRAM, FUNCTION_BLOCK, FUNCTION, TYPE, CONFIGURATION or VAR_GLOBAL', file.range(0, 0)));
   }
   return { unit, diagnostics: ordered(diagnostics) };
+}
+
+/**
+ * chevrotain signals each syntax error with an exception; their stack traces are never shown
+ * and capturing them made parsing a file full of errors several times slower.
+ */
+function withoutStackTraces<T>(parse: () => T): T {
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return parse();
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
 }
 
 function before(a: Position, b: Position): boolean {
