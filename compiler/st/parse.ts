@@ -10,12 +10,12 @@ import type { CompilationUnit, IdAllocator } from './ast.js';
 import type { Position, SourceFile } from '../source.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { diagnostic } from '../diagnostics/registry.js';
-import { stLexer, ERROR_GROUP, UnterminatedComment, UnterminatedPragma, SString, DString, Identifier, Colon, Comma, AT, Semicolon, PROPERTY, END_PROPERTY, END_FUNCTION_BLOCK, END_INTERFACE, METHOD, END_METHOD, VAR_INPUT, END_VAR, LParen, RParen, LBracket, RBracket,
+import { stLexer, stOffsetLexer, ERROR_GROUP, UnterminatedComment, UnterminatedPragma, SString, DString, Identifier, Colon, Comma, AT, Semicolon, PROPERTY, END_PROPERTY, END_FUNCTION_BLOCK, END_INTERFACE, METHOD, END_METHOD, VAR_INPUT, END_VAR, LParen, RParen, LBracket, RBracket,
   IF, CASE, FOR, WHILE, REPEAT, END_IF, END_CASE, END_FOR, END_WHILE, END_REPEAT } from './lexer.js';
 import { stParser } from './parser.js';
 import { astParser } from './ast-parser.js';
 import { AstBuilder } from './to-ast.js';
-import { sfcToSt } from './sfc-text.js';
+import { sfcToSt, hasCharts } from './sfc-text.js';
 
 export interface ParseResult {
   unit: CompilationUnit;
@@ -68,6 +68,12 @@ function parseInner(file: SourceFile, ids: IdAllocator, diagnostics: Diagnostic[
     diagnostics.push(diagnostic('E1007', 'the file is not valid UTF-8 (first invalid byte here): save it as UTF-8', file.range(replacement, replacement + 1)));
   }
 
+  // ---- a clean file: one pass of the AST parser over tokens with offsets only
+  if (diagnostics.length === 0) {
+    const clean = parseClean(file, ids);
+    if (clean) return declared(file, clean, diagnostics);
+  }
+
   // ---- lexical analysis
   const lexed = stLexer.tokenize(text);
   // a file with sequential function charts is parsed as the ST that runs them
@@ -90,12 +96,6 @@ function parseInner(file: SourceFile, ids: IdAllocator, diagnostics: Diagnostic[
   if (tooDeep) {
     diagnostics.push(diagnostic('E1004', `statements, parentheses and brackets nested more than ${MAX_NESTING} deep`, file.range(tooDeep.startOffset, tooDeep.startOffset + tooDeep.image.length)));
     return { unit, diagnostics: ordered(diagnostics) };
-  }
-
-  // ---- syntax and abstract syntax of a clean file, in one pass without a CST
-  if (diagnostics.length === 0 && tokens === lexed.tokens) {
-    const clean = withoutStackTraces(() => astParser().parse(file, ids, tokens));
-    if (clean) return declared(file, clean, diagnostics);
   }
 
   // ---- syntax, with error recovery
@@ -147,6 +147,19 @@ function withoutStackTraces<T>(parse: () => T): T {
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
   }
+}
+
+/**
+ * The AST of a file without anything to report, read in one pass without a CST; undefined
+ * when the file has charts, properties, anything the lexer or the parser would report, or is
+ * nested too deeply: the full path reads it then.
+ */
+function parseClean(file: SourceFile, ids: IdAllocator): CompilationUnit | undefined {
+  const lexed = stOffsetLexer.tokenize(file.text);
+  if (lexed.errors.length > 0 || (lexed.groups[ERROR_GROUP]?.length ?? 0) > 0) return undefined;
+  const tokens = lexed.tokens;
+  if (hasCharts(tokens) || tokens.some((t) => t.tokenType === PROPERTY) || nestingTooDeep(tokens)) return undefined;
+  return withoutStackTraces(() => astParser().parse(file, ids, tokens));
 }
 
 function before(a: Position, b: Position): boolean {

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { IToken } from 'chevrotain';
 import { SourceFile } from '../../../compiler/source.js';
 import { IdAllocator, type CompilationUnit } from '../../../compiler/st/ast.js';
-import { stLexer, PROPERTY } from '../../../compiler/st/lexer.js';
+import { stLexer, stOffsetLexer, PROPERTY } from '../../../compiler/st/lexer.js';
 import { stParser } from '../../../compiler/st/parser.js';
 import { AstBuilder } from '../../../compiler/st/to-ast.js';
 import { AstParser, astParser } from '../../../compiler/st/ast-parser.js';
@@ -33,8 +33,11 @@ function stFiles(dir: string): string[] {
   return out;
 }
 
-/** The file as parse.ts hands it to the parsers: SFC charts turned into ST; undefined where the lexer already complains. */
-function prepared(path: string, text: string): { file: SourceFile; tokens: IToken[] } | undefined {
+/**
+ * The file as parse.ts hands it to the parsers (SFC charts turned into ST), with full positions
+ * for the CST path and offsets only for the AST parser; undefined where the lexer already complains.
+ */
+function prepared(path: string, text: string): { file: SourceFile; tokens: IToken[]; offsetTokens: IToken[] } | undefined {
   let file = new SourceFile(path, text);
   let lexed = stLexer.tokenize(text);
   const charts = sfcToSt(file, lexed.tokens);
@@ -45,7 +48,7 @@ function prepared(path: string, text: string): { file: SourceFile; tokens: IToke
   }
   if (lexed.errors.length > 0 || Object.values(lexed.groups).some((g) => g.length > 0)) return undefined;
   if (lexed.tokens.some((t) => t.tokenType === PROPERTY)) return undefined; // rewritten by parse.ts first: the CST path reads those
-  return { file, tokens: lexed.tokens };
+  return { file, tokens: lexed.tokens, offsetTokens: stOffsetLexer.tokenize(file.text).tokens };
 }
 
 /** The CST path: the unit and whether the parser or the builder reported anything. */
@@ -75,7 +78,7 @@ function compare(path: string, text: string): boolean | undefined {
   const p = prepared(path, text);
   if (!p) return undefined;
   const slow = viaCst(p.file, p.tokens);
-  const fast = astParser().parse(p.file, new IdAllocator(), p.tokens);
+  const fast = astParser().parse(p.file, new IdAllocator(), p.offsetTokens);
   expect(fast === undefined, `${path}: the AST parser gives up exactly where the CST path reports`).toBe(slow.reports);
   if (fast) {
     const ids = new Map<object, number>();
