@@ -48,20 +48,56 @@ export class NodeFactory {
   private operators: IToken[] = [];
   private next = 0;
 
+  /** offsets at which lines start, and the line of the last offset looked up */
+  private readonly lineStarts: number[] = [0];
+  private line = 0;
+
   constructor(
     readonly file: SourceFile,
     private readonly ids: IdAllocator,
-  ) {}
+  ) {
+    const text = file.text;
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
+  }
 
+  /**
+   * `file.range(start, end)`, without its two binary searches and two position objects: nodes
+   * are made in text order, so the line is nearly always the last one's or a little after it.
+   */
   range(start: number, end: number): SourceRange {
-    return this.file.range(start, end);
+    if (this.file.origins) return this.file.range(start, end);
+    const to = Math.max(start, end);
+    const first = this.lineOf(start);
+    const last = this.lineOf(to);
+    const starts = this.lineStarts;
+    return { file: this.file.path, line: first + 1, col: start - starts[first]! + 1, endLine: last + 1, endCol: to - starts[last]! + 1 };
+  }
+
+  /** Index of the last line starting at or before `offset`. */
+  private lineOf(offset: number): number {
+    const starts = this.lineStarts;
+    let i = this.line;
+    if (starts[i]! <= offset) {
+      for (let steps = 0; steps < 8; steps++) {
+        if (i + 1 >= starts.length || starts[i + 1]! > offset) return (this.line = i);
+        i++;
+      }
+    }
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return (this.line = lo);
   }
 
   /** Give `fields` (taken over, not copied) an id and the range [start, end). */
   make<N extends object>(fields: N, start: number, end: number): N & { id: number; range: SourceRange } {
     const node = fields as N & { id: number; range: SourceRange };
     node.id = this.ids.next();
-    node.range = this.file.range(start, end);
+    node.range = this.range(start, end);
     return node;
   }
 
