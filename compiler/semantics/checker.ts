@@ -223,7 +223,7 @@ export class Checker {
           }
         } else if (type.kind === 'fb') {
           const pou = this.decls.pou(key(type.name))!;
-          const vars = allVars(pou);
+          const vars = this.varsOf(pou);
           for (const f of init.fields) {
             const v = vars.get(key(f.name));
             if (!v) this.error('E2007', `${type.name} has no variable '${f.name}'`, f.range);
@@ -646,12 +646,34 @@ export class Checker {
     }
   }
 
+  /** Constants in scope: the POU's own names, then its instance's (looked up, not copied into one map per CASE label or index). */
   private constLookupIn(ctx: Context) {
-    const local = new Map<string, VarSymbol>();
-    if (ctx.pou) for (const [k, v] of ctx.pou.byName) local.set(k, v);
-    if (ctx.instance) for (const [k, v] of allVars(ctx.instance)) if (!local.has(k)) local.set(k, v);
-    return this.decls.constLookup(local);
+    const own = ctx.pou?.byName;
+    const instance = ctx.instance ? this.varsOf(ctx.instance) : undefined;
+    return this.decls.constLookup({ get: (k) => own?.get(k) ?? instance?.get(k) });
   }
+
+  /** `allVars(pou)`, made once per POU: member accesses, calls and lookups ask for it again and again. */
+  private varsOf(pou: Pou): Map<string, VarSymbol> {
+    let vars = this.varsByPou.get(pou);
+    if (!vars) this.varsByPou.set(pou, (vars = allVars(pou)));
+    return vars;
+  }
+  private readonly varsByPou = new Map<Pou, Map<string, VarSymbol>>();
+
+  /** The parameters of a POU in declaration order, and by key (the first of a name). */
+  private paramsOf(pou: Pou): { list: VarSymbol[]; byKey: Map<string, VarSymbol> } {
+    let params = this.paramsByPou.get(pou);
+    if (!params) {
+      const vars = pou.kind === 'functionBlock' ? [...this.varsOf(pou).values()] : pou.vars;
+      const list = vars.filter((v) => v.section === 'VAR_INPUT' || v.section === 'VAR_IN_OUT' || v.section === 'VAR_OUTPUT');
+      const byKey = new Map<string, VarSymbol>();
+      for (const v of list) if (!byKey.has(key(v.name))) byKey.set(key(v.name), v);
+      this.paramsByPou.set(pou, (params = { list, byKey }));
+    }
+    return params;
+  }
+  private readonly paramsByPou = new Map<Pou, { list: VarSymbol[]; byKey: Map<string, VarSymbol> }>();
 
   /** Resolve a bare name: local, instance, function result, global, enum value. */
   private name(e: Extract<Expr, { kind: 'name' }>, ctx: Context, expected?: Type): Type {
@@ -689,7 +711,7 @@ export class Checker {
     const own = ctx.pou?.byName.get(k);
     if (own) return this.used(this.external(own), ctx);
     if (ctx.instance && ctx.instance !== ctx.pou) {
-      const v = allVars(ctx.instance).get(k);
+      const v = this.varsOf(ctx.instance).get(k);
       if (v) return this.used(this.external(v), ctx);
     }
     return this.used(this.decls.globals.get(k), ctx);
@@ -740,7 +762,7 @@ export class Checker {
     }
     if (t.kind === 'fb' || t.kind === 'interface') {
       const pou = this.decls.pou(key(t.name));
-      const v = pou && t.kind === 'fb' ? allVars(pou).get(key(e.member)) : undefined;
+      const v = pou && t.kind === 'fb' ? this.varsOf(pou).get(key(e.member)) : undefined;
       const getter = !v && pou ? this.decls.findMethod(pou, PROPERTY_GET + e.member) : undefined;
       if (getter) return this.propertyRead(e, { kind: 'member', id: this.freshId(), range: e.range, object: e.object, member: getter.name }, ctx);
       if (!v) return this.error('E2007', `${t.name} has no ${t.kind === 'fb' ? 'variable' : 'property'} '${e.member}'`, e.range);
@@ -777,9 +799,9 @@ export class Checker {
       const reported = this.diagnostics.length;
       const t = this.expr(target.object, ctx);
       const pou = t.kind === 'fb' || t.kind === 'interface' ? this.decls.pou(key(t.name)) : undefined;
-      const setter = pou && !(t.kind === 'fb' && allVars(pou).has(key(target.member))) ? this.decls.findMethod(pou, PROPERTY_SET + target.member) : undefined;
+      const setter = pou && !(t.kind === 'fb' && this.varsOf(pou).has(key(target.member))) ? this.decls.findMethod(pou, PROPERTY_SET + target.member) : undefined;
       if (!setter) {
-        const getter = pou && !(t.kind === 'fb' && allVars(pou).has(key(target.member))) ? this.decls.findMethod(pou, PROPERTY_GET + target.member) : undefined;
+        const getter = pou && !(t.kind === 'fb' && this.varsOf(pou).has(key(target.member))) ? this.decls.findMethod(pou, PROPERTY_GET + target.member) : undefined;
         if (getter) {
           this.error('E2006', `property '${target.member}' has no SET`, target.range);
           return true;
@@ -897,8 +919,7 @@ export class Checker {
 
   /** Bind formal or positional arguments to the callee's parameters and type-check them. */
   private bindArgs(e: CallExpr, pou: Pou, ctx: Context): void {
-    const vars = pou.kind === 'functionBlock' ? [...allVars(pou).values()] : pou.vars;
-    const params = vars.filter((v) => v.section === 'VAR_INPUT' || v.section === 'VAR_IN_OUT' || v.section === 'VAR_OUTPUT');
+    const { list: params, byKey: paramsByKey } = this.paramsOf(pou);
     const bound: BoundArgument[] = [];
     const formal = e.args.some((a) => a.name !== undefined);
     const positional = e.args.some((a) => a.name === undefined);
@@ -920,7 +941,7 @@ export class Checker {
       });
     } else {
       for (const a of e.args) {
-        const p = params.find((x) => key(x.name) === key(a.name!));
+        const p = paramsByKey.get(key(a.name!));
         if (!p) {
           this.error('E2005', `${pou.name} has no parameter '${a.name}'`, a.range);
           if (a.value) this.expr(a.value, ctx);

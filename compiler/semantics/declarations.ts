@@ -210,7 +210,7 @@ export class Declarations {
   }
 
   /** Constants visible everywhere: global CONSTANTs and qualified enum values. */
-  constLookup(local?: Map<string, VarSymbol>): ConstLookup {
+  constLookup(local?: Pick<Map<string, VarSymbol>, 'get'>): ConstLookup {
     return (name: string) => {
       const hash = name.indexOf('#');
       if (hash > 0) {
