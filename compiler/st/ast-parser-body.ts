@@ -66,7 +66,9 @@ export class BodyAstParser extends EmbeddedActionsParser {
         { ALT: () => this.literalOperand() },
         { ALT: () => this.parenthesised() },
         {
-          GATE: () => this.LA(2).tokenType === T.LParen,
+          // MOD(a, b), AND(a, b, c), OR(…), XOR(…): compiler/st/parser.ts has a GATE on the '(' here;
+          // an OR with a GATE makes chevrotain map over its alternatives on every operand, so
+          // the '(' is checked after the head instead: either way the text goes to the recovering parser
           ALT: () => {
             const head = this.OR3<IToken>((this.alternatives.operand3 ??= [
               { ALT: () => this.CONSUME(T.MOD) },
@@ -74,6 +76,7 @@ export class BodyAstParser extends EmbeddedActionsParser {
               { ALT: () => this.CONSUME(T.OR) },
               { ALT: () => this.CONSUME(T.XOR) },
             ]));
+            if (!this.RECORDING_PHASE && this.LA(1).tokenType !== T.LParen) needFullParse();
             let e = this.RECORDING_PHASE ? RECORDING : this.f.name(head);
             this.MANY3(() => {
               this.suffixObject = e;
@@ -321,8 +324,9 @@ export class BodyAstParser extends EmbeddedActionsParser {
                 },
               },
               {
-                GATE: () => isSetResetRef(this.LA(1)),
+                // S=, R=, REF=: the GATE of compiler/st/parser.ts, checked after the choice (see operand)
                 ALT: () => {
+                  if (!this.RECORDING_PHASE && !isSetResetRef(this.LA(1))) needFullParse();
                   const op = this.CONSUME(T.Identifier);
                   this.CONSUME(T.Equal);
                   const u = op.image.toUpperCase();

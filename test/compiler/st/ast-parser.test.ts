@@ -182,9 +182,13 @@ describe('the AST parser', () => {
       'TYPE c : (Red, Green := 2) DINT; d : INT (A := 1, B := 2); r : INT(0..100); p : REF_TO INT; q : POINTER TO c; w : WSTRING(5); END_TYPE',
       'PROGRAM p x := 1; END_PROGRAM PROGRAM p2 x := 1e400; END_PROGRAM',
       'VAR_CONFIG a.b : INT := 1; END_VAR',
+      'PROGRAM p x := MOD; END_PROGRAM', // the function forms of the operators need '('
+      'PROGRAM p x := XOR(a, b) + OR(c, d) - AND(e, f); END_PROGRAM',
+      'PROGRAM p q foo= c; END_PROGRAM', // only S=, R= and REF=
+      'PROGRAM p JMP l; l: q s= c; q REF= d; END_PROGRAM',
     ];
     const taken = cases.map((text, i) => compare(`case-${i}.st`, text));
     // each case either reads cleanly or holds one thing the CST builder reports
-    expect(taken.map((t, i) => (t ? '' : `${i}`)).filter((x) => x).join(' ')).toBe('0 1 2 3 5 7 9 10 11 15 16 17 19 25');
+    expect(taken.map((t, i) => (t ? '' : `${i}`)).filter((x) => x).join(' ')).toBe('0 1 2 3 5 7 9 10 11 15 16 17 19 25 27 29');
   });
 });
