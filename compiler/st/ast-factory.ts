@@ -4,12 +4,12 @@
  * (compiler/st/to-ast.ts) would report a problem, this throws `FullParseNeeded` and the file
  * is parsed again with recovery, so that every diagnostic comes from one place.
  */
-import type { IToken } from 'chevrotain';
+import type { IToken, TokenType } from 'chevrotain';
 import type * as A from './ast.js';
 import type { IdAllocator } from './ast.js';
 import type { SourceFile, SourceRange } from '../source.js';
 import { decodeDate, decodeDateAndTime, decodeDuration, decodeInteger, decodeReal, decodeString, decodeTimeOfDay, decodeTyped, type Decoded } from './literals.js';
-import { Power } from './lexer.js';
+import * as T from './lexer.js';
 
 /** Thrown where the text needs the recovering parser: a syntax error or anything the CST builder would report. */
 export class FullParseNeeded extends Error {
@@ -37,9 +37,15 @@ const PRECEDENCE: Record<A.BinaryOp, number> = {
   '**': 9,
 };
 
-function binaryOp(image: string): A.BinaryOp {
-  const u = image.toUpperCase();
-  return (u === '&' ? 'AND' : u) as A.BinaryOp;
+/** The operator of each binary operator token ('&' is AND). */
+const OPERATOR = new Map<TokenType, A.BinaryOp>([
+  [T.OR, 'OR'], [T.XOR, 'XOR'], [T.AND, 'AND'], [T.Ampersand, 'AND'],
+  [T.Equal, '='], [T.NotEqual, '<>'], [T.Less, '<'], [T.Greater, '>'], [T.LessEqual, '<='], [T.GreaterEqual, '>='],
+  [T.Plus, '+'], [T.Minus, '-'], [T.Star, '*'], [T.Slash, '/'], [T.MOD, 'MOD'], [T.Power, '**'],
+]);
+
+function binaryOp(t: IToken): A.BinaryOp {
+  return OPERATOR.get(t.tokenType)!;
 }
 
 export class NodeFactory {
@@ -116,15 +122,11 @@ export class NodeFactory {
   /** Precedence climbing over an expression's operands and operators; equal precedence associates to the left. */
   binary(operands: A.Expr[], operators: IToken[]): A.Expr {
     if (operators.length === 0) return operands[0]!;
-    const saved = [this.operands, this.operators, this.next] as const;
+    // the operands are made already: a climb never starts another one
     this.operands = operands;
     this.operators = operators;
     this.next = 0;
-    try {
-      return this.climb(0);
-    } finally {
-      [this.operands, this.operators, this.next] = saved;
-    }
+    return this.climb(0);
   }
 
   private climb(minPrecedence: number): A.Expr {
@@ -132,7 +134,7 @@ export class NodeFactory {
     for (;;) {
       const opTok = this.operators[this.next - 1];
       if (!opTok || this.next >= this.operands.length) return left;
-      const op = binaryOp(opTok.image);
+      const op = binaryOp(opTok);
       const p = PRECEDENCE[op];
       if (p < minPrecedence) return left;
       const right = this.climb(p + 1);
@@ -143,7 +145,7 @@ export class NodeFactory {
   /** Unary minus and NOT bind tighter than `**` (power_expression ::= unary_expression {'**' unary_expression}). */
   private operandWithPower(): A.Expr {
     let e = this.operands[this.next++]!;
-    while (this.next < this.operands.length && this.operators[this.next - 1]?.tokenType === Power) {
+    while (this.next < this.operands.length && this.operators[this.next - 1]?.tokenType === T.Power) {
       const right = this.operands[this.next++]!;
       e = this.between({ kind: 'binary' as const, op: '**' as const, left: e, right }, e.range, right.range);
     }
