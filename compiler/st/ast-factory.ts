@@ -99,6 +99,16 @@ export class NodeFactory {
     return (this.line = lo);
   }
 
+  /** The next node id. (Nodes are object literals with their id and range, not objects given them afterwards: V8 then keeps all their fields in the object.) */
+  id(): number {
+    return this.ids.next();
+  }
+
+  /** From the start of `first` to the end of `last`. */
+  span(first: SourceRange, last: SourceRange): SourceRange {
+    return { file: first.file, line: first.line, col: first.col, endLine: last.endLine, endCol: last.endCol };
+  }
+
   /** Give `fields` (taken over, not copied) an id and the range [start, end). */
   make<N extends object>(fields: N, start: number, end: number): N & { id: number; range: SourceRange } {
     const node = fields as N & { id: number; range: SourceRange };
@@ -107,16 +117,8 @@ export class NodeFactory {
     return node;
   }
 
-  /** A node whose range runs from the start of `first` to the end of `last`. */
-  between<N extends object>(fields: N, first: SourceRange, last: SourceRange): N & { id: number; range: SourceRange } {
-    const node = fields as N & { id: number; range: SourceRange };
-    node.id = this.ids.next();
-    node.range = { file: first.file, line: first.line, col: first.col, endLine: last.endLine, endCol: last.endCol };
-    return node;
-  }
-
   name(t: IToken, name: string = t.image): A.NameExpr {
-    return this.make({ kind: 'name' as const, name }, t.startOffset, tokenEnd(t));
+    return { kind: 'name' as const, name, id: this.id(), range: this.range(t.startOffset, tokenEnd(t)) };
   }
 
   /** Precedence climbing over an expression's operands and operators; equal precedence associates to the left. */
@@ -138,7 +140,7 @@ export class NodeFactory {
       const p = PRECEDENCE[op];
       if (p < minPrecedence) return left;
       const right = this.climb(p + 1);
-      left = this.between({ kind: 'binary' as const, op, left, right }, left.range, right.range);
+      left = { kind: 'binary' as const, op, left, right, id: this.id(), range: this.span(left.range, right.range) };
     }
   }
 
@@ -147,7 +149,7 @@ export class NodeFactory {
     let e = this.operands[this.next++]!;
     while (this.next < this.operands.length && this.operators[this.next - 1]?.tokenType === T.Power) {
       const right = this.operands[this.next++]!;
-      e = this.between({ kind: 'binary' as const, op: '**' as const, left: e, right }, e.range, right.range);
+      e = { kind: 'binary' as const, op: '**' as const, left: e, right, id: this.id(), range: this.span(e.range, right.range) };
     }
     return e;
   }
@@ -163,9 +165,9 @@ export class NodeFactory {
       if (v.type === 'int' && v.typeName === undefined) folded = { type: 'int', value: neg ? -v.value : v.value };
       else if (v.type === 'real' && v.typeName === undefined) folded = { type: 'real', value: neg ? -v.value : v.value };
       else if (v.type === 'time') folded = { type: 'time', ns: neg ? -v.ns + 0 : v.ns, long: v.long };
-      if (folded) return this.between({ kind: 'literal' as const, value: folded }, opRange, operand.range);
+      if (folded) return { kind: 'literal' as const, value: folded, id: this.id(), range: this.span(opRange, operand.range) };
     }
-    return this.between({ kind: 'unary' as const, op, operand }, opRange, operand.range);
+    return { kind: 'unary' as const, op, operand, id: this.id(), range: this.span(opRange, operand.range) };
   }
 
   /** `.3` or `.%X3`; anything else the CST builder reports. */
@@ -177,7 +179,7 @@ export class NodeFactory {
     }
     const n = Number(text.replace(/_/g, ''));
     if (!Number.isSafeInteger(n) || n > 63) needFullParse();
-    return this.make({ kind: 'bit' as const, object, bit: n }, start, end);
+    return { kind: 'bit' as const, object, bit: n, id: this.id(), range: this.range(start, end) };
   }
 
   literal(tok: IToken): A.Expr {
@@ -217,7 +219,7 @@ export class NodeFactory {
         break;
       case 'TypedLiteral': {
         const t = decodeTyped(text);
-        if ('enumType' in t) return this.make({ kind: 'enumValue' as const, typeName: t.enumType, value: t.value }, start, end);
+        if ('enumType' in t) return { kind: 'enumValue' as const, typeName: t.enumType, value: t.value, id: this.id(), range: this.range(start, end) };
         d = t;
         break;
       }
@@ -225,6 +227,6 @@ export class NodeFactory {
         return needFullParse();
     }
     if (!d.ok) return needFullParse();
-    return this.make({ kind: 'literal' as const, value: d.value }, start, end);
+    return { kind: 'literal' as const, value: d.value, id: this.id(), range: this.range(start, end) };
   }
 }

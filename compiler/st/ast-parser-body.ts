@@ -128,8 +128,8 @@ export class BodyAstParser extends EmbeddedActionsParser {
   private head(t: IToken): A.Expr {
     const s = t.startOffset;
     const e = tokenEnd(t);
-    if (t.tokenType === T.THIS) return this.f.make({ kind: 'this' as const }, s, e);
-    if (t.tokenType === T.SUPER) return this.f.make({ kind: 'super' as const }, s, e);
+    if (t.tokenType === T.THIS) return { kind: 'this' as const, id: this.f.id(), range: this.f.range(s, e) };
+    if (t.tokenType === T.SUPER) return { kind: 'super' as const, id: this.f.id(), range: this.f.range(s, e) };
     return this.f.name(t, t.tokenType === T.DirectVariable ? t.image.toUpperCase() : t.image);
   }
 
@@ -153,7 +153,7 @@ export class BodyAstParser extends EmbeddedActionsParser {
           ]));
           if (this.RECORDING_PHASE) return RECORDING;
           const isBit = t.tokenType === T.IntegerLiteral || t.tokenType === T.PartialAccess;
-          return isBit ? this.f.bit(object, t, from, this.end()) : this.f.make({ kind: 'member' as const, object, member: t.image }, from, this.end());
+          return isBit ? this.f.bit(object, t, from, this.end()) : { kind: 'member' as const, object, member: t.image, id: this.f.id(), range: this.f.range(from, this.end()) };
         },
       },
       {
@@ -164,7 +164,7 @@ export class BodyAstParser extends EmbeddedActionsParser {
           const indices: A.Expr[] = [];
           this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => indices.push(this.SUBRULE(this.expression)) });
           this.CONSUME(T.RBracket);
-          return this.RECORDING_PHASE ? RECORDING : this.f.make({ kind: 'index' as const, object, indices }, from, this.end());
+          return this.RECORDING_PHASE ? RECORDING : { kind: 'index' as const, object, indices, id: this.f.id(), range: this.f.range(from, this.end()) };
         },
       },
       {
@@ -172,7 +172,7 @@ export class BodyAstParser extends EmbeddedActionsParser {
           const object = this.suffixObject;
           const from = this.suffixFrom;
           this.CONSUME(T.Caret);
-          return this.RECORDING_PHASE ? RECORDING : this.f.make({ kind: 'deref' as const, object }, from, this.end());
+          return this.RECORDING_PHASE ? RECORDING : { kind: 'deref' as const, object, id: this.f.id(), range: this.f.range(from, this.end()) };
         },
       },
       {
@@ -180,7 +180,7 @@ export class BodyAstParser extends EmbeddedActionsParser {
           const object = this.suffixObject;
           const from = this.suffixFrom;
           const args = this.SUBRULE(this.argumentList);
-          return this.RECORDING_PHASE ? RECORDING : this.f.make({ kind: 'call' as const, callee: object, args }, from, this.end());
+          return this.RECORDING_PHASE ? RECORDING : { kind: 'call' as const, callee: object, args, id: this.f.id(), range: this.f.range(from, this.end()) };
         },
       },
     ]));
@@ -208,8 +208,7 @@ export class BodyAstParser extends EmbeddedActionsParser {
           this.CONSUME(T.OutputAssign);
           const value = this.OPTION2(() => this.SUBRULE(this.expression));
           if (this.RECORDING_PHASE) return RECORDING;
-          const arg = this.f.make({ output: true, negated: not !== undefined } as Omit<A.Argument, 'id' | 'range'>, start, this.end());
-          arg.name = id.image;
+          const arg: A.Argument = { output: true, negated: not !== undefined, name: id.image, id: this.f.id(), range: this.f.range(start, this.end()) };
           if (value) arg.value = value;
           return arg;
         },
@@ -221,7 +220,7 @@ export class BodyAstParser extends EmbeddedActionsParser {
           this.CONSUME(T.Assign);
           const value = this.SUBRULE2(this.expression);
           if (this.RECORDING_PHASE) return RECORDING;
-          return this.f.make({ output: false, negated: false, name: id.image, value } as Omit<A.Argument, 'id' | 'range'>, start, this.end());
+          return ({ output: false, negated: false, name: id.image, value, id: this.f.id(), range: this.f.range(start, this.end()) } as A.Argument);
         },
       },
       {
@@ -229,7 +228,7 @@ export class BodyAstParser extends EmbeddedActionsParser {
           const start = this.argumentStart;
           const value = this.SUBRULE3(this.expression);
           if (this.RECORDING_PHASE) return RECORDING;
-          return this.f.make({ output: false, negated: false, value } as Omit<A.Argument, 'id' | 'range'>, start, this.end());
+          return ({ output: false, negated: false, value, id: this.f.id(), range: this.f.range(start, this.end()) } as A.Argument);
         },
       },
     ]));
@@ -284,7 +283,7 @@ export class BodyAstParser extends EmbeddedActionsParser {
 
   private simple(kind: 'exit' | 'continue' | 'return' | 'empty'): A.Stmt {
     if (this.RECORDING_PHASE) return RECORDING;
-    return this.f.make({ kind }, this.statementStart, this.end()) as A.Stmt;
+    return { kind, id: this.f.id(), range: this.f.range(this.statementStart, this.end()) } as A.Stmt;
   }
 
   /** `target := value;`, `q S= c;`, `q R= c;`, `p REF= x;`, a call `fb(...);`, a label `name:` or `JMP name;` */
@@ -304,7 +303,7 @@ export class BodyAstParser extends EmbeddedActionsParser {
           this.CONSUME(T.Colon);
           if (this.RECORDING_PHASE) return RECORDING;
           if (target.kind !== 'name') needFullParse();
-          return this.f.make({ kind: 'label' as const, name: target.name }, start, this.end());
+          return { kind: 'label' as const, name: target.name, id: this.f.id(), range: this.f.range(start, this.end()) };
         },
       },
       {
@@ -339,10 +338,10 @@ export class BodyAstParser extends EmbeddedActionsParser {
           if (this.RECORDING_PHASE) return RECORDING;
           if (jmp) {
             if (target.kind !== 'name' || target.name.toUpperCase() !== 'JMP') needFullParse();
-            return this.f.make({ kind: 'jmp' as const, label: jmp.image }, start, this.end());
+            return { kind: 'jmp' as const, label: jmp.image, id: this.f.id(), range: this.f.range(start, this.end()) };
           }
-          if (assign) return this.f.make({ kind: 'assign' as const, op: assign[0], target, value: assign[1] }, start, this.end());
-          if (target.kind === 'call') return this.f.make({ kind: 'callStmt' as const, call: target }, start, this.end());
+          if (assign) return { kind: 'assign' as const, op: assign[0], target, value: assign[1], id: this.f.id(), range: this.f.range(start, this.end()) };
+          if (target.kind === 'call') return { kind: 'callStmt' as const, call: target, id: this.f.id(), range: this.f.range(start, this.end()) };
           return needFullParse(); // an expression alone is not a statement
         },
       },
@@ -375,7 +374,7 @@ export class BodyAstParser extends EmbeddedActionsParser {
     this.CONSUME(T.END_IF);
     this.OPTION2(() => this.CONSUME(T.Semicolon));
     if (this.RECORDING_PHASE) return RECORDING;
-    const s = this.f.make({ kind: 'if' as const, branches } as Omit<A.IfStmt, 'id' | 'range'>, start, this.end());
+    const s = ({ kind: 'if' as const, branches, id: this.f.id(), range: this.f.range(start, this.end()) } as A.IfStmt);
     if (elseBody) s.elseBody = elseBody;
     return s;
   });
@@ -402,7 +401,7 @@ export class BodyAstParser extends EmbeddedActionsParser {
     this.CONSUME(T.END_CASE);
     this.OPTION2(() => this.CONSUME(T.Semicolon));
     if (this.RECORDING_PHASE) return RECORDING;
-    const s = this.f.make({ kind: 'case' as const, selector, cases } as Omit<A.CaseStmt, 'id' | 'range'>, start, this.end());
+    const s = ({ kind: 'case' as const, selector, cases, id: this.f.id(), range: this.f.range(start, this.end()) } as A.CaseStmt);
     if (elseBody) s.elseBody = elseBody;
     return s;
   });
@@ -451,7 +450,7 @@ export class BodyAstParser extends EmbeddedActionsParser {
     this.CONSUME(T.END_FOR);
     this.OPTION2(() => this.CONSUME(T.Semicolon));
     if (this.RECORDING_PHASE) return RECORDING;
-    const s = this.f.make({ kind: 'for' as const, variable: this.f.name(v), from, to, body } as Omit<A.ForStmt, 'id' | 'range'>, start, this.end());
+    const s = ({ kind: 'for' as const, variable: this.f.name(v), from, to, body, id: this.f.id(), range: this.f.range(start, this.end()) } as A.ForStmt);
     if (by) s.by = by;
     return s;
   });
@@ -464,7 +463,7 @@ export class BodyAstParser extends EmbeddedActionsParser {
     const body = this.SUBRULE(this.statementList);
     this.CONSUME(T.END_WHILE);
     this.OPTION(() => this.CONSUME(T.Semicolon));
-    return this.RECORDING_PHASE ? RECORDING : this.f.make({ kind: 'while' as const, cond, body }, start, this.end());
+    return this.RECORDING_PHASE ? RECORDING : { kind: 'while' as const, cond, body, id: this.f.id(), range: this.f.range(start, this.end()) };
   });
 
   repeatStatement = this.RULE('repeatStatement', (): A.RepeatStmt => {
@@ -475,7 +474,7 @@ export class BodyAstParser extends EmbeddedActionsParser {
     const until = this.SUBRULE(this.expression);
     this.CONSUME(T.END_REPEAT);
     this.OPTION(() => this.CONSUME(T.Semicolon));
-    return this.RECORDING_PHASE ? RECORDING : this.f.make({ kind: 'repeat' as const, body, until }, start, this.end());
+    return this.RECORDING_PHASE ? RECORDING : { kind: 'repeat' as const, body, until, id: this.f.id(), range: this.f.range(start, this.end()) };
   });
 
   /** Is the text ahead a CASE label list (it reaches ':' before ':=' or ';')? */

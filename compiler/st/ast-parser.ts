@@ -487,7 +487,7 @@ export class AstParser extends BodyAstParser {
     );
     if (this.RECORDING_PHASE) return RECORDING;
     const end = this.end();
-    if (more === undefined) return this.f.make({ kind: 'named' as const, name }, start, end);
+    if (more === undefined) return { kind: 'named' as const, name, id: this.f.id(), range: this.f.range(start, end) };
     if (Array.isArray(more)) return this.f.make({ kind: 'enum' as const, base: name, values: more }, start, end);
     return this.f.make({ kind: 'subrange' as const, base: name, lo: more.lo, hi: more.hi }, start, end);
   });
@@ -551,7 +551,7 @@ export class AstParser extends BodyAstParser {
     if (this.RECORDING_PHASE) return [];
     const end = this.end();
     return names.map((id) => {
-      const d = this.f.make({ name: id.image, nameRange: this.f.range(id.startOffset, tokenEnd(id)), type } as Omit<A.VarDecl, 'id' | 'range'>, start, end);
+      const d: A.VarDecl = { name: id.image, nameRange: this.f.range(id.startOffset, tokenEnd(id)), type, id: this.f.id(), range: this.f.range(start, end) };
       if (init) d.init = init;
       if (at) d.location = at.image.toUpperCase();
       if (edge) d.edge = edge.image.toUpperCase() as 'R_EDGE' | 'F_EDGE';
