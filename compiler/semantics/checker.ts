@@ -31,6 +31,9 @@ interface Context {
   loopDepth: number;
 }
 
+/** Families whose + and - are time arithmetic. */
+const TIME_FAMILIES = new Set<string>(['duration', 'date', 'tod', 'dt']);
+
 export class Checker {
   constructor(
     private readonly decls: Declarations,
@@ -514,16 +517,14 @@ export class Checker {
     const l = this.expr(e.left, ctx, expected);
     const r = this.expr(e.right, ctx, l.kind === 'literalInt' || l.kind === 'literalReal' ? expected : l);
     if (l.kind === 'error' || r.kind === 'error') return ERROR;
-    const bad = () => this.error('E3003', `'${e.op}' is not defined for ${typeName(l)} and ${typeName(r)}`, e.range);
     const fl = familyOf(l);
     const fr = familyOf(r);
-    const timeFamilies = ['duration', 'date', 'tod', 'dt'];
     switch (e.op) {
       case 'AND':
       case 'OR':
       case 'XOR': {
         const c = commonType(l, r);
-        if (!c || !(isBool(c) || isBits(c) || isInteger(c))) return bad();
+        if (!c || !(isBool(c) || isBits(c) || isInteger(c))) return this.undefinedOperator(e, l, r);
         this.ann.operandTypes.set(e.id, c);
         return c;
       }
@@ -537,16 +538,16 @@ export class Checker {
         if (!c && l.kind === 'enum' && r.kind === 'enum' && sameType(l, r)) c = l;
         if (!c && l.kind === 'ref' && r.kind === 'ref' && (e.op === '=' || e.op === '<>') && isAssignable(r, l)) c = l;
         if (!c && isAnyString(l) && isAnyString(r)) c = l;
-        if (!c) return bad();
-        if (c.kind === 'fb' || c.kind === 'array' || c.kind === 'struct') return bad();
+        if (!c) return this.undefinedOperator(e, l, r);
+        if (c.kind === 'fb' || c.kind === 'array' || c.kind === 'struct') return this.undefinedOperator(e, l, r);
         this.ann.operandTypes.set(e.id, c);
         return BOOL;
       }
       case '+':
       case '-': {
-        if (fl && timeFamilies.includes(fl) || fr && timeFamilies.includes(fr)) {
+        if (fl && TIME_FAMILIES.has(fl) || fr && TIME_FAMILIES.has(fr)) {
           const t = timeArith(e.op, l, r);
-          if (!t) return bad();
+          if (!t) return this.undefinedOperator(e, l, r);
           this.ann.operandTypes.set(e.id, l);
           return t;
         }
@@ -565,20 +566,20 @@ export class Checker {
         break;
       case 'MOD': {
         const c = commonType(l, r);
-        if (!c || !isInteger(c)) return bad();
+        if (!c || !isInteger(c)) return this.undefinedOperator(e, l, r);
         this.ann.operandTypes.set(e.id, c);
         if (this.constantOverflow(e, c)) return ERROR;
         return c.kind === 'literalInt' ? foldInt(e.op, l, r) ?? c : c;
       }
       case '**': {
-        if (!isNumeric(l) || !isNumeric(r)) return bad();
+        if (!isNumeric(l) || !isNumeric(r)) return this.undefinedOperator(e, l, r);
         const c: Type = l.kind === 'elementary' && l.name === 'REAL' ? l : l.kind === 'literalReal' || l.kind === 'literalInt' ? { kind: 'literalReal' } : LREAL;
         this.ann.operandTypes.set(e.id, c);
         return c;
       }
     }
     const c = commonType(l, r);
-    if (!c || !isNumeric(c)) return bad();
+    if (!c || !isNumeric(c)) return this.undefinedOperator(e, l, r);
     this.ann.operandTypes.set(e.id, c);
     if (this.constantOverflow(e, c)) return ERROR;
     if (c.kind === 'literalInt') {
@@ -589,6 +590,10 @@ export class Checker {
       return foldInt(e.op, l, r) ?? c;
     }
     return c;
+  }
+
+  private undefinedOperator(e: Extract<Expr, { kind: 'binary' }>, l: Type, r: Type): Type {
+    return this.error('E3003', `'${e.op}' is not defined for ${typeName(l)} and ${typeName(r)}`, e.range);
   }
 
   /**
