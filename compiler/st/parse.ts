@@ -25,16 +25,24 @@ export interface ParseResult {
 /** Deeper nesting of statements, parentheses and brackets than this is refused rather than risking the stack. */
 export const MAX_NESTING = 100;
 
-const OPENERS = new Set<TokenType>([LParen, LBracket, IF, CASE, FOR, WHILE, REPEAT]);
-const CLOSERS = new Set<TokenType>([RParen, RBracket, END_IF, END_CASE, END_FOR, END_WHILE, END_REPEAT]);
+/** +1 for the token types that open a level, -1 for those that close one, by token type index. */
+const NESTING = (() => {
+  const openers = [LParen, LBracket, IF, CASE, FOR, WHILE, REPEAT];
+  const closers = [RParen, RBracket, END_IF, END_CASE, END_FOR, END_WHILE, END_REPEAT];
+  const table = new Int8Array(Math.max(...[...openers, ...closers].map((t) => t.tokenTypeIdx!)) + 1);
+  for (const t of openers) table[t.tokenTypeIdx!] = 1;
+  for (const t of closers) table[t.tokenTypeIdx!] = -1;
+  return table;
+})();
 
 /** The first token that opens more than MAX_NESTING levels, if any. */
 function nestingTooDeep(tokens: IToken[]): IToken | undefined {
   let depth = 0;
   for (const t of tokens) {
-    if (OPENERS.has(t.tokenType)) {
+    const n = NESTING[t.tokenTypeIdx] ?? 0;
+    if (n > 0) {
       if (++depth > MAX_NESTING) return t;
-    } else if (CLOSERS.has(t.tokenType) && depth > 0) depth--;
+    } else if (n < 0 && depth > 0) depth--;
   }
   return undefined;
 }
