@@ -18,7 +18,8 @@ import {
 import { STANDARD_FUNCTIONS, type FunctionLibrary } from '../stdlib/functions.js';
 import { PROPERTY_GET, PROPERTY_SET } from '../st/parse.js';
 import { evalConst } from './const-eval.js';
-import { type Declarations, allVars } from './declarations.js';
+import type { Declarations } from './declarations.js';
+import { PouScopes } from './pou-scopes.js';
 import type { Annotations, BoundArgument, Pou, VarSymbol } from './symbols.js';
 import { referenceOperand } from './references.js';
 
@@ -226,7 +227,7 @@ export class Checker {
           }
         } else if (type.kind === 'fb') {
           const pou = this.decls.pou(key(type.name))!;
-          const vars = this.varsOf(pou);
+          const vars = this.scopes.varsOf(pou);
           for (const f of init.fields) {
             const v = vars.get(key(f.name));
             if (!v) this.error('E2007', `${type.name} has no variable '${f.name}'`, f.range);
@@ -654,31 +655,12 @@ export class Checker {
   /** Constants in scope: the POU's own names, then its instance's (looked up, not copied into one map per CASE label or index). */
   private constLookupIn(ctx: Context) {
     const own = ctx.pou?.byName;
-    const instance = ctx.instance ? this.varsOf(ctx.instance) : undefined;
+    const instance = ctx.instance ? this.scopes.varsOf(ctx.instance) : undefined;
     return this.decls.constLookup({ get: (k) => own?.get(k) ?? instance?.get(k) });
   }
 
-  /** `allVars(pou)`, made once per POU: member accesses, calls and lookups ask for it again and again. */
-  private varsOf(pou: Pou): Map<string, VarSymbol> {
-    let vars = this.varsByPou.get(pou);
-    if (!vars) this.varsByPou.set(pou, (vars = allVars(pou)));
-    return vars;
-  }
-  private readonly varsByPou = new Map<Pou, Map<string, VarSymbol>>();
-
-  /** The parameters of a POU in declaration order, and by key (the first of a name). */
-  private paramsOf(pou: Pou): { list: VarSymbol[]; byKey: Map<string, VarSymbol> } {
-    let params = this.paramsByPou.get(pou);
-    if (!params) {
-      const vars = pou.kind === 'functionBlock' ? [...this.varsOf(pou).values()] : pou.vars;
-      const list = vars.filter((v) => v.section === 'VAR_INPUT' || v.section === 'VAR_IN_OUT' || v.section === 'VAR_OUTPUT');
-      const byKey = new Map<string, VarSymbol>();
-      for (const v of list) if (!byKey.has(key(v.name))) byKey.set(key(v.name), v);
-      this.paramsByPou.set(pou, (params = { list, byKey }));
-    }
-    return params;
-  }
-  private readonly paramsByPou = new Map<Pou, { list: VarSymbol[]; byKey: Map<string, VarSymbol> }>();
+  /** An FB's variables and a POU's parameters, made once per POU. */
+  private readonly scopes = new PouScopes();
 
   /** Resolve a bare name: local, instance, function result, global, enum value. */
   private name(e: Extract<Expr, { kind: 'name' }>, ctx: Context, expected?: Type): Type {
@@ -716,7 +698,7 @@ export class Checker {
     const own = ctx.pou?.byName.get(k);
     if (own) return this.used(this.external(own), ctx);
     if (ctx.instance && ctx.instance !== ctx.pou) {
-      const v = this.varsOf(ctx.instance).get(k);
+      const v = this.scopes.varsOf(ctx.instance).get(k);
       if (v) return this.used(this.external(v), ctx);
     }
     return this.used(this.decls.globals.get(k), ctx);
@@ -767,7 +749,7 @@ export class Checker {
     }
     if (t.kind === 'fb' || t.kind === 'interface') {
       const pou = this.decls.pou(key(t.name));
-      const v = pou && t.kind === 'fb' ? this.varsOf(pou).get(key(e.member)) : undefined;
+      const v = pou && t.kind === 'fb' ? this.scopes.varsOf(pou).get(key(e.member)) : undefined;
       const getter = !v && pou ? this.decls.findMethod(pou, PROPERTY_GET + e.member) : undefined;
       if (getter) return this.propertyRead(e, { kind: 'member', id: this.freshId(), range: e.range, object: e.object, member: getter.name }, ctx);
       if (!v) return this.error('E2007', `${t.name} has no ${t.kind === 'fb' ? 'variable' : 'property'} '${e.member}'`, e.range);
@@ -804,9 +786,9 @@ export class Checker {
       const reported = this.diagnostics.length;
       const t = this.expr(target.object, ctx);
       const pou = t.kind === 'fb' || t.kind === 'interface' ? this.decls.pou(key(t.name)) : undefined;
-      const setter = pou && !(t.kind === 'fb' && this.varsOf(pou).has(key(target.member))) ? this.decls.findMethod(pou, PROPERTY_SET + target.member) : undefined;
+      const setter = pou && !(t.kind === 'fb' && this.scopes.varsOf(pou).has(key(target.member))) ? this.decls.findMethod(pou, PROPERTY_SET + target.member) : undefined;
       if (!setter) {
-        const getter = pou && !(t.kind === 'fb' && this.varsOf(pou).has(key(target.member))) ? this.decls.findMethod(pou, PROPERTY_GET + target.member) : undefined;
+        const getter = pou && !(t.kind === 'fb' && this.scopes.varsOf(pou).has(key(target.member))) ? this.decls.findMethod(pou, PROPERTY_GET + target.member) : undefined;
         if (getter) {
           this.error('E2006', `property '${target.member}' has no SET`, target.range);
           return true;
@@ -924,7 +906,7 @@ export class Checker {
 
   /** Bind formal or positional arguments to the callee's parameters and type-check them. */
   private bindArgs(e: CallExpr, pou: Pou, ctx: Context): void {
-    const { list: params, byKey: paramsByKey } = this.paramsOf(pou);
+    const { list: params, byKey: paramsByKey } = this.scopes.paramsOf(pou);
     const bound: BoundArgument[] = [];
     const formal = e.args.some((a) => a.name !== undefined);
     const positional = e.args.some((a) => a.name === undefined);
