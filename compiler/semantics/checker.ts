@@ -18,7 +18,8 @@ import {
 import { STANDARD_FUNCTIONS, type FunctionLibrary } from '../stdlib/functions.js';
 import { PROPERTY_GET, PROPERTY_SET } from '../st/parse.js';
 import { evalConst } from './const-eval.js';
-import { type Declarations, allVars } from './declarations.js';
+import type { Declarations } from './declarations.js';
+import { PouScopes } from './pou-scopes.js';
 import type { Annotations, BoundArgument, Pou, VarSymbol } from './symbols.js';
 import { referenceOperand } from './references.js';
 
@@ -30,6 +31,9 @@ interface Context {
   instance?: Pou;
   loopDepth: number;
 }
+
+/** Families whose + and - are time arithmetic. */
+const TIME_FAMILIES = new Set<string>(['duration', 'date', 'tod', 'dt']);
 
 export class Checker {
   constructor(
@@ -223,7 +227,7 @@ export class Checker {
           }
         } else if (type.kind === 'fb') {
           const pou = this.decls.pou(key(type.name))!;
-          const vars = allVars(pou);
+          const vars = this.scopes.varsOf(pou);
           for (const f of init.fields) {
             const v = vars.get(key(f.name));
             if (!v) this.error('E2007', `${type.name} has no variable '${f.name}'`, f.range);
@@ -514,16 +518,14 @@ export class Checker {
     const l = this.expr(e.left, ctx, expected);
     const r = this.expr(e.right, ctx, l.kind === 'literalInt' || l.kind === 'literalReal' ? expected : l);
     if (l.kind === 'error' || r.kind === 'error') return ERROR;
-    const bad = () => this.error('E3003', `'${e.op}' is not defined for ${typeName(l)} and ${typeName(r)}`, e.range);
     const fl = familyOf(l);
     const fr = familyOf(r);
-    const timeFamilies = ['duration', 'date', 'tod', 'dt'];
     switch (e.op) {
       case 'AND':
       case 'OR':
       case 'XOR': {
         const c = commonType(l, r);
-        if (!c || !(isBool(c) || isBits(c) || isInteger(c))) return bad();
+        if (!c || !(isBool(c) || isBits(c) || isInteger(c))) return this.undefinedOperator(e, l, r);
         this.ann.operandTypes.set(e.id, c);
         return c;
       }
@@ -537,16 +539,16 @@ export class Checker {
         if (!c && l.kind === 'enum' && r.kind === 'enum' && sameType(l, r)) c = l;
         if (!c && l.kind === 'ref' && r.kind === 'ref' && (e.op === '=' || e.op === '<>') && isAssignable(r, l)) c = l;
         if (!c && isAnyString(l) && isAnyString(r)) c = l;
-        if (!c) return bad();
-        if (c.kind === 'fb' || c.kind === 'array' || c.kind === 'struct') return bad();
+        if (!c) return this.undefinedOperator(e, l, r);
+        if (c.kind === 'fb' || c.kind === 'array' || c.kind === 'struct') return this.undefinedOperator(e, l, r);
         this.ann.operandTypes.set(e.id, c);
         return BOOL;
       }
       case '+':
       case '-': {
-        if (fl && timeFamilies.includes(fl) || fr && timeFamilies.includes(fr)) {
+        if (fl && TIME_FAMILIES.has(fl) || fr && TIME_FAMILIES.has(fr)) {
           const t = timeArith(e.op, l, r);
-          if (!t) return bad();
+          if (!t) return this.undefinedOperator(e, l, r);
           this.ann.operandTypes.set(e.id, l);
           return t;
         }
@@ -565,20 +567,20 @@ export class Checker {
         break;
       case 'MOD': {
         const c = commonType(l, r);
-        if (!c || !isInteger(c)) return bad();
+        if (!c || !isInteger(c)) return this.undefinedOperator(e, l, r);
         this.ann.operandTypes.set(e.id, c);
         if (this.constantOverflow(e, c)) return ERROR;
         return c.kind === 'literalInt' ? foldInt(e.op, l, r) ?? c : c;
       }
       case '**': {
-        if (!isNumeric(l) || !isNumeric(r)) return bad();
+        if (!isNumeric(l) || !isNumeric(r)) return this.undefinedOperator(e, l, r);
         const c: Type = l.kind === 'elementary' && l.name === 'REAL' ? l : l.kind === 'literalReal' || l.kind === 'literalInt' ? { kind: 'literalReal' } : LREAL;
         this.ann.operandTypes.set(e.id, c);
         return c;
       }
     }
     const c = commonType(l, r);
-    if (!c || !isNumeric(c)) return bad();
+    if (!c || !isNumeric(c)) return this.undefinedOperator(e, l, r);
     this.ann.operandTypes.set(e.id, c);
     if (this.constantOverflow(e, c)) return ERROR;
     if (c.kind === 'literalInt') {
@@ -589,6 +591,10 @@ export class Checker {
       return foldInt(e.op, l, r) ?? c;
     }
     return c;
+  }
+
+  private undefinedOperator(e: Extract<Expr, { kind: 'binary' }>, l: Type, r: Type): Type {
+    return this.error('E3003', `'${e.op}' is not defined for ${typeName(l)} and ${typeName(r)}`, e.range);
   }
 
   /**
@@ -646,12 +652,15 @@ export class Checker {
     }
   }
 
+  /** Constants in scope: the POU's own names, then its instance's (looked up, not copied into one map per CASE label or index). */
   private constLookupIn(ctx: Context) {
-    const local = new Map<string, VarSymbol>();
-    if (ctx.pou) for (const [k, v] of ctx.pou.byName) local.set(k, v);
-    if (ctx.instance) for (const [k, v] of allVars(ctx.instance)) if (!local.has(k)) local.set(k, v);
-    return this.decls.constLookup(local);
+    const own = ctx.pou?.byName;
+    const instance = ctx.instance ? this.scopes.varsOf(ctx.instance) : undefined;
+    return this.decls.constLookup({ get: (k) => own?.get(k) ?? instance?.get(k) });
   }
+
+  /** An FB's variables and a POU's parameters, made once per POU. */
+  private readonly scopes = new PouScopes();
 
   /** Resolve a bare name: local, instance, function result, global, enum value. */
   private name(e: Extract<Expr, { kind: 'name' }>, ctx: Context, expected?: Type): Type {
@@ -689,7 +698,7 @@ export class Checker {
     const own = ctx.pou?.byName.get(k);
     if (own) return this.used(this.external(own), ctx);
     if (ctx.instance && ctx.instance !== ctx.pou) {
-      const v = allVars(ctx.instance).get(k);
+      const v = this.scopes.varsOf(ctx.instance).get(k);
       if (v) return this.used(this.external(v), ctx);
     }
     return this.used(this.decls.globals.get(k), ctx);
@@ -740,7 +749,7 @@ export class Checker {
     }
     if (t.kind === 'fb' || t.kind === 'interface') {
       const pou = this.decls.pou(key(t.name));
-      const v = pou && t.kind === 'fb' ? allVars(pou).get(key(e.member)) : undefined;
+      const v = pou && t.kind === 'fb' ? this.scopes.varsOf(pou).get(key(e.member)) : undefined;
       const getter = !v && pou ? this.decls.findMethod(pou, PROPERTY_GET + e.member) : undefined;
       if (getter) return this.propertyRead(e, { kind: 'member', id: this.freshId(), range: e.range, object: e.object, member: getter.name }, ctx);
       if (!v) return this.error('E2007', `${t.name} has no ${t.kind === 'fb' ? 'variable' : 'property'} '${e.member}'`, e.range);
@@ -777,9 +786,9 @@ export class Checker {
       const reported = this.diagnostics.length;
       const t = this.expr(target.object, ctx);
       const pou = t.kind === 'fb' || t.kind === 'interface' ? this.decls.pou(key(t.name)) : undefined;
-      const setter = pou && !(t.kind === 'fb' && allVars(pou).has(key(target.member))) ? this.decls.findMethod(pou, PROPERTY_SET + target.member) : undefined;
+      const setter = pou && !(t.kind === 'fb' && this.scopes.varsOf(pou).has(key(target.member))) ? this.decls.findMethod(pou, PROPERTY_SET + target.member) : undefined;
       if (!setter) {
-        const getter = pou && !(t.kind === 'fb' && allVars(pou).has(key(target.member))) ? this.decls.findMethod(pou, PROPERTY_GET + target.member) : undefined;
+        const getter = pou && !(t.kind === 'fb' && this.scopes.varsOf(pou).has(key(target.member))) ? this.decls.findMethod(pou, PROPERTY_GET + target.member) : undefined;
         if (getter) {
           this.error('E2006', `property '${target.member}' has no SET`, target.range);
           return true;
@@ -897,8 +906,7 @@ export class Checker {
 
   /** Bind formal or positional arguments to the callee's parameters and type-check them. */
   private bindArgs(e: CallExpr, pou: Pou, ctx: Context): void {
-    const vars = pou.kind === 'functionBlock' ? [...allVars(pou).values()] : pou.vars;
-    const params = vars.filter((v) => v.section === 'VAR_INPUT' || v.section === 'VAR_IN_OUT' || v.section === 'VAR_OUTPUT');
+    const { list: params, byKey: paramsByKey } = this.scopes.paramsOf(pou);
     const bound: BoundArgument[] = [];
     const formal = e.args.some((a) => a.name !== undefined);
     const positional = e.args.some((a) => a.name === undefined);
@@ -920,7 +928,7 @@ export class Checker {
       });
     } else {
       for (const a of e.args) {
-        const p = params.find((x) => key(x.name) === key(a.name!));
+        const p = paramsByKey.get(key(a.name!));
         if (!p) {
           this.error('E2005', `${pou.name} has no parameter '${a.name}'`, a.range);
           if (a.value) this.expr(a.value, ctx);

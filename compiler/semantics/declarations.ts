@@ -210,7 +210,7 @@ export class Declarations {
   }
 
   /** Constants visible everywhere: global CONSTANTs and qualified enum values. */
-  constLookup(local?: Map<string, VarSymbol>): ConstLookup {
+  constLookup(local?: Pick<Map<string, VarSymbol>, 'get'>): ConstLookup {
     return (name: string) => {
       const hash = name.indexOf('#');
       if (hash > 0) {
@@ -260,8 +260,10 @@ export class Declarations {
   varSymbols(section: VarSection, storage: Storage, scope: Map<string, VarSymbol>): VarSymbol[] {
     const out: VarSymbol[] = [];
     const kind = (section.section === 'VAR_STAT' || section.section === 'VAR_INST' ? 'VAR' : section.section) as VarSectionName;
+    // one look-up for the section: it reads `scope` when asked, so it sees the declarations before each
+    const lookup = this.constLookup(scope);
     for (const d of section.decls) {
-      const type = this.resolveTypeRef(d.type, this.constLookup(scope));
+      const type = this.resolveTypeRef(d.type, lookup);
       const sym: VarSymbol = {
         kind: 'var',
         name: d.name,
@@ -281,7 +283,7 @@ export class Declarations {
       }
       if (d.init) sym.init = d.init;
       if (section.constant && d.init?.kind === 'expr') {
-        const v = evalConst(d.init.expr, this.constLookup(scope));
+        const v = evalConst(d.init.expr, lookup);
         if (v !== undefined) sym.constValue = coerceConst(v, type);
       }
       out.push(sym);

@@ -1,17 +1,21 @@
 /**
- * Structured Text front end entry: text → tokens → CST → AST, with every problem reported
- * as a diagnostic. Never throws, whatever the input.
+ * Structured Text front end entry: text → tokens → AST, with every problem reported as a
+ * diagnostic. Never throws, whatever the input. A clean file is read once, by the parser that
+ * builds the AST in its actions (compiler/st/ast-parser.ts); a file with any problem is read
+ * again with error recovery into a CST (compiler/st/parser.ts), which compiler/st/to-ast.ts
+ * turns into the AST and the diagnostics.
  */
-import type { CstNode, ILexingError, IToken, TokenType } from 'chevrotain';
+import type { ILexingError, IToken, TokenType } from 'chevrotain';
 import type { CompilationUnit, IdAllocator } from './ast.js';
 import type { Position, SourceFile } from '../source.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { diagnostic } from '../diagnostics/registry.js';
-import { stLexer, ERROR_GROUP, UnterminatedComment, UnterminatedPragma, SString, DString, Identifier, Colon, Comma, AT, Semicolon, PROPERTY, END_PROPERTY, END_FUNCTION_BLOCK, END_INTERFACE, METHOD, END_METHOD, VAR_INPUT, END_VAR, LParen, RParen, LBracket, RBracket,
+import { stLexer, stOffsetLexer, ERROR_GROUP, UnterminatedComment, UnterminatedPragma, SString, DString, Identifier, Colon, Comma, AT, Semicolon, PROPERTY, END_PROPERTY, END_FUNCTION_BLOCK, END_INTERFACE, METHOD, END_METHOD, VAR_INPUT, END_VAR, LParen, RParen, LBracket, RBracket,
   IF, CASE, FOR, WHILE, REPEAT, END_IF, END_CASE, END_FOR, END_WHILE, END_REPEAT } from './lexer.js';
 import { stParser } from './parser.js';
+import { astParser } from './ast-parser.js';
 import { AstBuilder } from './to-ast.js';
-import { sfcToSt } from './sfc-text.js';
+import { sfcToSt, hasCharts } from './sfc-text.js';
 
 export interface ParseResult {
   unit: CompilationUnit;
@@ -21,16 +25,24 @@ export interface ParseResult {
 /** Deeper nesting of statements, parentheses and brackets than this is refused rather than risking the stack. */
 export const MAX_NESTING = 100;
 
-const OPENERS = new Set<TokenType>([LParen, LBracket, IF, CASE, FOR, WHILE, REPEAT]);
-const CLOSERS = new Set<TokenType>([RParen, RBracket, END_IF, END_CASE, END_FOR, END_WHILE, END_REPEAT]);
+/** +1 for the token types that open a level, -1 for those that close one, by token type index. */
+const NESTING = (() => {
+  const openers = [LParen, LBracket, IF, CASE, FOR, WHILE, REPEAT];
+  const closers = [RParen, RBracket, END_IF, END_CASE, END_FOR, END_WHILE, END_REPEAT];
+  const table = new Int8Array(Math.max(...[...openers, ...closers].map((t) => t.tokenTypeIdx!)) + 1);
+  for (const t of openers) table[t.tokenTypeIdx!] = 1;
+  for (const t of closers) table[t.tokenTypeIdx!] = -1;
+  return table;
+})();
 
 /** The first token that opens more than MAX_NESTING levels, if any. */
 function nestingTooDeep(tokens: IToken[]): IToken | undefined {
   let depth = 0;
   for (const t of tokens) {
-    if (OPENERS.has(t.tokenType)) {
+    const n = NESTING[t.tokenTypeIdx] ?? 0;
+    if (n > 0) {
       if (++depth > MAX_NESTING) return t;
-    } else if (CLOSERS.has(t.tokenType) && depth > 0) depth--;
+    } else if (n < 0 && depth > 0) depth--;
   }
   return undefined;
 }
@@ -64,6 +76,12 @@ function parseInner(file: SourceFile, ids: IdAllocator, diagnostics: Diagnostic[
     diagnostics.push(diagnostic('E1007', 'the file is not valid UTF-8 (first invalid byte here): save it as UTF-8', file.range(replacement, replacement + 1)));
   }
 
+  // ---- a clean file: one pass of the AST parser over tokens with offsets only
+  if (diagnostics.length === 0) {
+    const clean = parseClean(file, ids);
+    if (clean) return declared(file, clean, diagnostics);
+  }
+
   // ---- lexical analysis
   const lexed = stLexer.tokenize(text);
   // a file with sequential function charts is parsed as the ST that runs them
@@ -88,19 +106,10 @@ function parseInner(file: SourceFile, ids: IdAllocator, diagnostics: Diagnostic[
     return { unit, diagnostics: ordered(diagnostics) };
   }
 
-  // ---- syntax
+  // ---- syntax, with error recovery
   const parser = stParser();
   parser.input = tokens;
-  // chevrotain signals each syntax error with an exception; their stack traces are never
-  // shown and capturing them made parsing a file full of errors several times slower
-  const stackTraceLimit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  let cst: CstNode;
-  try {
-    cst = parser.compilationUnit();
-  } finally {
-    Error.stackTraceLimit = stackTraceLimit;
-  }
+  const cst = withoutStackTraces(() => parser.compilationUnit());
   const last = tokens[tokens.length - 1];
   const endOfText = last ? last.startOffset + last.image.length : 0;
   const seen = new Set<number>();
@@ -123,12 +132,42 @@ function parseInner(file: SourceFile, ids: IdAllocator, diagnostics: Diagnostic[
   const echoRanges = echoes.positions(file);
   const isEcho = (d: Diagnostic) => echoRanges.some(([a, b]) => !before(d.range, a) && !before(b, d.range));
   diagnostics.push(...fromBuilder.filter((d) => d.code !== 'E1004' || (!syntaxLines.has(d.range.line) && !isEcho(d))));
+  return declared(file, unit, diagnostics);
+}
 
+function declared(file: SourceFile, unit: CompilationUnit, diagnostics: Diagnostic[]): ParseResult {
   const declares = unit.pous.length + unit.types.length + unit.configurations.length + unit.globals.length > 0;
   if (!declares && diagnostics.length === 0) {
     diagnostics.push(diagnostic('E1006', 'the file declares nothing: expected PROGRAM, FUNCTION_BLOCK, FUNCTION, TYPE, CONFIGURATION or VAR_GLOBAL', file.range(0, 0)));
   }
   return { unit, diagnostics: ordered(diagnostics) };
+}
+
+/**
+ * chevrotain signals each syntax error with an exception; their stack traces are never shown
+ * and capturing them made parsing a file full of errors several times slower.
+ */
+function withoutStackTraces<T>(parse: () => T): T {
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return parse();
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
+}
+
+/**
+ * The AST of a file without anything to report, read in one pass without a CST; undefined
+ * when the file has charts, properties, anything the lexer or the parser would report, or is
+ * nested too deeply: the full path reads it then.
+ */
+function parseClean(file: SourceFile, ids: IdAllocator): CompilationUnit | undefined {
+  const lexed = stOffsetLexer.tokenize(file.text);
+  if (lexed.errors.length > 0 || (lexed.groups[ERROR_GROUP]?.length ?? 0) > 0) return undefined;
+  const tokens = lexed.tokens;
+  if (hasCharts(tokens) || tokens.some((t) => t.tokenType === PROPERTY) || nestingTooDeep(tokens)) return undefined;
+  return withoutStackTraces(() => astParser().parse(file, ids, tokens));
 }
 
 function before(a: Position, b: Position): boolean {

@@ -367,12 +367,17 @@ class LineBuilder implements SfcWriter {
   }
 }
 
+/** Does the text hold a sequential function chart (an INITIAL_STEP, STEP or TRANSITION)? */
+export function hasCharts(tokens: IToken[]): boolean {
+  return tokens.some((t, i) => startsElement(tokens, i));
+}
+
 /**
  * The file with its charts turned into ST, or undefined when it has none. Positions of the
  * result map to the file as written.
  */
 export function sfcToSt(file: SourceFile, tokens: IToken[]): { file: SourceFile; diagnostics: Diagnostic[] } | undefined {
-  if (!tokens.some((t, i) => startsElement(tokens, i))) return undefined;
+  if (!hasCharts(tokens)) return undefined;
   const diagnostics: Diagnostic[] = [];
   const lines = new Lines(file.text);
   const report = (code: Code, message: string, from: number, to: number) => diagnostics.push(diagnostic(code, message, file.range(from, to)));

@@ -1,5 +1,8 @@
 import { describe, it, expect } from 'vitest';
-import { stLexer, ERROR_GROUP } from '../../../compiler/st/lexer.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stLexer, stOffsetLexer, ERROR_GROUP, allTokens, Keyword } from '../../../compiler/st/lexer.js';
 
 /** token type names and images of a text, comments and white space left out */
 function lex(text: string): string[] {
@@ -24,6 +27,33 @@ describe('lexer', () => {
     expect(lex('ON INTERVAL PRIORITY SINGLE S R REF')).toEqual([
       'Identifier:ON', 'Identifier:INTERVAL', 'Identifier:PRIORITY', 'Identifier:SINGLE', 'Identifier:S', 'Identifier:R', 'Identifier:REF',
     ]);
+  });
+
+  it('every keyword, in any case, is its own token; with a letter, digit or _ before or after it is a name', () => {
+    const keywords = allTokens.filter((t) => t.CATEGORIES?.includes(Keyword)).map((t) => String(t.name));
+    expect(keywords.length).toBeGreaterThan(80);
+    for (const k of keywords) {
+      const mixed = [...k].map((c, i) => (i % 2 ? c.toLowerCase() : c)).join('');
+      expect(lex(`${k} ${k.toLowerCase()} ${mixed} ${k}1 _${k} ${k}_ ${k}X`)).toEqual([
+        `${k}:${k}`, `${k}:${k.toLowerCase()}`, `${k}:${mixed}`, `Identifier:${k}1`, `Identifier:_${k}`, `Identifier:${k}_`, `Identifier:${k}X`,
+      ]);
+    }
+    expect(lex('VAR_INPUTx:=VAR_INPUT;END_VAR(*c*)END_VAR')).toEqual(['Identifier:VAR_INPUTx', 'Assign::=', 'VAR_INPUT:VAR_INPUT', 'Semicolon:;', 'END_VAR:END_VAR', 'END_VAR:END_VAR']);
+  });
+
+  it('the offsets-only lexer reads the same tokens as the full one', () => {
+    const dirs = ['test/conformance/st', 'test/conformance/diagnostics', 'test/bench/st', 'blocks/iec61131'].map((d) => fileURLToPath(new URL(`../../../${d}`, import.meta.url)));
+    const files = dirs.flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.st')).map((f) => join(d, f)));
+    expect(files.length).toBeGreaterThan(50);
+    const brief = (r: ReturnType<typeof stLexer.tokenize>) => ({
+      tokens: r.tokens.map((t) => `${t.tokenType.name}:${t.startOffset}:${t.image}`),
+      errors: r.errors.map((e) => `${e.offset}:${e.length}`),
+      groups: Object.fromEntries(Object.entries(r.groups).map(([g, ts]) => [g, ts.map((t) => `${t.tokenType.name}:${t.startOffset}:${t.image}`)])),
+    });
+    for (const f of files) {
+      const text = readFileSync(f, 'utf8');
+      expect(brief(stOffsetLexer.tokenize(text)), f).toEqual(brief(stLexer.tokenize(text)));
+    }
   });
 
   it('literals with a # prefix are one token', () => {
