@@ -123,6 +123,9 @@ export async function runCommand(args: string[]): Promise<number> {
   // the scan worker starts (and loads its modules) while this thread compiles or reads the cache
   prestartResourceWorker(resourceKindOf(parsed.files));
   const options = { ...(parsed.intervalNs !== undefined ? { defaultIntervalNs: parsed.intervalNs } : {}), placeholders: parsed.placeholders, typesDirs: parsed.typesDirs };
+  // the engine's modules load while the sources are read (a cache hit) or compiled
+  const engineModule = import('../engine/engine.js');
+  engineModule.catch(() => undefined); // awaited below when the compile succeeds
   const compiled = await compileForCommand(parsed.files, options, parsed.cache);
   startMark('compiled');
   if (!compiled) return 1;
@@ -140,7 +143,7 @@ export async function runCommand(args: string[]): Promise<number> {
     if (typeof f === 'string') return usageError('run', RUN_USAGE, f);
     forces = f;
   }
-  const result = await runScan(app, parsed, presets, forces, compiled.codeCache);
+  const result = await runScan((await engineModule).Engine, app, parsed, presets, forces, compiled.codeCache);
   if (typeof result === 'string') {
     // the sources compiled but hold nothing runnable: an error of the application, not of usage
     process.stderr.write(`vplc run: ${result}\n`);
@@ -188,10 +191,9 @@ interface RunResult {
   forced: Record<string, Record<string, unknown>>;
 }
 
-async function runScan(app: Application, a: RunArguments, presets?: Presets, forces?: Record<string, Record<string, unknown>>, codeCache?: CodeCache): Promise<RunResult | string> {
+async function runScan(engines: typeof Engine, app: Application, a: RunArguments, presets?: Presets, forces?: Record<string, Record<string, unknown>>, codeCache?: CodeCache): Promise<RunResult | string> {
   if (app.resources.length === 0 && !app.iec61499?.resources.length) return 'nothing to run: the sources declare no PROGRAM and no CONFIGURATION';
-  const { Engine } = await import('../engine/engine.js');
-  const engine = await Engine.start(app, {
+  const engine = await engines.start(app, {
     clock: a.virtual ? 'virtual' : 'real',
     ...(a.cycles !== undefined ? { cycles: a.cycles } : {}),
     ...(a.durationNs !== undefined ? { durationNs: a.durationNs } : {}),
