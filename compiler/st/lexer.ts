@@ -92,8 +92,14 @@ export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][
 export const Keyword = createToken({ name: 'Keyword', pattern: Lexer.NA, label: 'a keyword' });
 
 const keywordList: TokenType[] = [];
+
+/**
+ * What chevrotain would otherwise find by parsing each keyword's pattern when the lexer is
+ * built, at every start: it begins with its first letter in either case, and holds no line break.
+ */
+const KEYWORD_HINTS = (word: string) => ({ start_chars_hint: [word[0]!.toUpperCase(), word[0]!.toLowerCase()], line_breaks: false });
 function kw(word: string, categories: TokenType[] = []): TokenType {
-  const t = createToken({ name: word, pattern: new RegExp(word, 'i'), longer_alt: Identifier, label: `'${word}'`, categories: [...categories, Keyword] });
+  const t = createToken({ name: word, pattern: new RegExp(word, 'i'), longer_alt: Identifier, label: `'${word}'`, categories: [...categories, Keyword], ...KEYWORD_HINTS(word) });
   keywordList.push(t);
   return t;
 }
@@ -192,7 +198,7 @@ export const BinaryOperator = createToken({ name: 'BinaryOperator', pattern: Lex
 export const PrefixOperator = createToken({ name: 'PrefixOperator', pattern: Lexer.NA, label: "'-', '+' or 'NOT'" });
 
 function kwOp(word: string, categories: TokenType[]): TokenType {
-  const t = createToken({ name: word, pattern: new RegExp(word, 'i'), longer_alt: Identifier, label: `'${word}'`, categories: [...categories, Keyword] });
+  const t = createToken({ name: word, pattern: new RegExp(word, 'i'), longer_alt: Identifier, label: `'${word}'`, categories: [...categories, Keyword], ...KEYWORD_HINTS(word) });
   keywordList.push(t);
   return t;
 }

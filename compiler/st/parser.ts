@@ -8,6 +8,7 @@
 import type { IToken, TokenType, IParserErrorMessageProvider, CstNode } from 'chevrotain';
 import { CstParser, EOF } from './chevrotain.js';
 import * as T from './lexer.js';
+import { LazyLookahead, noteLookaheadKey } from './lazy-lookahead.js';
 
 // ---------------------------------------------------------------- readable messages
 
@@ -102,6 +103,9 @@ const messages: IParserErrorMessageProvider = {
 
 const STATEMENT_START = new Set<TokenType>([T.IF, T.CASE, T.FOR, T.WHILE, T.REPEAT, T.EXIT, T.CONTINUE, T.RETURN]);
 
+/** chevrotain's own setLaFuncCache, which StParser's extends. */
+const chevrotainSetLaFuncCache = (CstParser.prototype as unknown as { setLaFuncCache(key: number, fn: unknown): void }).setLaFuncCache;
+
 export class StParser extends CstParser {
   /**
    * OR alternatives and option objects built once and reused: building the arrays and objects
@@ -117,8 +121,16 @@ export class StParser extends CstParser {
       maxLookahead: 4,
       errorMessageProvider: messages,
       skipValidations: !selfAnalysis,
+      // without the validations (every start of vplc): each lookahead function when first needed
+      ...(selfAnalysis ? {} : { lookaheadStrategy: new LazyLookahead({ maxLookahead: 4 }) }),
     });
     this.performSelfAnalysis();
+  }
+
+  /** Where chevrotain stores a production's lookahead function: a lazy one learns its key, to put the computed one there. */
+  setLaFuncCache(key: number, fn: unknown): void {
+    noteLookaheadKey(key, fn);
+    chevrotainSetLaFuncCache.call(this, key, fn);
   }
 
   // ------------------------------------------------ 6.6 program organisation units, top level

@@ -1,5 +1,10 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ILexingResult } from 'chevrotain';
 import { describe, it, expect } from 'vitest';
-import { stLexer, ERROR_GROUP } from '../../../compiler/st/lexer.js';
+import { Lexer } from '../../../compiler/st/chevrotain.js';
+import { allTokens, stLexer, ERROR_GROUP } from '../../../compiler/st/lexer.js';
 
 /** token type names and images of a text, comments and white space left out */
 function lex(text: string): string[] {
@@ -59,5 +64,29 @@ describe('lexer', () => {
     expect(lex(':= => <= >= <> ** .. : = < > * & ^')).toEqual([
       'Assign::=', 'OutputAssign:=>', 'LessEqual:<=', 'GreaterEqual:>=', 'NotEqual:<>', 'Power:**', 'DotDot:..', 'Colon::', 'Equal:=', 'Less:<', 'Greater:>', 'Star:*', 'Ampersand:&', 'Caret:^',
     ]);
+  });
+});
+
+describe('the lexer as built at every start', () => {
+  it('reads every ST file of vPLC exactly as a lexer without first-character hints and optimisations does', () => {
+    // the keywords' start_chars_hint and line_breaks stand in for chevrotain's own analysis of their patterns
+    const reference = new Lexer(allTokens, { positionTracking: 'full', safeMode: true });
+    const root = fileURLToPath(new URL('../../..', import.meta.url));
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        if (e.name === 'node_modules' || e.name === 'dist' || e.name.startsWith('.')) continue;
+        const p = join(dir, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (/\.st$/i.test(e.name)) files.push(p);
+      }
+    };
+    for (const dir of ['blocks', 'samples', 'test']) walk(join(root, dir));
+    expect(files.length).toBeGreaterThan(50);
+    const view = (r: ILexingResult) => r.tokens.map((t) => `${t.tokenType.name}:${t.image}@${t.startLine}:${t.startColumn}-${t.endLine}:${t.endColumn}`);
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8') + '\nIF if iF ELSIF xor Xor TRUE true FALSE_ DO DOWN\n(* a\ncomment *) END_IF';
+      expect(view(stLexer.tokenize(text)), file).toEqual(view(reference.tokenize(text)));
+    }
   });
 });
