@@ -168,8 +168,10 @@ export class ResourceHost {
     const changes = new MessageChannel();
     this.changePort?.close();
     this.changePort = changes.port1;
+    // the loop sites are the watchdog's, here: the worker's generated code has its own copy
+    const { sites: _sites, ...app } = this.app;
     const data: ResourceWorkerData = {
-      app: this.app,
+      app,
       resource: this.model.name,
       clock: this.options.clock,
       untilNs: this.options.untilNs,

@@ -17,31 +17,38 @@ import {
 import { makeScanThreadRealtime } from '../rt/realtime.js';
 import { runScanLoop, runScanLoopYielding, type Schedulable } from './scan-loop.js';
 import { startMark, startTracing } from '../start-trace.js';
-import type { PrestartData, ResourceKind } from './worker-prestart.js';
+import type { PrestartData } from './worker-prestart.js';
 import type { WorkerResource } from './worker-resources.js';
 
-startMark('scan worker modules loaded');
-
-type Open = (data: ResourceWorkerData, post: (m: WorkerMessage) => void) => WorkerResource;
+/** Builds the resource a worker runs (open61131, open61499). */
+export type OpenResource = (data: ResourceWorkerData, post: (m: WorkerMessage) => void) => WorkerResource;
 
 /**
- * Only the kind of resource this worker runs is loaded: an IEC 61131-3 application does not
- * pay for the IEC 61499 runtime (its blocks, sockets) at every start, nor the reverse.
+ * What every resource's worker thread runs, 61131 and IEC 61499 alike, started by the entry
+ * of its kind (scan-worker-61131.ts, scan-worker-61499.ts: an IEC 61131-3 application does
+ * not load the IEC 61499 runtime, nor the reverse), which builds the resource with `open`. A
+ * worker started ahead (worker-prestart.ts) has loaded its modules while the main thread
+ * compiled or read the compile cache, and gets its resource in its first message.
  */
-function opener(kind: ResourceKind): Promise<Open> {
-  return kind === '61499' ? import('./worker-61499.js').then((m) => m.open61499) : import('./worker-61131.js').then((m) => m.open61131);
+export function runResourceWorker(open: OpenResource): void {
+  startMark('scan worker modules loaded');
+  const failed = (e: unknown) => {
+    parentPort!.postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e) } satisfies WorkerMessage);
+  };
+  const boot = workerData as ResourceWorkerData | PrestartData;
+  if ('prestart' in boot) parentPort!.once('message', (data: ResourceWorkerData) => main(data, open).catch(failed));
+  else main(boot, open).catch(failed);
 }
 
 /**
- * Entry of every resource's worker thread, 61131 and IEC 61499 alike: builds the resource,
- * runs it in the one scan loop on the real or the virtual clock until its end or a stop
- * request, serves the main thread's requests (snapshots, writes) between steps, and reports
- * faults, variables and RETAIN values.
+ * Runs the resource in the one scan loop on the real or the virtual clock until its end or a
+ * stop request, serves the main thread's requests (snapshots, writes) between steps, and
+ * reports faults, variables and RETAIN values.
  */
-async function main(data: ResourceWorkerData, open: Promise<Open>): Promise<void> {
+async function main(data: ResourceWorkerData, open: OpenResource): Promise<void> {
   const post = (m: WorkerMessage) => parentPort!.postMessage(m);
   const iec61499 = data.eventsBuffer !== undefined;
-  const side = (await open)(data, post);
+  const side = open(data, post);
   const attention = new Int32Array(data.controlBuffer);
   // in this thread, the scan thread: the main thread (I/O) keeps its policy
   if (data.realtime) post({ type: 'realtime', report: makeScanThreadRealtime(data.realtime) });
@@ -140,19 +147,4 @@ function markFirstRelease(work: Schedulable, resource: string): Schedulable {
     },
     resume: (clock) => work.resume(clock),
   };
-}
-
-const failed = (e: unknown) => {
-  parentPort!.postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e) } satisfies WorkerMessage);
-};
-
-// a worker started ahead (worker-prestart.ts) loads its modules while the main thread still
-// compiles or reads the compile cache, then gets its resource in its first message
-const boot = workerData as ResourceWorkerData | PrestartData;
-if ('prestart' in boot) {
-  const open = opener(boot.prestart);
-  open.catch(() => undefined); // reported when the resource arrives
-  parentPort!.once('message', (data: ResourceWorkerData) => main(data, open).catch(failed));
-} else {
-  main(boot, opener(boot.eventsBuffer !== undefined ? '61499' : '61131')).catch(failed);
 }

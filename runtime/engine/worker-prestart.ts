@@ -28,7 +28,7 @@ let waiting: { worker: Worker; kind: ResourceKind; drop: () => void } | undefine
 /** Start a worker for a resource of `kind` now; the next resource of that kind started takes it. */
 export function prestartResourceWorker(kind: ResourceKind): void {
   if (waiting) return;
-  const worker = newResourceWorker({ prestart: kind });
+  const worker = newResourceWorker(kind, { prestart: kind });
   const spare = { worker, kind, drop: () => {} };
   // one that fails or ends before it is used is simply not used
   spare.drop = () => {
@@ -52,15 +52,18 @@ export function spawnResourceWorker(data: ResourceWorkerData, transferList: Mess
     spare.worker.postMessage(data, transferList);
     return spare.worker;
   }
-  return newResourceWorker(data, transferList);
+  return newResourceWorker(kind, data, transferList);
 }
 
-/** From TypeScript sources (vitest, tsx) the worker boots through tsx; from dist/ the compiled entry runs directly. */
-function newResourceWorker(data: ResourceWorkerData | PrestartData, transferList: MessagePort[] = []): Worker {
+/**
+ * A worker started at the entry of its kind. From TypeScript sources (vitest, tsx) it boots
+ * through tsx; from dist/ the compiled entry runs directly.
+ */
+function newResourceWorker(kind: ResourceKind, data: ResourceWorkerData | PrestartData, transferList: MessagePort[] = []): Worker {
   const here = import.meta.url;
   if (here.endsWith('.ts')) {
-    const entry = new URL('./resource-worker.ts', here).href;
+    const entry = new URL(`./scan-worker-${kind}.ts`, here).href;
     return new Worker(new URL('./tsx-boot.mjs', here), { workerData: { ...data, entry }, transferList });
   }
-  return new Worker(new URL('./resource-worker.js', here), { workerData: data, transferList });
+  return new Worker(new URL(`./scan-worker-${kind}.js`, here), { workerData: data, transferList });
 }

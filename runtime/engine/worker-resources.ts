@@ -6,7 +6,7 @@ import type { RetainedValues } from './retain.js';
 import type { Schedulable } from './scan-loop.js';
 
 /**
- * What the worker entry (resource-worker.ts) needs of the resource it runs, whatever its kind:
+ * What the worker (resource-worker.ts) needs of the resource it runs, whatever its kind:
  * the work the scan loop drives, snapshots and writes asked for by the main thread, and what
  * happens when the run ends or faults.
  */
