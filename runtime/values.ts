@@ -51,6 +51,19 @@ export function formatValue(app: Application, t: TypeInfo, v: unknown, external?
     case 'array': {
       const arr = v as ArrayLike<unknown>;
       if (!arr) return [];
+      const e = t.element;
+      // the common case without a call per element: a one-dimensional array of numbers shown as held, or of BOOL
+      if (t.dims.length === 1 && e.kind === 'elementary' && (e.name === 'BOOL' || AS_HELD.has(e.name))) {
+        const n = t.dims[0]!.hi - t.dims[0]!.lo + 1;
+        const res: unknown[] = [];
+        if (e.name === 'BOOL') for (let i = 0; i < n; i++) res.push(Boolean(arr[i]));
+        else
+          for (let i = 0; i < n; i++) {
+            const x = arr[i];
+            res.push(typeof x === 'bigint' ? bigintValue(x) : x);
+          }
+        return res;
+      }
       const sizes = t.dims.map((d) => d.hi - d.lo + 1);
       const build = (dim: number, offset: number): unknown[] => {
         const n = sizes[dim]!;
@@ -76,12 +89,17 @@ export function formatValue(app: Application, t: TypeInfo, v: unknown, external?
   }
 }
 
+/** Elementary types whose numbers are shown as they are held (formatElementary's default, bigint aside). */
+const AS_HELD = new Set(['SINT', 'INT', 'DINT', 'LINT', 'USINT', 'UINT', 'UDINT', 'ULINT', 'BYTE', 'WORD', 'DWORD', 'LWORD', 'LREAL']);
+
 function formatElementary(name: string, v: unknown): unknown {
+  // most values of most programs: no literal to build
+  if (AS_HELD.has(name)) return typeof v === 'bigint' ? bigintValue(v) : v;
   switch (name) {
     case 'BOOL':
       return Boolean(v);
     case 'TIME':
-      return timeLiteral(Number(v), 'T#');
+      return v === 0 ? 'T#0s' : timeLiteral(Number(v), 'T#');
     case 'LTIME':
       return timeLiteral(Number(v), 'LTIME#');
     case 'DATE':
@@ -107,9 +125,16 @@ function formatElementary(name: string, v: unknown): unknown {
     case 'REAL':
       return typeof v === 'number' ? shortestSingle(v) : v;
     default:
-      if (typeof v === 'bigint') return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
-      return v;
+      return typeof v === 'bigint' ? bigintValue(v) : v;
   }
+}
+
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** A 64-bit integer as a JSON number when it is one exactly, else as decimal text. */
+function bigintValue(v: bigint): number | string {
+  return v >= MIN_SAFE && v <= MAX_SAFE ? Number(v) : v.toString();
 }
 
 /**

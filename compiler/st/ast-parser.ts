@@ -15,6 +15,7 @@ import type { SourceFile } from '../source.js';
 import { RECORDING } from './ast-parser-body.js';
 import { TypeAstParser, pushAll } from './ast-parser-types.js';
 import { FullParseNeeded, NodeFactory, needFullParse } from './ast-factory.js';
+import { lookaheadOptions, storeLookahead } from './lazy-lookahead.js';
 
 type UnitItem =
   | { kind: 'pou'; pou: A.PouDecl }
@@ -40,8 +41,13 @@ interface Modifiers {
 
 export class AstParser extends TypeAstParser {
   constructor(selfAnalysis = true) {
-    super(T.allTokens, { recoveryEnabled: false, maxLookahead: 4, skipValidations: !selfAnalysis });
+    super(T.allTokens, { recoveryEnabled: false, skipValidations: !selfAnalysis, ...lookaheadOptions(selfAnalysis, 4) });
     this.performSelfAnalysis();
+  }
+
+  /** Where chevrotain stores a production's lookahead function: a lazy one learns its key, to put the computed one there. */
+  setLaFuncCache(key: number, fn: unknown): void {
+    storeLookahead(this, key, fn);
   }
 
   /**

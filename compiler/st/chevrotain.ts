@@ -13,4 +13,4 @@ const entry = createRequire(import.meta.url).resolve('chevrotain'); // …/lib/s
 const bundle = join(dirname(entry), '..', 'chevrotain.min.mjs');
 const chevrotain = (await import(pathToFileURL(bundle).href)) as typeof Chevrotain;
 
-export const { CstParser, EmbeddedActionsParser, EOF, Lexer, createToken } = chevrotain;
+export const { CstParser, EmbeddedActionsParser, EOF, Lexer, LLkLookaheadStrategy, createToken } = chevrotain;

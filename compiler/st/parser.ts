@@ -8,6 +8,7 @@
 import type { IToken, TokenType, IParserErrorMessageProvider, CstNode } from 'chevrotain';
 import { CstParser, EOF } from './chevrotain.js';
 import * as T from './lexer.js';
+import { lookaheadOptions, storeLookahead } from './lazy-lookahead.js';
 
 // ---------------------------------------------------------------- readable messages
 
@@ -102,6 +103,7 @@ const messages: IParserErrorMessageProvider = {
 
 const STATEMENT_START = new Set<TokenType>([T.IF, T.CASE, T.FOR, T.WHILE, T.REPEAT, T.EXIT, T.CONTINUE, T.RETURN]);
 
+
 export class StParser extends CstParser {
   /**
    * OR alternatives and option objects built once and reused: building the arrays and objects
@@ -114,11 +116,16 @@ export class StParser extends CstParser {
     super(T.allTokens, {
       recoveryEnabled: true,
       nodeLocationTracking: 'onlyOffset',
-      maxLookahead: 4,
       errorMessageProvider: messages,
       skipValidations: !selfAnalysis,
+      ...lookaheadOptions(selfAnalysis, 4),
     });
     this.performSelfAnalysis();
+  }
+
+  /** Where chevrotain stores a production's lookahead function: a lazy one learns its key, to put the computed one there. */
+  setLaFuncCache(key: number, fn: unknown): void {
+    storeLookahead(this, key, fn);
   }
 
   // ------------------------------------------------ 6.6 program organisation units, top level

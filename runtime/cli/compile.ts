@@ -1,7 +1,7 @@
 import type { Application } from '../../compiler/application.js';
 import { formatDiagnostic, hasErrors } from '../../compiler/diagnostics/diagnostic.js';
 import type { CompileOptions, CompileResult } from '../../compiler/project.js';
-import { compileCacheDir, compileFilesCached } from '../../compiler/cache.js';
+import { compileCacheDir, compileFilesCached, type CodeCache } from '../../compiler/cache.js';
 
 /** A compile longer than this prints where it is on stderr (VPLC_PROGRESS_AFTER_MS overrides it). */
 export const PROGRESS_AFTER_MS = 2000;
@@ -28,16 +28,17 @@ export function compileProgress(now: () => number = () => performance.now()): No
 
 /**
  * Compile for a command through the compile cache (unless `cache` is false or VPLC_CACHE=0):
- * every diagnostic on stderr; the Application when there is no error.
+ * every diagnostic on stderr; when there is no error, the Application and the code cache of
+ * its entry in the compile cache, if it has one.
  */
-export async function compileForCommand(files: string[], options: CompileOptions = {}, cache = true): Promise<Application | undefined> {
+export async function compileForCommand(files: string[], options: CompileOptions = {}, cache = true): Promise<{ app: Application; codeCache?: CodeCache } | undefined> {
   const r = await compileWithCache(files, options, cache);
   for (const d of r.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
   if (hasErrors(r.diagnostics) || !r.application) return undefined;
-  return r.application;
+  return { app: r.application, ...(r.codeCache ? { codeCache: r.codeCache } : {}) };
 }
 
 /** compileFiles with progress, through the compile cache unless `cache` is false; a hit loads no parser. */
-export function compileWithCache(files: string[], options: CompileOptions = {}, cache = true): Promise<CompileResult> {
+export function compileWithCache(files: string[], options: CompileOptions = {}, cache = true): Promise<CompileResult & { codeCache?: CodeCache }> {
   return compileFilesCached(files, { onProgress: compileProgress(), ...options }, cache ? compileCacheDir() : undefined);
 }

@@ -9,9 +9,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { favourMemory } from './memory-mode.js';
+import { prestartResourceWorker, resourceKindOf } from '../engine/worker-prestart.js';
 
 // first thing, before serve's modules (compiler, I/O drivers) are loaded: loading them is what grows the heap
 if (process.argv[2] === 'serve') favourMemory();
+// `vplc run`: its scan worker starts now and loads its modules while this thread loads the
+// command and compiles or reads the compile cache (a worker takes tens of ms to start)
+if (process.argv[2] === 'run' && !process.argv.includes('--help') && !process.argv.includes('-h')) prestartResourceWorker(resourceKindOf(process.argv.slice(3)));
 
 type Command = (args: string[]) => number | Promise<number>;
 

@@ -1,18 +1,22 @@
 import type { Application } from '../../compiler/application.js';
-import { Engine } from '../engine/engine.js';
+import type { Engine } from '../engine/engine.js';
+import { prestartResourceWorker, resourceKindOf } from '../engine/worker-prestart.js';
 import { formatFault, type FaultReport } from '../faults.js';
-import { selectDevice, SystemRunner } from '../iec61499/system-runner.js';
 import type { MetricsSnapshot } from '../metrics/snapshot.js';
 import { summaryLine } from '../metrics/summary.js';
 import { timeLiteral } from '../values.js';
 import { compileForCommand } from './compile.js';
-import { buildForces } from './force-options.js';
-import { buildPresets, type Presets } from './presets.js';
+import type { CodeCache } from '../../compiler/cache.js';
+import type { Presets } from './presets.js';
 import { parseCommandLine, usageError, type OptionSpec } from './args.js';
 import { parsePlaceholderArgument } from '../../compiler/iec61499/placeholders.js';
 import { testConditionVerdicts, verdictLine } from '../testing/system-verdicts.js';
 import { REALTIME_OPTIONS, realtimeLine, realtimeUsage, realtimeRequest } from './realtime-options.js';
 import type { RealtimeRequest } from '../rt/realtime.js';
+import { startMark } from '../start-trace.js';
+
+// what only some runs need is loaded when they need it: the start of `vplc run` is measured
+const iec61499Runner = () => import('../iec61499/system-runner.js');
 
 export const RUN_USAGE = `usage: vplc run FILE… [--cycles N | --duration 100ms] [--interval 10ms] [--virtual-time] [--json]
 
@@ -116,24 +120,30 @@ function parseRunArguments(args: string[]): RunArguments | number {
 export async function runCommand(args: string[]): Promise<number> {
   const parsed = parseRunArguments(args);
   if (typeof parsed === 'number') return parsed;
+  // the scan worker starts (and loads its modules) while this thread compiles or reads the cache
+  prestartResourceWorker(resourceKindOf(parsed.files));
   const options = { ...(parsed.intervalNs !== undefined ? { defaultIntervalNs: parsed.intervalNs } : {}), placeholders: parsed.placeholders, typesDirs: parsed.typesDirs };
+  // the engine's modules load while the sources are read (a cache hit) or compiled
+  const engineModule = import('../engine/engine.js');
+  engineModule.catch(() => undefined); // awaited below when the compile succeeds
   const compiled = await compileForCommand(parsed.files, options, parsed.cache);
+  startMark('compiled');
   if (!compiled) return 1;
-  const app = parsed.device === undefined ? compiled : selectDevice(compiled, parsed.device);
+  const app = parsed.device === undefined ? compiled.app : (await iec61499Runner()).selectDevice(compiled.app, parsed.device);
   if (typeof app === 'string') return usageError('run', RUN_USAGE, app);
   let presets: Presets | undefined;
   if (parsed.set.length) {
-    const p = app.iec61499 ? '--set applies to IEC 61131-3 programs' : buildPresets(app, parsed.set);
+    const p = app.iec61499 ? '--set applies to IEC 61131-3 programs' : (await import('./presets.js')).buildPresets(app, parsed.set);
     if (typeof p === 'string') return usageError('run', RUN_USAGE, p);
     presets = p;
   }
   let forces: Record<string, Record<string, unknown>> | undefined;
   if (parsed.force.length) {
-    const f = app.iec61499 ? '--force applies to IEC 61131-3 programs' : buildForces(app, parsed.force);
+    const f = app.iec61499 ? '--force applies to IEC 61131-3 programs' : (await import('./force-options.js')).buildForces(app, parsed.force);
     if (typeof f === 'string') return usageError('run', RUN_USAGE, f);
     forces = f;
   }
-  const result = await runScan(app, parsed, presets, forces);
+  const result = await runScan((await engineModule).Engine, app, parsed, presets, forces, compiled.codeCache);
   if (typeof result === 'string') {
     // the sources compiled but hold nothing runnable: an error of the application, not of usage
     process.stderr.write(`vplc run: ${result}\n`);
@@ -141,7 +151,7 @@ export async function runCommand(args: string[]): Promise<number> {
   }
   const { vars: raw, metrics, faults, forced } = await result;
   // IEC 61499 variables arrive raw (TIME in ns): show them as ST's are shown, as IEC literals
-  const vars = app.iec61499 ? displayVars61499(raw, new SystemRunner(app).snapshotTypes()) : raw;
+  const vars = app.iec61499 ? displayVars61499(raw, new (await iec61499Runner()).SystemRunner(app).snapshotTypes()) : raw;
   const tests = testConditionVerdicts(app, vars);
   const hasTests = Object.keys(tests).length > 0;
   const access = accessValues(app, vars);
@@ -181,9 +191,9 @@ interface RunResult {
   forced: Record<string, Record<string, unknown>>;
 }
 
-async function runScan(app: Application, a: RunArguments, presets?: Presets, forces?: Record<string, Record<string, unknown>>): Promise<RunResult | string> {
+async function runScan(engines: typeof Engine, app: Application, a: RunArguments, presets?: Presets, forces?: Record<string, Record<string, unknown>>, codeCache?: CodeCache): Promise<RunResult | string> {
   if (app.resources.length === 0 && !app.iec61499?.resources.length) return 'nothing to run: the sources declare no PROGRAM and no CONFIGURATION';
-  const engine = await Engine.start(app, {
+  const engine = await engines.start(app, {
     clock: a.virtual ? 'virtual' : 'real',
     ...(a.cycles !== undefined ? { cycles: a.cycles } : {}),
     ...(a.durationNs !== undefined ? { durationNs: a.durationNs } : {}),
@@ -192,6 +202,7 @@ async function runScan(app: Application, a: RunArguments, presets?: Presets, for
     ...(presets?.exchange ? { exchange: presets.exchange } : {}),
     ...(presets ? { initialValues: presets.values } : {}),
     ...(forces ? { forces } : {}),
+    ...(codeCache ? { codeCache: storedOnce(codeCache) } : {}),
     ...(a.realtime ? { realtime: a.realtime, onRealtime: (resource, r) => process.stderr.write(`${realtimeLine('run', resource, r)}\n`) } : {}),
   });
   // a scan stuck until its watchdog takes its worker's state with it: keep a recent copy to
@@ -202,6 +213,17 @@ async function runScan(app: Application, a: RunArguments, presets?: Presets, for
   } finally {
     clearInterval(sampler);
   }
+}
+
+/** The code cache as the engine takes it: every 61131 resource's worker may make one, the first is stored. */
+function storedOnce(cache: CodeCache): { data?: Uint8Array; store(bytes: Uint8Array): void } {
+  let stored = false;
+  return {
+    ...(cache.data ? { data: cache.data } : {}),
+    store: (bytes) => {
+      if (!stored) stored = cache.store(bytes);
+    },
+  };
 }
 
 /** How often `vplc run` samples the variables it prints if a watchdog ends a resource. */

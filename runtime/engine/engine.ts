@@ -41,6 +41,11 @@ export interface EngineOptions {
   onFault?: (fault: FaultReport) => void;
   /** real time for every scan thread (SCHED_FIFO, pinned, memory locked); the main thread is left as it is */
   realtime?: RealtimeRequest;
+  /**
+   * V8's code cache of app.code for the 61131 resources' workers (ResourceHostOptions.codeCache):
+   * `store` is called with a new one when there was none or V8 rejected it
+   */
+  codeCache?: { data?: Uint8Array; store(bytes: Uint8Array): void };
   /** what each resource's scan thread got of `realtime`, as its worker starts */
   onRealtime?: (resource: string, report: RealtimeReport) => void;
 }
@@ -127,6 +132,7 @@ export class Engine {
           options.onFault?.(f);
         },
         ...(options.realtime ? { realtime: options.realtime } : {}),
+        ...(options.codeCache ? { codeCache: options.codeCache } : {}),
         ...(options.onRealtime ? { onRealtime: (r: RealtimeReport) => options.onRealtime!(model.name, r) } : {}),
       });
       this.hosts.set(model.name, host);

@@ -36,6 +36,11 @@ export interface ResourceWorkerData {
   changePort?: MessagePort;
   /** make the scan thread real time (vplc run|serve --rt) */
   realtime?: RealtimeRequest;
+  /**
+   * V8's code cache of app.code (a 61131 resource): `data` to load it with, if there is one;
+   * without data, or when V8 rejects it, the worker posts a new one (`codeCache`) after its run
+   */
+  codeCache?: { data?: Uint8Array };
 }
 
 /** A new version of the application for a running resource (online change; an IEC 61499 one is edited in place). */
@@ -86,5 +91,7 @@ export type WorkerMessage =
   | { type: 'realtime'; report: RealtimeReport }
   /** per-pin event counts switched on: the pins in counter order, the counts in shared memory (EventPinCounts); none: off */
   | { type: 'eventPins'; pins?: string[]; buffer?: SharedArrayBuffer }
+  /** V8's code cache of the generated code, made after the run (ResourceWorkerData.codeCache) */
+  | { type: 'codeCache'; data: Uint8Array }
   | { type: 'done'; scans: number; timeNs: number; vars: Record<string, unknown>; retained: RetainedValues; faulted?: boolean; persistent?: Record<string, unknown> }
   | { type: 'error'; message: string };

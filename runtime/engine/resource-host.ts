@@ -1,4 +1,4 @@
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 import type { Application, ResourceModel } from '../../compiler/application.js';
 import { notifyWaiter, type ClockKind } from '../clock.js';
 import type { FaultReport } from '../faults.js';
@@ -32,6 +32,7 @@ import { parseAddress } from '../../compiler/contract/address.js';
 import { checkAddressInput, checkInput } from './value-input.js';
 import { declarationOf, prepareWrite, writablePath } from './variable-write.js';
 import { Watchdog } from './watchdog.js';
+import { spawnResourceWorker } from './worker-prestart.js';
 
 export interface ResourceHostOptions {
   clock: ClockKind;
@@ -54,6 +55,12 @@ export interface ResourceHostOptions {
   /** make the scan thread real time; what it got is reported to onRealtime */
   realtime?: RealtimeRequest;
   onRealtime?: (report: RealtimeReport) => void;
+  /**
+   * V8's code cache of the generated code of the application the host starts with (a 61131
+   * resource): `data` to load it with; `store` takes a new one the worker made when there was
+   * none or V8 rejected it. Not used after an online change (another code).
+   */
+  codeCache?: { data?: Uint8Array; store(bytes: Uint8Array): void };
 }
 
 export type ResourceState = 'idle' | 'running' | 'finished' | 'faulted';
@@ -108,6 +115,8 @@ export class ResourceHost {
   private changeWaiters = new Map<number, (r: ChangeResult) => void>();
   private retainWaiters: ((v: Record<string, unknown> | undefined) => void)[] = [];
   private readonly safe: ReturnType<typeof compileSafeValues>;
+  /** the application options.codeCache was made from */
+  private readonly cachedApp: Application;
 
   constructor(
     /** replaced by an online change (change()) */
@@ -119,6 +128,7 @@ export class ResourceHost {
       model.name,
       model.tasks.map((t) => t.name),
     );
+    this.cachedApp = app;
     this.exchange = options.exchange ?? new ImageExchange();
     if (options.iec61499) this.events = new EventCounters(model.name);
     this.safe = compileSafeValues(options.safeValues);
@@ -158,8 +168,10 @@ export class ResourceHost {
     const changes = new MessageChannel();
     this.changePort?.close();
     this.changePort = changes.port1;
+    // the loop sites are the watchdog's, here: the worker's generated code has its own copy
+    const { sites: _sites, ...app } = this.app;
     const data: ResourceWorkerData = {
-      app: this.app,
+      app,
       resource: this.model.name,
       clock: this.options.clock,
       untilNs: this.options.untilNs,
@@ -176,6 +188,7 @@ export class ResourceHost {
       ...(channel ? { writePort: channel.port2 } : {}),
       changePort: changes.port2,
       ...(this.options.realtime ? { realtime: this.options.realtime } : {}),
+      ...(this.options.codeCache && !this.options.iec61499 && this.app === this.cachedApp ? { codeCache: this.options.codeCache.data ? { data: this.options.codeCache.data } : {} } : {}),
     };
     const worker = spawnResourceWorker(data, [...(channel ? [channel.port2] : []), changes.port2]);
     this.worker = worker;
@@ -224,6 +237,9 @@ export class ResourceHost {
             break;
           case 'eventPins':
             if (this.worker === worker) this.eventPins = this.eventPinsWanted && m.pins && m.buffer ? new EventPinCounts(m.pins, m.buffer) : undefined;
+            break;
+          case 'codeCache':
+            this.options.codeCache?.store(m.data);
             break;
           case 'realtime':
             this.realtime = m.report;
@@ -544,17 +560,4 @@ export class ResourceHost {
     applySafeOutputs(local, this.safe);
     this.exchange.endScan(local);
   }
-}
-
-/**
- * Start a resource worker. From TypeScript sources (vitest, tsx) the worker boots through tsx;
- * from dist/ the compiled entry runs directly.
- */
-function spawnResourceWorker(data: ResourceWorkerData, transferList: MessagePort[]): Worker {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) {
-    const entry = new URL('./resource-worker.ts', here).href;
-    return new Worker(new URL('./tsx-boot.mjs', here), { workerData: { ...data, entry }, transferList });
-  }
-  return new Worker(new URL('./resource-worker.js', here), { workerData: data, transferList });
 }

@@ -15,22 +15,44 @@ import {
   type WorkerMessage,
 } from './protocol.js';
 import { makeScanThreadRealtime } from '../rt/realtime.js';
-import { runScanLoop, runScanLoopYielding } from './scan-loop.js';
-import { open61131, open61499 } from './worker-resources.js';
+import { runScanLoop, runScanLoopYielding, type Schedulable } from './scan-loop.js';
+import { startMark, startTracing } from '../start-trace.js';
+import type { PrestartData } from './worker-prestart.js';
+import type { WorkerResource } from './worker-resources.js';
+
+/** Builds the resource a worker runs (open61131, open61499). */
+export type OpenResource = (data: ResourceWorkerData, post: (m: WorkerMessage) => void) => WorkerResource;
 
 /**
- * Entry of every resource's worker thread, 61131 and IEC 61499 alike: builds the resource,
- * runs it in the one scan loop on the real or the virtual clock until its end or a stop
- * request, serves the main thread's requests (snapshots, writes) between steps, and reports
- * faults, variables and RETAIN values.
+ * What every resource's worker thread runs, 61131 and IEC 61499 alike, started by the entry
+ * of its kind (scan-worker-61131.ts, scan-worker-61499.ts: an IEC 61131-3 application does
+ * not load the IEC 61499 runtime, nor the reverse), which builds the resource with `open`. A
+ * worker started ahead (worker-prestart.ts) has loaded its modules while the main thread
+ * compiled or read the compile cache, and gets its resource in its first message.
  */
-async function main(data: ResourceWorkerData): Promise<void> {
+export function runResourceWorker(open: OpenResource): void {
+  startMark('scan worker modules loaded');
+  const failed = (e: unknown) => {
+    parentPort!.postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e) } satisfies WorkerMessage);
+  };
+  const boot = workerData as ResourceWorkerData | PrestartData;
+  if ('prestart' in boot) parentPort!.once('message', (data: ResourceWorkerData) => main(data, open).catch(failed));
+  else main(boot, open).catch(failed);
+}
+
+/**
+ * Runs the resource in the one scan loop on the real or the virtual clock until its end or a
+ * stop request, serves the main thread's requests (snapshots, writes) between steps, and
+ * reports faults, variables and RETAIN values.
+ */
+async function main(data: ResourceWorkerData, open: OpenResource): Promise<void> {
   const post = (m: WorkerMessage) => parentPort!.postMessage(m);
   const iec61499 = data.eventsBuffer !== undefined;
-  const side = iec61499 ? open61499(data, post) : open61131(data, post);
+  const side = open(data, post);
   const attention = new Int32Array(data.controlBuffer);
   // in this thread, the scan thread: the main thread (I/O) keeps its policy
   if (data.realtime) post({ type: 'realtime', report: makeScanThreadRealtime(data.realtime) });
+  startMark(`resource ${data.resource} ready`);
   post({ type: 'ready' });
 
   let stop: 'none' | 'stop' | 'kill' = 'none';
@@ -89,10 +111,14 @@ async function main(data: ResourceWorkerData): Promise<void> {
     };
     // communication FBs need the worker's event loop for their sockets (real clock only)
     const sockets = side.resource61499 !== undefined && side.resource61499.usesEventLoop() && clock.kind === 'real';
-    releases = sockets ? await runScanLoopYielding(side.work, clock, options) : runScanLoop(side.work, clock, options);
+    const work = startTracing() ? markFirstRelease(side.work, data.resource) : side.work;
+    releases = sockets ? await runScanLoopYielding(work, clock, options) : runScanLoop(work, clock, options);
   } catch (e) {
     side.fault(e);
   }
+  // made after the run: it then holds the functions the scans compiled, not only the top level
+  const codeCache = side.codeCache?.();
+  if (codeCache) parentPort!.postMessage({ type: 'codeCache', data: codeCache } satisfies WorkerMessage);
   // sockets of communication FBs would keep the worker alive
   side.resource61499?.dispose();
   const { vars, retained, faulted, persistent } = side.end(stop);
@@ -101,6 +127,24 @@ async function main(data: ResourceWorkerData): Promise<void> {
   data.changePort?.close();
 }
 
-main(workerData as ResourceWorkerData).catch((e: unknown) => {
-  parentPort!.postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e) } satisfies WorkerMessage);
-});
+/** The work as it is, but the end of its first release is marked (VPLC_START_TRACE=1 only: a call more per release). */
+function markFirstRelease(work: Schedulable, resource: string): Schedulable {
+  let first = true;
+  return {
+    get due() {
+      return work.due;
+    },
+    begin: (clock) => work.begin(clock),
+    plan: () => work.plan(),
+    busy: () => work.busy(),
+    release: (clock) => {
+      const n = work.release(clock);
+      if (first) {
+        first = false;
+        startMark(`first scan of ${resource} ended`);
+      }
+      return n;
+    },
+    resume: (clock) => work.resume(clock),
+  };
+}

@@ -1,11 +1,14 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compileCacheDir, compileCacheKey, compileFilesCached, readCacheEntry } from '../../compiler/cache.js';
+import { compileCacheDir, compileCacheKey, compileFilesCached, MAX_ENTRIES, readCacheEntry, writeCacheEntry } from '../../compiler/cache.js';
 import { compileFiles } from '../../compiler/project.js';
+import { loadModuleCached } from '../../runtime/load.js';
+import { TaskSupport } from '../../runtime/support.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'vplc-cache-'));
@@ -21,13 +24,16 @@ function setup(text: string): { cache: string; file: string } {
 }
 
 const program = (init: number) => `PROGRAM Main\nVAR x : INT := ${init}; t : TON; END_VAR\nx := x + 1;\nt(IN := TRUE, PT := T#1s);\nEND_PROGRAM\n`;
-const entries = (cache: string) => {
+/** every file in the cache folder */
+const files = (cache: string) => {
   try {
     return readdirSync(cache);
   } catch {
     return [];
   }
 };
+/** the compile results stored (each may have its code cache beside it) */
+const entries = (cache: string) => files(cache).filter((n) => n.endsWith('.json'));
 
 describe('compile cache', () => {
   it('compiles and stores on a miss, and returns the same application from the entry on a hit', async () => {
@@ -79,6 +85,54 @@ describe('compile cache', () => {
     expect((await compileFilesCached([file], {}, cache)).cache).toBe('hit');
   });
 
+  it('keeps a code cache beside an entry, bound to it; a damaged one or one made for another entry is not read', async () => {
+    const { cache, file } = setup(program(31));
+    const miss = await compileFilesCached([file], {}, cache);
+    expect(miss.codeCache).toBeDefined();
+    expect(miss.codeCache!.data).toBeUndefined();
+    // what the scan worker makes: V8's code cache of the generated code after a run of it
+    const loaded = loadModuleCached(miss.application!, new TaskSupport());
+    expect(loaded.cacheUsed).toBe(false);
+    const bytes = loaded.createCache();
+    expect(miss.codeCache!.store(bytes)).toBe(true);
+    const hit = await compileFilesCached([file], {}, cache);
+    expect(hit.cache).toBe('hit');
+    expect(Buffer.from(hit.codeCache!.data!).equals(Buffer.from(bytes))).toBe(true);
+    expect(loadModuleCached(hit.application!, new TaskSupport(), hit.codeCache!.data).cacheUsed).toBe(true);
+
+    const codeFile = join(cache, entries(cache)[0]!.replace(/\.json$/, '.code'));
+    const good = readFileSync(codeFile);
+    const nl = good.indexOf(10);
+    const header = good.subarray(0, nl).toString('latin1').split(' ');
+    // the same bytes, bound to another entry (its checksum in the header)
+    header[header.length - 2] = '0'.repeat(64);
+    writeFileSync(codeFile, Buffer.concat([Buffer.from(`${header.join(' ')}\n`), good.subarray(nl + 1)]));
+    expect((await compileFilesCached([file], {}, cache)).codeCache!.data).toBeUndefined();
+    // cut short
+    writeFileSync(codeFile, good.subarray(0, good.length - 100));
+    expect((await compileFilesCached([file], {}, cache)).codeCache!.data).toBeUndefined();
+    writeFileSync(codeFile, good.subarray(0, 50));
+    const again = await compileFilesCached([file], {}, cache);
+    expect(again.codeCache!.data).toBeUndefined();
+    // the next store replaces it
+    expect(again.codeCache!.store(bytes)).toBe(true);
+    expect(readFileSync(codeFile).equals(good)).toBe(true);
+  });
+
+  it('removes the code cache with its entry when old entries are pruned', async () => {
+    const { cache, file } = setup(program(41));
+    const first = await compileFilesCached([file], {}, cache);
+    first.codeCache!.store(loadModuleCached(first.application!, new TaskSupport()).createCache());
+    const [oldest] = entries(cache);
+    const old = new Date(Date.now() - 3_600_000);
+    utimesSync(join(cache, oldest!), old, old);
+    expect(files(cache)).toHaveLength(2);
+    for (let i = 0; i < MAX_ENTRIES; i++) writeCacheEntry(cache, `k${i}`, first);
+    expect(entries(cache)).toHaveLength(MAX_ENTRIES);
+    expect(files(cache)).not.toContain(oldest);
+    expect(files(cache)).not.toContain(oldest!.replace(/\.json$/, '.code'));
+  });
+
   it('stores nothing for a compile with errors, and nothing when turned off', async () => {
     const bad = setup('PROGRAM Main\nVAR x : INT; END_VAR\nx := TRUE;\nEND_PROGRAM\n');
     const r = await compileFilesCached([bad.file], {}, bad.cache);
@@ -113,7 +167,7 @@ describe('compile cache', () => {
     const parsed = outcomes.map((o) => JSON.parse(o.out) as { cache: string; code: number });
     expect(new Set(parsed.map((p) => p.code)).size).toBe(1);
     // one entry, no temporary file left behind, and it reads back whole
-    const names = entries(cache);
+    const names = files(cache);
     expect(names).toHaveLength(1);
     const hit = await compileFilesCached([file], {}, cache);
     expect(hit.cache).toBe('hit');
@@ -123,14 +177,16 @@ describe('compile cache', () => {
 
 describe('vplc run and the compile cache', () => {
   const vplc = (args: string[], env: Record<string, string>) =>
-    new Promise<{ code: number | null; out: string }>((resolve) => {
+    new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
       const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(root, 'runtime/cli/main.ts'), ...args], {
         cwd: dir,
         env: { ...process.env, ...env },
       });
       let out = '';
+      let err = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      child.on('close', (code) => resolve({ code, out }));
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      child.on('close', (code) => resolve({ code, out, err }));
     });
 
   it('fills the cache folder, reads it on the next start, and leaves it alone with --no-cache or VPLC_CACHE=0', async () => {
@@ -138,17 +194,60 @@ describe('vplc run and the compile cache', () => {
     const args = ['run', file, '--virtual-time', '--cycles', '3', '--json'];
     const off = await vplc([...args, '--no-cache'], { VPLC_CACHE_DIR: cache });
     expect(off.code).toBe(0);
-    expect(entries(cache)).toHaveLength(0);
+    expect(files(cache)).toHaveLength(0);
     const env0 = await vplc(args, { VPLC_CACHE_DIR: cache, VPLC_CACHE: '0' });
     expect(env0.code).toBe(0);
-    expect(entries(cache)).toHaveLength(0);
+    expect(files(cache)).toHaveLength(0);
     const first = await vplc(args, { VPLC_CACHE_DIR: cache });
     expect(entries(cache)).toHaveLength(1);
+    // the entry and V8's code cache of its generated code, made by the scan worker
+    expect(files(cache).sort()).toEqual([entries(cache)[0]!, entries(cache)[0]!.replace(/\.json$/, '.code')].sort());
     const second = await vplc(args, { VPLC_CACHE_DIR: cache });
     for (const o of [first, second]) {
       expect(o.code).toBe(0);
       expect((JSON.parse(o.out) as { vars: { Main: { x: number } } }).vars.Main.x).toBe(14);
     }
     expect(JSON.parse(off.out).vars).toEqual(JSON.parse(second.out).vars);
+  }, 120_000);
+
+  it('loads the generated code through the code cache, and replaces one V8 rejects or one that is damaged', async () => {
+    const { cache, file } = setup(program(21));
+    const args = ['run', file, '--virtual-time', '--cycles', '2', '--json'];
+    const env = { VPLC_CACHE_DIR: cache, VPLC_START_TRACE: '1' };
+    const x = (o: { out: string }) => (JSON.parse(o.out) as { vars: { Main: { x: number } } }).vars.Main.x;
+    const first = await vplc(args, env);
+    expect(first.code).toBe(0);
+    expect(first.err).toContain('code cache absent');
+    const [entry] = entries(cache);
+    const codeFile = join(cache, entry!.replace(/\.json$/, '.code'));
+    const made = readFileSync(codeFile);
+    const hit = await vplc(args, env);
+    expect(hit.err).toContain('code cache used');
+    expect(hit.err).toMatch(/first scan of Default ended at [\d.]+ ms/);
+    for (const o of [first, hit]) expect(x(o)).toBe(23);
+
+    // bytes V8 cannot use under a header that checks: V8 rejects them, the run is the same, a good one replaces them
+    const nl = made.indexOf(10);
+    // header: format, the entry's checksum, the checksum of the bytes
+    const header = made.subarray(0, nl).toString('latin1').split(' ');
+    const [format, bound] = [header.slice(0, -2).join(' '), header.at(-2)!];
+    const junk = Buffer.alloc(made.length - nl - 1, 0x5a);
+    writeFileSync(codeFile, Buffer.concat([Buffer.from(`${format} ${bound} ${createHash('sha256').update(junk).digest('hex')}\n`), junk]));
+    const rejected = await vplc(args, env);
+    expect(rejected.code).toBe(0);
+    expect(rejected.err).toContain('code cache rejected');
+    expect(x(rejected)).toBe(23);
+    expect(readFileSync(codeFile).subarray(nl + 1).equals(junk)).toBe(false);
+    expect((await vplc(args, env)).err).toContain('code cache used');
+
+    // one byte changed: its checksum no longer matches, it is not given to V8 at all, and is rewritten
+    const good = readFileSync(codeFile);
+    const damaged = Buffer.from(good);
+    damaged[damaged.length - 10] ^= 0xff;
+    writeFileSync(codeFile, damaged);
+    const afterDamage = await vplc(args, env);
+    expect(afterDamage.err).toContain('code cache absent');
+    expect(x(afterDamage)).toBe(23);
+    expect((await vplc(args, env)).err).toContain('code cache used');
   }, 120_000);
 });

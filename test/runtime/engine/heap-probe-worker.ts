@@ -12,7 +12,8 @@ import { RealClock, VirtualClock, type ScanClock } from '../../../runtime/clock.
 import { EventCounters } from '../../../runtime/engine/event-counters.js';
 import { CONTROL_WORDS, type ResourceWorkerData, type WorkerMessage } from '../../../runtime/engine/protocol.js';
 import { runScanLoop } from '../../../runtime/engine/scan-loop.js';
-import { open61131, open61499 } from '../../../runtime/engine/worker-resources.js';
+import { open61131 } from '../../../runtime/engine/worker-61131.js';
+import { open61499 } from '../../../runtime/engine/worker-61499.js';
 import { ResourceMetrics, metricsBufferBytes } from '../../../runtime/metrics/resource-metrics.js';
 
 export interface HeapProbeRequest {
