@@ -25,7 +25,7 @@ import {
   type WorkerMessage,
 } from './protocol.js';
 import type { RealtimeReport, RealtimeRequest } from '../rt/realtime.js';
-import { REALTIME_YOUNG_GENERATION_MB } from '../rt/prefault.js';
+import { realtimeV8 } from '../rt/v8-realtime.js';
 import type { RetainedValues } from './retain.js';
 import type { ChangeResult } from './online-change.js';
 import { applySafeOutputs, compileSafeValues, type SafeValues } from './safe-outputs.js';
@@ -553,8 +553,8 @@ export class ResourceHost {
  */
 function spawnResourceWorker(data: ResourceWorkerData, transferList: MessagePort[]): Worker {
   const here = import.meta.url;
-  // a real-time scan thread's young generation has one fixed size: V8 neither shrinks nor grows it (prefault.ts)
-  const limits = data.realtime ? { resourceLimits: { maxYoungGenerationSizeMb: REALTIME_YOUNG_GENERATION_MB } } : {};
+  // a real-time scan thread: early tier-up, a young generation of one fixed size (v8-realtime.ts)
+  const limits = data.realtime ? { resourceLimits: realtimeV8() } : {};
   if (here.endsWith('.ts')) {
     const entry = new URL('./resource-worker.ts', here).href;
     return new Worker(new URL('./tsx-boot.mjs', here), { workerData: { ...data, entry }, transferList, ...limits });

@@ -17,16 +17,6 @@ const MAX_PASSES = 16;
 /** one short-lived object: a small array (about 100 bytes) */
 const SLOTS = 8;
 
-/**
- * The young generation of a real-time scan worker (Worker resourceLimits): 3 MB is V8's
- * smallest, two semi-spaces of 1 MB and as much for large objects. V8 shrinks a young
- * generation whose allocation rate is low (a scan worker's) back to its initial size at a
- * scavenge, giving its pages back, and grows it again under load: fresh pages to fault each
- * time. At its smallest it can do neither, so the pages prefaulted stay; a scan that still
- * allocates pays a scavenge of a few tens of µs per MB allocated instead.
- */
-export const REALTIME_YOUNG_GENERATION_MB = 3;
-
 function youngGeneration(): { size: number; committed: number } {
   const s = getHeapSpaceStatistics().find((x) => x.space_name === 'new_space');
   return { size: s?.space_size ?? 0, committed: s?.physical_space_size ?? 0 };
@@ -39,8 +29,8 @@ function youngGeneration(): { size: number; committed: number } {
  * the scan thread faulted a fresh page of the young generation every few scans of a slow task,
  * and such a fault on memory the guest had given back to the host stalled the virtual CPU for
  * 8–22 ms. The young generation cannot be locked instead: V8 aborts when it gives back a locked
- * page (vplc_rt.c). Allocates short-lived objects, a pass the size of the young generation at a
- * time, until a pass faults no page.
+ * page (vplc_rt.c); its size is fixed (v8-realtime.ts), so the pages stay. Allocates short-lived
+ * objects, a pass the size of the young generation at a time, until a pass faults no page.
  */
 export function prefaultYoungGeneration(rt: RtHelper): PrefaultReport {
   const counts = new Float64Array(2);

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { rtHelper, type LockOutcome } from './native.js';
 import { prefaultYoungGeneration, type PrefaultReport } from './prefault.js';
-import { tierUpEarly } from './tier-up.js';
 
 /** What `--rt [--rt-priority N] [--cpu N]` asks of each scan thread. */
 export interface RealtimeRequest {
@@ -63,9 +62,9 @@ function memoryLine(lock: LockOutcome, prefault: PrefaultReport): { text: string
  * SCHED_FIFO at `priority`, pinned to `cpu` (the process's other threads leave that CPU),
  * timer slack 1 ns, so that no lower-priority thread delays a scan; the top of its stack and
  * the process's code are locked in memory and its young generation prefaulted, so that a scan
- * takes no page fault, and V8 optimises the scan code early (tier-up.ts). The main thread, which does the I/O, keeps its policy. What cannot be
- * done is said exactly, and the scan runs on under the policy it has. Call it last before the
- * scan loop: the resource's code is loaded.
+ * takes no page fault (V8 is set up by the host: v8-realtime.ts). The main thread, which does the
+ * I/O, keeps its policy. What cannot be done is said exactly, and the scan runs on under the
+ * policy it has. Call it last before the scan loop: the resource's code is loaded.
  */
 export function makeScanThreadRealtime(req: RealtimeRequest): RealtimeReport {
   const rt = rtHelper();
@@ -88,7 +87,6 @@ export function makeScanThreadRealtime(req: RealtimeRequest): RealtimeReport {
   const pinned = o.affinity === 0;
   if (o.slack > 0) problems.push(`timer slack of 1 ns refused: ${why(o.slack)}`);
   if (o.others < 0) problems.push(`moving the other threads off CPU ${cpu} refused: ${why(-o.others)}`);
-  tierUpEarly();
   const lock = rt.lockMemory(LOCKED_STACK_BYTES);
   const memory = memoryLine(lock, prefaultYoungGeneration(rt));
   if (memory.problem) problems.push(memory.problem);
