@@ -11,9 +11,9 @@ export const REALTIME_OPTIONS = {
 /** The options' help, the descriptions starting at column `column` as in the command's own help. */
 export function realtimeUsage(column: number): string {
   const rows: [string, string[]][] = [
-    ['--rt', ['real time for the scan threads (not the I/O thread): SCHED_FIFO, 1 ns timer slack', '(needs root or CAP_SYS_NICE; without it says exactly why and runs on)']],
+    ['--rt', ['real time for the scan threads (not the I/O thread): SCHED_FIFO, 1 ns timer slack,', 'their stacks and the code locked in memory, the V8 heap prefaulted (needs root, or', 'CAP_SYS_NICE and CAP_IPC_LOCK; without them says exactly why and runs on)']],
     ['--rt-priority N', ['SCHED_FIFO priority of the scan threads, 1…99 (default 80)']],
-    ['--cpu N', ['pin the scan threads to CPU N (with --rt)']],
+    ['--cpu N', ['pin the scan threads to CPU N, the other threads off it (with --rt)']],
   ];
   return rows.map(([flag, lines]) => lines.map((l, i) => `${(i === 0 ? `  ${flag}` : '').padEnd(column)}${l}\n`).join('')).join('');
 }

@@ -1,5 +1,6 @@
 import { Worker, type MessagePort } from 'node:worker_threads';
 import type { ResourceWorkerData } from './protocol.js';
+import { realtimeV8 } from '../rt/v8-realtime.js';
 
 /**
  * A resource worker started before the application is known. A Node worker takes tens of ms
@@ -44,7 +45,8 @@ export function prestartResourceWorker(kind: ResourceKind): void {
 export function spawnResourceWorker(data: ResourceWorkerData, transferList: MessagePort[]): Worker {
   const kind: ResourceKind = data.eventsBuffer !== undefined ? '61499' : '61131';
   const spare = waiting;
-  if (spare?.kind === kind) {
+  // a real-time scan thread needs V8 set up before its worker starts (v8-realtime.ts): not the spare
+  if (spare?.kind === kind && !data.realtime) {
     waiting = undefined;
     spare.worker.off('error', spare.drop);
     spare.worker.off('exit', spare.drop);
@@ -61,9 +63,11 @@ export function spawnResourceWorker(data: ResourceWorkerData, transferList: Mess
  */
 function newResourceWorker(kind: ResourceKind, data: ResourceWorkerData | PrestartData, transferList: MessagePort[] = []): Worker {
   const here = import.meta.url;
+  // a real-time scan thread: early tier-up, a young generation of one fixed size (v8-realtime.ts)
+  const limits = 'realtime' in data && data.realtime ? { resourceLimits: realtimeV8() } : {};
   if (here.endsWith('.ts')) {
     const entry = new URL(`./scan-worker-${kind}.ts`, here).href;
-    return new Worker(new URL('./tsx-boot.mjs', here), { workerData: { ...data, entry }, transferList });
+    return new Worker(new URL('./tsx-boot.mjs', here), { workerData: { ...data, entry }, transferList, ...limits });
   }
-  return new Worker(new URL(`./scan-worker-${kind}.js`, here), { workerData: data, transferList });
+  return new Worker(new URL(`./scan-worker-${kind}.js`, here), { workerData: data, transferList, ...limits });
 }

@@ -8,6 +8,15 @@ export interface RealtimeOutcome {
   fifo: number;
   affinity: number;
   slack: number;
+  /** threads moved off the scan CPU (after SCHED_FIFO was granted), or -errno */
+  others: number;
+}
+
+/** What lockMemory locked, bytes, and 0 or the errno of the first refusal. */
+export interface LockOutcome {
+  stack: number;
+  code: number;
+  errno: number;
 }
 
 /**
@@ -28,6 +37,10 @@ export interface RtHelper {
   tid(): number;
   /** return the C heap's free pages to the system (malloc_trim); true when some were */
   trim(): boolean;
+  /** lock the top `stackBytes` of the calling thread's stack and the executable file mappings (not the V8 heap) */
+  lockMemory(stackBytes: number): LockOutcome;
+  /** out[0] minor, out[1] major page faults of the calling thread so far */
+  faults(out: Float64Array): void;
   /** glibc's mmap and trim thresholds, fixed at `bytes` (mallopt); true when set */
   mallocThresholds(bytes: number): boolean;
 }

@@ -1,4 +1,6 @@
-import { rtHelper } from './native.js';
+import { readFileSync } from 'node:fs';
+import { rtHelper, type LockOutcome } from './native.js';
+import { prefaultYoungGeneration, type PrefaultReport } from './prefault.js';
 
 /** What `--rt [--rt-priority N] [--cpu N]` asks of each scan thread. */
 export interface RealtimeRequest {
@@ -14,31 +16,61 @@ export interface RealtimeReport {
   tid: number;
   fifo: boolean;
   pinned: boolean;
+  /** bytes of memory locked (stack and code), 0 when refused */
+  lockedBytes: number;
   /** every step that failed, exactly why */
   problems: string[];
   line: string;
 }
 
-const ERRNO: Record<number, string> = { 1: 'EPERM', 3: 'ESRCH', 12: 'ENOMEM', 22: 'EINVAL', 38: 'ENOSYS' };
+const ERRNO: Record<number, string> = { 1: 'EPERM', 3: 'ESRCH', 11: 'EAGAIN', 12: 'ENOMEM', 22: 'EINVAL', 38: 'ENOSYS' };
+
+/** The top of the scan thread's stack that is locked: a scan runs far shallower. */
+export const LOCKED_STACK_BYTES = 512 * 1024;
 
 function why(errno: number): string {
   return ERRNO[errno] ?? `errno ${errno}`;
 }
 
+function mib(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${Math.round(bytes / 1024)} KiB`;
+}
+
+/** RLIMIT_MEMLOCK as /proc/self/limits shows it ("8388608", "unlimited"). */
+function memlockLimit(): string {
+  try {
+    const m = /^Max locked memory\s+(\S+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+    if (m) return m[1] === 'unlimited' ? 'unlimited' : mib(Number(m[1]));
+  } catch {
+    // not Linux's procfs: the limit is not known
+  }
+  return 'unknown';
+}
+
+/** What was locked, or exactly why not; and the prefault of the V8 heap. */
+function memoryLine(lock: LockOutcome, prefault: PrefaultReport): { text: string; problem?: string } {
+  const heap = `V8 heap not lockable, prefaulted: ${mib(prefault.committed)} young generation in ${prefault.passes} passes${prefault.settled ? '' : ', still faulting'}`;
+  const locked = `memory locked: ${mib(lock.stack)} of stack, ${mib(lock.code)} of code`;
+  if (lock.errno === 0) return { text: `${locked}; ${heap}` };
+  const hint = lock.errno === 1 || lock.errno === 12 ? ` (needs CAP_IPC_LOCK or root, or a larger RLIMIT_MEMLOCK: it is ${memlockLimit()})` : '';
+  const problem = `locking memory refused: ${why(lock.errno)}${hint}`;
+  return { text: lock.stack + lock.code > 0 ? `${locked}; ${problem}; ${heap}` : `${problem}; ${heap}`, problem };
+}
+
 /**
  * Make the calling thread (a resource's scan thread, from inside its worker) real time:
- * SCHED_FIFO at `priority`, pinned to `cpu`, timer slack 1 ns, so that no lower-priority
- * thread delays a scan. The main thread, which does the I/O, stays as it is. What cannot be
- * done is said exactly, and the scan runs on under the policy it has. Memory is not locked
- * (mlockall): V8 gives heap pages back with madvise, which the kernel refuses on locked
- * pages, and V8 aborts then; the scans allocate nothing, so no page is faulted in during
- * steady state, and swap is best turned off for a PLC (systemd MemorySwapMax=0).
+ * SCHED_FIFO at `priority`, pinned to `cpu` (the process's other threads leave that CPU),
+ * timer slack 1 ns, so that no lower-priority thread delays a scan; the top of its stack and
+ * the process's code are locked in memory and its young generation prefaulted, so that a scan
+ * takes no page fault (V8 is set up by the host: v8-realtime.ts). The main thread, which does the
+ * I/O, keeps its policy. What cannot be done is said exactly, and the scan runs on under the
+ * policy it has. Call it last before the scan loop: the resource's code is loaded.
  */
 export function makeScanThreadRealtime(req: RealtimeRequest): RealtimeReport {
   const rt = rtHelper();
   if (typeof rt === 'string') {
     const problem = `real time not available: ${rt}`;
-    return { tid: -1, fifo: false, pinned: false, problems: [problem], line: `${problem}; runs under SCHED_OTHER` };
+    return { tid: -1, fifo: false, pinned: false, lockedBytes: 0, problems: [problem], line: `${problem}; runs under SCHED_OTHER` };
   }
   const cpu = req.cpu ?? -1;
   const o = rt.realtime(req.priority, cpu);
@@ -54,7 +86,13 @@ export function makeScanThreadRealtime(req: RealtimeRequest): RealtimeReport {
   const fifo = o.fifo === 0;
   const pinned = o.affinity === 0;
   if (o.slack > 0) problems.push(`timer slack of 1 ns refused: ${why(o.slack)}`);
-  const got = [fifo ? `SCHED_FIFO priority ${req.priority}` : 'SCHED_OTHER', ...(pinned ? [`on CPU ${cpu}`] : [])];
-  const line = `scan thread ${o.tid}: ${got.join(', ')}${problems.length ? `; ${problems.join('; ')}; runs on` : ''}`;
-  return { tid: o.tid, fifo, pinned, problems, line };
+  if (o.others < 0) problems.push(`moving the other threads off CPU ${cpu} refused: ${why(-o.others)}`);
+  const lock = rt.lockMemory(LOCKED_STACK_BYTES);
+  const memory = memoryLine(lock, prefaultYoungGeneration(rt));
+  if (memory.problem) problems.push(memory.problem);
+  const others = o.others > 0 ? ` (${o.others} other threads moved off it)` : '';
+  const got = [fifo ? `SCHED_FIFO priority ${req.priority}` : 'SCHED_OTHER', ...(pinned ? [`on CPU ${cpu}${others}`] : [])];
+  const refused = problems.filter((p) => p !== memory.problem);
+  const line = `scan thread ${o.tid}: ${got.join(', ')}${refused.length ? `; ${refused.join('; ')}` : ''}; ${memory.text}${problems.length ? '; runs on' : ''}`;
+  return { tid: o.tid, fifo, pinned, lockedBytes: lock.stack + lock.code, problems, line };
 }

@@ -8,10 +8,11 @@
  * and both again with the other core loaded by `stress-ng --cpu 1` (Debian stress-ng).
  * p50/p99/p99.9/max and overruns of each, with the ratios, the CPU cost of the spin (the
  * engine process's CPU time over wall time, beside a run without spin), and every sample
- * program under SCHED_FIFO for --sample-seconds (default: --seconds): lateness and overruns.
+ * program under SCHED_FIFO for --sample-seconds (default: --seconds): lateness and overruns. Each
+ * run notes how long the host took CPU 1 away from the VM meanwhile (steal time).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +28,8 @@ interface Figures {
   p99: number;
   p999: number;
   max: number;
+  /** time the host took the scan CPU away from this VM during the run (ms) */
+  stealMs?: number;
 }
 
 interface EngineRun {
@@ -36,6 +39,20 @@ interface EngineRun {
   overruns: number;
   /** why the run is not under the policy asked (real time refused), if it is not */
   refused?: string;
+}
+
+/**
+ * Time the host has taken CPU `cpu` away from this VM so far (steal time in /proc/stat, in
+ * USER_HZ ticks of 10 ms), ms; NaN where not known. A late release while the host ran something
+ * else on the core is the hypervisor's, for vPLC and cyclictest alike.
+ */
+function stealMs(cpu = 1): number {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n').find((l) => l.startsWith(`cpu${cpu} `));
+    return Number(line!.trim().split(/\s+/)[8]) * 10;
+  } catch {
+    return NaN;
+  }
 }
 
 /** SCHED_FIFO as the benchmark asks it: priority 80, pinned to the second CPU. */
@@ -66,6 +83,7 @@ async function engineRun(intervalUs: number, loops: number, spinUs: number, real
       if (!r.fifo) refused = r.problems.join('; ');
     };
   }
+  const steal0 = stealMs();
   const engine = await Engine.start(app, options);
   const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
@@ -75,7 +93,7 @@ async function engineRun(intervalUs: number, loops: number, spinUs: number, real
   const t = result.metrics.tasks.Fast;
   const l = t.latenessUs;
   return {
-    figures: { p50: l.p50, p99: l.p99, p999: l.p999, max: l.max },
+    figures: { p50: l.p50, p99: l.p99, p999: l.p999, max: l.max, stealMs: stealMs() - steal0 },
     cpuPercent: ((cpu.user + cpu.system) / wallUs) * 100,
     cycles: t.cycles,
     overruns: t.overruns,
@@ -84,10 +102,11 @@ async function engineRun(intervalUs: number, loops: number, spinUs: number, real
 }
 
 /** Run cyclictest; resolves with its stdout, or a reason it could not run. */
-export function cyclictest(intervalUs: number, loops: number, extra: readonly string[] = []): Promise<{ stdout: string } | string> {
+export function cyclictest(intervalUs: number, loops: number, extra: readonly string[] = []): Promise<{ stdout: string; stealMs?: number } | string> {
   const bin = ['/usr/bin/cyclictest', '/usr/sbin/cyclictest'].find((p) => existsSync(p));
   if (!bin) return Promise.resolve('cyclictest not installed (Debian: apt install rt-tests)');
   const histMaxUs = 10_000;
+  const steal0 = stealMs();
   return new Promise((resolve) => {
     const child = spawn(bin, ['-m', '-t1', `-i${intervalUs}`, `-l${loops}`, '-q', `-h${histMaxUs}`, ...extra]);
     let stdout = '';
@@ -95,12 +114,12 @@ export function cyclictest(intervalUs: number, loops: number, extra: readonly st
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', (e) => resolve(`cyclictest failed: ${e.message}`));
-    child.on('close', (code) => resolve(code === 0 ? { stdout } : `cyclictest failed (${code}): ${stderr.trim()}`));
+    child.on('close', (code) => resolve(code === 0 ? { stdout, stealMs: stealMs() - steal0 } : `cyclictest failed (${code}): ${stderr.trim()}`));
   });
 }
 
 /** Percentiles from cyclictest's histogram (one line per µs: `latency count`). */
-export function cyclictestFigures(run: { stdout: string } | string): Figures | string {
+export function cyclictestFigures(run: { stdout: string; stealMs?: number } | string): Figures | string {
   if (typeof run === 'string') return run;
   const counts: number[] = [];
   let max = NaN;
@@ -124,7 +143,7 @@ export function cyclictestFigures(run: { stdout: string } | string): Figures | s
     }
     return max; // in the overflow
   };
-  return { p50: quantile(0.5), p99: quantile(0.99), p999: quantile(0.999), max };
+  return { p50: quantile(0.5), p99: quantile(0.99), p999: quantile(0.999), max, ...(run.stealMs !== undefined ? { stealMs: run.stealMs } : {}) };
 }
 
 /** `stress-ng --cpu 1` for `seconds` (it ends by itself; killed sooner when done), or why not. */
@@ -153,7 +172,7 @@ async function loaded<T>(seconds: number, fn: () => Promise<T>): Promise<T | str
   }
 }
 
-const LABELS: [keyof Figures, string][] = [['p50', 'p50'], ['p99', 'p99'], ['p999', 'p99.9'], ['max', 'max']];
+const LABELS: [Exclude<keyof Figures, 'stealMs'>, string][] = [['p50', 'p50'], ['p99', 'p99'], ['p999', 'p99.9'], ['max', 'max']];
 
 function latencyFigures(condition: string, policy: string, ours: EngineRun | string, base: Figures | string): BenchFigure[] {
   return LABELS.map(([k, label]) => {
@@ -166,7 +185,10 @@ function latencyFigures(condition: string, policy: string, ours: EngineRun | str
       if (base[k] > 0) f.ratio = ours.figures[k] / base[k];
       else f.note = 'baseline 0 µs: no ratio';
     }
-    if (k === 'max') f.note = `${f.note ? `${f.note}; ` : ''}${ours.cycles} scans, ${ours.overruns} overruns`;
+    if (k === 'max') {
+      const steal = (r: Figures | string) => (typeof r === 'string' || r.stealMs === undefined || Number.isNaN(r.stealMs) ? '?' : `${r.stealMs}`);
+      f.note = `${f.note ? `${f.note}; ` : ''}${ours.cycles} scans, ${ours.overruns} overruns; CPU 1 taken by the host: ${steal(ours.figures)} ms (cyclictest's run: ${steal(base)} ms)`;
+    }
     return f;
   });
 }
@@ -179,15 +201,17 @@ async function sampleRun(file: string, seconds: number, spinUs: number, realtime
   const compiled = compileFiles([ROOT + file]);
   const app: Application | undefined = compiled.application;
   if (!app) return [{ name: file, value: NaN, unit: 'µs', note: 'does not compile' }];
+  const steal0 = stealMs();
   const engine = await Engine.start(app, { clock: 'real', durationNs: seconds * 1e9, spinUs, realtime });
   const { metrics } = await engine.done;
+  const steal = stealMs() - steal0;
   const tasks = Object.entries(metrics.tasks);
   const overruns = tasks.reduce((n, [, t]) => n + t.overruns, 0);
   const missed = Object.values(metrics.events ?? {}).reduce((n, e) => n + e.missedTicks, 0);
   // the fastest task: the one with the most cycles
   const [name, t] = tasks.reduce((a, b) => (b[1].cycles > a[1].cycles ? b : a));
   const l = t.latenessUs;
-  const note = `${name}: ${t.cycles} scans; overruns of all tasks ${overruns}${metrics.events ? `, missed ticks ${missed}` : ''}`;
+  const note = `${name}: ${t.cycles} scans; overruns of all tasks ${overruns}${metrics.events ? `, missed ticks ${missed}` : ''}; CPU 1 taken by the host: ${steal} ms`;
   return [
     { name: `${file} lateness p99 (SCHED_FIFO)`, value: l.p99, unit: 'µs' },
     { name: `${file} lateness p99.9 (SCHED_FIFO)`, value: l.p999, unit: 'µs' },
