@@ -6,9 +6,9 @@
  */
 import type { IToken, TokenType } from 'chevrotain';
 import type * as A from './ast.js';
-import type { IdAllocator } from './ast.js';
+import { PRECEDENCE, type IdAllocator } from './ast.js';
 import type { SourceFile, SourceRange } from '../source.js';
-import { decodeDate, decodeDateAndTime, decodeDuration, decodeInteger, decodeReal, decodeString, decodeTimeOfDay, decodeTyped, type Decoded } from './literals.js';
+import { decodeLiteralToken } from './literals.js';
 import * as T from './lexer.js';
 
 /** Thrown where the text needs the recovering parser: a syntax error or anything the CST builder would report. */
@@ -26,16 +26,6 @@ export function needFullParse(): never {
 export function tokenEnd(t: IToken): number {
   return t.startOffset + t.image.length;
 }
-
-/** Binding strength of the binary operators, weakest first (IEC 61131-3 table 71). */
-const PRECEDENCE: Record<A.BinaryOp, number> = {
-  OR: 1, XOR: 2, AND: 3,
-  '=': 4, '<>': 4,
-  '<': 5, '>': 5, '<=': 5, '>=': 5,
-  '+': 6, '-': 6,
-  '*': 7, '/': 7, MOD: 7,
-  '**': 9,
-};
 
 /** The operator of each binary operator token ('&' is AND). */
 const OPERATOR = new Map<TokenType, A.BinaryOp>([
@@ -185,47 +175,9 @@ export class NodeFactory {
   literal(tok: IToken): A.Expr {
     const start = tok.startOffset;
     const end = tokenEnd(tok);
-    const text = tok.image;
-    let d: Decoded;
-    switch (tok.tokenType.name) {
-      case 'IntegerLiteral':
-      case 'BasedInteger':
-        d = decodeInteger(text);
-        break;
-      case 'RealLiteral':
-        d = decodeReal(text);
-        break;
-      case 'TRUE':
-        d = { ok: true, value: { type: 'bool', value: true } };
-        break;
-      case 'FALSE':
-        d = { ok: true, value: { type: 'bool', value: false } };
-        break;
-      case 'SString':
-      case 'DString':
-        d = decodeString(text);
-        break;
-      case 'DurationLiteral':
-        d = decodeDuration(text);
-        break;
-      case 'DateLiteral':
-        d = decodeDate(text);
-        break;
-      case 'TimeOfDayLiteral':
-        d = decodeTimeOfDay(text);
-        break;
-      case 'DateAndTimeLiteral':
-        d = decodeDateAndTime(text);
-        break;
-      case 'TypedLiteral': {
-        const t = decodeTyped(text);
-        if ('enumType' in t) return { kind: 'enumValue' as const, typeName: t.enumType, value: t.value, id: this.id(), range: this.range(start, end) };
-        d = t;
-        break;
-      }
-      default:
-        return needFullParse();
-    }
+    const d = decodeLiteralToken(tok.tokenType.name, tok.image);
+    if (d === undefined) return needFullParse();
+    if ('enumType' in d) return { kind: 'enumValue' as const, typeName: d.enumType, value: d.value, id: this.id(), range: this.range(start, end) };
     if (!d.ok) return needFullParse();
     return { kind: 'literal' as const, value: d.value, id: this.id(), range: this.range(start, end) };
   }

@@ -9,19 +9,22 @@
  * first syntax error or anything the CST builder reports, parses the file again with the
  * recovering CstParser, which makes every diagnostic.
  */
-import type { IToken, TokenType } from 'chevrotain';
-import { EmbeddedActionsParser, EOF } from './chevrotain.js';
+import type { IToken } from 'chevrotain';
+import { EmbeddedActionsParser } from './chevrotain.js';
 import * as T from './lexer.js';
+import { atCaseLabel, isSetResetRef } from './lookahead-tests.js';
 import type * as A from './ast.js';
 import { NodeFactory, needFullParse, tokenEnd } from './ast-factory.js';
 
-const STATEMENT_START = new Set<TokenType>([T.IF, T.CASE, T.FOR, T.WHILE, T.REPEAT, T.EXIT, T.CONTINUE, T.RETURN]);
 
 /** What rules return while chevrotain records the grammar (no action runs then). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const RECORDING = undefined as any;
 
 export class BodyAstParser extends EmbeddedActionsParser {
+  /** The i-th token ahead, for the look-ahead tests of lookahead-tests.ts. */
+  private readonly laFn = (i: number): IToken => this.LA(i);
+
   /** The nodes' maker for the file being parsed (set by `parse`). */
   protected f!: NodeFactory;
 
@@ -414,7 +417,7 @@ export class BodyAstParser extends EmbeddedActionsParser {
     const body: A.Stmt[] = [];
     // a statement list ends where the next label (something followed by ':') begins
     this.MANY({
-      GATE: () => !this.atCaseLabel(),
+      GATE: () => !atCaseLabel(this.laFn),
       DEF: () => {
         const s = this.SUBRULE(this.statement);
         if (s) body.push(s);
@@ -476,22 +479,5 @@ export class BodyAstParser extends EmbeddedActionsParser {
     this.OPTION(() => this.CONSUME(T.Semicolon));
     return this.RECORDING_PHASE ? RECORDING : { kind: 'repeat' as const, body, until, id: this.f.id(), range: this.f.range(start, this.end()) };
   });
-
-  /** Is the text ahead a CASE label list (it reaches ':' before ':=' or ';')? */
-  private atCaseLabel(): boolean {
-    const first = this.LA(1).tokenType;
-    if (STATEMENT_START.has(first) || first === T.Semicolon) return false;
-    for (let i = 1; ; i++) {
-      const t = this.LA(i).tokenType;
-      if (t === T.Colon) return true;
-      if (t === T.Assign || t === T.Semicolon || t === EOF || t === T.OutputAssign) return false;
-      if (i > 512) return false;
-    }
-  }
 }
 
-function isSetResetRef(tok: IToken): boolean {
-  if (tok.tokenType !== T.Identifier) return false;
-  const u = tok.image.toUpperCase();
-  return u === 'S' || u === 'R' || u === 'REF';
-}

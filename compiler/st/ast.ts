@@ -45,6 +45,16 @@ export type BinaryOp =
   | '=' | '<>' | '<' | '>' | '<=' | '>='
   | '+' | '-' | '*' | '/' | 'MOD' | '**';
 
+/** Binding strength of the binary operators, weakest first (IEC 61131-3 table 71; unary operators bind tighter than all of them). */
+export const PRECEDENCE: Readonly<Record<BinaryOp, number>> = {
+  OR: 1, XOR: 2, AND: 3,
+  '=': 4, '<>': 4,
+  '<': 5, '>': 5, '<=': 5, '>=': 5,
+  '+': 6, '-': 6,
+  '*': 7, '/': 7, MOD: 7,
+  '**': 9,
+};
+
 export type UnaryOp = '-' | '+' | 'NOT';
 
 export type Expr =

@@ -284,3 +284,36 @@ export function decodeTyped(text: string): Decoded | EnumValue {
   }
   return { enumType: typeName, value: rest };
 }
+
+/**
+ * The value of a literal token, by the token's type name (compiler/st/lexer.ts); undefined for
+ * a token that is not a literal. Both AST builders read literals through it.
+ */
+export function decodeLiteralToken(tokenType: string, text: string): Decoded | EnumValue | undefined {
+  switch (tokenType) {
+    case 'IntegerLiteral':
+    case 'BasedInteger':
+      return decodeInteger(text);
+    case 'RealLiteral':
+      return decodeReal(text);
+    case 'TRUE':
+      return ok({ type: 'bool', value: true });
+    case 'FALSE':
+      return ok({ type: 'bool', value: false });
+    case 'SString':
+    case 'DString':
+      return decodeString(text);
+    case 'DurationLiteral':
+      return decodeDuration(text);
+    case 'DateLiteral':
+      return decodeDate(text);
+    case 'TimeOfDayLiteral':
+      return decodeTimeOfDay(text);
+    case 'DateAndTimeLiteral':
+      return decodeDateAndTime(text);
+    case 'TypedLiteral':
+      return decodeTyped(text);
+    default:
+      return undefined;
+  }
+}

@@ -8,6 +8,7 @@
 import type { IToken, TokenType, IParserErrorMessageProvider, CstNode } from 'chevrotain';
 import { CstParser, EOF } from './chevrotain.js';
 import * as T from './lexer.js';
+import { atCaseLabel, isSetResetRef } from './lookahead-tests.js';
 import { lookaheadOptions, storeLookahead } from './lazy-lookahead.js';
 
 // ---------------------------------------------------------------- readable messages
@@ -101,10 +102,12 @@ const messages: IParserErrorMessageProvider = {
 
 // ---------------------------------------------------------------- the grammar
 
-const STATEMENT_START = new Set<TokenType>([T.IF, T.CASE, T.FOR, T.WHILE, T.REPEAT, T.EXIT, T.CONTINUE, T.RETURN]);
 
 
 export class StParser extends CstParser {
+  /** The i-th token ahead, for the look-ahead tests of lookahead-tests.ts. */
+  private readonly laFn = (i: number): IToken => this.LA(i);
+
   /**
    * OR alternatives and option objects built once and reused: building the arrays and objects
    * of closures on every invocation was a large share of parse time.
@@ -799,7 +802,7 @@ export class StParser extends CstParser {
     this.AT_LEAST_ONE_SEP((this.alternatives.caseElement ??= { SEP: T.Comma, DEF: () => this.SUBRULE(this.caseLabel) }));
     this.CONSUME(T.Colon);
     // a statement list ends where the next label (something followed by ':') begins
-    this.MANY((this.alternatives.caseElement2 ??= { GATE: () => !this.atCaseLabel(), DEF: () => this.SUBRULE(this.statement) }));
+    this.MANY((this.alternatives.caseElement2 ??= { GATE: () => !atCaseLabel(this.laFn), DEF: () => this.SUBRULE(this.statement) }));
   });
 
   caseLabel = this.RULE('caseLabel', () => {
@@ -844,24 +847,6 @@ export class StParser extends CstParser {
     this.CONSUME(T.END_REPEAT);
     this.OPTION(() => this.CONSUME(T.Semicolon));
   });
-
-  /** Is the text ahead a CASE label list (it reaches ':' before ':=' or ';')? */
-  private atCaseLabel(): boolean {
-    const first = this.LA(1).tokenType;
-    if (STATEMENT_START.has(first) || first === T.Semicolon) return false;
-    for (let i = 1; ; i++) {
-      const t = this.LA(i).tokenType;
-      if (t === T.Colon) return true;
-      if (t === T.Assign || t === T.Semicolon || t === EOF || t === T.OutputAssign) return false;
-      if (i > 512) return false;
-    }
-  }
-}
-
-function isSetResetRef(tok: IToken): boolean {
-  if (tok.tokenType !== T.Identifier) return false;
-  const u = tok.image.toUpperCase();
-  return u === 'S' || u === 'R' || u === 'REF';
 }
 
 let instance: StParser | undefined;

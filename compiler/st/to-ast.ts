@@ -9,14 +9,11 @@
 import type { CstNode, IToken } from 'chevrotain';
 import * as T from './lexer.js';
 import type * as A from './ast.js';
-import type { IdAllocator } from './ast.js';
+import { PRECEDENCE, type IdAllocator } from './ast.js';
 import type { SourceFile, SourceRange } from '../source.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { diagnostic, type Code } from '../diagnostics/registry.js';
-import {
-  decodeDate, decodeDateAndTime, decodeDuration, decodeInteger, decodeReal, decodeString, decodeTimeOfDay, decodeTyped,
-  type Decoded,
-} from './literals.js';
+import { decodeLiteralToken } from './literals.js';
 import { readAccessPaths, readInstanceInits, type SectionReader } from './config-sections.js';
 
 type Child = CstNode | IToken;
@@ -754,46 +751,8 @@ export class AstBuilder {
   literalFromToken(tok: IToken): A.Expr {
     const span = this.spanOf(tok);
     const text = tok.image;
-    let d: Decoded;
-    switch (tok.tokenType.name) {
-      case 'IntegerLiteral':
-      case 'BasedInteger':
-        d = decodeInteger(text);
-        break;
-      case 'RealLiteral':
-        d = decodeReal(text);
-        break;
-      case 'TRUE':
-        d = { ok: true, value: { type: 'bool', value: true } };
-        break;
-      case 'FALSE':
-        d = { ok: true, value: { type: 'bool', value: false } };
-        break;
-      case 'SString':
-      case 'DString':
-        d = decodeString(text);
-        break;
-      case 'DurationLiteral':
-        d = decodeDuration(text);
-        break;
-      case 'DateLiteral':
-        d = decodeDate(text);
-        break;
-      case 'TimeOfDayLiteral':
-        d = decodeTimeOfDay(text);
-        break;
-      case 'DateAndTimeLiteral':
-        d = decodeDateAndTime(text);
-        break;
-      case 'TypedLiteral': {
-        const t = decodeTyped(text);
-        if ('enumType' in t) return this.make({ kind: 'enumValue' as const, typeName: t.enumType, value: t.value }, span);
-        d = t;
-        break;
-      }
-      default:
-        d = { ok: false, message: `'${text}' is not a literal`, fallback: { type: 'int', value: 0n } };
-    }
+    const d = decodeLiteralToken(tok.tokenType.name, text) ?? { ok: false, message: `'${text}' is not a literal`, fallback: { type: 'int', value: 0n } };
+    if ('enumType' in d) return this.make({ kind: 'enumValue' as const, typeName: d.enumType, value: d.value }, span);
     if (!d.ok) {
       this.error('E1005', d.message, span);
       return this.literal(d.fallback, span);
@@ -808,16 +767,6 @@ interface Chain {
   /** index of the next operand to read; the operator before it is operators[next - 1] */
   next: number;
 }
-
-/** Binding strength of the binary operators, weakest first (unary operators bind tighter than all of them). */
-const PRECEDENCE: Record<A.BinaryOp, number> = {
-  OR: 1, XOR: 2, AND: 3,
-  '=': 4, '<>': 4,
-  '<': 5, '>': 5, '<=': 5, '>=': 5,
-  '+': 6, '-': 6,
-  '*': 7, '/': 7, MOD: 7,
-  '**': 9,
-};
 
 function binaryOp(image: string): A.BinaryOp {
   const u = image.toUpperCase();
