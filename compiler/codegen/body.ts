@@ -15,11 +15,15 @@ import { convertCode, wrapInt } from './convert.js';
 import { copyValue, isScalar, propName, zeroValue, type ValueEmitter } from './values.js';
 import { constantInt, forVariableRange, rangeOf, type IntRange, type LoopFacts } from './index-range.js';
 import { selectOf } from './if-conversion.js';
+import { forVersion, whileVersion, type WhileVersion } from './loop-versioning.js';
 import { convertLiteral } from './literal-code.js';
 
 export { convertLiteral };
 import { cellCode, cellRead, cellStore, isCellDeref, isCellTarget, type CellHost } from './references.js';
 import { walkStmts } from './ast-walk.js';
+
+/** how many loops around one another may be emitted twice (each doubles the code inside) */
+const MAX_VERSION_DEPTH = 3;
 
 export interface SiteTable {
   /** index of a fault site [pou, file, line] */
@@ -65,12 +69,6 @@ export class BodyEmitter {
 
   emit(line: string): void {
     this.lines.push('  '.repeat(this.indent) + line);
-  }
-
-  /** where `hoist` inserts: just before the header of the FOR loop being emitted */
-  private hoistAt = 0;
-  private hoist(line: string): void {
-    this.lines.splice(this.hoistAt, 0, '  '.repeat(this.indent - 1) + line);
   }
 
   tmp(): string {
@@ -283,65 +281,18 @@ export class BodyEmitter {
         if (s.cases.length || s.elseBody) this.emit('}');
         return;
       }
-      case 'for': {
-        const vt = concrete(this.typeOf(s.variable));
-        const v = this.lref(s.variable);
-        const to = this.tmp();
-        const by = this.tmp();
-        const big = isBig(vt);
-        this.emit(`${v} = ${this.expr(s.from, vt)}; ${to} = ${this.expr(s.to, vt)}; ${by} = ${s.by ? this.expr(s.by, vt) : big ? '1n' : '1'};`);
-        const label = `$L${this.loopLabels.length + this.temps}`;
-        this.loopLabels.push(label);
-        const zero = big ? '0n' : '0';
-        this.enterLoop(s.range.line);
-        // a constant step (the usual case) fixes the direction of the test at compile time
-        const step = s.by ? constantInt(s.by) : 1n;
-        const cond = step === undefined ? `${by} >= ${zero} ? ${v} <= ${to} : ${v} >= ${to}` : step >= 0n ? `${v} <= ${to}` : `${v} >= ${to}`;
-        this.hoistAt = this.lines.length;
-        this.emit(`${label}: while (${cond}) {`);
-        this.indent++;
-        this.emit(`${label}c: {`);
-        const known = forVariableRange(s, this.o.ann);
-        const outer = known && this.loopFacts.get(known.decl);
-        if (known) this.loopFacts.set(known.decl, known.range);
-        this.indent++;
-        const aliases = known ? this.aliasElements(s, known.decl, known.range) : [];
-        this.indent--;
-        this.block(s.body);
-        for (const a of aliases) this.elementAliases.delete(a);
-        if (known) outer ? this.loopFacts.set(known.decl, outer) : this.loopFacts.delete(known.decl);
-        this.emit('}');
-        // step past TO as other PLCs do; the last step may leave the type's range (it wraps, and
-        // the loop ends): testing against TO - BY keeps the counter an int32 for V8
-        const range = vt.kind === 'elementary' ? integerRange(vt.name) : undefined;
-        const last = constantInt(s.to);
-        const safe = !range || (step !== undefined && last !== undefined && last + step <= range.hi && last + step >= range.lo);
-        if (!safe && vt.kind === 'elementary') {
-          const lim = this.tmp();
-          this.hoist(`${lim} = ${to} - ${by};`);
-          const past = step === undefined ? `(${by} >= ${zero} ? ${v} > ${lim} : ${v} < ${lim})` : step >= 0n ? `${v} > ${lim}` : `${v} < ${lim}`;
-          this.emit(`if (${past}) { ${v} = ${wrapInt(`${v} + ${by}`, vt.name)}; break; }`);
-        }
-        this.emit(`${v} = ${v} + ${by};`);
-        this.indent--;
-        this.emit('}');
-        this.leaveLoop();
-        this.loopLabels.pop();
-        return;
-      }
+      case 'for':
+        return this.forStmt(s);
       case 'while': {
-        const label = `$L${this.loopLabels.length + this.temps++}`;
-        this.loopLabels.push(label);
         this.enterLoop(s.range.line);
-        this.emit(`${label}: while (${this.expr(s.cond, elementary('BOOL'))}) {`);
-        this.indent++;
-        this.emit(`${label}c: {`);
-        this.block(s.body);
-        this.emit('}');
-        this.indent--;
-        this.emit('}');
+        const plan = this.versionDepth < MAX_VERSION_DEPTH ? whileVersion(s, this.o.ann) : undefined;
+        const guard = plan && this.whileGuard(plan);
+        if (plan && guard !== undefined) {
+          this.versioned(guard, () => this.whileLoop(s, plan), () => this.whileLoop(s));
+        } else {
+          this.whileLoop(s);
+        }
         this.leaveLoop();
-        this.loopLabels.pop();
         return;
       }
       case 'repeat': {
@@ -376,6 +327,124 @@ export class BodyEmitter {
       case 'empty':
         return;
     }
+  }
+
+  /** loops emitted twice (checked and unchecked) around the code being emitted */
+  private versionDepth = 0;
+
+  /** `if (guard) { unchecked } else { checked }`: one test selects the copy of a loop */
+  private versioned(guard: string, unchecked: () => void, checked: () => void): void {
+    this.versionDepth++;
+    this.emit(`if (${guard}) {`);
+    this.indent++;
+    unchecked();
+    this.indent--;
+    this.emit('} else {');
+    this.indent++;
+    checked();
+    this.indent--;
+    this.emit('}');
+    this.versionDepth--;
+  }
+
+  /** Runs `emit` with the variable of `decl` known to stay in `range` (index checks it makes needless go). */
+  private withFact(decl: VarDecl | undefined, range: IntRange | undefined, emit: () => void): void {
+    if (!decl || !range) return emit();
+    const outer = this.loopFacts.get(decl);
+    this.loopFacts.set(decl, range);
+    emit();
+    if (outer) this.loopFacts.set(decl, outer);
+    else this.loopFacts.delete(decl);
+  }
+
+  private forStmt(s: Extract<Stmt, { kind: 'for' }>): void {
+    const vt = concrete(this.typeOf(s.variable));
+    const v = this.lref(s.variable);
+    const to = this.tmp();
+    const by = this.tmp();
+    const big = isBig(vt);
+    this.emit(`${v} = ${this.expr(s.from, vt)}; ${to} = ${this.expr(s.to, vt)}; ${by} = ${s.by ? this.expr(s.by, vt) : big ? '1n' : '1'};`);
+    const zero = big ? '0n' : '0';
+    this.enterLoop(s.range.line);
+    // a constant step (the usual case) fixes the direction of the test at compile time
+    const step = s.by ? constantInt(s.by) : 1n;
+    const cond = step === undefined ? `${by} >= ${zero} ? ${v} <= ${to} : ${v} >= ${to}` : step >= 0n ? `${v} <= ${to}` : `${v} >= ${to}`;
+    // step past TO as other PLCs do; the last step may leave the type's range (it wraps, and
+    // the loop ends): testing against TO - BY keeps the counter an int32 for V8
+    const range = vt.kind === 'elementary' ? integerRange(vt.name) : undefined;
+    const last = constantInt(s.to);
+    const safe = !range || (step !== undefined && last !== undefined && last + step <= range.hi && last + step >= range.lo);
+    let past: string | undefined;
+    if (!safe && vt.kind === 'elementary') {
+      const lim = this.tmp();
+      this.emit(`${lim} = ${to} - ${by};`);
+      const test = step === undefined ? `(${by} >= ${zero} ? ${v} > ${lim} : ${v} < ${lim})` : step >= 0n ? `${v} > ${lim}` : `${v} < ${lim}`;
+      past = `if (${test}) { ${v} = ${wrapInt(`${v} + ${by}`, vt.name)}; break; }`;
+    }
+    const known = forVariableRange(s, this.o.ann);
+    const plan = !known && !big && step !== undefined && this.versionDepth < MAX_VERSION_DEPTH ? forVersion(s, this.o.ann) : undefined;
+    if (plan) {
+      // FROM and TO inside the range: every value of the variable is (forVersion checked the last step)
+      const { lo, hi } = plan.range;
+      const guard = step! > 0n ? `${v} >= ${lo} && ${to} <= ${hi}` : `${v} <= ${hi} && ${to} >= ${lo}`;
+      this.versioned(guard, () => this.forLoop(s, v, by, cond, plan), () => this.forLoop(s, v, by, cond, undefined, past));
+    } else {
+      this.forLoop(s, v, by, cond, known, past);
+    }
+    this.leaveLoop();
+  }
+
+  /** The loop of a FOR statement; `known`: the variable's range in the body. */
+  private forLoop(s: Extract<Stmt, { kind: 'for' }>, v: string, by: string, cond: string, known: { decl: VarDecl; range: IntRange } | undefined, past?: string): void {
+    const label = `$L${this.loopLabels.length + this.temps}`;
+    this.loopLabels.push(label);
+    this.emit(`${label}: while (${cond}) {`);
+    this.indent++;
+    this.emit(`${label}c: {`);
+    this.withFact(known?.decl, known?.range, () => {
+      this.indent++;
+      const aliases = known ? this.aliasElements(s, known.decl, known.range) : [];
+      this.indent--;
+      this.block(s.body);
+      for (const a of aliases) this.elementAliases.delete(a);
+    });
+    this.emit('}');
+    if (past) this.emit(past);
+    this.emit(`${v} = ${v} + ${by};`);
+    this.indent--;
+    this.emit('}');
+    this.loopLabels.pop();
+  }
+
+  /** The entry test of a versioned WHILE loop, or undefined when it cannot be written. */
+  private whileGuard(p: WhileVersion): string | undefined {
+    const v = this.expr(p.variable);
+    const e = this.expr(p.bound);
+    const { lo, hi } = p.range;
+    const parts = p.up
+      ? [`${v} >= ${lo}`, `${e} <= ${p.strict ? hi + 1n : hi}`]
+      : [`${v} <= ${hi}`, `${e} >= ${p.strict ? lo - 1n : lo}`];
+    if (p.stepConst === undefined) {
+      const known = rangeOf(p.step, this.loopFacts, this.o.ann);
+      if (!known || known.lo < 0n || known.hi > p.stepMax) {
+        const c = this.expr(p.step);
+        parts.push(`${c} >= 0`, `${c} <= ${p.stepMax}`);
+      }
+    }
+    return parts.join(' && ');
+  }
+
+  private whileLoop(s: Extract<Stmt, { kind: 'while' }>, known?: WhileVersion): void {
+    const label = `$L${this.loopLabels.length + this.temps++}`;
+    this.loopLabels.push(label);
+    this.emit(`${label}: while (${this.expr(s.cond, elementary('BOOL'))}) {`);
+    this.indent++;
+    this.emit(`${label}c: {`);
+    this.withFact(known?.decl, known?.range, () => this.block(s.body));
+    this.emit('}');
+    this.indent--;
+    this.emit('}');
+    this.loopLabels.pop();
   }
 
   private assign(s: Extract<Stmt, { kind: 'assign' }>): void {
@@ -681,6 +750,8 @@ export class BodyEmitter {
         const info = ELEMENTARY[ot.name];
         if (info.bits === 64) return wrapInt(`${a} ${e.op} ${b}`, ot.name);
         if (e.op === '*' && info.bits === 32) return info.family === 'signed' ? `Math.imul(${a}, ${b})` : `(Math.imul(${a}, ${b}) >>> 0)`;
+        // a result the loop facts keep inside the type cannot wrap: no shifts or mask
+        if (info.bits < 32 && rangeOf(e, this.loopFacts, this.o.ann)) return `((${a} ${e.op} ${b}) | 0)`;
         return wrapInt(`${a} ${e.op} ${b}`, ot.name);
       }
     }

@@ -34,7 +34,7 @@ export function constantInt(e: Expr): bigint | undefined {
 }
 
 /** A literal or a named integer CONSTANT. */
-function constantOf(e: Expr, ann: Annotations): bigint | undefined {
+export function constantOf(e: Expr, ann: Annotations): bigint | undefined {
   const c = constantInt(e);
   if (c !== undefined) return c;
   if (e.kind === 'name') {
@@ -60,13 +60,16 @@ export function forVariableRange(s: ForStmt, ann: Annotations): { decl: VarDecl;
   return mayChange(s.body, sym.decl, ann) ? undefined : { decl: sym.decl, range };
 }
 
-/** Could anything in `node` change the variable declared by `decl` (or jump around)? */
-function mayChange(node: unknown, decl: VarDecl, ann: Annotations): boolean {
+/**
+ * Could anything in `node` change the variable declared by `decl` (or jump around)? Without
+ * `decl`: could anything jump around or call a method or action.
+ */
+export function mayChange(node: unknown, decl: VarDecl | undefined, ann: Annotations): boolean {
   if (Array.isArray(node)) return node.some((n) => mayChange(n, decl, ann));
   if (!node || typeof node !== 'object') return false;
   const n = node as Stmt | Expr;
   const isIt = (e: Expr | undefined): boolean => {
-    if (e?.kind !== 'name') return false;
+    if (e?.kind !== 'name' || !decl) return false;
     const s = ann.symbols.get(e.id);
     return s?.kind === 'var' && s.decl === decl;
   };
