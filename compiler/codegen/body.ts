@@ -13,9 +13,10 @@ import type { Annotations, BoundArgument, Pou, VarSymbol } from '../semantics/sy
 import { allVars } from '../semantics/declarations.js';
 import { convertCode, wrapInt } from './convert.js';
 import { copyValue, isScalar, propName, zeroValue, type ValueEmitter } from './values.js';
-import { constantInt, forVariableRange, rangeOf, type IntRange, type LoopFacts } from './index-range.js';
+import { constantInt, forVariableRange, rangeOf, valueRange, type IntRange, type LoopFacts } from './index-range.js';
 import { selectOf } from './if-conversion.js';
 import { forVersion, whileVersion, type WhileVersion } from './loop-versioning.js';
+import { hoistTarget, loopScope, type LoopScope } from './loop-invariants.js';
 import { convertLiteral } from './literal-code.js';
 
 export { convertLiteral };
@@ -284,6 +285,7 @@ export class BodyEmitter {
       case 'for':
         return this.forStmt(s);
       case 'while': {
+        this.pushLoopScope(s.body);
         this.enterLoop(s.range.line);
         const plan = this.versionDepth < MAX_VERSION_DEPTH ? whileVersion(s, this.o.ann) : undefined;
         const guard = plan && this.whileGuard(plan);
@@ -293,11 +295,13 @@ export class BodyEmitter {
           this.whileLoop(s);
         }
         this.leaveLoop();
+        this.loopScopes.pop();
         return;
       }
       case 'repeat': {
         const label = `$L${this.loopLabels.length + this.temps++}`;
         this.loopLabels.push(label);
+        this.pushLoopScope(s.body);
         this.enterLoop(s.range.line);
         this.emit(`${label}: do {`);
         this.indent++;
@@ -307,6 +311,7 @@ export class BodyEmitter {
         this.indent--;
         this.emit(`} while (!(${this.expr(s.until, elementary('BOOL'))}));`);
         this.leaveLoop();
+        this.loopScopes.pop();
         this.loopLabels.pop();
         return;
       }
@@ -364,6 +369,7 @@ export class BodyEmitter {
     const by = this.tmp();
     const big = isBig(vt);
     this.emit(`${v} = ${this.expr(s.from, vt)}; ${to} = ${this.expr(s.to, vt)}; ${by} = ${s.by ? this.expr(s.by, vt) : big ? '1n' : '1'};`);
+    this.pushLoopScope(s.body, s.variable);
     const zero = big ? '0n' : '0';
     this.enterLoop(s.range.line);
     // a constant step (the usual case) fixes the direction of the test at compile time
@@ -392,6 +398,7 @@ export class BodyEmitter {
       this.forLoop(s, v, by, cond, known, past);
     }
     this.leaveLoop();
+    this.loopScopes.pop();
   }
 
   /** The loop of a FOR statement; `known`: the variable's range in the body. */
@@ -629,6 +636,40 @@ export class BodyEmitter {
    * target's representation.
    */
   expr(e: Expr, target?: Type): string {
+    if (this.loopScopes.length && !this.hoisting) {
+      const i = hoistTarget(e, this.loopScopes, this.o.ann);
+      if (i >= 0) {
+        this.hoisting = true;
+        const code = this.exprHere(e, target);
+        this.hoisting = false;
+        return this.hoistInto(i, code);
+      }
+    }
+    return this.exprHere(e, target);
+  }
+
+  /** loops around the code being emitted, innermost last (see loop-invariants.ts) */
+  private readonly loopScopes: LoopScope[] = [];
+  /** the code of an expression being moved before a loop is being emitted */
+  private hoisting = false;
+
+  private pushLoopScope(body: Stmt[], variable?: Expr): void {
+    this.loopScopes.push(loopScope(body, variable, this.o.ann, this.lines.length, this.indent));
+  }
+
+  /** `code` computed once before the loop of scope `i`, into a temporary (one per distinct code) */
+  private hoistInto(i: number, code: string): string {
+    const scope = this.loopScopes[i]!;
+    const known = scope.hoisted.get(code);
+    if (known) return known;
+    const t = this.tmp();
+    this.lines.splice(scope.at, 0, `${'  '.repeat(scope.indent)}${t} = ${code};`);
+    for (let k = i; k < this.loopScopes.length; k++) this.loopScopes[k]!.at++;
+    scope.hoisted.set(code, t);
+    return t;
+  }
+
+  private exprHere(e: Expr, target?: Type): string {
     const t = this.typeOf(e);
     const want = target ?? concrete(t);
     if (e.kind === 'literal') return convertLiteral(e.value, t, want);
@@ -639,7 +680,16 @@ export class BodyEmitter {
     const code = this.exprRaw(e, concrete(t));
     // a generic function of literals (MAX(3, 9)) computes in the literal's default type
     if (e.kind === 'call' && (t.kind === 'literalInt' || t.kind === 'literalReal')) return target ? convertCode(code, concrete(t), target) : code;
+    if (target && isSingle(target) && this.exactInSingle(e, t)) return code;
     return target ? convertCode(code, t, target) : code;
+  }
+
+  /** An integer expression of type `from` whose every value is exact in single precision (|v| <= 2^24)? */
+  private exactInSingle(e: Expr, from: Type): boolean {
+    const f = concrete(from);
+    if (f.kind !== 'elementary' || !isInteger(f) || ELEMENTARY[f.name].bits > 32) return false;
+    const r = valueRange(e, this.loopFacts, this.o.ann);
+    return r !== undefined && r.lo >= -(1n << 24n) && r.hi <= 1n << 24n;
   }
 
   private exprRaw(e: Expr, ctxType: Type): string {
@@ -803,6 +853,7 @@ export class BodyEmitter {
           const chain = args.slice(1).reduceRight((acc, x, i) => `${tk} === ${i} ? ${x} : ${acc}`, `$fault('INDEX_OUT_OF_RANGE', ${site}, 'MUX selector ' + ${tk})`);
           return `(${tk} = ${kk}, ${chain})`;
         }
+        if (bound.length === 1 && /_TO_REAL$|^TO_REAL$/.test(target.name) && this.exactInSingle(bound[0]!.value!, target.argTypes[0]!)) return args[0]!;
         return b.emit(args, { params: target.argTypes, result: target.resultType }, {
           convert: (c, f, t) => convertCode(c, f, t),
           site: this.site(e.range.line),

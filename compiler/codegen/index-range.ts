@@ -145,3 +145,49 @@ function within(r: IntRange, t: import('../types/types.js').Type): boolean {
   const tr = c.kind === 'elementary' ? integerRange(c.name) : undefined;
   return tr !== undefined && r.lo >= tr.lo && r.hi <= tr.hi;
 }
+
+/**
+ * The values an integer expression of up to 32 bits can take, from the loop facts and, for
+ * variables outside them, their type; MOD and `/` by positive constants narrow. Used where a
+ * wider bound than the truth costs only speed (an integer converted to REAL exactly needs no
+ * rounding), never for index checks: those trust only the loop facts.
+ */
+export function valueRange(e: Expr, facts: LoopFacts, ann: Annotations): IntRange | undefined {
+  const c = constantOf(e, ann);
+  if (c !== undefined) return { lo: c, hi: c };
+  let r: IntRange | undefined;
+  if (e.kind === 'name') {
+    const s = ann.symbols.get(e.id);
+    r = s?.kind === 'var' ? facts.get(s.decl) : undefined;
+    r ??= typeRange(ann.types.get(e.id));
+  } else if (e.kind === 'binary') {
+    const a = valueRange(e.left, facts, ann);
+    const d = e.op === 'MOD' || e.op === '/' ? constantOf(e.right, ann) : undefined;
+    if (e.op === 'MOD' && d !== undefined && d > 0n) {
+      r = a && a.lo >= 0n ? { lo: 0n, hi: a.hi < d ? a.hi : d - 1n } : { lo: 1n - d, hi: d - 1n };
+    } else if (e.op === '/' && d !== undefined && d > 0n) {
+      r = a && { lo: a.lo / d, hi: a.hi / d };
+    } else {
+      const b = valueRange(e.right, facts, ann);
+      r = a && b ? combine(e.op, a, b) : undefined;
+      if (!r && a && b && e.op === '*') {
+        const p = [a.lo * b.lo, a.lo * b.hi, a.hi * b.lo, a.hi * b.hi];
+        r = { lo: p.reduce((x, y) => (y < x ? y : x)), hi: p.reduce((x, y) => (y > x ? y : x)) };
+      }
+    }
+    const ot = ann.operandTypes.get(e.id);
+    if (r && ot && !within(r, ot)) return undefined;
+  } else if (e.kind === 'unary' && e.op === '-') {
+    const a = valueRange(e.operand, facts, ann);
+    r = a && { lo: -a.hi, hi: -a.lo };
+  }
+  const t = ann.types.get(e.id);
+  return r && t && within(r, t) ? r : undefined;
+}
+
+function typeRange(t: import('../types/types.js').Type | undefined): IntRange | undefined {
+  const c = t && concrete(t);
+  if (c?.kind !== 'elementary' || c.subrange) return undefined;
+  const r = integerRange(c.name);
+  return r && r.hi - r.lo < 1n << 33n ? r : undefined;
+}
