@@ -822,9 +822,12 @@ export class BodyEmitter {
         if (fl === 'dt' && fr === 'duration') return `(${a} - ${b} / 1e6)`;
         if ((fl === 'dt' || fl === 'date') && fl === fr) return `((${a} - ${b}) * 1e6)`;
         return `(${a} - ${b})`;
-      case '*':
-        if (fl === 'duration') return `Math.round(${a} * ${num(b, rt)})`;
-        return `Math.round(${num(a, lt)} * ${b})`;
+      case '*': {
+        // durations are whole nanoseconds: times an integer they stay whole, only a REAL factor rounds
+        const whole = (t: Type) => isInteger(concrete(t));
+        if (fl === 'duration') return whole(rt) ? `(${a} * ${num(b, rt)})` : `Math.round(${a} * ${num(b, rt)})`;
+        return whole(lt) ? `(${num(a, lt)} * ${b})` : `Math.round(${num(a, lt)} * ${b})`;
+      }
       case '/':
         return `$tdiv(${a}, ${num(b, rt)}, ${this.site(e.range.line)})`;
       default:
