@@ -13,9 +13,9 @@ import type { Annotations, BoundArgument, Pou, VarSymbol } from '../semantics/sy
 import { allVars } from '../semantics/declarations.js';
 import { convertCode, wrapInt } from './convert.js';
 import { copyValue, isScalar, propName, zeroValue, type ValueEmitter } from './values.js';
-import { constantInt, forVariableRange, rangeOf, valueRange, type IntRange, type LoopFacts } from './index-range.js';
+import { constantInt, forVariableRange, mayChange, rangeOf, valueRange, type IntRange, type LoopFacts } from './index-range.js';
 import { selectOf } from './if-conversion.js';
-import { forVersion, whileVersion, type WhileVersion } from './loop-versioning.js';
+import { assignedRange, forVersion, whileVersion, type WhileVersion } from './loop-versioning.js';
 import { hoistTarget, loopScope, type LoopScope } from './loop-invariants.js';
 import { convertLiteral } from './literal-code.js';
 
@@ -168,7 +168,24 @@ export class BodyEmitter {
 
   body(stmts: Stmt[]): void {
     if (stmts.some((s) => s.kind === 'label')) return this.bodyWithLabels(stmts);
-    for (const s of stmts) this.stmt(s);
+    // `n := e` with e's range known from the loop facts (an index computed from FOR variables,
+    // `n := ch * 4 + s`) holds for the statements after it, until one of them may write n
+    const saved = new Map<VarDecl, IntRange | undefined>();
+    const restore = (d: VarDecl) => {
+      const outer = saved.get(d);
+      if (outer) this.loopFacts.set(d, outer);
+      else this.loopFacts.delete(d);
+    };
+    for (const s of stmts) {
+      for (const d of saved.keys()) if (this.loopFacts.has(d) && mayChange(s, d, this.o.ann)) restore(d);
+      this.stmt(s);
+      const fact = this.loopFacts.size ? assignedRange(s, this.loopFacts, this.o.ann) : undefined;
+      if (fact) {
+        if (!saved.has(fact.decl)) saved.set(fact.decl, this.loopFacts.get(fact.decl));
+        this.loopFacts.set(fact.decl, fact.range);
+      }
+    }
+    for (const d of saved.keys()) restore(d);
   }
 
   /** label → case number of the dispatch loop of the body being emitted */

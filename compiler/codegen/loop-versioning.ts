@@ -15,7 +15,7 @@ import type { Annotations, VarSymbol } from '../semantics/symbols.js';
 import { concrete } from '../types/common-type.js';
 import { integerRange, isBig } from '../types/types.js';
 import { walkStmts } from './ast-walk.js';
-import { constantOf, mayChange, type IntRange } from './index-range.js';
+import { constantOf, mayChange, rangeOf, type IntRange, type LoopFacts } from './index-range.js';
 
 /** How a FOR loop is versioned: the range its variable must stay in for the unchecked copy. */
 export interface ForVersion {
@@ -145,3 +145,16 @@ function invariant(e: Expr, body: Stmt[], ann: Annotations): boolean {
   return sym !== undefined && !mayChange(body, sym.decl, ann);
 }
 
+
+/**
+ * `n := e` where n is a plain integer variable and the loop facts bound e: n's range right after
+ * the statement (the caller keeps it only while no later statement may write n).
+ */
+export function assignedRange(s: Stmt, facts: LoopFacts, ann: Annotations): { decl: VarDecl; range: IntRange } | undefined {
+  if (s.kind !== 'assign' || s.op !== ':=') return undefined;
+  const sym = plainVar(s.target, ann);
+  const own = sym && intRangeOf(s.target, ann);
+  if (!sym || !own) return undefined;
+  const r = rangeOf(s.value, facts, ann);
+  return r && r.lo >= own.lo && r.hi <= own.hi ? { decl: sym.decl, range: r } : undefined;
+}

@@ -72,3 +72,13 @@ describe('loops versioned by one entry test', () => {
     expect(mainCode(vars, 'FOR i := 1 TO n DO i := i + 1; a[i] := 1; END_FOR;')).not.toContain('} else {');
   });
 });
+
+describe('an index assigned from FOR variables', () => {
+  it('needs no check while its range is known, and keeps it once a statement may change it', () => {
+    const vars = 'a : ARRAY[0..39] OF INT; ch : INT; s : INT; n : INT; m : INT;';
+    expect(checks(mainCode(vars, 'FOR ch := 0 TO 9 DO FOR s := 0 TO 3 DO n := ch * 4 + s; a[n] := s; END_FOR; END_FOR;'))).toBe(0);
+    expect(checks(mainCode(vars, 'FOR ch := 0 TO 9 DO n := ch * 4; n := n + m; a[n] := 1; END_FOR;'))).toBe(1);
+    expect(checks(mainCode(vars, 'FOR ch := 0 TO 9 DO n := ch * 4; IF m > 0 THEN n := m; END_IF; a[n] := 1; END_FOR;'))).toBe(1);
+    expect(checks(mainCode(vars, 'FOR ch := 0 TO 9 DO n := ch * 4; a[n] := 1; END_FOR; a[n] := 2;'))).toBe(1);
+  });
+});
