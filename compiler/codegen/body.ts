@@ -455,7 +455,7 @@ export class BodyEmitter {
         parts.push(`${c} >= 0`, `${c} <= ${p.stepMax}`);
       }
     }
-    return parts.join(' && ');
+    return [...new Set(parts)].join(' && ');
   }
 
   private whileLoop(s: Extract<Stmt, { kind: 'while' }>, known?: WhileVersion): void {

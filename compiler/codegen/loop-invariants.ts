@@ -35,6 +35,7 @@ const PURE = new Set([
   'MIN', 'MAX', 'LIMIT', 'SEL', 'SHL', 'SHR', 'ROL', 'ROR', 'TRUNC', 'MOVE',
 ]);
 const CONVERSION = /^([A-Z]+_)?TO_[A-Z]+$/;
+const COSTLY = new Set(['SQRT', 'LN', 'LOG', 'EXP', 'SIN', 'COS', 'TAN', 'ASIN', 'ACOS', 'ATAN', 'ATAN2', 'EXPT']);
 
 function rootDecl(e: Expr, ann: Annotations): VarDecl | undefined {
   let x: Expr = e;
@@ -100,14 +101,17 @@ export function pureOperands(e: Expr, ann: Annotations, out: { decls: VarDecl[];
         const real = lt.kind === 'elementary' && (lt.name === 'REAL' || lt.name === 'LREAL');
         if (!real && (d === undefined || d === 0n)) return false;
       }
-      if (e.op === '/' || e.op === 'MOD' || e.op === '*' || e.op === '**') out.costly = true;
+      // what costs more than the temporary: divisions (also by constants) and powers
+      if (e.op === '/' || e.op === 'MOD' || e.op === '**') out.costly = true;
       return pureOperands(e.left, ann, out) && pureOperands(e.right, ann, out);
     }
     case 'call': {
       const target = ann.calls.get(e.id);
       if (target?.kind !== 'builtin' || !(PURE.has(target.name) || CONVERSION.test(target.name))) return false;
       if (target.name.includes('STRING')) return false;
-      out.costly = true;
+      // a conversion to REAL rounds, the mathematical functions are library calls; shifts,
+      // MIN, MAX, LIMIT, SEL and integer conversions cost less than the temporary
+      if (COSTLY.has(target.name) || /_TO_L?REAL$|^TO_L?REAL$/.test(target.name)) out.costly = true;
       if (e.args.some((a) => a.output)) return false;
       return (ann.boundArgs.get(e.id) ?? []).every((b) => b.value !== undefined && pureOperands(b.value, ann, out));
     }

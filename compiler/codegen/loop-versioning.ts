@@ -14,7 +14,7 @@ import type { Expr, ForStmt, Stmt, VarDecl, WhileStmt } from '../st/ast.js';
 import type { Annotations, VarSymbol } from '../semantics/symbols.js';
 import { concrete } from '../types/common-type.js';
 import { integerRange, isBig } from '../types/types.js';
-import { walkStmts } from './ast-walk.js';
+import { walkExpr, walkStmts } from './ast-walk.js';
 import { constantOf, mayChange, rangeOf, type IntRange, type LoopFacts } from './index-range.js';
 
 /** How a FOR loop is versioned: the range its variable must stay in for the unchecked copy. */
@@ -80,22 +80,40 @@ function accessRange(body: Stmt[], decl: VarDecl, own: IntRange, ann: Annotation
   let lo = own.lo;
   let hi = own.hi;
   let any = false;
+  let other = false;
   walkStmts(body, {
     expr: (e) => {
       if (e.kind !== 'index') return;
       const t = concrete(ann.types.get(e.object.id) ?? { kind: 'error' });
-      if (t.kind !== 'array') return;
       e.indices.forEach((ix, d) => {
-        const dim = t.dims[d];
+        const dim = t.kind === 'array' ? t.dims[d] : undefined;
         const k = dim && offsetOf(ix, decl, ann);
-        if (k === undefined || !dim) return;
+        if (k === undefined || !dim) {
+          if (mentions(ix, decl, ann)) other = true;
+          return;
+        }
         any = true;
         if (BigInt(dim.lo) - k > lo) lo = BigInt(dim.lo) - k;
         if (BigInt(dim.hi) - k < hi) hi = BigInt(dim.hi) - k;
       });
     },
   });
-  return any && lo <= hi ? { lo, hi } : undefined;
+  // an index of another form in the variable (`a[j - gap]`) keeps its check in the copy too:
+  // the entry test would then cost about what it saves
+  return any && !other && lo <= hi ? { lo, hi } : undefined;
+}
+
+/** Does `e` read the variable declared by `decl`? */
+function mentions(e: Expr, decl: VarDecl, ann: Annotations): boolean {
+  let found = false;
+  walkExpr(e, {
+    expr: (x) => {
+      if (x.kind !== 'name') return;
+      const s = ann.symbols.get(x.id);
+      if (s?.kind === 'var' && s.decl === decl) found = true;
+    },
+  });
+  return found;
 }
 
 /** A FOR loop with bounds known only at run time and a constant step, worth versioning. */

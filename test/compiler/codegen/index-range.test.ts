@@ -70,6 +70,8 @@ describe('loops versioned by one entry test', () => {
     expect(mainCode(vars, 'k := 1; WHILE k <= m DO a[k] := 1; m := m - 1; k := k + 1; END_WHILE;')).not.toContain('} else {');
     expect(mainCode(vars, 'k := 1; WHILE k <= 10 DO a[k] := 1; k := k - 1; END_WHILE;')).not.toContain('} else {');
     expect(mainCode(vars, 'FOR i := 1 TO n DO i := i + 1; a[i] := 1; END_FOR;')).not.toContain('} else {');
+    // an index of another form in the variable keeps its check in either copy: no copy
+    expect(mainCode(vars, 'k := 1; WHILE k <= 5 DO a[k] := a[k * 2]; k := k + 1; END_WHILE;')).not.toContain('} else {');
   });
 });
 

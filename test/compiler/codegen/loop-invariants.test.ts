@@ -32,13 +32,18 @@ describe('loop-invariant expressions', () => {
     expect(written.loop).toContain('l_n / 3');
     const fault = split(mainCode(VARS, 'FOR k := 0 TO 9 DO a[k] := 100 / d; END_FOR;', COUNTER));
     expect(fault.loop).toContain('$idiv(100, l_d');
-    const output = split(mainCode(VARS, 'FOR k := 0 TO 9 DO c(n => n); a[k] := n * 7; END_FOR;', COUNTER));
-    expect(output.loop).toContain('Math.imul(l_n, 7)');
+    const output = split(mainCode(VARS, 'FOR k := 0 TO 9 DO c(n => n); a[k] := n / 7; END_FOR;', COUNTER));
+    expect(output.loop).toContain('l_n / 7');
+  });
+
+  it('are not moved when cheaper than a temporary (shifts, products)', () => {
+    const { loop } = split(mainCode(VARS, 'FOR k := 0 TO 9 DO a[k] := n * 7 + DINT_TO_DINT(SHR(n, 2)); END_FOR;', COUNTER));
+    expect(loop).toContain('Math.imul(l_n, 7)');
   });
 
   it('stay in a loop that calls a method (it may write what the expression reads)', () => {
-    const { loop } = split(mainCode(VARS, 'FOR k := 0 TO 9 DO c.Bump(); a[k] := c.n * 7 + n * 3; END_FOR;', COUNTER));
-    expect(loop).toContain('Math.imul(l_n, 3)');
+    const { loop } = split(mainCode(VARS, 'FOR k := 0 TO 9 DO c.Bump(); a[k] := c.n * 7 + n / 3; END_FOR;', COUNTER));
+    expect(loop).toContain('l_n / 3');
   });
 });
 
