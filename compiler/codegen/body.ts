@@ -12,11 +12,11 @@ import { divCode, modCode, notCode, type FunctionLibrary } from '../stdlib/funct
 import type { Annotations, BoundArgument, Pou, VarSymbol } from '../semantics/symbols.js';
 import { allVars } from '../semantics/declarations.js';
 import { convertCode, wrapInt } from './convert.js';
-import { copyValue, isScalar, propName, zeroValue, type ValueEmitter } from './values.js';
+import { copyValue, isScalar, propName, typedArrayFor, zeroValue, type ValueEmitter } from './values.js';
 import { constantInt, forVariableRange, mayChange, rangeOf, valueRange, type IntRange, type LoopFacts } from './index-range.js';
 import { selectOf } from './if-conversion.js';
 import { assignedRange, forVersion, whileVersion, type WhileVersion } from './loop-versioning.js';
-import { hoistTarget, loopScope, type LoopScope } from './loop-invariants.js';
+import { hoistTarget, loopScope, pureOperands, type LoopScope } from './loop-invariants.js';
 import { convertLiteral } from './literal-code.js';
 
 export { convertLiteral };
@@ -410,16 +410,17 @@ export class BodyEmitter {
       // FROM and TO inside the range: every value of the variable is (forVersion checked the last step)
       const { lo, hi } = plan.range;
       const guard = step! > 0n ? `${v} >= ${lo} && ${to} <= ${hi}` : `${v} <= ${hi} && ${to} >= ${lo}`;
-      this.versioned(guard, () => this.forLoop(s, v, by, cond, plan), () => this.forLoop(s, v, by, cond, undefined, past));
+      this.versioned(guard, () => this.forLoop(s, v, to, by, cond, plan), () => this.forLoop(s, v, to, by, cond, undefined, past));
     } else {
-      this.forLoop(s, v, by, cond, known, past);
+      this.forLoop(s, v, to, by, cond, known, past);
     }
     this.leaveLoop();
     this.loopScopes.pop();
   }
 
   /** The loop of a FOR statement; `known`: the variable's range in the body. */
-  private forLoop(s: Extract<Stmt, { kind: 'for' }>, v: string, by: string, cond: string, known: { decl: VarDecl; range: IntRange } | undefined, past?: string): void {
+  private forLoop(s: Extract<Stmt, { kind: 'for' }>, v: string, to: string, by: string, cond: string, known: { decl: VarDecl; range: IntRange } | undefined, past?: string): void {
+    if (known && !past && this.fillLoop(s, v, to, known.decl)) return;
     const label = `$L${this.loopLabels.length + this.temps}`;
     this.loopLabels.push(label);
     this.emit(`${label}: while (${cond}) {`);
@@ -438,6 +439,32 @@ export class BodyEmitter {
     this.indent--;
     this.emit('}');
     this.loopLabels.pop();
+  }
+
+  /**
+   * `FOR v := … DO a[v] := value; END_FOR` with a step of 1, an invariant pure value, the
+   * variable inside the array (the caller knows its range) and an array of numbers or BOOL: one
+   * TypedArray.fill (a memset) instead of one store per iteration. v ends as the loop leaves it.
+   */
+  private fillLoop(s: Extract<Stmt, { kind: 'for' }>, v: string, to: string, decl: VarDecl): boolean {
+    const a = s.body[0];
+    if (s.body.length !== 1 || a?.kind !== 'assign' || a.op !== ':=' || a.target.kind !== 'index' || a.target.indices.length !== 1) return false;
+    if (s.by && constantInt(s.by) !== 1n) return false;
+    const ix = a.target.indices[0]!;
+    const is = ix.kind === 'name' ? this.o.ann.symbols.get(ix.id) : undefined;
+    if (is?.kind !== 'var' || is.decl !== decl || a.target.object.kind !== 'name') return false;
+    const at = concrete(this.typeOf(a.target.object));
+    const el = at.kind === 'array' && at.dims.length === 1 ? concrete(at.element) : undefined;
+    if (!el || el.kind !== 'elementary' || el.subrange || isBig(el) || !typedArrayFor(el)) return false;
+    const scope = this.loopScopes[this.loopScopes.length - 1];
+    const out = { decls: [] as VarDecl[], costly: false };
+    if (!scope || !pureOperands(a.value, this.o.ann, out) || out.decls.some((d) => scope.written.has(d))) return false;
+    const lo = at.kind === 'array' ? at.dims[0]!.lo : 0;
+    const value = this.expr(a.value, el);
+    const stored = el.name === 'BOOL' ? (value === 'true' ? '1' : value === 'false' ? '0' : `(${value} ? 1 : 0)`) : value;
+    const off = (x: string) => (lo === 0 ? x : lo > 0 ? `${x} - ${lo}` : `${x} + ${-lo}`);
+    this.emit(`if (${v} <= ${to}) { ${this.expr(a.target.object)}.fill(${stored}, ${off(v)}, ${off(to)} + 1); ${v} = ${to} + 1; }`);
+    return true;
   }
 
   /** The entry test of a versioned WHILE loop, or undefined when it cannot be written. */

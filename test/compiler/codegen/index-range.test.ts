@@ -84,3 +84,15 @@ describe('an index assigned from FOR variables', () => {
     expect(checks(mainCode(vars, 'FOR ch := 0 TO 9 DO n := ch * 4; a[n] := 1; END_FOR; a[n] := 2;'))).toBe(1);
   });
 });
+
+describe('a FOR loop storing one value into each element it visits', () => {
+  it('is one fill where the variable stays inside the array and the value is invariant', () => {
+    const vars = 'a : ARRAY[1..10] OF INT; b : ARRAY[0..9] OF INT; i : INT; n : INT := 10; v : INT := 3;';
+    expect(mainCode(vars, 'FOR i := 1 TO 10 DO a[i] := v * 2; END_FOR;')).toContain('r_a.fill(');
+    expect(mainCode(vars, 'FOR i := 1 TO n DO a[i] := 0; END_FOR;')).toContain('r_a.fill(0, l_i - 1, $t1 - 1 + 1)');
+    // the value changes with the variable, or the loop writes it: a loop
+    expect(mainCode(vars, 'FOR i := 1 TO 10 DO a[i] := i; END_FOR;')).not.toContain('.fill(');
+    expect(mainCode(vars, 'FOR i := 1 TO 10 DO a[i] := b[0]; END_FOR;')).not.toContain('.fill(');
+    expect(mainCode(vars, 'FOR i := 1 TO 10 BY 2 DO a[i] := 0; END_FOR;')).not.toContain('.fill(');
+  });
+});
