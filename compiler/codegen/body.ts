@@ -7,24 +7,22 @@ import type { ElementaryTypeName } from '../application.js';
 import type { CallExpr, Expr, Stmt, VarDecl } from '../st/ast.js';
 import { key } from '../st/ast.js';
 import { concrete } from '../types/common-type.js';
-import { ELEMENTARY, type Type, elementary, isBig, isInteger, familyOf, integerRange } from '../types/types.js';
+import { ELEMENTARY, type Type, elementary, isBig, isInteger, familyOf } from '../types/types.js';
 import { divCode, modCode, notCode, type FunctionLibrary } from '../stdlib/functions.js';
 import type { Annotations, BoundArgument, Pou, VarSymbol } from '../semantics/symbols.js';
 import { allVars } from '../semantics/declarations.js';
 import { convertCode, wrapInt } from './convert.js';
-import { copyValue, isScalar, propName, typedArrayFor, zeroValue, type ValueEmitter } from './values.js';
-import { constantInt, forVariableRange, mayChange, rangeOf, valueRange, type IntRange, type LoopFacts } from './index-range.js';
+import { copyValue, isScalar, propName, zeroValue, type ValueEmitter } from './values.js';
+import { constantInt, mayChange, rangeOf, valueRange, type IntRange, type LoopFacts } from './index-range.js';
 import { selectOf } from './if-conversion.js';
-import { assignedRange, forVersion, whileVersion, type WhileVersion } from './loop-versioning.js';
-import { hoistTarget, loopScope, pureOperands, type LoopScope } from './loop-invariants.js';
+import { assignedRange } from './loop-versioning.js';
+import { LoopEmitter } from './loop-code.js';
+import { hoistTarget, loopScope, type LoopScope } from './loop-invariants.js';
 import { convertLiteral } from './literal-code.js';
 
 export { convertLiteral };
 import { cellCode, cellRead, cellStore, isCellDeref, isCellTarget, type CellHost } from './references.js';
 import { walkStmts } from './ast-walk.js';
-
-/** how many loops around one another may be emitted twice (each doubles the code inside) */
-const MAX_VERSION_DEPTH = 3;
 
 export interface SiteTable {
   /** index of a fault site [pou, file, line] */
@@ -300,21 +298,9 @@ export class BodyEmitter {
         return;
       }
       case 'for':
-        return this.forStmt(s);
-      case 'while': {
-        this.pushLoopScope(s.body);
-        this.enterLoop(s.range.line);
-        const plan = this.versionDepth < MAX_VERSION_DEPTH ? whileVersion(s, this.o.ann) : undefined;
-        const guard = plan && this.whileGuard(plan);
-        if (plan && guard !== undefined) {
-          this.versioned(guard, () => this.whileLoop(s, plan), () => this.whileLoop(s));
-        } else {
-          this.whileLoop(s);
-        }
-        this.leaveLoop();
-        this.loopScopes.pop();
-        return;
-      }
+        return this.loops.forStmt(s);
+      case 'while':
+        return this.loops.whileStmt(s);
       case 'repeat': {
         const label = `$L${this.loopLabels.length + this.temps++}`;
         this.loopLabels.push(label);
@@ -349,153 +335,6 @@ export class BodyEmitter {
       case 'empty':
         return;
     }
-  }
-
-  /** loops emitted twice (checked and unchecked) around the code being emitted */
-  private versionDepth = 0;
-
-  /** `if (guard) { unchecked } else { checked }`: one test selects the copy of a loop */
-  private versioned(guard: string, unchecked: () => void, checked: () => void): void {
-    this.versionDepth++;
-    this.emit(`if (${guard}) {`);
-    this.indent++;
-    unchecked();
-    this.indent--;
-    this.emit('} else {');
-    this.indent++;
-    checked();
-    this.indent--;
-    this.emit('}');
-    this.versionDepth--;
-  }
-
-  /** Runs `emit` with the variable of `decl` known to stay in `range` (index checks it makes needless go). */
-  private withFact(decl: VarDecl | undefined, range: IntRange | undefined, emit: () => void): void {
-    if (!decl || !range) return emit();
-    const outer = this.loopFacts.get(decl);
-    this.loopFacts.set(decl, range);
-    emit();
-    if (outer) this.loopFacts.set(decl, outer);
-    else this.loopFacts.delete(decl);
-  }
-
-  private forStmt(s: Extract<Stmt, { kind: 'for' }>): void {
-    const vt = concrete(this.typeOf(s.variable));
-    const v = this.lref(s.variable);
-    const to = this.tmp();
-    const by = this.tmp();
-    const big = isBig(vt);
-    this.emit(`${v} = ${this.expr(s.from, vt)}; ${to} = ${this.expr(s.to, vt)}; ${by} = ${s.by ? this.expr(s.by, vt) : big ? '1n' : '1'};`);
-    this.pushLoopScope(s.body, s.variable);
-    const zero = big ? '0n' : '0';
-    this.enterLoop(s.range.line);
-    // a constant step (the usual case) fixes the direction of the test at compile time
-    const step = s.by ? constantInt(s.by) : 1n;
-    const cond = step === undefined ? `${by} >= ${zero} ? ${v} <= ${to} : ${v} >= ${to}` : step >= 0n ? `${v} <= ${to}` : `${v} >= ${to}`;
-    // step past TO as other PLCs do; the last step may leave the type's range (it wraps, and
-    // the loop ends): testing against TO - BY keeps the counter an int32 for V8
-    const range = vt.kind === 'elementary' ? integerRange(vt.name) : undefined;
-    const last = constantInt(s.to);
-    const safe = !range || (step !== undefined && last !== undefined && last + step <= range.hi && last + step >= range.lo);
-    let past: string | undefined;
-    if (!safe && vt.kind === 'elementary') {
-      const lim = this.tmp();
-      this.emit(`${lim} = ${to} - ${by};`);
-      const test = step === undefined ? `(${by} >= ${zero} ? ${v} > ${lim} : ${v} < ${lim})` : step >= 0n ? `${v} > ${lim}` : `${v} < ${lim}`;
-      past = `if (${test}) { ${v} = ${wrapInt(`${v} + ${by}`, vt.name)}; break; }`;
-    }
-    const known = forVariableRange(s, this.o.ann);
-    const plan = !known && !big && step !== undefined && this.versionDepth < MAX_VERSION_DEPTH ? forVersion(s, this.o.ann) : undefined;
-    if (plan) {
-      // FROM and TO inside the range: every value of the variable is (forVersion checked the last step)
-      const { lo, hi } = plan.range;
-      const guard = step! > 0n ? `${v} >= ${lo} && ${to} <= ${hi}` : `${v} <= ${hi} && ${to} >= ${lo}`;
-      this.versioned(guard, () => this.forLoop(s, v, to, by, cond, plan), () => this.forLoop(s, v, to, by, cond, undefined, past));
-    } else {
-      this.forLoop(s, v, to, by, cond, known, past);
-    }
-    this.leaveLoop();
-    this.loopScopes.pop();
-  }
-
-  /** The loop of a FOR statement; `known`: the variable's range in the body. */
-  private forLoop(s: Extract<Stmt, { kind: 'for' }>, v: string, to: string, by: string, cond: string, known: { decl: VarDecl; range: IntRange } | undefined, past?: string): void {
-    if (known && !past && this.fillLoop(s, v, to, known.decl)) return;
-    const label = `$L${this.loopLabels.length + this.temps}`;
-    this.loopLabels.push(label);
-    this.emit(`${label}: while (${cond}) {`);
-    this.indent++;
-    this.emit(`${label}c: {`);
-    this.withFact(known?.decl, known?.range, () => {
-      this.indent++;
-      const aliases = known ? this.aliasElements(s, known.decl, known.range) : [];
-      this.indent--;
-      this.block(s.body);
-      for (const a of aliases) this.elementAliases.delete(a);
-    });
-    this.emit('}');
-    if (past) this.emit(past);
-    this.emit(`${v} = ${v} + ${by};`);
-    this.indent--;
-    this.emit('}');
-    this.loopLabels.pop();
-  }
-
-  /**
-   * `FOR v := … DO a[v] := value; END_FOR` with a step of 1, an invariant pure value, the
-   * variable inside the array (the caller knows its range) and an array of numbers or BOOL: one
-   * TypedArray.fill (a memset) instead of one store per iteration. v ends as the loop leaves it.
-   */
-  private fillLoop(s: Extract<Stmt, { kind: 'for' }>, v: string, to: string, decl: VarDecl): boolean {
-    const a = s.body[0];
-    if (s.body.length !== 1 || a?.kind !== 'assign' || a.op !== ':=' || a.target.kind !== 'index' || a.target.indices.length !== 1) return false;
-    if (s.by && constantInt(s.by) !== 1n) return false;
-    const ix = a.target.indices[0]!;
-    const is = ix.kind === 'name' ? this.o.ann.symbols.get(ix.id) : undefined;
-    if (is?.kind !== 'var' || is.decl !== decl || a.target.object.kind !== 'name') return false;
-    const at = concrete(this.typeOf(a.target.object));
-    const el = at.kind === 'array' && at.dims.length === 1 ? concrete(at.element) : undefined;
-    if (!el || el.kind !== 'elementary' || el.subrange || isBig(el) || !typedArrayFor(el)) return false;
-    const scope = this.loopScopes[this.loopScopes.length - 1];
-    const out = { decls: [] as VarDecl[], costly: false };
-    if (!scope || !pureOperands(a.value, this.o.ann, out) || out.decls.some((d) => scope.written.has(d))) return false;
-    const lo = at.kind === 'array' ? at.dims[0]!.lo : 0;
-    const value = this.expr(a.value, el);
-    const stored = el.name === 'BOOL' ? (value === 'true' ? '1' : value === 'false' ? '0' : `(${value} ? 1 : 0)`) : value;
-    const off = (x: string) => (lo === 0 ? x : lo > 0 ? `${x} - ${lo}` : `${x} + ${-lo}`);
-    this.emit(`if (${v} <= ${to}) { ${this.expr(a.target.object)}.fill(${stored}, ${off(v)}, ${off(to)} + 1); ${v} = ${to} + 1; }`);
-    return true;
-  }
-
-  /** The entry test of a versioned WHILE loop, or undefined when it cannot be written. */
-  private whileGuard(p: WhileVersion): string | undefined {
-    const v = this.expr(p.variable);
-    const e = this.expr(p.bound);
-    const { lo, hi } = p.range;
-    const parts = p.up
-      ? [`${v} >= ${lo}`, `${e} <= ${p.strict ? hi + 1n : hi}`]
-      : [`${v} <= ${hi}`, `${e} >= ${p.strict ? lo - 1n : lo}`];
-    if (p.stepConst === undefined) {
-      const known = rangeOf(p.step, this.loopFacts, this.o.ann);
-      if (!known || known.lo < 0n || known.hi > p.stepMax) {
-        const c = this.expr(p.step);
-        parts.push(`${c} >= 0`, `${c} <= ${p.stepMax}`);
-      }
-    }
-    return [...new Set(parts)].join(' && ');
-  }
-
-  private whileLoop(s: Extract<Stmt, { kind: 'while' }>, known?: WhileVersion): void {
-    const label = `$L${this.loopLabels.length + this.temps++}`;
-    this.loopLabels.push(label);
-    this.emit(`${label}: while (${this.expr(s.cond, elementary('BOOL'))}) {`);
-    this.indent++;
-    this.emit(`${label}c: {`);
-    this.withFact(known?.decl, known?.range, () => this.block(s.body));
-    this.emit('}');
-    this.indent--;
-    this.emit('}');
-    this.loopLabels.pop();
   }
 
   private assign(s: Extract<Stmt, { kind: 'assign' }>): void {
@@ -658,6 +497,44 @@ export class BodyEmitter {
     });
     return added;
   }
+
+  /** Loop statements (loop-code.ts), with what they need from this emitter. */
+  private readonly loops = ((me: BodyEmitter) => new LoopEmitter({
+    // getters: the fields they read are set after this one
+    get ann() {
+      return me.o.ann;
+    },
+    get loopFacts() {
+      return me.loopFacts;
+    },
+    get loopScopes() {
+      return me.loopScopes;
+    },
+    emit: (line) => me.emit(line),
+    indent: (by) => {
+      me.indent += by;
+    },
+    tmp: () => me.tmp(),
+    expr: (e, t) => me.expr(e, t),
+    lref: (e) => me.lref(e),
+    typeOf: (e) => me.typeOf(e),
+    block: (stmts) => me.block(stmts),
+    enterLoop: (line) => me.enterLoop(line),
+    leaveLoop: () => me.leaveLoop(),
+    pushLoopScope: (body, variable) => me.pushLoopScope(body, variable),
+    pushLabel: (fresh) => {
+      const label = `$L${me.loopLabels.length + (fresh ? me.temps++ : me.temps)}`;
+      me.loopLabels.push(label);
+      return label;
+    },
+    popLabel: () => {
+      me.loopLabels.pop();
+    },
+    aliasElements: (s, decl, range) => me.aliasElements(s, decl, range),
+    dropAlias: (ref) => {
+      me.elementAliases.delete(ref);
+    },
+  }))(this);
 
   /** What reference code needs from this emitter (references.ts). */
   private readonly cellHost: CellHost = {
