@@ -7,14 +7,17 @@ import type { ElementaryTypeName } from '../application.js';
 import type { CallExpr, Expr, Stmt, VarDecl } from '../st/ast.js';
 import { key } from '../st/ast.js';
 import { concrete } from '../types/common-type.js';
-import { ELEMENTARY, type Type, elementary, isBig, isInteger, familyOf, integerRange } from '../types/types.js';
+import { ELEMENTARY, type Type, elementary, isBig, isInteger, familyOf } from '../types/types.js';
 import { divCode, modCode, notCode, type FunctionLibrary } from '../stdlib/functions.js';
 import type { Annotations, BoundArgument, Pou, VarSymbol } from '../semantics/symbols.js';
 import { allVars } from '../semantics/declarations.js';
 import { convertCode, wrapInt } from './convert.js';
 import { copyValue, isScalar, propName, zeroValue, type ValueEmitter } from './values.js';
-import { constantInt, forVariableRange, rangeOf, type IntRange, type LoopFacts } from './index-range.js';
+import { constantInt, mayChange, rangeOf, valueRange, type IntRange, type LoopFacts } from './index-range.js';
 import { selectOf } from './if-conversion.js';
+import { assignedRange } from './loop-versioning.js';
+import { LoopEmitter } from './loop-code.js';
+import { hoistTarget, loopScope, type LoopScope } from './loop-invariants.js';
 import { convertLiteral } from './literal-code.js';
 
 export { convertLiteral };
@@ -65,12 +68,6 @@ export class BodyEmitter {
 
   emit(line: string): void {
     this.lines.push('  '.repeat(this.indent) + line);
-  }
-
-  /** where `hoist` inserts: just before the header of the FOR loop being emitted */
-  private hoistAt = 0;
-  private hoist(line: string): void {
-    this.lines.splice(this.hoistAt, 0, '  '.repeat(this.indent - 1) + line);
   }
 
   tmp(): string {
@@ -169,7 +166,24 @@ export class BodyEmitter {
 
   body(stmts: Stmt[]): void {
     if (stmts.some((s) => s.kind === 'label')) return this.bodyWithLabels(stmts);
-    for (const s of stmts) this.stmt(s);
+    // `n := e` with e's range known from the loop facts (an index computed from FOR variables,
+    // `n := ch * 4 + s`) holds for the statements after it, until one of them may write n
+    const saved = new Map<VarDecl, IntRange | undefined>();
+    const restore = (d: VarDecl) => {
+      const outer = saved.get(d);
+      if (outer) this.loopFacts.set(d, outer);
+      else this.loopFacts.delete(d);
+    };
+    for (const s of stmts) {
+      for (const d of saved.keys()) if (this.loopFacts.has(d) && mayChange(s, d, this.o.ann)) restore(d);
+      this.stmt(s);
+      const fact = this.loopFacts.size ? assignedRange(s, this.loopFacts, this.o.ann) : undefined;
+      if (fact) {
+        if (!saved.has(fact.decl)) saved.set(fact.decl, this.loopFacts.get(fact.decl));
+        this.loopFacts.set(fact.decl, fact.range);
+      }
+    }
+    for (const d of saved.keys()) restore(d);
   }
 
   /** label → case number of the dispatch loop of the body being emitted */
@@ -283,70 +297,14 @@ export class BodyEmitter {
         if (s.cases.length || s.elseBody) this.emit('}');
         return;
       }
-      case 'for': {
-        const vt = concrete(this.typeOf(s.variable));
-        const v = this.lref(s.variable);
-        const to = this.tmp();
-        const by = this.tmp();
-        const big = isBig(vt);
-        this.emit(`${v} = ${this.expr(s.from, vt)}; ${to} = ${this.expr(s.to, vt)}; ${by} = ${s.by ? this.expr(s.by, vt) : big ? '1n' : '1'};`);
-        const label = `$L${this.loopLabels.length + this.temps}`;
-        this.loopLabels.push(label);
-        const zero = big ? '0n' : '0';
-        this.enterLoop(s.range.line);
-        // a constant step (the usual case) fixes the direction of the test at compile time
-        const step = s.by ? constantInt(s.by) : 1n;
-        const cond = step === undefined ? `${by} >= ${zero} ? ${v} <= ${to} : ${v} >= ${to}` : step >= 0n ? `${v} <= ${to}` : `${v} >= ${to}`;
-        this.hoistAt = this.lines.length;
-        this.emit(`${label}: while (${cond}) {`);
-        this.indent++;
-        this.emit(`${label}c: {`);
-        const known = forVariableRange(s, this.o.ann);
-        const outer = known && this.loopFacts.get(known.decl);
-        if (known) this.loopFacts.set(known.decl, known.range);
-        this.indent++;
-        const aliases = known ? this.aliasElements(s, known.decl, known.range) : [];
-        this.indent--;
-        this.block(s.body);
-        for (const a of aliases) this.elementAliases.delete(a);
-        if (known) outer ? this.loopFacts.set(known.decl, outer) : this.loopFacts.delete(known.decl);
-        this.emit('}');
-        // step past TO as other PLCs do; the last step may leave the type's range (it wraps, and
-        // the loop ends): testing against TO - BY keeps the counter an int32 for V8
-        const range = vt.kind === 'elementary' ? integerRange(vt.name) : undefined;
-        const last = constantInt(s.to);
-        const safe = !range || (step !== undefined && last !== undefined && last + step <= range.hi && last + step >= range.lo);
-        if (!safe && vt.kind === 'elementary') {
-          const lim = this.tmp();
-          this.hoist(`${lim} = ${to} - ${by};`);
-          const past = step === undefined ? `(${by} >= ${zero} ? ${v} > ${lim} : ${v} < ${lim})` : step >= 0n ? `${v} > ${lim}` : `${v} < ${lim}`;
-          this.emit(`if (${past}) { ${v} = ${wrapInt(`${v} + ${by}`, vt.name)}; break; }`);
-        }
-        this.emit(`${v} = ${v} + ${by};`);
-        this.indent--;
-        this.emit('}');
-        this.leaveLoop();
-        this.loopLabels.pop();
-        return;
-      }
-      case 'while': {
-        const label = `$L${this.loopLabels.length + this.temps++}`;
-        this.loopLabels.push(label);
-        this.enterLoop(s.range.line);
-        this.emit(`${label}: while (${this.expr(s.cond, elementary('BOOL'))}) {`);
-        this.indent++;
-        this.emit(`${label}c: {`);
-        this.block(s.body);
-        this.emit('}');
-        this.indent--;
-        this.emit('}');
-        this.leaveLoop();
-        this.loopLabels.pop();
-        return;
-      }
+      case 'for':
+        return this.loops.forStmt(s);
+      case 'while':
+        return this.loops.whileStmt(s);
       case 'repeat': {
         const label = `$L${this.loopLabels.length + this.temps++}`;
         this.loopLabels.push(label);
+        this.pushLoopScope(s.body);
         this.enterLoop(s.range.line);
         this.emit(`${label}: do {`);
         this.indent++;
@@ -356,6 +314,7 @@ export class BodyEmitter {
         this.indent--;
         this.emit(`} while (!(${this.expr(s.until, elementary('BOOL'))}));`);
         this.leaveLoop();
+        this.loopScopes.pop();
         this.loopLabels.pop();
         return;
       }
@@ -539,6 +498,44 @@ export class BodyEmitter {
     return added;
   }
 
+  /** Loop statements (loop-code.ts), with what they need from this emitter. */
+  private readonly loops = ((me: BodyEmitter) => new LoopEmitter({
+    // getters: the fields they read are set after this one
+    get ann() {
+      return me.o.ann;
+    },
+    get loopFacts() {
+      return me.loopFacts;
+    },
+    get loopScopes() {
+      return me.loopScopes;
+    },
+    emit: (line) => me.emit(line),
+    indent: (by) => {
+      me.indent += by;
+    },
+    tmp: () => me.tmp(),
+    expr: (e, t) => me.expr(e, t),
+    lref: (e) => me.lref(e),
+    typeOf: (e) => me.typeOf(e),
+    block: (stmts) => me.block(stmts),
+    enterLoop: (line) => me.enterLoop(line),
+    leaveLoop: () => me.leaveLoop(),
+    pushLoopScope: (body, variable) => me.pushLoopScope(body, variable),
+    pushLabel: (fresh) => {
+      const label = `$L${me.loopLabels.length + (fresh ? me.temps++ : me.temps)}`;
+      me.loopLabels.push(label);
+      return label;
+    },
+    popLabel: () => {
+      me.loopLabels.pop();
+    },
+    aliasElements: (s, decl, range) => me.aliasElements(s, decl, range),
+    dropAlias: (ref) => {
+      me.elementAliases.delete(ref);
+    },
+  }))(this);
+
   /** What reference code needs from this emitter (references.ts). */
   private readonly cellHost: CellHost = {
     typeOf: (e) => this.typeOf(e),
@@ -560,6 +557,40 @@ export class BodyEmitter {
    * target's representation.
    */
   expr(e: Expr, target?: Type): string {
+    if (this.loopScopes.length && !this.hoisting) {
+      const i = hoistTarget(e, this.loopScopes, this.o.ann);
+      if (i >= 0) {
+        this.hoisting = true;
+        const code = this.exprHere(e, target);
+        this.hoisting = false;
+        return this.hoistInto(i, code);
+      }
+    }
+    return this.exprHere(e, target);
+  }
+
+  /** loops around the code being emitted, innermost last (see loop-invariants.ts) */
+  private readonly loopScopes: LoopScope[] = [];
+  /** the code of an expression being moved before a loop is being emitted */
+  private hoisting = false;
+
+  private pushLoopScope(body: Stmt[], variable?: Expr): void {
+    this.loopScopes.push(loopScope(body, variable, this.o.ann, this.lines.length, this.indent));
+  }
+
+  /** `code` computed once before the loop of scope `i`, into a temporary (one per distinct code) */
+  private hoistInto(i: number, code: string): string {
+    const scope = this.loopScopes[i]!;
+    const known = scope.hoisted.get(code);
+    if (known) return known;
+    const t = this.tmp();
+    this.lines.splice(scope.at, 0, `${'  '.repeat(scope.indent)}${t} = ${code};`);
+    for (let k = i; k < this.loopScopes.length; k++) this.loopScopes[k]!.at++;
+    scope.hoisted.set(code, t);
+    return t;
+  }
+
+  private exprHere(e: Expr, target?: Type): string {
     const t = this.typeOf(e);
     const want = target ?? concrete(t);
     if (e.kind === 'literal') return convertLiteral(e.value, t, want);
@@ -570,7 +601,16 @@ export class BodyEmitter {
     const code = this.exprRaw(e, concrete(t));
     // a generic function of literals (MAX(3, 9)) computes in the literal's default type
     if (e.kind === 'call' && (t.kind === 'literalInt' || t.kind === 'literalReal')) return target ? convertCode(code, concrete(t), target) : code;
+    if (target && isSingle(target) && this.exactInSingle(e, t)) return code;
     return target ? convertCode(code, t, target) : code;
+  }
+
+  /** An integer expression of type `from` whose every value is exact in single precision (|v| <= 2^24)? */
+  private exactInSingle(e: Expr, from: Type): boolean {
+    const f = concrete(from);
+    if (f.kind !== 'elementary' || !isInteger(f) || ELEMENTARY[f.name].bits > 32) return false;
+    const r = valueRange(e, this.loopFacts, this.o.ann);
+    return r !== undefined && r.lo >= -(1n << 24n) && r.hi <= 1n << 24n;
   }
 
   private exprRaw(e: Expr, ctxType: Type): string {
@@ -681,6 +721,8 @@ export class BodyEmitter {
         const info = ELEMENTARY[ot.name];
         if (info.bits === 64) return wrapInt(`${a} ${e.op} ${b}`, ot.name);
         if (e.op === '*' && info.bits === 32) return info.family === 'signed' ? `Math.imul(${a}, ${b})` : `(Math.imul(${a}, ${b}) >>> 0)`;
+        // a result the loop facts keep inside the type cannot wrap: no shifts or mask
+        if (info.bits < 32 && rangeOf(e, this.loopFacts, this.o.ann)) return `((${a} ${e.op} ${b}) | 0)`;
         return wrapInt(`${a} ${e.op} ${b}`, ot.name);
       }
     }
@@ -701,9 +743,12 @@ export class BodyEmitter {
         if (fl === 'dt' && fr === 'duration') return `(${a} - ${b} / 1e6)`;
         if ((fl === 'dt' || fl === 'date') && fl === fr) return `((${a} - ${b}) * 1e6)`;
         return `(${a} - ${b})`;
-      case '*':
-        if (fl === 'duration') return `Math.round(${a} * ${num(b, rt)})`;
-        return `Math.round(${num(a, lt)} * ${b})`;
+      case '*': {
+        // durations are whole nanoseconds: times an integer they stay whole, only a REAL factor rounds
+        const whole = (t: Type) => isInteger(concrete(t));
+        if (fl === 'duration') return whole(rt) ? `(${a} * ${num(b, rt)})` : `Math.round(${a} * ${num(b, rt)})`;
+        return whole(lt) ? `(${num(a, lt)} * ${b})` : `Math.round(${num(a, lt)} * ${b})`;
+      }
       case '/':
         return `$tdiv(${a}, ${num(b, rt)}, ${this.site(e.range.line)})`;
       default:
@@ -732,6 +777,7 @@ export class BodyEmitter {
           const chain = args.slice(1).reduceRight((acc, x, i) => `${tk} === ${i} ? ${x} : ${acc}`, `$fault('INDEX_OUT_OF_RANGE', ${site}, 'MUX selector ' + ${tk})`);
           return `(${tk} = ${kk}, ${chain})`;
         }
+        if (bound.length === 1 && /_TO_REAL$|^TO_REAL$/.test(target.name) && this.exactInSingle(bound[0]!.value!, target.argTypes[0]!)) return args[0]!;
         return b.emit(args, { params: target.argTypes, result: target.resultType }, {
           convert: (c, f, t) => convertCode(c, f, t),
           site: this.site(e.range.line),

@@ -34,7 +34,7 @@ export function constantInt(e: Expr): bigint | undefined {
 }
 
 /** A literal or a named integer CONSTANT. */
-function constantOf(e: Expr, ann: Annotations): bigint | undefined {
+export function constantOf(e: Expr, ann: Annotations): bigint | undefined {
   const c = constantInt(e);
   if (c !== undefined) return c;
   if (e.kind === 'name') {
@@ -60,13 +60,16 @@ export function forVariableRange(s: ForStmt, ann: Annotations): { decl: VarDecl;
   return mayChange(s.body, sym.decl, ann) ? undefined : { decl: sym.decl, range };
 }
 
-/** Could anything in `node` change the variable declared by `decl` (or jump around)? */
-function mayChange(node: unknown, decl: VarDecl, ann: Annotations): boolean {
+/**
+ * Could anything in `node` change the variable declared by `decl` (or jump around)? Without
+ * `decl`: could anything jump around or call a method or action.
+ */
+export function mayChange(node: unknown, decl: VarDecl | undefined, ann: Annotations): boolean {
   if (Array.isArray(node)) return node.some((n) => mayChange(n, decl, ann));
   if (!node || typeof node !== 'object') return false;
   const n = node as Stmt | Expr;
   const isIt = (e: Expr | undefined): boolean => {
-    if (e?.kind !== 'name') return false;
+    if (e?.kind !== 'name' || !decl) return false;
     const s = ann.symbols.get(e.id);
     return s?.kind === 'var' && s.decl === decl;
   };
@@ -141,4 +144,50 @@ function within(r: IntRange, t: import('../types/types.js').Type): boolean {
   const c = concrete(t);
   const tr = c.kind === 'elementary' ? integerRange(c.name) : undefined;
   return tr !== undefined && r.lo >= tr.lo && r.hi <= tr.hi;
+}
+
+/**
+ * The values an integer expression of up to 32 bits can take, from the loop facts and, for
+ * variables outside them, their type; MOD and `/` by positive constants narrow. Used where a
+ * wider bound than the truth costs only speed (an integer converted to REAL exactly needs no
+ * rounding), never for index checks: those trust only the loop facts.
+ */
+export function valueRange(e: Expr, facts: LoopFacts, ann: Annotations): IntRange | undefined {
+  const c = constantOf(e, ann);
+  if (c !== undefined) return { lo: c, hi: c };
+  let r: IntRange | undefined;
+  if (e.kind === 'name') {
+    const s = ann.symbols.get(e.id);
+    r = s?.kind === 'var' ? facts.get(s.decl) : undefined;
+    r ??= typeRange(ann.types.get(e.id));
+  } else if (e.kind === 'binary') {
+    const a = valueRange(e.left, facts, ann);
+    const d = e.op === 'MOD' || e.op === '/' ? constantOf(e.right, ann) : undefined;
+    if (e.op === 'MOD' && d !== undefined && d > 0n) {
+      r = a && a.lo >= 0n ? { lo: 0n, hi: a.hi < d ? a.hi : d - 1n } : { lo: 1n - d, hi: d - 1n };
+    } else if (e.op === '/' && d !== undefined && d > 0n) {
+      r = a && { lo: a.lo / d, hi: a.hi / d };
+    } else {
+      const b = valueRange(e.right, facts, ann);
+      r = a && b ? combine(e.op, a, b) : undefined;
+      if (!r && a && b && e.op === '*') {
+        const p = [a.lo * b.lo, a.lo * b.hi, a.hi * b.lo, a.hi * b.hi];
+        r = { lo: p.reduce((x, y) => (y < x ? y : x)), hi: p.reduce((x, y) => (y > x ? y : x)) };
+      }
+    }
+    const ot = ann.operandTypes.get(e.id);
+    if (r && ot && !within(r, ot)) return undefined;
+  } else if (e.kind === 'unary' && e.op === '-') {
+    const a = valueRange(e.operand, facts, ann);
+    r = a && { lo: -a.hi, hi: -a.lo };
+  }
+  const t = ann.types.get(e.id);
+  return r && t && within(r, t) ? r : undefined;
+}
+
+function typeRange(t: import('../types/types.js').Type | undefined): IntRange | undefined {
+  const c = t && concrete(t);
+  if (c?.kind !== 'elementary' || c.subrange) return undefined;
+  const r = integerRange(c.name);
+  return r && r.hi - r.lo < 1n << 33n ? r : undefined;
 }

@@ -55,6 +55,11 @@ export const KERNELS: Kernel[] = [
   { name: 'real-interp', what: 'REAL characteristic curve: binary search in 32 breakpoints, interpolation, LIMIT (256 lookups)' },
   { name: 'ring-fifo', what: '32 FIFO queues in an array of structs: WHILE loops, MOD ring indexes, xorshift32 DWORD' },
   { name: 'fb-sequencer', what: '48 user FBs: CASE on an enumeration, a TON, REAL level (batch sequencers)' },
+  { name: 'fb-array-user', what: '500 user FBs in an array, each with a TON, an R_TRIG and a CTU, called in a FOR loop' },
+  { name: 'shell-sort', what: 'LCG refill + shell sort of 300 DINT (WHILE gaps, inner WHILE with EXIT)' },
+  { name: 'sieve-while', what: 'prime and twin-prime sieve to 5000..7999, WHILE loops only' },
+  { name: 'int-shift-mix', what: 'DINT/INT mix: LCG, MOD, /, SHL/SHR/ROL on WORD and DWORD (1500 iterations)' },
+  { name: 'real-pi-aw', what: 'REAL PI controllers with back-calculation anti-windup, 256 second-order plants' },
 ];
 
 /** How a kernel is run on both sides: the same scans, so the checksums must agree. */

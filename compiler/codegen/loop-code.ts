@@ -1,0 +1,204 @@
+/**
+ * Code of FOR and WHILE loops: the loop itself, the copy without index checks chosen by one
+ * entry test (see loop-versioning.ts), a FOR loop that fills an array in one call, and what the
+ * loop's body knows of its variable while it is emitted. The body emitter (body.ts) is the host.
+ */
+import type { Expr, Stmt, VarDecl } from '../st/ast.js';
+import type { Annotations } from '../semantics/symbols.js';
+import { concrete } from '../types/common-type.js';
+import { elementary, integerRange, isBig, type Type } from '../types/types.js';
+import { wrapInt } from './convert.js';
+import { constantInt, forVariableRange, rangeOf, type IntRange, type LoopFacts } from './index-range.js';
+import { pureOperands, type LoopScope } from './loop-invariants.js';
+import { forVersion, whileVersion, type WhileVersion } from './loop-versioning.js';
+import { typedArrayFor } from './values.js';
+
+/** how many loops around one another may be emitted twice (each doubles the code inside) */
+const MAX_VERSION_DEPTH = 3;
+
+/** What loop code needs from the body emitter. */
+export interface LoopHost {
+  readonly ann: Annotations;
+  /** ranges of loop variables around the code being emitted */
+  readonly loopFacts: LoopFacts;
+  /** loops around the code being emitted, innermost last */
+  readonly loopScopes: LoopScope[];
+  emit(line: string): void;
+  indent(by: number): void;
+  tmp(): string;
+  expr(e: Expr, target?: Type): string;
+  lref(e: Expr): string;
+  typeOf(e: Expr): Type;
+  block(stmts: Stmt[]): void;
+  enterLoop(line: number): void;
+  leaveLoop(): void;
+  pushLoopScope(body: Stmt[], variable?: Expr): void;
+  /** a new label for EXIT and CONTINUE of the loop being emitted (`fresh`: a new number) */
+  pushLabel(fresh: boolean): string;
+  popLabel(): void;
+  aliasElements(s: Extract<Stmt, { kind: 'for' }>, decl: VarDecl, range: IntRange): string[];
+  dropAlias(ref: string): void;
+}
+
+export class LoopEmitter {
+  whileStmt(s: Extract<Stmt, { kind: 'while' }>): void {
+    this.h.pushLoopScope(s.body);
+    this.h.enterLoop(s.range.line);
+    const plan = this.versionDepth < MAX_VERSION_DEPTH ? whileVersion(s, this.h.ann) : undefined;
+    const guard = plan && this.whileGuard(plan);
+    if (plan && guard !== undefined) {
+      this.versioned(guard, () => this.whileLoop(s, plan), () => this.whileLoop(s));
+    } else {
+      this.whileLoop(s);
+    }
+    this.h.leaveLoop();
+    this.h.loopScopes.pop();
+  }
+
+  /** loops emitted twice (checked and unchecked) around the code being emitted */
+  private versionDepth = 0;
+
+  constructor(private readonly h: LoopHost) {}
+
+  /** `if (guard) { unchecked } else { checked }`: one test selects the copy of a loop */
+  private versioned(guard: string, unchecked: () => void, checked: () => void): void {
+    this.versionDepth++;
+    this.h.emit(`if (${guard}) {`);
+    this.h.indent(1);
+    unchecked();
+    this.h.indent(-1);
+    this.h.emit('} else {');
+    this.h.indent(1);
+    checked();
+    this.h.indent(-1);
+    this.h.emit('}');
+    this.versionDepth--;
+  }
+
+  /** Runs `emit` with the variable of `decl` known to stay in `range` (index checks it makes needless go). */
+  private withFact(decl: VarDecl | undefined, range: IntRange | undefined, emit: () => void): void {
+    if (!decl || !range) return emit();
+    const outer = this.h.loopFacts.get(decl);
+    this.h.loopFacts.set(decl, range);
+    emit();
+    if (outer) this.h.loopFacts.set(decl, outer);
+    else this.h.loopFacts.delete(decl);
+  }
+
+  forStmt(s: Extract<Stmt, { kind: 'for' }>): void {
+    const vt = concrete(this.h.typeOf(s.variable));
+    const v = this.h.lref(s.variable);
+    const to = this.h.tmp();
+    const by = this.h.tmp();
+    const big = isBig(vt);
+    this.h.emit(`${v} = ${this.h.expr(s.from, vt)}; ${to} = ${this.h.expr(s.to, vt)}; ${by} = ${s.by ? this.h.expr(s.by, vt) : big ? '1n' : '1'};`);
+    this.h.pushLoopScope(s.body, s.variable);
+    const zero = big ? '0n' : '0';
+    this.h.enterLoop(s.range.line);
+    // a constant step (the usual case) fixes the direction of the test at compile time
+    const step = s.by ? constantInt(s.by) : 1n;
+    const cond = step === undefined ? `${by} >= ${zero} ? ${v} <= ${to} : ${v} >= ${to}` : step >= 0n ? `${v} <= ${to}` : `${v} >= ${to}`;
+    // step past TO as other PLCs do; the last step may leave the type's range (it wraps, and
+    // the loop ends): testing against TO - BY keeps the counter an int32 for V8
+    const range = vt.kind === 'elementary' ? integerRange(vt.name) : undefined;
+    const last = constantInt(s.to);
+    const safe = !range || (step !== undefined && last !== undefined && last + step <= range.hi && last + step >= range.lo);
+    let past: string | undefined;
+    if (!safe && vt.kind === 'elementary') {
+      const lim = this.h.tmp();
+      this.h.emit(`${lim} = ${to} - ${by};`);
+      const test = step === undefined ? `(${by} >= ${zero} ? ${v} > ${lim} : ${v} < ${lim})` : step >= 0n ? `${v} > ${lim}` : `${v} < ${lim}`;
+      past = `if (${test}) { ${v} = ${wrapInt(`${v} + ${by}`, vt.name)}; break; }`;
+    }
+    const known = forVariableRange(s, this.h.ann);
+    const plan = !known && !big && step !== undefined && this.versionDepth < MAX_VERSION_DEPTH ? forVersion(s, this.h.ann) : undefined;
+    if (plan) {
+      // FROM and TO inside the range: every value of the variable is (forVersion checked the last step)
+      const { lo, hi } = plan.range;
+      const guard = step! > 0n ? `${v} >= ${lo} && ${to} <= ${hi}` : `${v} <= ${hi} && ${to} >= ${lo}`;
+      this.versioned(guard, () => this.forLoop(s, v, to, by, cond, plan), () => this.forLoop(s, v, to, by, cond, undefined, past));
+    } else {
+      this.forLoop(s, v, to, by, cond, known, past);
+    }
+    this.h.leaveLoop();
+    this.h.loopScopes.pop();
+  }
+
+  /** The loop of a FOR statement; `known`: the variable's range in the body. */
+  private forLoop(s: Extract<Stmt, { kind: 'for' }>, v: string, to: string, by: string, cond: string, known: { decl: VarDecl; range: IntRange } | undefined, past?: string): void {
+    if (known && !past && this.fillLoop(s, v, to, known.decl)) return;
+    const label = this.h.pushLabel(false);
+    this.h.emit(`${label}: while (${cond}) {`);
+    this.h.indent(1);
+    this.h.emit(`${label}c: {`);
+    this.withFact(known?.decl, known?.range, () => {
+      this.h.indent(1);
+      const aliases = known ? this.h.aliasElements(s, known.decl, known.range) : [];
+      this.h.indent(-1);
+      this.h.block(s.body);
+      for (const a of aliases) this.h.dropAlias(a);
+    });
+    this.h.emit('}');
+    if (past) this.h.emit(past);
+    this.h.emit(`${v} = ${v} + ${by};`);
+    this.h.indent(-1);
+    this.h.emit('}');
+    this.h.popLabel();
+  }
+
+  /**
+   * `FOR v := … DO a[v] := value; END_FOR` with a step of 1, an invariant pure value, the
+   * variable inside the array (the caller knows its range) and an array of numbers or BOOL: one
+   * TypedArray.fill (a memset) instead of one store per iteration. v ends as the loop leaves it.
+   */
+  private fillLoop(s: Extract<Stmt, { kind: 'for' }>, v: string, to: string, decl: VarDecl): boolean {
+    const a = s.body[0];
+    if (s.body.length !== 1 || a?.kind !== 'assign' || a.op !== ':=' || a.target.kind !== 'index' || a.target.indices.length !== 1) return false;
+    if (s.by && constantInt(s.by) !== 1n) return false;
+    const ix = a.target.indices[0]!;
+    const is = ix.kind === 'name' ? this.h.ann.symbols.get(ix.id) : undefined;
+    if (is?.kind !== 'var' || is.decl !== decl || a.target.object.kind !== 'name') return false;
+    const at = concrete(this.h.typeOf(a.target.object));
+    const el = at.kind === 'array' && at.dims.length === 1 ? concrete(at.element) : undefined;
+    if (!el || el.kind !== 'elementary' || el.subrange || isBig(el) || !typedArrayFor(el)) return false;
+    const scope = this.h.loopScopes[this.h.loopScopes.length - 1];
+    const out = { decls: [] as VarDecl[], costly: false };
+    if (!scope || !pureOperands(a.value, this.h.ann, out) || out.decls.some((d) => scope.written.has(d))) return false;
+    const lo = at.kind === 'array' ? at.dims[0]!.lo : 0;
+    const value = this.h.expr(a.value, el);
+    const stored = el.name === 'BOOL' ? (value === 'true' ? '1' : value === 'false' ? '0' : `(${value} ? 1 : 0)`) : value;
+    const off = (x: string) => (lo === 0 ? x : lo > 0 ? `${x} - ${lo}` : `${x} + ${-lo}`);
+    this.h.emit(`if (${v} <= ${to}) { ${this.h.expr(a.target.object)}.fill(${stored}, ${off(v)}, ${off(to)} + 1); ${v} = ${to} + 1; }`);
+    return true;
+  }
+
+  /** The entry test of a versioned WHILE loop, or undefined when it cannot be written. */
+  private whileGuard(p: WhileVersion): string | undefined {
+    const v = this.h.expr(p.variable);
+    const e = this.h.expr(p.bound);
+    const { lo, hi } = p.range;
+    const parts = p.up
+      ? [`${v} >= ${lo}`, `${e} <= ${p.strict ? hi + 1n : hi}`]
+      : [`${v} <= ${hi}`, `${e} >= ${p.strict ? lo - 1n : lo}`];
+    if (p.stepConst === undefined) {
+      const known = rangeOf(p.step, this.h.loopFacts, this.h.ann);
+      if (!known || known.lo < 0n || known.hi > p.stepMax) {
+        const c = this.h.expr(p.step);
+        parts.push(`${c} >= 0`, `${c} <= ${p.stepMax}`);
+      }
+    }
+    return [...new Set(parts)].join(' && ');
+  }
+
+  private whileLoop(s: Extract<Stmt, { kind: 'while' }>, known?: WhileVersion): void {
+    const label = this.h.pushLabel(true);
+    this.h.emit(`${label}: while (${this.h.expr(s.cond, elementary('BOOL'))}) {`);
+    this.h.indent(1);
+    this.h.emit(`${label}c: {`);
+    this.withFact(known?.decl, known?.range, () => this.h.block(s.body));
+    this.h.emit('}');
+    this.h.indent(-1);
+    this.h.emit('}');
+    this.h.popLabel();
+  }
+}

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { compileSources } from '../../../compiler/project.js';
+import { SourceFile } from '../../../compiler/source.js';
+
+/** The generated body of PROGRAM Main for `body`, with `vars` declared. */
+function mainCode(vars: string, body: string, extra = ''): string {
+  const r = compileSources([new SourceFile('t.st', `${extra}PROGRAM Main\nVAR\n${vars}\nEND_VAR\n${body}\nEND_PROGRAM\n`)]);
+  if (!r.application) throw new Error(r.diagnostics.map((d) => d.message).join('\n'));
+  const code = r.application.code;
+  const start = code.indexOf('class P_Main');
+  return code.slice(start, code.indexOf('\nclass ', start + 1));
+}
+
+/** the code of the first loop (from its header on) and the code before it */
+function split(code: string): { before: string; loop: string } {
+  const at = code.search(/\$L\d+: (while|do)/);
+  return { before: code.slice(0, at), loop: code.slice(at) };
+}
+
+const VARS = 'a : ARRAY[0..9] OF DINT; k : INT; n : DINT; d : DINT; r : REAL; c : Counter;';
+const COUNTER = 'FUNCTION_BLOCK Counter\nVAR_OUTPUT n : DINT; END_VAR\nMETHOD Bump\nn := n + 1;\nEND_METHOD\nn := n + 1;\nEND_FUNCTION_BLOCK\n';
+
+describe('loop-invariant expressions', () => {
+  it('are computed once before the loop when nothing in the loop writes their operands', () => {
+    const { before, loop } = split(mainCode(VARS, 'FOR k := 0 TO 9 DO a[k] := (n / 100) MOD 5 * 10 + k; END_FOR;', COUNTER));
+    expect(before).toContain('l_n / 100');
+    expect(loop).not.toContain('l_n / 100');
+  });
+
+  it('stay in the loop when the loop writes an operand, or when they could fault', () => {
+    const written = split(mainCode(VARS, 'FOR k := 0 TO 9 DO n := n + 1; a[k] := n / 3; END_FOR;', COUNTER));
+    expect(written.loop).toContain('l_n / 3');
+    const fault = split(mainCode(VARS, 'FOR k := 0 TO 9 DO a[k] := 100 / d; END_FOR;', COUNTER));
+    expect(fault.loop).toContain('$idiv(100, l_d');
+    const output = split(mainCode(VARS, 'FOR k := 0 TO 9 DO c(n => n); a[k] := n / 7; END_FOR;', COUNTER));
+    expect(output.loop).toContain('l_n / 7');
+  });
+
+  it('are not moved when cheaper than a temporary (shifts, products)', () => {
+    const { loop } = split(mainCode(VARS, 'FOR k := 0 TO 9 DO a[k] := n * 7 + DINT_TO_DINT(SHR(n, 2)) + k; END_FOR;', COUNTER));
+    expect(loop).toContain('Math.imul(l_n, 7)');
+  });
+
+  it('stay in a loop that calls a method (it may write what the expression reads)', () => {
+    const { loop } = split(mainCode(VARS, 'FOR k := 0 TO 9 DO c.Bump(); a[k] := c.n * 7 + n / 3; END_FOR;', COUNTER));
+    expect(loop).toContain('l_n / 3');
+  });
+});
+
+describe('integer to REAL', () => {
+  it('is not rounded where the value is exact in single precision, and rounded elsewhere', () => {
+    expect(mainCode(VARS, 'r := DINT_TO_REAL(n MOD 1000);', COUNTER)).toContain('l_r = ((l_n % 1000) | 0);');
+    expect(mainCode(VARS, 'r := DINT_TO_REAL(n);', COUNTER)).toContain('l_r = Math.fround(l_n);');
+    expect(mainCode(VARS, 'r := DINT_TO_REAL(n / 100);', COUNTER)).toContain('Math.fround(');
+  });
+});
