@@ -15,7 +15,7 @@ import {
   BOOL, ELEMENTARY, ERROR, TIME, VOID, type Type, elementary, elementaryByName, familyOf, isBits,
   isBool, isInteger, isNumeric, isReal, sameType, typeName, widensTo, isAnyString, LREAL, integerRange,
 } from '../types/types.js';
-import { STANDARD_FUNCTIONS, type FunctionLibrary } from '../stdlib/functions.js';
+import { STANDARD_FUNCTIONS, type Builtin, type FunctionLibrary } from '../stdlib/functions.js';
 import { PROPERTY_GET, PROPERTY_SET } from '../st/parse.js';
 import { evalConst } from './const-eval.js';
 import type { Declarations } from './declarations.js';
@@ -44,6 +44,16 @@ export class Checker {
     /** 4diac algorithms: a narrowing assignment is converted with a warning (W4003), as FORTE accepts it */
     private readonly options: { narrowingAsWarning?: boolean } = {},
   ) {}
+
+  /** standard functions by upper-case name, looked up once each: a conversion (`REAL_TO_INT`) is built anew by every look-up */
+  private readonly builtins = new Map<string, Builtin | undefined>();
+
+  private builtin(k: string): Builtin | undefined {
+    if (this.builtins.has(k)) return this.builtins.get(k);
+    const b = this.functions.lookup(k);
+    this.builtins.set(k, b);
+    return b;
+  }
 
   /** values of integer constant subexpressions already checked, by expression id */
   private readonly constInts = new Map<number, bigint>();
@@ -688,7 +698,7 @@ export class Checker {
     // a PROPERTY of this function block read by its bare name: a call of its getter
     const getter = ctx.instance?.kind === 'functionBlock' ? this.decls.findMethod(ctx.instance, PROPERTY_GET + e.name) : undefined;
     if (getter) return this.propertyRead(e, { kind: 'name', id: this.freshId(), range: e.range, name: getter.name }, ctx);
-    if (this.decls.pou(k) || this.functions.lookup(k)) return this.error('E2001', `'${e.name}' is a POU, not a variable`, e.range);
+    if (this.decls.pou(k) || this.builtin(k)) return this.error('E2001', `'${e.name}' is a POU, not a variable`, e.range);
     // NULL: the reference to nothing, assignable to and comparable with every REF_TO
     if (k === 'NULL') return NULL_REF;
     return this.error('E2001', `unknown name '${e.name}'`, e.range);
@@ -856,8 +866,8 @@ export class Checker {
       if (pou && (pou.kind === 'functionBlock' || pou.kind === 'program')) {
         return this.error('E2004', `'${callee.name}' is a ${pou.kind === 'program' ? 'program' : 'function block type'}; call an instance of it`, callee.range);
       }
-      const b = this.functions.lookup(k);
-      if (b) return this.callBuiltin(e, callee.name, ctx, expected);
+      const b = this.builtin(k);
+      if (b) return this.callBuiltin(e, callee.name, b, ctx, expected);
       if (k === '__NEW' || k === '__DELETE') {
         return this.error('E2013', `${k} is not supported: a PLC has no heap at run time; declare the instance statically (a VAR of the type, or an ARRAY of the largest number needed)`, callee.range);
       }
@@ -980,8 +990,7 @@ export class Checker {
     this.assignable(t, p.type, a.value.range, a.value);
   }
 
-  private callBuiltin(e: CallExpr, name: string, ctx: Context, expected?: Type): Type {
-    const b = this.functions.lookup(name)!;
+  private callBuiltin(e: CallExpr, name: string, b: Builtin, ctx: Context, expected?: Type): Type {
     const args: Expr[] = [];
     const names = b.paramNames;
     const formal = e.args.some((a) => a.name !== undefined);
