@@ -55,6 +55,9 @@ export class Checker {
     return b;
   }
 
+  /** made once: typing a literal is frequent, its unknown type rare */
+  private readonly unknownType = (name: string, range: SourceRange): Type => this.error('E2003', `unknown type '${name}'`, range);
+
   /** values of integer constant subexpressions already checked, by expression id */
   private readonly constInts = new Map<number, bigint>();
 
@@ -441,7 +444,7 @@ export class Checker {
   private exprInner(e: Expr, ctx: Context, expected?: Type): Type {
     switch (e.kind) {
       case 'literal':
-        return literalType(e.value, (n, r) => this.error('E2003', `unknown type '${n}'`, r), e.range);
+        return literalType(e.value, this.unknownType, e.range);
       case 'name':
         return this.name(e, ctx, expected);
       case 'enumValue': {
