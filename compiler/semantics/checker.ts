@@ -810,7 +810,7 @@ export class Checker {
         return false;
       }
       callee = { kind: 'member', id: this.freshId(), range: target.range, object: target.object, member: setter.name };
-    } else if (target.kind === 'name' && ctx.instance?.kind === 'functionBlock' && !this.lookupVar(key(target.name), ctx)) {
+    } else if (target.kind === 'name' && ctx.instance?.kind === 'functionBlock' && hasMethods(ctx.instance) && !this.lookupVar(key(target.name), ctx)) {
       const setter = this.decls.findMethod(ctx.instance, PROPERTY_SET + target.name);
       if (!setter) return false;
       callee = { kind: 'name', id: this.freshId(), range: target.range, name: setter.name };
@@ -1059,6 +1059,12 @@ function genericTarget(expected: Type | undefined): Type | undefined {
   const f = ELEMENTARY[expected.name].family;
   if (f !== 'signed' && f !== 'unsigned' && f !== 'bits' && f !== 'real') return undefined;
   return elementary(expected.name);
+}
+
+/** Whether an FB or one of its ancestors has methods (a PROPERTY's setter is one): most have none, and an assignment need not look for a setter. */
+function hasMethods(pou: Pou): boolean {
+  for (let p: Pou | undefined = pou; p; p = p.base) if (p.methods.size > 0) return true;
+  return false;
 }
 
 /** Standard functions whose result has the type of their arguments. */
