@@ -216,12 +216,15 @@ function checkResourceGlobals(resources: ResolvedResource[], checker: Checker, d
 }
 
 /** FB types an instance variable of type `t` holds (directly, in arrays or structs). */
-function instanceTypes(t: import('./types/types.js').Type): string[] {
+function instanceTypes(t: import('./types/types.js').Type): readonly string[] {
   if (t.kind === 'fb') return [t.name];
   if (t.kind === 'array') return instanceTypes(t.element);
   if (t.kind === 'struct') return t.fields.flatMap((f) => instanceTypes(f.type));
-  return [];
+  return NO_TYPES;
 }
+
+/** shared: most variables hold no instance */
+const NO_TYPES: readonly string[] = [];
 
 function exprPath(e: Expr): string | undefined {
   if (e.kind === 'name') return e.name;

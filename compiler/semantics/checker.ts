@@ -106,7 +106,9 @@ export class Checker {
       labels.add(key(s.name));
     }
     const visit = (list: Stmt[], top: boolean): void => {
-      for (const s of list) {
+      // indexed: a for-of makes an iterator result per statement in code not yet optimised
+      for (let i = 0; i < list.length; i++) {
+        const s = list[i]!;
         switch (s.kind) {
           case 'label':
             if (!top) this.error('E2008', `label '${s.name}' must stand in the body itself, not inside IF, CASE or a loop`, s.range);
@@ -153,7 +155,9 @@ export class Checker {
   }
 
   private checkInitializers(pou: Pou, ctx: Context): void {
-    for (const v of pou.vars) {
+    const vars = pou.vars;
+    for (let i = 0; i < vars.length; i++) {
+      const v = vars[i]!;
       if (v.init) this.checkInit(v.init, v.type, ctx);
       if (v.location) this.checkLocation(v);
     }
@@ -256,7 +260,7 @@ export class Checker {
   // ------------------------------------------------------------ statements
 
   checkBody(body: Stmt[], ctx: Context): void {
-    for (const s of body) this.stmt(s, ctx);
+    for (let i = 0; i < body.length; i++) this.stmt(body[i]!, ctx);
   }
 
   private stmt(s: Stmt, ctx: Context): void {
