@@ -251,14 +251,14 @@ export async function compileFilesCached(
 ): Promise<CompileResult & { cache: CacheOutcome; codeCache?: CodeCache }> {
   const sources = cacheDir && !options.context && paths.every(cacheable) ? readSources(paths) : undefined;
   if (!sources || !cacheDir) {
-    const { compileFiles } = await import('./project.js');
-    return { ...compileFiles(paths, options), cache: 'off' };
+    const { compileFilesLoading } = await import('./front-ends.js');
+    return { ...(await compileFilesLoading(paths, options)), cache: 'off' };
   }
   const key = compileCacheKey(sources, options);
   const hit = readEntry(cacheDir, key);
   if (hit) return { ...hit.result, cache: 'hit', codeCache: codeCache(cacheDir, key, hit.sum, true) };
-  const { compileSourceTexts } = await import('./project.js');
-  const r = compileSourceTexts(sources, options);
+  const { compileSourceTextsLoading } = await import('./front-ends.js');
+  const r = await compileSourceTextsLoading(sources, options);
   const sum = r.application && !r.diagnostics.some((d) => d.severity === 'error') ? writeEntry(cacheDir, key, r) : undefined;
   // a code cache of an older entry of the same key is not read: it is bound to that entry
   return { ...r, cache: 'miss', ...(sum ? { codeCache: codeCache(cacheDir, key, sum, false) } : {}) };

@@ -15,7 +15,7 @@ import {
   BOOL, ELEMENTARY, ERROR, TIME, VOID, type Type, elementary, elementaryByName, familyOf, isBits,
   isBool, isInteger, isNumeric, isReal, sameType, typeName, widensTo, isAnyString, LREAL, integerRange,
 } from '../types/types.js';
-import { STANDARD_FUNCTIONS, type FunctionLibrary } from '../stdlib/functions.js';
+import { STANDARD_FUNCTIONS, type Builtin, type FunctionLibrary } from '../stdlib/functions.js';
 import { PROPERTY_GET, PROPERTY_SET } from '../st/parse.js';
 import { evalConst } from './const-eval.js';
 import type { Declarations } from './declarations.js';
@@ -44,6 +44,19 @@ export class Checker {
     /** 4diac algorithms: a narrowing assignment is converted with a warning (W4003), as FORTE accepts it */
     private readonly options: { narrowingAsWarning?: boolean } = {},
   ) {}
+
+  /** standard functions by upper-case name, looked up once each: a conversion (`REAL_TO_INT`) is built anew by every look-up */
+  private readonly builtins = new Map<string, Builtin | undefined>();
+
+  private builtin(k: string): Builtin | undefined {
+    if (this.builtins.has(k)) return this.builtins.get(k);
+    const b = this.functions.lookup(k);
+    this.builtins.set(k, b);
+    return b;
+  }
+
+  /** made once: typing a literal is frequent, its unknown type rare */
+  private readonly unknownType = (name: string, range: SourceRange): Type => this.error('E2003', `unknown type '${name}'`, range);
 
   /** values of integer constant subexpressions already checked, by expression id */
   private readonly constInts = new Map<number, bigint>();
@@ -93,7 +106,9 @@ export class Checker {
       labels.add(key(s.name));
     }
     const visit = (list: Stmt[], top: boolean): void => {
-      for (const s of list) {
+      // indexed: a for-of makes an iterator result per statement in code not yet optimised
+      for (let i = 0; i < list.length; i++) {
+        const s = list[i]!;
         switch (s.kind) {
           case 'label':
             if (!top) this.error('E2008', `label '${s.name}' must stand in the body itself, not inside IF, CASE or a loop`, s.range);
@@ -140,7 +155,9 @@ export class Checker {
   }
 
   private checkInitializers(pou: Pou, ctx: Context): void {
-    for (const v of pou.vars) {
+    const vars = pou.vars;
+    for (let i = 0; i < vars.length; i++) {
+      const v = vars[i]!;
       if (v.init) this.checkInit(v.init, v.type, ctx);
       if (v.location) this.checkLocation(v);
     }
@@ -243,7 +260,7 @@ export class Checker {
   // ------------------------------------------------------------ statements
 
   checkBody(body: Stmt[], ctx: Context): void {
-    for (const s of body) this.stmt(s, ctx);
+    for (let i = 0; i < body.length; i++) this.stmt(body[i]!, ctx);
   }
 
   private stmt(s: Stmt, ctx: Context): void {
@@ -431,7 +448,7 @@ export class Checker {
   private exprInner(e: Expr, ctx: Context, expected?: Type): Type {
     switch (e.kind) {
       case 'literal':
-        return literalType(e.value, (n, r) => this.error('E2003', `unknown type '${n}'`, r), e.range);
+        return literalType(e.value, this.unknownType, e.range);
       case 'name':
         return this.name(e, ctx, expected);
       case 'enumValue': {
@@ -688,7 +705,7 @@ export class Checker {
     // a PROPERTY of this function block read by its bare name: a call of its getter
     const getter = ctx.instance?.kind === 'functionBlock' ? this.decls.findMethod(ctx.instance, PROPERTY_GET + e.name) : undefined;
     if (getter) return this.propertyRead(e, { kind: 'name', id: this.freshId(), range: e.range, name: getter.name }, ctx);
-    if (this.decls.pou(k) || this.functions.lookup(k)) return this.error('E2001', `'${e.name}' is a POU, not a variable`, e.range);
+    if (this.decls.pou(k) || this.builtin(k)) return this.error('E2001', `'${e.name}' is a POU, not a variable`, e.range);
     // NULL: the reference to nothing, assignable to and comparable with every REF_TO
     if (k === 'NULL') return NULL_REF;
     return this.error('E2001', `unknown name '${e.name}'`, e.range);
@@ -797,7 +814,7 @@ export class Checker {
         return false;
       }
       callee = { kind: 'member', id: this.freshId(), range: target.range, object: target.object, member: setter.name };
-    } else if (target.kind === 'name' && ctx.instance?.kind === 'functionBlock' && !this.lookupVar(key(target.name), ctx)) {
+    } else if (target.kind === 'name' && ctx.instance?.kind === 'functionBlock' && hasMethods(ctx.instance) && !this.lookupVar(key(target.name), ctx)) {
       const setter = this.decls.findMethod(ctx.instance, PROPERTY_SET + target.name);
       if (!setter) return false;
       callee = { kind: 'name', id: this.freshId(), range: target.range, name: setter.name };
@@ -856,8 +873,8 @@ export class Checker {
       if (pou && (pou.kind === 'functionBlock' || pou.kind === 'program')) {
         return this.error('E2004', `'${callee.name}' is a ${pou.kind === 'program' ? 'program' : 'function block type'}; call an instance of it`, callee.range);
       }
-      const b = this.functions.lookup(k);
-      if (b) return this.callBuiltin(e, callee.name, ctx, expected);
+      const b = this.builtin(k);
+      if (b) return this.callBuiltin(e, callee.name, b, ctx, expected);
       if (k === '__NEW' || k === '__DELETE') {
         return this.error('E2013', `${k} is not supported: a PLC has no heap at run time; declare the instance statically (a VAR of the type, or an ARRAY of the largest number needed)`, callee.range);
       }
@@ -980,8 +997,7 @@ export class Checker {
     this.assignable(t, p.type, a.value.range, a.value);
   }
 
-  private callBuiltin(e: CallExpr, name: string, ctx: Context, expected?: Type): Type {
-    const b = this.functions.lookup(name)!;
+  private callBuiltin(e: CallExpr, name: string, b: Builtin, ctx: Context, expected?: Type): Type {
     const args: Expr[] = [];
     const names = b.paramNames;
     const formal = e.args.some((a) => a.name !== undefined);
@@ -1047,6 +1063,12 @@ function genericTarget(expected: Type | undefined): Type | undefined {
   const f = ELEMENTARY[expected.name].family;
   if (f !== 'signed' && f !== 'unsigned' && f !== 'bits' && f !== 'real') return undefined;
   return elementary(expected.name);
+}
+
+/** Whether an FB or one of its ancestors has methods (a PROPERTY's setter is one): most have none, and an assignment need not look for a setter. */
+function hasMethods(pou: Pou): boolean {
+  for (let p: Pou | undefined = pou; p; p = p.base) if (p.methods.size > 0) return true;
+  return false;
 }
 
 /** Standard functions whose result has the type of their arguments. */

@@ -8,6 +8,7 @@ import type {
   MethodDecl, ProgramDecl, VarDecl,
 } from '../st/ast.js';
 import type { EnumType, Type } from '../types/types.js';
+import { NodeTable } from './node-table.js';
 
 export type Storage =
   /** a variable of a PROGRAM/FB instance: `this.x` */
@@ -75,9 +76,9 @@ export type CallTarget =
 
 /** Side tables filled by the checker, read by codegen. */
 export interface Annotations {
-  types: Map<number, Type>;
+  types: NodeTable<Type>;
   /** NameExpr / MemberExpr that denote a variable or an enum value */
-  symbols: Map<number, VarSymbol | EnumValueSymbol>;
+  symbols: NodeTable<VarSymbol | EnumValueSymbol>;
   calls: Map<number, CallTarget>;
   /** the resolved argument order of a call: for each parameter of the callee, the argument (or none) */
   boundArgs: Map<number, BoundArgument[]>;
@@ -99,7 +100,7 @@ export interface BoundArgument {
 }
 
 export function newAnnotations(): Annotations {
-  return { types: new Map(), symbols: new Map(), calls: new Map(), boundArgs: new Map(), constants: new Map(), operandTypes: new Map(), addressTaken: new Set() };
+  return { types: new NodeTable(), symbols: new NodeTable(), calls: new Map(), boundArgs: new Map(), constants: new Map(), operandTypes: new Map(), addressTaken: new Set() };
 }
 
 export type { CallExpr };

@@ -288,6 +288,14 @@ const KEYWORDS = new Map<string, TokenType>(keywordList.map((t) => [String(t.nam
 /** Longest keyword: longer words need no look-up. */
 const LONGEST_KEYWORD = Math.max(...keywordList.map((t) => String(t.name).length));
 
+/** Length and first two characters, with letters' case folded: the same for every spelling of a word. */
+function shape(word: string): number {
+  const n = word.length;
+  return (n << 16) | ((word.charCodeAt(0) | 0x20) << 8) | (n > 1 ? word.charCodeAt(1) | 0x20 : 0);
+}
+/** The shapes of the keywords: most names have none of them and are passed without an upper-case copy. */
+const KEYWORD_SHAPES = new Set(keywordList.map((t) => shape(String(t.name))));
+
 /** Chevrotain's lexer, then each identifier that is a keyword (whole word, any case) retyped as that keyword. */
 class StLexer extends Lexer {
   override tokenize(text: string, initialMode?: string): ILexingResult {
@@ -295,7 +303,7 @@ class StLexer extends Lexer {
     const tokens = result.tokens;
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i]!;
-      if (t.tokenType === Identifier && t.image.length <= LONGEST_KEYWORD) retype(t);
+      if (t.tokenType === Identifier && t.image.length <= LONGEST_KEYWORD && KEYWORD_SHAPES.has(shape(t.image))) retype(t);
     }
     return result;
   }

@@ -11,11 +11,11 @@ import type { Position, SourceFile } from '../source.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { diagnostic } from '../diagnostics/registry.js';
 import { stLexer, stOffsetLexer, ERROR_GROUP, UnterminatedComment, UnterminatedPragma, SString, DString, Identifier, Colon, Comma, AT, Semicolon, PROPERTY, END_PROPERTY, END_FUNCTION_BLOCK, END_INTERFACE, METHOD, END_METHOD, VAR_INPUT, END_VAR, LParen, RParen, LBracket, RBracket,
-  IF, CASE, FOR, WHILE, REPEAT, END_IF, END_CASE, END_FOR, END_WHILE, END_REPEAT } from './lexer.js';
+  IF, CASE, FOR, WHILE, REPEAT, END_IF, END_CASE, END_FOR, END_WHILE, END_REPEAT, allTokens } from './lexer.js';
 import { stParser } from './parser.js';
 import { astParser } from './ast-parser.js';
 import { AstBuilder } from './to-ast.js';
-import { sfcToSt, hasCharts } from './sfc-text.js';
+import { sfcToSt, startsElement } from './sfc-text.js';
 
 export interface ParseResult {
   unit: CompilationUnit;
@@ -29,7 +29,8 @@ export const MAX_NESTING = 100;
 const NESTING = (() => {
   const openers = [LParen, LBracket, IF, CASE, FOR, WHILE, REPEAT];
   const closers = [RParen, RBracket, END_IF, END_CASE, END_FOR, END_WHILE, END_REPEAT];
-  const table = new Int8Array(Math.max(...[...openers, ...closers].map((t) => t.tokenTypeIdx!)) + 1);
+  // one entry for every token type: a read past the end is slow in code not yet optimised
+  const table = new Int8Array(Math.max(...allTokens.map((t) => t.tokenTypeIdx!)) + 1);
   for (const t of openers) table[t.tokenTypeIdx!] = 1;
   for (const t of closers) table[t.tokenTypeIdx!] = -1;
   return table;
@@ -166,8 +167,22 @@ function parseClean(file: SourceFile, ids: IdAllocator): CompilationUnit | undef
   const lexed = stOffsetLexer.tokenize(file.text);
   if (lexed.errors.length > 0 || (lexed.groups[ERROR_GROUP]?.length ?? 0) > 0) return undefined;
   const tokens = lexed.tokens;
-  if (hasCharts(tokens) || tokens.some((t) => t.tokenType === PROPERTY) || nestingTooDeep(tokens)) return undefined;
+  if (needsFullPath(tokens)) return undefined;
   return withoutStackTraces(() => astParser().parse(file, ids, tokens));
+}
+
+/** A chart, a PROPERTY or nesting beyond MAX_NESTING: what the one pass leaves to the full path, found in one walk over the tokens. */
+function needsFullPath(tokens: IToken[]): boolean {
+  let depth = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.tokenType === PROPERTY || startsElement(tokens, i)) return true;
+    const n = NESTING[t.tokenTypeIdx]!;
+    if (n > 0) {
+      if (++depth > MAX_NESTING) return true;
+    } else if (n < 0 && depth > 0) depth--;
+  }
+  return false;
 }
 
 function before(a: Position, b: Position): boolean {

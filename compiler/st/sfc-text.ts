@@ -38,7 +38,7 @@ function isName(t: IToken | undefined): boolean {
 }
 
 /** Does this token start an SFC element? */
-function startsElement(tokens: IToken[], i: number): boolean {
+export function startsElement(tokens: IToken[], i: number): boolean {
   const t = tokens[i];
   // every token of every file passes here: rule out by length before upper-casing the image
   const n = t?.image.length;
