@@ -1,6 +1,7 @@
 import type { Application } from '../../compiler/application.js';
 import type { Engine } from '../engine/engine.js';
 import { prestartResourceWorker, resourceKindOf } from '../engine/worker-prestart.js';
+import { keepRecentVars } from '../engine/recent-vars.js';
 import { formatFault, type FaultReport } from '../faults.js';
 import type { MetricsSnapshot } from '../metrics/snapshot.js';
 import { summaryLine } from '../metrics/summary.js';
@@ -206,12 +207,12 @@ async function runScan(engines: typeof Engine, app: Application, a: RunArguments
     ...(a.realtime ? { realtime: a.realtime, onRealtime: (resource, r) => process.stderr.write(`${realtimeLine('run', resource, r)}\n`) } : {}),
   });
   // a scan stuck until its watchdog takes its worker's state with it: keep a recent copy to
-  // print instead of nothing (a sample is taken between scans, ten times a second)
-  const sampler = setInterval(() => void engine.snapshotVars(), VARS_SAMPLE_MS);
+  // print instead of nothing (taken by the scan thread between scans, ever more rarely)
+  const stopCopies = keepRecentVars(() => void engine.snapshotVars());
   try {
     return { ...(await runUntilDone(engine, a)), forced: engine.forced() };
   } finally {
-    clearInterval(sampler);
+    stopCopies();
   }
 }
 
@@ -225,9 +226,6 @@ function storedOnce(cache: CodeCache): { data?: Uint8Array; store(bytes: Uint8Ar
     },
   };
 }
-
-/** How often `vplc run` samples the variables it prints if a watchdog ends a resource. */
-const VARS_SAMPLE_MS = 100;
 
 async function runUntilDone(engine: Engine, a: RunArguments): Promise<Omit<RunResult, 'forced'>> {
   // a signal ends the run as its end would: variables and metrics are still printed

@@ -57,7 +57,8 @@ export class TaskSet implements Schedulable {
     let scans = 0;
     for (let task = s.pickReady(); task >= 0; task = s.pickReady()) {
       next[0] = at[0];
-      next[1] = at[0] - s.releaseOf(task);
+      s.findRelease(task);
+      next[1] = at[0] - at[3]!;
       runner.scan(task);
       scans++;
       // on the virtual clock a scan takes no time: its end is its start

@@ -10,7 +10,7 @@ import type { Application } from '../../../compiler/application.js';
 import { ImageExchange } from '../../../compiler/contract/image-exchange.js';
 import { RealClock, VirtualClock, type ScanClock } from '../../../runtime/clock.js';
 import { EventCounters } from '../../../runtime/engine/event-counters.js';
-import { CONTROL_WORDS, type ResourceWorkerData, type WorkerMessage } from '../../../runtime/engine/protocol.js';
+import { ATTENTION_VARS, CONTROL_WORDS, type ResourceWorkerData, type WorkerMessage } from '../../../runtime/engine/protocol.js';
 import { runScanLoop } from '../../../runtime/engine/scan-loop.js';
 import { open61131 } from '../../../runtime/engine/worker-61131.js';
 import { open61499 } from '../../../runtime/engine/worker-61499.js';
@@ -27,6 +27,12 @@ export interface HeapProbeRequest {
   spinNs: number;
   /** stretches of `scans` releases measured one after the other */
   stretches: number;
+  /**
+   * The control buffer (attention word first) another thread asks requests through, as the
+   * engine's main thread does: a variables request is answered as the resource worker answers
+   * it (a `vars` message). Default: one no other thread sees.
+   */
+  controlBuffer?: SharedArrayBuffer;
 }
 
 /** One stretch: bytes the young generation grew by (negative: a scavenge ran) and the used heap. */
@@ -37,6 +43,8 @@ export interface HeapStretch {
 
 export interface HeapProbeResult {
   releases: number;
+  /** variables requests answered */
+  varsAnswered: number;
   stretches: HeapStretch[];
   cycles: number;
   faults: string[];
@@ -56,7 +64,7 @@ const data: ResourceWorkerData = {
   untilNs: Infinity,
   spinNs: req.spinNs,
   metricsBuffer: new SharedArrayBuffer(metricsBufferBytes(taskCount)),
-  controlBuffer: new SharedArrayBuffer(CONTROL_WORDS * 4),
+  controlBuffer: req.controlBuffer ?? new SharedArrayBuffer(CONTROL_WORDS * 4),
   exchangeBuffer: new ImageExchange().buffer,
   safeOnStop: false,
   ...(req.iec61499 ? { eventsBuffer: new EventCounters(req.resource).buffer } : {}),
@@ -67,8 +75,17 @@ const post = (m: WorkerMessage) => {
 const side = req.iec61499 ? open61499(data, post) : open61131(data, post);
 const attention = new Int32Array(data.controlBuffer);
 const clock: ScanClock = req.clock === 'virtual' ? new VirtualClock() : new RealClock();
-const loop = (n: number) =>
-  runScanLoop(side.work, clock, { untilNs: Infinity, maxReleases: n, spinNs: req.spinNs, attention, onAttention: () => false, endWhenIdle: true });
+let varsAnswered = 0;
+// a variables request between two scans, answered as resource-worker.ts answers it
+const onAttention = (): boolean => {
+  if (Atomics.load(attention, 0) & ATTENTION_VARS) {
+    Atomics.and(attention, 0, ~ATTENTION_VARS);
+    parentPort!.postMessage({ type: 'vars', vars: side.vars() } satisfies WorkerMessage);
+    varsAnswered++;
+  }
+  return false;
+};
+const loop = (n: number) => runScanLoop(side.work, clock, { untilNs: Infinity, maxReleases: n, spinNs: req.spinNs, attention, onAttention, endWhenIdle: true });
 side.work.begin(clock);
 let releases = loop(req.warmup);
 const stretches: HeapStretch[] = [];
@@ -82,5 +99,5 @@ for (let k = 0; k < req.stretches; k++) {
   stretches.push({ youngBytes: youngAfter - youngBefore, usedBytes: usedAfter - usedBefore });
 }
 const metrics = new ResourceMetrics(req.resource, Array.from({ length: taskCount }, (_, i) => `t${i}`), data.metricsBuffer);
-const result: HeapProbeResult = { releases, stretches, cycles: metrics.cycles(0), faults };
+const result: HeapProbeResult = { releases, varsAnswered, stretches, cycles: metrics.cycles(0), faults };
 parentPort!.postMessage(result);

@@ -1,9 +1,14 @@
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { setFlagsFromString } from 'node:v8';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import type { Application } from '../../../compiler/application.js';
 import { compileFiles } from '../../../compiler/project.js';
 import { resourceModels61499 } from '../../../runtime/engine/iec61499-resources.js';
+import { ATTENTION_VARS, CONTROL_WORDS } from '../../../runtime/engine/protocol.js';
+import { keepRecentVars } from '../../../runtime/engine/recent-vars.js';
+import { notifyWaiter } from '../../../runtime/clock.js';
+import { realtimeV8 } from '../../../runtime/rt/v8-realtime.js';
 import { rtHelper } from '../../../runtime/rt/native.js';
 import type { HeapProbeRequest, HeapProbeResult } from './heap-probe-worker.js';
 import { ensureRtHelper } from './rt-build.js';
@@ -32,13 +37,15 @@ function faster(app: Application, fastestNs: number): Application {
   return { ...app, resources: app.resources.map((r) => ({ ...r, tasks: r.tasks.map((t) => ({ ...t, intervalNs: Math.round(t.intervalNs * k) })) })) };
 }
 
-function probe(req: HeapProbeRequest): Promise<HeapProbeResult> {
+function probe(req: HeapProbeRequest, resourceLimits?: ResourceLimits): Promise<HeapProbeResult> {
   const here = import.meta.url;
   const worker = new Worker(new URL('../../../runtime/engine/tsx-boot.mjs', here), {
     workerData: { ...req, entry: new URL('./heap-probe-worker.ts', here).href },
+    ...(resourceLimits ? { resourceLimits } : {}),
   });
   return new Promise((resolve, reject) => {
-    worker.once('message', (m: HeapProbeResult) => {
+    worker.on('message', (m: HeapProbeResult | { type: 'vars' }) => {
+      if ('type' in m) return; // variables it answered with (recent copies)
       resolve(m);
       void worker.terminate();
     });
@@ -116,4 +123,45 @@ describe('steady-state scans allocate nothing (scan worker heap, after warm-up)'
       expectNoAllocation(r, 3, 2_000, FIXED_BYTES + 4 * 2_000);
     }, 60_000);
   }
+  // A slow task beside a fast one on the real clock, as `vplc run --rt` runs it: V8 set up for
+  // a real-time scan thread (v8-realtime.ts), and the main thread asking for recent copies of
+  // the variables on the schedule `vplc run` uses (recent-vars.ts), each answered between two
+  // scans. Asked for ten times a second, as they once were, the copies were what bottling's
+  // scan worker allocated in steady state (about 40 KB per stretch, a scavenge in every run of
+  // this test). Intervals scaled by 1/8 (250 µs and 12.5 ms), so that the slow task's code is
+  // optimised within the warm-up.
+  it('samples/bottling/bottling.st, real clock, real-time V8 setup, with recent copies of the variables asked for: 3 × 2,000 scans after 24,000', async () => {
+    ensureRtHelper();
+    const app = faster(compile('samples/bottling/bottling.st'), 250_000);
+    const controlBuffer = new SharedArrayBuffer(CONTROL_WORDS * 4);
+    const attention = new Int32Array(controlBuffer);
+    const stop = keepRecentVars(() => {
+      Atomics.or(attention, 0, ATTENTION_VARS);
+      notifyWaiter(attention);
+    });
+    try {
+      const r = await probe({ app, ...resourceOf(app), clock: 'real', warmup: 24_000, scans: 2_000, stretches: 3, spinNs: 100_000, controlBuffer }, realtimeV8());
+      expect(r.releases).toBeGreaterThanOrEqual(30_000);
+      // copies were asked for and answered (those asked for before its first scan count as one)
+      expect(r.varsAnswered).toBeGreaterThanOrEqual(2);
+      expectNoAllocation(r, 3, 2_000, FIXED_BYTES + 4 * 2_000);
+    } finally {
+      stop();
+    }
+  }, 60_000);
+  // Whether V8 inlines a call is its choice, made anew at each optimisation: a time returned
+  // from a call it leaves out is boxed (TaskScheduler.releaseOf was, under --rt, 16 bytes per
+  // release). With inlining turned off every call on the scan path is left out, so none may
+  // take or return a time as a number. (A V8 flag is the process's: set for this probe only.)
+  it('samples/bottling/bottling.st, virtual clock, V8 inlining nothing: 3 × 10,000 releases', async () => {
+    ensureRtHelper();
+    const app = compile('samples/bottling/bottling.st');
+    setFlagsFromString('--no-turbo-inlining');
+    try {
+      const r = await probe({ app, ...resourceOf(app), clock: 'virtual', warmup: 400_000, scans: 10_000, stretches: 3, spinNs: 0 });
+      expectNoAllocation(r, 3, 10_000);
+    } finally {
+      setFlagsFromString('--turbo-inlining');
+    }
+  }, 60_000);
 });
