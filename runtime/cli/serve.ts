@@ -236,6 +236,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   let trim: NodeJS.Timeout | undefined;
   let services: OnlineServices | undefined;
   let startFailed = false;
+  let onSignal = () => {};
   // from here on an error thrown in an I/O library's callback stops that server, not the PLC
   const guard = new ServeGuard({ drivers: () => io?.drivers ?? [], err, say, verbose: parsed.verbose === true || !!process.env.VPLC_DEBUG });
   guard.install();
@@ -284,6 +285,13 @@ export async function serveCommand(args: string[]): Promise<number> {
       web = await startConsole({ ...parsed.console, app, engine, devices: () => io?.status() ?? [], config: consoleConfig });
       process.stdout.write(`vplc serve: console on ${web.url}/\n`);
     }
+    // the handlers before the line that says how to stop: a SIGTERM sent as soon as it appears
+    // (a service manager, a test) would otherwise end the process with 143, without safe values
+    const signalled = new Promise<void>((resolve) => {
+      onSignal = () => resolve();
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+    });
     process.stdout.write(`vplc serve: running ${app.name} (${engine.resources.join(', ')}); stop with Ctrl+C\n`);
     // what start-up freed (compiling, the OPC UA nodeset) back to the system, and from time to time what serving frees
     returnFreeMemory({ collect: true });
@@ -294,23 +302,20 @@ export async function serveCommand(args: string[]): Promise<number> {
     }
     // until a signal: after a fault the faulted task holds its outputs safe while /healthz
     // (503), Modbus and OPC UA go on serving, so that operators can see what happened
-    let onSignal = () => {};
     await new Promise<void>((resolve) => {
-      onSignal = () => resolve();
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
+      void signalled.then(resolve);
       void engine.done.then((r) => {
         if (r.faults.length === 0) resolve();
         else err('vplc serve: every resource has stopped after a fault');
       });
     });
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
   } catch (e) {
     err(`vplc serve: ${e instanceof Error ? e.message : String(e)}`);
     // the I/O could not start (a variable the configuration names is not in the program): a configuration error
     startFailed = true;
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     if (summary) clearInterval(summary);
     clearInterval(trim);
   }
