@@ -1,14 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../support/wait.js';
+import { freePort, until } from '../../support/wait.js';
 
 /**
  * The start of `vplc serve` (and `vplc device`) as a service manager sees it: a SIGTERM sent
- * as soon as the start line appears stops cleanly.
+ * as soon as the start line appears stops cleanly, and a restart of an unchanged program takes
+ * its generated code from V8's code cache beside the compile-cache entry, never a stale one.
  */
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -50,6 +51,9 @@ function write(name: string, text: string): string {
   return p;
 }
 
+/** With d 0 it divides by zero from its fifth scan on. */
+const counter = (d: string) => `PROGRAM Main\nVAR n : DINT; d : DINT; q : DINT; END_VAR\nn := n + 1;\nd := ${d};\nIF n > 4 THEN\n  q := 10 / d;\nEND_IF;\nEND_PROGRAM\n`;
+
 describe('vplc serve start', () => {
   it('stops cleanly (exit 0, last summary) on a SIGTERM sent as soon as "stop with Ctrl+C" appears', async () => {
     const file = write('blink.st', 'PROGRAM Blink\nVAR n : DINT; END_VAR\nn := n + 1;\nEND_PROGRAM\n');
@@ -69,4 +73,41 @@ describe('vplc serve start', () => {
     expect(await d.exited).toBe(0);
     expect(d.out()).toContain('vplc device: stopped');
   }, 60_000);
+
+  it('a restart takes the generated code from the code cache; a program changed online or on disk runs its own code', async () => {
+    const cache = join(dir, 'cache-code');
+    const env = { VPLC_CACHE_DIR: cache, VPLC_START_TRACE: '1' };
+    const file = write('counter.st', counter('1'));
+    const args = ['serve', file, '--no-metrics', '--summary-every', '0', '--watchdog', '10s'];
+    const startOf = (c: Child) => c.err().match(/code cache (used|absent|rejected)/)?.[1];
+
+    // first start: compiled, no code cache yet; the worker makes one at the stop
+    const first = vplc(args, env);
+    termOn(first, 'stop with Ctrl+C');
+    expect(await first.exited).toBe(0);
+    expect(startOf(first)).toBe('absent');
+    const files = readdirSync(cache);
+    expect(files.filter((f) => f.endsWith('.json'))).toHaveLength(1);
+    expect(files.filter((f) => f.endsWith('.code'))).toHaveLength(1);
+
+    // second start from the entry and its code cache; then the source changes (same length,
+    // so V8's own check of the source would not tell): --watch swaps the new code in online
+    const second = vplc([...args, '--watch'], env);
+    await until(() => second.out().includes('stop with Ctrl+C'), 'the second start', 60_000);
+    writeFileSync(file, counter('0'));
+    await until(() => /watch: running Main, version 2/.test(second.out()), 'the online change', 60_000);
+    // the new version divides by zero: its own code runs, not the cached one
+    await until(() => second.err().includes('fault DIVISION_BY_ZERO in Main'), 'the new version\'s fault', 30_000);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(2);
+    expect(startOf(second)).toBe('used');
+
+    // third start: the changed file is another entry, whose code is compiled (no stale code cache)
+    const third = vplc(args, env);
+    await until(() => third.err().includes('fault DIVISION_BY_ZERO in Main'), 'the third start\'s fault', 60_000);
+    third.child.kill('SIGTERM');
+    expect(await third.exited).toBe(2);
+    expect(startOf(third)).toBe('absent');
+    expect(readdirSync(cache).filter((f) => f.endsWith('.json'))).toHaveLength(2);
+  }, 180_000);
 });
