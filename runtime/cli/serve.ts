@@ -246,6 +246,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   let services: OnlineServices | undefined;
   let startFailed = false;
   let onSignal = () => {};
+  let alive: NodeJS.Timeout | undefined;
   // from here on an error thrown in an I/O library's callback stops that server, not the PLC
   const guard = new ServeGuard({ drivers: () => io?.drivers ?? [], err, say, verbose: parsed.verbose === true || !!process.env.VPLC_DEBUG });
   guard.install();
@@ -311,6 +312,9 @@ export async function serveCommand(args: string[]): Promise<number> {
     }
     // until a signal: after a fault the faulted task holds its outputs safe while /healthz
     // (503), Modbus and OPC UA go on serving, so that operators can see what happened
+    // a signal handler keeps no process alive: without metrics, I/O or a summary timer it
+    // would end by itself (exit 0, no stop) once every resource has stopped after a fault
+    alive = setInterval(() => {}, 1 << 30);
     await new Promise<void>((resolve) => {
       void signalled.then(resolve);
       void engine.done.then((r) => {
@@ -327,6 +331,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     process.off('SIGTERM', onSignal);
     if (summary) clearInterval(summary);
     clearInterval(trim);
+    clearInterval(alive);
   }
   await guard.close();
   await services?.close();
