@@ -42,3 +42,14 @@ export async function compileForCommand(files: string[], options: CompileOptions
 export function compileWithCache(files: string[], options: CompileOptions = {}, cache = true): Promise<CompileResult & { codeCache?: CodeCache }> {
   return compileFilesCached(files, { onProgress: compileProgress(), ...options }, cache ? compileCacheDir() : undefined);
 }
+
+/** The code cache as the engine takes it: every 61131 resource's worker may make one, the first is stored. */
+export function engineCodeCache(cache: CodeCache): { data?: Uint8Array; store(bytes: Uint8Array): void } {
+  let stored = false;
+  return {
+    ...(cache.data ? { data: cache.data } : {}),
+    store: (bytes) => {
+      if (!stored) stored = cache.store(bytes);
+    },
+  };
+}

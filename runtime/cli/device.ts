@@ -88,8 +88,8 @@ export async function deviceCommand(args: string[]): Promise<number> {
     process.stderr.write(`vplc device: cannot listen on ${parsed.bind}:${parsed.port}: ${(e as Error).message}\n`);
     return 1;
   }
-  process.stdout.write(`vplc device: listening on ${parsed.bind}:${port}${parsed.allow ? ` (clients: ${parsed.allow.join(', ')})` : ''}\n`);
-  await new Promise<void>((done) => {
+  // the handlers before the line that says it listens: a SIGTERM sent as soon as it appears stops cleanly
+  const stopped = new Promise<void>((done) => {
     const stop = () => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
@@ -99,6 +99,8 @@ export async function deviceCommand(args: string[]): Promise<number> {
     process.on('SIGTERM', stop);
     killed = stop; // KILL of the device from the IDE ends the process, as FORTE's does
   });
+  process.stdout.write(`vplc device: listening on ${parsed.bind}:${port}${parsed.allow ? ` (clients: ${parsed.allow.join(', ')})` : ''}\n`);
+  await stopped;
   await server.close();
   if (retain) {
     // the last values, before the resources end

@@ -13,9 +13,12 @@ import { prestartResourceWorker, resourceKindOf } from '../engine/worker-prestar
 
 // first thing, before serve's modules (compiler, I/O drivers) are loaded: loading them is what grows the heap
 if (process.argv[2] === 'serve') favourMemory();
-// `vplc run`: its scan worker starts now and loads its modules while this thread loads the
-// command and compiles or reads the compile cache (a worker takes tens of ms to start)
-if (process.argv[2] === 'run' && !process.argv.includes('--help') && !process.argv.includes('-h')) prestartResourceWorker(resourceKindOf(process.argv.slice(3)));
+// `vplc run` and `vplc serve`: the scan worker starts now and loads its modules while this
+// thread loads the command and compiles or reads the compile cache (a worker takes tens of ms
+// to start); not for --rt, whose scan threads get workers of their own (v8-realtime.ts)
+const verb = process.argv[2];
+const helpOnly = process.argv.includes('--help') || process.argv.includes('-h');
+if ((verb === 'run' || (verb === 'serve' && !process.argv.includes('--rt'))) && !helpOnly) prestartResourceWorker(resourceKindOf(process.argv.slice(3)));
 
 type Command = (args: string[]) => number | Promise<number>;
 

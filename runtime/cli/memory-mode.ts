@@ -58,5 +58,7 @@ function cHeapHelper(): RtHelper | undefined {
 function fullGc(): void {
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as unknown;
+  // V8 checks a code cache against the flags: one made after this (at serve's stop) must fit the next start
+  setFlagsFromString('--no-expose-gc');
   if (typeof gc === 'function') (gc as () => void)();
 }

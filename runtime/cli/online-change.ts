@@ -1,6 +1,6 @@
 import type { Engine } from '../engine/engine.js';
 import { countActions, type TransferAction, type TransferEntry } from '../state/state-transfer.js';
-import { prepareChangeOffThread, type ChangeFile } from './change-compile.js';
+import type { ChangeFile } from './change-compile.js';
 
 export type { ChangeFile } from './change-compile.js';
 
@@ -51,6 +51,8 @@ export class OnlineChange {
       return { status: 409, ok: false, error: `the running version is ${this.version}, not ${ifVersion}: another change came first` };
     }
     {
+      // loaded at the first change: its module brings the whole compiler, which a start from the compile cache does without
+      const { prepareChangeOffThread } = await import('./change-compile.js');
       const prepared = await prepareChangeOffThread(files, this.engine.app);
       if ('diagnostics' in prepared) return { status: 422, ok: false, error: 'the new version does not compile; the running one goes on', diagnostics: prepared.diagnostics };
       if ('problems' in prepared) return { status: 422, ok: false, error: `cannot change online: ${prepared.problems.join('; ')}` };

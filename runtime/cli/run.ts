@@ -6,7 +6,7 @@ import { formatFault, type FaultReport } from '../faults.js';
 import type { MetricsSnapshot } from '../metrics/snapshot.js';
 import { summaryLine } from '../metrics/summary.js';
 import { timeLiteral } from '../values.js';
-import { compileForCommand } from './compile.js';
+import { compileForCommand, engineCodeCache } from './compile.js';
 import type { CodeCache } from '../../compiler/cache.js';
 import type { Presets } from './presets.js';
 import { parseCommandLine, usageError, type OptionSpec } from './args.js';
@@ -203,7 +203,7 @@ async function runScan(engines: typeof Engine, app: Application, a: RunArguments
     ...(presets?.exchange ? { exchange: presets.exchange } : {}),
     ...(presets ? { initialValues: presets.values } : {}),
     ...(forces ? { forces } : {}),
-    ...(codeCache ? { codeCache: storedOnce(codeCache) } : {}),
+    ...(codeCache ? { codeCache: engineCodeCache(codeCache) } : {}),
     ...(a.realtime ? { realtime: a.realtime, onRealtime: (resource, r) => process.stderr.write(`${realtimeLine('run', resource, r)}\n`) } : {}),
   });
   // a scan stuck until its watchdog takes its worker's state with it: keep a recent copy to
@@ -214,17 +214,6 @@ async function runScan(engines: typeof Engine, app: Application, a: RunArguments
   } finally {
     stopCopies();
   }
-}
-
-/** The code cache as the engine takes it: every 61131 resource's worker may make one, the first is stored. */
-function storedOnce(cache: CodeCache): { data?: Uint8Array; store(bytes: Uint8Array): void } {
-  let stored = false;
-  return {
-    ...(cache.data ? { data: cache.data } : {}),
-    store: (bytes) => {
-      if (!stored) stored = cache.store(bytes);
-    },
-  };
 }
 
 async function runUntilDone(engine: Engine, a: RunArguments): Promise<Omit<RunResult, 'forced'>> {

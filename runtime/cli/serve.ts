@@ -1,4 +1,3 @@
-import { selectDevice } from '../iec61499/system-runner.js';
 import { formatDiagnostic, hasErrors } from '../../compiler/diagnostics/diagnostic.js';
 import { loadConfigFile } from '../config/load.js';
 import type { PlcConfig } from '../config/schema.js';
@@ -13,7 +12,9 @@ import type { ConsoleEndpoint } from '../console/server.js';
 import { renderForced } from '../metrics/forced.js';
 import { renderPrometheus } from '../metrics/prometheus.js';
 import { summaryLine } from '../metrics/summary.js';
-import { compileWithCache } from './compile.js';
+import { compileWithCache, engineCodeCache } from './compile.js';
+import { dropPrestartedWorker } from '../engine/worker-prestart.js';
+import { startMark } from '../start-trace.js';
 import { listenPorts, portProblems } from './listen-ports.js';
 import { parseCommandLine, usageError, type OptionSpec } from './args.js';
 import { REALTIME_OPTIONS, realtimeLine, realtimeUsage, realtimeRequest } from './realtime-options.js';
@@ -161,10 +162,13 @@ export async function serveCommand(args: string[]): Promise<number> {
     if (!r.config || hasErrors(r.diagnostics)) return 1;
     config = r.config;
   }
+  // the scan worker started ahead (main.ts) loads its modules meanwhile
   const compiled = await compileWithCache(parsed.files, {}, parsed.cache !== false);
+  startMark('compiled');
   compiled.diagnostics.forEach((d) => err(formatDiagnostic(d)));
   if (!compiled.application || hasErrors(compiled.diagnostics)) return 1;
-  const app = parsed.device === undefined ? compiled.application : selectDevice(compiled.application, parsed.device);
+  // the IEC 61499 runner's modules only for --device: a start is measured
+  const app = parsed.device === undefined ? compiled.application : (await import('../iec61499/system-runner.js')).selectDevice(compiled.application, parsed.device);
   if (typeof app === 'string') return usageError('serve', SERVE_USAGE, app);
   if (app.resources.length === 0 && !app.iec61499?.resources.length) {
     err('vplc serve: the application has no resource to run');
@@ -218,6 +222,8 @@ export async function serveCommand(args: string[]): Promise<number> {
     ...(parsed.spinUs !== undefined ? { spinUs: parsed.spinUs } : {}),
     ...(parsed.watchdogNs !== undefined ? { watchdogNs: parsed.watchdogNs } : {}),
     ...(parsed.realtime ? { realtime: parsed.realtime, onRealtime: (resource, r) => err(realtimeLine('serve', resource, r)) } : {}),
+    // V8's code cache of the entry's code: only the application it was made from uses it (not one changed online)
+    ...(compiled.codeCache ? { codeCache: engineCodeCache(compiled.codeCache) } : {}),
     onFault: (f) => {
       faults.push(`${f.resource ?? ''}${f.task ? `.${f.task}` : ''}: ${f.kind} in ${f.pou}`);
       err(formatFault(f));
@@ -225,6 +231,9 @@ export async function serveCommand(args: string[]): Promise<number> {
       if (faults.length === 1) err('vplc serve: a task has stopped after a fault and holds its outputs safe; still serving /healthz, Modbus and OPC UA until stopped');
     },
   });
+
+  // started ahead for a resource of another kind, or not taken (--rt): not kept for months
+  dropPrestartedWorker();
 
   const sched = schedulingInfo();
   process.stdout.write(`vplc serve: ${schedulingLine(sched, parsed.realtime !== undefined)}\n`);
@@ -236,6 +245,8 @@ export async function serveCommand(args: string[]): Promise<number> {
   let trim: NodeJS.Timeout | undefined;
   let services: OnlineServices | undefined;
   let startFailed = false;
+  let onSignal = () => {};
+  let alive: NodeJS.Timeout | undefined;
   // from here on an error thrown in an I/O library's callback stops that server, not the PLC
   const guard = new ServeGuard({ drivers: () => io?.drivers ?? [], err, say, verbose: parsed.verbose === true || !!process.env.VPLC_DEBUG });
   guard.install();
@@ -284,6 +295,13 @@ export async function serveCommand(args: string[]): Promise<number> {
       web = await startConsole({ ...parsed.console, app, engine, devices: () => io?.status() ?? [], config: consoleConfig });
       process.stdout.write(`vplc serve: console on ${web.url}/\n`);
     }
+    // the handlers before the line that says how to stop: a SIGTERM sent as soon as it appears
+    // (a service manager, a test) would otherwise end the process with 143, without safe values
+    const signalled = new Promise<void>((resolve) => {
+      onSignal = () => resolve();
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+    });
     process.stdout.write(`vplc serve: running ${app.name} (${engine.resources.join(', ')}); stop with Ctrl+C\n`);
     // what start-up freed (compiling, the OPC UA nodeset) back to the system, and from time to time what serving frees
     returnFreeMemory({ collect: true });
@@ -294,25 +312,26 @@ export async function serveCommand(args: string[]): Promise<number> {
     }
     // until a signal: after a fault the faulted task holds its outputs safe while /healthz
     // (503), Modbus and OPC UA go on serving, so that operators can see what happened
-    let onSignal = () => {};
+    // a signal handler keeps no process alive: without metrics, I/O or a summary timer it
+    // would end by itself (exit 0, no stop) once every resource has stopped after a fault
+    alive = setInterval(() => {}, 1 << 30);
     await new Promise<void>((resolve) => {
-      onSignal = () => resolve();
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
+      void signalled.then(resolve);
       void engine.done.then((r) => {
         if (r.faults.length === 0) resolve();
         else err('vplc serve: every resource has stopped after a fault');
       });
     });
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
   } catch (e) {
     err(`vplc serve: ${e instanceof Error ? e.message : String(e)}`);
     // the I/O could not start (a variable the configuration names is not in the program): a configuration error
     startFailed = true;
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     if (summary) clearInterval(summary);
     clearInterval(trim);
+    clearInterval(alive);
   }
   await guard.close();
   await services?.close();

@@ -41,6 +41,17 @@ export function prestartResourceWorker(kind: ResourceKind): void {
   waiting = spare;
 }
 
+/**
+ * End the worker started ahead if no resource took it. `vplc run` ends soon and leaves it
+ * unreferenced; `vplc serve` runs for months and would keep its thread and heap for nothing.
+ */
+export function dropPrestartedWorker(): void {
+  const spare = waiting;
+  if (!spare) return;
+  waiting = undefined;
+  void spare.worker.terminate();
+}
+
 /** A worker running `data`: the one started ahead when it is of the same kind, else a new one. */
 export function spawnResourceWorker(data: ResourceWorkerData, transferList: MessagePort[]): Worker {
   const kind: ResourceKind = data.eventsBuffer !== undefined ? '61499' : '61131';
