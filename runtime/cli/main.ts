@@ -11,8 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { favourMemory } from './memory-mode.js';
 import { prestartResourceWorker, resourceKindOf } from '../engine/worker-prestart.js';
 
-// first thing, before serve's modules (compiler, I/O drivers) are loaded: loading them is what grows the heap
-if (process.argv[2] === 'serve') favourMemory();
+// first thing, before serve's modules (compiler, I/O drivers) are loaded: loading them is what grows the heap;
+// not under --rt: V8 then gives young-generation pages back that the scan threads prefaulted (v8-realtime.ts)
+if (process.argv[2] === 'serve' && !process.argv.includes('--rt')) favourMemory();
 // `vplc run` and `vplc serve`: the scan worker starts now and loads its modules while this
 // thread loads the command and compiles or reads the compile cache (a worker takes tens of ms
 // to start); not for --rt, whose scan threads get workers of their own (v8-realtime.ts)

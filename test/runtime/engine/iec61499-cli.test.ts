@@ -28,7 +28,9 @@ describe('vplc run and serve with an IEC 61499 .sys on the real clock', () => {
     const r = JSON.parse(out.stdout) as { vars: Record<string, number>; metrics: { tasks: Record<string, { cycles: number }>; events: Record<string, { delivered: number }> } };
     expect(r.vars['PLC.RES.C.CV']).toBeGreaterThanOrEqual(5);
     expect(r.vars['PLC.RES.C.CV']).toBeLessThanOrEqual(30);
-    expect(r.metrics.tasks['PLC.RES']!.cycles).toBe(r.vars['PLC.RES.C.CV']);
+    // one scan per wake-up; a wake-up a period late (a loaded machine) delivers the ticks it owes at once
+    expect(r.metrics.tasks['PLC.RES']!.cycles).toBeGreaterThan(0);
+    expect(r.metrics.tasks['PLC.RES']!.cycles).toBeLessThanOrEqual(r.vars['PLC.RES.C.CV']!);
     expect(r.metrics.events['PLC.RES']!.delivered).toBe(1 + r.vars['PLC.RES.C.CV']!);
   }, 90_000);
 
