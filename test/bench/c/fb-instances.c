@@ -2,40 +2,12 @@
  * blocks/iec61131/timers.st and counters.st, reading the task clock passed to scan(). */
 #include <stdbool.h>
 #include <stdint.h>
+#include "iec_fbs.h"
 
-typedef struct { bool IN; int64_t PT; bool Q; int64_t ET; bool running; int64_t start; } TON;
-typedef struct { bool CU, R; int16_t PV; bool Q; int16_t CV; bool lastCU; } CTU;
 
 static TON timers[500];
 static CTU counters[500];
 static uint32_t sum_all;
-
-static void ton(TON *t, int64_t now) {
-  if (t->IN) {
-    if (!t->running) {
-      t->running = true;
-      t->start = now;
-    }
-    t->ET = now - t->start;
-    if (t->ET >= t->PT) {
-      t->ET = t->PT;
-      t->Q = true;
-    } else {
-      t->Q = false;
-    }
-  } else {
-    t->running = false;
-    t->Q = false;
-    t->ET = 0;
-  }
-}
-
-static void ctu(CTU *c) {
-  if (c->R) c->CV = 0;
-  else if (c->CU && !c->lastCU && c->CV < 32767) c->CV++;
-  c->lastCU = c->CU;
-  c->Q = c->CV >= c->PV;
-}
 
 __attribute__((noinline)) static void scan(int64_t now_ns) {
   int32_t sum = 0;

@@ -4,9 +4,9 @@
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include "iec_fbs.h"
 
 typedef enum { Idle, Filling, Heating, Draining, Done } Phase;
-typedef struct { bool IN; int64_t PT; bool Q; int64_t ET; bool running; int64_t start; } TON;
 typedef struct {
   bool start; float rate; int64_t dwell;
   Phase phase; float level; int32_t batches;
@@ -16,26 +16,6 @@ typedef struct {
 static Sequencer seq[48];
 static int32_t scanNo;
 static uint32_t sum_all;
-
-static void ton(TON *t, int64_t now) {
-  if (t->IN) {
-    if (!t->running) {
-      t->running = true;
-      t->start = now;
-    }
-    t->ET = now - t->start;
-    if (t->ET >= t->PT) {
-      t->ET = t->PT;
-      t->Q = true;
-    } else {
-      t->Q = false;
-    }
-  } else {
-    t->running = false;
-    t->Q = false;
-    t->ET = 0;
-  }
-}
 
 static void sequencer(Sequencer *s, int64_t now) {
   switch (s->phase) {

@@ -1,15 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileSources } from '../../../compiler/project.js';
-import { SourceFile } from '../../../compiler/source.js';
-
-/** The generated body of PROGRAM Main for `body`, with `vars` declared. */
-function mainCode(vars: string, body: string, extra = ''): string {
-  const r = compileSources([new SourceFile('t.st', `${extra}PROGRAM Main\nVAR\n${vars}\nEND_VAR\n${body}\nEND_PROGRAM\n`)]);
-  if (!r.application) throw new Error(r.diagnostics.map((d) => d.message).join('\n'));
-  const code = r.application.code;
-  const start = code.indexOf('class P_Main');
-  return code.slice(start, code.indexOf('\nclass ', start + 1));
-}
+import { mainCode } from '../../support/generated-code.js';
 
 const checks = (code: string) => (code.match(/\$chk\(/g) ?? []).length;
 
