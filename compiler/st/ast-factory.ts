@@ -8,7 +8,7 @@ import type { IToken, TokenType } from 'chevrotain';
 import type * as A from './ast.js';
 import { PRECEDENCE, type IdAllocator } from './ast.js';
 import type { SourceFile, SourceRange } from '../source.js';
-import { decodeLiteralToken } from './literals.js';
+import { decodeLiteralToken, signedLiteral } from './literals.js';
 import * as T from './lexer.js';
 
 /** Thrown where the text needs the recovering parser: a syntax error or anything the CST builder would report. */
@@ -148,15 +148,8 @@ export class NodeFactory {
   unary(opTok: IToken, operand: A.Expr): A.Expr {
     const op = opTok.image.toUpperCase() as A.UnaryOp;
     const opRange = this.range(opTok.startOffset, tokenEnd(opTok));
-    if (operand.kind === 'literal' && (op === '-' || op === '+')) {
-      const v = operand.value;
-      const neg = op === '-';
-      let folded: A.LiteralValue | undefined;
-      if (v.type === 'int' && v.typeName === undefined) folded = { type: 'int', value: neg ? -v.value : v.value };
-      else if (v.type === 'real' && v.typeName === undefined) folded = { type: 'real', value: neg ? -v.value : v.value };
-      else if (v.type === 'time') folded = { type: 'time', ns: neg ? -v.ns + 0 : v.ns, long: v.long };
-      if (folded) return { kind: 'literal' as const, value: folded, id: this.id(), range: this.span(opRange, operand.range) };
-    }
+    const folded = operand.kind === 'literal' ? signedLiteral(op, operand.value) : undefined;
+    if (folded) return { kind: 'literal' as const, value: folded, id: this.id(), range: this.span(opRange, operand.range) };
     return { kind: 'unary' as const, op, operand, id: this.id(), range: this.span(opRange, operand.range) };
   }
 

@@ -317,3 +317,16 @@ export function decodeLiteralToken(tokenType: string, text: string): Decoded | E
       return undefined;
   }
 }
+
+/**
+ * `-` or `+` on an untyped number or a duration literal, folded into the literal (IEC 61131-3
+ * 6.3.2 signed literals: `-5` is the literal -5); undefined where the operator stays an operator.
+ */
+export function signedLiteral(op: string, v: LiteralValue): LiteralValue | undefined {
+  if (op !== '-' && op !== '+') return undefined;
+  const neg = op === '-';
+  if (v.type === 'int' && v.typeName === undefined) return { type: 'int', value: neg ? -v.value : v.value };
+  if (v.type === 'real' && v.typeName === undefined) return { type: 'real', value: neg ? -v.value : v.value };
+  if (v.type === 'time') return { type: 'time', ns: neg ? -v.ns + 0 : v.ns, long: v.long };
+  return undefined;
+}

@@ -13,7 +13,7 @@ import { PRECEDENCE, type IdAllocator } from './ast.js';
 import type { SourceFile, SourceRange } from '../source.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { diagnostic, type Code } from '../diagnostics/registry.js';
-import { decodeLiteralToken } from './literals.js';
+import { decodeLiteralToken, signedLiteral } from './literals.js';
 import { readAccessPaths, readInstanceInits, type SectionReader } from './config-sections.js';
 
 type Child = CstNode | IToken;
@@ -669,15 +669,8 @@ export class AstBuilder {
   private applyUnary(opTok: IToken, operand: A.Expr): A.Expr {
     const op = opTok.image.toUpperCase() as A.UnaryOp;
     const opRange = this.range(this.spanOf(opTok));
-    if (operand.kind === 'literal' && (op === '-' || op === '+')) {
-      const v = operand.value;
-      const neg = op === '-';
-      let folded: A.LiteralValue | undefined;
-      if (v.type === 'int' && v.typeName === undefined) folded = { type: 'int', value: neg ? -v.value : v.value };
-      else if (v.type === 'real' && v.typeName === undefined) folded = { type: 'real', value: neg ? -v.value : v.value };
-      else if (v.type === 'time') folded = { type: 'time', ns: neg ? -v.ns + 0 : v.ns, long: v.long };
-      if (folded) return this.between({ kind: 'literal' as const, value: folded }, opRange, operand.range);
-    }
+    const folded = operand.kind === 'literal' ? signedLiteral(op, operand.value) : undefined;
+    if (folded) return this.between({ kind: 'literal' as const, value: folded }, opRange, operand.range);
     return this.between({ kind: 'unary' as const, op, operand }, opRange, operand.range);
   }
 
