@@ -1,12 +1,11 @@
 import type { Application } from '../../compiler/application.js';
 import type { ResourceNetwork } from '../../compiler/iec61499/model.js';
-import type { ScanClock } from '../clock.js';
 import { applyEdit, planEdit } from '../iec61499/network-edit.js';
 import type { Resource61499 } from '../iec61499/resource.js';
 import { editEntries } from '../state/change-plan.js';
 import { resourceKey61499 } from './iec61499-resources.js';
 import type { ChangeResult } from './online-change.js';
-import type { Schedulable } from './scan-loop.js';
+import { WorkWithChanges } from './work-with-changes.js';
 
 /**
  * The online change of an IEC 61499 resource in its scan worker (`vplc deploy app.sys` to a
@@ -27,40 +26,13 @@ export function swapNetwork(resource: Resource61499, key: string, running: Resou
  * An IEC 61499 resource's work with edits applied between two event chains: at once when no
  * chain runs, else as soon as the one that yielded has ended (never inside a chain).
  */
-export class EditBetweenChains implements Schedulable {
-  private readonly pending: (() => void)[] = [];
-  readonly due: Float64Array;
-
-  constructor(private readonly inner: Schedulable) {
-    this.due = inner.due;
-  }
-
+export class EditBetweenChains extends WorkWithChanges {
   schedule(edit: () => void): void {
     this.pending.push(edit);
-    this.flush();
+    this.applyPending();
   }
 
-  private flush(): void {
+  protected applyPending(): void {
     while (this.pending.length && !this.inner.busy()) this.pending.shift()!();
-  }
-
-  begin(clock: ScanClock): void {
-    this.inner.begin(clock);
-  }
-  plan(): void {
-    this.inner.plan();
-  }
-  busy(): boolean {
-    return this.inner.busy();
-  }
-  release(clock: ScanClock): number {
-    const n = this.inner.release(clock);
-    if (this.pending.length) this.flush();
-    return n;
-  }
-  resume(clock: ScanClock): number {
-    const n = this.inner.resume(clock);
-    if (this.pending.length) this.flush();
-    return n;
   }
 }

@@ -2,9 +2,8 @@ import type { Application } from '../../compiler/application.js';
 import { loadModule } from '../load.js';
 import { changeProblems } from '../state/change-plan.js';
 import { transferState, type TransferEntry } from '../state/state-transfer.js';
-import type { ScanClock } from '../clock.js';
 import type { ResourceRunner } from './resource-runner.js';
-import type { Schedulable } from './scan-loop.js';
+import { WorkWithChanges } from './work-with-changes.js';
 
 /** What the scan worker answers to an online change. */
 export type ChangeResult =
@@ -55,15 +54,7 @@ export function swapProgram(runner: ResourceRunner, app: Application, realClock:
  * make that release late (a change asked for just before a release would otherwise take its
  * time from it). With nothing due (every task stopped) a change is applied at once.
  */
-export class ChangeAtRelease implements Schedulable {
-  private readonly pending: (() => void)[] = [];
-
-  readonly due: Float64Array;
-
-  constructor(private readonly inner: Schedulable) {
-    this.due = inner.due;
-  }
-
+export class ChangeAtRelease extends WorkWithChanges {
   /** Run `swap` after the next release (at once when nothing is due). */
   schedule(swap: () => void): void {
     this.inner.plan();
@@ -71,21 +62,7 @@ export class ChangeAtRelease implements Schedulable {
     else this.pending.push(swap);
   }
 
-  begin(clock: ScanClock): void {
-    this.inner.begin(clock);
-  }
-  plan(): void {
-    this.inner.plan();
-  }
-  busy(): boolean {
-    return this.inner.busy();
-  }
-  release(clock: ScanClock): number {
-    const n = this.inner.release(clock);
-    while (this.pending.length) this.pending.shift()!();
-    return n;
-  }
-  resume(clock: ScanClock): number {
-    return this.inner.resume(clock);
+  protected applyPending(step: 'release' | 'resume'): void {
+    if (step === 'release') while (this.pending.length) this.pending.shift()!();
   }
 }
