@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { favourMemory } from './memory-mode.js';
-import { prestartResourceWorker, resourceKindOf } from '../engine/worker-prestart.js';
+import { dropPrestartedWorker, prestartResourceWorker, resourceKindOf } from '../engine/worker-prestart.js';
 
 // first thing, before serve's modules (compiler, I/O drivers) are loaded: loading them is what grows the heap;
 // not under --rt: V8 then gives young-generation pages back that the scan threads prefaulted (v8-realtime.ts)
@@ -102,7 +102,10 @@ async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => {
+  async (code) => {
+    // a worker started ahead and never used is ended before the process: a worker torn down by
+    // the process's exit while it is still loading its modules can take the process down by a signal
+    await dropPrestartedWorker();
     process.exitCode = code;
   },
   (e: unknown) => {

@@ -233,7 +233,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   });
 
   // started ahead for a resource of another kind, or not taken (--rt): not kept for months
-  dropPrestartedWorker();
+  void dropPrestartedWorker();
 
   const sched = schedulingInfo();
   process.stdout.write(`vplc serve: ${schedulingLine(sched, parsed.realtime !== undefined)}\n`);

@@ -42,14 +42,14 @@ export function prestartResourceWorker(kind: ResourceKind): void {
 }
 
 /**
- * End the worker started ahead if no resource took it. `vplc run` ends soon and leaves it
- * unreferenced; `vplc serve` runs for months and would keep its thread and heap for nothing.
+ * End the worker started ahead if no resource took it: `vplc serve` runs for months and would
+ * keep its thread and heap for nothing, and every command ends it before the process exits.
  */
-export function dropPrestartedWorker(): void {
+export async function dropPrestartedWorker(): Promise<void> {
   const spare = waiting;
   if (!spare) return;
   waiting = undefined;
-  void spare.worker.terminate();
+  await spare.worker.terminate();
 }
 
 /** A worker running `data`: the one started ahead when it is of the same kind, else a new one. */

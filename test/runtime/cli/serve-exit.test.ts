@@ -21,7 +21,8 @@ interface Serve {
   child: ChildProcess;
   out: () => string;
   err: () => string;
-  exited: Promise<number | null>;
+  /** the exit status, or the signal that ended the process */
+  exited: Promise<number | string>;
 }
 
 function serve(args: string[]): Serve {
@@ -30,7 +31,7 @@ function serve(args: string[]): Serve {
   let err = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const exited = new Promise<number | string>((resolve) => child.on('close', (code, signal) => resolve(code ?? String(signal))));
   return { child, out: () => out, err: () => err, exited };
 }
 
