@@ -34,6 +34,11 @@ const OPERATOR = new Map<TokenType, A.BinaryOp>([
   [T.Plus, '+'], [T.Minus, '-'], [T.Star, '*'], [T.Slash, '/'], [T.MOD, 'MOD'], [T.Power, '**'],
 ]);
 
+/** The operator a binary operator token stands for; undefined for any other token. */
+export function binaryOperatorOf(t: TokenType): A.BinaryOp | undefined {
+  return OPERATOR.get(t);
+}
+
 function binaryOp(t: IToken): A.BinaryOp {
   return OPERATOR.get(t.tokenType)!;
 }
@@ -41,7 +46,7 @@ function binaryOp(t: IToken): A.BinaryOp {
 export class NodeFactory {
   /** state of one precedence climb (operands and operators of one expression) */
   private operands: A.Expr[] = [];
-  private operators: IToken[] = [];
+  private operators: A.BinaryOp[] = [];
   private next = 0;
 
   /** offsets at which lines start, and the line of the last offset looked up */
@@ -108,11 +113,22 @@ export class NodeFactory {
   }
 
   name(t: IToken, name: string = t.image): A.NameExpr {
-    return { kind: 'name' as const, name, id: this.id(), range: this.range(t.startOffset, tokenEnd(t)) };
+    return this.nameAt(name, t.startOffset, tokenEnd(t));
+  }
+
+  /** A name spelt `name` over [start, end). */
+  nameAt(name: string, start: number, end: number): A.NameExpr {
+    return { kind: 'name' as const, name, id: this.id(), range: this.range(start, end) };
   }
 
   /** Precedence climbing over an expression's operands and operators; equal precedence associates to the left. */
   binary(operands: A.Expr[], operators: IToken[]): A.Expr {
+    if (operators.length === 0) return operands[0]!;
+    return this.binaryOps(operands, operators.map(binaryOp));
+  }
+
+  /** `binary` with the operators given as what they stand for. */
+  binaryOps(operands: A.Expr[], operators: A.BinaryOp[]): A.Expr {
     if (operators.length === 0) return operands[0]!;
     // the operands are made already: a climb never starts another one
     this.operands = operands;
@@ -124,9 +140,8 @@ export class NodeFactory {
   private climb(minPrecedence: number): A.Expr {
     let left = this.operandWithPower();
     for (;;) {
-      const opTok = this.operators[this.next - 1];
-      if (!opTok || this.next >= this.operands.length) return left;
-      const op = binaryOp(opTok);
+      const op = this.operators[this.next - 1];
+      if (op === undefined || this.next >= this.operands.length) return left;
       const p = PRECEDENCE[op];
       if (p < minPrecedence) return left;
       const right = this.climb(p + 1);
@@ -137,7 +152,7 @@ export class NodeFactory {
   /** Unary minus and NOT bind tighter than `**` (power_expression ::= unary_expression {'**' unary_expression}). */
   private operandWithPower(): A.Expr {
     let e = this.operands[this.next++]!;
-    while (this.next < this.operands.length && this.operators[this.next - 1]?.tokenType === T.Power) {
+    while (this.next < this.operands.length && this.operators[this.next - 1] === '**') {
       const right = this.operands[this.next++]!;
       e = { kind: 'binary' as const, op: '**' as const, left: e, right, id: this.id(), range: this.span(e.range, right.range) };
     }
@@ -146,8 +161,12 @@ export class NodeFactory {
 
   /** `-` on a number or duration literal is folded into the literal (6.3.2 signed literals). */
   unary(opTok: IToken, operand: A.Expr): A.Expr {
-    const op = opTok.image.toUpperCase() as A.UnaryOp;
-    const opRange = this.range(opTok.startOffset, tokenEnd(opTok));
+    return this.unaryAt(opTok.image.toUpperCase() as A.UnaryOp, opTok.startOffset, tokenEnd(opTok), operand);
+  }
+
+  /** `unary` with the operator written over [start, end). */
+  unaryAt(op: A.UnaryOp, start: number, end: number, operand: A.Expr): A.Expr {
+    const opRange = this.range(start, end);
     const folded = operand.kind === 'literal' ? signedLiteral(op, operand.value) : undefined;
     if (folded) return { kind: 'literal' as const, value: folded, id: this.id(), range: this.span(opRange, operand.range) };
     return { kind: 'unary' as const, op, operand, id: this.id(), range: this.span(opRange, operand.range) };
@@ -155,7 +174,12 @@ export class NodeFactory {
 
   /** `.3` or `.%X3`; anything else the CST builder reports. */
   bit(object: A.Expr, bit: IToken, start: number, end: number): A.Expr {
-    let text = bit.image;
+    return this.bitOf(object, bit.image, start, end);
+  }
+
+  /** `bit` with the bit number as written (`3` or `%X3`). */
+  bitOf(object: A.Expr, written: string, start: number, end: number): A.Expr {
+    let text = written;
     if (text.startsWith('%')) {
       if (text[1]!.toUpperCase() !== 'X') needFullParse();
       text = text.slice(2);
@@ -166,9 +190,12 @@ export class NodeFactory {
   }
 
   literal(tok: IToken): A.Expr {
-    const start = tok.startOffset;
-    const end = tokenEnd(tok);
-    const d = decodeLiteralToken(tok.tokenType.name, tok.image);
+    return this.literalOf(tok.tokenType.name, tok.image, tok.startOffset, tokenEnd(tok));
+  }
+
+  /** The literal `image`, a token of the type named `tokenType` (compiler/st/lexer.ts), over [start, end). */
+  literalOf(tokenType: string, image: string, start: number, end: number): A.Expr {
+    const d = decodeLiteralToken(tokenType, image);
     if (d === undefined) return needFullParse();
     if ('enumType' in d) return { kind: 'enumValue' as const, typeName: d.enumType, value: d.value, id: this.id(), range: this.range(start, end) };
     if (!d.ok) return needFullParse();

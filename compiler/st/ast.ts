@@ -354,4 +354,11 @@ export class IdAllocator {
   next(): number {
     return ++this.last;
   }
+  /** The last id handed out, to come back to with `rewind` (a parse that gave up hands its ids out again). */
+  mark(): number {
+    return this.last;
+  }
+  rewind(last: number): void {
+    this.last = last;
+  }
 }

@@ -283,6 +283,9 @@ export const allTokens: TokenType[] = [
   Literal,
 ];
 
+/** Every keyword's token type (its name is its spelling). */
+export const keywordTypes: readonly TokenType[] = keywordList;
+
 /** Keyword token types by their upper-case spelling. */
 const KEYWORDS = new Map<string, TokenType>(keywordList.map((t) => [String(t.name), t]));
 /** Longest keyword: longer words need no look-up. */

@@ -1,6 +1,7 @@
 /**
  * Structured Text front end entry: text → tokens → AST, with every problem reported as a
- * diagnostic. Never throws, whatever the input. A clean file is read once, by the parser that
+ * diagnostic. Never throws, whatever the input. A clean file is read once, by the hand-written
+ * parser (compiler/st/fast-parser.ts) or, where it gives up, by the chevrotain parser that
  * builds the AST in its actions (compiler/st/ast-parser.ts); a file with any problem is read
  * again with error recovery into a CST (compiler/st/parser.ts), which compiler/st/to-ast.ts
  * turns into the AST and the diagnostics.
@@ -14,6 +15,7 @@ import { stLexer, stOffsetLexer, ERROR_GROUP, UnterminatedComment, UnterminatedP
   IF, CASE, FOR, WHILE, REPEAT, END_IF, END_CASE, END_FOR, END_WHILE, END_REPEAT, allTokens } from './lexer.js';
 import { stParser } from './parser.js';
 import { astParser } from './ast-parser.js';
+import { fastParse } from './fast-parser.js';
 import { AstBuilder } from './to-ast.js';
 import { sfcToSt, startsElement } from './sfc-text.js';
 
@@ -161,9 +163,15 @@ function withoutStackTraces<T>(parse: () => T): T {
 /**
  * The AST of a file without anything to report, read in one pass without a CST; undefined
  * when the file has charts, properties, anything the lexer or the parser would report, or is
- * nested too deeply: the full path reads it then.
+ * nested too deeply: the full path reads it then. The hand-written parser reads it first; where
+ * it gives up (anything it does not read exactly as the chevrotain one), that one reads it.
  */
 function parseClean(file: SourceFile, ids: IdAllocator): CompilationUnit | undefined {
+  return fastParse(file, ids, MAX_NESTING) ?? parseCleanWithChevrotain(file, ids);
+}
+
+/** The chevrotain half of parseClean (exported for the tests that hold the two parsers against each other). */
+export function parseCleanWithChevrotain(file: SourceFile, ids: IdAllocator): CompilationUnit | undefined {
   const lexed = stOffsetLexer.tokenize(file.text);
   if (lexed.errors.length > 0 || (lexed.groups[ERROR_GROUP]?.length ?? 0) > 0) return undefined;
   const tokens = lexed.tokens;
