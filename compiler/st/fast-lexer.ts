@@ -221,10 +221,18 @@ function firstForm(text: string, i: number, forms: [RegExp, number][]): [number,
 
 // ---------------------------------------------------------------- the lexer
 
-/** Where tokens are written: grown by doubling, kept for the next file. */
-let kinds = new Uint16Array(1 << 14);
-let starts = new Int32Array(1 << 14);
-let ends = new Int32Array(1 << 14);
+/** Where tokens are written: kept for the next file, made larger when a file needs it. */
+let kinds = new Uint16Array(0);
+let starts = new Int32Array(0);
+let ends = new Int32Array(0);
+
+/** Room for `n` tokens, before the loop: a call first made inside it would cost the optimised loop a deoptimisation. */
+function reserve(n: number): void {
+  if (kinds.length >= n) return;
+  kinds = new Uint16Array(n);
+  starts = new Int32Array(n);
+  ends = new Int32Array(n);
+}
 
 function grow(): void {
   const n = kinds.length * 2;
@@ -257,6 +265,28 @@ export function fastTokenize(text: string, maxNesting: number): FastTokens | und
 
 function tokenize(text: string, maxNesting: number): FastTokens {
   const n = text.length;
+  // ST has a token every 4 to 8 characters; a text with more grows the arrays
+  reserve((n >> 2) + 64);
+  chartWord = false;
+  let count = scan(text, maxNesting);
+  if (count + 1 >= kinds.length) grow();
+  kinds[count] = K_EOF;
+  starts[count] = n;
+  ends[count] = n;
+  count++;
+  if (chartWord && holdsChart(text, count)) throw GIVE_UP;
+  return { kinds, starts, ends, count };
+}
+
+/** a name spelt like INITIAL_STEP, STEP or TRANSITION was seen: look for a chart at the end */
+let chartWord = false;
+
+/**
+ * The tokens of `text` into the arrays; returns their number. Only the loop: code after it, never
+ * run while the loop is being optimised, would cost the optimised loop a deoptimisation.
+ */
+function scan(text: string, maxNesting: number): number {
+  const n = text.length;
   let count = 0;
   let depth = 0;
   let i = 0;
@@ -272,7 +302,11 @@ function tokenize(text: string, maxNesting: number): FastTokens {
         const form = firstForm(text, i, HASH_FORMS);
         if (form) [end, k] = form;
       }
-      if (k === IDENT) k = wordKind(text, i, end);
+      if (k === IDENT) {
+        k = wordKind(text, i, end);
+        const len = end - i;
+        if (k === IDENT && (len === 4 || len === 10 || len === 12) && isChartWord(text, i, end)) chartWord = true;
+      }
     } else if (isSpace(c)) {
       i++;
       while (i < n && isSpace(text.charCodeAt(i))) i++;
@@ -374,13 +408,11 @@ function tokenize(text: string, maxNesting: number): FastTokens {
     count++;
     i = end;
   }
-  if (count + 1 >= kinds.length) grow();
-  kinds[count] = K_EOF;
-  starts[count] = n;
-  ends[count] = n;
-  count++;
-  if (holdsChart(text, count)) throw GIVE_UP;
-  return { kinds, starts, ends, count };
+  return count;
+}
+
+function isChartWord(text: string, s: number, e: number): boolean {
+  return isWord(text, s, e, 'STEP') || isWord(text, s, e, 'TRANSITION') || isWord(text, s, e, 'INITIAL_STEP');
 }
 
 /**

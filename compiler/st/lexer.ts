@@ -331,7 +331,11 @@ const OPTIONS = {
  * Tokens with their start offsets only (no end offset, line or column), for the one pass of the
  * AST parser over a clean file: a third of the lexer's time and of its tokens' memory.
  */
-export const stOffsetLexer: Pick<ChevrotainLexer, 'tokenize'> = new StLexer(allTokens, { ...OPTIONS, positionTracking: 'onlyOffset' });
+export const stOffsetLexer: Pick<ChevrotainLexer, 'tokenize'> = {
+  // made on first use: a file the hand-written lexer reads (compiler/st/fast-lexer.ts) never needs it
+  tokenize: (text: string) => (offsetLexer ??= new StLexer(allTokens, { ...OPTIONS, positionTracking: 'onlyOffset' })).tokenize(text),
+};
+let offsetLexer: StLexer | undefined;
 
 let fullLexer: StLexer | undefined;
 /**
