@@ -234,6 +234,14 @@ function reserve(n: number): void {
   ends = new Int32Array(n);
 }
 
+/** Lets go of arrays grown for a large file (a long-running `vplc serve` keeps no megabytes for its next, smaller compile). */
+export function releaseTokens(): void {
+  if (kinds.length <= 1 << 16) return;
+  kinds = new Uint16Array(0);
+  starts = new Int32Array(0);
+  ends = new Int32Array(0);
+}
+
 function grow(): void {
   const n = kinds.length * 2;
   const k = new Uint16Array(n);

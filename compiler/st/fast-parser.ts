@@ -14,7 +14,7 @@ import type * as A from './ast.js';
 import type { IdAllocator } from './ast.js';
 import type { SourceFile } from '../source.js';
 import { FullParseNeeded, NodeFactory } from './ast-factory.js';
-import { fastTokenize, isWord, K_EOF } from './fast-lexer.js';
+import { fastTokenize, isWord, K_EOF, releaseTokens } from './fast-lexer.js';
 import { EXPRESSION_START, FastBodyParser, GIVE_UP, K as B, STATEMENT_START, giveUp } from './fast-parser-body.js';
 
 const kind = (t: { tokenTypeIdx?: number }): number => t.tokenTypeIdx!;
@@ -701,5 +701,7 @@ export function fastParse(file: SourceFile, ids: IdAllocator, maxNesting: number
     ids.rewind(mark);
     if (e === GIVE_UP || e instanceof FullParseNeeded) return undefined;
     throw e;
+  } finally {
+    releaseTokens();
   }
 }
