@@ -65,14 +65,25 @@ function integerMagnitude(text: string): bigint | string {
   return BigInt(prefix + digits);
 }
 
+/** Digits only (`123`): most integer literals, read without copies or patterns. */
+function isPlainDecimal(text: string): boolean {
+  if (text.length === 0) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 export function decodeInteger(text: string): Decoded {
+  if (isPlainDecimal(text)) return { ok: true, value: { type: 'int', value: BigInt(text) } };
   const m = integerMagnitude(text);
   if (typeof m === 'string') return bad(m, { type: 'int', value: 0n });
   return ok({ type: 'int', value: m });
 }
 
 export function decodeReal(text: string): Decoded {
-  const v = Number(text.replace(/_/g, ''));
+  const v = Number(text.indexOf('_') < 0 ? text : text.replace(/_/g, ''));
   if (!Number.isFinite(v)) return bad(`'${text}' is not a valid real number`, { type: 'real', value: 0 });
   return ok({ type: 'real', value: v });
 }
