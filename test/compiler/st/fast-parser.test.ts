@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SourceFile } from '../../../compiler/source.js';
 import { IdAllocator, type CompilationUnit } from '../../../compiler/st/ast.js';
-import { fastParse } from '../../../compiler/st/fast-parser.js';
+import { fastParse, fastParserFaults } from '../../../compiler/st/fast-parser.js';
 import { MAX_NESTING, parseCleanWithChevrotain, parseSt } from '../../../compiler/st/parse.js';
 import { generateProject } from '../../bench/compile.js';
 
@@ -52,6 +52,7 @@ function compare(path: string, text: string): [boolean, boolean] {
   const fast = fastParse(file, fastIds, MAX_NESTING);
   const slowIds = new IdAllocator();
   const slow = parseCleanWithChevrotain(file, slowIds);
+  expect(fastParserFaults(), `${path}: the hand-written parser gives up, it never fails`).toBe(0);
   if (fast === undefined) {
     expect(fastIds.mark(), `${path}: a parse that gave up uses no id`).toBe(0);
   } else {
@@ -160,6 +161,13 @@ describe('the hand-written ST parser', () => {
     // where the chevrotain parser reads a case, the hand-written one reads it too
     expect(results.map(([f, s], i) => (s && !f ? `${i}` : '')).filter((x) => x)).toEqual([]);
     expect(results.filter(([f]) => f).length).toBeGreaterThan(15);
+  });
+
+  it('leaves types nested deeper than its limit to the chevrotain parser, and a stack that gives out to parseSt as before', () => {
+    expect(compare('ref10.st', `TYPE r : ${'REF_TO '.repeat(10)}INT; END_TYPE`)).toEqual([true, true]);
+    expect(compare('ref40.st', `TYPE r : ${'REF_TO '.repeat(40)}INT; END_TYPE`)).toEqual([false, true]);
+    const deep = parseSt(new SourceFile('deep.st', `TYPE r : ${'REF_TO '.repeat(200000)}INT; END_TYPE`), new IdAllocator());
+    expect(deep.diagnostics.map((d) => d.code)).toEqual(['E1004']);
   });
 
   it('leaves diagnostics to the other path: parseSt reports the same as before on a file it gives up on', () => {
