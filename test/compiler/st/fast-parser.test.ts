@@ -124,8 +124,8 @@ describe('the hand-written ST parser', () => {
       else if (s) refused++; // read by the chevrotain parser: no loss of correctness, only of speed
     }
     expect(taken).toBeGreaterThan(300);
-    // what the hand-written parser leaves to the chevrotain one on damaged text stays rare
-    expect(refused).toBeLessThan(taken / 10);
+    // it covers the one-pass parser's whole language: nothing that one reads is left to it
+    expect(refused).toBe(0);
   });
 
   it('specific constructs read alike (or left alike to the other path)', () => {
