@@ -260,13 +260,13 @@ export class BodyEmitter {
           const f = this.tmp();
           const tt = this.typeOf(select.target);
           const info = ELEMENTARY[(select.type as { name: ElementaryTypeName }).name];
-          const mix = `${f} ^ ((${this.expr(select.whenTrue, tt)} ^ ${f}) & -((${this.expr(select.cond, elementary('BOOL'))}) | 0))`;
+          const mix = `${f} ^ ((${this.expr(select.whenTrue, tt)} ^ ${f}) & -((${this.test(select.cond)}) | 0))`;
           this.emit(`${f} = ${this.expr(select.whenFalse, tt)};`);
           this.emit(this.storeCode(select.target, info.bits === 32 && info.family !== 'signed' ? `((${mix}) >>> 0)` : `(${mix})`));
           return;
         }
         s.branches.forEach((b, i) => {
-          this.emit(`${i === 0 ? 'if' : '} else if'} (${this.expr(b.cond, elementary('BOOL'))}) {`);
+          this.emit(`${i === 0 ? 'if' : '} else if'} (${this.test(b.cond)}) {`);
           this.block(b.body);
         });
         if (s.elseBody) {
@@ -312,7 +312,7 @@ export class BodyEmitter {
         this.block(s.body);
         this.emit('}');
         this.indent--;
-        this.emit(`} while (!(${this.expr(s.until, elementary('BOOL'))}));`);
+        this.emit(`} while (!(${this.test(s.until)}));`);
         this.leaveLoop();
         this.loopScopes.pop();
         this.loopLabels.pop();
@@ -340,7 +340,7 @@ export class BodyEmitter {
   private assign(s: Extract<Stmt, { kind: 'assign' }>): void {
     const tt = this.typeOf(s.target);
     if (s.op === 'S=' || s.op === 'R=') {
-      this.emit(`if (${this.expr(s.value, elementary('BOOL'))}) ${this.storeCode(s.target, s.op === 'S=' ? 'true' : 'false')}`);
+      this.emit(`if (${this.test(s.value)}) ${this.storeCode(s.target, s.op === 'S=' ? 'true' : 'false')}`);
       return;
     }
     if (s.op === 'REF=') {
@@ -516,6 +516,7 @@ export class BodyEmitter {
     },
     tmp: () => me.tmp(),
     expr: (e, t) => me.expr(e, t),
+    test: (e) => me.test(e),
     lref: (e) => me.lref(e),
     typeOf: (e) => me.typeOf(e),
     block: (stmts) => me.block(stmts),
@@ -549,6 +550,11 @@ export class BodyEmitter {
     frameOf: (s) => this.o.frameOf?.(s),
     site: (line) => this.site(line),
   };
+
+  /** A BOOL expression as a JS condition. */
+  test(e: Expr): string {
+    return this.expr(e, elementary('BOOL'));
+  }
 
   // ------------------------------------------------------------ expressions
 
@@ -594,6 +600,11 @@ export class BodyEmitter {
     const t = this.typeOf(e);
     const want = target ?? concrete(t);
     if (e.kind === 'literal') return convertLiteral(e.value, t, want);
+    // BOOL variables and fields hold true or false, but V8 does not know the type of a value
+    // loaded from a field: `if (x)` tests x against every falsy kind of value (false, '', 0,
+    // NaN, a BigInt…) and `o.f = x` stores it with a write barrier; `x === true` is one compare
+    // and a boolean V8 knows needs no barrier (true and false never move)
+    if (isBool(want) && isBoolLoad(e, this.o.ann)) return `(${this.exprRaw(e, want)} === true)`;
     if ((t.kind === 'literalInt' || t.kind === 'literalReal') && (e.kind === 'binary' || e.kind === 'unary')) {
       // constant arithmetic on literals is done in the target type
       return this.exprRaw(e, want);
@@ -689,7 +700,7 @@ export class BodyEmitter {
       case 'AND':
       case 'OR':
       case 'XOR': {
-        if (ot.kind === 'elementary' && ot.name === 'BOOL') return `(${a} ${e.op === 'AND' ? '&&' : e.op === 'OR' ? '||' : '!=='} ${b})`;
+        if (isBool(ot)) return `(${a} ${e.op === 'AND' ? '&&' : e.op === 'OR' ? '||' : '!=='} ${b})`;
         const op = e.op === 'AND' ? '&' : e.op === 'OR' ? '|' : '^';
         if (isBig(ot)) return `(${a} ${op} ${b})`;
         return ot.kind === 'elementary' ? wrapInt(`${a} ${op} ${b}`, ot.name) : `(${a} ${op} ${b})`;
@@ -907,3 +918,17 @@ function storeProp(ref: string, value: string, t: Type, single = false): string 
 
 
 /** The value of an integer literal (possibly negated), else undefined. */
+
+function isBool(t: Type): boolean {
+  return t.kind === 'elementary' && t.name === 'BOOL';
+}
+
+/** A BOOL read from a variable or a field (a JS boolean V8 cannot type): not a constant. */
+function isBoolLoad(e: Expr, ann: Annotations): boolean {
+  const t = ann.types.get(e.id);
+  if (!t || !isBool(concrete(t))) return false;
+  if (e.kind === 'member') return true;
+  if (e.kind !== 'name') return false;
+  const s = ann.symbols.get(e.id);
+  return s?.kind === 'var' && s.constValue === undefined;
+}

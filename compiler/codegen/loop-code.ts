@@ -6,7 +6,7 @@
 import type { Expr, Stmt, VarDecl } from '../st/ast.js';
 import type { Annotations } from '../semantics/symbols.js';
 import { concrete } from '../types/common-type.js';
-import { elementary, integerRange, isBig, type Type } from '../types/types.js';
+import { integerRange, isBig, type Type } from '../types/types.js';
 import { wrapInt } from './convert.js';
 import { constantInt, forVariableRange, rangeOf, type IntRange, type LoopFacts } from './index-range.js';
 import { pureOperands, type LoopScope } from './loop-invariants.js';
@@ -27,6 +27,8 @@ export interface LoopHost {
   indent(by: number): void;
   tmp(): string;
   expr(e: Expr, target?: Type): string;
+  /** a BOOL expression as a JS condition */
+  test(e: Expr): string;
   lref(e: Expr): string;
   typeOf(e: Expr): Type;
   block(stmts: Stmt[]): void;
@@ -192,7 +194,7 @@ export class LoopEmitter {
 
   private whileLoop(s: Extract<Stmt, { kind: 'while' }>, known?: WhileVersion): void {
     const label = this.h.pushLabel(true);
-    this.h.emit(`${label}: while (${this.h.expr(s.cond, elementary('BOOL'))}) {`);
+    this.h.emit(`${label}: while (${this.h.test(s.cond)}) {`);
     this.h.indent(1);
     this.h.emit(`${label}c: {`);
     this.withFact(known?.decl, known?.range, () => this.h.block(s.body));
