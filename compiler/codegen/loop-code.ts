@@ -12,6 +12,7 @@ import { constantInt, forVariableRange, rangeOf, type IntRange, type LoopFacts }
 import { pureOperands, type LoopScope } from './loop-invariants.js';
 import { forVersion, whileVersion, type WhileVersion } from './loop-versioning.js';
 import { typedArrayFor } from './values.js';
+import { UNROLL, unrollableBody, whileUnroll } from './loop-unrolling.js';
 
 /** how many loops around one another may be emitted twice (each doubles the code inside) */
 const MAX_VERSION_DEPTH = 3;
@@ -113,22 +114,60 @@ export class LoopEmitter {
       past = `if (${test}) { ${v} = ${wrapInt(`${v} + ${by}`, vt.name)}; break; }`;
     }
     const known = forVariableRange(s, this.h.ann);
-    const plan = !known && !big && step !== undefined && this.versionDepth < MAX_VERSION_DEPTH ? forVersion(s, this.h.ann) : undefined;
+    let plan = !known && !big && this.versionDepth < MAX_VERSION_DEPTH ? forVersion(s, this.h.ann) : undefined;
+    if (plan && step === undefined && plan.stepMax === undefined) plan = undefined;
     if (plan) {
-      // FROM and TO inside the range: every value of the variable is (forVersion checked the last step)
+      // FROM and TO inside the range: every value of the variable is (forVersion checked the last
+      // step); a BY computed at run time is tested too, and the copy counts up
       const { lo, hi } = plan.range;
-      const guard = step! > 0n ? `${v} >= ${lo} && ${to} <= ${hi}` : `${v} <= ${hi} && ${to} >= ${lo}`;
-      this.versioned(guard, () => this.forLoop(s, v, to, by, cond, plan), () => this.forLoop(s, v, to, by, cond, undefined, past));
+      const up = step === undefined || step > 0n;
+      const guard = up ? `${v} >= ${lo} && ${to} <= ${hi}` : `${v} <= ${hi} && ${to} >= ${lo}`;
+      const byGuard = step === undefined ? ` && ${by} >= 1 && ${by} <= ${plan.stepMax}` : '';
+      const fast = step === undefined ? `${v} <= ${to}` : cond;
+      this.versioned(guard + byGuard, () => this.forLoop(s, v, to, by, fast, plan, undefined, up), () => this.forLoop(s, v, to, by, cond, undefined, past));
     } else {
-      this.forLoop(s, v, to, by, cond, known, past);
+      this.forLoop(s, v, to, by, cond, known, past, step === undefined ? undefined : step > 0n);
     }
     this.h.leaveLoop();
     this.h.loopScopes.pop();
   }
 
-  /** The loop of a FOR statement; `known`: the variable's range in the body. */
-  private forLoop(s: Extract<Stmt, { kind: 'for' }>, v: string, to: string, by: string, cond: string, known: { decl: VarDecl; range: IntRange } | undefined, past?: string): void {
+  /**
+   * The loop of a FOR statement; `known`: the variable's range in the body; `up`: the step is
+   * known to be positive (true) or negative (false).
+   */
+  private forLoop(
+    s: Extract<Stmt, { kind: 'for' }>,
+    v: string,
+    to: string,
+    by: string,
+    cond: string,
+    known: { decl: VarDecl; range: IntRange } | undefined,
+    past?: string,
+    up?: boolean,
+  ): void {
     if (known && !past && this.fillLoop(s, v, to, known.decl)) return;
+    if (!past && up !== undefined && !isBig(concrete(this.h.typeOf(s.variable))) && unrollableBody(s.body, this.h.ann)) {
+      // four iterations at a time while TO is four steps away (see loop-unrolling.ts)
+      const lim = this.h.tmp();
+      this.h.emit(`${lim} = ${to} ${up ? '-' : '+'} ${UNROLL - 1} * ${up ? by : `(-${by})`};`);
+      this.h.emit(`while (${v} ${up ? '<=' : '>='} ${lim}) {`);
+      this.h.indent(1);
+      for (let k = 0; k < UNROLL; k++) {
+        this.h.emit('{');
+        this.withFact(known?.decl, known?.range, () => {
+          this.h.indent(1);
+          const aliases = known ? this.h.aliasElements(s, known.decl, known.range) : [];
+          this.h.indent(-1);
+          this.h.block(s.body);
+          for (const a of aliases) this.h.dropAlias(a);
+        });
+        this.h.emit('}');
+        this.h.emit(`${v} = ${v} + ${by};`);
+      }
+      this.h.indent(-1);
+      this.h.emit('}');
+    }
     const label = this.h.pushLabel(false);
     this.h.emit(`${label}: while (${cond}) {`);
     this.h.indent(1);
@@ -193,6 +232,25 @@ export class LoopEmitter {
   }
 
   private whileLoop(s: Extract<Stmt, { kind: 'while' }>, known?: WhileVersion): void {
+    const u = isBig(concrete(this.h.typeOf(s.cond.kind === 'binary' ? s.cond.left : s.cond))) ? undefined : whileUnroll(s, this.h.ann);
+    if (u) {
+      // four iterations at a time while the bound is four steps away (see loop-unrolling.ts)
+      const lim = this.h.tmp();
+      const e = this.h.expr(u.bound);
+      const c = this.h.expr(u.step);
+      const far = `${e} ${u.up ? '-' : '+'} ${UNROLL - 1} * ${c}`;
+      this.h.emit(`${lim} = ${u.stepKnown ? far : `${c} >= 0 ? ${far} : ${u.up ? '-Infinity' : 'Infinity'}`};`);
+      const op = u.up ? (u.strict ? '<' : '<=') : u.strict ? '>' : '>=';
+      this.h.emit(`while (${this.h.expr(u.variable)} ${op} ${lim}) {`);
+      this.h.indent(1);
+      for (let k = 0; k < UNROLL; k++) {
+        this.h.emit('{');
+        this.withFact(known?.decl, known?.range, () => this.h.block(s.body));
+        this.h.emit('}');
+      }
+      this.h.indent(-1);
+      this.h.emit('}');
+    }
     const label = this.h.pushLabel(true);
     this.h.emit(`${label}: while (${this.h.test(s.cond)}) {`);
     this.h.indent(1);
