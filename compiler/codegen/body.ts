@@ -711,17 +711,15 @@ export class BodyEmitter {
       case '**':
         return roundSingle(`((${a}) ** (${b}))`, ot);
       case 'MOD': {
-        // a constant non-zero divisor cannot fault: plain JS, which V8 strength-reduces
-        const d = constantInt(e.right);
-        const mod = d !== undefined && d !== 0n && !isBig(ot) ? `(${a} % ${b})` : modCode(a, b, ot, site());
+        // a divisor that cannot be zero cannot fault: plain JS (a constant one V8 strength-reduces)
+        const mod = !isBig(ot) && this.nonZero(e.right) ? `(${a} % ${b})` : modCode(a, b, ot, site());
         // a negative dividend with no remainder gives -0 in JS, which is no small integer: V8
         // would then hold the variable (and the field it is stored in) as a boxed double
         return ot.kind === 'elementary' && ELEMENTARY[ot.name].family === 'signed' && ELEMENTARY[ot.name].bits <= 32 ? `(${mod} | 0)` : mod;
       }
       case '/':
         if (ot.kind === 'elementary' && isInteger(ot)) {
-          const d = constantInt(e.right);
-          if (d !== undefined && d !== 0n && !isBig(ot)) {
+          if (!isBig(ot) && this.nonZero(e.right)) {
             const signed = ELEMENTARY[ot.name].family === 'signed';
             return wrapInt(signed ? `(${a} / ${b}) | 0` : `Math.trunc(${a} / ${b})`, ot.name);
           }
@@ -740,6 +738,14 @@ export class BodyEmitter {
         return wrapInt(`${a} ${e.op} ${b}`, ot.name);
       }
     }
+  }
+
+  /** An integer divisor that is no zero: a constant, or a range (from its type and the loop facts) without 0. */
+  private nonZero(e: Expr): boolean {
+    const d = constantInt(e);
+    if (d !== undefined) return d !== 0n;
+    const r = valueRange(e, this.loopFacts, this.o.ann);
+    return r !== undefined && (r.lo > 0n || r.hi < 0n);
   }
 
   private timeBinary(e: Extract<Expr, { kind: 'binary' }>, lt: Type, rt: Type): string {
