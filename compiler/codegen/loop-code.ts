@@ -193,24 +193,47 @@ export class LoopEmitter {
    * TypedArray.fill (a memset) instead of one store per iteration. v ends as the loop leaves it.
    */
   private fillLoop(s: Extract<Stmt, { kind: 'for' }>, v: string, to: string, decl: VarDecl): boolean {
-    const a = s.body[0];
-    if (s.body.length !== 1 || a?.kind !== 'assign' || a.op !== ':=' || a.target.kind !== 'index' || a.target.indices.length !== 1) return false;
-    if (s.by && constantInt(s.by) !== 1n) return false;
+    if (s.body.length !== 1 || (s.by && constantInt(s.by) !== 1n)) return false;
+    const fill = this.fillOf(s.body[0]!, decl);
+    if (!fill) return false;
+    this.h.emit(`if (${v} <= ${to}) { ${fill.array}.fill(${fill.value}, ${fill.offset(v)}, ${fill.offset(to)} + 1); ${v} = ${to} + 1; }`);
+    return true;
+  }
+
+  /**
+   * `WHILE v <= E DO a[v] := value; v := v + 1; END_WHILE` (or `v < E`) in the copy of a
+   * versioned loop (v and E inside the array, v + 1 inside its type): one fill, as fillLoop.
+   */
+  private whileFill(s: Extract<Stmt, { kind: 'while' }>, p: WhileVersion): boolean {
+    if (s.body.length !== 2 || !p.up || p.stepConst !== 1n) return false;
+    const fill = this.fillOf(s.body[0]!, p.decl);
+    if (!fill) return false;
+    const v = this.h.expr(p.variable);
+    const e = this.h.expr(p.bound);
+    const end = p.strict ? fill.offset(e) : `${fill.offset(e)} + 1`;
+    this.h.emit(`if (${v} ${p.strict ? '<' : '<='} ${e}) { ${fill.array}.fill(${fill.value}, ${fill.offset(v)}, ${end}); ${v} = ${p.strict ? e : `${e} + 1`}; }`);
+    return true;
+  }
+
+  /**
+   * `a[v] := value` with v the variable of `decl`, an invariant pure value and an array of
+   * numbers or BOOL: the array, the value as stored and the element offset of an index.
+   */
+  private fillOf(a: Stmt, decl: VarDecl): { array: string; value: string; offset: (x: string) => string } | undefined {
+    if (a.kind !== 'assign' || a.op !== ':=' || a.target.kind !== 'index' || a.target.indices.length !== 1) return undefined;
     const ix = a.target.indices[0]!;
     const is = ix.kind === 'name' ? this.h.ann.symbols.get(ix.id) : undefined;
-    if (is?.kind !== 'var' || is.decl !== decl || a.target.object.kind !== 'name') return false;
+    if (is?.kind !== 'var' || is.decl !== decl || a.target.object.kind !== 'name') return undefined;
     const at = concrete(this.h.typeOf(a.target.object));
     const el = at.kind === 'array' && at.dims.length === 1 ? concrete(at.element) : undefined;
-    if (!el || el.kind !== 'elementary' || el.subrange || isBig(el) || !typedArrayFor(el)) return false;
+    if (!el || el.kind !== 'elementary' || el.subrange || isBig(el) || !typedArrayFor(el)) return undefined;
     const scope = this.h.loopScopes[this.h.loopScopes.length - 1];
     const out = { decls: [] as VarDecl[], costly: false };
-    if (!scope || !pureOperands(a.value, this.h.ann, out) || out.decls.some((d) => scope.written.has(d))) return false;
+    if (!scope || !pureOperands(a.value, this.h.ann, out) || out.decls.some((d) => scope.written.has(d))) return undefined;
     const lo = at.kind === 'array' ? at.dims[0]!.lo : 0;
     const value = this.h.expr(a.value, el);
     const stored = el.name === 'BOOL' ? (value === 'true' ? '1' : value === 'false' ? '0' : `(${value} ? 1 : 0)`) : value;
-    const off = (x: string) => (lo === 0 ? x : lo > 0 ? `${x} - ${lo}` : `${x} + ${-lo}`);
-    this.h.emit(`if (${v} <= ${to}) { ${this.h.expr(a.target.object)}.fill(${stored}, ${off(v)}, ${off(to)} + 1); ${v} = ${to} + 1; }`);
-    return true;
+    return { array: this.h.expr(a.target.object), value: stored, offset: (x) => (lo === 0 ? x : lo > 0 ? `${x} - ${lo}` : `${x} + ${-lo}`) };
   }
 
   /** The entry test of a versioned WHILE loop, or undefined when it cannot be written. */
@@ -232,6 +255,7 @@ export class LoopEmitter {
   }
 
   private whileLoop(s: Extract<Stmt, { kind: 'while' }>, known?: WhileVersion): void {
+    if (known && this.whileFill(s, known)) return;
     const u = isBig(concrete(this.h.typeOf(s.cond.kind === 'binary' ? s.cond.left : s.cond))) ? undefined : whileUnroll(s, this.h.ann);
     if (u) {
       // four iterations at a time while the bound is four steps away (see loop-unrolling.ts)

@@ -117,3 +117,27 @@ END_FOR;`;
     expect(Array.from(f.main['a'] as ArrayLike<number>).filter((v) => v === 6).length).toBe(12); // 2, 6, …, 46
   });
 });
+
+describe('a WHILE loop storing one value into each element from v up to a bound', () => {
+  it('is one fill in the copy whose bounds are inside the array, with the values and the end of v the loop gives', () => {
+    const vars = 'a : ARRAY[5..40] OF INT; f : ARRAY[0..9] OF BOOL; v : DINT; e : DINT; z : INT := 9;';
+    const body = 'v := 8; WHILE v <= e DO a[v] := z * 2; v := v + 1; END_WHILE;';
+    expect(mainCode(vars, body)).toContain('r_a.fill(');
+    expect(mainCode(vars, 'v := 0; WHILE v < e DO f[v] := TRUE; v := v + 1; END_WHILE;')).toContain('r_f.fill(1, l_v, l_e);');
+    // the value changes with v, or the step is not 1: the loop
+    expect(mainCode(vars, 'v := 8; WHILE v <= e DO a[v] := z; v := v + 2; END_WHILE;')).not.toContain('.fill(');
+    expect(mainCode(vars, 'v := 8; WHILE v <= e DO a[v] := z; z := z + 1; v := v + 1; END_WHILE;')).not.toContain('.fill(');
+    for (const [e, strict] of [[30, false], [40, false], [7, false], [30, true], [8, true]] as const) {
+      const { main, fault } = runOnce(vars, `e := ${e}; v := 8; WHILE v ${strict ? '<' : '<='} e DO a[v] := z * 2; v := v + 1; END_WHILE;`);
+      expect(fault).toBeUndefined();
+      const end = strict ? e - 1 : e;
+      const a = Array.from({ length: 36 }, (_, k) => (k + 5 >= 8 && k + 5 <= end ? 18 : 0));
+      expect({ e, strict, a: Array.from(main['a'] as ArrayLike<number>), v: main['v'] }).toEqual({ e, strict, a, v: Math.max(8, end + 1) });
+    }
+    // a bound past the array: the copy with checks, which faults at the first element outside
+    const { main, fault } = runOnce(vars, 'e := 45;\nv := 8;\nWHILE v <= e DO\n  a[v] := 4;\n  v := v + 1;\nEND_WHILE;');
+    expect(fault).toMatchObject({ kind: 'INDEX_OUT_OF_RANGE', line: 4 + 4 });
+    expect(fault?.detail).toContain('index 41 ');
+    expect(Array.from(main['a'] as ArrayLike<number>).filter((x) => x === 4).length).toBe(33);
+  });
+});
