@@ -1,6 +1,7 @@
 /**
  * Unrolling of small counting loops (`WHILE v <= E DO a[v] := …; v := v + c; END_WHILE`, and
- * FOR loops whose variable the body cannot change). V8 puts an interrupt check in every
+ * FOR loops BY a step computed at run time, `FOR j := i * i TO n BY i`: constant-step FOR
+ * loops are left as they are, see LoopEmitter.forLoop). V8 puts an interrupt check in every
  * iteration of a loop; as it may run any JavaScript it forgets what it knew of the objects the
  * loop uses, so each iteration loads and checks the array again (its map, length and data
  * pointer) for a one-store body. Four copies of the body per iteration share one such check.
