@@ -7,13 +7,14 @@ import type { ElementaryTypeName } from '../application.js';
 import type { CallExpr, Expr, Stmt, VarDecl } from '../st/ast.js';
 import { key } from '../st/ast.js';
 import { concrete } from '../types/common-type.js';
-import { ELEMENTARY, type Type, elementary, integerRange, isBig, isInteger, familyOf } from '../types/types.js';
+import { ELEMENTARY, type Type, elementary, isBig, isInteger, familyOf } from '../types/types.js';
 import { divCode, modCode, notCode, type FunctionLibrary } from '../stdlib/functions.js';
 import type { Annotations, BoundArgument, Pou, VarSymbol } from '../semantics/symbols.js';
 import { allVars } from '../semantics/declarations.js';
 import { convertCode, wrapInt } from './convert.js';
 import { copyValue, isScalar, propName, zeroValue, type ValueEmitter } from './values.js';
-import { constantInt, constantOf, isWord, mayChange, rangeOf, valueRange, type IntRange, type LoopFacts } from './index-range.js';
+import { constantInt, mayChange, rangeOf, valueRange, type IntRange, type LoopFacts } from './index-range.js';
+import { bitCode } from './bit-code.js';
 import { selectOf } from './if-conversion.js';
 import { assignedRange } from './loop-versioning.js';
 import { LoopEmitter } from './loop-code.js';
@@ -798,7 +799,7 @@ export class BodyEmitter {
           return `(${tk} = ${kk}, ${chain})`;
         }
         if (bound.length === 1 && /_TO_REAL$|^TO_REAL$/.test(target.name) && this.exactInSingle(bound[0]!.value!, target.argTypes[0]!)) return args[0]!;
-        const fast = this.bitCode(target.name, bound, args, target.argTypes, target.resultType);
+        const fast = bitCode(target.name, bound, args, target.argTypes, target.resultType, { ann: this.o.ann, facts: this.loopFacts, tmp: () => this.tmp() });
         if (fast) return fast;
         return b.emit(args, { params: target.argTypes, result: target.resultType }, {
           convert: (c, f, t) => convertCode(c, f, t),
@@ -836,53 +837,6 @@ export class BodyEmitter {
         this.callFb(target.pou, target.instance, bound);
         return '';
     }
-  }
-
-  /**
-   * Shifts and rotations of bit strings up to 32 bits whose count is known to be in range, and
-   * integer conversions of values the target type holds as they are, without the tests and
-   * masks the general case needs. Undefined: the general code.
-   */
-  private bitCode(name: string, bound: BoundArgument[], args: string[], params: Type[], result: Type): string | undefined {
-    const r = concrete(result);
-    if (r.kind !== 'elementary' || !isWord(r)) return undefined;
-    if (bound.length === 1 && /^[A-Z]+_TO_[A-Z]+$/.test(name) && !/BCD/.test(name)) {
-      if (!isWord(concrete(params[0]!))) return undefined;
-      const known = valueRange(bound[0]!.value!, this.loopFacts, this.o.ann);
-      const own = integerRange(r.name);
-      return known && own && known.lo >= own.lo && known.hi <= own.hi ? args[0]! : undefined;
-    }
-    if (!['SHL', 'SHR', 'ROL', 'ROR'].includes(name) || bound.length !== 2) return undefined;
-    const info = ELEMENTARY[r.name];
-    if (info.family !== 'bits' && info.family !== 'unsigned') return undefined;
-    const n = concrete(params[1]!);
-    if (n.kind !== 'elementary' || isBig(n)) return undefined;
-    const count = valueRange(bound[1]!.value!, this.loopFacts, this.o.ann);
-    const bits = BigInt(info.bits);
-    const mask = (x: string) => (info.bits === 32 ? `((${x}) >>> 0)` : `((${x}) & ${2 ** info.bits - 1})`);
-    const [x, c] = [args[0]!, args[1]!];
-    // the general code tests only N >= bits: a count known below that needs no test
-    if (name === 'SHL' || name === 'SHR') {
-      if (!count || count.hi >= bits) return undefined;
-      return name === 'SHL' ? mask(`${x} << ${c}`) : `(${x} >>> ${c})`;
-    }
-    const simple = (v: string) => /^[\w$]+$/.test(v);
-    const k = constantOf(bound[1]!.value!, this.o.ann);
-    if (k !== undefined) {
-      const left = Number((((name === 'ROL' ? k : -k) % bits) + bits) % bits);
-      if (left === 0) return x;
-      const v = simple(x) ? x : this.tmp();
-      const rot = mask(`(${v} << ${left}) | (${v} >>> ${info.bits - left})`);
-      return v === x ? rot : `(${v} = ${x}, ${rot})`;
-    }
-    // a count 0..bits-1: (x << 0) | (x >>> bits) is x for these widths
-    if (!count || count.lo < 0n || count.hi >= bits) return undefined;
-    const v = simple(x) ? x : this.tmp();
-    const m = simple(c) ? c : this.tmp();
-    const [l, rr] = name === 'ROL' ? [m, `(${info.bits} - ${m})`] : [`(${info.bits} - ${m})`, m];
-    const rot = mask(`(${v} << ${l}) | (${v} >>> ${rr})`);
-    const sets = [v !== x ? `${v} = ${x}` : '', m !== c ? `${m} = ${c}` : ''].filter(Boolean);
-    return sets.length ? `(${sets.join(', ')}, ${rot})` : rot;
   }
 
   private callFunction(pou: Pou, bound: BoundArgument[], fn: string, asStatement: boolean, leading: string[] = []): string {
