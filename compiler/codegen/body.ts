@@ -14,6 +14,7 @@ import { allVars } from '../semantics/declarations.js';
 import { convertCode, wrapInt } from './convert.js';
 import { copyValue, isScalar, propName, zeroValue, type ValueEmitter } from './values.js';
 import { constantInt, mayChange, rangeOf, valueRange, type IntRange, type LoopFacts } from './index-range.js';
+import { bitCode } from './bit-code.js';
 import { selectOf } from './if-conversion.js';
 import { assignedRange } from './loop-versioning.js';
 import { LoopEmitter } from './loop-code.js';
@@ -260,13 +261,13 @@ export class BodyEmitter {
           const f = this.tmp();
           const tt = this.typeOf(select.target);
           const info = ELEMENTARY[(select.type as { name: ElementaryTypeName }).name];
-          const mix = `${f} ^ ((${this.expr(select.whenTrue, tt)} ^ ${f}) & -((${this.expr(select.cond, elementary('BOOL'))}) | 0))`;
+          const mix = `${f} ^ ((${this.expr(select.whenTrue, tt)} ^ ${f}) & -((${this.test(select.cond)}) | 0))`;
           this.emit(`${f} = ${this.expr(select.whenFalse, tt)};`);
           this.emit(this.storeCode(select.target, info.bits === 32 && info.family !== 'signed' ? `((${mix}) >>> 0)` : `(${mix})`));
           return;
         }
         s.branches.forEach((b, i) => {
-          this.emit(`${i === 0 ? 'if' : '} else if'} (${this.expr(b.cond, elementary('BOOL'))}) {`);
+          this.emit(`${i === 0 ? 'if' : '} else if'} (${this.test(b.cond)}) {`);
           this.block(b.body);
         });
         if (s.elseBody) {
@@ -312,7 +313,7 @@ export class BodyEmitter {
         this.block(s.body);
         this.emit('}');
         this.indent--;
-        this.emit(`} while (!(${this.expr(s.until, elementary('BOOL'))}));`);
+        this.emit(`} while (!(${this.test(s.until)}));`);
         this.leaveLoop();
         this.loopScopes.pop();
         this.loopLabels.pop();
@@ -340,7 +341,7 @@ export class BodyEmitter {
   private assign(s: Extract<Stmt, { kind: 'assign' }>): void {
     const tt = this.typeOf(s.target);
     if (s.op === 'S=' || s.op === 'R=') {
-      this.emit(`if (${this.expr(s.value, elementary('BOOL'))}) ${this.storeCode(s.target, s.op === 'S=' ? 'true' : 'false')}`);
+      this.emit(`if (${this.test(s.value)}) ${this.storeCode(s.target, s.op === 'S=' ? 'true' : 'false')}`);
       return;
     }
     if (s.op === 'REF=') {
@@ -516,6 +517,7 @@ export class BodyEmitter {
     },
     tmp: () => me.tmp(),
     expr: (e, t) => me.expr(e, t),
+    test: (e) => me.test(e),
     lref: (e) => me.lref(e),
     typeOf: (e) => me.typeOf(e),
     block: (stmts) => me.block(stmts),
@@ -549,6 +551,11 @@ export class BodyEmitter {
     frameOf: (s) => this.o.frameOf?.(s),
     site: (line) => this.site(line),
   };
+
+  /** A BOOL expression as a JS condition. */
+  test(e: Expr): string {
+    return this.expr(e, elementary('BOOL'));
+  }
 
   // ------------------------------------------------------------ expressions
 
@@ -594,6 +601,11 @@ export class BodyEmitter {
     const t = this.typeOf(e);
     const want = target ?? concrete(t);
     if (e.kind === 'literal') return convertLiteral(e.value, t, want);
+    // BOOL variables and fields hold true or false, but V8 does not know the type of a value
+    // loaded from a field: `if (x)` tests x against every falsy kind of value (false, '', 0,
+    // NaN, a BigInt…) and `o.f = x` stores it with a write barrier; `x === true` is one compare
+    // and a boolean V8 knows needs no barrier (true and false never move)
+    if (isBool(want) && isBoolLoad(e, this.o.ann)) return `(${this.exprRaw(e, want)} === true)`;
     if ((t.kind === 'literalInt' || t.kind === 'literalReal') && (e.kind === 'binary' || e.kind === 'unary')) {
       // constant arithmetic on literals is done in the target type
       return this.exprRaw(e, want);
@@ -689,25 +701,26 @@ export class BodyEmitter {
       case 'AND':
       case 'OR':
       case 'XOR': {
-        if (ot.kind === 'elementary' && ot.name === 'BOOL') return `(${a} ${e.op === 'AND' ? '&&' : e.op === 'OR' ? '||' : '!=='} ${b})`;
+        if (isBool(ot)) return `(${a} ${e.op === 'AND' ? '&&' : e.op === 'OR' ? '||' : '!=='} ${b})`;
         const op = e.op === 'AND' ? '&' : e.op === 'OR' ? '|' : '^';
         if (isBig(ot)) return `(${a} ${op} ${b})`;
-        return ot.kind === 'elementary' ? wrapInt(`${a} ${op} ${b}`, ot.name) : `(${a} ${op} ${b})`;
+        // both operands hold values of the type (every operation wraps), and so does the
+        // result: only a 32-bit unsigned one must be made unsigned again
+        if (ot.kind === 'elementary' && ELEMENTARY[ot.name].bits === 32 && ELEMENTARY[ot.name].family !== 'signed') return `((${a} ${op} ${b}) >>> 0)`;
+        return `(${a} ${op} ${b})`;
       }
       case '**':
         return roundSingle(`((${a}) ** (${b}))`, ot);
       case 'MOD': {
-        // a constant non-zero divisor cannot fault: plain JS, which V8 strength-reduces
-        const d = constantInt(e.right);
-        const mod = d !== undefined && d !== 0n && !isBig(ot) ? `(${a} % ${b})` : modCode(a, b, ot, site());
+        // a divisor that cannot be zero cannot fault: plain JS (a constant one V8 strength-reduces)
+        const mod = !isBig(ot) && this.nonZero(e.right) ? `(${a} % ${b})` : modCode(a, b, ot, site());
         // a negative dividend with no remainder gives -0 in JS, which is no small integer: V8
         // would then hold the variable (and the field it is stored in) as a boxed double
         return ot.kind === 'elementary' && ELEMENTARY[ot.name].family === 'signed' && ELEMENTARY[ot.name].bits <= 32 ? `(${mod} | 0)` : mod;
       }
       case '/':
         if (ot.kind === 'elementary' && isInteger(ot)) {
-          const d = constantInt(e.right);
-          if (d !== undefined && d !== 0n && !isBig(ot)) {
+          if (!isBig(ot) && this.nonZero(e.right)) {
             const signed = ELEMENTARY[ot.name].family === 'signed';
             return wrapInt(signed ? `(${a} / ${b}) | 0` : `Math.trunc(${a} / ${b})`, ot.name);
           }
@@ -726,6 +739,14 @@ export class BodyEmitter {
         return wrapInt(`${a} ${e.op} ${b}`, ot.name);
       }
     }
+  }
+
+  /** An integer divisor that is no zero: a constant, or a range (from its type and the loop facts) without 0. */
+  private nonZero(e: Expr): boolean {
+    const d = constantInt(e);
+    if (d !== undefined) return d !== 0n;
+    const r = valueRange(e, this.loopFacts, this.o.ann);
+    return r !== undefined && (r.lo > 0n || r.hi < 0n);
   }
 
   private timeBinary(e: Extract<Expr, { kind: 'binary' }>, lt: Type, rt: Type): string {
@@ -778,6 +799,8 @@ export class BodyEmitter {
           return `(${tk} = ${kk}, ${chain})`;
         }
         if (bound.length === 1 && /_TO_REAL$|^TO_REAL$/.test(target.name) && this.exactInSingle(bound[0]!.value!, target.argTypes[0]!)) return args[0]!;
+        const fast = bitCode(target.name, bound, args, target.argTypes, target.resultType, { ann: this.o.ann, facts: this.loopFacts, tmp: () => this.tmp() });
+        if (fast) return fast;
         return b.emit(args, { params: target.argTypes, result: target.resultType }, {
           convert: (c, f, t) => convertCode(c, f, t),
           site: this.site(e.range.line),
@@ -907,3 +930,17 @@ function storeProp(ref: string, value: string, t: Type, single = false): string 
 
 
 /** The value of an integer literal (possibly negated), else undefined. */
+
+function isBool(t: Type): boolean {
+  return t.kind === 'elementary' && t.name === 'BOOL';
+}
+
+/** A BOOL read from a variable or a field (a JS boolean V8 cannot type): not a constant. */
+function isBoolLoad(e: Expr, ann: Annotations): boolean {
+  const t = ann.types.get(e.id);
+  if (!t || !isBool(concrete(t))) return false;
+  if (e.kind === 'member') return true;
+  if (e.kind !== 'name') return false;
+  const s = ann.symbols.get(e.id);
+  return s?.kind === 'var' && s.constValue === undefined;
+}

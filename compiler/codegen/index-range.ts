@@ -13,7 +13,7 @@
 import type { Expr, ForStmt, Stmt, VarDecl } from '../st/ast.js';
 import type { Annotations } from '../semantics/symbols.js';
 import { concrete } from '../types/common-type.js';
-import { integerRange } from '../types/types.js';
+import { ELEMENTARY, integerRange } from '../types/types.js';
 
 export interface IntRange {
   lo: bigint;
@@ -100,6 +100,15 @@ export function mayChange(node: unknown, decl: VarDecl | undefined, ann: Annotat
 export function rangeOf(e: Expr, facts: LoopFacts, ann: Annotations): IntRange | undefined {
   const c = constantOf(e, ann);
   if (c !== undefined) return { lo: c, hi: c };
+  // x AND m keeps no bit m has not, whatever x is; SHR(x, c) of an n-bit x keeps n - c bits
+  const m = bitRange(e, ann);
+  if (m) return m;
+  const arg = convertedArg(e, ann);
+  if (arg) {
+    const a = rangeOf(arg, facts, ann);
+    const t = ann.types.get(e.id);
+    return a && t && within(a, t) ? a : undefined;
+  }
   if (facts.size === 0) return undefined;
   let r: IntRange | undefined;
   if (e.kind === 'name') {
@@ -155,6 +164,14 @@ function within(r: IntRange, t: import('../types/types.js').Type): boolean {
 export function valueRange(e: Expr, facts: LoopFacts, ann: Annotations): IntRange | undefined {
   const c = constantOf(e, ann);
   if (c !== undefined) return { lo: c, hi: c };
+  const m = bitRange(e, ann);
+  if (m) return m;
+  const arg = convertedArg(e, ann);
+  if (arg) {
+    const a = valueRange(arg, facts, ann);
+    const t = ann.types.get(e.id);
+    return a && t && within(a, t) ? a : undefined;
+  }
   let r: IntRange | undefined;
   if (e.kind === 'name') {
     const s = ann.symbols.get(e.id);
@@ -190,4 +207,44 @@ function typeRange(t: import('../types/types.js').Type | undefined): IntRange | 
   if (c?.kind !== 'elementary' || c.subrange) return undefined;
   const r = integerRange(c.name);
   return r && r.hi - r.lo < 1n << 33n ? r : undefined;
+}
+
+/**
+ * [0, m] when `e` is `x AND m` (or `m AND x`) with a constant m >= 0, [0, 2^(n-c) - 1] when it is
+ * SHR(x, c) of an unsigned n-bit x and a constant 0 <= c < n: whatever x is.
+ */
+function bitRange(e: Expr, ann: Annotations): IntRange | undefined {
+  if (e.kind === 'binary' && e.op === 'AND') {
+    if (!isWord(concrete(ann.operandTypes.get(e.id) ?? ann.types.get(e.id) ?? { kind: 'error' }))) return undefined;
+    const m = constantOf(e.right, ann) ?? constantOf(e.left, ann);
+    return m !== undefined && m >= 0n ? { lo: 0n, hi: m } : undefined;
+  }
+  if (e.kind !== 'call') return undefined;
+  const target = ann.calls.get(e.id);
+  const bound = ann.boundArgs.get(e.id);
+  if (target?.kind !== 'builtin' || target.name !== 'SHR' || bound?.length !== 2) return undefined;
+  const t = concrete(target.resultType);
+  if (t.kind !== 'elementary' || !isWord(t) || ELEMENTARY[t.name].family === 'signed') return undefined;
+  const c = constantOf(bound[1]!.value!, ann);
+  const n = BigInt(ELEMENTARY[t.name].bits);
+  return c !== undefined && c >= 0n && c < n ? { lo: 0n, hi: (1n << (n - c)) - 1n } : undefined;
+}
+
+/** The argument of an integer conversion (`WORD_TO_INT(x)`): the value is kept where the target type holds it. */
+function convertedArg(e: Expr, ann: Annotations): Expr | undefined {
+  if (e.kind !== 'call') return undefined;
+  const target = ann.calls.get(e.id);
+  if (target?.kind !== 'builtin' || !/^[A-Z]+_TO_[A-Z]+$/.test(target.name) || target.argTypes.length !== 1) return undefined;
+  const from = concrete(target.argTypes[0]!);
+  const to = concrete(target.resultType);
+  if (!isWord(from) || !isWord(to)) return undefined;
+  const bound = ann.boundArgs.get(e.id);
+  return bound?.length === 1 ? bound[0]!.value : undefined;
+}
+
+/** An integer or bit string of up to 32 bits (a JS number that every operation wraps to its type). */
+export function isWord(t: import('../types/types.js').Type): boolean {
+  if (t.kind !== 'elementary' || t.subrange) return false;
+  const info = ELEMENTARY[t.name];
+  return (info.family === 'signed' || info.family === 'unsigned' || info.family === 'bits') && info.bits <= 32 && info.bits > 1;
 }

@@ -6,12 +6,13 @@
 import type { Expr, Stmt, VarDecl } from '../st/ast.js';
 import type { Annotations } from '../semantics/symbols.js';
 import { concrete } from '../types/common-type.js';
-import { elementary, integerRange, isBig, type Type } from '../types/types.js';
+import { integerRange, isBig, type Type } from '../types/types.js';
 import { wrapInt } from './convert.js';
 import { constantInt, forVariableRange, rangeOf, type IntRange, type LoopFacts } from './index-range.js';
 import { pureOperands, type LoopScope } from './loop-invariants.js';
 import { forVersion, whileVersion, type WhileVersion } from './loop-versioning.js';
 import { typedArrayFor } from './values.js';
+import { UNROLL, unrollableBody, whileUnroll } from './loop-unrolling.js';
 
 /** how many loops around one another may be emitted twice (each doubles the code inside) */
 const MAX_VERSION_DEPTH = 3;
@@ -27,6 +28,8 @@ export interface LoopHost {
   indent(by: number): void;
   tmp(): string;
   expr(e: Expr, target?: Type): string;
+  /** a BOOL expression as a JS condition */
+  test(e: Expr): string;
   lref(e: Expr): string;
   typeOf(e: Expr): Type;
   block(stmts: Stmt[]): void;
@@ -111,22 +114,63 @@ export class LoopEmitter {
       past = `if (${test}) { ${v} = ${wrapInt(`${v} + ${by}`, vt.name)}; break; }`;
     }
     const known = forVariableRange(s, this.h.ann);
-    const plan = !known && !big && step !== undefined && this.versionDepth < MAX_VERSION_DEPTH ? forVersion(s, this.h.ann) : undefined;
+    let plan = !known && !big && this.versionDepth < MAX_VERSION_DEPTH ? forVersion(s, this.h.ann) : undefined;
+    if (plan && step === undefined && plan.stepMax === undefined) plan = undefined;
     if (plan) {
-      // FROM and TO inside the range: every value of the variable is (forVersion checked the last step)
+      // FROM and TO inside the range: every value of the variable is (forVersion checked the last
+      // step); a BY computed at run time is tested too, and the copy counts up
       const { lo, hi } = plan.range;
-      const guard = step! > 0n ? `${v} >= ${lo} && ${to} <= ${hi}` : `${v} <= ${hi} && ${to} >= ${lo}`;
-      this.versioned(guard, () => this.forLoop(s, v, to, by, cond, plan), () => this.forLoop(s, v, to, by, cond, undefined, past));
+      const up = step === undefined || step > 0n;
+      const guard = up ? `${v} >= ${lo} && ${to} <= ${hi}` : `${v} <= ${hi} && ${to} >= ${lo}`;
+      const byGuard = step === undefined ? ` && ${by} >= 1 && ${by} <= ${plan.stepMax}` : '';
+      const fast = step === undefined ? `${v} <= ${to}` : cond;
+      this.versioned(guard + byGuard, () => this.forLoop(s, v, to, by, fast, plan, undefined, up), () => this.forLoop(s, v, to, by, cond, undefined, past));
     } else {
-      this.forLoop(s, v, to, by, cond, known, past);
+      this.forLoop(s, v, to, by, cond, known, past, step === undefined ? undefined : step > 0n);
     }
     this.h.leaveLoop();
     this.h.loopScopes.pop();
   }
 
-  /** The loop of a FOR statement; `known`: the variable's range in the body. */
-  private forLoop(s: Extract<Stmt, { kind: 'for' }>, v: string, to: string, by: string, cond: string, known: { decl: VarDecl; range: IntRange } | undefined, past?: string): void {
+  /**
+   * The loop of a FOR statement; `known`: the variable's range in the body; `up`: the step is
+   * known to be positive (true) or negative (false).
+   */
+  private forLoop(
+    s: Extract<Stmt, { kind: 'for' }>,
+    v: string,
+    to: string,
+    by: string,
+    cond: string,
+    known: { decl: VarDecl; range: IntRange } | undefined,
+    past?: string,
+    up?: boolean,
+  ): void {
     if (known && !past && this.fillLoop(s, v, to, known.decl)) return;
+    // only a FOR loop BY a run-time step: unrolling a constant-step loop was seen to make V8
+    // compile the POU around it into slower code (insertion sort after its refill loop, -30 %)
+    const varStep = s.by !== undefined && constantInt(s.by) === undefined;
+    if (!past && varStep && up !== undefined && !isBig(concrete(this.h.typeOf(s.variable))) && unrollableBody(s.body, this.h.ann)) {
+      // four iterations at a time while TO is four steps away (see loop-unrolling.ts)
+      const lim = this.h.tmp();
+      this.h.emit(`${lim} = ${to} ${up ? '-' : '+'} ${UNROLL - 1} * ${up ? by : `(-${by})`};`);
+      this.h.emit(`while (${v} ${up ? '<=' : '>='} ${lim}) {`);
+      this.h.indent(1);
+      for (let k = 0; k < UNROLL; k++) {
+        this.h.emit('{');
+        this.withFact(known?.decl, known?.range, () => {
+          this.h.indent(1);
+          const aliases = known ? this.h.aliasElements(s, known.decl, known.range) : [];
+          this.h.indent(-1);
+          this.h.block(s.body);
+          for (const a of aliases) this.h.dropAlias(a);
+        });
+        this.h.emit('}');
+        this.h.emit(`${v} = ${v} + ${by};`);
+      }
+      this.h.indent(-1);
+      this.h.emit('}');
+    }
     const label = this.h.pushLabel(false);
     this.h.emit(`${label}: while (${cond}) {`);
     this.h.indent(1);
@@ -152,24 +196,47 @@ export class LoopEmitter {
    * TypedArray.fill (a memset) instead of one store per iteration. v ends as the loop leaves it.
    */
   private fillLoop(s: Extract<Stmt, { kind: 'for' }>, v: string, to: string, decl: VarDecl): boolean {
-    const a = s.body[0];
-    if (s.body.length !== 1 || a?.kind !== 'assign' || a.op !== ':=' || a.target.kind !== 'index' || a.target.indices.length !== 1) return false;
-    if (s.by && constantInt(s.by) !== 1n) return false;
+    if (s.body.length !== 1 || (s.by && constantInt(s.by) !== 1n)) return false;
+    const fill = this.fillOf(s.body[0]!, decl);
+    if (!fill) return false;
+    this.h.emit(`if (${v} <= ${to}) { ${fill.array}.fill(${fill.value}, ${fill.offset(v)}, ${fill.offset(to)} + 1); ${v} = ${to} + 1; }`);
+    return true;
+  }
+
+  /**
+   * `WHILE v <= E DO a[v] := value; v := v + 1; END_WHILE` (or `v < E`) in the copy of a
+   * versioned loop (v and E inside the array, v + 1 inside its type): one fill, as fillLoop.
+   */
+  private whileFill(s: Extract<Stmt, { kind: 'while' }>, p: WhileVersion): boolean {
+    if (s.body.length !== 2 || !p.up || p.stepConst !== 1n) return false;
+    const fill = this.fillOf(s.body[0]!, p.decl);
+    if (!fill) return false;
+    const v = this.h.expr(p.variable);
+    const e = this.h.expr(p.bound);
+    const end = p.strict ? fill.offset(e) : `${fill.offset(e)} + 1`;
+    this.h.emit(`if (${v} ${p.strict ? '<' : '<='} ${e}) { ${fill.array}.fill(${fill.value}, ${fill.offset(v)}, ${end}); ${v} = ${p.strict ? e : `${e} + 1`}; }`);
+    return true;
+  }
+
+  /**
+   * `a[v] := value` with v the variable of `decl`, an invariant pure value and an array of
+   * numbers or BOOL: the array, the value as stored and the element offset of an index.
+   */
+  private fillOf(a: Stmt, decl: VarDecl): { array: string; value: string; offset: (x: string) => string } | undefined {
+    if (a.kind !== 'assign' || a.op !== ':=' || a.target.kind !== 'index' || a.target.indices.length !== 1) return undefined;
     const ix = a.target.indices[0]!;
     const is = ix.kind === 'name' ? this.h.ann.symbols.get(ix.id) : undefined;
-    if (is?.kind !== 'var' || is.decl !== decl || a.target.object.kind !== 'name') return false;
+    if (is?.kind !== 'var' || is.decl !== decl || a.target.object.kind !== 'name') return undefined;
     const at = concrete(this.h.typeOf(a.target.object));
     const el = at.kind === 'array' && at.dims.length === 1 ? concrete(at.element) : undefined;
-    if (!el || el.kind !== 'elementary' || el.subrange || isBig(el) || !typedArrayFor(el)) return false;
+    if (!el || el.kind !== 'elementary' || el.subrange || isBig(el) || !typedArrayFor(el)) return undefined;
     const scope = this.h.loopScopes[this.h.loopScopes.length - 1];
     const out = { decls: [] as VarDecl[], costly: false };
-    if (!scope || !pureOperands(a.value, this.h.ann, out) || out.decls.some((d) => scope.written.has(d))) return false;
+    if (!scope || !pureOperands(a.value, this.h.ann, out) || out.decls.some((d) => scope.written.has(d))) return undefined;
     const lo = at.kind === 'array' ? at.dims[0]!.lo : 0;
     const value = this.h.expr(a.value, el);
     const stored = el.name === 'BOOL' ? (value === 'true' ? '1' : value === 'false' ? '0' : `(${value} ? 1 : 0)`) : value;
-    const off = (x: string) => (lo === 0 ? x : lo > 0 ? `${x} - ${lo}` : `${x} + ${-lo}`);
-    this.h.emit(`if (${v} <= ${to}) { ${this.h.expr(a.target.object)}.fill(${stored}, ${off(v)}, ${off(to)} + 1); ${v} = ${to} + 1; }`);
-    return true;
+    return { array: this.h.expr(a.target.object), value: stored, offset: (x) => (lo === 0 ? x : lo > 0 ? `${x} - ${lo}` : `${x} + ${-lo}`) };
   }
 
   /** The entry test of a versioned WHILE loop, or undefined when it cannot be written. */
@@ -191,8 +258,28 @@ export class LoopEmitter {
   }
 
   private whileLoop(s: Extract<Stmt, { kind: 'while' }>, known?: WhileVersion): void {
+    if (known && this.whileFill(s, known)) return;
+    const u = isBig(concrete(this.h.typeOf(s.cond.kind === 'binary' ? s.cond.left : s.cond))) ? undefined : whileUnroll(s, this.h.ann);
+    if (u) {
+      // four iterations at a time while the bound is four steps away (see loop-unrolling.ts)
+      const lim = this.h.tmp();
+      const e = this.h.expr(u.bound);
+      const c = this.h.expr(u.step);
+      const far = `${e} ${u.up ? '-' : '+'} ${UNROLL - 1} * ${c}`;
+      this.h.emit(`${lim} = ${u.stepKnown ? far : `${c} >= 0 ? ${far} : ${u.up ? '-Infinity' : 'Infinity'}`};`);
+      const op = u.up ? (u.strict ? '<' : '<=') : u.strict ? '>' : '>=';
+      this.h.emit(`while (${this.h.expr(u.variable)} ${op} ${lim}) {`);
+      this.h.indent(1);
+      for (let k = 0; k < UNROLL; k++) {
+        this.h.emit('{');
+        this.withFact(known?.decl, known?.range, () => this.h.block(s.body));
+        this.h.emit('}');
+      }
+      this.h.indent(-1);
+      this.h.emit('}');
+    }
     const label = this.h.pushLabel(true);
-    this.h.emit(`${label}: while (${this.h.expr(s.cond, elementary('BOOL'))}) {`);
+    this.h.emit(`${label}: while (${this.h.test(s.cond)}) {`);
     this.h.indent(1);
     this.h.emit(`${label}c: {`);
     this.withFact(known?.decl, known?.range, () => this.h.block(s.body));

@@ -21,6 +21,8 @@ import { constantOf, mayChange, rangeOf, type IntRange, type LoopFacts } from '.
 export interface ForVersion {
   decl: VarDecl;
   range: IntRange;
+  /** a BY computed at run time: the largest step that cannot wrap the variable past its type from inside the range (the copy needs 1 <= BY <= stepMax) */
+  stepMax?: bigint;
 }
 
 /** How a WHILE loop is versioned. */
@@ -42,7 +44,7 @@ export interface WhileVersion {
 }
 
 /** A variable nothing but the loop's own statements can change. */
-function plainVar(e: Expr | undefined, ann: Annotations): VarSymbol | undefined {
+export function plainVar(e: Expr | undefined, ann: Annotations): VarSymbol | undefined {
   if (e?.kind !== 'name') return undefined;
   const s = ann.symbols.get(e.id);
   if (s?.kind !== 'var' || s.storage === 'global' || s.section === 'VAR_EXTERNAL' || s.section === 'VAR_IN_OUT') return undefined;
@@ -116,15 +118,23 @@ function mentions(e: Expr, decl: VarDecl, ann: Annotations): boolean {
   return found;
 }
 
-/** A FOR loop with bounds known only at run time and a constant step, worth versioning. */
+/**
+ * A FOR loop with bounds known only at run time, worth versioning. A BY that is no constant
+ * (`FOR j := i * i TO n BY i`) is tested at entry too: the copy runs for a positive step that
+ * cannot wrap the variable (stepMax).
+ */
 export function forVersion(s: ForStmt, ann: Annotations): ForVersion | undefined {
   const sym = plainVar(s.variable, ann);
   if (!sym) return undefined;
   const step = s.by ? constantOf(s.by, ann) : 1n;
   const own = intRangeOf(s.variable, ann);
-  if (!own || step === undefined || step === 0n) return undefined;
+  if (!own || step === 0n) return undefined;
   const range = accessRange(s.body, sym.decl, own, ann);
   if (!range || mayChange(s.body, sym.decl, ann)) return undefined;
+  if (step === undefined) {
+    const stepMax = own.hi - range.hi;
+    return stepMax >= 1n ? { decl: sym.decl, range, stepMax } : undefined;
+  }
   // the step past the last value must stay in the type, so the unchecked copy needs no wrap test
   if (range.hi + step > own.hi || range.lo + step < own.lo) return undefined;
   return { decl: sym.decl, range };
@@ -157,7 +167,7 @@ export function whileVersion(s: WhileStmt, ann: Annotations): WhileVersion | und
 }
 
 /** A constant, or a plain variable the body cannot change. */
-function invariant(e: Expr, body: Stmt[], ann: Annotations): boolean {
+export function invariant(e: Expr, body: Stmt[], ann: Annotations): boolean {
   if (constantOf(e, ann) !== undefined) return true;
   const sym = plainVar(e, ann);
   return sym !== undefined && !mayChange(body, sym.decl, ann);

@@ -60,6 +60,8 @@ export const KERNELS: Kernel[] = [
   { name: 'sieve-while', what: 'prime and twin-prime sieve to 5000..7999, WHILE loops only' },
   { name: 'int-shift-mix', what: 'DINT/INT mix: LCG, MOD, /, SHL/SHR/ROL on WORD and DWORD (1500 iterations)' },
   { name: 'real-pi-aw', what: 'REAL PI controllers with back-calculation anti-windup, 256 second-order plants' },
+  { name: 'fb-lanes', what: '400 structs of TON, R_TRIG, CTU, TON, F_TRIG fields called in a FOR loop (conveyor lanes)' },
+  { name: 'sieve-bits', what: 'odd-only sieve packed in WORDs to 20000..29999: SHL/AND/OR bits, nibble table of BYTE, ROL hash' },
 ];
 
 /** How a kernel is run on both sides: the same scans, so the checksums must agree. */
