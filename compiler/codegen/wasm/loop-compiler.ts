@@ -7,7 +7,9 @@
  *
  * The function mirrors body.ts expression by expression: the same operand types, the same
  * conversions (numeric.ts), MIN/MAX/LIMIT/SEL with the same comparisons, integer division and
- * MOD only by a nonzero constant (a variable divisor faults at a located site: JavaScript).
+ * MOD only by a nonzero constant (a variable divisor faults at a located site: JavaScript),
+ * FOR loops inside with constant bounds. A watchdog that stops a scan inside the call names
+ * the outer loop's line ($trace is written around the call, not inside it).
  * Anything else throws Unsupported and the loop stays JavaScript.
  *
  * Calling convention: the FOR variable, TO, then every scalar the body uses are parameters;
@@ -17,9 +19,9 @@
 import type { Expr, ForStmt, LiteralValue, Stmt, VarDecl } from '../../st/ast.js';
 import type { Annotations, VarSymbol } from '../../semantics/symbols.js';
 import { concrete } from '../../types/common-type.js';
-import { ELEMENTARY, type Type } from '../../types/types.js';
+import { ELEMENTARY, integerRange, type Type } from '../../types/types.js';
 import { walkStmts } from '../ast-walk.js';
-import { constantInt, mayChange, rangeOf, type IntRange, type LoopFacts } from '../index-range.js';
+import { constantInt, constantOf, forVariableRange, mayChange, rangeOf, type IntRange, type LoopFacts } from '../index-range.js';
 import { assignedRange } from '../loop-versioning.js';
 import { typedArrayFor } from '../values.js';
 import { Code, F32, F64, I32, Op, VOID, type ValType, type WasmFunction } from './encoder.js';
@@ -103,7 +105,7 @@ const isLiteralType = (t: Type) => t.kind === 'literalInt' || t.kind === 'litera
 
 class LoopCompiler {
   readonly c = new Code();
-  readonly work: Work = { single: 0 };
+  readonly work: Work = { single: 0, weight: 1 };
   private readonly scalars = new Map<VarSymbol, Scalar>();
   private readonly arrays = new Map<string, ArrayInfo>();
   private readonly locals: ValType[] = [];
@@ -216,9 +218,49 @@ class LoopCompiler {
         return this.assign(s);
       case 'if':
         return this.ifStmt(s.branches, s.elseBody);
+      case 'for':
+        return this.innerFor(s);
       default:
         unsupported(s.kind);
     }
+  }
+
+  /**
+   * A FOR loop inside the loop: constant bounds and step, its variable unchanged by its body
+   * and its last step inside the variable's type (so it needs no wrap test), as JavaScript runs
+   * it: `v := FROM; WHILE v <= TO DO body; v := v + BY; END_WHILE`.
+   */
+  private innerFor(s: ForStmt): void {
+    const known = forVariableRange(s, this.h.ann);
+    const step = s.by ? constantOf(s.by, this.h.ann) : 1n;
+    const to = constantOf(s.to, this.h.ann);
+    if (!known || step === undefined || to === undefined) unsupported('FOR without constant bounds');
+    const v = this.scalarOf(s.variable);
+    const own = integerRange(v.num.name);
+    if (v.num.vt !== I32 || v.num.name === 'BOOL' || !own || to + step > own.hi || to + step < own.lo) unsupported('FOR variable');
+    const c = this.c;
+    const last = this.temp(I32);
+    this.expr(s.from, v.num);
+    c.set(v.local);
+    this.expr(s.to, v.num);
+    c.set(last);
+    v.written = true;
+    c.opU(Op.block, VOID).opU(Op.loop, VOID);
+    c.get(v.local).get(last).op(compareOp(step > 0n ? '>' : '<', v.num)).opU(Op.br_if, 1);
+    const facts = this.h.loopFacts;
+    const outer = facts.get(known.decl);
+    facts.set(known.decl, known.range);
+    const weight = this.work.weight;
+    this.work.weight *= Number((known.range.hi - known.range.lo) / (step < 0n ? -step : step)) + 1;
+    try {
+      this.stmts(s.body);
+    } finally {
+      this.work.weight = weight;
+      if (outer) facts.set(known.decl, outer);
+      else facts.delete(known.decl);
+    }
+    c.get(v.local).i32(Number(step)).op(Op.i32_add).set(v.local);
+    c.opU(Op.br, 0).op(Op.end).op(Op.end);
   }
 
   private ifStmt(branches: { cond: Expr; body: Stmt[] }[], elseBody: Stmt[] | undefined): void {
@@ -415,7 +457,7 @@ class LoopCompiler {
         if (ot.vt !== I32) {
           if (e.op === 'MOD') unsupported('MOD of reals');
           this.c.op(ot.vt === F32 ? Op.f32_div : Op.f64_div);
-          if (ot.vt === F32) this.work.single++;
+          if (ot.vt === F32) this.work.single += this.work.weight;
           return ot;
         }
         // a variable divisor may be zero: that faults at a located site, in JavaScript
@@ -440,7 +482,7 @@ class LoopCompiler {
         const [i, f, g] = ARITH[e.op]!;
         if (ot.vt === F32) {
           this.c.op(f);
-          this.work.single++;
+          this.work.single += this.work.weight;
         } else if (ot.vt === F64) this.c.op(g);
         else if (ot.name === 'BOOL') unsupported('arithmetic on BOOL');
         else {
@@ -488,7 +530,7 @@ class LoopCompiler {
         arg(0);
         if (result.vt === F32) {
           this.c.op(Op.f32_sqrt);
-          this.work.single++;
+          this.work.single += this.work.weight;
         } else if (result.vt === F64) this.c.op(Op.f64_sqrt);
         else unsupported('SQRT of an integer');
         return result;

@@ -78,9 +78,11 @@ export function realToInt32(c: Code, tmp: number): void {
   c.op(Op.else).i32(0).op(Op.end);
 }
 
-/** Counts the REAL operations a loop does (each costs JavaScript a Math.fround). */
+/** Counts the REAL operations an iteration of a loop does (each costs JavaScript a Math.fround). */
 export interface Work {
   single: number;
+  /** what one operation counts where it is being emitted: the iterations of the FOR loops inside around it */
+  weight: number;
 }
 
 /**
@@ -115,7 +117,7 @@ export function convert(c: Code, from: Num, to: Num, f64tmp: () => number, work:
     const u = isUnsigned(from);
     if (to.vt === F32) {
       c.op(u ? Op.f32_convert_i32_u : Op.f32_convert_i32_s);
-      work.single++;
+      work.single += work.weight;
     } else c.op(u ? Op.f64_convert_i32_u : Op.f64_convert_i32_s);
     return;
   }
@@ -128,6 +130,6 @@ export function convert(c: Code, from: Num, to: Num, f64tmp: () => number, work:
   if (from.vt === F32 && to.vt === F64) c.op(Op.f64_promote_f32);
   else if (from.vt === F64 && to.vt === F32) {
     c.op(Op.f32_demote_f64);
-    work.single++;
+    work.single += work.weight;
   }
 }
