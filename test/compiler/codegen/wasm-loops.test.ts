@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Application } from '../../../compiler/application.js';
+import { compileCacheKey } from '../../../compiler/cache.js';
 import { compileSources } from '../../../compiler/project.js';
 import { SourceFile } from '../../../compiler/source.js';
 import { ResourceRunner } from '../../../runtime/engine/resource-runner.js';
@@ -89,6 +90,17 @@ FOR k := 0 TO 3 DO a[k] := a[k] * 0.5 + a[k + 1] * 0.25 - a[k + 2] * 2.0 + 1.0; 
 END_PROGRAM
 `, true);
     expect(usesWasm(app)).toBe(false);
+  });
+
+  it('the compile cache keeps code made with and without WebAssembly loops apart', () => {
+    const sources = [{ path: 'main.st', text: readFileSync(`${BENCH}real-pid.st`, 'utf8') }];
+    const on = compileCacheKey(sources, {});
+    process.env.VPLC_NO_WASM = '1';
+    const off = compileCacheKey(sources, {});
+    delete process.env.VPLC_NO_WASM;
+    process.env.VPLC_WASM_ALL = '1';
+    const all = compileCacheKey(sources, {});
+    expect(new Set([on, off, all]).size).toBe(3);
   });
 
   it('the FOR variable ends past TO, also when the loop runs not at all or with a negative step', () => {
