@@ -101,6 +101,8 @@ const ARITH: Record<string, [number, number, number]> = {
   '*': [Op.i32_mul, Op.f32_mul, Op.f64_mul],
 };
 
+const BOOL: Num = { name: 'BOOL', vt: I32 };
+
 const isLiteralType = (t: Type) => t.kind === 'literalInt' || t.kind === 'literalReal';
 
 class LoopCompiler {
@@ -265,7 +267,7 @@ class LoopCompiler {
 
   private ifStmt(branches: { cond: Expr; body: Stmt[] }[], elseBody: Stmt[] | undefined): void {
     const [first, ...rest] = branches;
-    this.expr(first!.cond, needNum(this.boolType()));
+    this.expr(first!.cond, BOOL);
     this.c.opU(Op.if, VOID);
     this.stmts(first!.body);
     if (rest.length || elseBody?.length) {
@@ -274,10 +276,6 @@ class LoopCompiler {
       else this.stmts(elseBody!);
     }
     this.c.op(Op.end);
-  }
-
-  private boolType(): Type {
-    return { kind: 'elementary', name: 'BOOL' };
   }
 
   private assign(s: Extract<Stmt, { kind: 'assign' }>): void {
@@ -442,7 +440,7 @@ class LoopCompiler {
     this.expr(e.right, ot);
     if (isCompare) {
       this.c.op(compareOp(e.op, ot));
-      return { name: 'BOOL', vt: I32 };
+      return BOOL;
     }
     switch (e.op) {
       case 'AND':

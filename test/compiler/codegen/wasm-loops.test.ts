@@ -31,15 +31,15 @@ function compile(text: string, wasm: boolean): Application {
   return r.application;
 }
 
-/** The variables of Main after `scans` scans (10 ms apart). */
+/** The variables of Main (and the globals, as `$G`) after `scans` scans (10 ms apart). */
 function run(app: Application, scans: number): Record<string, unknown> {
   const runner = new ResourceRunner(app, app.resources[0]!.name);
   runner.runUntil(scans * app.resources[0]!.tasks[0]!.intervalNs);
-  return runner.instance.programs['Main'] as Record<string, unknown>;
+  return { ...(runner.instance.programs['Main'] as Record<string, unknown>), $G: runner.instance.globals };
 }
 
-/** Differences between two instances of Main, by variable and element (empty when identical). */
-function differences(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
+/** Differences between two values of Main, by variable, member and element (empty when identical). */
+function differences(a: Record<string, unknown>, b: Record<string, unknown>, path = ''): string[] {
   const out: string[] = [];
   for (const k of Object.keys(a)) {
     const x = a[k];
@@ -47,8 +47,10 @@ function differences(a: Record<string, unknown>, b: Record<string, unknown>): st
     if (ArrayBuffer.isView(x)) {
       const xs = x as unknown as ArrayLike<number>;
       const ys = y as unknown as ArrayLike<number>;
-      for (let i = 0; i < xs.length; i++) if (!Object.is(xs[i], ys[i])) out.push(`${k}[${i}]: ${xs[i]} vs ${ys[i]}`);
-    } else if (!Object.is(x, y)) out.push(`${k}: ${String(x)} vs ${String(y)}`);
+      for (let i = 0; i < xs.length; i++) if (!Object.is(xs[i], ys[i])) out.push(`${path}${k}[${i}]: ${xs[i]} vs ${ys[i]}`);
+    } else if (x && typeof x === 'object' && y && typeof y === 'object') {
+      out.push(...differences(x as Record<string, unknown>, y as Record<string, unknown>, `${path}${k}.`));
+    } else if (!Object.is(x, y)) out.push(`${path}${k}: ${String(x)} vs ${String(y)}`);
   }
   return out;
 }
@@ -90,6 +92,47 @@ FOR k := 0 TO 3 DO a[k] := a[k] * 0.5 + a[k + 1] * 0.25 - a[k + 2] * 2.0 + 1.0; 
 END_PROGRAM
 `, true);
     expect(usesWasm(app)).toBe(false);
+  });
+
+  it('loops in FB instances, a FUNCTION and over global arrays: each instance its own arrays', () => {
+    const text = `VAR_GLOBAL g : ARRAY[0..31] OF REAL; gs : REAL; END_VAR
+FUNCTION_BLOCK Filter
+VAR_INPUT gain : REAL; END_VAR
+VAR z : ARRAY[0..31] OF REAL; k : INT; e : REAL; END_VAR
+VAR_OUTPUT y : REAL; END_VAR
+FOR k := 0 TO 31 DO
+  e := gain * INT_TO_REAL(k) - z[k] * 0.5;
+  z[k] := z[k] + e * 0.25 - z[k] / 7.0;
+  y := y * 0.5 + z[k];
+END_FOR;
+END_FUNCTION_BLOCK
+FUNCTION Energy : REAL
+VAR_INPUT s : REAL; END_VAR
+VAR buf : ARRAY[0..31] OF REAL; i : INT; acc : REAL; END_VAR
+VAR_EXTERNAL g : ARRAY[0..31] OF REAL; END_VAR
+FOR i := 0 TO 31 DO
+  buf[i] := s * INT_TO_REAL(i) + g[i];
+  acc := acc + buf[i] * buf[i] - 0.5 * g[i];
+  g[i] := g[i] * 0.875 + acc / 1000.0;
+END_FOR;
+Energy := acc;
+END_FUNCTION
+PROGRAM Main
+VAR f1, f2 : Filter; y1, y2, en : REAL; END_VAR
+VAR_EXTERNAL gs : REAL; END_VAR
+f1(gain := 1.5); f2(gain := -0.25);
+y1 := f1.y; y2 := f2.y;
+en := Energy(y1 + y2);
+gs := en;
+END_PROGRAM
+`;
+    const wasm = compile(text, true);
+    expect((wasm.code.match(/\$wx\d+\(/g) ?? []).length).toBe(2);
+    const w = run(wasm, 50);
+    const j = run(compile(text, false), 50);
+    expect(differences(w, j)).toEqual([]);
+    expect(w.y1).not.toBe(w.y2);
+    expect(typeof w.en).toBe('number');
   });
 
   it('the compile cache keeps code made with and without WebAssembly loops apart', () => {
