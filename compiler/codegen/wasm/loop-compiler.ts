@@ -121,6 +121,15 @@ class LoopCompiler {
     return this.h.typeOf(e);
   }
 
+  /** where the last REAL operation counted ends in the code */
+  private lastSingleEnd = -1;
+
+  /** Counts the REAL operation just emitted. */
+  private single(): void {
+    this.work.single += this.work.weight;
+    this.lastSingleEnd = this.c.bytes.length;
+  }
+
   private temp(vt: ValType): number {
     this.locals.push(vt);
     return this.nParams + this.locals.length - 1;
@@ -293,6 +302,8 @@ class LoopCompiler {
     const a = this.address(s.target);
     a.data.written = true;
     this.expr(s.value, n);
+    // V8 leaves out the Math.fround of an operation stored straight into a Float32Array: no gain
+    if (n.vt === F32 && this.lastSingleEnd === this.c.bytes.length) this.work.single -= this.work.weight;
     this.store(a);
   }
 
@@ -455,7 +466,7 @@ class LoopCompiler {
         if (ot.vt !== I32) {
           if (e.op === 'MOD') unsupported('MOD of reals');
           this.c.op(ot.vt === F32 ? Op.f32_div : Op.f64_div);
-          if (ot.vt === F32) this.work.single += this.work.weight;
+          if (ot.vt === F32) this.single();
           return ot;
         }
         // a variable divisor may be zero: that faults at a located site, in JavaScript
@@ -480,7 +491,7 @@ class LoopCompiler {
         const [i, f, g] = ARITH[e.op]!;
         if (ot.vt === F32) {
           this.c.op(f);
-          this.work.single += this.work.weight;
+          this.single();
         } else if (ot.vt === F64) this.c.op(g);
         else if (ot.name === 'BOOL') unsupported('arithmetic on BOOL');
         else {
@@ -528,7 +539,7 @@ class LoopCompiler {
         arg(0);
         if (result.vt === F32) {
           this.c.op(Op.f32_sqrt);
-          this.work.single += this.work.weight;
+          this.single();
         } else if (result.vt === F64) this.c.op(Op.f64_sqrt);
         else unsupported('SQRT of an integer');
         return result;

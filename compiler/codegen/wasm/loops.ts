@@ -18,12 +18,14 @@ import { compileLoop, type CompiledLoop, type WasmLoopHost } from './loop-compil
 import { ELEMENTARY } from '../../types/types.js';
 
 /**
- * When the WebAssembly call pays (measured with test/bench/st-vs-c.ts, see the README): each
- * REAL operation saves JavaScript two float32 conversions, while the call costs the copy of
- * every element of the arrays it uses (in, and back for those it writes). An iteration must do
- * MIN_SINGLE_OPS REAL operations, and all iterations together at least one per element copied.
+ * When the WebAssembly call pays (measured with loops of 1 to 6 REAL operations over 64 and 256
+ * elements, and with test/bench/st-vs-c.ts, see the README): a REAL operation saves JavaScript
+ * two float32 conversions (V8 already leaves them out for one stored straight into a
+ * Float32Array: those are not counted), while the call costs the copy of every element of the
+ * arrays it uses (in, and back for those it writes). The iterations must do at least one
+ * counted operation per COPIES_PER_SINGLE elements copied.
  */
-export const MIN_SINGLE_OPS = 4;
+export const COPIES_PER_SINGLE = 6;
 
 /** Is the WebAssembly path on (VPLC_NO_WASM unset or not 1)? */
 export function wasmLoopsEnabled(): boolean {
@@ -47,7 +49,7 @@ export class WasmLoops {
     const loop = compileLoop(h, s, step, v, to);
     if (!loop) return undefined;
     const copied = loop.arrays.reduce((n, a) => n + a.length * (a.written ? 2 : 1), 0);
-    const pays = loop.work.single >= MIN_SINGLE_OPS && iterations * loop.work.single >= copied;
+    const pays = loop.work.single > 0 && iterations * loop.work.single * COPIES_PER_SINGLE >= copied;
     if (!pays && process.env.VPLC_WASM_ALL !== '1') return undefined;
     return this.add(loop);
   }
