@@ -24,6 +24,7 @@ import { convertLiteral } from './literal-code.js';
 export { convertLiteral };
 import { cellCode, cellRead, cellStore, isCellDeref, isCellTarget, type CellHost } from './references.js';
 import { walkStmts } from './ast-walk.js';
+import type { WasmLoops } from './wasm/loops.js';
 
 export interface SiteTable {
   /** index of a fault site [pou, file, line] */
@@ -43,6 +44,8 @@ export interface BodyOptions {
   functions: FunctionLibrary;
   /** the frame object holding a local whose reference is taken (see references.ts) */
   frameOf?(sym: VarSymbol): string | undefined;
+  /** FOR loops as WebAssembly (wasm/loops.ts) */
+  wasmLoops?: WasmLoops;
 }
 
 /** Emits one function body (program/FB body, method, action, function). */
@@ -535,6 +538,9 @@ export class BodyEmitter {
     aliasElements: (s, decl, range) => me.aliasElements(s, decl, range),
     dropAlias: (ref) => {
       me.elementAliases.delete(ref);
+    },
+    wasmLoop(s, step, v, to, iterations) {
+      return me.o.wasmLoops?.loopCode(this, s, step, v, to, iterations);
     },
   }))(this);
 

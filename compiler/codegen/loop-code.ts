@@ -8,7 +8,7 @@ import type { Annotations } from '../semantics/symbols.js';
 import { concrete } from '../types/common-type.js';
 import { integerRange, isBig, type Type } from '../types/types.js';
 import { wrapInt } from './convert.js';
-import { constantInt, forVariableRange, rangeOf, type IntRange, type LoopFacts } from './index-range.js';
+import { constantInt, constantOf, forVariableRange, rangeOf, type IntRange, type LoopFacts } from './index-range.js';
 import { pureOperands, type LoopScope } from './loop-invariants.js';
 import { forVersion, whileVersion, type WhileVersion } from './loop-versioning.js';
 import { typedArrayFor } from './values.js';
@@ -41,6 +41,8 @@ export interface LoopHost {
   popLabel(): void;
   aliasElements(s: Extract<Stmt, { kind: 'for' }>, decl: VarDecl, range: IntRange): string[];
   dropAlias(ref: string): void;
+  /** lines running FOR loop `s` as WebAssembly (wasm/loops.ts), or undefined to emit it here */
+  wasmLoop?(s: Extract<Stmt, { kind: 'for' }>, step: bigint, v: string, to: string, iterations: number): string[] | undefined;
 }
 
 export class LoopEmitter {
@@ -147,6 +149,7 @@ export class LoopEmitter {
     up?: boolean,
   ): void {
     if (known && !past && this.fillLoop(s, v, to, known.decl)) return;
+    if (known && !past && this.wasmLoop(s, v, to, known)) return;
     // only a FOR loop BY a run-time step: unrolling a constant-step loop was seen to make V8
     // compile the POU around it into slower code (insertion sort after its refill loop, -30 %)
     const varStep = s.by !== undefined && constantInt(s.by) === undefined;
@@ -188,6 +191,19 @@ export class LoopEmitter {
     this.h.indent(-1);
     this.h.emit('}');
     this.h.popLabel();
+  }
+
+  /** A loop with every index proven in range, as a WebAssembly call when its body allows and pays. */
+  private wasmLoop(s: Extract<Stmt, { kind: 'for' }>, v: string, to: string, known: { decl: VarDecl; range: IntRange }): boolean {
+    const step = s.by ? constantOf(s.by, this.h.ann) : 1n;
+    if (step === undefined || !this.h.wasmLoop) return false;
+    let lines: string[] | undefined;
+    this.withFact(known.decl, known.range, () => {
+      const span = known.range.hi - known.range.lo;
+      lines = this.h.wasmLoop!(s, step, v, to, Number(span / (step < 0n ? -step : step)) + 1);
+    });
+    for (const l of lines ?? []) this.h.emit(l);
+    return lines !== undefined;
   }
 
   /**

@@ -13,6 +13,7 @@ import type { Annotations, Pou, VarSymbol } from '../semantics/symbols.js';
 import type { StructType, Type } from '../types/types.js';
 import { BodyEmitter, convertLiteral, type BodyOptions } from './body.js';
 import { PRELUDE } from './prelude.js';
+import { WasmLoops } from './wasm/loops.js';
 import { copyValue, createValue, initArray, initStruct, isScalar, propName } from './values.js';
 import type { ConfigInit, ResourceConfig } from '../semantics/var-config.js';
 import { resetValue, type ResetEmitter } from './reset.js';
@@ -53,6 +54,7 @@ class ModuleEmitter implements ResetEmitter {
   private readonly structs = new Map<string, StructType>();
   private tempCounter = 0;
   private readonly bodyOptions: BodyOptions;
+  private readonly wasmLoops = new WasmLoops();
 
   constructor(private readonly decls: Declarations, private readonly ann: Annotations, context: CompilerContext) {
     this.bodyOptions = {
@@ -64,6 +66,7 @@ class ModuleEmitter implements ResetEmitter {
       methodOwnerClass: (owner) => owner.jsName,
       functions: context.functions,
       frameOf: (sym) => this.frames.get(sym),
+      wasmLoops: this.wasmLoops,
     };
     // locals whose reference is taken live in one frame object per POU (no recursion in IEC
     // 61131-3): reachable by a cell, and marked dead when the call returns
@@ -175,6 +178,7 @@ class ModuleEmitter implements ResetEmitter {
     const pouMap = pous.filter((p) => p.kind === 'program' || p.kind === 'functionBlock').map((p) => `${JSON.stringify(p.key)}: ${p.jsName}`);
     const code = [
       PRELUDE,
+      ...this.wasmLoops.preamble(),
       ...[...new Set(this.frames.values())].map((f) => `const ${f} = { $live: false };`),
       ...structCode,
       ...functions,

@@ -1,0 +1,96 @@
+/**
+ * The WebAssembly loops of one generated module: which FOR loops become WebAssembly functions
+ * (loop-compiler.ts), the JavaScript that calls one, and the module's preamble that compiles
+ * them once per module load into one instance with one memory of a fixed size.
+ *
+ * Memory: a loop copies the arrays it uses into the memory before its call (TypedArray.set into
+ * views made once at load) and the arrays it writes back after, and reads the FOR variable and
+ * the scalars it wrote from result slots. A loop calls nothing, so no two loops run at once:
+ * every loop lays its data out from offset 0 and the memory is as large as the largest loop's.
+ * The arrays stay where they are (instance fields), so RETAIN and online change are untouched.
+ *
+ * `VPLC_NO_WASM=1` turns the WebAssembly path off (every loop stays JavaScript);
+ * `VPLC_WASM_ALL=1` takes it for every loop it can run, paying or not (for differential tests).
+ */
+import type { ForStmt } from '../../st/ast.js';
+import { encodeModule, F32, F64, type WasmFunction } from './encoder.js';
+import { compileLoop, type CompiledLoop, type WasmLoopHost } from './loop-compiler.js';
+import { ELEMENTARY } from '../../types/types.js';
+
+/**
+ * When the WebAssembly call pays (measured with loops of 1 to 6 REAL operations over 64 and 256
+ * elements, and with test/bench/st-vs-c.ts, see the README): a REAL operation saves JavaScript
+ * two float32 conversions (V8 already leaves them out for one stored straight into a
+ * Float32Array: those are not counted), while the call costs the copy of every element of the
+ * arrays it uses (in, and back for those it writes). The iterations must do at least one
+ * counted operation per COPIES_PER_SINGLE elements copied.
+ */
+export const COPIES_PER_SINGLE = 6;
+
+/** Is the WebAssembly path on (VPLC_NO_WASM unset or not 1)? */
+export function wasmLoopsEnabled(): boolean {
+  return process.env.VPLC_NO_WASM !== '1';
+}
+
+export class WasmLoops {
+  private readonly fns: WasmFunction[] = [];
+  private readonly views: string[] = [];
+  private bytes = 0;
+
+  constructor(private readonly enabled = wasmLoopsEnabled()) {}
+
+  /**
+   * Lines calling loop `s` as WebAssembly, or undefined when it stays JavaScript. `v` and `to`:
+   * the JavaScript of the FOR variable (FROM already stored in it) and of TO; `iterations`: the
+   * most the loop can make (its variable's proven range over the step).
+   */
+  loopCode(h: WasmLoopHost, s: ForStmt, step: bigint, v: string, to: string, iterations: number): string[] | undefined {
+    if (!this.enabled) return undefined;
+    const loop = compileLoop(h, s, step, v, to);
+    if (!loop) return undefined;
+    const copied = loop.arrays.reduce((n, a) => n + a.length * (a.written ? 2 : 1), 0);
+    const pays = loop.work.single > 0 && iterations * loop.work.single * COPIES_PER_SINGLE >= copied;
+    if (!pays && process.env.VPLC_WASM_ALL !== '1') return undefined;
+    return this.add(loop);
+  }
+
+  private add(loop: CompiledLoop): string[] {
+    const n = this.fns.length;
+    const fn = `$wx${n}`;
+    this.fns.push({ name: `f${n}`, ...loop.fn });
+    this.bytes = Math.max(this.bytes, loop.bytes);
+    const before: string[] = [];
+    const after: string[] = [];
+    loop.arrays.forEach((a, i) => {
+      const view = `$wa${n}_${i}`;
+      this.views.push(`const ${view} = new ${a.ctor}($wmem.buffer, ${a.offset}, ${a.length});`);
+      before.push(`${view}.set(${a.js});`);
+      if (a.written) after.push(`${a.js}.set(${view});`);
+    });
+    for (const r of loop.results) {
+      const info = ELEMENTARY[r.num.name];
+      const read =
+        r.num.vt === F32 ? `$wm_f32[${r.offset / 4}]`
+        : r.num.vt === F64 ? `$wm_f64[${r.offset / 8}]`
+        : r.num.name === 'BOOL' ? `($wm_i32[${r.offset / 4}] !== 0)`
+        : info.bits === 32 && info.family !== 'signed' ? `$wm_u32[${r.offset / 4}]`
+        : `$wm_i32[${r.offset / 4}]`;
+      after.push(`${r.js} = ${read};`);
+    }
+    return [...before, `${fn}(${loop.args.join(', ')});`, ...after];
+  }
+
+  /** Module-level JavaScript: the memory, the compiled instance, its functions and views. */
+  preamble(): string[] {
+    if (!this.fns.length) return [];
+    const pages = Math.max(1, Math.ceil(this.bytes / 65536));
+    const bytes = encodeModule(this.fns, pages);
+    return [
+      `const $wmem = new WebAssembly.Memory({ initial: ${pages}, maximum: ${pages} });`,
+      `const $wl = new WebAssembly.Instance(new WebAssembly.Module(Uint8Array.from(atob(${JSON.stringify(Buffer.from(bytes).toString('base64'))}), (c) => c.charCodeAt(0))), { m: { mem: $wmem } }).exports;`,
+      `const $wm_i32 = new Int32Array($wmem.buffer), $wm_u32 = new Uint32Array($wmem.buffer), $wm_f32 = new Float32Array($wmem.buffer), $wm_f64 = new Float64Array($wmem.buffer);`,
+      ...this.fns.map((f, i) => `const $wx${i} = $wl.${f.name};`),
+      ...this.views,
+    ];
+  }
+}

@@ -1,0 +1,347 @@
+/**
+ * FOR loops run as WebAssembly (compiler/codegen/wasm) must leave every variable exactly as the
+ * JavaScript path does: the same programs compiled with and without it (VPLC_NO_WASM=1) run the
+ * same scans and their variables are compared value by value (Object.is: -0 and NaN included).
+ * On the REAL kernels of test/bench/st and on generated programs (seeded) with REAL, LREAL and
+ * integer arithmetic of every width, overflow to infinity, NaN, -0, conversions of huge REALs to
+ * integers, integer division and MOD by constants, IF/ELSIF/ELSE and the standard functions the
+ * WebAssembly path handles.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Application } from '../../../compiler/application.js';
+import { compileCacheKey } from '../../../compiler/cache.js';
+import { compileSources } from '../../../compiler/project.js';
+import { SourceFile } from '../../../compiler/source.js';
+import { ResourceRunner } from '../../../runtime/engine/resource-runner.js';
+
+const BENCH = fileURLToPath(new URL('../../bench/st/', import.meta.url));
+
+afterEach(() => {
+  delete process.env.VPLC_NO_WASM;
+  delete process.env.VPLC_WASM_ALL;
+});
+
+function compile(text: string, wasm: boolean): Application {
+  if (wasm) delete process.env.VPLC_NO_WASM;
+  else process.env.VPLC_NO_WASM = '1';
+  const r = compileSources([new SourceFile('t.st', text)]);
+  if (!r.application) throw new Error(`${r.diagnostics.map((d) => `${d.range.line}:${d.range.col} ${d.message}`).join('\n')}\n${text}`);
+  return r.application;
+}
+
+/** The variables of Main (and the globals, as `$G`) after `scans` scans (10 ms apart). */
+function run(app: Application, scans: number): Record<string, unknown> {
+  const runner = new ResourceRunner(app, app.resources[0]!.name);
+  runner.runUntil(scans * app.resources[0]!.tasks[0]!.intervalNs);
+  return { ...(runner.instance.programs['Main'] as Record<string, unknown>), $G: runner.instance.globals };
+}
+
+/** Differences between two values of Main, by variable, member and element (empty when identical). */
+function differences(a: Record<string, unknown>, b: Record<string, unknown>, path = ''): string[] {
+  const out: string[] = [];
+  for (const k of Object.keys(a)) {
+    const x = a[k];
+    const y = b[k];
+    if (ArrayBuffer.isView(x)) {
+      const xs = x as unknown as ArrayLike<number>;
+      const ys = y as unknown as ArrayLike<number>;
+      for (let i = 0; i < xs.length; i++) if (!Object.is(xs[i], ys[i])) out.push(`${path}${k}[${i}]: ${xs[i]} vs ${ys[i]}`);
+    } else if (x && typeof x === 'object' && y && typeof y === 'object') {
+      out.push(...differences(x as Record<string, unknown>, y as Record<string, unknown>, `${path}${k}.`));
+    } else if (!Object.is(x, y)) out.push(`${path}${k}: ${String(x)} vs ${String(y)}`);
+  }
+  return out;
+}
+
+function usesWasm(app: Application): boolean {
+  return /\$wx\d+\(/.test(app.code);
+}
+
+describe('WebAssembly FOR loops give exactly what JavaScript gives', () => {
+  for (const kernel of ['real-pid', 'real-pi-aw', 'real-biquad', 'real-interp', 'lreal-rk4']) {
+    it(`bench kernel ${kernel}: identical variables after 400 scans`, () => {
+      const text = readFileSync(`${BENCH}${kernel}.st`, 'utf8');
+      const wasm = compile(text, true);
+      const js = compile(text, false);
+      expect(usesWasm(js)).toBe(false);
+      if (kernel !== 'lreal-rk4') expect(usesWasm(wasm)).toBe(true);
+      expect(differences(run(wasm, 400), run(js, 400))).toEqual([]);
+    });
+  }
+
+  it('a REAL loop with an unsupported construct (a call, a variable divisor, EXIT) stays JavaScript', () => {
+    const head = `FUNCTION Twice : REAL VAR_INPUT x : REAL; END_VAR Twice := x * 2.0; END_FUNCTION
+PROGRAM Main
+VAR a : ARRAY[0..63] OF REAL; b : ARRAY[0..63] OF REAL; k : INT; d : INT := 3; r : REAL; END_VAR
+`;
+    const core = 'r := a[k] * 0.5 + b[k] * 0.25 - a[k] / 3.0; a[k] := r * r + 1.0; b[k] := r - b[k] * 0.125;';
+    const plain = compile(`${head}FOR k := 0 TO 63 DO ${core} END_FOR;\nEND_PROGRAM\n`, true);
+    expect(usesWasm(plain)).toBe(true);
+    for (const extra of ['r := Twice(r);', 'r := r + INT_TO_REAL(k / d);', 'IF r > 10.0 THEN EXIT; END_IF;', 'r := r + INT_TO_REAL(k MOD d);']) {
+      const app = compile(`${head}FOR k := 0 TO 63 DO ${core} ${extra} END_FOR;\nEND_PROGRAM\n`, true);
+      expect(usesWasm(app), extra).toBe(false);
+    }
+  });
+
+  it('a loop whose REAL work does not pay for copying its arrays stays JavaScript', () => {
+    const app = compile(`PROGRAM Main
+VAR a : ARRAY[0..999] OF REAL; k : INT; END_VAR
+FOR k := 0 TO 3 DO a[k] := a[k] * 0.5 + a[k + 1] * 0.25 - a[k + 2] * 2.0 + 1.0; END_FOR;
+END_PROGRAM
+`, true);
+    expect(usesWasm(app)).toBe(false);
+  });
+
+  it('loops in FB instances, a FUNCTION and over global arrays: each instance its own arrays', () => {
+    const text = `VAR_GLOBAL g : ARRAY[0..31] OF REAL; gs : REAL; END_VAR
+FUNCTION_BLOCK Filter
+VAR_INPUT gain : REAL; END_VAR
+VAR z : ARRAY[0..31] OF REAL; k : INT; e : REAL; END_VAR
+VAR_OUTPUT y : REAL; END_VAR
+FOR k := 0 TO 31 DO
+  e := gain * INT_TO_REAL(k) - z[k] * 0.5;
+  z[k] := z[k] + e * 0.25 - z[k] / 7.0;
+  y := y * 0.5 + z[k];
+END_FOR;
+END_FUNCTION_BLOCK
+FUNCTION Energy : REAL
+VAR_INPUT s : REAL; END_VAR
+VAR buf : ARRAY[0..31] OF REAL; i : INT; acc : REAL; END_VAR
+VAR_EXTERNAL g : ARRAY[0..31] OF REAL; END_VAR
+FOR i := 0 TO 31 DO
+  buf[i] := s * INT_TO_REAL(i) + g[i];
+  acc := acc + buf[i] * buf[i] - 0.5 * g[i];
+  g[i] := g[i] * 0.875 + acc / 1000.0;
+END_FOR;
+Energy := acc;
+END_FUNCTION
+PROGRAM Main
+VAR f1, f2 : Filter; y1, y2, en : REAL; END_VAR
+VAR_EXTERNAL gs : REAL; END_VAR
+f1(gain := 1.5); f2(gain := -0.25);
+y1 := f1.y; y2 := f2.y;
+en := Energy(y1 + y2);
+gs := en;
+END_PROGRAM
+`;
+    const wasm = compile(text, true);
+    expect((wasm.code.match(/\$wx\d+\(/g) ?? []).length).toBe(2);
+    const w = run(wasm, 50);
+    const j = run(compile(text, false), 50);
+    expect(differences(w, j)).toEqual([]);
+    expect(w.y1).not.toBe(w.y2);
+    expect(typeof w.en).toBe('number');
+  });
+
+  it('the compile cache keeps code made with and without WebAssembly loops apart', () => {
+    const sources = [{ path: 'main.st', text: readFileSync(`${BENCH}real-pid.st`, 'utf8') }];
+    const on = compileCacheKey(sources, {});
+    process.env.VPLC_NO_WASM = '1';
+    const off = compileCacheKey(sources, {});
+    delete process.env.VPLC_NO_WASM;
+    process.env.VPLC_WASM_ALL = '1';
+    const all = compileCacheKey(sources, {});
+    expect(new Set([on, off, all]).size).toBe(3);
+  });
+
+  it('the FOR variable ends past TO, also when the loop runs not at all or with a negative step', () => {
+    const text = `PROGRAM Main
+VAR a : ARRAY[0..15] OF REAL; k, j : INT; lo : INT := 3; hi : INT := 12; none : INT := 20; r : REAL; END_VAR
+FOR k := lo TO hi DO r := a[k] * 1.5 + r * 0.5 - 0.25; a[k] := r * r - a[k] * 0.75; END_FOR;
+FOR j := none TO 10 DO r := a[j] * 1.5 + r * 0.5 - 0.25; a[j] := r * r - a[j] * 0.75; END_FOR;
+FOR k := 15 TO 0 BY -2 DO r := a[k] * 1.5 + r * 0.5 - 0.25; a[k] := r * r - a[k] * 0.75 + r / 3.0; END_FOR;
+END_PROGRAM
+`;
+    const wasm = compile(text, true);
+    expect(usesWasm(wasm)).toBe(true);
+    const w = run(wasm, 3);
+    expect(differences(w, run(compile(text, false), 3))).toEqual([]);
+    expect(w.k).toBe(-1);
+    expect(w.j).toBe(20);
+  });
+});
+
+// ------------------------------------------------------------ generated programs
+
+/** A small seeded generator (mulberry32), so a failure is reproducible from the seed. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type T = 'REAL' | 'LREAL' | 'DINT' | 'INT' | 'SINT' | 'UDINT' | 'UINT' | 'USINT' | 'BOOL' | 'WORD';
+const INTS: T[] = ['DINT', 'INT', 'SINT', 'UDINT', 'UINT', 'USINT', 'WORD'];
+const SIGNED = new Set<T>(['DINT', 'INT', 'SINT']);
+const RANGE: Record<string, [number, number]> = {
+  DINT: [-2147483648, 2147483647], INT: [-32768, 32767], SINT: [-128, 127],
+  UDINT: [0, 4294967295], UINT: [0, 65535], USINT: [0, 255], WORD: [0, 65535],
+};
+const REALS = ['0.0', '-0.0', '1.0', '-1.5', '0.1', '3.4E38', '-3.4E38', '1.0E-40', '16777216.0', '2.5', '-2.5', '1.0E20', '-7.0E9', '0.5'];
+
+class Gen {
+  readonly vars = new Map<T, string[]>();
+  readonly arrays = new Map<T, string[]>();
+  constructor(private readonly r: () => number) {}
+  pick<X>(xs: readonly X[]): X {
+    return xs[Math.floor(this.r() * xs.length)]!;
+  }
+  chance(p: number): boolean {
+    return this.r() < p;
+  }
+  int(t: T): string {
+    const [lo, hi] = RANGE[t]!;
+    const edges = [lo, hi, 0, 1, 7, hi - 1];
+    const v = this.chance(0.4) ? this.pick(edges) : Math.floor(lo + this.r() * (hi - lo + 1));
+    return `${t}#${v}`;
+  }
+  /** An element of an array of `t`, indexed by the FOR variable k (0..15) plus 0..4. */
+  elem(t: T): string | undefined {
+    const a = this.arrays.get(t);
+    if (!a?.length) return undefined;
+    const off = Math.floor(this.r() * 5);
+    return `${this.pick(a)}[k${off ? ` + ${off}` : ''}]`;
+  }
+  /** A variable or element: the left operand of integer arithmetic, so no constant expression overflows at compile time */
+  variable(t: T): string {
+    return (this.chance(0.5) && this.elem(t)) || this.pick(this.vars.get(t)!);
+  }
+  leaf(t: T): string {
+    const e = this.chance(0.45) ? this.elem(t) : undefined;
+    if (e) return e;
+    if (this.chance(0.5)) return this.pick(this.vars.get(t)!);
+    if (t === 'BOOL') return this.pick(['TRUE', 'FALSE']);
+    if (t === 'REAL' || t === 'LREAL') return `${t}#${this.pick(REALS)}`;
+    return this.int(t);
+  }
+  expr(t: T, depth: number): string {
+    if (depth <= 0 || this.chance(0.25)) return this.leaf(t);
+    const d = depth - 1;
+    if (t === 'BOOL') {
+      const k = Math.floor(this.r() * 4);
+      if (k === 0) return `NOT (${this.expr('BOOL', d)})`;
+      if (k === 1) return `(${this.expr('BOOL', d)} ${this.pick(['AND', 'OR', 'XOR'])} ${this.expr('BOOL', d)})`;
+      const ct = this.pick<T>(['REAL', 'REAL', 'LREAL', ...INTS]);
+      return `(${this.variable(ct)} ${this.pick(['=', '<>', '<', '>', '<=', '>='])} ${this.expr(ct, d)})`;
+    }
+    if (t === 'REAL' || t === 'LREAL') {
+      switch (Math.floor(this.r() * 10)) {
+        case 0: return `ABS(${this.expr(t, d)})`;
+        case 1: return `SQRT(${this.expr(t, d)})`;
+        case 2: return `${this.pick(['MIN', 'MAX'])}(${this.expr(t, d)}, ${this.expr(t, d)})`;
+        case 3: return `LIMIT(${this.expr(t, d)}, ${this.expr(t, d)}, ${this.expr(t, d)})`;
+        case 4: return `SEL(${this.expr('BOOL', d)}, ${this.expr(t, d)}, ${this.expr(t, d)})`;
+        case 5: {
+          const from = this.pick<T>([...INTS, t === 'REAL' ? 'LREAL' : 'REAL', 'BOOL']);
+          return `${from}_TO_${t}(${this.expr(from, d)})`;
+        }
+        case 6: return `-(${this.expr(t, d)})`;
+        default: return `(${this.expr(t, d)} ${this.pick(['+', '-', '*', '/'])} ${this.expr(t, d)})`;
+      }
+    }
+    switch (Math.floor(this.r() * 9)) {
+      case 0: {
+        const from = this.pick<T>(['REAL', 'LREAL', ...INTS.filter((x) => x !== t), 'BOOL']);
+        return `${from}_TO_${t}(${this.expr(from, d)})`;
+      }
+      case 1: return `${this.pick(['MIN', 'MAX'])}(${this.expr(t, d)}, ${this.expr(t, d)})`;
+      case 2: return `LIMIT(${this.expr(t, d)}, ${this.expr(t, d)}, ${this.expr(t, d)})`;
+      case 3: {
+        if (t === 'WORD') return `(${this.variable(t)} ${this.pick(['AND', 'OR', 'XOR'])} ${this.expr(t, d)})`;
+        const [lo, hi] = RANGE[t]!;
+        let c = 0;
+        while (c === 0) c = Math.floor((SIGNED.has(t) ? -9 : 1) + this.r() * 20);
+        const divisor = this.chance(0.2) ? (SIGNED.has(t) ? -1 : hi) : Math.max(lo, Math.min(hi, c));
+        return `(${this.variable(t)} ${this.pick(['/', 'MOD'])} ${t}#${divisor})`;
+      }
+      case 4: return SIGNED.has(t) ? `ABS(${this.expr(t, d)})` : this.expr(t, d);
+      case 5: return t === 'WORD' ? `(${this.variable(t)} ${this.pick(['AND', 'OR', 'XOR'])} ${this.expr(t, d)})` : `SEL(${this.expr('BOOL', d)}, ${this.expr(t, d)}, ${this.expr(t, d)})`;
+      default: return t === 'WORD' ? `NOT ${this.variable(t)}` : `(${this.variable(t)} ${this.pick(['+', '-', '*'])} ${this.expr(t, d)})`;
+    }
+  }
+  target(t: T): string {
+    return (this.chance(0.4) && this.elem(t)) || this.pick(this.vars.get(t)!);
+  }
+  stmts(n: number, depth: number, out: string[], indent: string): void {
+    for (let i = 0; i < n; i++) {
+      if (depth > 0 && this.chance(0.2)) {
+        out.push(`${indent}IF ${this.expr('BOOL', 2)} THEN`);
+        this.stmts(2, depth - 1, out, `${indent}  `);
+        if (this.chance(0.5)) {
+          out.push(`${indent}ELSIF ${this.expr('BOOL', 2)} THEN`);
+          this.stmts(1, depth - 1, out, `${indent}  `);
+        }
+        if (this.chance(0.6)) {
+          out.push(`${indent}ELSE`);
+          this.stmts(2, depth - 1, out, `${indent}  `);
+        }
+        out.push(`${indent}END_IF;`);
+        continue;
+      }
+      const t = this.pick<T>(['REAL', 'REAL', 'REAL', 'LREAL', 'BOOL', ...INTS]);
+      out.push(`${indent}${this.target(t)} := ${this.expr(t, 3)};`);
+    }
+  }
+}
+
+function program(seed: number): string {
+  const g = new Gen(rng(seed));
+  const decls: string[] = ['k : INT;', 'j : INT;', 'lo : INT := 0;', 'hi : INT := 15;'];
+  for (const t of ['REAL', 'LREAL', 'BOOL', ...INTS] as T[]) {
+    const names = [0, 1, 2].map((i) => `${t.toLowerCase()}${i}`);
+    g.vars.set(t, names);
+    decls.push(...names.map((n) => `${n} : ${t}${t === 'REAL' || t === 'LREAL' ? ` := ${g.pick(REALS)}` : t === 'BOOL' ? '' : ` := ${g.int(t).split('#')[1]}`};`));
+    if (t !== 'BOOL' || g.chance(0.5)) {
+      const arrs = [0, 1].map((i) => `a${t.toLowerCase()}${i}`);
+      g.arrays.set(t, arrs);
+      const init = t === 'REAL' || t === 'LREAL' ? REALS : t === 'BOOL' ? ['TRUE', 'FALSE'] : [0, 1, 2].map(() => g.int(t).split('#')[1]);
+      decls.push(...arrs.map((n) => `${n} : ARRAY[0..19] OF ${t} := [${Array.from({ length: 20 }, () => g.pick(init)).join(', ')}];`));
+    }
+  }
+  const body: string[] = [];
+  for (let l = 0; l < 2; l++) {
+    const head = g.pick(['FOR k := 0 TO 15 DO', 'FOR k := lo TO hi DO', 'FOR k := 15 TO 0 BY -1 DO', 'FOR k := 1 TO 15 BY 3 DO']);
+    body.push(head);
+    // enough REAL work to make the loop WebAssembly
+    body.push(`  ${g.target('REAL')} := ${g.leaf('REAL')} * ${g.leaf('REAL')} + ${g.leaf('REAL')} / ${g.leaf('REAL')} - ${g.leaf('REAL')};`);
+    body.push(`  ${g.target('REAL')} := ${g.leaf('REAL')} * ${g.leaf('REAL')} + ${g.leaf('REAL')} - ${g.leaf('REAL')} * ${g.leaf('REAL')};`);
+    g.stmts(6, 2, body, '  ');
+    if (g.chance(0.5)) {
+      // a FOR loop inside, its variable in the indexes too
+      body.push(`  FOR j := ${g.pick(['0 TO 3', '3 TO 0 BY -1', '0 TO 4 BY 2'])} DO`);
+      body.push(`    ${g.target('REAL')} := ${g.leaf('REAL')} * areal0[k + j] - ${g.leaf('REAL')};`);
+      body.push(`    areal1[k + j] := areal1[k + j] * ${g.leaf('REAL')} + ${g.leaf('REAL')};`);
+      g.stmts(2, 1, body, '    ');
+      body.push('  END_FOR;');
+    }
+    body.push('END_FOR;');
+  }
+  return `PROGRAM Main\nVAR\n  ${decls.join('\n  ')}\nEND_VAR\n${body.join('\n')}\nEND_PROGRAM\n`;
+}
+
+describe('generated REAL/integer loop programs: WebAssembly and JavaScript agree', () => {
+  const COUNT = 400;
+  it(`${COUNT} seeded programs, 4 scans each (every loop the WebAssembly path can run, paying or not)`, () => {
+    process.env.VPLC_WASM_ALL = '1';
+    let wasmLoops = 0;
+    const failures: string[] = [];
+    for (let seed = 1; seed <= COUNT; seed++) {
+      const text = program(seed);
+      const wasm = compile(text, true);
+      if (usesWasm(wasm)) wasmLoops++;
+      const d = differences(run(wasm, 4), run(compile(text, false), 4));
+      if (d.length) failures.push(`seed ${seed}: ${d.slice(0, 5).join('; ')}\n${text}`);
+      if (failures.length >= 3) break;
+    }
+    expect(failures).toEqual([]);
+    // the generator must exercise the WebAssembly path, not only the fallback
+    expect(wasmLoops).toBeGreaterThan(COUNT * 0.8);
+  }, 300_000);
+});
