@@ -4,7 +4,6 @@
  * per FUNCTION, and one factory per resource (globals, program instances, task functions and
  * the exchange of located variables with the process image).
  */
-import { walkStmts } from './ast-walk.js';
 import type { ElementaryTypeName, LocatedVariable, PouTypeInfo, TaskModel, TypeInfo, VarInfo } from '../application.js';
 import type { ProgramConfig } from '../st/ast.js';
 import { key } from '../st/ast.js';
@@ -635,12 +634,24 @@ export function typeInfo(t: Type): TypeInfo {
 }
 
 /** Whether a body repeats anything (FOR, WHILE, REPEAT): only then do locals pay for their prologue and write-back. */
-function hasLoop(body: import('../st/ast.js').Stmt[]): boolean {
-  let found = false;
-  walkStmts(body, {
-    stmt: (s) => {
-      if (s.kind === 'for' || s.kind === 'while' || s.kind === 'repeat') found = true;
-    },
-  });
-  return found;
+function hasLoop(body: readonly import('../st/ast.js').Stmt[]): boolean {
+  // statements only, up to the first loop: expressions hold no statements
+  for (let i = 0; i < body.length; i++) {
+    const s = body[i]!;
+    switch (s.kind) {
+      case 'for':
+      case 'while':
+      case 'repeat':
+        return true;
+      case 'if':
+        for (const b of s.branches) if (hasLoop(b.body)) return true;
+        if (s.elseBody && hasLoop(s.elseBody)) return true;
+        break;
+      case 'case':
+        for (const c of s.cases) if (hasLoop(c.body)) return true;
+        if (s.elseBody && hasLoop(s.elseBody)) return true;
+        break;
+    }
+  }
+  return false;
 }
