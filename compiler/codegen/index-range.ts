@@ -12,6 +12,7 @@
  */
 import type { Expr, ForStmt, Stmt, VarDecl } from '../st/ast.js';
 import type { Annotations } from '../semantics/symbols.js';
+import type { ElementaryTypeName } from '../application.js';
 import { concrete } from '../types/common-type.js';
 import { integerRange } from '../types/types.js';
 
@@ -210,8 +211,15 @@ function combine(op: string, a: IntRange, b: IntRange): IntRange | undefined {
 
 function within(r: IntRange, t: import('../types/types.js').Type): boolean {
   const c = concrete(t);
-  const tr = c.kind === 'elementary' ? integerRange(c.name) : undefined;
+  const tr = c.kind === 'elementary' ? boundsOf(c.name) : undefined;
   return tr !== undefined && r.lo >= tr.lo && r.hi <= tr.hi;
+}
+
+/** integerRange by type name, made once per name (it computes its BigInts at every call); read only. */
+const BOUNDS = new Map<ElementaryTypeName, Readonly<IntRange> | undefined>();
+function boundsOf(name: ElementaryTypeName): Readonly<IntRange> | undefined {
+  if (!BOUNDS.has(name)) BOUNDS.set(name, integerRange(name));
+  return BOUNDS.get(name);
 }
 
 /**
