@@ -48,6 +48,14 @@ export interface BodyOptions {
   wasmLoops?: WasmLoops;
 }
 
+const COMPARISONS: ReadonlySet<string> = new Set(['=', '<>', '<', '>', '<=', '>=']);
+
+/** Leading spaces of each nesting depth, made once. */
+const INDENTS: string[] = [];
+function indentation(depth: number): string {
+  return (INDENTS[depth] ??= '  '.repeat(depth));
+}
+
 /** Emits one function body (program/FB body, method, action, function). */
 export class BodyEmitter {
   private readonly lines: string[] = [];
@@ -71,7 +79,7 @@ export class BodyEmitter {
   // ------------------------------------------------------------ output
 
   emit(line: string): void {
-    this.lines.push('  '.repeat(this.indent) + line);
+    this.lines.push(indentation(this.indent) + line);
   }
 
   tmp(): string {
@@ -82,8 +90,10 @@ export class BodyEmitter {
 
   /** The emitted statements, with temporaries declared first. */
   result(): string[] {
-    const decl = this.tempNames.length ? [`  let ${this.tempNames.join(', ')};`] : [];
-    return [...decl, ...this.lines];
+    if (this.tempNames.length === 0) return this.lines.slice();
+    const out = [`  let ${this.tempNames.join(', ')};`];
+    for (const l of this.lines) out.push(l);
+    return out;
   }
 
   // ------------------------------------------------------------ variables
@@ -153,17 +163,20 @@ export class BodyEmitter {
   /** instance arrays, structs and FB instances held in JS constants while the body runs */
   private readonly refs = new Map<VarSymbol, string>();
 
+  // forEach, not for-of over entries: no iterator result and [key, value] pair per variable on cold code
   cachePrologue(): void {
-    for (const [s, l] of this.cached) this.emit(`let ${l} = this.${s.prop};`);
-    for (const [s, r] of this.refs) this.emit(`const ${r} = this.${s.prop};`);
+    this.cached.forEach((l, s) => this.emit(`let ${l} = this.${s.prop};`));
+    this.refs.forEach((r, s) => this.emit(`const ${r} = this.${s.prop};`));
   }
 
   flushCache(): void {
-    for (const [s, l] of this.cached) if (this.written.has(s)) this.emit(`this.${s.prop} = ${l};`);
+    this.cached.forEach((l, s) => {
+      if (this.written.has(s)) this.emit(`this.${s.prop} = ${l};`);
+    });
   }
 
   reloadCache(): void {
-    for (const [s, l] of this.cached) this.emit(`${l} = this.${s.prop};`);
+    this.cached.forEach((l, s) => this.emit(`${l} = this.${s.prop};`));
   }
 
   // ------------------------------------------------------------ statements
@@ -172,22 +185,26 @@ export class BodyEmitter {
     if (stmts.some((s) => s.kind === 'label')) return this.bodyWithLabels(stmts);
     // `n := e` with e's range known from the loop facts (an index computed from FOR variables,
     // `n := ch * 4 + s`) holds for the statements after it, until one of them may write n
-    const saved = new Map<VarDecl, IntRange | undefined>();
-    const restore = (d: VarDecl) => {
-      const outer = saved.get(d);
-      if (outer) this.loopFacts.set(d, outer);
-      else this.loopFacts.delete(d);
-    };
+    // made at the first such statement: most blocks have none
+    let saved: Map<VarDecl, IntRange | undefined> | undefined;
     for (const s of stmts) {
-      for (const d of saved.keys()) if (this.loopFacts.has(d) && mayChange(s, d, this.o.ann)) restore(d);
+      if (saved) for (const d of saved.keys()) if (this.loopFacts.has(d) && mayChange(s, d, this.o.ann)) this.restoreFact(saved, d);
       this.stmt(s);
       const fact = this.loopFacts.size ? assignedRange(s, this.loopFacts, this.o.ann) : undefined;
       if (fact) {
+        saved ??= new Map();
         if (!saved.has(fact.decl)) saved.set(fact.decl, this.loopFacts.get(fact.decl));
         this.loopFacts.set(fact.decl, fact.range);
       }
     }
-    for (const d of saved.keys()) restore(d);
+    if (saved) for (const d of saved.keys()) this.restoreFact(saved, d);
+  }
+
+  /** Put back the loop fact of `d` from before the block's statements changed it. */
+  private restoreFact(saved: Map<VarDecl, IntRange | undefined>, d: VarDecl): void {
+    const outer = saved.get(d);
+    if (outer) this.loopFacts.set(d, outer);
+    else this.loopFacts.delete(d);
   }
 
   /** label → case number of the dispatch loop of the body being emitted */
@@ -681,7 +698,7 @@ export class BodyEmitter {
   private binary(e: Extract<Expr, { kind: 'binary' }>, ctxType: Type): string {
     let ot = this.o.ann.operandTypes.get(e.id) ?? ctxType;
     if (ot.kind === 'literalInt' || ot.kind === 'literalReal') {
-      const isCompare = ['=', '<>', '<', '>', '<=', '>='].includes(e.op);
+      const isCompare = COMPARISONS.has(e.op);
       ot = isCompare ? concrete(ot) : ctxType.kind === 'elementary' && ctxType.name !== 'BOOL' ? ctxType : concrete(ot);
     }
     const lt = this.typeOf(e.left);
@@ -689,7 +706,7 @@ export class BodyEmitter {
     const fam = familyOf(ot);
     // time arithmetic keeps each side in its own type
     if (fam === 'duration' || fam === 'date' || fam === 'tod' || fam === 'dt') {
-      if (!['=', '<>', '<', '>', '<=', '>='].includes(e.op)) return this.timeBinary(e, lt, rt);
+      if (!COMPARISONS.has(e.op)) return this.timeBinary(e, lt, rt);
     }
     const a = this.expr(e.left, ot);
     const b = this.expr(e.right, ot);

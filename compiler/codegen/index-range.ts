@@ -12,6 +12,7 @@
  */
 import type { Expr, ForStmt, Stmt, VarDecl } from '../st/ast.js';
 import type { Annotations } from '../semantics/symbols.js';
+import type { ElementaryTypeName } from '../application.js';
 import { concrete } from '../types/common-type.js';
 import { ELEMENTARY, integerRange } from '../types/types.js';
 
@@ -62,38 +63,106 @@ export function forVariableRange(s: ForStmt, ann: Annotations): { decl: VarDecl;
 
 /**
  * Could anything in `node` change the variable declared by `decl` (or jump around)? Without
- * `decl`: could anything jump around or call a method or action.
+ * `decl`: could anything jump around or call a method or action. A walk by node kind that stops
+ * at the first hit: it runs for every FOR loop, on cold code, and a walk over every object's
+ * fields (source ranges and literal values included) made arrays and closures per node.
  */
-export function mayChange(node: unknown, decl: VarDecl | undefined, ann: Annotations): boolean {
-  if (Array.isArray(node)) return node.some((n) => mayChange(n, decl, ann));
-  if (!node || typeof node !== 'object') return false;
-  const n = node as Stmt | Expr;
-  const isIt = (e: Expr | undefined): boolean => {
-    if (e?.kind !== 'name' || !decl) return false;
-    const s = ann.symbols.get(e.id);
-    return s?.kind === 'var' && s.decl === decl;
-  };
-  switch (n.kind) {
+export function mayChange(node: Stmt | readonly Stmt[], decl: VarDecl | undefined, ann: Annotations): boolean {
+  return isArray(node) ? stmtsMayChange(node, decl, ann) : stmtMayChange(node, decl, ann);
+}
+
+function isArray(node: Stmt | readonly Stmt[]): node is readonly Stmt[] {
+  return Array.isArray(node);
+}
+
+function stmtsMayChange(stmts: readonly Stmt[], decl: VarDecl | undefined, ann: Annotations): boolean {
+  for (let i = 0; i < stmts.length; i++) if (stmtMayChange(stmts[i]!, decl, ann)) return true;
+  return false;
+}
+
+/** Whether `e` names the variable declared by `decl`. */
+function isIt(e: Expr | undefined, decl: VarDecl | undefined, ann: Annotations): boolean {
+  if (e?.kind !== 'name' || !decl) return false;
+  const s = ann.symbols.get(e.id);
+  return s?.kind === 'var' && s.decl === decl;
+}
+
+function stmtMayChange(s: Stmt, decl: VarDecl | undefined, ann: Annotations): boolean {
+  switch (s.kind) {
     case 'label':
     case 'jmp':
       return true;
     case 'assign':
       // a bare name that is no variable (a property of THIS) or THIS.x may run a setter
-      if (isIt(n.target) || (n.target.kind === 'name' && ann.symbols.get(n.target.id)?.kind !== 'var')) return true;
-      if (n.target.kind === 'member' && (n.target.object.kind === 'this' || n.target.object.kind === 'super')) return true;
-      break;
+      if (isIt(s.target, decl, ann) || (s.target.kind === 'name' && ann.symbols.get(s.target.id)?.kind !== 'var')) return true;
+      if (s.target.kind === 'member' && (s.target.object.kind === 'this' || s.target.object.kind === 'super')) return true;
+      return exprMayChange(s.target, decl, ann) || exprMayChange(s.value, decl, ann);
+    case 'callStmt':
+      return exprMayChange(s.call, decl, ann);
+    case 'if':
+      for (const b of s.branches) if (exprMayChange(b.cond, decl, ann) || stmtsMayChange(b.body, decl, ann)) return true;
+      return s.elseBody !== undefined && stmtsMayChange(s.elseBody, decl, ann);
+    case 'case':
+      if (exprMayChange(s.selector, decl, ann)) return true;
+      for (const c of s.cases) {
+        for (const l of c.labels) {
+          if (l.kind === 'value' ? exprMayChange(l.expr, decl, ann) : exprMayChange(l.lo, decl, ann) || exprMayChange(l.hi, decl, ann)) return true;
+        }
+        if (stmtsMayChange(c.body, decl, ann)) return true;
+      }
+      return s.elseBody !== undefined && stmtsMayChange(s.elseBody, decl, ann);
     case 'for':
-      if (isIt(n.variable)) return true;
-      break;
-    case 'call': {
-      const target = ann.calls.get(n.id);
-      if (!target || target.kind === 'method' || target.kind === 'action') return true;
-      if (n.args.some((a) => isIt(a.value) && (a.output || target.kind !== 'builtin'))) return true;
-      break;
-    }
+      if (isIt(s.variable, decl, ann)) return true;
+      return exprMayChange(s.from, decl, ann) || exprMayChange(s.to, decl, ann) || (s.by !== undefined && exprMayChange(s.by, decl, ann)) || stmtsMayChange(s.body, decl, ann);
+    case 'while':
+      return exprMayChange(s.cond, decl, ann) || stmtsMayChange(s.body, decl, ann);
+    case 'repeat':
+      return stmtsMayChange(s.body, decl, ann) || exprMayChange(s.until, decl, ann);
+    case 'exit':
+    case 'continue':
+    case 'return':
+    case 'empty':
+      return false;
+    default:
+      return unknownNode(s);
   }
-  for (const v of Object.values(n)) if (v && typeof v === 'object' && mayChange(v, decl, ann)) return true;
-  return false;
+}
+
+function exprMayChange(e: Expr, decl: VarDecl | undefined, ann: Annotations): boolean {
+  switch (e.kind) {
+    case 'call': {
+      const target = ann.calls.get(e.id);
+      if (!target || target.kind === 'method' || target.kind === 'action') return true;
+      for (const a of e.args) if (a.value && isIt(a.value, decl, ann) && (a.output || target.kind !== 'builtin')) return true;
+      if (exprMayChange(e.callee, decl, ann)) return true;
+      for (const a of e.args) if (a.value && exprMayChange(a.value, decl, ann)) return true;
+      return false;
+    }
+    case 'member':
+    case 'bit':
+    case 'deref':
+      return exprMayChange(e.object, decl, ann);
+    case 'index':
+      if (exprMayChange(e.object, decl, ann)) return true;
+      for (const i of e.indices) if (exprMayChange(i, decl, ann)) return true;
+      return false;
+    case 'unary':
+      return exprMayChange(e.operand, decl, ann);
+    case 'binary':
+      return exprMayChange(e.left, decl, ann) || exprMayChange(e.right, decl, ann);
+    case 'literal':
+    case 'name':
+    case 'enumValue':
+    case 'this':
+    case 'super':
+      return false;
+    default:
+      return unknownNode(e);
+  }
+}
+
+function unknownNode(n: never): never {
+  throw new Error(`internal error: the code generator's walk does not know the node kind '${(n as { kind: string }).kind}'`);
 }
 
 /** The range of an integer expression from the loop facts, or undefined when it is not known. */
@@ -151,8 +220,15 @@ function combine(op: string, a: IntRange, b: IntRange): IntRange | undefined {
 
 function within(r: IntRange, t: import('../types/types.js').Type): boolean {
   const c = concrete(t);
-  const tr = c.kind === 'elementary' ? integerRange(c.name) : undefined;
+  const tr = c.kind === 'elementary' ? boundsOf(c.name) : undefined;
   return tr !== undefined && r.lo >= tr.lo && r.hi <= tr.hi;
+}
+
+/** integerRange by type name, made once per name (it computes its BigInts at every call); read only. */
+const BOUNDS = new Map<ElementaryTypeName, Readonly<IntRange> | undefined>();
+function boundsOf(name: ElementaryTypeName): Readonly<IntRange> | undefined {
+  if (!BOUNDS.has(name)) BOUNDS.set(name, integerRange(name));
+  return BOUNDS.get(name);
 }
 
 /**

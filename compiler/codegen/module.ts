@@ -4,7 +4,6 @@
  * per FUNCTION, and one factory per resource (globals, program instances, task functions and
  * the exchange of located variables with the process image).
  */
-import { walkStmts } from './ast-walk.js';
 import type { ElementaryTypeName, LocatedVariable, PouTypeInfo, TaskModel, TypeInfo, VarInfo } from '../application.js';
 import type { ProgramConfig } from '../st/ast.js';
 import { key } from '../st/ast.js';
@@ -155,11 +154,11 @@ class ModuleEmitter implements ResetEmitter {
       if (emitted.has(p)) return;
       emitted.add(p);
       if (p.base) emitClass(p.base);
-      classes.push(...this.pouClass(p));
+      pushAll(classes, this.pouClass(p));
     };
     for (const p of pous) {
       if (p.kind === 'program' || p.kind === 'functionBlock') emitClass(p);
-      else if (p.kind === 'function') functions.push(...this.functionCode(p));
+      else if (p.kind === 'function') pushAll(functions, this.functionCode(p));
     }
     const resourceCode = resources.map((r) => this.resourceFactory(r));
     const resetCode = this.resetFunctions();
@@ -176,19 +175,17 @@ class ModuleEmitter implements ResetEmitter {
       }
     }
     const pouMap = pous.filter((p) => p.kind === 'program' || p.kind === 'functionBlock').map((p) => `${JSON.stringify(p.key)}: ${p.jsName}`);
-    const code = [
-      PRELUDE,
-      ...this.wasmLoops.preamble(),
-      ...[...new Set(this.frames.values())].map((f) => `const ${f} = { $live: false };`),
-      ...structCode,
-      ...functions,
-      ...classes,
-      ...resetCode,
-      ...this.holders,
-      ...resourceCode.map((r) => r.code),
+    // one array of lines, joined once: spreading the big arrays into a literal iterates them
+    const out: string[] = [PRELUDE];
+    pushAll(out, this.wasmLoops.preamble());
+    for (const f of new Set(this.frames.values())) out.push(`const ${f} = { $live: false };`);
+    for (const part of [structCode, functions, classes, resetCode, this.holders]) pushAll(out, part);
+    for (const r of resourceCode) out.push(r.code);
+    out.push(
       `const $sites = ${JSON.stringify(this.sites)};`,
       `return { pous: { ${pouMap.join(', ')} }, resources: { ${resourceCode.map((r) => `${JSON.stringify(r.name)}: ${r.fn}`).join(', ')} } };`,
-    ].join('\n');
+    );
+    const code = out.join('\n');
     const pouTypes: Record<string, PouTypeInfo> = {};
     for (const p of pous) {
       if (p.kind !== 'program' && p.kind !== 'functionBlock') continue;
@@ -245,14 +242,14 @@ class ModuleEmitter implements ResetEmitter {
     }
     lines.push(...init.map((l) => `    ${l}`), '  }');
     // body
-    lines.push(...this.method('$body', [], p, p, decl.body, true));
-    for (const a of decl.actions) lines.push(...this.method(`$a_${key(a.name)}`, [], p, p, a.body, false));
+    pushAll(lines, this.method('$body', [], p, p, decl.body, true));
+    for (const a of decl.actions) pushAll(lines, this.method(`$a_${key(a.name)}`, [], p, p, a.body, false));
     if (decl.kind === 'functionBlock') {
       for (const m of p.methods.values()) {
         const md = m.decl as import('../st/ast.js').MethodDecl;
         if (md.abstract) continue;
         const params = m.vars.filter((v) => v.section === 'VAR_INPUT' || v.section === 'VAR_IN_OUT');
-        lines.push(...this.method(m.jsName, params, m, p, md.body, false));
+        pushAll(lines, this.method(m.jsName, params, m, p, md.body, false));
       }
     }
     // assignment of a structure or array holding this FB (or of the FB itself) copies its state
@@ -315,8 +312,8 @@ class ModuleEmitter implements ResetEmitter {
     if (pou.kind === 'method') this.outputsEpilogue(pou, be);
     if (frame) be.emit(`${frame}.$live = $was;`);
     lines.push(`  ${name}(${params.map((v) => `v_${v.prop}`).join(', ')}) {`);
-    lines.push(...prologue.map((l) => `    ${l}`));
-    lines.push(...be.result().map((l) => `  ${l}`));
+    for (const l of prologue) lines.push(`    ${l}`);
+    for (const l of be.result()) lines.push(`  ${l}`);
     if (pou.returnType) lines.push('    return $result;');
     lines.push('  }');
     return lines;
@@ -432,7 +429,7 @@ class ModuleEmitter implements ResetEmitter {
     if (frame) be.emit(`${frame}.$live = false;`);
     const lines = [`function ${p.jsName}(${params.map((v) => `v_${v.prop}`).join(', ')}) {`];
     lines.push(...prologue.map((l) => `  ${l}`));
-    lines.push(...be.result());
+    pushAll(lines, be.result());
     if (p.returnType) lines.push('  return $result;');
     lines.push('}');
     lines.push(...this.outputObject(p));
@@ -638,13 +635,30 @@ export function typeInfo(t: Type): TypeInfo {
   }
 }
 
+/** Append `items` to `to` (a spread of a big array in a call or literal goes through its iterator). */
+function pushAll(to: string[], items: readonly string[]): void {
+  for (let i = 0; i < items.length; i++) to.push(items[i]!);
+}
+
 /** Whether a body repeats anything (FOR, WHILE, REPEAT): only then do locals pay for their prologue and write-back. */
-function hasLoop(body: import('../st/ast.js').Stmt[]): boolean {
-  let found = false;
-  walkStmts(body, {
-    stmt: (s) => {
-      if (s.kind === 'for' || s.kind === 'while' || s.kind === 'repeat') found = true;
-    },
-  });
-  return found;
+function hasLoop(body: readonly import('../st/ast.js').Stmt[]): boolean {
+  // statements only, up to the first loop: expressions hold no statements
+  for (let i = 0; i < body.length; i++) {
+    const s = body[i]!;
+    switch (s.kind) {
+      case 'for':
+      case 'while':
+      case 'repeat':
+        return true;
+      case 'if':
+        for (const b of s.branches) if (hasLoop(b.body)) return true;
+        if (s.elseBody && hasLoop(s.elseBody)) return true;
+        break;
+      case 'case':
+        for (const c of s.cases) if (hasLoop(c.body)) return true;
+        if (s.elseBody && hasLoop(s.elseBody)) return true;
+        break;
+    }
+  }
+  return false;
 }

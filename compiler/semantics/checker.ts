@@ -17,7 +17,7 @@ import {
 } from '../types/types.js';
 import { STANDARD_FUNCTIONS, type Builtin, type FunctionLibrary } from '../stdlib/functions.js';
 import { PROPERTY_GET, PROPERTY_SET } from '../st/parse.js';
-import { evalConst } from './const-eval.js';
+import { evalConst, type ConstLookup } from './const-eval.js';
 import type { Declarations } from './declarations.js';
 import { PouScopes } from './pou-scopes.js';
 import type { Annotations, BoundArgument, Pou, VarSymbol } from './symbols.js';
@@ -482,13 +482,15 @@ export class Checker {
         if (t.dims.length !== e.indices.length) {
           return this.error('E3005', `array has ${t.dims.length} dimension(s), ${e.indices.length} index(es) given`, e.range);
         }
-        e.indices.forEach((ix, n) => {
+        // indexed: forEach made a closure per index expression
+        for (let n = 0; n < e.indices.length; n++) {
+          const ix = e.indices[n]!;
           const c = evalConst(ix, this.constLookupIn(ctx));
           const d = t.dims[n]!;
           if (typeof c === 'bigint' && d.hi >= d.lo && (c < BigInt(d.lo) || c > BigInt(d.hi))) {
             this.error('E3007', `index ${c} is outside ${d.lo}..${d.hi}`, ix.range);
           }
-        });
+        }
         return t.element;
       }
       case 'deref': {
@@ -670,11 +672,17 @@ export class Checker {
   }
 
   /** Constants in scope: the POU's own names, then its instance's (looked up, not copied into one map per CASE label or index). */
-  private constLookupIn(ctx: Context) {
+  private constLookupIn(ctx: Context): ConstLookup {
+    // the same POU and instance ask for every index and CASE label of their body: made once for them
+    const last = this.lastConstLookup;
+    if (last && last.pou === ctx.pou && last.instance === ctx.instance) return last.lookup;
     const own = ctx.pou?.byName;
     const instance = ctx.instance ? this.scopes.varsOf(ctx.instance) : undefined;
-    return this.decls.constLookup({ get: (k) => own?.get(k) ?? instance?.get(k) });
+    const lookup = this.decls.constLookup({ get: (k) => own?.get(k) ?? instance?.get(k) });
+    this.lastConstLookup = { pou: ctx.pou, instance: ctx.instance, lookup };
+    return lookup;
   }
+  private lastConstLookup: { pou: Pou; instance: Pou | undefined; lookup: ConstLookup } | undefined;
 
   /** An FB's variables and a POU's parameters, made once per POU. */
   private readonly scopes = new PouScopes();
@@ -998,18 +1006,20 @@ export class Checker {
   }
 
   private callBuiltin(e: CallExpr, name: string, b: Builtin, ctx: Context, expected?: Type): Type {
+    // folded once: the name is compared and recorded several times below
+    const upper = name.toUpperCase();
     const args: Expr[] = [];
     const names = b.paramNames;
     const formal = e.args.some((a) => a.name !== undefined);
     if (formal) {
-      if (!names) return this.error('E2005', `${name.toUpperCase()} takes positional arguments`, e.range);
+      if (!names) return this.error('E2005', `${upper} takes positional arguments`, e.range);
       const byName = new Map(e.args.map((a) => [key(a.name ?? ''), a]));
       for (const [i, n] of names.entries()) {
         const a = byName.get(n) ?? (i === 0 ? byName.get('IN1') ?? byName.get('IN') : undefined);
-        if (!a?.value) return this.error('E2005', `${name.toUpperCase()} needs parameter ${n}`, e.range);
+        if (!a?.value) return this.error('E2005', `${upper} needs parameter ${n}`, e.range);
         args.push(a.value);
       }
-      for (const a of e.args) if (!names.includes(key(a.name ?? '')) && !['IN', 'IN1'].includes(key(a.name ?? ''))) this.error('E2005', `${name.toUpperCase()} has no parameter '${a.name}'`, a.range);
+      for (const a of e.args) if (!names.includes(key(a.name ?? '')) && !['IN', 'IN1'].includes(key(a.name ?? ''))) this.error('E2005', `${upper} has no parameter '${a.name}'`, a.range);
     } else {
       for (const a of e.args) if (a.value) args.push(a.value);
     }
@@ -1024,18 +1034,18 @@ export class Checker {
       for (const i of genericIdx) types[i] = want;
     }
     const sig = b.type(types, want);
-    if (typeof sig === 'string') return this.error(e.args.length === 0 && name.toUpperCase() !== 'TASK_TIME' ? 'E2005' : 'E3003', `${name.toUpperCase()}: ${sig}`, e.range);
-    if (REFERENCE_OPERATORS.has(name.toUpperCase())) {
-      const why = referenceOperand(args[0]!, this.ann, `${name.toUpperCase()}()`);
+    if (typeof sig === 'string') return this.error(e.args.length === 0 && upper !== 'TASK_TIME' ? 'E2005' : 'E3003', `${upper}: ${sig}`, e.range);
+    if (REFERENCE_OPERATORS.has(upper)) {
+      const why = referenceOperand(args[0]!, this.ann, `${upper}()`);
       if (why) return this.error('E3010', why, args[0]!.range);
     }
     args.forEach((a, i) => this.assignable(types[i]!, sig.params[i]!, a.range, a));
-    this.ann.calls.set(e.id, { kind: 'builtin', name: name.toUpperCase(), argTypes: sig.params, resultType: sig.result });
+    this.ann.calls.set(e.id, { kind: 'builtin', name: upper, argTypes: sig.params, resultType: sig.result });
     this.ann.boundArgs.set(e.id, args.map((a, i) => ({ param: { name: names?.[i] ?? `IN${i}`, type: sig.params[i]!, section: 'VAR_INPUT' }, value: a })));
     // a generic function of untyped literals (MAX(3, 9), ABS(-5)) is as flexible as a literal
-    if (GENERIC_NUMERIC.has(name.toUpperCase()) && types.length > 0) {
+    if (GENERIC_NUMERIC.has(upper) && types.length > 0) {
       if (types.every((t) => t.kind === 'literalInt') && sig.result.kind === 'elementary' && isInteger(sig.result)) {
-        return { kind: 'literalInt', value: constantResult(name.toUpperCase(), types as { value: bigint }[]) };
+        return { kind: 'literalInt', value: constantResult(upper, types as { value: bigint }[]) };
       }
       if (types.every((t) => t.kind === 'literalInt' || t.kind === 'literalReal') && isReal(sig.result)) return { kind: 'literalReal' };
     }
