@@ -41,5 +41,7 @@ export function convertLiteral(v: LiteralValue, own: Type, target: Type): string
 function numberLiteral(n: number): string {
   if (Number.isNaN(n)) return 'NaN';
   if (!Number.isFinite(n)) return n > 0 ? 'Infinity' : '-Infinity';
-  return n < 0 || Object.is(n, -0) ? `(${n})` : String(n);
+  // String(-0) is '0': a REAL#-0.0 keeps its sign (1.0 / it is -Inf, as in IEC 60559)
+  if (Object.is(n, -0)) return '(-0)';
+  return n < 0 ? `(${n})` : String(n);
 }

@@ -383,8 +383,8 @@ class LoopCompiler {
         unsupported('literal');
     }
     if (t.name === 'BOOL' && v.type === 'int') value = value !== 0 ? 1 : 0;
-    // the JavaScript path writes a literal -0.0 as 0 (numberLiteral of literal-code.ts): the same
-    if (Object.is(value, -0)) value = 0;
+    // an integer literal has no sign of zero; a REAL/LREAL -0.0 keeps its sign, as in the JavaScript path
+    if (t.vt !== F32 && t.vt !== F64 && Object.is(value, -0)) value = 0;
     if (!canonical(value, t)) unsupported('literal outside its type');
     if (t.vt === F32) this.c.f32(value);
     else if (t.vt === F64) this.c.f64(value);

@@ -161,6 +161,33 @@ END_PROGRAM
     expect(w.k).toBe(-1);
     expect(w.j).toBe(20);
   });
+
+  it('a REAL#-0.0 or LREAL#-0.0 literal keeps its sign on both paths (1.0 / it is -Inf)', () => {
+    const text = `PROGRAM Main
+VAR r : REAL; l : LREAL; inv : REAL; linv : LREAL; k : INT; a : ARRAY[0..63] OF REAL; s : REAL; END_VAR
+r := REAL#-0.0;
+l := LREAL#-0.0;
+inv := 1.0 / r;
+linv := 1.0 / l;
+s := 0.0;
+FOR k := 0 TO 63 DO
+  a[k] := REAL#-0.0 * 1.5 + REAL#-0.0;
+  s := s + 1.0 / (a[k] * 2.0) * 0.5 * 0.25 + a[k] * 3.0;
+END_FOR;
+END_PROGRAM
+`;
+    process.env.VPLC_WASM_ALL = '1';
+    const wasm = compile(text, true);
+    expect(usesWasm(wasm)).toBe(true);
+    const w = run(wasm, 1);
+    expect(differences(w, run(compile(text, false), 1))).toEqual([]);
+    expect(Object.is(w.r, -0)).toBe(true);
+    expect(Object.is(w.l, -0)).toBe(true);
+    expect(w.inv).toBe(-Infinity);
+    expect(w.linv).toBe(-Infinity);
+    expect(Object.is((w.a as Float32Array)[63], -0)).toBe(true);
+    expect(w.s).toBe(-Infinity);
+  });
 });
 
 // ------------------------------------------------------------ generated programs
