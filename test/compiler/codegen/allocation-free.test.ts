@@ -9,10 +9,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compileFiles } from '../../../compiler/project.js';
-import type { HeapProbeRequest, HeapProbeResult } from '../../runtime/engine/heap-probe-worker.js';
+import { expectNoYoungGrowth } from '../../runtime/engine/heap-probe.js';
 import { ensureRtHelper } from '../../runtime/engine/rt-build.js';
 import { ResourceRunner } from '../../../runtime/engine/resource-runner.js';
 import { snapshotResource } from '../../../runtime/values.js';
@@ -83,19 +82,6 @@ function compile() {
   return r.application!;
 }
 
-function probe(req: HeapProbeRequest): Promise<HeapProbeResult> {
-  const here = import.meta.url;
-  const worker = new Worker(new URL('../../../runtime/engine/tsx-boot.mjs', here), {
-    workerData: { ...req, entry: new URL('../../runtime/engine/heap-probe-worker.ts', here).href },
-  });
-  return new Promise((resolve, reject) => {
-    worker.once('message', (m: HeapProbeResult) => {
-      resolve(m);
-      void worker.terminate();
-    });
-    worker.once('error', reject);
-  });
-}
 
 describe('temporaries and references allocate nothing in a warm scan', () => {
   it('computes what the program says (levels grow by buf[3] = 4 a scan, modulo 1000)', () => {
@@ -112,14 +98,6 @@ describe('temporaries and references allocate nothing in a warm scan', () => {
   it('3 stretches of 5,000 releases after 200,000: the young generation does not grow', async () => {
     ensureRtHelper();
     const app = compile();
-    let r = await probe({ app, resource: app.resources[0]!.name, iec61499: false, clock: 'virtual', warmup: 200_000, scans: 5_000, stretches: 3, spinNs: 0 });
-    // V8 may box one number in a stretch now and then on a loaded machine: measured again once
-    if (Math.min(...r.stretches.map((s) => s.youngBytes).filter((b) => b >= 0)) >= 4096) {
-      r = await probe({ app, resource: app.resources[0]!.name, iec61499: false, clock: 'virtual', warmup: 200_000, scans: 5_000, stretches: 3, spinNs: 0 });
-    }
-    expect(r.faults).toEqual([]);
-    const young = r.stretches.map((s) => s.youngBytes);
-    // an allocation per release would be at least 16 bytes × 5,000
-    expect(Math.min(...young.filter((b) => b >= 0)), `young generation growth per stretch: ${young.join(', ')} bytes`).toBeLessThan(4096);
+    await expectNoYoungGrowth({ app, resource: app.resources[0]!.name, iec61499: false, clock: 'virtual', warmup: 200_000, scans: 5_000, stretches: 3, spinNs: 0 });
   }, 120_000);
 });

@@ -1,6 +1,5 @@
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
-import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import type { Application } from '../../../compiler/application.js';
 import { compileFiles } from '../../../compiler/project.js';
@@ -11,6 +10,7 @@ import { notifyWaiter } from '../../../runtime/clock.js';
 import { realtimeV8 } from '../../../runtime/rt/v8-realtime.js';
 import { rtHelper } from '../../../runtime/rt/native.js';
 import type { HeapProbeRequest, HeapProbeResult } from './heap-probe-worker.js';
+import { probeHeap as probe } from './heap-probe.js';
 import { ensureRtHelper } from './rt-build.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -37,21 +37,6 @@ function faster(app: Application, fastestNs: number): Application {
   return { ...app, resources: app.resources.map((r) => ({ ...r, tasks: r.tasks.map((t) => ({ ...t, intervalNs: Math.round(t.intervalNs * k) })) })) };
 }
 
-function probe(req: HeapProbeRequest, resourceLimits?: ResourceLimits): Promise<HeapProbeResult> {
-  const here = import.meta.url;
-  const worker = new Worker(new URL('../../../runtime/engine/tsx-boot.mjs', here), {
-    workerData: { ...req, entry: new URL('./heap-probe-worker.ts', here).href },
-    ...(resourceLimits ? { resourceLimits } : {}),
-  });
-  return new Promise((resolve, reject) => {
-    worker.on('message', (m: HeapProbeResult | { type: 'vars' }) => {
-      if ('type' in m) return; // variables it answered with (recent copies)
-      resolve(m);
-      void worker.terminate();
-    });
-    worker.once('error', reject);
-  });
-}
 
 function resourceOf(app: Application): { resource: string; iec61499: boolean } {
   const nets = resourceModels61499(app);
