@@ -43,6 +43,22 @@ function binaryOp(t: IToken): A.BinaryOp {
   return OPERATOR.get(t.tokenType)!;
 }
 
+/** What a POU body holds, in the order written (both one-pass parsers collect it). */
+export interface PouBody {
+  varSections: A.VarSection[];
+  methods: A.MethodDecl[];
+  actions: A.ActionDecl[];
+  body: A.Stmt[];
+}
+
+/** ABSTRACT, FINAL, OVERRIDE and an access specifier read before a POU's or method's name. */
+export interface Modifiers {
+  abstract: boolean;
+  final: boolean;
+  override: boolean;
+  access?: A.AccessSpecifier;
+}
+
 export class NodeFactory {
   /** state of one precedence climb (operands and operators of one expression) */
   private operands: A.Expr[] = [];
@@ -110,6 +126,27 @@ export class NodeFactory {
     node.id = this.ids.next();
     node.range = this.range(start, end);
     return node;
+  }
+
+  /** A FUNCTION_BLOCK declaration from [start, end), its modifiers, base, interfaces and body. */
+  functionBlock(name: string, mods: Modifiers, base: string | undefined, implemented: string[], b: PouBody, start: number, end: number): A.FunctionBlockDecl {
+    const decl = this.make(
+      {
+        kind: 'functionBlock' as const,
+        name,
+        abstract: mods.abstract,
+        final: mods.final,
+        implements: implemented,
+        varSections: b.varSections,
+        methods: b.methods,
+        actions: b.actions,
+        body: b.body,
+      } as Omit<A.FunctionBlockDecl, 'id' | 'range'>,
+      start,
+      end,
+    );
+    if (base !== undefined) decl.extends = base;
+    return decl;
   }
 
   name(t: IToken, name: string = t.image): A.NameExpr {

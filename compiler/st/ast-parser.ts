@@ -14,7 +14,7 @@ import type { IdAllocator } from './ast.js';
 import type { SourceFile } from '../source.js';
 import { RECORDING } from './ast-parser-body.js';
 import { TypeAstParser, pushAll } from './ast-parser-types.js';
-import { FullParseNeeded, NodeFactory, needFullParse } from './ast-factory.js';
+import { FullParseNeeded, NodeFactory, needFullParse, type Modifiers, type PouBody } from './ast-factory.js';
 import { lookaheadOptions, storeLookahead } from './lazy-lookahead.js';
 
 type UnitItem =
@@ -23,21 +23,6 @@ type UnitItem =
   | { kind: 'configuration'; configuration: A.ConfigurationDecl }
   | { kind: 'globals'; globals: A.VarSection }
   | { kind: 'instanceInits'; inits: A.InstanceInit[] };
-
-/** What a POU body holds, in the order written. */
-interface PouBody {
-  varSections: A.VarSection[];
-  methods: A.MethodDecl[];
-  actions: A.ActionDecl[];
-  body: A.Stmt[];
-}
-
-interface Modifiers {
-  abstract: boolean;
-  final: boolean;
-  override: boolean;
-  access?: A.AccessSpecifier;
-}
 
 export class AstParser extends TypeAstParser {
   constructor(selfAnalysis = true) {
@@ -146,23 +131,7 @@ export class AstParser extends TypeAstParser {
     const b = this.SUBRULE(this.pouBody);
     this.CONSUME(T.END_FUNCTION_BLOCK);
     if (this.RECORDING_PHASE) return RECORDING;
-    const decl = this.f.make(
-      {
-        kind: 'functionBlock' as const,
-        name: name.image,
-        abstract: mods.abstract,
-        final: mods.final,
-        implements: implemented,
-        varSections: b.varSections,
-        methods: b.methods,
-        actions: b.actions,
-        body: b.body,
-      } as Omit<A.FunctionBlockDecl, 'id' | 'range'>,
-      start,
-      this.end(),
-    );
-    if (base !== undefined) decl.extends = base;
-    return decl;
+    return this.f.functionBlock(name.image, mods, base, implemented, b, start, this.end());
   });
 
   /** The modifiers the next `pouModifier`s collect (read when the rule ends). */

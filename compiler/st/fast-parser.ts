@@ -13,7 +13,7 @@ import * as T from './lexer.js';
 import type * as A from './ast.js';
 import type { IdAllocator } from './ast.js';
 import type { SourceFile } from '../source.js';
-import { FullParseNeeded, NodeFactory } from './ast-factory.js';
+import { FullParseNeeded, NodeFactory, type Modifiers, type PouBody } from './ast-factory.js';
 import { fastTokenize, isWord, K_EOF, releaseTokens } from './fast-lexer.js';
 import { EXPRESSION_START, FastBodyParser, GIVE_UP, K as B, STATEMENT_START, giveUp } from './fast-parser-body.js';
 
@@ -46,20 +46,6 @@ const MAX_TYPE_NESTING = 32;
 const RETAIN_ORDER: A.VarSection['retain'][] = ['RETAIN', 'NON_RETAIN', 'PERSISTENT'];
 /** Of several access specifiers, the first in this order counts. */
 const ACCESS_ORDER: A.AccessSpecifier[] = ['PUBLIC', 'PRIVATE', 'PROTECTED', 'INTERNAL'];
-
-interface Modifiers {
-  abstract: boolean;
-  final: boolean;
-  override: boolean;
-  access?: A.AccessSpecifier;
-}
-
-interface PouBody {
-  varSections: A.VarSection[];
-  methods: A.MethodDecl[];
-  actions: A.ActionDecl[];
-  body: A.Stmt[];
-}
 
 class FastParser extends FastBodyParser {
   /** methods read inside an INTERFACE are prototypes */
@@ -144,23 +130,7 @@ class FastParser extends FastBodyParser {
     }
     const b = this.pouBody();
     this.expect(K.END_FUNCTION_BLOCK);
-    const decl = this.f.make(
-      {
-        kind: 'functionBlock' as const,
-        name: this.image(name),
-        abstract: mods.abstract,
-        final: mods.final,
-        implements: implemented,
-        varSections: b.varSections,
-        methods: b.methods,
-        actions: b.actions,
-        body: b.body,
-      } as Omit<A.FunctionBlockDecl, 'id' | 'range'>,
-      start,
-      this.end(),
-    );
-    if (base !== undefined) decl.extends = base;
-    return decl;
+    return this.f.functionBlock(this.image(name), mods, base, implemented, b, start, this.end());
   }
 
   /** ABSTRACT, FINAL, OVERRIDE and access specifiers, in any number and order. */
