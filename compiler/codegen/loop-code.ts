@@ -161,13 +161,7 @@ export class LoopEmitter {
       this.h.indent(1);
       for (let k = 0; k < UNROLL; k++) {
         this.h.emit('{');
-        this.withFact(known?.decl, known?.range, () => {
-          this.h.indent(1);
-          const aliases = known ? this.h.aliasElements(s, known.decl, known.range) : [];
-          this.h.indent(-1);
-          this.h.block(s.body);
-          for (const a of aliases) this.h.dropAlias(a);
-        });
+        this.forBody(s, known);
         this.h.emit('}');
         this.h.emit(`${v} = ${v} + ${by};`);
       }
@@ -178,6 +172,17 @@ export class LoopEmitter {
     this.h.emit(`${label}: while (${cond}) {`);
     this.h.indent(1);
     this.h.emit(`${label}c: {`);
+    this.forBody(s, known);
+    this.h.emit('}');
+    if (past) this.h.emit(past);
+    this.h.emit(`${v} = ${v} + ${by};`);
+    this.h.indent(-1);
+    this.h.emit('}');
+    this.h.popLabel();
+  }
+
+  /** One copy of a FOR loop's body, with the variable's range known and the elements it indexes aliased. */
+  private forBody(s: Extract<Stmt, { kind: 'for' }>, known: { decl: VarDecl; range: IntRange } | undefined): void {
     this.withFact(known?.decl, known?.range, () => {
       this.h.indent(1);
       const aliases = known ? this.h.aliasElements(s, known.decl, known.range) : [];
@@ -185,12 +190,6 @@ export class LoopEmitter {
       this.h.block(s.body);
       for (const a of aliases) this.h.dropAlias(a);
     });
-    this.h.emit('}');
-    if (past) this.h.emit(past);
-    this.h.emit(`${v} = ${v} + ${by};`);
-    this.h.indent(-1);
-    this.h.emit('}');
-    this.h.popLabel();
   }
 
   /** A loop with every index proven in range, as a WebAssembly call when its body allows and pays. */

@@ -14,8 +14,8 @@
 import type { Expr, Stmt, VarDecl, WhileStmt } from '../st/ast.js';
 import type { Annotations } from '../semantics/symbols.js';
 import { walkStmts } from './ast-walk.js';
-import { constantOf, mayChange } from './index-range.js';
-import { invariant, plainVar } from './loop-versioning.js';
+import { constantOf } from './index-range.js';
+import { inductionWhile } from './loop-versioning.js';
 
 /** copies of the body per iteration of the unrolled loop */
 export const UNROLL = 4;
@@ -62,21 +62,9 @@ export function unrollableBody(body: Stmt[], ann: Annotations): boolean {
 
 /** A WHILE loop over an induction variable with a small body, worth unrolling. */
 export function whileUnroll(s: WhileStmt, ann: Annotations): WhileUnroll | undefined {
-  const c = s.cond;
-  if (c.kind !== 'binary' || !['<', '<=', '>', '>='].includes(c.op)) return undefined;
-  const sym = plainVar(c.left, ann);
-  if (!sym) return undefined;
-  const last = s.body[s.body.length - 1];
-  if (last?.kind !== 'assign' || last.op !== ':=' || plainVar(last.target, ann) !== sym) return undefined;
-  const inc = last.value;
-  if (inc.kind !== 'binary' || (inc.op !== '+' && inc.op !== '-')) return undefined;
-  const up = inc.op === '+';
-  if (up !== (c.op === '<' || c.op === '<=')) return undefined;
-  const step = plainVar(inc.left, ann) === sym ? inc.right : up && plainVar(inc.right, ann) === sym ? inc.left : undefined;
-  if (!step || !invariant(c.right, s.body, ann) || !invariant(step, s.body, ann)) return undefined;
-  if (mayChange(s.body.slice(0, -1), sym.decl, ann) || mayChange(s.body, undefined, ann)) return undefined;
-  if (!unrollableBody(s.body, ann)) return undefined;
-  const k = constantOf(step, ann);
+  const w = inductionWhile(s, ann);
+  if (!w || s.cond.kind !== 'binary' || !unrollableBody(s.body, ann)) return undefined;
+  const k = constantOf(w.step, ann);
   if (k !== undefined && k < 0n) return undefined;
-  return { decl: sym.decl, variable: c.left, bound: c.right, up, strict: c.op === '<' || c.op === '>', step, stepKnown: k !== undefined };
+  return { decl: w.sym.decl, variable: s.cond.left, bound: w.bound, up: w.up, strict: w.strict, step: w.step, stepKnown: k !== undefined };
 }

@@ -140,13 +140,25 @@ export function forVersion(s: ForStmt, ann: Annotations): ForVersion | undefined
   return { decl: sym.decl, range };
 }
 
-/** A WHILE loop over an induction variable, worth versioning. */
-export function whileVersion(s: WhileStmt, ann: Annotations): WhileVersion | undefined {
+/**
+ * A WHILE loop over an induction variable, `WHILE v op E DO …; v := v ± step; END_WHILE`: the
+ * comparison's direction matches the step's, E and the step are unchanged by the body, and v
+ * changes only at its end.
+ */
+export interface InductionWhile {
+  sym: VarSymbol;
+  /** `v := v + step` with `v < E` or `v <= E` (else `v := v - step` with `v > E` or `v >= E`) */
+  up: boolean;
+  strict: boolean;
+  bound: Expr;
+  step: Expr;
+}
+
+export function inductionWhile(s: WhileStmt, ann: Annotations): InductionWhile | undefined {
   const c = s.cond;
   if (c.kind !== 'binary' || !['<', '<=', '>', '>='].includes(c.op)) return undefined;
   const sym = plainVar(c.left, ann);
-  const own = intRangeOf(c.left, ann);
-  if (!sym || !own || !intRangeOf(c.right, ann)) return undefined;
+  if (!sym) return undefined;
   const last = s.body[s.body.length - 1];
   if (last?.kind !== 'assign' || last.op !== ':=' || plainVar(last.target, ann) !== sym) return undefined;
   const inc = last.value;
@@ -154,16 +166,25 @@ export function whileVersion(s: WhileStmt, ann: Annotations): WhileVersion | und
   const up = inc.op === '+';
   if (up !== (c.op === '<' || c.op === '<=')) return undefined;
   const step = plainVar(inc.left, ann) === sym ? inc.right : up && plainVar(inc.right, ann) === sym ? inc.left : undefined;
-  if (!step || !intRangeOf(step, ann)) return undefined;
+  if (!step) return undefined;
   // the bound and a variable step must not change in the loop; the variable only at the end
   if (!invariant(c.right, s.body, ann) || !invariant(step, s.body, ann)) return undefined;
   if (mayChange(s.body.slice(0, -1), sym.decl, ann) || mayChange(s.body, undefined, ann)) return undefined;
-  const range = accessRange(s.body, sym.decl, own, ann);
+  return { sym, up, strict: c.op === '<' || c.op === '>', bound: c.right, step };
+}
+
+/** A WHILE loop over an induction variable, worth versioning. */
+export function whileVersion(s: WhileStmt, ann: Annotations): WhileVersion | undefined {
+  const w = inductionWhile(s, ann);
+  if (!w || s.cond.kind !== 'binary') return undefined;
+  const own = intRangeOf(s.cond.left, ann);
+  if (!own || !intRangeOf(w.bound, ann) || !intRangeOf(w.step, ann)) return undefined;
+  const range = accessRange(s.body, w.sym.decl, own, ann);
   if (!range) return undefined;
-  const stepConst = constantOf(step, ann);
-  const stepMax = up ? own.hi - range.hi : range.lo - own.lo;
+  const stepConst = constantOf(w.step, ann);
+  const stepMax = w.up ? own.hi - range.hi : range.lo - own.lo;
   if (stepConst !== undefined && (stepConst < 0n || stepConst > stepMax)) return undefined;
-  return { decl: sym.decl, variable: c.left, range, up, bound: c.right, strict: c.op === '<' || c.op === '>', step, stepConst, stepMax };
+  return { decl: w.sym.decl, variable: s.cond.left, range, up: w.up, bound: w.bound, strict: w.strict, step: w.step, stepConst, stepMax };
 }
 
 /** A constant, or a plain variable the body cannot change. */
