@@ -6,9 +6,7 @@
  * CST path reports) exactly where the CST path has something to report.
  */
 import { describe, it, expect } from 'vitest';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import type { IToken } from 'chevrotain';
 import { SourceFile } from '../../../compiler/source.js';
 import { IdAllocator, type CompilationUnit } from '../../../compiler/st/ast.js';
@@ -19,19 +17,7 @@ import { AstParser, astParser } from '../../../compiler/st/ast-parser.js';
 import { sfcToSt } from '../../../compiler/st/sfc-text.js';
 import type { Diagnostic } from '../../../compiler/diagnostics/diagnostic.js';
 import { generateProject } from '../../bench/compile.js';
-
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-
-function stFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    if (name === 'node_modules' || name === 'dist' || name.startsWith('.')) continue;
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) out.push(...stFiles(path));
-    else if (name.endsWith('.st')) out.push(path);
-  }
-  return out;
-}
+import { projectStFiles } from '../../support/st-files.js';
 
 /**
  * The file as parse.ts hands it to the parsers (SFC charts turned into ST), with full positions
@@ -114,7 +100,7 @@ function damaged(text: string, rnd: () => number): string {
 }
 
 describe('the AST parser', () => {
-  const files = [...stFiles(join(ROOT, 'blocks')), ...stFiles(join(ROOT, 'samples')), ...stFiles(join(ROOT, 'test'))];
+  const files = projectStFiles();
 
   it('validates as a chevrotain grammar', () => {
     expect(() => new AstParser(true)).not.toThrow();

@@ -7,27 +7,13 @@
  * nothing. And it gives up on no file of the project that the chevrotain parser reads.
  */
 import { describe, it, expect } from 'vitest';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { SourceFile } from '../../../compiler/source.js';
 import { IdAllocator, type CompilationUnit } from '../../../compiler/st/ast.js';
 import { fastParse, fastParserFaults } from '../../../compiler/st/fast-parser.js';
 import { MAX_NESTING, parseCleanWithChevrotain, parseSt } from '../../../compiler/st/parse.js';
 import { generateProject } from '../../bench/compile.js';
-
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-
-function stFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    if (name === 'node_modules' || name === 'dist' || name.startsWith('.')) continue;
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) out.push(...stFiles(path));
-    else if (name.endsWith('.st')) out.push(path);
-  }
-  return out;
-}
+import { projectStFiles } from '../../support/st-files.js';
 
 /** The tree as text: every key in order (undefined ones too), bigints marked, a node met again written as a reference to its first place. */
 function serialised(unit: CompilationUnit): string {
@@ -90,7 +76,7 @@ function damaged(text: string, rnd: () => number): string {
 }
 
 describe('the hand-written ST parser', () => {
-  const files = [...stFiles(join(ROOT, 'blocks')), ...stFiles(join(ROOT, 'samples')), ...stFiles(join(ROOT, 'test'))];
+  const files = projectStFiles();
   const sources = files.map((f) => readFileSync(f, 'utf8'));
 
   it('reads every ST file of the project the chevrotain parser reads, into the same AST', () => {
