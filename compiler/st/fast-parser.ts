@@ -119,18 +119,21 @@ class FastParser extends FastBodyParser {
       this.pos++;
       base = this.qualifiedName();
     }
-    const implemented: string[] = [];
-    if (this.next === K.IMPLEMENTS) {
-      this.pos++;
-      implemented.push(this.qualifiedName());
-      while (this.next === K.Comma) {
-        this.pos++;
-        implemented.push(this.qualifiedName());
-      }
-    }
+    const implemented = this.next === K.IMPLEMENTS ? this.nameList() : [];
     const b = this.pouBody();
     this.expect(K.END_FUNCTION_BLOCK);
     return this.f.functionBlock(this.image(name), mods, base, implemented, b, start, this.end());
+  }
+
+  /** The keyword at hand (IMPLEMENTS, EXTENDS) and the comma-separated qualified names after it. */
+  private nameList(): string[] {
+    this.pos++;
+    const names = [this.qualifiedName()];
+    while (this.next === K.Comma) {
+      this.pos++;
+      names.push(this.qualifiedName());
+    }
+    return names;
   }
 
   /** ABSTRACT, FINAL, OVERRIDE and access specifiers, in any number and order. */
@@ -207,15 +210,7 @@ class FastParser extends FastBodyParser {
     const start = this.start();
     this.pos++;
     const name = this.expect(K.Identifier);
-    const bases: string[] = [];
-    if (this.next === K.EXTENDS) {
-      this.pos++;
-      bases.push(this.qualifiedName());
-      while (this.next === K.Comma) {
-        this.pos++;
-        bases.push(this.qualifiedName());
-      }
-    }
+    const bases = this.next === K.EXTENDS ? this.nameList() : [];
     const methods: A.MethodDecl[] = [];
     this.inInterface = true;
     while (this.next === K.METHOD) methods.push(this.methodDecl());
