@@ -12,6 +12,7 @@ import { hasErrors, sortDiagnostics } from './diagnostics/diagnostic.js';
 import { diagnostic } from './diagnostics/registry.js';
 import { fileStart, SourceFile } from './source.js';
 import { compileSources, type CompileOptions, type CompileResult } from './st-project.js';
+import { StFallbackNeeded } from './st/parse.js';
 import type { importPlcopen } from './plcopen/import.js';
 import type { ilFileSource } from './il/il-file.js';
 import type { compile61499 } from './iec61499/project.js';
@@ -108,12 +109,29 @@ function needed<F>(frontEnd: F | undefined, path: string): F {
 
 /** compileFiles, loading only the front ends the files need. */
 export async function compileFilesLoading(paths: string[], options: CompileOptions = {}): Promise<CompileResult> {
-  const diagnostics: Diagnostic[] = [];
-  const texts = readSourceTexts(paths, diagnostics);
-  return compileByKind(texts, options, paths[0] ?? '', diagnostics, await loadFrontEnds(paths));
+  const read: Diagnostic[] = [];
+  const texts = readSourceTexts(paths, read);
+  const frontEnds = await loadFrontEnds(paths);
+  return withStFallback(() => compileByKind(texts, options, paths[0] ?? '', [...read], frontEnds));
 }
 
 /** compileSourceTexts, loading only the front ends the texts need. */
 export async function compileSourceTextsLoading(texts: SourceText[], options: CompileOptions = {}): Promise<CompileResult> {
-  return compileByKind(texts, options, texts[0]?.path ?? '', [], await loadFrontEnds(texts.map((t) => t.path)));
+  const frontEnds = await loadFrontEnds(texts.map((t) => t.path));
+  return withStFallback(() => compileByKind(texts, options, texts[0]?.path ?? '', [], frontEnds));
+}
+
+/**
+ * `compile`, without the ST parser's fallback while every file is one the hand-written parser
+ * reads (loading it is some 30 ms of a start); when one is not, the fallback is loaded and
+ * the compile starts again, as it would have gone with the fallback there from the start.
+ */
+async function withStFallback(compile: () => CompileResult): Promise<CompileResult> {
+  try {
+    return compile();
+  } catch (e) {
+    if (!(e instanceof StFallbackNeeded)) throw e;
+  }
+  await import('./st/parse-fallback.js');
+  return compile();
 }

@@ -9,6 +9,8 @@ import type { CompileOptions, CompileResult } from './st-project.js';
 import { importPlcopen } from './plcopen/import.js';
 import { ilFileSource } from './il/il-file.js';
 import { compile61499 } from './iec61499/project.js';
+// synchronous callers get every ST file parsed at once, whatever it holds
+import './st/parse-fallback.js';
 
 export { compileSources, DEFAULT_RESOURCE, DEFAULT_TASK, type CompileOptions, type CompileResult } from './st-project.js';
 

@@ -27,7 +27,8 @@ export interface LineOrigin {
 }
 
 export class SourceFile {
-  private readonly lineStarts: number[];
+  /** offsets where each line starts, made at the first position asked for */
+  private starts: number[] | undefined;
 
   /**
    * @param path file name shown in messages (as the user gave it)
@@ -38,25 +39,28 @@ export class SourceFile {
     readonly path: string,
     readonly text: string,
     readonly origins?: readonly LineOrigin[],
-  ) {
+  ) {}
+
+  private get lineStarts(): number[] {
+    if (this.starts) return this.starts;
     const starts = [0];
-    for (let i = 0; i < text.length; i++) {
-      if (text.charCodeAt(i) === 10) starts.push(i + 1);
-    }
-    this.lineStarts = starts;
+    const text = this.text;
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    return (this.starts = starts);
   }
 
   /** Line and column of a character offset, mapped through the origins when there are any. */
   position(offset: number): Position {
+    const starts = this.lineStarts;
     let lo = 0;
-    let hi = this.lineStarts.length - 1;
+    let hi = starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.lineStarts[mid]! <= offset) lo = mid;
+      if (starts[mid]! <= offset) lo = mid;
       else hi = mid - 1;
     }
     const line = lo + 1;
-    const col = offset - this.lineStarts[lo]! + 1;
+    const col = offset - starts[lo]! + 1;
     return this.mapLineCol(line, col);
   }
 

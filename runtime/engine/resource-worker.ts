@@ -36,8 +36,12 @@ export function runResourceWorker(open: OpenResource): void {
     parentPort!.postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e) } satisfies WorkerMessage);
   };
   const boot = workerData as ResourceWorkerData | PrestartData;
-  if ('prestart' in boot) parentPort!.once('message', (data: ResourceWorkerData) => main(data, open).catch(failed));
-  else main(boot, open).catch(failed);
+  if ('prestart' in boot) {
+    parentPort!.once('message', (data: ResourceWorkerData) => {
+      startMark(`application for ${data.resource} received`);
+      main(data, open).catch(failed);
+    });
+  } else main(boot, open).catch(failed);
 }
 
 /**

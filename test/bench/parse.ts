@@ -9,7 +9,8 @@
  */
 import { SourceFile } from '../../compiler/source.js';
 import { IdAllocator } from '../../compiler/st/ast.js';
-import { MAX_NESTING, parseCleanWithChevrotain, parseSt } from '../../compiler/st/parse.js';
+import { MAX_NESTING, parseSt } from '../../compiler/st/parse.js';
+import { parseCleanWithChevrotain } from '../../compiler/st/parse-fallback.js';
 import { fastParse } from '../../compiler/st/fast-parser.js';
 import { stLexer } from '../../compiler/st/lexer.js';
 import { markdown, type BenchResult } from './report.js';

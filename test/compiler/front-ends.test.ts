@@ -49,10 +49,11 @@ describe('front ends loaded by the files compiled', () => {
     expect(mixed.diagnostics[0]!.message).toMatch(/cannot be mixed/);
   });
 
-  // which modules a compile loads, seen by a resolve hook in a process of its own
-  const loadedModules = (file: string) =>
-    new Promise<string[]>((resolve, reject) => {
+  // which modules a compile loads, seen by a resolve hook in a process of its own, and its diagnostics
+  const compiledAlone = (file: string) =>
+    new Promise<{ urls: string[]; diagnostics: unknown[]; compiled: boolean }>((resolve, reject) => {
       const log = join(dir, `modules-${Math.random().toString(36).slice(2)}.txt`);
+      const out = `${log}.json`;
       writeFileSync(log, '');
       const hook = `import { appendFileSync } from 'node:fs';\n` +
         `export async function resolve(s, c, next) { const r = await next(s, c); appendFileSync(${JSON.stringify(log)}, r.url + '\\n'); return r; }\n`;
@@ -63,16 +64,21 @@ describe('front ends loaded by the files compiled', () => {
           `register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hook)}));\n` +
           `const { compileFilesLoading } = await import(${JSON.stringify(join(root, 'compiler/front-ends.ts'))});\n` +
           `const r = await compileFilesLoading([${JSON.stringify(file)}]);\n` +
-          `if (!r.application) process.exit(3);\n`,
+          `(await import('node:fs')).writeFileSync(${JSON.stringify(out)}, JSON.stringify({ diagnostics: r.diagnostics, compiled: !!r.application }));\n`,
       );
       const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), script], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
       child.on('error', reject);
       child.on('close', (code) => {
         if (code !== 0) reject(new Error(`compile exited with ${code}`));
-        else resolve(readFileSync(log, 'utf8').split('\n').filter(Boolean));
+        else resolve({ urls: readFileSync(log, 'utf8').split('\n').filter(Boolean), ...(JSON.parse(readFileSync(out, 'utf8')) as { diagnostics: unknown[]; compiled: boolean }) });
       });
     });
   // (the IL translator itself is part of the ST front end: a chart's actions may be written in IL)
+  const loadedModules = async (file: string) => {
+    const r = await compiledAlone(file);
+    if (!r.compiled) throw new Error(`${file} did not compile`);
+    return r.urls;
+  };
   const otherFrontEnds = (urls: string[]) => urls.filter((u) => /\/compiler\/(plcopen|iec61499)\/|\/compiler\/il\/il-file|fast-xml-parser/.test(u));
 
   it('an ST project loads none of the PLCopen, IL and IEC 61499 front ends; a PLCopen one loads its own', async () => {
@@ -84,5 +90,26 @@ describe('front ends loaded by the files compiled', () => {
     expect(xmlModules.some((u) => u.endsWith('/compiler/plcopen/import.ts'))).toBe(true);
     expect(xmlModules.some((u) => u.includes('fast-xml-parser'))).toBe(true);
     expect(xmlModules.some((u) => u.includes('/compiler/iec61499/') || u.endsWith('/compiler/il/il-file.ts'))).toBe(false);
+  }, 120_000);
+
+  const fallbackParsers = (urls: string[]) => urls.filter((u) => /\/compiler\/st\/(parse-fallback|parser|to-ast|ast-parser|sfc-text)\.ts$/.test(u)).map((u) => u.replace(/.*\/compiler\//, ''));
+
+  it('a clean ST file never loads the fallback parsers; a file with errors or a chart loads them and gets what compileFiles gives', async () => {
+    const clean = join(dir, 'clean.st');
+    writeFileSync(clean, ST);
+    const broken = join(dir, 'broken.st');
+    writeFileSync(broken, 'PROGRAM Main\nVAR n : INT; END_VAR\nn := n + ;\nm := 1;\nEND_PROGRAM\n');
+    const chart = join(dir, 'chart.st');
+    writeFileSync(chart, 'PROGRAM Main\nVAR n : INT; END_VAR\nINITIAL_STEP S0: n(N); END_STEP\nACTION n: n := n + 1; END_ACTION\nEND_PROGRAM\n');
+    const [c, b, ch] = await Promise.all([compiledAlone(clean), compiledAlone(broken), compiledAlone(chart)]);
+    expect(c.compiled).toBe(true);
+    expect(fallbackParsers(c.urls)).toEqual([]);
+    expect(b.compiled).toBe(false);
+    expect(fallbackParsers(b.urls)).toContain('st/parse-fallback.ts');
+    expect(b.diagnostics).toEqual(JSON.parse(JSON.stringify(compileFiles([broken]).diagnostics)));
+    expect(b.diagnostics.length).toBeGreaterThan(0);
+    expect(fallbackParsers(ch.urls)).toContain('st/sfc-text.ts');
+    expect(ch.diagnostics).toEqual(JSON.parse(JSON.stringify(compileFiles([chart]).diagnostics)));
+    expect(ch.compiled).toBe(compileFiles([chart]).application !== undefined);
   }, 120_000);
 });

@@ -12,7 +12,10 @@
  * `VPLC_NO_WASM=1` turns the WebAssembly path off (every loop stays JavaScript);
  * `VPLC_WASM_ALL=1` takes it for every loop it can run, paying or not (for differential tests).
  */
-import type { ForStmt } from '../../st/ast.js';
+import type { Expr, ForStmt, Stmt } from '../../st/ast.js';
+import { walkStmts } from '../ast-walk.js';
+import { concrete } from '../../types/common-type.js';
+import type { Type } from '../../types/types.js';
 import { encodeModule, F32, F64, type WasmFunction } from './encoder.js';
 import { compileLoop, type CompiledLoop, type WasmLoopHost } from './loop-compiler.js';
 import { ELEMENTARY } from '../../types/types.js';
@@ -32,6 +35,48 @@ export function wasmLoopsEnabled(): boolean {
   return process.env.VPLC_NO_WASM !== '1';
 }
 
+const isReal = (t: Type | undefined): boolean => {
+  if (!t) return false;
+  if (t.kind === 'literalReal') return true;
+  const c = concrete(t);
+  return c.kind === 'elementary' && c.name === 'REAL';
+};
+
+/**
+ * A quick look at a loop's body before compiling it: false when it cannot become WebAssembly
+ * (a statement or expression kind loop-compiler.ts refuses) or cannot pay (unless `all`): a
+ * counted REAL operation needs a REAL somewhere, as an expression's or operands' type, or a
+ * call's parameter. Most loops of a project are refused here, without compiling them (a
+ * refusal there throws) only to find they do no REAL work.
+ */
+function mayQualify(h: WasmLoopHost, s: ForStmt, all: boolean): boolean {
+  let ok = true;
+  let real = all;
+  walkStmts(s.body, {
+    stmt: (st: Stmt) => {
+      if (st.kind !== 'empty' && st.kind !== 'assign' && st.kind !== 'if' && st.kind !== 'for') ok = false;
+    },
+    expr: (e: Expr) => {
+      switch (e.kind) {
+        case 'member':
+        case 'deref':
+        case 'bit':
+        case 'this':
+        case 'super':
+        case 'enumValue':
+          ok = false;
+          return;
+        case 'call':
+          real = true;
+          return;
+        default:
+          if (!real && (isReal(h.typeOf(e)) || isReal(h.ann.operandTypes.get(e.id)))) real = true;
+      }
+    },
+  });
+  return ok && real;
+}
+
 export class WasmLoops {
   private readonly fns: WasmFunction[] = [];
   private readonly views: string[] = [];
@@ -46,11 +91,13 @@ export class WasmLoops {
    */
   loopCode(h: WasmLoopHost, s: ForStmt, step: bigint, v: string, to: string, iterations: number): string[] | undefined {
     if (!this.enabled) return undefined;
+    const all = process.env.VPLC_WASM_ALL === '1';
+    if (!mayQualify(h, s, all)) return undefined;
     const loop = compileLoop(h, s, step, v, to);
     if (!loop) return undefined;
     const copied = loop.arrays.reduce((n, a) => n + a.length * (a.written ? 2 : 1), 0);
     const pays = loop.work.single > 0 && iterations * loop.work.single * COPIES_PER_SINGLE >= copied;
-    if (!pays && process.env.VPLC_WASM_ALL !== '1') return undefined;
+    if (!pays && !all) return undefined;
     return this.add(loop);
   }
 

@@ -94,6 +94,29 @@ END_PROGRAM
     expect(usesWasm(app)).toBe(false);
   });
 
+  it('a loop without REAL work stays JavaScript unless every loop is asked for; REAL work reached through a conversion pays', () => {
+    const ints = `PROGRAM Main
+VAR a : ARRAY[0..63] OF DINT; k : INT; END_VAR
+FOR k := 0 TO 63 DO a[k] := a[k] * 3 + k; END_FOR;
+END_PROGRAM
+`;
+    expect(usesWasm(compile(ints, true))).toBe(false);
+    process.env.VPLC_WASM_ALL = '1';
+    const all = compile(ints, true);
+    expect(usesWasm(all)).toBe(true);
+    expect(differences(run(all, 3), run(compile(ints, false), 3))).toEqual([]);
+    delete process.env.VPLC_WASM_ALL;
+    // no REAL variable: the REAL work is only in the conversion's result and parameter types
+    const converted = `PROGRAM Main
+VAR a : ARRAY[0..63] OF DINT; k : INT; END_VAR
+FOR k := 0 TO 63 DO a[k] := REAL_TO_DINT(DINT_TO_REAL(a[k]) * 1.5 + 2.5 * DINT_TO_REAL(k) - 0.5 * DINT_TO_REAL(a[k])); END_FOR;
+END_PROGRAM
+`;
+    const app = compile(converted, true);
+    expect(usesWasm(app)).toBe(true);
+    expect(differences(run(app, 3), run(compile(converted, false), 3))).toEqual([]);
+  });
+
   it('loops in FB instances, a FUNCTION and over global arrays: each instance its own arrays', () => {
     const text = `VAR_GLOBAL g : ARRAY[0..31] OF REAL; gs : REAL; END_VAR
 FUNCTION_BLOCK Filter

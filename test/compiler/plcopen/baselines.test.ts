@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { importPlcopen } from '../../../compiler/plcopen/import.js';
 import { formatDiagnostic } from '../../../compiler/diagnostics/diagnostic.js';
 import { parseSt } from '../../../compiler/st/parse.js';
+import '../../../compiler/st/parse-fallback.js';
 import { IdAllocator } from '../../../compiler/st/ast.js';
 
 const dir = fileURLToPath(new URL('./cases/', import.meta.url));

@@ -4,6 +4,7 @@ import { formatDiagnostic } from '../../../compiler/diagnostics/diagnostic.js';
 import { SourceFile } from '../../../compiler/source.js';
 import { IdAllocator, type ProgramDecl } from '../../../compiler/st/ast.js';
 import { parseSt } from '../../../compiler/st/parse.js';
+import '../../../compiler/st/parse-fallback.js';
 
 /** code, line and column of every diagnostic */
 function where(text: string): string[] {

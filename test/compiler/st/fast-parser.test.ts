@@ -11,7 +11,8 @@ import { readFileSync } from 'node:fs';
 import { SourceFile } from '../../../compiler/source.js';
 import { IdAllocator, type CompilationUnit } from '../../../compiler/st/ast.js';
 import { fastParse, fastParserFaults } from '../../../compiler/st/fast-parser.js';
-import { MAX_NESTING, parseCleanWithChevrotain, parseSt } from '../../../compiler/st/parse.js';
+import { MAX_NESTING, parseSt } from '../../../compiler/st/parse.js';
+import { parseCleanWithChevrotain } from '../../../compiler/st/parse-fallback.js';
 import { generateProject } from '../../bench/compile.js';
 import { projectStFiles } from '../../support/st-files.js';
 

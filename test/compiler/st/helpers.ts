@@ -1,5 +1,6 @@
 /** Test helpers for the ST front end: parse a text, and print expressions compactly. */
 import { parseSt, type ParseResult } from '../../../compiler/st/parse.js';
+import '../../../compiler/st/parse-fallback.js';
 import { SourceFile } from '../../../compiler/source.js';
 import { IdAllocator, type Expr, type Stmt, type ProgramDecl, type LiteralValue } from '../../../compiler/st/ast.js';
 import { formatDiagnostic } from '../../../compiler/diagnostics/diagnostic.js';

@@ -10,6 +10,7 @@ import { SourceFile } from '../../../compiler/source.js';
 import { stLexer } from '../../../compiler/st/lexer.js';
 import { sfcToSt } from '../../../compiler/st/sfc-text.js';
 import { parseSt } from '../../../compiler/st/parse.js';
+import '../../../compiler/st/parse-fallback.js';
 import { IdAllocator } from '../../../compiler/st/ast.js';
 import { formatDiagnostic } from '../../../compiler/diagnostics/diagnostic.js';
 
