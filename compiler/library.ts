@@ -28,21 +28,25 @@ export function librarySources(): SourceFile[] {
 /** Type name of output `member` of library FB `fbType` (both case-insensitive), when it has one. */
 export function libraryOutputType(fbType: string, member: string): string | undefined {
   if (!outputs) {
-    outputs = new Map();
-    inputs = new Map();
+    // filled into fresh maps and kept only once every file is read: a parse that stops half-way
+    // (the ST fallback parser not loaded yet, the compile retried) leaves no half-filled cache
+    const outs = new Map<string, Map<string, string>>();
+    const ins = new Map<string, string[]>();
     const ids = new IdAllocator();
     for (const s of librarySources()) {
       for (const pou of parseSt(s, ids).unit.pous) {
         if (pou.kind !== 'functionBlock') continue;
         const vars = new Map<string, string>();
-        inputs!.set(key(pou.name), pou.varSections.filter((s) => s.section === 'VAR_INPUT').flatMap((s) => s.decls.map((d) => d.name)));
+        ins.set(key(pou.name), pou.varSections.filter((s) => s.section === 'VAR_INPUT').flatMap((s) => s.decls.map((d) => d.name)));
         for (const section of pou.varSections) {
           if (section.section !== 'VAR_OUTPUT') continue;
           for (const d of section.decls) if (d.type.kind === 'named') vars.set(key(d.name), d.type.name.toUpperCase());
         }
-        outputs.set(key(pou.name), vars);
+        outs.set(key(pou.name), vars);
       }
     }
+    outputs = outs;
+    inputs = ins;
   }
   return outputs.get(key(fbType))?.get(key(member));
 }
