@@ -48,7 +48,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function compile() {
   const file = join(dir, 'loops.st');
   writeFileSync(file, PROGRAM);
+  // the WebAssembly path on, whatever the environment of the test run says
+  const off = process.env.VPLC_NO_WASM;
+  delete process.env.VPLC_NO_WASM;
   const r = compileFiles([file]);
+  if (off !== undefined) process.env.VPLC_NO_WASM = off;
   expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   return r.application!;
 }
