@@ -64,7 +64,7 @@ export function constantResult(name: string, args: { value: bigint }[]): bigint 
 }
 
 /** The result variable of a function or method (its name used inside its body). */
-export const RESULTS = new WeakMap<Pou, VarSymbol>();
+const RESULTS = new WeakMap<Pou, VarSymbol>();
 export function resultSymbol(pou: Pou): VarSymbol {
   let r = RESULTS.get(pou);
   if (!r) {
@@ -104,7 +104,7 @@ export function isAssignable(from: Type, to: Type): boolean {
   return sameType(from, to);
 }
 
-export function implementsInterface(fb: Extract<Type, { kind: 'fb' }>, itf: string): boolean {
+function implementsInterface(fb: Extract<Type, { kind: 'fb' }>, itf: string): boolean {
   const decl = fb.decl;
   if (decl.kind !== 'functionBlock') return false;
   return decl.implements.some((i) => i.toUpperCase() === itf.toUpperCase());
