@@ -1,6 +1,6 @@
 /**
  * Expressions and statements (IEC 61131-3 ed.3 7.3.2, 7.3.3) for the parser that builds the
- * AST in its grammar actions, without a CST. The productions are those of compiler/st/parser.ts,
+ * AST in its grammar actions, without a CST. The productions are those of compiler/st/parser-body.ts,
  * one for one and in the same order (so that chevrotain takes the same decisions); each returns
  * the AST node that compiler/st/to-ast.ts makes of the same text. Declarations are in
  * compiler/st/ast-parser.ts, which extends this class.
@@ -69,7 +69,7 @@ export class BodyAstParser extends EmbeddedActionsParser {
         { ALT: () => this.literalOperand() },
         { ALT: () => this.parenthesised() },
         {
-          // MOD(a, b), AND(a, b, c), OR(…), XOR(…): compiler/st/parser.ts has a GATE on the '(' here;
+          // MOD(a, b), AND(a, b, c), OR(…), XOR(…): compiler/st/parser-body.ts has a GATE on the '(' here;
           // an OR with a GATE makes chevrotain map over its alternatives on every operand, so
           // the '(' is checked after the head instead: either way the text goes to the recovering parser
           ALT: () => {
@@ -326,7 +326,7 @@ export class BodyAstParser extends EmbeddedActionsParser {
                 },
               },
               {
-                // S=, R=, REF=: the GATE of compiler/st/parser.ts, checked after the choice (see operand)
+                // S=, R=, REF=: the GATE of compiler/st/parser-body.ts, checked after the choice (see operand)
                 ALT: () => {
                   if (!this.RECORDING_PHASE && !isSetResetRef(this.LA(1))) needFullParse();
                   const op = this.CONSUME(T.Identifier);

@@ -1,6 +1,6 @@
 /**
  * Data types and variables (IEC 61131-3 ed.3 6.4, 6.5) for the parser that builds the AST in
- * its grammar actions: the productions of compiler/st/parser.ts, one for one, each returning
+ * its grammar actions: the productions of compiler/st/parser-types.ts, one for one, each returning
  * the node compiler/st/to-ast.ts makes of the same text. compiler/st/ast-parser.ts extends it.
  */
 import type { IToken } from 'chevrotain';

@@ -1,0 +1,262 @@
+/**
+ * JavaScript for ST expressions: operators with wrap-around at their width, REAL rounding,
+ * time arithmetic, checked division, and invariants hoisted before loops.
+ */
+import type { CallExpr, Expr, Stmt } from '../st/ast.js';
+import { concrete } from '../types/common-type.js';
+import { ELEMENTARY, type Type, elementary, isBig, isInteger, familyOf } from '../types/types.js';
+import { divCode, modCode, notCode } from '../stdlib/functions.js';
+import type { Annotations } from '../semantics/symbols.js';
+import { convertCode, wrapInt } from './convert.js';
+import { constantInt, rangeOf, valueRange } from './index-range.js';
+import { hoistTarget, loopScope, type LoopScope } from './loop-invariants.js';
+import { convertLiteral } from './literal-code.js';
+import { roundSingle, isSingle } from './real-rounding.js';
+import { VariableCode } from './variable-code.js';
+
+const COMPARISONS: ReadonlySet<string> = new Set(['=', '<>', '<', '>', '<=', '>=']);
+
+/** Expressions of one body (see variable-code.ts for the emitter's state). */
+export abstract class ExpressionCode extends VariableCode {
+  /** emitted by call-code.ts */
+  abstract call(e: CallExpr, asStatement: boolean): string;
+
+  /** A BOOL expression as a JS condition. */
+  test(e: Expr): string {
+    return this.expr(e, elementary('BOOL'));
+  }
+
+  // ------------------------------------------------------------ expressions
+
+  /**
+   * JS for an expression, converted to `target` when given. Untyped literals take the
+   * target's representation.
+   */
+  expr(e: Expr, target?: Type): string {
+    if (this.loopScopes.length && !this.hoisting) {
+      const i = hoistTarget(e, this.loopScopes, this.o.ann);
+      if (i >= 0) {
+        this.hoisting = true;
+        const code = this.exprHere(e, target);
+        this.hoisting = false;
+        return this.hoistInto(i, code);
+      }
+    }
+    return this.exprHere(e, target);
+  }
+
+  /** loops around the code being emitted, innermost last (see loop-invariants.ts) */
+  protected readonly loopScopes: LoopScope[] = [];
+  /** the code of an expression being moved before a loop is being emitted */
+  protected hoisting = false;
+
+  protected pushLoopScope(body: Stmt[], variable?: Expr): void {
+    this.loopScopes.push(loopScope(body, variable, this.o.ann, this.lines.length, this.indent));
+  }
+
+  /** `code` computed once before the loop of scope `i`, into a temporary (one per distinct code) */
+  protected hoistInto(i: number, code: string): string {
+    const scope = this.loopScopes[i]!;
+    const known = scope.hoisted.get(code);
+    if (known) return known;
+    const t = this.tmp();
+    this.lines.splice(scope.at, 0, `${'  '.repeat(scope.indent)}${t} = ${code};`);
+    for (let k = i; k < this.loopScopes.length; k++) this.loopScopes[k]!.at++;
+    scope.hoisted.set(code, t);
+    return t;
+  }
+
+  protected exprHere(e: Expr, target?: Type): string {
+    const t = this.typeOf(e);
+    const want = target ?? concrete(t);
+    if (e.kind === 'literal') return convertLiteral(e.value, t, want);
+    // BOOL variables and fields hold true or false, but V8 does not know the type of a value
+    // loaded from a field: `if (x)` tests x against every falsy kind of value (false, '', 0,
+    // NaN, a BigInt…) and `o.f = x` stores it with a write barrier; `x === true` is one compare
+    // and a boolean V8 knows needs no barrier (true and false never move)
+    if (isBool(want) && isBoolLoad(e, this.o.ann)) return `(${this.exprRaw(e, want)} === true)`;
+    if ((t.kind === 'literalInt' || t.kind === 'literalReal') && (e.kind === 'binary' || e.kind === 'unary')) {
+      // constant arithmetic on literals is done in the target type
+      return this.exprRaw(e, want);
+    }
+    const code = this.exprRaw(e, concrete(t));
+    // a generic function of literals (MAX(3, 9)) computes in the literal's default type
+    if (e.kind === 'call' && (t.kind === 'literalInt' || t.kind === 'literalReal')) return target ? convertCode(code, concrete(t), target) : code;
+    if (target && isSingle(target) && this.exactInSingle(e, t)) return code;
+    return target ? convertCode(code, t, target) : code;
+  }
+
+  /** An integer expression of type `from` whose every value is exact in single precision (|v| <= 2^24)? */
+  protected exactInSingle(e: Expr, from: Type): boolean {
+    const f = concrete(from);
+    if (f.kind !== 'elementary' || !isInteger(f) || ELEMENTARY[f.name].bits > 32) return false;
+    const r = valueRange(e, this.loopFacts, this.o.ann);
+    return r !== undefined && r.lo >= -(1n << 24n) && r.hi <= 1n << 24n;
+  }
+
+  protected exprRaw(e: Expr, ctxType: Type): string {
+    switch (e.kind) {
+      case 'literal':
+        return convertLiteral(e.value, this.typeOf(e), ctxType);
+      case 'name': {
+        const sym = this.o.ann.symbols.get(e.id);
+        if (!sym) return e.name.toUpperCase() === 'NULL' ? 'null' : 'undefined';
+        if (sym.kind === 'enumValue') return String(sym.value);
+        if (sym.constValue !== undefined && sym.storage === 'global') return this.varRef(sym);
+        return this.varRef(sym);
+      }
+      case 'enumValue': {
+        const sym = this.o.ann.symbols.get(e.id);
+        return sym?.kind === 'enumValue' ? String(sym.value) : '0';
+      }
+      case 'member':
+        return this.memberRef(e);
+      case 'index': {
+        const ot = this.typeOf(e.object);
+        const ref = this.indexRef(e);
+        return ot.kind === 'array' && ot.element.kind === 'elementary' && ot.element.name === 'BOOL' ? `(${ref} !== 0)` : ref;
+      }
+      case 'bit': {
+        const ot = concrete(this.typeOf(e.object));
+        const obj = this.expr(e.object, ot);
+        if (isBig(ot)) return `(((${obj}) >> ${e.bit}n) & 1n) !== 0n`;
+        return `(((${obj}) >>> ${e.bit}) & 1) !== 0`;
+      }
+      case 'deref':
+        return this.lref(e);
+      case 'call':
+        return this.call(e, false);
+      case 'unary': {
+        const operand = this.expr(e.operand, ctxType);
+        if (e.op === '+') return operand;
+        if (e.op === 'NOT') return notCode(operand, ctxType);
+        if (ctxType.kind === 'elementary' && isInteger(ctxType)) return wrapInt(`-(${operand})`, ctxType.name);
+        return `(-(${operand}))`;
+      }
+      case 'binary':
+        return this.binary(e, ctxType);
+      case 'this':
+      case 'super':
+        return 'this';
+    }
+  }
+
+  protected binary(e: Extract<Expr, { kind: 'binary' }>, ctxType: Type): string {
+    let ot = this.o.ann.operandTypes.get(e.id) ?? ctxType;
+    if (ot.kind === 'literalInt' || ot.kind === 'literalReal') {
+      const isCompare = COMPARISONS.has(e.op);
+      ot = isCompare ? concrete(ot) : ctxType.kind === 'elementary' && ctxType.name !== 'BOOL' ? ctxType : concrete(ot);
+    }
+    const lt = this.typeOf(e.left);
+    const rt = this.typeOf(e.right);
+    const fam = familyOf(ot);
+    // time arithmetic keeps each side in its own type
+    if (fam === 'duration' || fam === 'date' || fam === 'tod' || fam === 'dt') {
+      if (!COMPARISONS.has(e.op)) return this.timeBinary(e, lt, rt);
+    }
+    const a = this.expr(e.left, ot);
+    const b = this.expr(e.right, ot);
+    const site = () => this.site(e.range.line);
+    switch (e.op) {
+      case '=':
+        return `(${a} === ${b})`;
+      case '<>':
+        return `(${a} !== ${b})`;
+      case '<':
+      case '>':
+      case '<=':
+      case '>=':
+        return `(${a} ${e.op} ${b})`;
+      case 'AND':
+      case 'OR':
+      case 'XOR': {
+        if (isBool(ot)) return `(${a} ${e.op === 'AND' ? '&&' : e.op === 'OR' ? '||' : '!=='} ${b})`;
+        const op = e.op === 'AND' ? '&' : e.op === 'OR' ? '|' : '^';
+        if (isBig(ot)) return `(${a} ${op} ${b})`;
+        // both operands hold values of the type (every operation wraps), and so does the
+        // result: only a 32-bit unsigned one must be made unsigned again
+        if (ot.kind === 'elementary' && ELEMENTARY[ot.name].bits === 32 && ELEMENTARY[ot.name].family !== 'signed') return `((${a} ${op} ${b}) >>> 0)`;
+        return `(${a} ${op} ${b})`;
+      }
+      case '**':
+        return roundSingle(`((${a}) ** (${b}))`, ot);
+      case 'MOD': {
+        // a divisor that cannot be zero cannot fault: plain JS (a constant one V8 strength-reduces)
+        const mod = !isBig(ot) && this.nonZero(e.right) ? `(${a} % ${b})` : modCode(a, b, ot, site());
+        // a negative dividend with no remainder gives -0 in JS, which is no small integer: V8
+        // would then hold the variable (and the field it is stored in) as a boxed double
+        return ot.kind === 'elementary' && ELEMENTARY[ot.name].family === 'signed' && ELEMENTARY[ot.name].bits <= 32 ? `(${mod} | 0)` : mod;
+      }
+      case '/':
+        if (ot.kind === 'elementary' && isInteger(ot)) {
+          if (!isBig(ot) && this.nonZero(e.right)) {
+            const signed = ELEMENTARY[ot.name].family === 'signed';
+            return wrapInt(signed ? `(${a} / ${b}) | 0` : `Math.trunc(${a} / ${b})`, ot.name);
+          }
+          return isBig(ot) ? divCode(a, b, ot, site()) : wrapInt(divCode(a, b, ot, site()), ot.name);
+        }
+        return roundSingle(`(${a} / ${b})`, ot);
+      case '+':
+      case '-':
+      case '*': {
+        if (ot.kind !== 'elementary' || !isInteger(ot)) return roundSingle(`(${a} ${e.op} ${b})`, ot);
+        const info = ELEMENTARY[ot.name];
+        if (info.bits === 64) return wrapInt(`${a} ${e.op} ${b}`, ot.name);
+        if (e.op === '*' && info.bits === 32) return info.family === 'signed' ? `Math.imul(${a}, ${b})` : `(Math.imul(${a}, ${b}) >>> 0)`;
+        // a result the loop facts keep inside the type cannot wrap: no shifts or mask
+        if (info.bits < 32 && rangeOf(e, this.loopFacts, this.o.ann)) return `((${a} ${e.op} ${b}) | 0)`;
+        return wrapInt(`${a} ${e.op} ${b}`, ot.name);
+      }
+    }
+  }
+
+  /** An integer divisor that is no zero: a constant, or a range (from its type and the loop facts) without 0. */
+  protected nonZero(e: Expr): boolean {
+    const d = constantInt(e);
+    if (d !== undefined) return d !== 0n;
+    const r = valueRange(e, this.loopFacts, this.o.ann);
+    return r !== undefined && (r.lo > 0n || r.hi < 0n);
+  }
+
+  protected timeBinary(e: Extract<Expr, { kind: 'binary' }>, lt: Type, rt: Type): string {
+    const fl = familyOf(lt);
+    const fr = familyOf(rt);
+    const a = this.expr(e.left, fl ? lt : concrete(lt));
+    const b = this.expr(e.right, fr ? rt : concrete(rt));
+    const num = (x: string, t: Type) => (isBig(concrete(t)) ? `Number(${x})` : x);
+    switch (e.op) {
+      case '+':
+        if (fl === 'dt' && fr === 'duration') return `(${a} + ${b} / 1e6)`;
+        if (fl === 'duration' && fr === 'dt') return `(${a} / 1e6 + ${b})`;
+        return `(${a} + ${b})`;
+      case '-':
+        if (fl === 'dt' && fr === 'duration') return `(${a} - ${b} / 1e6)`;
+        if ((fl === 'dt' || fl === 'date') && fl === fr) return `((${a} - ${b}) * 1e6)`;
+        return `(${a} - ${b})`;
+      case '*': {
+        // durations are whole nanoseconds: times an integer they stay whole, only a REAL factor rounds
+        const whole = (t: Type) => isInteger(concrete(t));
+        if (fl === 'duration') return whole(rt) ? `(${a} * ${num(b, rt)})` : `Math.round(${a} * ${num(b, rt)})`;
+        return whole(lt) ? `(${num(a, lt)} * ${b})` : `Math.round(${num(a, lt)} * ${b})`;
+      }
+      case '/':
+        return `$tdiv(${a}, ${num(b, rt)}, ${this.site(e.range.line)})`;
+      default:
+        return `(${a} ${e.op} ${b})`;
+    }
+  }
+}
+
+function isBool(t: Type): boolean {
+  return t.kind === 'elementary' && t.name === 'BOOL';
+}
+
+/** A BOOL read from a variable or a field (a JS boolean V8 cannot type): not a constant. */
+function isBoolLoad(e: Expr, ann: Annotations): boolean {
+  const t = ann.types.get(e.id);
+  if (!t || !isBool(concrete(t))) return false;
+  if (e.kind === 'member') return true;
+  if (e.kind !== 'name') return false;
+  const s = ann.symbols.get(e.id);
+  return s?.kind === 'var' && s.constValue === undefined;
+}
