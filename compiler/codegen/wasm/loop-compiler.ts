@@ -5,9 +5,10 @@
  * double precision does without the two conversions Math.fround costs JavaScript, and integers
  * of up to 32 bits wrapped exactly as the JavaScript path wraps them.
  *
- * The function mirrors body.ts expression by expression: the same operand types, the same
- * conversions (numeric.ts), MIN/MAX/LIMIT/SEL with the same comparisons, integer division and
- * MOD only by a nonzero constant (a variable divisor faults at a located site: JavaScript),
+ * The function mirrors the JavaScript code generation (expression-code.ts, body.ts) expression
+ * by expression: the same operand types, the same conversions (numeric.ts), MIN/MAX/LIMIT/SEL
+ * with the same comparisons, integer division and MOD only by a nonzero constant (a variable
+ * divisor faults at a located site: JavaScript),
  * FOR loops inside with constant bounds. A watchdog that stops a scan inside the call names
  * the outer loop's line ($trace is written around the call, not inside it).
  * Anything else throws Unsupported and the loop stays JavaScript.
@@ -345,7 +346,7 @@ class LoopCompiler {
 
   // ------------------------------------------------------------ expressions
 
-  /** Pushes `e` converted to `target` (exprHere of body.ts); returns the type pushed. */
+  /** Pushes `e` converted to `target` (exprHere of expression-code.ts); returns the type pushed. */
   expr(e: Expr, target?: Num): Num {
     const t = this.typeOf(e);
     if (e.kind === 'literal') return this.literal(e.value, t, target ?? needNum(concrete(t)));
