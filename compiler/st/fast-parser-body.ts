@@ -92,6 +92,19 @@ export class FastBodyParser {
     return this.kinds[this.pos + i - 1]!;
   }
 
+  /**
+   * `item`, then `item` again after each comma: a comma-separated list of at least one. `item`
+   * is a method of this parser, called on it (no closure made per list).
+   */
+  protected commaList<T>(item: (this: this) => T): T[] {
+    const out = [item.call(this)];
+    while (this.next === K.Comma) {
+      this.pos++;
+      out.push(item.call(this));
+    }
+    return out;
+  }
+
   protected get next(): number {
     return this.kinds[this.pos]!;
   }
@@ -189,11 +202,7 @@ export class FastBodyParser {
         } else giveUp();
       } else if (k === K.LBracket) {
         this.pos++;
-        const indices: A.Expr[] = [this.expression()];
-        while (this.next === K.Comma) {
-          this.pos++;
-          indices.push(this.expression());
-        }
+        const indices: A.Expr[] = this.commaList(this.expression);
         this.expect(K.RBracket);
         object = { kind: 'index' as const, object, indices, id: this.f.id(), range: this.f.range(from, this.end()) };
       } else if (k === K.Caret) {
@@ -207,15 +216,8 @@ export class FastBodyParser {
   }
 
   protected argumentList(): A.Argument[] {
-    const args: A.Argument[] = [];
     this.expect(K.LParen);
-    if (EXPRESSION_START[this.next]) {
-      args.push(this.argument());
-      while (this.next === K.Comma) {
-        this.pos++;
-        args.push(this.argument());
-      }
-    }
+    const args: A.Argument[] = EXPRESSION_START[this.next] ? this.commaList(this.argument) : [];
     this.expect(K.RParen);
     return args;
   }
@@ -366,11 +368,7 @@ export class FastBodyParser {
 
   private caseElement(): A.CaseStmt['cases'][number] {
     const start = this.start();
-    const labels: A.CaseLabel[] = [this.caseLabel()];
-    while (this.next === K.Comma) {
-      this.pos++;
-      labels.push(this.caseLabel());
-    }
+    const labels: A.CaseLabel[] = this.commaList(this.caseLabel);
     this.expect(K.Colon);
     const body: A.Stmt[] = [];
     // a statement list ends where the next label (something followed by ':') begins

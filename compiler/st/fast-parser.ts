@@ -128,12 +128,7 @@ class FastParser extends FastBodyParser {
   /** The keyword at hand (IMPLEMENTS, EXTENDS) and the comma-separated qualified names after it. */
   private nameList(): string[] {
     this.pos++;
-    const names = [this.qualifiedName()];
-    while (this.next === K.Comma) {
-      this.pos++;
-      names.push(this.qualifiedName());
-    }
-    return names;
+    return this.commaList(this.qualifiedName);
   }
 
   /** ABSTRACT, FINAL, OVERRIDE and access specifiers, in any number and order. */
@@ -276,11 +271,7 @@ class FastParser extends FastBodyParser {
     if (k === K.ARRAY) {
       this.pos++;
       this.expect(K.LBracket);
-      const dims: A.ArrayTypeRef['dims'] = [this.arrayDimension()];
-      while (this.next === K.Comma) {
-        this.pos++;
-        dims.push(this.arrayDimension());
-      }
+      const dims: A.ArrayTypeRef['dims'] = this.commaList(this.arrayDimension);
       this.expect(K.RBracket);
       this.expect(K.OF);
       const element = this.typeSpec();
@@ -347,11 +338,7 @@ class FastParser extends FastBodyParser {
 
   private enumValueList(): A.EnumTypeRef['values'] {
     this.expect(K.LParen);
-    const values: A.EnumTypeRef['values'] = [this.enumValue()];
-    while (this.next === K.Comma) {
-      this.pos++;
-      values.push(this.enumValue());
-    }
+    const values: A.EnumTypeRef['values'] = this.commaList(this.enumValue);
     this.expect(K.RParen);
     return values;
   }
@@ -455,15 +442,9 @@ class FastParser extends FastBodyParser {
   }
 
   private arrayInitializer(): Extract<A.Initializer, { kind: 'array' }>['elements'] {
-    const elements: Extract<A.Initializer, { kind: 'array' }>['elements'] = [];
     this.pos++;
-    if (this.next === K.LBracket || EXPRESSION_START[this.next]) {
-      elements.push(this.arrayInitialElement());
-      while (this.next === K.Comma) {
-        this.pos++;
-        elements.push(this.arrayInitialElement());
-      }
-    }
+    const elements: Extract<A.Initializer, { kind: 'array' }>['elements'] =
+      this.next === K.LBracket || EXPRESSION_START[this.next] ? this.commaList(this.arrayInitialElement) : [];
     this.expect(K.RBracket);
     return elements;
   }
@@ -484,11 +465,7 @@ class FastParser extends FastBodyParser {
 
   private structInitializer(): Extract<A.Initializer, { kind: 'struct' }>['fields'] {
     this.pos++;
-    const fields: Extract<A.Initializer, { kind: 'struct' }>['fields'] = [this.structInitialField()];
-    while (this.next === K.Comma) {
-      this.pos++;
-      fields.push(this.structInitialField());
-    }
+    const fields: Extract<A.Initializer, { kind: 'struct' }>['fields'] = this.commaList(this.structInitialField);
     this.expect(K.RParen);
     return fields;
   }
@@ -611,17 +588,10 @@ class FastParser extends FastBodyParser {
 
   private taskDecl(): A.TaskDecl {
     const start = this.start();
-    const params: [number, A.Expr][] = [];
     this.pos++;
     const name = this.expect(K.Identifier);
     this.expect(K.LParen);
-    if (this.next === K.Identifier) {
-      params.push(this.taskParameter());
-      while (this.next === K.Comma) {
-        this.pos++;
-        params.push(this.taskParameter());
-      }
-    }
+    const params: [number, A.Expr][] = this.next === K.Identifier ? this.commaList(this.taskParameter) : [];
     this.expect(K.RParen);
     this.expect(K.Semicolon);
     const t = this.f.make({ name: this.image(name) } as Omit<A.TaskDecl, 'id' | 'range'>, start, this.end());
