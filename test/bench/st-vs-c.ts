@@ -11,7 +11,10 @@
  *   npx tsx test/bench/st-vs-c.ts [--batch-ms 20] [--batches 11] [kernel…]
  *
  * vPLC's scan is timed as the call of the generated task function (programs only: these
- * kernels have no located variables, so the process-image copy would be empty work).
+ * kernels have no located variables, so the process-image copy would be empty work). Each
+ * kernel's vPLC side runs in a process of its own, as an application does in production: kernels
+ * sharing one process were seen to make V8 compile the same code of a later kernel up to 2.5×
+ * slower (case-fsm, a WHILE sieve), which measures the bench, not the code.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -164,6 +167,25 @@ export function runSt(app: Application, p: Plan, warm: ResourceRunner): SideRun 
   };
 }
 
+/** The vPLC side of one kernel in a child process: the plan it chose and its figures. */
+function runStIsolated(name: string, batchMs: number, batches: number): { plan: Plan; st: SideRun } {
+  const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ST_SIDE, name, '--batch-ms', String(batchMs), '--batches', String(batches)], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
+  if (r.status !== 0) throw new Error(`${name}: the vPLC side failed (exit ${r.status ?? r.signal}):\n${r.stderr}`);
+  return JSON.parse(r.stdout) as { plan: Plan; st: SideRun };
+}
+
+/** The child's part: compile, plan and run one kernel, print the outcome as JSON. */
+function stSide(name: string, batchMs: number, batches: number): void {
+  const app = compileKernel(name);
+  const { plan: p, warm } = plan(app, batchMs, batches);
+  process.stdout.write(JSON.stringify({ plan: p, st: runSt(app, p, warm) }));
+}
+
+const ST_SIDE = '--st-side';
+
 export function haveGcc(): boolean {
   return spawnSync('gcc', ['--version'], { stdio: 'ignore' }).status === 0;
 }
@@ -223,9 +245,7 @@ export async function main(argv: string[] = []): Promise<BenchResult> {
   let disagreements = 0;
   try {
     for (const k of chosen) {
-      const app = compileKernel(k.name);
-      const { plan: p, warm } = plan(app, batchMs, batches);
-      const st = runSt(app, p, warm);
+      const { plan: p, st } = runStIsolated(k.name, batchMs, batches);
       const fig: BenchFigure = { name: k.name, value: st.nsPerScan, unit: 'ns/scan' };
       if (gcc) {
         const c = runC(k.name, p, dir);
@@ -263,7 +283,9 @@ export async function main(argv: string[] = []): Promise<BenchResult> {
   return { bench: 'st-vs-c', title: 'ST execution vs C (gcc -O2), ns per scan', figures, notes };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (import.meta.url === `file://${process.argv[1]}` && process.argv[2] === ST_SIDE) {
+  stSide(process.argv[3]!, option(process.argv, '--batch-ms', 20), Math.round(option(process.argv, '--batches', 11)));
+} else if (import.meta.url === `file://${process.argv[1]}`) {
   main(process.argv.slice(2)).then(
     (r) => {
       if (r.notes.some((n) => n.includes('different checksum'))) process.exitCode = 1;
