@@ -141,7 +141,10 @@ export class Engine {
 
   static async start(app: Application, options: EngineOptions): Promise<Engine> {
     const engine = new Engine(app, options);
-    await Promise.all([...engine.hosts.values()].map((h) => engine.launch(h, options.initialValues?.[h.name], options.forces?.[h.name])));
+    // several resources (the devices of a system) start their first releases together
+    const gate = engine.hosts.size > 1 ? new SharedArrayBuffer(4) : undefined;
+    await Promise.all([...engine.hosts.values()].map((h) => engine.launch(h, options.initialValues?.[h.name], options.forces?.[h.name], gate)));
+    if (gate) openStartGate(gate);
     if (engine.hosts.size === 0) engine.settle();
     return engine;
   }
@@ -346,8 +349,8 @@ export class Engine {
     return h;
   }
 
-  private async launch(host: ResourceHost, retained?: Parameters<ResourceHost['start']>[0], forces?: Record<string, unknown>): Promise<void> {
-    await host.start(retained, forces);
+  private async launch(host: ResourceHost, retained?: Parameters<ResourceHost['start']>[0], forces?: Record<string, unknown>, startGate?: SharedArrayBuffer): Promise<void> {
+    await host.start(retained, forces, startGate);
     void host.whenEnded().then(() => {
       if ([...this.hosts.values()].every((h) => !h.running)) this.settle();
     });
@@ -364,6 +367,13 @@ export class Engine {
       vars: mergeVars([...this.hosts.values()].map((h) => [h.name, h.lastVars] as const)),
     });
   }
+}
+
+/** Let every worker waiting at the start gate begin. */
+function openStartGate(gate: SharedArrayBuffer): void {
+  const word = new Int32Array(gate);
+  Atomics.store(word, 0, 1);
+  Atomics.notify(word, 0);
 }
 
 function mergeVars(all: readonly (readonly [string, Record<string, unknown>])[]): Record<string, unknown> {

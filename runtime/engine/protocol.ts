@@ -37,6 +37,12 @@ export interface ResourceWorkerData {
   /** make the scan thread real time (vplc run|serve --rt) */
   realtime?: RealtimeRequest;
   /**
+   * One Int32 shared by the resources of an engine started together: the worker, loaded, waits
+   * until it is nonzero before its first release, so the devices of a system start at once
+   * (workers load in different times: one was started ahead, the others load their modules).
+   */
+  startGate?: SharedArrayBuffer;
+  /**
    * V8's code cache of app.code (a 61131 resource): `data` to load it with, if there is one;
    * without data, or when V8 rejects it, the worker posts a new one (`codeCache`) after its run
    */

@@ -150,8 +150,11 @@ export class ResourceHost {
     return this.state === 'running';
   }
 
-  /** Start a worker (fresh instances; with `retained`, RETAIN values put back). Resolves once it runs. */
-  start(retained?: RetainedValues, forces?: Record<string, unknown>): Promise<void> {
+  /**
+   * Start a worker (fresh instances; with `retained`, RETAIN values put back). Resolves once it
+   * is ready: it runs then, or with `startGate`, once the gate opens (see ResourceWorkerData).
+   */
+  start(retained?: RetainedValues, forces?: Record<string, unknown>, startGate?: SharedArrayBuffer): Promise<void> {
     // forces are never persisted: a fresh worker starts without any but those asked for now
     this.forced.clear();
     const controlBuffer = new SharedArrayBuffer(CONTROL_WORDS * 4);
@@ -188,6 +191,7 @@ export class ResourceHost {
       ...(channel ? { writePort: channel.port2 } : {}),
       changePort: changes.port2,
       ...(this.options.realtime ? { realtime: this.options.realtime } : {}),
+      ...(startGate ? { startGate } : {}),
       ...(this.options.codeCache && !this.options.iec61499 && this.app === this.cachedApp ? { codeCache: this.options.codeCache.data ? { data: this.options.codeCache.data } : {} } : {}),
     };
     const worker = spawnResourceWorker(data, [...(channel ? [channel.port2] : []), changes.port2]);

@@ -58,6 +58,7 @@ async function main(data: ResourceWorkerData, open: OpenResource): Promise<void>
   if (data.realtime) post({ type: 'realtime', report: makeScanThreadRealtime(data.realtime) });
   startMark(`resource ${data.resource} ready`);
   post({ type: 'ready' });
+  if (data.startGate) awaitStartGate(new Int32Array(data.startGate), attention);
 
   let stop: 'none' | 'stop' | 'kill' = 'none';
   // a request from the main thread; true: stop
@@ -129,6 +130,11 @@ async function main(data: ResourceWorkerData, open: OpenResource): Promise<void>
   post({ type: 'done', scans: releases, timeNs: clock.nowNs(), vars, retained, faulted, ...(persistent ? { persistent } : {}) });
   data.writePort?.close();
   data.changePort?.close();
+}
+
+/** Block until the engine opens the start gate, or asks this resource to stop meanwhile. */
+function awaitStartGate(gate: Int32Array, attention: Int32Array): void {
+  while (Atomics.load(gate, 0) === 0 && (Atomics.load(attention, 0) & ATTENTION_STOP) === 0) Atomics.wait(gate, 0, 0, 50);
 }
 
 /** The work as it is, but the end of its first release is marked (VPLC_START_TRACE=1 only: a call more per release). */

@@ -65,7 +65,7 @@ describe('vplc run app.sys: every device in its own worker, real sockets between
   it('--device runs one device only; an unknown one is a usage error', async () => {
     const sys = join(dir, 'relay2.sys');
     writeFileSync(sys, system(await freePort(), await freePort()));
-    const r = await captureCli(runCommand, [sys, '--device', 'Client', '--duration', '200ms', '--json']);
+    const r = await captureCli(runCommand, [sys, '--device', 'Client', '--duration', '1s', '--json']);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.out) as { vars: Record<string, unknown> };
     const devices = new Set(Object.keys(out.vars).map((k) => k.split('.')[0]));
