@@ -8,7 +8,7 @@ import { ELEMENTARY, type Type, elementary, isBig, isInteger, familyOf, integerR
 import { divCode, modCode, notCode } from '../stdlib/functions.js';
 import type { Annotations } from '../semantics/symbols.js';
 import { convertCode, wrapInt } from './convert.js';
-import { constantInt, rangeOf, valueRange } from './index-range.js';
+import { constantInt, constantOf, rangeOf, valueRange } from './index-range.js';
 import { hoistTarget, loopScope, type LoopScope } from './loop-invariants.js';
 import { convertLiteral } from './literal-code.js';
 import { roundSingle, isSingle } from './real-rounding.js';
@@ -183,6 +183,8 @@ export abstract class ExpressionCode extends VariableCode {
       case '**':
         return roundSingle(`((${a}) ** (${b}))`, ot);
       case 'MOD': {
+        const near = this.nearMod(e, a, b);
+        if (near !== undefined) return near;
         // a divisor that cannot be zero cannot fault: plain JS (a constant one V8 strength-reduces)
         const mod = !isBig(ot) && this.nonZero(e.right) ? `(${a} % ${b})` : modCode(a, b, ot, site());
         // a negative dividend with no remainder gives -0 in JS, which is no small integer: V8
@@ -275,6 +277,22 @@ export abstract class ExpressionCode extends VariableCode {
     // past 32 bits V8's integer code would deoptimise to doubles (exact up to 2^53, but slower)
     if (bound >= 1n << 31n) return undefined;
     return { code: `(${a.code} ${e.op} ${b.code})`, bound, imul: false };
+  }
+
+  /**
+   * `x MOD m` by a constant m > 0 of an x the loop facts keep in 0 .. 2m - 1 (the wrap-around
+   * neighbour `(c + 1) MOD 48` of a FOR variable): x itself below m, else one compare and
+   * subtract instead of V8's multiply-high sequence for a division by a constant.
+   */
+  protected nearMod(e: Extract<Expr, { kind: 'binary' }>, a: string, b: string): string | undefined {
+    const m = constantOf(e.right, this.o.ann);
+    if (m === undefined || m <= 0n) return undefined;
+    const r = this.loopFacts.size ? rangeOf(e.left, this.loopFacts, this.o.ann) : undefined;
+    if (!r || r.lo < 0n || r.hi >= 2n * m) return undefined;
+    if (r.hi < m) return a;
+    const v = /^[\w$]+$/.test(a) ? a : this.tmp();
+    const pick = `(${v} >= ${b} ? ${v} - ${b} : ${v})`;
+    return v === a ? pick : `(${v} = ${a}, ${pick})`;
   }
 
   /** An integer divisor whose range (from its type and the loop facts) may hold -1. */
