@@ -4,11 +4,11 @@
  */
 import type { CallExpr, Expr, Stmt } from '../st/ast.js';
 import { concrete } from '../types/common-type.js';
-import { ELEMENTARY, type Type, elementary, isBig, isInteger, familyOf } from '../types/types.js';
+import { ELEMENTARY, type Type, elementary, isBig, isInteger, familyOf, integerRange } from '../types/types.js';
 import { divCode, modCode, notCode } from '../stdlib/functions.js';
 import type { Annotations } from '../semantics/symbols.js';
 import { convertCode, wrapInt } from './convert.js';
-import { constantInt, rangeOf, valueRange } from './index-range.js';
+import { constantInt, constantOf, rangeOf, valueRange } from './index-range.js';
 import { hoistTarget, loopScope, type LoopScope } from './loop-invariants.js';
 import { convertLiteral } from './literal-code.js';
 import { roundSingle, isSingle } from './real-rounding.js';
@@ -150,6 +150,8 @@ export abstract class ExpressionCode extends VariableCode {
     const lt = this.typeOf(e.left);
     const rt = this.typeOf(e.right);
     const fam = familyOf(ot);
+    const ring = this.ringOperation(e, ot);
+    if (ring) return ring;
     // time arithmetic keeps each side in its own type
     if (fam === 'duration' || fam === 'date' || fam === 'tod' || fam === 'dt') {
       if (!COMPARISONS.has(e.op)) return this.timeBinary(e, lt, rt);
@@ -181,6 +183,8 @@ export abstract class ExpressionCode extends VariableCode {
       case '**':
         return roundSingle(`((${a}) ** (${b}))`, ot);
       case 'MOD': {
+        const near = this.nearMod(e, a, b);
+        if (near !== undefined) return near;
         // a divisor that cannot be zero cannot fault: plain JS (a constant one V8 strength-reduces)
         const mod = !isBig(ot) && this.nonZero(e.right) ? `(${a} % ${b})` : modCode(a, b, ot, site());
         // a negative dividend with no remainder gives -0 in JS, which is no small integer: V8
@@ -191,7 +195,9 @@ export abstract class ExpressionCode extends VariableCode {
         if (ot.kind === 'elementary' && isInteger(ot)) {
           if (!isBig(ot) && this.nonZero(e.right)) {
             const signed = ELEMENTARY[ot.name].family === 'signed';
-            return wrapInt(signed ? `(${a} / ${b}) | 0` : `Math.trunc(${a} / ${b})`, ot.name);
+            const q = signed ? `(${a} / ${b}) | 0` : `Math.trunc(${a} / ${b})`;
+            // |a / b| <= |a| but for the smallest value divided by -1: only that one can wrap
+            return signed && this.mayBeMinusOne(e.right) ? wrapInt(q, ot.name) : `(${q})`;
           }
           return isBig(ot) ? divCode(a, b, ot, site()) : wrapInt(divCode(a, b, ot, site()), ot.name);
         }
@@ -208,6 +214,91 @@ export abstract class ExpressionCode extends VariableCode {
         return wrapInt(`${a} ${e.op} ${b}`, ot.name);
       }
     }
+  }
+
+  /**
+   * `+`, `-` and `*` of integers of up to 32 bits as one wrap around the whole tree of such
+   * operations in the same type: wrapping (mod 2^n) commutes with them, so the operations inside
+   * need none as long as every intermediate value stays exact (|v| < 2^31 here, so that V8 keeps
+   * them 32-bit integers; Math.imul takes its operands mod 2^32 itself). `a * 31 + i` is
+   * `((a * 31 + i) << 16 >> 16)`, one shift pair instead of two. Undefined when `e` has no such operation inside (or the facts
+   * keep it in range, where the plain operation is emitted).
+   */
+  protected ringOperation(e: Extract<Expr, { kind: 'binary' }>, ot: Type): string | undefined {
+    if (e.op !== '+' && e.op !== '-' && e.op !== '*') return undefined;
+    if (ot.kind !== 'elementary' || !isInteger(ot) || ELEMENTARY[ot.name].bits > 32) return undefined;
+    if (!this.ringChild(e.left, ot) && !this.ringChild(e.right, ot)) return undefined;
+    if (ELEMENTARY[ot.name].bits < 32 && rangeOf(e, this.loopFacts, this.o.ann)) return undefined;
+    const r = this.ringTree(e, ot);
+    if (!r) return undefined;
+    const info = ELEMENTARY[ot.name];
+    if (r.imul && info.family === 'signed' && info.bits === 32) return r.code;
+    return wrapInt(r.code, ot.name);
+  }
+
+  /** A `+`, `-`, `*` or negation in type `ot` whose wrap the operation around it may leave out. */
+  private ringChild(c: Expr, ot: Type & { kind: 'elementary' }): c is Extract<Expr, { kind: 'binary' | 'unary' }> {
+    if (c.kind === 'unary') {
+      if (c.op !== '-') return false;
+    } else if (c.kind !== 'binary' || (c.op !== '+' && c.op !== '-' && c.op !== '*')) return false;
+    const t = concrete(this.typeOf(c));
+    if (t.kind !== 'elementary' || t.name !== ot.name) return false;
+    if (c.kind === 'binary') {
+      const cot = this.o.ann.operandTypes.get(c.id);
+      if (cot && (cot.kind !== 'elementary' || cot.name !== ot.name) && cot.kind !== 'literalInt') return false;
+    }
+    if (this.loopScopes.length && !this.hoisting && hoistTarget(c, this.loopScopes, this.o.ann) >= 0) return false;
+    // a result the facts keep in range is emitted without its wrap anyway
+    return !(ELEMENTARY[ot.name].bits < 32 && rangeOf(c, this.loopFacts, this.o.ann));
+  }
+
+  /**
+   * The code of `e` in type `ot` without its final wrap, with a bound of its magnitude, or
+   * undefined when an intermediate value could pass 2^31. `imul`: the code is a Math.imul (a
+   * 32-bit signed result already).
+   */
+  private unwrapped(e: Expr, ot: Type & { kind: 'elementary' }): Unwrapped | undefined {
+    if (this.ringChild(e, ot)) return this.ringTree(e, ot);
+    // any other operand holds a value of the type
+    const r = valueRange(e, this.loopFacts, this.o.ann) ?? integerRange(ot.name)!;
+    return { code: this.expr(e, ot), bound: r.hi > -r.lo ? r.hi : -r.lo, imul: false };
+  }
+
+  private ringTree(e: Extract<Expr, { kind: 'binary' | 'unary' }>, ot: Type & { kind: 'elementary' }): Unwrapped | undefined {
+    if (e.kind === 'unary') {
+      const a = this.unwrapped(e.operand, ot);
+      return a && { code: `(-(${a.code}))`, bound: a.bound, imul: false };
+    }
+    const a = this.unwrapped(e.left, ot);
+    const b = a && this.unwrapped(e.right, ot);
+    if (!a || !b) return undefined;
+    if (e.op === '*' && ELEMENTARY[ot.name].bits === 32) return { code: `Math.imul(${a.code}, ${b.code})`, bound: 1n << 31n, imul: true };
+    const bound = e.op === '*' ? a.bound * b.bound : a.bound + b.bound;
+    // past 32 bits V8's integer code would deoptimise to doubles (exact up to 2^53, but slower)
+    if (bound >= 1n << 31n) return undefined;
+    return { code: `(${a.code} ${e.op} ${b.code})`, bound, imul: false };
+  }
+
+  /**
+   * `x MOD m` by a constant m > 0 of an x the loop facts keep in 0 .. 2m - 1 (the wrap-around
+   * neighbour `(c + 1) MOD 48` of a FOR variable): x itself below m, else one compare and
+   * subtract instead of V8's multiply-high sequence for a division by a constant.
+   */
+  protected nearMod(e: Extract<Expr, { kind: 'binary' }>, a: string, b: string): string | undefined {
+    const m = constantOf(e.right, this.o.ann);
+    if (m === undefined || m <= 0n) return undefined;
+    const r = this.loopFacts.size ? rangeOf(e.left, this.loopFacts, this.o.ann) : undefined;
+    if (!r || r.lo < 0n || r.hi >= 2n * m) return undefined;
+    if (r.hi < m) return a;
+    const v = /^[\w$]+$/.test(a) ? a : this.tmp();
+    const pick = `(${v} >= ${b} ? ${v} - ${b} : ${v})`;
+    return v === a ? pick : `(${v} = ${a}, ${pick})`;
+  }
+
+  /** An integer divisor whose range (from its type and the loop facts) may hold -1. */
+  protected mayBeMinusOne(e: Expr): boolean {
+    const r = valueRange(e, this.loopFacts, this.o.ann);
+    return r === undefined || (r.lo <= -1n && r.hi >= -1n);
   }
 
   /** An integer divisor that is no zero: a constant, or a range (from its type and the loop facts) without 0. */
@@ -245,6 +336,14 @@ export abstract class ExpressionCode extends VariableCode {
         return `(${a} ${e.op} ${b})`;
     }
   }
+}
+
+/** Code of an integer operation whose wrap was left out, and the largest magnitude it can have. */
+interface Unwrapped {
+  code: string;
+  bound: bigint;
+  /** a Math.imul: already a 32-bit signed value */
+  imul: boolean;
 }
 
 function isBool(t: Type): boolean {

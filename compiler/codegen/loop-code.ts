@@ -149,6 +149,7 @@ export class LoopEmitter {
     up?: boolean,
   ): void {
     if (known && !past && this.fillLoop(s, v, to, known.decl)) return;
+    if (known && !past && this.copyLoop(s, v, to, known)) return;
     if (known && !past && this.wasmLoop(s, v, to, known)) return;
     // only a FOR loop BY a run-time step: unrolling a constant-step loop was seen to make V8
     // compile the POU around it into slower code (insertion sort after its refill loop, -30 %)
@@ -215,6 +216,55 @@ export class LoopEmitter {
     const fill = this.fillOf(s.body[0]!, decl);
     if (!fill) return false;
     this.h.emit(`if (${v} <= ${to}) { ${fill.array}.fill(${fill.value}, ${fill.offset(v)}, ${fill.offset(to)} + 1); ${v} = ${to} + 1; }`);
+    return true;
+  }
+
+  /**
+   * `FOR i := … DO a[i] := b[i]; END_FOR` over every index of two arrays of the same shape and
+   * element type held in typed arrays, or the nest `FOR i … FOR j … a[i, j] := b[i, j]` over
+   * every element of two 2-D ones: one TypedArray.set (a memmove; b itself, so nothing is
+   * allocated) instead of one load and store per element. The variables end as the loops leave
+   * them.
+   */
+  private copyLoop(s: Extract<Stmt, { kind: 'for' }>, v: string, to: string, known: { decl: VarDecl; range: IntRange }): boolean {
+    if (s.body.length !== 1 || (s.by && constantInt(s.by) !== 1n)) return false;
+    const loops = [{ decl: known.decl, range: known.range }];
+    let body = s.body[0]!;
+    let inner: Extract<Stmt, { kind: 'for' }> | undefined;
+    if (body.kind === 'for') {
+      inner = body;
+      const k = forVariableRange(inner, this.h.ann);
+      if (!k || k.decl === known.decl || inner.body.length !== 1 || (inner.by && constantInt(inner.by) !== 1n)) return false;
+      loops.push(k);
+      body = inner.body[0]!;
+    }
+    if (body.kind !== 'assign' || body.op !== ':=' || body.value.kind !== 'index') return false;
+    const dst = body.target;
+    const src = body.value;
+    if (dst.kind !== 'index' || dst.object.kind !== 'name' || src.object.kind !== 'name') return false;
+    const at = concrete(this.h.typeOf(dst.object));
+    const bt = concrete(this.h.typeOf(src.object));
+    if (at.kind !== 'array' || bt.kind !== 'array' || at.dims.length !== loops.length || bt.dims.length !== loops.length) return false;
+    const el = concrete(at.element);
+    const bl = concrete(bt.element);
+    if (el.kind !== 'elementary' || bl.kind !== 'elementary' || el.name !== bl.name || el.subrange || bl.subrange || isBig(el) || !typedArrayFor(el)) return false;
+    const ann = this.h.ann;
+    const isVar = (e: Expr | undefined, decl: VarDecl) => {
+      const sym = e?.kind === 'name' ? ann.symbols.get(e.id) : undefined;
+      return sym?.kind === 'var' && sym.decl === decl;
+    };
+    const whole = loops.every(
+      ({ decl, range }, d) =>
+        isVar(dst.indices[d], decl) &&
+        isVar(src.indices[d], decl) &&
+        at.dims[d]!.lo === bt.dims[d]!.lo &&
+        at.dims[d]!.hi === bt.dims[d]!.hi &&
+        range.lo === BigInt(at.dims[d]!.lo) &&
+        range.hi === BigInt(at.dims[d]!.hi),
+    );
+    if (!whole || dst.indices.length !== loops.length || src.indices.length !== loops.length) return false;
+    const ends = inner ? ` ${this.h.lref(inner.variable)} = ${loops[1]!.range.hi + 1n};` : '';
+    this.h.emit(`${this.h.expr(dst.object)}.set(${this.h.expr(src.object)}); ${v} = ${to} + 1;${ends}`);
     return true;
   }
 
