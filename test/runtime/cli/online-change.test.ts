@@ -1,10 +1,11 @@
 import { createRequire } from 'node:module';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, ROOT, startCli, type CliProcess } from '../../../samples/child-cli.js';
 import { RetainStore } from '../../../runtime/state/retain-store.js';
+import { newestGeneration, savedAfter } from '../../support/retain-files.js';
 import type { ChangeOutcome } from '../../../runtime/cli/online-change.js';
 
 interface ModbusClient {
@@ -197,10 +198,7 @@ describe('online change of a running vplc serve', () => {
       await plc.waitFor(/running Main/);
       // this run has saved a generation of its own (a loaded machine may take longer than the
       // pause below); read from the names only, as a load would remove the save under way
-      const savedBefore = newestGeneration(dir);
-      for (const until = Date.now() + 60_000; Date.now() < until && newestGeneration(dir) === savedBefore; ) {
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      await savedAfter(dir, newestGeneration(dir));
       await new Promise((r) => setTimeout(r, 150 + Math.random() * 150));
       if (cycle % 2 === 1) {
         // a swap under way: the request is sent, the process killed while it compiles or swaps
@@ -243,7 +241,3 @@ describe('online change of a running vplc serve', () => {
   });
 });
 
-/** The number of the newest RETAIN generation file in `dir` (0: none). */
-function newestGeneration(dir: string): number {
-  return Math.max(0, ...readdirSync(dir).map((n) => Number(/^retain\.(\d+)\.vrs$/.exec(n)?.[1] ?? 0)));
-}
