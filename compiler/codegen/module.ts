@@ -5,7 +5,7 @@
  * the exchange of located variables with the process image).
  */
 import type { ElementaryTypeName, LocatedVariable, PouTypeInfo, TaskModel, TypeInfo, VarInfo } from '../application.js';
-import type { ProgramConfig } from '../st/ast.js';
+import type { Initializer, ProgramConfig } from '../st/ast.js';
 import { key } from '../st/ast.js';
 import { allVars, orderedVars, type Declarations } from '../semantics/declarations.js';
 import type { Annotations, Pou, VarSymbol } from '../semantics/symbols.js';
@@ -13,7 +13,7 @@ import type { StructType, Type } from '../types/types.js';
 import { BodyEmitter, convertLiteral, type BodyOptions } from './body.js';
 import { PRELUDE } from './prelude.js';
 import { WasmLoops } from './wasm/loops.js';
-import { copyValue, createValue, initArray, initStruct, isScalar, propName } from './values.js';
+import { copyValue, createValue, doubleField, initArray, initStruct, isScalar, propName } from './values.js';
 import type { ConfigInit, ResourceConfig } from '../semantics/var-config.js';
 import { resetValue, type ResetEmitter } from './reset.js';
 import { convertCode } from './convert.js';
@@ -214,18 +214,24 @@ class ModuleEmitter implements ResetEmitter {
     const body: string[] = [];
     for (const m of s.decl.members) {
       const f = s.fields.find((x) => key(x.name) === key(m.name));
-      if (!f) continue;
-      createValue(`this.${propName(f.name)}`, f.type, m.init, this, body, this.tmp);
+      if (f) this.field(`this.${propName(f.name)}`, f.type, m.init, true, body);
     }
     // inherited members (EXTENDS) without their own declaration here
     for (const f of s.fields) {
-      if (!s.decl.members.some((m) => key(m.name) === key(f.name))) createValue(`this.${propName(f.name)}`, f.type, undefined, this, body, this.tmp);
+      if (!s.decl.members.some((m) => key(m.name) === key(f.name))) this.field(`this.${propName(f.name)}`, f.type, undefined, true, body);
     }
     lines.push(...body.map((l) => `    ${l}`), '  }');
     lines.push('  static $copy(d, s) {');
     for (const f of s.fields) lines.push(`    ${copyValue(`d.${propName(f.name)}`, `s.${propName(f.name)}`, f.type, this)}`);
     lines.push('  }', '}');
     return lines;
+  }
+
+  /** A constructor's statements creating one field; `asDouble`: see doubleField. */
+  private field(target: string, t: Type, init: Initializer | undefined, asDouble: boolean, out: string[]): void {
+    const seed = asDouble ? doubleField(target, t) : undefined;
+    if (seed) out.push(seed);
+    createValue(target, t, init, this, out, this.tmp);
   }
 
   // ------------------------------------------------------------ programs and FBs
@@ -237,7 +243,8 @@ class ModuleEmitter implements ResetEmitter {
     const init: string[] = [];
     for (const v of p.vars) {
       if (v.storage !== 'instance') continue;
-      createValue(`this.${v.prop}`, v.type, v.init, this, init, this.tmp);
+      // inputs keep the representation of what callers pass (a preset T#30ms is a small integer)
+      this.field(`this.${v.prop}`, v.type, v.init, v.section !== 'VAR_INPUT', init);
       if (v.edge) init.push(`this.$edge_${v.prop} = false;`);
     }
     lines.push(...init.map((l) => `    ${l}`), '  }');

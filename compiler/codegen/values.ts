@@ -24,6 +24,21 @@ export function typedArrayFor(t: Type): string | undefined {
   return map[t.name];
 }
 
+/**
+ * The statement giving a field of a type held as a double (REAL, LREAL, durations, dates) a
+ * fraction before its initial value, or undefined for other types. V8 picks a field's
+ * representation from the first value stored: started as 0, a small integer, the field turns
+ * into a double at its first fraction or at a time past 2^31 ns (a timer's start once the task
+ * clock passes 2.1 s), which deprecates the map of every instance, discards the optimised code
+ * built on it and leaves a map check on each load of an instance held in a field or element.
+ */
+export function doubleField(target: string, t: Type): string | undefined {
+  if (t.kind !== 'elementary') return undefined;
+  const f = ELEMENTARY[t.name].family;
+  if (f !== 'real' && f !== 'duration' && f !== 'date' && f !== 'tod' && f !== 'dt') return undefined;
+  return `${target} = 0.5;`;
+}
+
 /** The zero value of a scalar type as JS source. */
 export function zeroValue(t: Type): string {
   switch (t.kind) {
