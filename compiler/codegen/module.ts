@@ -232,26 +232,28 @@ class ModuleEmitter implements ResetEmitter {
 
   private pouClass(p: Pou): string[] {
     const decl = p.decl as import('../st/ast.js').ProgramDecl | import('../st/ast.js').FunctionBlockDecl;
-    const lines: string[] = [`class ${p.jsName}${p.base ? ` extends ${p.base.jsName}` : ''} {`, '  constructor() {'];
-    if (p.base) lines.push('    super();');
-    const init: string[] = [];
-    for (const v of p.vars) {
-      if (v.storage !== 'instance') continue;
-      createValue(`this.${v.prop}`, v.type, v.init, this, init, this.tmp);
-      if (v.edge) init.push(`this.$edge_${v.prop} = false;`);
-    }
-    lines.push(...init.map((l) => `    ${l}`), '  }');
-    // body
-    pushAll(lines, this.method('$body', [], p, p, decl.body, true));
-    for (const a of decl.actions) pushAll(lines, this.method(`$a_${key(a.name)}`, [], p, p, a.body, false));
+    // the methods first: the constructor makes the arrays their WebAssembly loops use in the loops' memory
+    const methods: string[] = [];
+    pushAll(methods, this.method('$body', [], p, p, decl.body, true));
+    for (const a of decl.actions) pushAll(methods, this.method(`$a_${key(a.name)}`, [], p, p, a.body, false));
     if (decl.kind === 'functionBlock') {
       for (const m of p.methods.values()) {
         const md = m.decl as import('../st/ast.js').MethodDecl;
         if (md.abstract) continue;
         const params = m.vars.filter((v) => v.section === 'VAR_INPUT' || v.section === 'VAR_IN_OUT');
-        pushAll(lines, this.method(m.jsName, params, m, p, md.body, false));
+        pushAll(methods, this.method(m.jsName, params, m, p, md.body, false));
       }
     }
+    const lines: string[] = [`class ${p.jsName}${p.base ? ` extends ${p.base.jsName}` : ''} {`, '  constructor() {'];
+    if (p.base) lines.push('    super();');
+    const init: string[] = [];
+    for (const v of p.vars) {
+      if (v.storage !== 'instance') continue;
+      createValue(`this.${v.prop}`, v.type, v.init, this, init, this.tmp, this.wasmLoops.isResident(v));
+      if (v.edge) init.push(`this.$edge_${v.prop} = false;`);
+    }
+    lines.push(...init.map((l) => `    ${l}`), '  }');
+    pushAll(lines, methods);
     // assignment of a structure or array holding this FB (or of the FB itself) copies its state
     if (decl.kind === 'functionBlock') {
       lines.push('  static $copy(d, s) {');
