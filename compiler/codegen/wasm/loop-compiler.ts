@@ -11,7 +11,9 @@
  * divisor faults at a located site: JavaScript),
  * FOR loops inside with constant bounds. A watchdog that stops a scan inside the call names
  * the outer loop's line ($trace is written around the call, not inside it).
- * Anything else throws Unsupported and the loop stays JavaScript.
+ * Anything else throws Unsupported and the loop stays JavaScript. A loop of step 1 whose
+ * iterations are independent runs four at a time first (vector-loop.ts, unless VPLC_NO_SIMD=1),
+ * this scalar loop then running the iterations left.
  *
  * Calling convention: the FOR variable, TO, every scalar the body uses, then the byte address of
  * every array in the module's memory are parameters (an array made there is used in place,
