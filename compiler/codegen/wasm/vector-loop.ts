@@ -6,9 +6,11 @@
  * A loop qualifies when its step is 1, its body has only assignments and IF/ELSIF/ELSE, every
  * array it uses has 4-byte elements (REAL, DINT, UDINT, DWORD…) indexed by the FOR variable
  * itself (so iteration k touches element k only: no dependence between iterations through
- * arrays), and every scalar the body writes is private: assigned on every path before any read
- * in the same iteration, so no value flows from one iteration to the next. Every value computed
- * is a REAL or an integer of up to 32 bits (no LREAL).
+ * arrays), and every scalar the body writes is private (assigned on every path before any read
+ * in the same iteration, so no value flows from one iteration to the next) or a sum
+ * (`s := s + e1 - e2…` in every iteration and read nowhere else: the lanes' terms are added to
+ * it one after the other, in iteration order, as the scalar loop adds them). Every value
+ * computed is a REAL or an integer of up to 32 bits (no LREAL).
  *
  * Each lane computes exactly what the scalar code computes for its iteration: f32x4 add, sub,
  * mul, div and sqrt round per lane as f32 does; MIN, MAX and LIMIT are compare masks and
@@ -130,6 +132,8 @@ class VectorCompiler {
   private readonly forSym: VarSymbol;
   private readonly forNum: Num;
   private readonly written = new Set<VarSymbol>();
+  /** written scalars the body only sums into (findSums) */
+  private readonly sums = new Set<VarSymbol>();
   /** v128 locals of the private scalars */
   private readonly lanes = new Map<VarSymbol, { local: number; num: Num; scalar: number }>();
   private kvec = -1;
@@ -178,7 +182,45 @@ class VectorCompiler {
       },
     });
     if (this.written.has(this.forSym)) unsupported('FOR variable written');
-    if (!allPrivate(this.s.body, this.written, (e) => this.symbolOf(e))) unsupported('value carried between iterations');
+    this.findSums();
+    const carried = new Set([...this.written].filter((x) => !this.sums.has(x)));
+    if (!allPrivate(this.s.body, carried, (e) => this.symbolOf(e))) unsupported('value carried between iterations');
+  }
+
+  /**
+   * The scalars the body only sums into: every assignment of theirs is `s := s ± e1 ± e2…`
+   * (s the leftmost operand: ((s ± e1) ± e2)…) outside any IF, so every iteration does it, and
+   * nothing else reads them. Each iteration's terms are added to (subtracted from) the scalar in
+   * iteration order, one lane after the other: the same operations in the same order as the
+   * scalar loop, so the same result.
+   */
+  private findSums(): void {
+    const uses = new Map<VarSymbol, number>();
+    walkStmts(this.s.body, {
+      expr: (e) => {
+        const sym = this.symbolOf(e);
+        if (sym && this.written.has(sym)) uses.set(sym, (uses.get(sym) ?? 0) + 1);
+      },
+    });
+    const own = new Map<VarSymbol, number>();
+    for (const st of this.s.body) {
+      if (st.kind !== 'assign' || st.target.kind !== 'name') continue;
+      const t = this.symbolOf(st.target)!;
+      if (this.sumTerms(st.value, t)) own.set(t, (own.get(t) ?? 0) + 2);
+    }
+    // the sum's own statements are every use of its name (its target and leftmost operand)
+    for (const [t, n] of own) if (uses.get(t) === n) this.sums.add(t);
+  }
+
+  /** The terms of `s ± e1 ± e2…` in order, or undefined when `e` is not that. */
+  private sumTerms(e: Expr, s: VarSymbol): Extract<Expr, { kind: 'binary' }>[] | undefined {
+    const terms: Extract<Expr, { kind: 'binary' }>[] = [];
+    let x = e;
+    while (x.kind === 'binary' && (x.op === '+' || x.op === '-')) {
+      terms.unshift(x);
+      x = x.left;
+    }
+    return terms.length && this.symbolOf(x) === s ? terms : undefined;
   }
 
   compile(): VectorCode {
@@ -187,7 +229,7 @@ class VectorCompiler {
     walkStmts(this.s.body, {
       expr: (e) => {
         const sym = this.symbolOf(e);
-        if (!sym || !this.written.has(sym) || this.lanes.has(sym)) return;
+        if (!sym || !this.written.has(sym) || this.sums.has(sym) || this.lanes.has(sym)) return;
         const sc = this.x.scalar(e);
         const num = lanesOf(sc.num);
         const local = this.x.temp(V128);
@@ -242,6 +284,7 @@ class VectorCompiler {
     if (s.op !== ':=') unsupported(s.op);
     const n = lanesOf(needNum(concrete(this.typeOf(s.target))));
     const c = this.c;
+    if (s.target.kind === 'name' && this.sums.has(this.symbolOf(s.target)!)) return this.sum(s, n);
     if (s.target.kind === 'name') {
       const l = this.lanes.get(this.symbolOf(s.target)!)!;
       this.expr(s.value, n);
@@ -255,6 +298,33 @@ class VectorCompiler {
     this.expr(s.value, n);
     if (mask !== undefined) c.get(address).simdMem(Simd.v128_load, 0).get(mask).simd(Simd.v128_bitselect);
     c.simdMem(Simd.v128_store, 0);
+  }
+
+  /** `t := t ± e1 ± e2…` of a sum: each lane's terms into the scalar, lane after lane */
+  private sum(s: Extract<Stmt, { kind: 'assign' }>, n: Num): void {
+    const c = this.c;
+    const t = this.symbolOf(s.target)!;
+    const terms = this.sumTerms(s.value, t)!;
+    const acc = this.x.scalar(s.target).local;
+    const lanes = terms.map((term) => {
+      const ot = lanesOf(this.x.operandNum(term, n));
+      if (ot.name !== n.name || ot.name === 'BOOL') unsupported('sum converted');
+      const local = this.x.temp(V128);
+      this.expr(term.right, ot);
+      c.set(local);
+      return local;
+    });
+    for (let i = 0; i < LANES; i++) {
+      terms.forEach((term, j) => {
+        c.get(acc).get(lanes[j]!);
+        if (n.vt === F32) c.lane(Simd.f32x4_extract_lane, i).op(term.op === '+' ? Op.f32_add : Op.f32_sub);
+        else {
+          c.lane(Simd.i32x4_extract_lane, i).op(term.op === '+' ? Op.i32_add : Op.i32_sub);
+          wrap(c, n);
+        }
+        c.set(acc);
+      });
+    }
   }
 
   private ifStmt(branches: { cond: Expr; body: Stmt[] }[], elseBody: Stmt[] | undefined, mask: number | undefined): void {
