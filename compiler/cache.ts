@@ -86,8 +86,8 @@ export function compileCacheKey(sources: SourceText[], options: CacheableOptions
   const h = createHash('sha256');
   h.update(`${FORMAT}\n${compilerFingerprint()}\n`);
   const placeholders = options.placeholders ? Object.entries(options.placeholders).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) : [];
-  // VPLC_NO_WASM and VPLC_WASM_ALL change the generated code (codegen/wasm/loops.ts)
-  const wasm = [process.env.VPLC_NO_WASM === '1', process.env.VPLC_WASM_ALL === '1'];
+  // VPLC_NO_WASM, VPLC_WASM_ALL and VPLC_NO_SIMD change the generated code (codegen/wasm/loops.ts)
+  const wasm = [process.env.VPLC_NO_WASM === '1', process.env.VPLC_WASM_ALL === '1', process.env.VPLC_NO_SIMD === '1'];
   h.update(JSON.stringify([options.defaultIntervalNs ?? null, options.narrowingAsWarning === true, placeholders, ...wasm]));
   for (const s of sources) {
     h.update(`\n${s.path.length}:${s.path}\n${Buffer.byteLength(s.text)}:`);

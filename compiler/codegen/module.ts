@@ -228,37 +228,39 @@ class ModuleEmitter implements ResetEmitter {
   }
 
   /** A constructor's statements creating one field; `asDouble`: see doubleField. */
-  private field(target: string, t: Type, init: Initializer | undefined, asDouble: boolean, out: string[]): void {
+  private field(target: string, t: Type, init: Initializer | undefined, asDouble: boolean, out: string[], inMemory = false): void {
     const seed = asDouble ? doubleField(target, t) : undefined;
     if (seed) out.push(seed);
-    createValue(target, t, init, this, out, this.tmp);
+    createValue(target, t, init, this, out, this.tmp, inMemory);
   }
 
   // ------------------------------------------------------------ programs and FBs
 
   private pouClass(p: Pou): string[] {
     const decl = p.decl as import('../st/ast.js').ProgramDecl | import('../st/ast.js').FunctionBlockDecl;
+    // the methods first: the constructor makes the arrays their WebAssembly loops use in the loops' memory
+    const methods: string[] = [];
+    pushAll(methods, this.method('$body', [], p, p, decl.body, true));
+    for (const a of decl.actions) pushAll(methods, this.method(`$a_${key(a.name)}`, [], p, p, a.body, false));
+    if (decl.kind === 'functionBlock') {
+      for (const m of p.methods.values()) {
+        const md = m.decl as import('../st/ast.js').MethodDecl;
+        if (md.abstract) continue;
+        const params = m.vars.filter((v) => v.section === 'VAR_INPUT' || v.section === 'VAR_IN_OUT');
+        pushAll(methods, this.method(m.jsName, params, m, p, md.body, false));
+      }
+    }
     const lines: string[] = [`class ${p.jsName}${p.base ? ` extends ${p.base.jsName}` : ''} {`, '  constructor() {'];
     if (p.base) lines.push('    super();');
     const init: string[] = [];
     for (const v of p.vars) {
       if (v.storage !== 'instance') continue;
       // inputs keep the representation of what callers pass (a preset T#30ms is a small integer)
-      this.field(`this.${v.prop}`, v.type, v.init, v.section !== 'VAR_INPUT', init);
+      this.field(`this.${v.prop}`, v.type, v.init, v.section !== 'VAR_INPUT', init, this.wasmLoops.isResident(v));
       if (v.edge) init.push(`this.$edge_${v.prop} = false;`);
     }
     lines.push(...init.map((l) => `    ${l}`), '  }');
-    // body
-    pushAll(lines, this.method('$body', [], p, p, decl.body, true));
-    for (const a of decl.actions) pushAll(lines, this.method(`$a_${key(a.name)}`, [], p, p, a.body, false));
-    if (decl.kind === 'functionBlock') {
-      for (const m of p.methods.values()) {
-        const md = m.decl as import('../st/ast.js').MethodDecl;
-        if (md.abstract) continue;
-        const params = m.vars.filter((v) => v.section === 'VAR_INPUT' || v.section === 'VAR_IN_OUT');
-        pushAll(lines, this.method(m.jsName, params, m, p, md.body, false));
-      }
-    }
+    pushAll(lines, methods);
     // assignment of a structure or array holding this FB (or of the FB itself) copies its state
     if (decl.kind === 'functionBlock') {
       lines.push('  static $copy(d, s) {');

@@ -81,9 +81,10 @@ export function scalarInit(t: Type, init: Initializer | undefined, ve: ValueEmit
 
 /**
  * Statements that create the value of type `t` (with its initialiser) and store it in `target`.
- * `tmp` hands out fresh temporary names.
+ * `tmp` hands out fresh temporary names. `inMemory`: an array of numbers is made in the memory
+ * of the module's WebAssembly loops (`$wnew`, wasm/loops.ts), which work on it in place.
  */
-export function createValue(target: string, t: Type, init: Initializer | undefined, ve: ValueEmitter, out: string[], tmp: () => string): void {
+export function createValue(target: string, t: Type, init: Initializer | undefined, ve: ValueEmitter, out: string[], tmp: () => string, inMemory = false): void {
   init ??= typeDefault(t);
   if (isScalar(t)) {
     out.push(`${target} = ${scalarInit(t, init, ve)};`);
@@ -94,7 +95,7 @@ export function createValue(target: string, t: Type, init: Initializer | undefin
     const ta = typedArrayFor(t.element);
     const fill = scalarInit(t.element, typeDefault(t.element), ve);
     if (ta) {
-      out.push(`${target} = new ${ta}(${n});`);
+      out.push(inMemory ? `${target} = $wnew(${ta}, ${n});` : `${target} = new ${ta}(${n});`);
       if (fill !== '0' && fill !== '0n' && fill !== 'false') out.push(`${target}.fill(${fill});`);
     } else if (isScalar(t.element)) {
       // built by push, not new Array(n): V8 keeps a packed array (no hole checks on every read)

@@ -1,13 +1,15 @@
 /**
  * A minimal WebAssembly binary encoder: function types, one imported memory, functions with
  * locals, structured control (block/loop/if), i32/f32/f64 numeric, conversion, load and store
- * instructions, and exports. Enough for the loop code of wasm/loop-compiler.ts, nothing more.
+ * instructions, the 128-bit SIMD instructions of four-lane loops, and exports. Enough for the
+ * loop code of wasm/loop-compiler.ts and wasm/vector-loop.ts, nothing more.
  */
 
 export const I32 = 0x7f;
 export const F32 = 0x7d;
 export const F64 = 0x7c;
-export type ValType = typeof I32 | typeof F32 | typeof F64;
+export const V128 = 0x7b;
+export type ValType = typeof I32 | typeof F32 | typeof F64 | typeof V128;
 
 /** Opcodes used (names as in the WebAssembly specification). */
 export const Op = {
@@ -27,6 +29,21 @@ export const Op = {
   i32_wrap_i64: 0xa7, i64_trunc_f64_s: 0xb0, f32_convert_i32_s: 0xb2, f32_convert_i32_u: 0xb3, f32_demote_f64: 0xb6,
   f64_convert_i32_s: 0xb7, f64_convert_i32_u: 0xb8, f64_promote_f32: 0xbb,
   i32_extend8_s: 0xc0, i32_extend16_s: 0xc1,
+  i64_const: 0x42, i64_gt_s: 0x55, i64_add: 0x7c, i64_extend_i32_s: 0xac,
+} as const;
+
+/** SIMD opcodes (after the 0xfd prefix; names as in the WebAssembly specification). */
+export const Simd = {
+  v128_load: 0x00, v128_store: 0x0b, v128_const: 0x0c,
+  i32x4_splat: 0x11, f32x4_splat: 0x13,
+  i32x4_extract_lane: 0x1b, i32x4_replace_lane: 0x1c, f32x4_extract_lane: 0x1f,
+  i32x4_eq: 0x37, i32x4_ne: 0x38, i32x4_lt_s: 0x39, i32x4_lt_u: 0x3a, i32x4_gt_s: 0x3b, i32x4_gt_u: 0x3c,
+  i32x4_le_s: 0x3d, i32x4_le_u: 0x3e, i32x4_ge_s: 0x3f, i32x4_ge_u: 0x40,
+  f32x4_eq: 0x41, f32x4_ne: 0x42, f32x4_lt: 0x43, f32x4_gt: 0x44, f32x4_le: 0x45, f32x4_ge: 0x46,
+  v128_not: 0x4d, v128_and: 0x4e, v128_andnot: 0x4f, v128_or: 0x50, v128_xor: 0x51, v128_bitselect: 0x52,
+  i32x4_abs: 0xa0, i32x4_neg: 0xa1, i32x4_shl: 0xab, i32x4_shr_s: 0xac, i32x4_add: 0xae, i32x4_sub: 0xb1, i32x4_mul: 0xb5,
+  f32x4_abs: 0xe0, f32x4_neg: 0xe1, f32x4_sqrt: 0xe3, f32x4_add: 0xe4, f32x4_sub: 0xe5, f32x4_mul: 0xe6, f32x4_div: 0xe7,
+  f32x4_convert_i32x4_s: 0xfa, f32x4_convert_i32x4_u: 0xfb,
 } as const;
 
 /** A block type: no result, or one value. */
@@ -83,6 +100,38 @@ export class Code {
     scratch.setFloat64(0, v, true);
     this.bytes.push(Op.f64_const);
     for (let i = 0; i < 8; i++) this.bytes.push(scratch.getUint8(i));
+    return this;
+  }
+  /** a SIMD instruction */
+  simd(o: number): this {
+    this.bytes.push(0xfd);
+    uleb(this.bytes, o);
+    return this;
+  }
+  /** a SIMD lane instruction */
+  lane(o: number, lane: number): this {
+    this.simd(o).bytes.push(lane);
+    return this;
+  }
+  /** a SIMD load or store: `offset` in bytes, no alignment promised */
+  simdMem(o: number, offset: number): this {
+    this.simd(o);
+    uleb(this.bytes, 0);
+    uleb(this.bytes, offset);
+    return this;
+  }
+  /** v128.const of four i32 lanes */
+  i32x4(a: number, b: number, c: number, d: number): this {
+    this.simd(Simd.v128_const);
+    for (const v of [a, b, c, d]) {
+      scratch.setInt32(0, v | 0, true);
+      this.bytes.push(scratch.getUint8(0), scratch.getUint8(1), scratch.getUint8(2), scratch.getUint8(3));
+    }
+    return this;
+  }
+  i64(v: number): this {
+    this.bytes.push(Op.i64_const);
+    sleb(this.bytes, v);
     return this;
   }
   /** a load or store: `align` as log2 of the access size, `offset` in bytes */

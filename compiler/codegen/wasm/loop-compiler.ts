@@ -11,10 +11,13 @@
  * divisor faults at a located site: JavaScript),
  * FOR loops inside with constant bounds. A watchdog that stops a scan inside the call names
  * the outer loop's line ($trace is written around the call, not inside it).
- * Anything else throws Unsupported and the loop stays JavaScript.
+ * Anything else throws Unsupported and the loop stays JavaScript. A loop of step 1 whose
+ * iterations are independent runs four at a time first (vector-loop.ts, unless VPLC_NO_SIMD=1),
+ * this scalar loop then running the iterations left.
  *
- * Calling convention: the FOR variable, TO, then every scalar the body uses are parameters;
- * arrays are copied into the module's memory at the offsets given; at the end the function
+ * Calling convention: the FOR variable, TO, every scalar the body uses, then the byte address of
+ * every array in the module's memory are parameters (an array made there is used in place,
+ * another is copied to its offset in the loop's area, loops.ts); at the end the function
  * stores the FOR variable and every scalar the body writes into result slots of that memory.
  */
 import type { Expr, ForStmt, LiteralValue, Stmt, VarDecl } from '../../st/ast.js';
@@ -27,6 +30,7 @@ import { assignedRange } from '../loop-versioning.js';
 import { typedArrayFor } from '../values.js';
 import { Code, F32, F64, I32, Op, VOID, type ValType, type WasmFunction } from './encoder.js';
 import { canonical, convert, isUnsigned, needNum, numOf, Unsupported, unsupported, wrap, type Num, type Work } from './numeric.js';
+import { vectorLoop, type VectorCode, type VectorHost } from './vector-loop.js';
 
 /** What the loop compiler needs from the body emitter. */
 export interface WasmLoopHost {
@@ -35,16 +39,21 @@ export interface WasmLoopHost {
   typeOf(e: Expr): Type;
   /** JavaScript reference of a variable or array */
   lref(e: Expr): string;
+  /** a fresh temporary of the generated function */
+  tmp(): string;
 }
 
 export interface LoopArray {
   /** JavaScript of the typed array */
   js: string;
   ctor: string;
+  /** where the call copies it when it does not lie in the memory already (see loops.ts) */
   offset: number;
   length: number;
   /** written by the loop: copied back after the call */
   written: boolean;
+  /** the variable: an instance variable may be made in the memory (loops.ts) */
+  symbol: VarSymbol;
 }
 
 export interface LoopResult {
@@ -75,6 +84,8 @@ interface Scalar {
 
 interface ArrayInfo {
   data: LoopArray;
+  /** the parameter holding the array's byte address in memory */
+  base: number;
   lo: number;
   elem: Num;
   /** log2 of the element size */
@@ -106,8 +117,9 @@ const BOOL: Num = { name: 'BOOL', vt: I32 };
 
 const isLiteralType = (t: Type) => t.kind === 'literalInt' || t.kind === 'literalReal';
 
-class LoopCompiler {
-  readonly c = new Code();
+class LoopCompiler implements VectorHost {
+  /** where code is emitted (the scalar loop, or the values a four-lane loop computes before it) */
+  c = new Code();
   readonly work: Work = { single: 0, weight: 1 };
   private readonly scalars = new Map<VarSymbol, Scalar>();
   private readonly arrays = new Map<string, ArrayInfo>();
@@ -116,7 +128,7 @@ class LoopCompiler {
   private sealed = false;
   private bytes = 0;
 
-  constructor(private readonly h: WasmLoopHost) {}
+  constructor(readonly h: WasmLoopHost) {}
 
   private typeOf(e: Expr): Type {
     return this.h.typeOf(e);
@@ -131,7 +143,7 @@ class LoopCompiler {
     this.lastSingleEnd = this.c.bytes.length;
   }
 
-  private temp(vt: ValType): number {
+  temp(vt: ValType): number {
     this.locals.push(vt);
     return this.nParams + this.locals.length - 1;
   }
@@ -158,7 +170,10 @@ class LoopCompiler {
         }
       },
     });
-    this.nParams = 1 + this.scalars.size;
+    // the arrays' addresses are the parameters after the scalars'
+    let base = 1 + this.scalars.size;
+    for (const a of this.arrays.values()) a.base = base++;
+    this.nParams = base;
   }
 
   private scalarOf(e: Expr): Scalar {
@@ -174,11 +189,31 @@ class LoopCompiler {
     return v;
   }
 
+  scalar(e: Expr): Scalar {
+    return this.scalarOf(e);
+  }
+
+  array(e: Expr): { base: number; lo: number; elem: Num; shift: number } {
+    return this.arrayOf(e);
+  }
+
+  scalarExpr(e: Expr, target: Num | undefined, into: Code): Num {
+    const [c, single] = [this.c, this.work.single];
+    this.c = into;
+    try {
+      return this.expr(e, target);
+    } finally {
+      this.c = c;
+      this.work.single = single;
+    }
+  }
+
   private arrayOf(e: Expr): ArrayInfo {
-    this.plainSymbol(e);
+    const symbol = this.plainSymbol(e);
     const js = this.h.lref(e);
     let a = this.arrays.get(js);
     if (a) return a;
+    if (this.sealed) unsupported('array not seen');
     const t = concrete(this.typeOf(e));
     if (t.kind !== 'array' || t.dims.length !== 1) unsupported('array');
     const el = concrete(t.element);
@@ -189,7 +224,7 @@ class LoopCompiler {
     const dim = t.dims[0]!;
     const length = dim.hi - dim.lo + 1;
     this.bytes = Math.ceil(this.bytes / 8) * 8;
-    a = { data: { js, ctor, offset: this.bytes, length, written: false }, lo: dim.lo, elem, shift: Math.log2(size) };
+    a = { data: { js, ctor, offset: this.bytes, length, written: false, symbol }, base: -1, lo: dim.lo, elem, shift: Math.log2(size) };
     this.bytes += length * size;
     this.arrays.set(js, a);
     return a;
@@ -320,28 +355,27 @@ class LoopCompiler {
     this.expr(ix, it);
     if (a.lo !== 0) this.c.i32(a.lo).op(Op.i32_sub);
     if (a.shift) this.c.i32(a.shift === 1 ? 2 : a.shift === 2 ? 4 : 8).op(Op.i32_mul);
+    this.c.get(a.base).op(Op.i32_add);
     return a;
   }
 
   private load(a: ArrayInfo): void {
-    const off = a.data.offset;
     const el = a.elem;
-    if (el.vt === F32) this.c.mem(Op.f32_load, 2, off);
-    else if (el.vt === F64) this.c.mem(Op.f64_load, 3, off);
-    else if (el.name === 'BOOL') this.c.mem(Op.i32_load8_u, 0, off).i32(0).op(Op.i32_ne);
-    else if (a.shift === 0) this.c.mem(isUnsigned(el) ? Op.i32_load8_u : Op.i32_load8_s, 0, off);
-    else if (a.shift === 1) this.c.mem(isUnsigned(el) ? Op.i32_load16_u : Op.i32_load16_s, 1, off);
-    else this.c.mem(Op.i32_load, 2, off);
+    if (el.vt === F32) this.c.mem(Op.f32_load, 2, 0);
+    else if (el.vt === F64) this.c.mem(Op.f64_load, 3, 0);
+    else if (el.name === 'BOOL') this.c.mem(Op.i32_load8_u, 0, 0).i32(0).op(Op.i32_ne);
+    else if (a.shift === 0) this.c.mem(isUnsigned(el) ? Op.i32_load8_u : Op.i32_load8_s, 0, 0);
+    else if (a.shift === 1) this.c.mem(isUnsigned(el) ? Op.i32_load16_u : Op.i32_load16_s, 1, 0);
+    else this.c.mem(Op.i32_load, 2, 0);
   }
 
   private store(a: ArrayInfo): void {
-    const off = a.data.offset;
     const el = a.elem;
-    if (el.vt === F32) this.c.mem(Op.f32_store, 2, off);
-    else if (el.vt === F64) this.c.mem(Op.f64_store, 3, off);
-    else if (a.shift === 0) this.c.mem(Op.i32_store8, 0, off);
-    else if (a.shift === 1) this.c.mem(Op.i32_store16, 1, off);
-    else this.c.mem(Op.i32_store, 2, off);
+    if (el.vt === F32) this.c.mem(Op.f32_store, 2, 0);
+    else if (el.vt === F64) this.c.mem(Op.f64_store, 3, 0);
+    else if (a.shift === 0) this.c.mem(Op.i32_store8, 0, 0);
+    else if (a.shift === 1) this.c.mem(Op.i32_store16, 1, 0);
+    else this.c.mem(Op.i32_store, 2, 0);
   }
 
   // ------------------------------------------------------------ expressions
@@ -440,13 +474,16 @@ class LoopCompiler {
     return ctx;
   }
 
+  operandNum(e: Extract<Expr, { kind: 'binary' }>, ctx: Num): Num {
+    const otType = this.h.ann.operandTypes.get(e.id);
+    if (!otType) return ctx;
+    if (isLiteralType(otType)) return e.op in COMPARE ? needNum(concrete(otType)) : ctx.name !== 'BOOL' ? ctx : needNum(concrete(otType));
+    return needNum(concrete(otType));
+  }
+
   private binary(e: Extract<Expr, { kind: 'binary' }>, ctx: Num): Num {
     const isCompare = e.op in COMPARE;
-    const otType = this.h.ann.operandTypes.get(e.id);
-    let ot: Num;
-    if (!otType) ot = ctx;
-    else if (isLiteralType(otType)) ot = isCompare ? needNum(concrete(otType)) : ctx.name !== 'BOOL' ? ctx : needNum(concrete(otType));
-    else ot = needNum(concrete(otType));
+    const ot = this.operandNum(e, ctx);
     const fam = ELEMENTARY[ot.name].family;
     this.expr(e.left, ot);
     this.expr(e.right, ot);
@@ -591,7 +628,7 @@ class LoopCompiler {
 
   /** The function for loop `s` (collect() ran): `v` and `to` are the JavaScript of the FOR variable and TO. */
   finish(s: ForStmt, step: bigint, v: string, to: string): CompiledLoop {
-    const c = this.c;
+    let c = this.c;
     const all = [...this.scalars.values()];
     const fv = all[0]!;
     if (fv.num.vt !== I32 || fv.num.name === 'BOOL') unsupported('FOR variable type');
@@ -603,6 +640,13 @@ class LoopCompiler {
     // the caller proved that the last step stays inside the variable's type: no wrap
     c.get(0).i32(Number(step)).op(Op.i32_add).set(0);
     c.opU(Op.br, 0).op(Op.end).op(Op.end);
+    const vector = step === 1n && simdEnabled() ? this.vector(s) : undefined;
+    if (vector) {
+      // the four-lane loop first; the scalar loop runs the iterations left
+      c = new Code();
+      for (const part of [vector.pre, vector.loop, vector.post, this.c]) for (const b of part.bytes) c.bytes.push(b);
+      this.c = c;
+    }
     fv.written = true;
     let at = Math.ceil(this.bytes / 8) * 8;
     const results: LoopResult[] = [];
@@ -615,7 +659,8 @@ class LoopCompiler {
       results.push({ js: x.js, num: x.num, offset: at });
       at += 8;
     }
-    const params: ValType[] = [fv.num.vt, fv.num.vt, ...all.slice(1).map((x) => x.num.vt)];
+    const arrays = [...this.arrays.values()];
+    const params: ValType[] = [fv.num.vt, fv.num.vt, ...all.slice(1).map((x) => x.num.vt), ...arrays.map((): ValType => I32)];
     return {
       fn: { params, locals: this.locals, code: c },
       args: [v, to, ...all.slice(1).map((x) => x.js)],
@@ -625,6 +670,21 @@ class LoopCompiler {
       work: this.work,
     };
   }
+
+  /** The four-lane loop of `s`, or undefined when it does not qualify (its locals are left unused). */
+  private vector(s: ForStmt): VectorCode | undefined {
+    try {
+      return vectorLoop(this, s);
+    } catch (e) {
+      if (e instanceof Unsupported) return undefined;
+      throw e;
+    }
+  }
+}
+
+/** Is the four-lane (SIMD) form on (VPLC_NO_SIMD unset or not 1)? */
+export function simdEnabled(): boolean {
+  return process.env.VPLC_NO_SIMD !== '1';
 }
 
 /**

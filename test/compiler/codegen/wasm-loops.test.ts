@@ -158,6 +158,35 @@ END_PROGRAM
     expect(typeof w.en).toBe('number');
   });
 
+  it('arrays of instances made in the loops\' memory are used in place; instances beyond its pool are copied', () => {
+    const text = `FUNCTION_BLOCK Stage
+VAR_INPUT gain : REAL; END_VAR
+VAR z : ARRAY[0..4095] OF REAL; w : ARRAY[0..4095] OF DINT; k : INT; e : REAL; END_VAR
+VAR_OUTPUT y : REAL; END_VAR
+FOR k := 0 TO 4095 DO
+  e := gain * INT_TO_REAL(k MOD 64) - z[k] * 0.5;
+  z[k] := z[k] + e * 0.25 - z[k] / 7.0 + DINT_TO_REAL(w[k]) * 0.001;
+  w[k] := w[k] + 1;
+END_FOR;
+y := z[17] + z[4095];
+END_FUNCTION_BLOCK
+PROGRAM Main
+VAR st : ARRAY[0..11] OF Stage; i : INT; ys : ARRAY[0..11] OF REAL; END_VAR
+FOR i := 0 TO 11 DO st[i](gain := INT_TO_REAL(i) * 0.5 - 2.0); ys[i] := st[i].y; END_FOR;
+END_PROGRAM
+`;
+    const wasm = compile(text, true);
+    expect(wasm.code).toContain('this.z = $wnew(Float32Array, 4096);');
+    const w = run(wasm, 5);
+    expect(differences(w, run(compile(text, false), 5))).toEqual([]);
+    // the first instances lie in the memory, the pool does not hold all twelve
+    const st = w.st as { z: Float32Array }[];
+    const buffers = new Set(st.map((x) => x.z.buffer));
+    expect(buffers.size).toBeGreaterThan(1);
+    expect(st[0]!.z.buffer).toBe(st[1]!.z.buffer);
+    expect(st[11]!.z.byteLength).toBe(st[11]!.z.buffer.byteLength);
+  });
+
   it('the compile cache keeps code made with and without WebAssembly loops apart', () => {
     const sources = [{ path: 'main.st', text: readFileSync(`${BENCH}real-pid.st`, 'utf8') }];
     const on = compileCacheKey(sources, {});
