@@ -22,10 +22,10 @@ export function captureRetain(app: Application, model: ResourceModel, instance: 
     const vars = retained((app.pouTypes[p.typeName] ?? app.pouTypes[p.typeName.toUpperCase()])?.vars);
     if (!obj || vars.length === 0) continue;
     const values: Record<string, unknown> = {};
-    for (const v of vars) values[v.prop] = obj[v.prop];
+    for (const v of vars) values[v.prop] = ownElements(obj[v.prop]);
     out.programs[p.name] = values;
   }
-  for (const v of retained(model.globals)) out.globals[v.prop] = instance.globals[v.prop];
+  for (const v of retained(model.globals)) out.globals[v.prop] = ownElements(instance.globals[v.prop]);
   return out;
 }
 
@@ -48,4 +48,13 @@ function assignInto(target: Record<string, unknown>, prop: string, value: unknow
   } else if (typeof current === typeof value || current === undefined) {
     target[prop] = value;
   }
+}
+
+/**
+ * A value as it may travel to another thread: an array that is a view into a larger buffer (the
+ * WebAssembly memory its POU's loops work in) as a copy of its own elements, since a structured
+ * clone of a view copies its whole buffer.
+ */
+export function ownElements(v: unknown): unknown {
+  return ArrayBuffer.isView(v) && v.byteLength !== v.buffer.byteLength ? (v as unknown as { slice(): unknown }).slice() : v;
 }

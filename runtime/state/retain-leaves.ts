@@ -1,5 +1,5 @@
 import type { Application, GeneratedResource, ResourceModel, TypeInfo, VarInfo } from '../../compiler/application.js';
-import type { RetainedValues } from '../engine/retain.js';
+import { ownElements, type RetainedValues } from '../engine/retain.js';
 import { fbVars, stateful, typeSignature } from './iec-types.js';
 
 /**
@@ -77,7 +77,7 @@ export function readLeaves(leaves: readonly RetainLeaf[], instance: GeneratedRes
   for (const l of leaves) {
     let o: unknown = l.program === undefined ? instance.globals : instance.programs[l.program];
     for (const k of l.chain) o = o === null || o === undefined ? undefined : (o as Record<string | number, unknown>)[k];
-    out[l.path] = o;
+    out[l.path] = ownElements(o);
   }
   return out;
 }
