@@ -17,6 +17,8 @@ export interface BitCodeHost {
   facts: LoopFacts;
   /** a new temporary of the body */
   tmp(): string;
+  /** the consumer keeps only the result type's bits (see ExpressionCode.lowBits): no final mask */
+  unmasked?: boolean;
 }
 
 /**
@@ -40,7 +42,7 @@ export function bitCode(name: string, bound: BoundArgument[], args: string[], pa
   if (n.kind !== 'elementary' || isBig(n)) return undefined;
   const count = valueRange(bound[1]!.value!, h.facts, h.ann);
   const bits = BigInt(info.bits);
-  const mask = (x: string) => (info.bits === 32 ? `((${x}) >>> 0)` : `((${x}) & ${2 ** info.bits - 1})`);
+  const mask = (x: string) => (h.unmasked ? `(${x})` : info.bits === 32 ? `((${x}) >>> 0)` : `((${x}) & ${2 ** info.bits - 1})`);
   const [x, c] = [args[0]!, args[1]!];
   // the general code tests only N >= bits: a count known below that needs no test
   if (name === 'SHL' || name === 'SHR') {

@@ -6,12 +6,13 @@
  * references and stores in variable-code.ts.
  */
 import type { ElementaryTypeName } from '../application.js';
-import type { Stmt, VarDecl } from '../st/ast.js';
+import type { Expr, Stmt, VarDecl } from '../st/ast.js';
 import { key } from '../st/ast.js';
 import { concrete } from '../types/common-type.js';
-import { ELEMENTARY } from '../types/types.js';
-import { copyValue, isScalar } from './values.js';
-import { mayChange, type IntRange } from './index-range.js';
+import { ELEMENTARY, isBig, sameType, type Type } from '../types/types.js';
+import { copyValue, isScalar, typedArrayFor } from './values.js';
+import { wrapInt } from './convert.js';
+import { constantInt, mayChange, type IntRange } from './index-range.js';
 import { selectOf } from './if-conversion.js';
 import { assignedRange } from './loop-versioning.js';
 import { LoopEmitter } from './loop-code.js';
@@ -120,9 +121,15 @@ export class BodyEmitter extends CallCode {
           const f = this.tmp();
           const tt = this.typeOf(select.target);
           const info = ELEMENTARY[(select.type as { name: ElementaryTypeName }).name];
-          const mix = `${f} ^ ((${this.expr(select.whenTrue, tt)} ^ ${f}) & -((${this.test(select.cond)}) | 0))`;
-          this.emit(`${f} = ${this.expr(select.whenFalse, tt)};`);
-          this.emit(this.storeCode(select.target, info.bits === 32 && info.family !== 'signed' ? `((${mix}) >>> 0)` : `(${mix})`));
+          const otherwise = this.expr(select.whenFalse, tt);
+          const mask = this.selectMask(select.cond);
+          const step = this.selectStep(select.whenTrue, otherwise, tt);
+          const mix = step ? `${f} ${step.op} (${step.code} & ${mask})` : `${f} ^ ((${this.expr(select.whenTrue, tt)} ^ ${f}) & ${mask})`;
+          this.emit(`${f} = ${otherwise};`);
+          // a sum or difference wraps as the ST operation does; the bitwise mixes stay in the type
+          const name = (select.type as { name: ElementaryTypeName }).name;
+          const value = step && (step.op === '+' || step.op === '-') ? wrapInt(mix, name) : info.bits === 32 && info.family !== 'signed' ? `((${mix}) >>> 0)` : `(${mix})`;
+          this.emit(this.storeCode(select.target, value));
           return;
         }
         s.branches.forEach((b, i) => {
@@ -213,7 +220,57 @@ export class BodyEmitter extends CallCode {
       this.emit(copyValue(this.lref(s.target), this.expr(s.value, tt), tt, this.o.values));
       return;
     }
-    this.emit(this.storeCode(s.target, this.expr(s.value, tt), isSingle(this.typeOf(s.value))));
+    // a typed array element keeps only its type's bits: the value's final mask is its store's
+    const value = this.isTypedElement(s.target) ? this.lowBits(s.value, tt) : this.expr(s.value, tt);
+    this.emit(this.storeCode(s.target, value, isSingle(this.typeOf(s.value))));
+  }
+
+  /**
+   * -1 when the select's condition holds, 0 otherwise. A test of one bit (`(x AND 16#0001) <> 0`,
+   * `x.3`) is that bit moved down and negated, with no boolean in between.
+   */
+  private selectMask(cond: Expr): string {
+    const bit = (x: Expr, k: number, set: boolean) => {
+      const b = k === 0 ? `(${this.expr(x)} & 1)` : `((${this.expr(x)} >>> ${k}) & 1)`;
+      return set ? `-${b}` : `(${b} - 1)`;
+    };
+    const word = (x: Expr) => {
+      const t = concrete(this.typeOf(x));
+      return t.kind === 'elementary' && !isBig(t) && ELEMENTARY[t.name].bits > 1;
+    };
+    if (cond.kind === 'bit' && word(cond.object)) return bit(cond.object, cond.bit, true);
+    if (cond.kind === 'binary' && (cond.op === '<>' || cond.op === '=') && constantInt(cond.right) === 0n) {
+      const a = cond.left;
+      if (a.kind === 'binary' && a.op === 'AND') {
+        for (const [x, m] of [[a.left, a.right], [a.right, a.left]] as const) {
+          const k = constantInt(m);
+          if (k !== undefined && k > 0n && (k & (k - 1n)) === 0n && k <= 1n << 31n && word(x) && word(a)) return bit(x, k.toString(2).length - 1, cond.op === '<>');
+        }
+      }
+    }
+    return `-((${this.test(cond)}) | 0)`;
+  }
+
+  /**
+   * A select whose true side is its false side b XOR, OR, + or - a value k (`crc := SHR(crc, 1)
+   * XOR 16#A001` or `crc := SHR(crc, 1)`, a CRC or LFSR step; `IF h.3 THEN n := n + 1`): b op
+   * (k AND -c) is the select without computing b twice. `otherwise`: the code of b.
+   */
+  private selectStep(whenTrue: Expr, otherwise: string, tt: Type): { op: string; code: string } | undefined {
+    if (whenTrue.kind !== 'binary') return undefined;
+    const op = ({ XOR: '^', OR: '|', '+': '+', '-': '-' } as Record<string, string>)[whenTrue.op];
+    if (!op || !sameType(concrete(this.typeOf(whenTrue)), tt)) return undefined;
+    const [l, r] = [whenTrue.left, whenTrue.right];
+    if (sameType(concrete(this.typeOf(l)), tt) && this.expr(l, tt) === otherwise) return { op, code: this.expr(r, tt) };
+    if (op !== '-' && sameType(concrete(this.typeOf(r)), tt) && this.expr(r, tt) === otherwise) return { op, code: this.expr(l, tt) };
+    return undefined;
+  }
+
+  /** An element of an array held in a typed array (which wraps what it stores to its type)? */
+  private isTypedElement(target: Expr): boolean {
+    if (target.kind !== 'index') return false;
+    const at = concrete(this.typeOf(target.object));
+    return at.kind === 'array' && typedArrayFor(concrete(at.element)) !== undefined;
   }
 
   /** Loop statements (loop-code.ts), with what they need from this emitter. */

@@ -28,6 +28,7 @@ export abstract class CallCode extends ExpressionCode {
         const b = this.o.functions.lookup(target.name)!;
         // REF(x), ADR(x) of an elementary variable: its cell
         if ((target.name === 'REF' || target.name === 'ADR') && isCellTarget(target.argTypes[0]!)) return cellCode(bound[0]!.value!, this.cellHost);
+        const unmasked = this.unmasked === e;
         const args = bound.map((a, i) => this.expr(a.value!, target.argTypes[i]));
         if (target.name === 'MUX') {
           const k = args[0]!;
@@ -38,7 +39,7 @@ export abstract class CallCode extends ExpressionCode {
           return `(${tk} = ${kk}, ${chain})`;
         }
         if (bound.length === 1 && /_TO_REAL$|^TO_REAL$/.test(target.name) && this.exactInSingle(bound[0]!.value!, target.argTypes[0]!)) return args[0]!;
-        const fast = bitCode(target.name, bound, args, target.argTypes, target.resultType, { ann: this.o.ann, facts: this.loopFacts, tmp: () => this.tmp() });
+        const fast = bitCode(target.name, bound, args, target.argTypes, target.resultType, { ann: this.o.ann, facts: this.loopFacts, tmp: () => this.tmp(), unmasked });
         if (fast) return fast;
         return b.emit(args, { params: target.argTypes, result: target.resultType }, {
           convert: (c, f, t) => convertCode(c, f, t),

@@ -24,6 +24,18 @@ export function wrapInt(code: string, name: ElementaryTypeName): string {
   }
 }
 
+/**
+ * The longest decimal text of an integer or bit string type (its minimum with the sign), of BOOL
+ * ('FALSE'); undefined for the other types. A STRING at least this long needs no truncation.
+ */
+export function textLength(name: ElementaryTypeName): number | undefined {
+  const info = ELEMENTARY[name];
+  if (info.family === 'bool') return 5;
+  if (info.family !== 'signed' && info.family !== 'unsigned' && info.family !== 'bits') return undefined;
+  const digits = info.bits === 8 ? 3 : info.bits === 16 ? 5 : info.bits === 32 ? 10 : info.bits === 64 ? (info.family === 'signed' ? 19 : 20) : 20;
+  return info.family === 'signed' ? digits + 1 : digits;
+}
+
 function isIntFamily(name: ElementaryTypeName): boolean {
   const f = ELEMENTARY[name].family;
   return f === 'signed' || f === 'unsigned' || f === 'bits' || f === 'char';
@@ -126,7 +138,11 @@ function toStringCode(code: string, from: Type, length: number): string {
   if (from.kind === 'string') return length < from.length ? `$str(${code}, ${length})` : code;
   if (from.kind === 'literalInt' || from.kind === 'literalReal') s = `String(${code})`;
   else if (from.kind !== 'elementary') s = `String(${code})`;
-  else {
+  else if (from.name !== 'BOOL' && textLength(from.name) !== undefined) {
+    // a template, not String(): V8 compiles it to its number-to-string cache lookup, String() is a call
+    s = `\`\${${code}}\``;
+    return textLength(from.name)! <= length ? s : `$str(${s}, ${length})`;
+  } else {
     const fam = ELEMENTARY[from.name].family;
     switch (fam) {
       case 'bool': s = `(${code} ? 'TRUE' : 'FALSE')`; break;
@@ -140,7 +156,8 @@ function toStringCode(code: string, from: Type, length: number): string {
       default: s = `String(${code})`;
     }
   }
-  return length < 254 ? `$str(${s}, ${length})` : s;
+  const most = from.kind === 'elementary' ? textLength(from.name) : undefined;
+  return length < 254 && !(most !== undefined && most <= length) ? `$str(${s}, ${length})` : s;
 }
 
 function fromStringCode(code: string, t: ElementaryTypeName): string {

@@ -1,6 +1,6 @@
 /**
- * If-conversion: `IF c THEN x := a; ELSE x := b; END_IF` on an integer variable of at most 32
- * bits, with cheap operands that can neither fault nor call anything, becomes one branch-free
+ * If-conversion: `IF c THEN x := a; ELSE x := b; END_IF` (or without ELSE: b is x) on an integer
+ * variable of at most 32 bits, with cheap operands that can neither fault nor call anything, becomes one branch-free
  * select, `x := b XOR ((a XOR b) AND -c)`, as C compilers emit a conditional move. V8 keeps the
  * branch of a JS `if` or `?:`; when the condition follows the data (a CRC bit, a comparison of
  * samples) half of those branches are mispredicted, which costs more than computing both sides.
@@ -9,6 +9,7 @@ import type { AssignStmt, Expr, Stmt } from '../st/ast.js';
 import type { Annotations } from '../semantics/symbols.js';
 import { concrete } from '../types/common-type.js';
 import { ELEMENTARY, type Type } from '../types/types.js';
+import { constantInt } from './index-range.js';
 
 /** Pure, non-faulting standard functions whose code is a few integer operations. */
 const PURE = new Set(['SHL', 'SHR', 'ROL', 'ROR', 'MIN', 'MAX']);
@@ -25,9 +26,14 @@ export interface Select {
 
 /** The select an IF statement can become, or undefined. */
 export function selectOf(s: Extract<Stmt, { kind: 'if' }>, ann: Annotations): Select | undefined {
-  if (s.branches.length !== 1 || s.elseBody?.length !== 1 || s.branches[0]!.body.length !== 1) return undefined;
+  if (s.branches.length !== 1 || s.branches[0]!.body.length !== 1) return undefined;
   const a = s.branches[0]!.body[0]!;
-  const b = s.elseBody[0]!;
+  // no ELSE: the variable keeps its value, `ELSE x := x`. Such an IF is often a rare event (a
+  // limit reached, a new maximum) that V8 predicts well and whose store a select would make on
+  // every pass; only a test of one bit of data, as likely set as not, is worth the select.
+  const single = !s.elseBody?.length && a.kind === 'assign' && isBitTest(s.branches[0]!.cond);
+  const b = single ? { ...a, value: a.target } : s.elseBody?.length === 1 ? s.elseBody[0]! : undefined;
+  if (!b) return undefined;
   if (a.kind !== 'assign' || b.kind !== 'assign' || a.op !== ':=' || b.op !== ':=') return undefined;
   if (a.target.kind !== 'name' || b.target.kind !== 'name') return undefined;
   const sa = ann.symbols.get(a.target.id);
@@ -41,6 +47,16 @@ export function selectOf(s: Extract<Stmt, { kind: 'if' }>, ann: Annotations): Se
   if (!cheap(cond, ann) || !cheap((a as AssignStmt).value, ann) || !cheap((b as AssignStmt).value, ann)) return undefined;
   if (size(cond) + size(a.value) + size(b.value) > MAX_NODES * 2) return undefined;
   return { target: a.target, type, whenTrue: a.value, whenFalse: b.value, cond };
+}
+
+/** A test of one bit: `x.3`, `(x AND 16#0008) <> 0`, `(x AND 1) = 0`. */
+function isBitTest(c: Expr): boolean {
+  if (c.kind === 'bit') return true;
+  if (c.kind !== 'binary' || (c.op !== '<>' && c.op !== '=') || constantInt(c.right) !== 0n) return false;
+  const a = c.left;
+  if (a.kind !== 'binary' || a.op !== 'AND') return false;
+  const k = constantInt(a.right) ?? constantInt(a.left);
+  return k !== undefined && k > 0n && (k & (k - 1n)) === 0n;
 }
 
 function size(e: unknown): number {
@@ -65,6 +81,8 @@ function cheap(e: Expr, ann: Annotations): boolean {
       return ann.symbols.get(e.id)?.kind === 'var' && cheap(e.object, ann);
     case 'unary':
       return cheap(e.operand, ann);
+    case 'bit':
+      return cheap(e.object, ann);
     case 'binary':
       return e.op !== '/' && e.op !== 'MOD' && e.op !== '**' && cheap(e.left, ann) && cheap(e.right, ann);
     case 'call': {

@@ -5,6 +5,7 @@
  */
 import type { Expr, Stmt, VarDecl } from '../st/ast.js';
 import type { Annotations } from '../semantics/symbols.js';
+import type { ElementaryTypeName } from '../application.js';
 import { concrete } from '../types/common-type.js';
 import { integerRange, isBig, type Type } from '../types/types.js';
 import { wrapInt } from './convert.js';
@@ -13,6 +14,7 @@ import { pureOperands, type LoopScope } from './loop-invariants.js';
 import { forVersion, whileVersion, type WhileVersion } from './loop-versioning.js';
 import { typedArrayFor } from './values.js';
 import { UNROLL, unrollableBody, whileUnroll } from './loop-unrolling.js';
+import { walkStmts } from './ast-walk.js';
 
 /** how many loops around one another may be emitted twice (each doubles the code inside) */
 const MAX_VERSION_DEPTH = 3;
@@ -331,13 +333,21 @@ export class LoopEmitter {
       const e = this.h.expr(u.bound);
       const c = this.h.expr(u.step);
       const far = `${e} ${u.up ? '-' : '+'} ${UNROLL - 1} * ${c}`;
-      this.h.emit(`${lim} = ${u.stepKnown ? far : `${c} >= 0 ? ${far} : ${u.up ? '-Infinity' : 'Infinity'}`};`);
+      const v = this.h.expr(u.variable);
+      // a growing variable that starts at 0 or more stays there in the unrolled copies (it
+      // stops short of the bound, inside its type): its divisions by powers of two are shifts
+      const own = u.up ? integerRange((concrete(this.h.typeOf(u.variable)) as { name: ElementaryTypeName }).name) : undefined;
+      const from = own && own.lo < 0n && divides(s.body) ? `${v} >= 0` : undefined;
+      const entry = [u.stepKnown ? '' : `${c} >= 0`, from ?? ''].filter(Boolean).join(' && ');
+      this.h.emit(`${lim} = ${entry ? `${entry} ? ${far} : ${u.up ? '-Infinity' : 'Infinity'}` : far};`);
       const op = u.up ? (u.strict ? '<' : '<=') : u.strict ? '>' : '>=';
-      this.h.emit(`while (${this.h.expr(u.variable)} ${op} ${lim}) {`);
+      this.h.emit(`while (${v} ${op} ${lim}) {`);
       this.h.indent(1);
+      const base = known?.range ?? own;
+      const range = from && base ? { lo: base.lo > 0n ? base.lo : 0n, hi: base.hi } : known?.range;
       for (let k = 0; k < UNROLL; k++) {
         this.h.emit('{');
-        this.withFact(known?.decl, known?.range, () => this.h.block(s.body));
+        this.withFact(from ? u.decl : known?.decl, range, () => this.h.block(s.body));
         this.h.emit('}');
       }
       this.h.indent(-1);
@@ -353,4 +363,11 @@ export class LoopEmitter {
     this.h.emit('}');
     this.h.popLabel();
   }
+}
+
+/** Does the loop body divide (or take MOD) by a constant, which a variable known >= 0 makes a shift? */
+function divides(body: Stmt[]): boolean {
+  let found = false;
+  walkStmts(body, { expr: (e) => void (found ||= e.kind === 'binary' && (e.op === '/' || e.op === 'MOD') && constantInt(e.right) !== undefined) });
+  return found;
 }

@@ -5,11 +5,11 @@
  */
 import {
   BOOL, ELEMENTARY, ERROR, LREAL, TIME, type Type, elementary, elementaryByName, isBits, isInteger,
-  isNumeric, isReal, typeName, isAnyString, familyOf,
+  isNumeric, isReal, typeName, isAnyString, familyOf, type StringType,
 } from '../types/types.js';
 import type { ElementaryTypeName } from '../application.js';
 import { commonType, concrete } from '../types/common-type.js';
-import { wrapInt } from '../codegen/convert.js';
+import { textLength, wrapInt } from '../codegen/convert.js';
 
 export interface BuiltinSignature {
   /** types the arguments are converted to before the call */
@@ -42,7 +42,7 @@ const ALL = (): boolean => true;
 const FIRST = (i: number): boolean => i === 0;
 const AFTER_FIRST = (i: number): boolean => i > 0;
 
-const STR: Type = { kind: 'string', wide: false, length: 254 };
+const STR: StringType = { kind: 'string', wide: false, length: 254 };
 
 function fixedNumeric(fn: (x: string) => string, realOnly = true): Builtin {
   return {
@@ -343,11 +343,12 @@ const TABLE: Record<string, Builtin> = {
     emit: (a) => `(${a[0]}).length`,
     paramNames: ['IN'],
   },
-  LEFT: stringFn(['IN', 'L'], (a) => `$left(${a[0]}, ${a[1]})`),
-  RIGHT: stringFn(['IN', 'L'], (a) => `$right(${a[0]}, ${a[1]})`),
-  MID: stringFn(['IN', 'L', 'P'], (a) => `$mid(${a[0]}, ${a[1]}, ${a[2]})`),
+  // with literal L and P, the JavaScript string methods V8 inlines instead of the helpers' checks
+  LEFT: stringFn(['IN', 'L'], (a) => (positive(a[1]!) ? `(${a[0]}).slice(0, ${a[1]})` : `$left(${a[0]}, ${a[1]})`), 'L'),
+  RIGHT: stringFn(['IN', 'L'], (a) => (positive(a[1]!) ? `(${a[0]}).slice(-${a[1]})` : `$right(${a[0]}, ${a[1]})`), 'L'),
+  MID: stringFn(['IN', 'L', 'P'], (a) => midCode(a[0]!, a[1]!, a[2]!), 'L'),
   INSERT: stringFn(['IN1', 'IN2', 'P'], (a) => `$insert(${a[0]}, ${a[1]}, ${a[2]})`),
-  DELETE: stringFn(['IN', 'L', 'P'], (a) => `$delete(${a[0]}, ${a[1]}, ${a[2]})`),
+  DELETE: stringFn(['IN', 'L', 'P'], (a) => `$delete(${a[0]}, ${a[1]}, ${a[2]})`, 'IN'),
   REPLACE: stringFn(['IN1', 'IN2', 'L', 'P'], (a) => `$replace(${a[0]}, ${a[1]}, ${a[2]}, ${a[3]})`),
   FIND: {
     type(args) {
@@ -469,17 +470,38 @@ function minMax(which: 'max' | 'min'): Builtin {
   };
 }
 
-function stringFn(params: string[], emit: (a: string[]) => string): Builtin {
+/**
+ * A character string function; `part` marks those whose result is a part of IN, never longer
+ * than IN (DELETE) nor than a literal L (LEFT, RIGHT, MID): storing it in a STRING at least that
+ * long needs no truncation.
+ */
+function stringFn(params: string[], emit: (a: string[]) => string, part?: 'IN' | 'L'): Builtin {
   return {
     type(args) {
       if (args.length !== params.length) return `takes ${params.join(', ')}`;
       const types: Type[] = params.map((p, i) => (p.startsWith('IN') ? (isAnyString(args[i]!) ? args[i]! : ERROR) : isInteger(args[i]!) ? concrete(args[i]!, elementary('INT')) : ERROR));
       if (types.some((t) => t.kind === 'error')) return `takes ${params.map((p) => (p.startsWith('IN') ? `${p}: STRING` : `${p}: INT`)).join(', ')}`;
-      return { params: types, result: STR };
+      if (!part) return { params: types, result: STR };
+      const input = args[0] as StringType;
+      const l = part === 'L' ? args[1]! : undefined;
+      const most = l?.kind === 'literalInt' && l.value >= 0n && l.value < BigInt(input.length) ? Math.max(1, Number(l.value)) : input.length;
+      return { params: types, result: { ...STR, length: Math.min(STR.length, most) } };
     },
     emit,
     paramNames: params,
   };
+}
+
+/** Is this argument's code a positive integer literal? */
+function positive(code: string): boolean {
+  return /^[1-9][0-9]*$/.test(code);
+}
+
+/** MID(IN, L, P): characters P … P + L - 1 (1-based), '' when L < 1 or P < 1, fewer past the end. */
+function midCode(s: string, l: string, p: string): string {
+  if (!positive(l) || !positive(p)) return `$mid(${s}, ${l}, ${p})`;
+  const from = Number(p) - 1;
+  return l === '1' ? `(${s}).charAt(${from})` : `(${s}).slice(${from}, ${from + Number(l)})`;
 }
 
 export function divCode(a: string, b: string, t: Type, site: number): string {
@@ -536,7 +558,7 @@ function conversion(name: string): Builtin | undefined {
       type(args) {
         if (args.length !== 1) return 'takes one argument';
         const src = from ?? concrete(args[0]!);
-        return { params: [src], result: to };
+        return { params: [src], result: to.kind === 'string' ? textOf(src, to) : to };
       },
       emit: (a, sig, ctx) => ctx.convert(a[0]!, sig.params[0]!, sig.result),
       paramNames: ['IN'],
@@ -553,6 +575,12 @@ function conversion(name: string): Builtin | undefined {
     };
   }
   return undefined;
+}
+
+/** The text of an integer, bit string or BOOL of type `src`: no longer than its longest decimal text. */
+function textOf(src: Type, to: StringType): StringType {
+  const most = src.kind === 'elementary' ? textLength(src.name) : undefined;
+  return most !== undefined && most < to.length ? { ...to, length: most } : to;
 }
 
 function typeByName(n: string): Type | undefined {

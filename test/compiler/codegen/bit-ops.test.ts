@@ -58,8 +58,36 @@ m[5] := SHL(x, ${bits - 1}); m[6] := SHR(x, ${bits - 1}); m[7] := ROL(x AND 16#0
     expect(code).not.toContain('>= 16 ?');
     expect(code).not.toContain('$rol(');
     expect(code).not.toContain('$ror(');
-    // AND, OR and XOR of two WORDs are a WORD: no mask after them
-    expect(code).toContain('l_w = ((((l_w << 5) | (l_w >>> 11)) & 65535) ^ ((((l_v << 13) | (l_v >>> 3)) & 65535) & l_w));');
+    // AND, OR and XOR of two WORDs are a WORD: no mask after them; ANDed with the WORD w, the
+    // rotation needs none either
+    expect(code).toContain('l_w = ((((l_w << 5) | (l_w >>> 11)) & 65535) ^ (((l_v << 13) | (l_v >>> 3)) & l_w));');
+  });
+});
+
+describe('masks a consumer makes unnecessary', () => {
+  it('are left out of values stored in typed arrays, ANDed with a value of the type, or made unsigned after', () => {
+    const vars = 'a : ARRAY[0..3] OF WORD; j : DINT; v : WORD := 16#FFF0; h : DWORD := 16#80000001; y : DWORD; z : WORD; n : ARRAY[0..1] OF BYTE;';
+    const body = `FOR j := 0 TO 63 BY 5 DO
+  a[j / 16] := a[j / 16] OR SHL(WORD#1, j MOD 16);
+END_FOR;
+z := v AND SHL(WORD#16#00FF, 4);
+y := ROL(h, 5) XOR SHL(h, 3);
+n[0] := NOT BYTE#16#0F;
+n[1] := ROL(BYTE#16#C1, 2);`;
+    const main = runOnce(vars, body);
+    const words = [0, 0, 0, 0];
+    for (let j = 0; j <= 63; j += 5) words[j >> 4]! |= 1 << (j % 16);
+    expect(Array.from(main['a']!)).toEqual(words);
+    expect(main['z']).toBe(0xfff0 & 0x0ff0);
+    expect(main['y']).toBe((rol(0x80000001, 5, 32) ^ shl(0x80000001, 3, 32)) >>> 0);
+    expect(Array.from(main['n']!)).toEqual([0xf0, rol(0xc1, 2, 8)]);
+    const code = mainCode(vars, body);
+    // j is 0..63: j / 16 and j MOD 16 are a shift and a mask; the store wraps the OR to 16 bits
+    expect(code).toContain('l_j >>> 4');
+    expect(code).toMatch(/\] \| \(1 << \(l_j & 15\)\)\);/);
+    expect(code).toContain('l_z = (l_v & (255 << 4));');
+    expect(code).toContain('l_y = ((((l_h << 5) | (l_h >>> 27)) ^ (l_h << 3)) >>> 0);');
+    expect(code).toContain('r_n[(0)] = (~15);');
   });
 });
 
