@@ -15,6 +15,7 @@ import { compileCacheKey } from '../../../compiler/cache.js';
 import { compileSources } from '../../../compiler/project.js';
 import { SourceFile } from '../../../compiler/source.js';
 import { ResourceRunner } from '../../../runtime/engine/resource-runner.js';
+import { LoopBodyGenerator, rng, type LoopType } from '../../support/st-loop-generator.js';
 
 const BENCH = fileURLToPath(new URL('../../bench/st/', import.meta.url));
 
@@ -244,55 +245,27 @@ END_PROGRAM
 
 // ------------------------------------------------------------ generated programs
 
-/** A small seeded generator (mulberry32), so a failure is reproducible from the seed. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-type T = 'REAL' | 'LREAL' | 'DINT' | 'INT' | 'SINT' | 'UDINT' | 'UINT' | 'USINT' | 'BOOL' | 'WORD';
-const INTS: T[] = ['DINT', 'INT', 'SINT', 'UDINT', 'UINT', 'USINT', 'WORD'];
-const SIGNED = new Set<T>(['DINT', 'INT', 'SINT']);
-const RANGE: Record<string, [number, number]> = {
-  DINT: [-2147483648, 2147483647], INT: [-32768, 32767], SINT: [-128, 127],
-  UDINT: [0, 4294967295], UINT: [0, 65535], USINT: [0, 255], WORD: [0, 65535],
-};
+const INTS: LoopType[] = ['DINT', 'INT', 'SINT', 'UDINT', 'UINT', 'USINT', 'WORD'];
 const REALS = ['0.0', '-0.0', '1.0', '-1.5', '0.1', '3.4E38', '-3.4E38', '1.0E-40', '16777216.0', '2.5', '-2.5', '1.0E20', '-7.0E9', '0.5'];
 
-class Gen {
-  readonly vars = new Map<T, string[]>();
-  readonly arrays = new Map<T, string[]>();
-  constructor(private readonly r: () => number) {}
-  pick<X>(xs: readonly X[]): X {
-    return xs[Math.floor(this.r() * xs.length)]!;
-  }
-  chance(p: number): boolean {
-    return this.r() < p;
-  }
-  int(t: T): string {
-    const [lo, hi] = RANGE[t]!;
-    const edges = [lo, hi, 0, 1, 7, hi - 1];
-    const v = this.chance(0.4) ? this.pick(edges) : Math.floor(lo + this.r() * (hi - lo + 1));
-    return `${t}#${v}`;
+/** Variables of each type and arrays indexed by the FOR variables (k + 0..4). */
+class Gen extends LoopBodyGenerator {
+  readonly vars = new Map<LoopType, string[]>();
+  readonly arrays = new Map<LoopType, string[]>();
+  constructor(r: () => number) {
+    super(r, { floats: ['REAL', 'LREAL'], ints: INTS, ifChance: 0.2 });
   }
   /** An element of an array of `t`, indexed by the FOR variable k (0..15) plus 0..4. */
-  elem(t: T): string | undefined {
+  elem(t: LoopType): string | undefined {
     const a = this.arrays.get(t);
     if (!a?.length) return undefined;
     const off = Math.floor(this.r() * 5);
     return `${this.pick(a)}[k${off ? ` + ${off}` : ''}]`;
   }
-  /** A variable or element: the left operand of integer arithmetic, so no constant expression overflows at compile time */
-  variable(t: T): string {
+  variable(t: LoopType): string {
     return (this.chance(0.5) && this.elem(t)) || this.pick(this.vars.get(t)!);
   }
-  leaf(t: T): string {
+  leaf(t: LoopType): string {
     const e = this.chance(0.45) ? this.elem(t) : undefined;
     if (e) return e;
     if (this.chance(0.5)) return this.pick(this.vars.get(t)!);
@@ -300,80 +273,15 @@ class Gen {
     if (t === 'REAL' || t === 'LREAL') return `${t}#${this.pick(REALS)}`;
     return this.int(t);
   }
-  expr(t: T, depth: number): string {
-    if (depth <= 0 || this.chance(0.25)) return this.leaf(t);
-    const d = depth - 1;
-    if (t === 'BOOL') {
-      const k = Math.floor(this.r() * 4);
-      if (k === 0) return `NOT (${this.expr('BOOL', d)})`;
-      if (k === 1) return `(${this.expr('BOOL', d)} ${this.pick(['AND', 'OR', 'XOR'])} ${this.expr('BOOL', d)})`;
-      const ct = this.pick<T>(['REAL', 'REAL', 'LREAL', ...INTS]);
-      return `(${this.variable(ct)} ${this.pick(['=', '<>', '<', '>', '<=', '>='])} ${this.expr(ct, d)})`;
-    }
-    if (t === 'REAL' || t === 'LREAL') {
-      switch (Math.floor(this.r() * 10)) {
-        case 0: return `ABS(${this.expr(t, d)})`;
-        case 1: return `SQRT(${this.expr(t, d)})`;
-        case 2: return `${this.pick(['MIN', 'MAX'])}(${this.expr(t, d)}, ${this.expr(t, d)})`;
-        case 3: return `LIMIT(${this.expr(t, d)}, ${this.expr(t, d)}, ${this.expr(t, d)})`;
-        case 4: return `SEL(${this.expr('BOOL', d)}, ${this.expr(t, d)}, ${this.expr(t, d)})`;
-        case 5: {
-          const from = this.pick<T>([...INTS, t === 'REAL' ? 'LREAL' : 'REAL', 'BOOL']);
-          return `${from}_TO_${t}(${this.expr(from, d)})`;
-        }
-        case 6: return `-(${this.expr(t, d)})`;
-        default: return `(${this.expr(t, d)} ${this.pick(['+', '-', '*', '/'])} ${this.expr(t, d)})`;
-      }
-    }
-    switch (Math.floor(this.r() * 9)) {
-      case 0: {
-        const from = this.pick<T>(['REAL', 'LREAL', ...INTS.filter((x) => x !== t), 'BOOL']);
-        return `${from}_TO_${t}(${this.expr(from, d)})`;
-      }
-      case 1: return `${this.pick(['MIN', 'MAX'])}(${this.expr(t, d)}, ${this.expr(t, d)})`;
-      case 2: return `LIMIT(${this.expr(t, d)}, ${this.expr(t, d)}, ${this.expr(t, d)})`;
-      case 3: {
-        if (t === 'WORD') return `(${this.variable(t)} ${this.pick(['AND', 'OR', 'XOR'])} ${this.expr(t, d)})`;
-        const [lo, hi] = RANGE[t]!;
-        let c = 0;
-        while (c === 0) c = Math.floor((SIGNED.has(t) ? -9 : 1) + this.r() * 20);
-        const divisor = this.chance(0.2) ? (SIGNED.has(t) ? -1 : hi) : Math.max(lo, Math.min(hi, c));
-        return `(${this.variable(t)} ${this.pick(['/', 'MOD'])} ${t}#${divisor})`;
-      }
-      case 4: return SIGNED.has(t) ? `ABS(${this.expr(t, d)})` : this.expr(t, d);
-      case 5: return t === 'WORD' ? `(${this.variable(t)} ${this.pick(['AND', 'OR', 'XOR'])} ${this.expr(t, d)})` : `SEL(${this.expr('BOOL', d)}, ${this.expr(t, d)}, ${this.expr(t, d)})`;
-      default: return t === 'WORD' ? `NOT ${this.variable(t)}` : `(${this.variable(t)} ${this.pick(['+', '-', '*'])} ${this.expr(t, d)})`;
-    }
-  }
-  target(t: T): string {
+  target(t: LoopType): string {
     return (this.chance(0.4) && this.elem(t)) || this.pick(this.vars.get(t)!);
-  }
-  stmts(n: number, depth: number, out: string[], indent: string): void {
-    for (let i = 0; i < n; i++) {
-      if (depth > 0 && this.chance(0.2)) {
-        out.push(`${indent}IF ${this.expr('BOOL', 2)} THEN`);
-        this.stmts(2, depth - 1, out, `${indent}  `);
-        if (this.chance(0.5)) {
-          out.push(`${indent}ELSIF ${this.expr('BOOL', 2)} THEN`);
-          this.stmts(1, depth - 1, out, `${indent}  `);
-        }
-        if (this.chance(0.6)) {
-          out.push(`${indent}ELSE`);
-          this.stmts(2, depth - 1, out, `${indent}  `);
-        }
-        out.push(`${indent}END_IF;`);
-        continue;
-      }
-      const t = this.pick<T>(['REAL', 'REAL', 'REAL', 'LREAL', 'BOOL', ...INTS]);
-      out.push(`${indent}${this.target(t)} := ${this.expr(t, 3)};`);
-    }
   }
 }
 
 function program(seed: number): string {
   const g = new Gen(rng(seed));
   const decls: string[] = ['k : INT;', 'j : INT;', 'lo : INT := 0;', 'hi : INT := 15;'];
-  for (const t of ['REAL', 'LREAL', 'BOOL', ...INTS] as T[]) {
+  for (const t of ['REAL', 'LREAL', 'BOOL', ...INTS] as LoopType[]) {
     const names = [0, 1, 2].map((i) => `${t.toLowerCase()}${i}`);
     g.vars.set(t, names);
     decls.push(...names.map((n) => `${n} : ${t}${t === 'REAL' || t === 'LREAL' ? ` := ${g.pick(REALS)}` : t === 'BOOL' ? '' : ` := ${g.int(t).split('#')[1]}`};`));

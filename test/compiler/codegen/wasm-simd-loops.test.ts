@@ -13,6 +13,7 @@ import type { Application } from '../../../compiler/application.js';
 import { compileSources } from '../../../compiler/project.js';
 import { SourceFile } from '../../../compiler/source.js';
 import { ResourceRunner } from '../../../runtime/engine/resource-runner.js';
+import { LoopBodyGenerator, rng, type LoopType } from '../../support/st-loop-generator.js';
 
 const BENCH = fileURLToPath(new URL('../../bench/st/', import.meta.url));
 
@@ -217,130 +218,44 @@ VAR a, b : ARRAY[0..63] OF REAL; k : INT; r : REAL; acc : REAL; END_VAR
 
 // ------------------------------------------------------------ generated programs
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-type T = 'REAL' | 'DINT' | 'INT' | 'SINT' | 'UDINT' | 'UINT' | 'USINT' | 'WORD' | 'DWORD' | 'BOOL';
-const INTS: T[] = ['DINT', 'INT', 'SINT', 'UDINT', 'UINT', 'USINT', 'WORD', 'DWORD'];
-const BITS = new Set<T>(['WORD', 'DWORD']);
-const SIGNED = new Set<T>(['DINT', 'INT', 'SINT']);
-const ARRAYS = new Set<T>(['REAL', 'DINT', 'UDINT', 'DWORD']);
-const RANGE: Record<string, [number, number]> = {
-  DINT: [-2147483648, 2147483647], INT: [-32768, 32767], SINT: [-128, 127],
-  UDINT: [0, 4294967295], UINT: [0, 65535], USINT: [0, 255], WORD: [0, 65535], DWORD: [0, 4294967295],
-};
+const INTS: LoopType[] = ['DINT', 'INT', 'SINT', 'UDINT', 'UINT', 'USINT', 'WORD', 'DWORD'];
+/** types of which the program has arrays (4-byte elements: what the four-lane loop takes) */
+const ARRAYS = new Set<LoopType>(['REAL', 'DINT', 'UDINT', 'DWORD']);
 const REALS = ['0.0', '-0.0', '1.0', '-1.5', '0.1', '3.4E38', '-3.4E38', '1.0E-40', '16777216.0', '2.5', '-2.5', '1.0E20', '0.5'];
 
-class Gen {
+/** Loop invariants, private scalars assigned first in each iteration and arrays indexed by k alone. */
+class Gen extends LoopBodyGenerator {
   /** private scalars assigned so far in the iteration, by type */
-  readonly defined = new Map<T, string[]>();
-  readonly invariants = new Map<T, string[]>();
-  constructor(private readonly r: () => number) {}
-  pick<X>(xs: readonly X[]): X {
-    return xs[Math.floor(this.r() * xs.length)]!;
+  readonly defined = new Map<LoopType, string[]>();
+  readonly invariants = new Map<LoopType, string[]>();
+  constructor(r: () => number) {
+    super(r, { floats: ['REAL'], ints: INTS, ifChance: 0.25 });
   }
-  chance(p: number): boolean {
-    return this.r() < p;
-  }
-  int(t: T): string {
-    const [lo, hi] = RANGE[t]!;
-    const v = this.chance(0.4) ? this.pick([lo, hi, 0, 1, 7, hi - 1]) : Math.floor(lo + this.r() * (hi - lo + 1));
-    return `${t}#${v}`;
-  }
-  variable(t: T): string {
+  variable(t: LoopType): string {
     if (ARRAYS.has(t) && this.chance(0.4)) return `a${t.toLowerCase()}${this.pick([0, 1])}[k]`;
     if (t === 'INT' && this.chance(0.2)) return 'k';
     return this.pick([...(this.defined.get(t) ?? []), ...this.invariants.get(t)!]);
   }
-  leaf(t: T): string {
+  leaf(t: LoopType): string {
     if (this.chance(0.6)) return this.variable(t);
     if (t === 'BOOL') return this.pick(['TRUE', 'FALSE']);
     if (t === 'REAL') return this.chance(0.1) ? 'SQRT(REAL#-1.0)' : `REAL#${this.pick(REALS)}`;
     return this.int(t);
   }
-  expr(t: T, depth: number): string {
-    if (depth <= 0 || this.chance(0.25)) return this.leaf(t);
-    const d = depth - 1;
-    if (t === 'BOOL') {
-      const c = Math.floor(this.r() * 4);
-      if (c === 0) return `NOT (${this.expr('BOOL', d)})`;
-      if (c === 1) return `(${this.expr('BOOL', d)} ${this.pick(['AND', 'OR', 'XOR'])} ${this.expr('BOOL', d)})`;
-      const ct = this.pick<T>(['REAL', 'REAL', ...INTS]);
-      return `(${this.variable(ct)} ${this.pick(['=', '<>', '<', '>', '<=', '>='])} ${this.expr(ct, d)})`;
-    }
-    if (t === 'REAL') {
-      switch (Math.floor(this.r() * 10)) {
-        case 0: return `ABS(${this.expr(t, d)})`;
-        case 1: return `SQRT(${this.expr(t, d)})`;
-        case 2: return `${this.pick(['MIN', 'MAX'])}(${this.expr(t, d)}, ${this.expr(t, d)})`;
-        case 3: return `LIMIT(${this.expr(t, d)}, ${this.expr(t, d)}, ${this.expr(t, d)})`;
-        case 4: return `SEL(${this.expr('BOOL', d)}, ${this.expr(t, d)}, ${this.expr(t, d)})`;
-        case 5: {
-          const from = this.pick<T>([...INTS, 'BOOL']);
-          return `${from}_TO_REAL(${from === 'INT' && this.chance(0.5) ? `k MOD ${this.pick([3, 4, 16])}` : this.expr(from, d)})`;
-        }
-        case 6: return `-(${this.expr(t, d)})`;
-        default: return `(${this.expr(t, d)} ${this.pick(['+', '-', '*', '/'])} ${this.expr(t, d)})`;
-      }
-    }
-    switch (Math.floor(this.r() * 9)) {
-      case 0: {
-        const from = this.pick<T>(['REAL', ...INTS.filter((x) => x !== t), 'BOOL']);
-        return `${from}_TO_${t}(${this.expr(from, d)})`;
-      }
-      case 1: return `${this.pick(['MIN', 'MAX'])}(${this.expr(t, d)}, ${this.expr(t, d)})`;
-      case 2: return `LIMIT(${this.expr(t, d)}, ${this.expr(t, d)}, ${this.expr(t, d)})`;
-      case 3: {
-        if (BITS.has(t)) return `(${this.variable(t)} ${this.pick(['AND', 'OR', 'XOR'])} ${this.expr(t, d)})`;
-        const [lo, hi] = RANGE[t]!;
-        let c = 0;
-        while (c === 0) c = Math.floor((SIGNED.has(t) ? -9 : 1) + this.r() * 20);
-        const divisor = this.chance(0.2) ? (SIGNED.has(t) ? -1 : hi) : Math.max(lo, Math.min(hi, c));
-        return `(${this.variable(t)} ${this.pick(['/', 'MOD'])} ${t}#${divisor})`;
-      }
-      case 4: return SIGNED.has(t) ? `ABS(${this.expr(t, d)})` : this.expr(t, d);
-      case 5: return BITS.has(t) ? `(${this.variable(t)} ${this.pick(['AND', 'OR', 'XOR'])} ${this.expr(t, d)})` : `SEL(${this.expr('BOOL', d)}, ${this.expr(t, d)}, ${this.expr(t, d)})`;
-      default: return BITS.has(t) ? `NOT ${this.variable(t)}` : `(${this.variable(t)} ${this.pick(['+', '-', '*'])} ${this.expr(t, d)})`;
-    }
+  /** INT_TO_REAL(k MOD n) now and then: the FOR variable's lanes converted */
+  protected override toFloat(t: LoopType, depth: number): string {
+    const from = this.pick<LoopType>([...INTS, 'BOOL']);
+    return `${from}_TO_${t}(${from === 'INT' && this.chance(0.5) ? `k MOD ${this.pick([3, 4, 16])}` : this.expr(from, depth)})`;
   }
   /** a private scalar defined already or an array element */
-  target(t: T): string | undefined {
+  target(t: LoopType): string | undefined {
     if (ARRAYS.has(t) && this.chance(0.5)) return `a${t.toLowerCase()}${this.pick([0, 1])}[k]`;
     const d = this.defined.get(t);
     return d?.length ? this.pick(d) : undefined;
   }
-  stmts(n: number, depth: number, out: string[], indent: string): void {
-    for (let i = 0; i < n; i++) {
-      if (depth > 0 && this.chance(0.25)) {
-        out.push(`${indent}IF ${this.expr('BOOL', 2)} THEN`);
-        this.stmts(2, depth - 1, out, `${indent}  `);
-        if (this.chance(0.5)) {
-          out.push(`${indent}ELSIF ${this.expr('BOOL', 2)} THEN`);
-          this.stmts(1, depth - 1, out, `${indent}  `);
-        }
-        if (this.chance(0.6)) {
-          out.push(`${indent}ELSE`);
-          this.stmts(2, depth - 1, out, `${indent}  `);
-        }
-        out.push(`${indent}END_IF;`);
-        continue;
-      }
-      const t = this.pick<T>(['REAL', 'REAL', 'REAL', 'BOOL', ...INTS]);
-      const target = this.target(t);
-      if (target) out.push(`${indent}${target} := ${this.expr(t, 3)};`);
-    }
-  }
 }
 
-const ALL: T[] = ['REAL', 'BOOL', ...INTS];
+const ALL: LoopType[] = ['REAL', 'BOOL', ...INTS];
 
 function program(seed: number): string {
   const g = new Gen(rng(seed));
