@@ -86,6 +86,18 @@ export interface Work {
 }
 
 /**
+ * Whether integer type `to` holds every value of integer type `from` as it is (a widening that
+ * keeps the sign, or the same width and both signed): the conversion then needs no wrap.
+ */
+export function holdsEvery(from: Num, to: Num): boolean {
+  const fb = ELEMENTARY[from.name].bits;
+  const tb = ELEMENTARY[to.name].bits;
+  const fs = !isUnsigned(from);
+  const ts = !isUnsigned(to);
+  return (tb > fb && !(fs && !ts)) || (tb === fb && !ts && !fs);
+}
+
+/**
  * The value of type `from` on the stack converted to `to`, as convertCode does. `f64tmp` gives
  * an f64 local for real-to-integer conversions.
  */
@@ -103,13 +115,7 @@ export function convert(c: Code, from: Num, to: Num, f64tmp: () => number, work:
     return;
   }
   if (isIntFamily(from) && isIntFamily(to)) {
-    const fb = ELEMENTARY[from.name].bits;
-    const tb = ELEMENTARY[to.name].bits;
-    const fs = !isUnsigned(from);
-    const ts = !isUnsigned(to);
-    const widening = tb > fb && !(fs && !ts);
-    if (widening || (tb === fb && !ts && !fs)) return;
-    wrap(c, to);
+    if (!holdsEvery(from, to)) wrap(c, to);
     return;
   }
   if (isIntFamily(from)) {

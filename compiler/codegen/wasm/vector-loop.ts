@@ -34,7 +34,7 @@ import { ELEMENTARY, type Type } from '../../types/types.js';
 import { walkExpr, walkStmts } from '../ast-walk.js';
 import { constantInt, rangeOf, type LoopFacts } from '../index-range.js';
 import { Code, F32, F64, I32, Op, Simd, V128, VOID, type ValType } from './encoder.js';
-import { canonical, isUnsigned, needNum, realToInt32, unsupported, wrap, type Num } from './numeric.js';
+import { canonical, holdsEvery, isUnsigned, needNum, realToInt32, unsupported, wrap, type Num } from './numeric.js';
 
 export const LANES = 4;
 
@@ -545,13 +545,7 @@ class VectorCompiler {
       return;
     }
     if (from.vt === I32 && to.vt === I32) {
-      const fb = ELEMENTARY[from.name].bits;
-      const tb = ELEMENTARY[to.name].bits;
-      const fs = !isUnsigned(from);
-      const ts = !isUnsigned(to);
-      const widening = tb > fb && !(fs && !ts);
-      if (widening || (tb === fb && !ts && !fs)) return;
-      this.wrap(to);
+      if (!holdsEvery(from, to)) this.wrap(to);
       return;
     }
     if (from.vt === I32) {

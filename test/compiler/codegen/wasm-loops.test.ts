@@ -12,10 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Application } from '../../../compiler/application.js';
 import { compileCacheKey } from '../../../compiler/cache.js';
-import { compileSources } from '../../../compiler/project.js';
-import { SourceFile } from '../../../compiler/source.js';
-import { ResourceRunner } from '../../../runtime/engine/resource-runner.js';
 import { LoopBodyGenerator, rng, type LoopType } from '../../support/st-loop-generator.js';
+import { compileOn, differences, runMain } from '../../support/wasm-paths.js';
 
 const BENCH = fileURLToPath(new URL('../../bench/st/', import.meta.url));
 
@@ -25,36 +23,10 @@ afterEach(() => {
 });
 
 function compile(text: string, wasm: boolean): Application {
-  if (wasm) delete process.env.VPLC_NO_WASM;
-  else process.env.VPLC_NO_WASM = '1';
-  const r = compileSources([new SourceFile('t.st', text)]);
-  if (!r.application) throw new Error(`${r.diagnostics.map((d) => `${d.range.line}:${d.range.col} ${d.message}`).join('\n')}\n${text}`);
-  return r.application;
+  return compileOn(text, wasm ? 'wasm' : 'js');
 }
 
-/** The variables of Main (and the globals, as `$G`) after `scans` scans (10 ms apart). */
-function run(app: Application, scans: number): Record<string, unknown> {
-  const runner = new ResourceRunner(app, app.resources[0]!.name);
-  runner.runUntil(scans * app.resources[0]!.tasks[0]!.intervalNs);
-  return { ...(runner.instance.programs['Main'] as Record<string, unknown>), $G: runner.instance.globals };
-}
-
-/** Differences between two values of Main, by variable, member and element (empty when identical). */
-function differences(a: Record<string, unknown>, b: Record<string, unknown>, path = ''): string[] {
-  const out: string[] = [];
-  for (const k of Object.keys(a)) {
-    const x = a[k];
-    const y = b[k];
-    if (ArrayBuffer.isView(x)) {
-      const xs = x as unknown as ArrayLike<number>;
-      const ys = y as unknown as ArrayLike<number>;
-      for (let i = 0; i < xs.length; i++) if (!Object.is(xs[i], ys[i])) out.push(`${path}${k}[${i}]: ${xs[i]} vs ${ys[i]}`);
-    } else if (x && typeof x === 'object' && y && typeof y === 'object') {
-      out.push(...differences(x as Record<string, unknown>, y as Record<string, unknown>, `${path}${k}.`));
-    } else if (!Object.is(x, y)) out.push(`${path}${k}: ${String(x)} vs ${String(y)}`);
-  }
-  return out;
-}
+const run = runMain;
 
 function usesWasm(app: Application): boolean {
   return /\$wx\d+\(/.test(app.code);

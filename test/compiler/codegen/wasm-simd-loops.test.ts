@@ -9,11 +9,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Application } from '../../../compiler/application.js';
-import { compileSources } from '../../../compiler/project.js';
-import { SourceFile } from '../../../compiler/source.js';
-import { ResourceRunner } from '../../../runtime/engine/resource-runner.js';
 import { LoopBodyGenerator, rng, type LoopType } from '../../support/st-loop-generator.js';
+import { compileOn, differences, runMain } from '../../support/wasm-paths.js';
 
 const BENCH = fileURLToPath(new URL('../../bench/st/', import.meta.url));
 
@@ -23,45 +20,13 @@ afterEach(() => {
   delete process.env.VPLC_WASM_ALL;
 });
 
-type Path = 'js' | 'scalar' | 'simd';
-
-function compile(text: string, path: Path): Application {
-  delete process.env.VPLC_NO_WASM;
-  delete process.env.VPLC_NO_SIMD;
-  if (path === 'js') process.env.VPLC_NO_WASM = '1';
-  if (path === 'scalar') process.env.VPLC_NO_SIMD = '1';
-  const r = compileSources([new SourceFile('t.st', text)]);
-  if (!r.application) throw new Error(`${r.diagnostics.map((d) => `${d.range.line}:${d.range.col} ${d.message}`).join('\n')}\n${text}`);
-  return r.application;
-}
-
-function run(app: Application, scans: number): Record<string, unknown> {
-  const runner = new ResourceRunner(app, app.resources[0]!.name);
-  runner.runUntil(scans * app.resources[0]!.tasks[0]!.intervalNs);
-  return { ...(runner.instance.programs['Main'] as Record<string, unknown>) };
-}
-
-function differences(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
-  const out: string[] = [];
-  for (const k of Object.keys(a)) {
-    const x = a[k];
-    const y = b[k];
-    if (ArrayBuffer.isView(x)) {
-      const xs = x as unknown as ArrayLike<number>;
-      const ys = y as unknown as ArrayLike<number>;
-      for (let i = 0; i < xs.length; i++) if (!Object.is(xs[i], ys[i])) out.push(`${k}[${i}]: ${xs[i]} vs ${ys[i]}`);
-    } else if (!Object.is(x, y)) out.push(`${k}: ${String(x)} vs ${String(y)}`);
-  }
-  return out;
-}
-
 /** Compiles `text` three ways; whether the four-lane loop was used (its code differs from the scalar one's). */
 function threeWays(text: string, scans: number): { simd: boolean; vsJs: string[]; vsScalar: string[]; values: Record<string, unknown> } {
-  const simd = compile(text, 'simd');
-  const scalar = compile(text, 'scalar');
-  const js = compile(text, 'js');
-  const s = run(simd, scans);
-  return { simd: simd.code !== scalar.code, vsJs: differences(s, run(js, scans)), vsScalar: differences(s, run(scalar, scans)), values: s };
+  const simd = compileOn(text, 'wasm');
+  const scalar = compileOn(text, 'scalar');
+  const js = compileOn(text, 'js');
+  const s = runMain(simd, scans);
+  return { simd: simd.code !== scalar.code, vsJs: differences(s, runMain(js, scans)), vsScalar: differences(s, runMain(scalar, scans)), values: s };
 }
 
 describe('four-lane (SIMD) FOR loops give exactly what JavaScript gives', () => {
