@@ -12,8 +12,8 @@ import { concrete } from '../types/common-type.js';
 import { ELEMENTARY, isBig, sameType, type Type } from '../types/types.js';
 import { copyValue, isScalar, typedArrayFor } from './values.js';
 import { wrapInt } from './convert.js';
-import { constantInt, mayChange, type IntRange } from './index-range.js';
-import { selectOf } from './if-conversion.js';
+import { mayChange, type IntRange } from './index-range.js';
+import { oneBitTest, selectOf } from './if-conversion.js';
 import { assignedRange } from './loop-versioning.js';
 import { LoopEmitter } from './loop-code.js';
 import { cellCode, isCellTarget } from './references.js';
@@ -120,14 +120,14 @@ export class BodyEmitter extends CallCode {
           // both sides in the target's type (a subrange keeps its check in storeCode)
           const f = this.tmp();
           const tt = this.typeOf(select.target);
-          const info = ELEMENTARY[(select.type as { name: ElementaryTypeName }).name];
+          const name = (select.type as { name: ElementaryTypeName }).name;
+          const info = ELEMENTARY[name];
           const otherwise = this.expr(select.whenFalse, tt);
           const mask = this.selectMask(select.cond);
           const step = this.selectStep(select.whenTrue, otherwise, tt);
           const mix = step ? `${f} ${step.op} (${step.code} & ${mask})` : `${f} ^ ((${this.expr(select.whenTrue, tt)} ^ ${f}) & ${mask})`;
           this.emit(`${f} = ${otherwise};`);
           // a sum or difference wraps as the ST operation does; the bitwise mixes stay in the type
-          const name = (select.type as { name: ElementaryTypeName }).name;
           const value = step && (step.op === '+' || step.op === '-') ? wrapInt(mix, name) : info.bits === 32 && info.family !== 'signed' ? `((${mix}) >>> 0)` : `(${mix})`;
           this.emit(this.storeCode(select.target, value));
           return;
@@ -230,23 +230,15 @@ export class BodyEmitter extends CallCode {
    * `x.3`) is that bit moved down and negated, with no boolean in between.
    */
   private selectMask(cond: Expr): string {
-    const bit = (x: Expr, k: number, set: boolean) => {
-      const b = k === 0 ? `(${this.expr(x)} & 1)` : `((${this.expr(x)} >>> ${k}) & 1)`;
-      return set ? `-${b}` : `(${b} - 1)`;
-    };
     const word = (x: Expr) => {
       const t = concrete(this.typeOf(x));
       return t.kind === 'elementary' && !isBig(t) && ELEMENTARY[t.name].bits > 1;
     };
-    if (cond.kind === 'bit' && word(cond.object)) return bit(cond.object, cond.bit, true);
-    if (cond.kind === 'binary' && (cond.op === '<>' || cond.op === '=') && constantInt(cond.right) === 0n) {
-      const a = cond.left;
-      if (a.kind === 'binary' && a.op === 'AND') {
-        for (const [x, m] of [[a.left, a.right], [a.right, a.left]] as const) {
-          const k = constantInt(m);
-          if (k !== undefined && k > 0n && (k & (k - 1n)) === 0n && k <= 1n << 31n && word(x) && word(a)) return bit(x, k.toString(2).length - 1, cond.op === '<>');
-        }
-      }
+    const t = oneBitTest(cond);
+    if (t && t.bit <= 31 && word(t.object) && (!t.and || word(t.and))) {
+      const x = this.expr(t.object);
+      const b = t.bit === 0 ? `(${x} & 1)` : `((${x} >>> ${t.bit}) & 1)`;
+      return t.set ? `-${b}` : `(${b} - 1)`;
     }
     return `-((${this.test(cond)}) | 0)`;
   }

@@ -138,14 +138,14 @@ function toStringCode(code: string, from: Type, length: number): string {
   if (from.kind === 'string') return length < from.length ? `$str(${code}, ${length})` : code;
   if (from.kind === 'literalInt' || from.kind === 'literalReal') s = `String(${code})`;
   else if (from.kind !== 'elementary') s = `String(${code})`;
-  else if (from.name !== 'BOOL' && textLength(from.name) !== undefined) {
-    // a template, not String(): V8 compiles it to its number-to-string cache lookup, String() is a call
-    s = `\`\${${code}}\``;
-    return textLength(from.name)! <= length ? s : `$str(${s}, ${length})`;
-  } else {
+  else {
     const fam = ELEMENTARY[from.name].family;
     switch (fam) {
       case 'bool': s = `(${code} ? 'TRUE' : 'FALSE')`; break;
+      // a template, not String(): V8 compiles it to its number-to-string cache lookup, String() is a call
+      case 'signed':
+      case 'unsigned':
+      case 'bits': s = `\`\${${code}}\``; break;
       // the shortest text that reads back to the same value (REAL#0.1 → '0.1', 42.0 → '42')
       case 'real': s = from.name === 'REAL' ? `$singleStr(${code})` : `$realStr(${code})`; break;
       case 'duration': s = `$timeStr(${code}, '${from.name === 'LTIME' ? 'LTIME#' : 'T#'}')`; break;

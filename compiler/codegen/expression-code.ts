@@ -9,7 +9,7 @@ import type { ElementaryTypeName } from '../application.js';
 import { divCode, modCode, notCode } from '../stdlib/functions.js';
 import type { Annotations } from '../semantics/symbols.js';
 import { convertCode, wrapInt } from './convert.js';
-import { constantInt, constantOf, rangeOf, valueRange } from './index-range.js';
+import { constantInt, constantOf, powerOfTwo, rangeOf, valueRange } from './index-range.js';
 import { hoistTarget, loopScope, type LoopScope } from './loop-invariants.js';
 import { convertLiteral } from './literal-code.js';
 import { roundSingle, isSingle } from './real-rounding.js';
@@ -352,13 +352,13 @@ export abstract class ExpressionCode extends VariableCode {
    * k bits, one instruction each instead of a division V8 must correct for negative dividends.
    */
   protected shiftOf(e: Extract<Expr, { kind: 'binary' }>): number | undefined {
-    const d = constantInt(e.right);
-    if (d === undefined || d <= 1n || (d & (d - 1n)) !== 0n || d > 1n << 30n) return undefined;
+    const k = powerOfTwo(constantInt(e.right));
+    if (k === undefined || k < 1 || k > 30) return undefined;
     const t = concrete(this.typeOf(e.left));
     if (t.kind !== 'elementary' || !isInteger(t) || isBig(t)) return undefined;
     const r = valueRange(e.left, this.loopFacts, this.o.ann);
     if (!r || r.lo < 0n) return undefined;
-    return d.toString(2).length - 1;
+    return k;
   }
 
   /** An integer divisor that is no zero: a constant, or a range (from its type and the loop facts) without 0. */

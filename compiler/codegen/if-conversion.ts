@@ -9,7 +9,7 @@ import type { AssignStmt, Expr, Stmt } from '../st/ast.js';
 import type { Annotations } from '../semantics/symbols.js';
 import { concrete } from '../types/common-type.js';
 import { ELEMENTARY, type Type } from '../types/types.js';
-import { constantInt } from './index-range.js';
+import { constantInt, powerOfTwo } from './index-range.js';
 
 /** Pure, non-faulting standard functions whose code is a few integer operations. */
 const PURE = new Set(['SHL', 'SHR', 'ROL', 'ROR', 'MIN', 'MAX']);
@@ -31,7 +31,7 @@ export function selectOf(s: Extract<Stmt, { kind: 'if' }>, ann: Annotations): Se
   // no ELSE: the variable keeps its value, `ELSE x := x`. Such an IF is often a rare event (a
   // limit reached, a new maximum) that V8 predicts well and whose store a select would make on
   // every pass; only a test of one bit of data, as likely set as not, is worth the select.
-  const single = !s.elseBody?.length && a.kind === 'assign' && isBitTest(s.branches[0]!.cond);
+  const single = !s.elseBody?.length && a.kind === 'assign' && oneBitTest(s.branches[0]!.cond) !== undefined;
   const b = single ? { ...a, value: a.target } : s.elseBody?.length === 1 ? s.elseBody[0]! : undefined;
   if (!b) return undefined;
   if (a.kind !== 'assign' || b.kind !== 'assign' || a.op !== ':=' || b.op !== ':=') return undefined;
@@ -49,14 +49,20 @@ export function selectOf(s: Extract<Stmt, { kind: 'if' }>, ann: Annotations): Se
   return { target: a.target, type, whenTrue: a.value, whenFalse: b.value, cond };
 }
 
-/** A test of one bit: `x.3`, `(x AND 16#0008) <> 0`, `(x AND 1) = 0`. */
-function isBitTest(c: Expr): boolean {
-  if (c.kind === 'bit') return true;
-  if (c.kind !== 'binary' || (c.op !== '<>' && c.op !== '=') || constantInt(c.right) !== 0n) return false;
+/**
+ * A test of one bit: `x.3`, `(x AND 16#0008) <> 0`, `(x AND 1) = 0`: the value tested (for an
+ * AND, also the AND itself), the bit and whether the test holds when it is set.
+ */
+export function oneBitTest(c: Expr): { object: Expr; and?: Expr; bit: number; set: boolean } | undefined {
+  if (c.kind === 'bit') return { object: c.object, bit: c.bit, set: true };
+  if (c.kind !== 'binary' || (c.op !== '<>' && c.op !== '=') || constantInt(c.right) !== 0n) return undefined;
   const a = c.left;
-  if (a.kind !== 'binary' || a.op !== 'AND') return false;
-  const k = constantInt(a.right) ?? constantInt(a.left);
-  return k !== undefined && k > 0n && (k & (k - 1n)) === 0n;
+  if (a.kind !== 'binary' || a.op !== 'AND') return undefined;
+  for (const [object, m] of [[a.left, a.right], [a.right, a.left]] as const) {
+    const bit = powerOfTwo(constantInt(m));
+    if (bit !== undefined) return { object, and: a, bit, set: c.op === '<>' };
+  }
+  return undefined;
 }
 
 function size(e: unknown): number {

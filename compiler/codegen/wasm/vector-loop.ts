@@ -32,7 +32,7 @@ import type { Annotations, VarSymbol } from '../../semantics/symbols.js';
 import { concrete } from '../../types/common-type.js';
 import { ELEMENTARY, type Type } from '../../types/types.js';
 import { walkExpr, walkStmts } from '../ast-walk.js';
-import { constantInt, rangeOf, type LoopFacts } from '../index-range.js';
+import { constantInt, powerOfTwo, rangeOf, type LoopFacts } from '../index-range.js';
 import { Code, F32, F64, I32, Op, Simd, V128, VOID, type ValType } from './encoder.js';
 import { canonical, holdsEvery, isUnsigned, needNum, realToInt32, unsupported, wrap, type Num } from './numeric.js';
 
@@ -486,7 +486,7 @@ class VectorCompiler {
     if (d === undefined || d === 0n || ot.name === 'BOOL' || !canonical(Number(d), ot)) unsupported('division by a variable');
     this.expr(e.left, ot);
     const left = rangeOf(e.left, this.x.h.loopFacts, this.x.h.ann);
-    if (e.op === 'MOD' && d > 0n && (d & (d - 1n)) === 0n && left && left.lo >= 0n) {
+    if (e.op === 'MOD' && powerOfTwo(d) !== undefined && left && left.lo >= 0n) {
       // a remainder by a power of two of a value never negative keeps its low bits
       const m = Number(d - 1n);
       c.i32x4(m, m, m, m).simd(Simd.v128_and);
