@@ -29,7 +29,7 @@ import { constantInt, constantOf, forVariableRange, mayChange, rangeOf, type Int
 import { assignedRange } from '../loop-versioning.js';
 import { typedArrayFor } from '../values.js';
 import { Code, F32, F64, I32, Op, VOID, type ValType, type WasmFunction } from './encoder.js';
-import { canonical, convert, isUnsigned, needNum, numOf, Unsupported, unsupported, wrap, type Num, type Work } from './numeric.js';
+import { BOOL, canonical, convert, isLiteralType, isUnsigned, needNum, numOf, Unsupported, unsupported, wrap, type Num, type Work } from './numeric.js';
 import { vectorLoop, type VectorCode, type VectorHost } from './vector-loop.js';
 
 /** What the loop compiler needs from the body emitter. */
@@ -50,6 +50,8 @@ export interface LoopArray {
   /** where the call copies it when it does not lie in the memory already (see loops.ts) */
   offset: number;
   length: number;
+  /** bytes of one element */
+  elementBytes: number;
   /** written by the loop: copied back after the call */
   written: boolean;
   /** the variable: an instance variable may be made in the memory (loops.ts) */
@@ -113,9 +115,6 @@ const ARITH: Record<string, [number, number, number]> = {
   '*': [Op.i32_mul, Op.f32_mul, Op.f64_mul],
 };
 
-const BOOL: Num = { name: 'BOOL', vt: I32 };
-
-const isLiteralType = (t: Type) => t.kind === 'literalInt' || t.kind === 'literalReal';
 
 class LoopCompiler implements VectorHost {
   /** where code is emitted (the scalar loop, or the values a four-lane loop computes before it) */
@@ -176,7 +175,7 @@ class LoopCompiler implements VectorHost {
     this.nParams = base;
   }
 
-  private scalarOf(e: Expr): Scalar {
+  scalarOf(e: Expr): Scalar {
     const sym = this.plainSymbol(e);
     let v = this.scalars.get(sym);
     if (!v) {
@@ -187,14 +186,6 @@ class LoopCompiler implements VectorHost {
       this.scalars.set(sym, v);
     }
     return v;
-  }
-
-  scalar(e: Expr): Scalar {
-    return this.scalarOf(e);
-  }
-
-  array(e: Expr): { base: number; lo: number; elem: Num; shift: number } {
-    return this.arrayOf(e);
   }
 
   scalarExpr(e: Expr, target: Num | undefined, into: Code): Num {
@@ -208,7 +199,7 @@ class LoopCompiler implements VectorHost {
     }
   }
 
-  private arrayOf(e: Expr): ArrayInfo {
+  arrayOf(e: Expr): ArrayInfo {
     const symbol = this.plainSymbol(e);
     const js = this.h.lref(e);
     let a = this.arrays.get(js);
@@ -224,7 +215,7 @@ class LoopCompiler implements VectorHost {
     const dim = t.dims[0]!;
     const length = dim.hi - dim.lo + 1;
     this.bytes = Math.ceil(this.bytes / 8) * 8;
-    a = { data: { js, ctor, offset: this.bytes, length, written: false, symbol }, base: -1, lo: dim.lo, elem, shift: Math.log2(size) };
+    a = { data: { js, ctor, offset: this.bytes, length, elementBytes: size, written: false, symbol }, base: -1, lo: dim.lo, elem, shift: Math.log2(size) };
     this.bytes += length * size;
     this.arrays.set(js, a);
     return a;

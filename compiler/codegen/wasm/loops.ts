@@ -46,10 +46,6 @@ export function wasmLoopsEnabled(): boolean {
   return process.env.VPLC_NO_WASM !== '1';
 }
 
-const ELEMENT_BYTES: Record<string, number> = {
-  Int8Array: 1, Uint8Array: 1, Int16Array: 2, Uint16Array: 2, Int32Array: 4, Uint32Array: 4, Float32Array: 4, Float64Array: 8,
-};
-
 const isReal = (t: Type | undefined): boolean => {
   if (!t) return false;
   if (t.kind === 'literalReal') return true;
@@ -129,7 +125,7 @@ export class WasmLoops {
     loop.arrays.forEach((a, i) => {
       const view = `$wa${n}_${i}`;
       this.views.push(`const ${view} = new ${a.ctor}($wmem.buffer, ${a.offset}, ${a.length});`);
-      if (a.symbol.storage === 'instance') this.resident.set(a.symbol, a.length * ELEMENT_BYTES[a.ctor]!);
+      if (a.symbol.storage === 'instance') this.resident.set(a.symbol, a.length * a.elementBytes);
       // in place when it lies in the memory, else copied to the loop's area (never a pool address)
       const base = h.tmp();
       before.push(`${base} = ${a.js}.buffer === $wbuf ? ${a.js}.byteOffset : (${view}.set(${a.js}), ${a.offset});`);

@@ -34,6 +34,11 @@ export function needNum(t: Type): Num {
   return numOf(t) ?? unsupported('type');
 }
 
+export const BOOL: Num = { name: 'BOOL', vt: I32 };
+
+/** The type of an untyped literal (or an expression of them only), which takes its context's. */
+export const isLiteralType = (t: Type): boolean => t.kind === 'literalInt' || t.kind === 'literalReal';
+
 export function isUnsigned(n: Num): boolean {
   const f = ELEMENTARY[n.name].family;
   return f === 'unsigned' || f === 'bits' || f === 'bool';

@@ -34,7 +34,7 @@ import { ELEMENTARY, type Type } from '../../types/types.js';
 import { walkExpr, walkStmts } from '../ast-walk.js';
 import { constantInt, powerOfTwo, rangeOf, type LoopFacts } from '../index-range.js';
 import { Code, F32, F64, I32, Op, Simd, V128, VOID, type ValType } from './encoder.js';
-import { canonical, holdsEvery, isUnsigned, needNum, realToInt32, unsupported, wrap, type Num } from './numeric.js';
+import { BOOL, canonical, holdsEvery, isLiteralType, isUnsigned, needNum, realToInt32, unsupported, wrap, type Num } from './numeric.js';
 
 export const LANES = 4;
 
@@ -43,9 +43,9 @@ export interface VectorHost {
   /** the body emitter's annotations, loop facts (the FOR variable's range) and types */
   readonly h: { readonly ann: Annotations; readonly loopFacts: LoopFacts; typeOf(e: Expr): Type };
   /** the local and type of a scalar the loop uses */
-  scalar(e: Expr): { local: number; num: Num };
+  scalarOf(e: Expr): { local: number; num: Num };
   /** where an array the loop uses lies in memory */
-  array(e: Expr): { base: number; lo: number; elem: Num; shift: number };
+  arrayOf(e: Expr): { base: number; lo: number; elem: Num; shift: number };
   temp(vt: ValType): number;
   /** emits `e` converted to `target` with the scalar code into `into` (counts no work) */
   scalarExpr(e: Expr, target: Num | undefined, into: Code): Num;
@@ -60,11 +60,6 @@ export interface VectorCode {
   /** after it: lane 3 of the private scalars into their scalar locals */
   post: Code;
 }
-
-const BOOL: Num = { name: 'BOOL', vt: I32 };
-
-
-const isLiteralType = (t: Type) => t.kind === 'literalInt' || t.kind === 'literalReal';
 
 const COMPARE: Record<string, [number, number, number]> = {
   // i32x4 signed, i32x4 unsigned, f32x4
@@ -147,7 +142,7 @@ class VectorCompiler {
     const fs = this.symbolOf(s.variable);
     if (!fs) unsupported('FOR variable');
     this.forSym = fs;
-    this.forNum = x.scalar(s.variable).num;
+    this.forNum = x.scalarOf(s.variable).num;
   }
 
   private symbolOf(e: Expr): VarSymbol | undefined {
@@ -176,7 +171,7 @@ class VectorCompiler {
         if (e.kind === 'index') {
           const ix = e.indices[0]!;
           if (e.indices.length !== 1 || this.symbolOf(ix) !== this.forSym) unsupported('index other than the FOR variable');
-          const a = this.x.array(e.object);
+          const a = this.x.arrayOf(e.object);
           if (a.shift !== 2 || (a.elem.vt !== F32 && a.elem.vt !== I32) || a.elem.name === 'BOOL') unsupported('array element');
         }
       },
@@ -230,7 +225,7 @@ class VectorCompiler {
       expr: (e) => {
         const sym = this.symbolOf(e);
         if (!sym || !this.written.has(sym) || this.sums.has(sym) || this.lanes.has(sym)) return;
-        const sc = this.x.scalar(e);
+        const sc = this.x.scalarOf(e);
         const num = lanesOf(sc.num);
         const local = this.x.temp(V128);
         pre.get(sc.local);
@@ -305,7 +300,7 @@ class VectorCompiler {
     const c = this.c;
     const t = this.symbolOf(s.target)!;
     const terms = this.sumTerms(s.value, t)!;
-    const acc = this.x.scalar(s.target).local;
+    const acc = this.x.scalarOf(s.target).local;
     const lanes = terms.map((term) => {
       const ot = lanesOf(this.x.operandNum(term, n));
       if (ot.name !== n.name || ot.name === 'BOOL') unsupported('sum converted');
@@ -352,7 +347,7 @@ class VectorCompiler {
    * C), the values live longer than V8 keeps them in registers.
    */
   private element(e: Extract<Expr, { kind: 'index' }>): number {
-    const a = this.x.array(e.object);
+    const a = this.x.arrayOf(e.object);
     let address = this.addresses.get(a.base);
     if (address === undefined) {
       address = this.x.temp(I32);
@@ -414,7 +409,7 @@ class VectorCompiler {
       }
       case 'index': {
         c.get(this.element(e)).simdMem(Simd.v128_load, 0);
-        return this.x.array(e.object).elem;
+        return this.x.arrayOf(e.object).elem;
       }
       case 'unary':
         this.expr(e.operand, ctx);
