@@ -21,6 +21,18 @@ export interface LoadedGeneration {
 const PATTERN = /^retain\.(\d{12})\.vrs$/;
 const KEEP = 2;
 
+/**
+ * The generation files in `dir`, newest first, from their names only (nothing is removed: a
+ * save under way by the process that owns the folder is left alone).
+ */
+export function generationFiles(dir: string): { n: string; g: number }[] {
+  const gens = readdirSync(dir).flatMap((n) => {
+    const m = PATTERN.exec(n);
+    return m ? [{ n, g: Number(m[1]) }] : [];
+  });
+  return gens.sort((a, b) => b.g - a.g);
+}
+
 export class RetainStore {
   private next = 1;
   private saving: Promise<unknown> = Promise.resolve();
@@ -32,13 +44,8 @@ export class RetainStore {
   /** The newest intact generation. Left-over temporary files of an interrupted save are removed. */
   load(): LoadedGeneration {
     const skipped: LoadedGeneration['skipped'] = [];
-    const names = readdirSync(this.dir);
-    for (const n of names) if (n.endsWith('.tmp')) rmSync(join(this.dir, n), { force: true });
-    const gens = names.flatMap((n) => {
-      const m = PATTERN.exec(n);
-      return m ? [{ n, g: Number(m[1]) }] : [];
-    });
-    gens.sort((a, b) => b.g - a.g);
+    for (const n of readdirSync(this.dir)) if (n.endsWith('.tmp')) rmSync(join(this.dir, n), { force: true });
+    const gens = generationFiles(this.dir);
     if (gens.length) this.next = gens[0]!.g + 1;
     for (const { n } of gens) {
       const file = join(this.dir, n);

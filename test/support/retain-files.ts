@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { generationFiles } from '../../runtime/state/retain-store.js';
 
 /**
  * The number of the newest RETAIN generation file in `dir` (0: none), read from the names only:
@@ -6,9 +6,7 @@ import { readdirSync } from 'node:fs';
  * test looks at the folder of a running process.
  */
 export function newestGeneration(dir: string): number {
-  let newest = 0;
-  for (const n of readdirSync(dir)) newest = Math.max(newest, Number(/^retain\.(\d+)\.vrs$/.exec(n)?.[1] ?? 0));
-  return newest;
+  return generationFiles(dir)[0]?.g ?? 0;
 }
 
 /** Resolves once a generation newer than `than` is in `dir` (or after `timeoutMs`). */
