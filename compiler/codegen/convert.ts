@@ -5,6 +5,7 @@
  */
 import type { ElementaryTypeName } from '../application.js';
 import { ELEMENTARY, type Type } from '../types/types.js';
+import { fround } from './real-rounding.js';
 
 /** Wrap a JS number expression to an integer type of ≤ 32 bits. */
 export function wrapInt(code: string, name: ElementaryTypeName): string {
@@ -56,7 +57,7 @@ export function convertCode(code: string, from: Type, to: Type): string {
   const ti = ELEMENTARY[t];
   if (from.kind === 'literalInt' || from.kind === 'literalReal') {
     // literals are emitted in the target's representation already (see emitLiteral)
-    return ti.family === 'real' && t === 'REAL' ? `Math.fround(${code})` : code;
+    return ti.family === 'real' && t === 'REAL' ? fround(code) : code;
   }
   if (from.kind === 'string') return fromStringCode(code, t);
   if (from.kind !== 'elementary') return code;
@@ -89,20 +90,20 @@ export function convertCode(code: string, from: Type, to: Type): string {
   if (isIntFamily(f) && ti.family === 'real') {
     const n = fi.bits === 64 ? `Number(${code})` : code;
     // integers of up to 16 bits are exact in single precision (24-bit significand): no rounding
-    return t === 'REAL' && fi.bits > 16 ? `Math.fround(${n})` : n;
+    return t === 'REAL' && fi.bits > 16 ? fround(n) : n;
   }
   // real → integer: to nearest, ties to even (IEC 60559; CODESYS rounds ties away from zero)
   if (fi.family === 'real' && isIntFamily(t)) {
     if (ti.bits === 64) return `$realToBig(${code}, 64, ${ti.family === 'signed'})`;
     return wrapInt(`$round(${code})`, t);
   }
-  if (fi.family === 'real' && ti.family === 'real') return t === 'REAL' ? `Math.fround(${code})` : code;
+  if (fi.family === 'real' && ti.family === 'real') return t === 'REAL' ? fround(code) : code;
 
   // durations: TIME counts milliseconds when converted to numbers, LTIME nanoseconds
   if (fi.family === 'duration' && ti.family === 'duration') return code;
   if (fi.family === 'duration') {
     const unit = f === 'LTIME' ? '' : ' / 1e6';
-    if (ti.family === 'real') return t === 'REAL' ? `Math.fround((${code})${unit})` : `((${code})${unit})`;
+    if (ti.family === 'real') return t === 'REAL' ? fround(`(${code})${unit}`) : `((${code})${unit})`;
     if (isIntFamily(t)) {
       const whole = `Math.trunc((${code})${unit})`;
       return ti.bits === 64 ? wrapInt(`BigInt(${whole})`, t) : wrapInt(whole, t);
@@ -166,7 +167,7 @@ function fromStringCode(code: string, t: ElementaryTypeName): string {
     case 'bool':
       return `(/^\\s*(TRUE|1)\\s*$/i.test(${code}))`;
     case 'real':
-      return t === 'REAL' ? `Math.fround($strToNum(${code}))` : `$strToNum(${code})`;
+      return t === 'REAL' ? fround(`$strToNum(${code})`) : `$strToNum(${code})`;
     case 'duration':
       return `$strToTime(${code})`;
     case 'char':

@@ -234,7 +234,7 @@ export abstract class ExpressionCode extends VariableCode {
         if (ot.kind !== 'elementary' || !isInteger(ot)) return roundSingle(`(${a} ${e.op} ${b})`, ot);
         const info = ELEMENTARY[ot.name];
         if (info.bits === 64) return wrapInt(`${a} ${e.op} ${b}`, ot.name);
-        if (e.op === '*' && info.bits === 32) return info.family === 'signed' ? `Math.imul(${a}, ${b})` : `(Math.imul(${a}, ${b}) >>> 0)`;
+        if (e.op === '*' && info.bits === 32) return info.family === 'signed' ? `$imul(${a}, ${b})` : `($imul(${a}, ${b}) >>> 0)`;
         // a result the loop facts keep inside the type cannot wrap: no shifts or mask
         if (info.bits < 32 && rangeOf(e, this.loopFacts, this.o.ann)) return `((${a} ${e.op} ${b}) | 0)`;
         return wrapInt(`${a} ${e.op} ${b}`, ot.name);
@@ -298,7 +298,7 @@ export abstract class ExpressionCode extends VariableCode {
     const a = this.unwrapped(e.left, ot);
     const b = a && this.unwrapped(e.right, ot);
     if (!a || !b) return undefined;
-    if (e.op === '*' && ELEMENTARY[ot.name].bits === 32) return { code: `Math.imul(${a.code}, ${b.code})`, bound: 1n << 31n, imul: true };
+    if (e.op === '*' && ELEMENTARY[ot.name].bits === 32) return { code: `$imul(${a.code}, ${b.code})`, bound: 1n << 31n, imul: true };
     const bound = e.op === '*' ? a.bound * b.bound : a.bound + b.bound;
     // past 32 bits V8's integer code would deoptimise to doubles (exact up to 2^53, but slower)
     if (bound >= 1n << 31n) return undefined;

@@ -17,6 +17,7 @@ import { copyValue, createValue, doubleField, initArray, initStruct, isScalar, p
 import type { ConfigInit, ResourceConfig } from '../semantics/var-config.js';
 import { resetValue, type ResetEmitter } from './reset.js';
 import { convertCode } from './convert.js';
+import { roundSingle } from './real-rounding.js';
 import { concrete } from '../types/common-type.js';
 import { STANDARD_CONTEXT, type CompilerContext } from '../context.js';
 
@@ -139,7 +140,7 @@ class ModuleEmitter implements ResetEmitter {
     // initial values are constant expressions: evaluate them with a throw-away emitter
     const be = new BodyEmitter(this.bodyOptions, undefined, '', '');
     const code = be.expr(e, t);
-    return t.kind === 'elementary' && t.name === 'REAL' ? `Math.fround(${code})` : code;
+    return roundSingle(code, t);
   }
 
   // ------------------------------------------------------------ whole module

@@ -5,18 +5,28 @@
 import type { Type } from '../types/types.js';
 
 /**
- * REAL is IEC 60559 single precision in every operation: one double operation rounded with
- * Math.fround is exactly the single-precision result, and V8 lowers such chains to float32.
+ * `code` rounded to single precision: Math.fround through the module's constant `$fround`
+ * (prelude.ts). The call through a constant is recognised by V8 as Math.fround itself but is
+ * 9 bytes of bytecode where `Math.fround(…)` is 14: a REAL FB body of some 20 operations then
+ * stays under V8's limit for inlining it into the loop that calls it (460 bytes).
  */
-export function roundSingle(code: string, t: Type): string {
-  return t.kind === 'elementary' && t.name === 'REAL' ? `Math.fround(${code})` : code;
+export function fround(code: string): string {
+  return `$fround(${code})`;
 }
 
-/** Is `code` one Math.fround(…) call as a whole (so storing it as a REAL needs no second one)? */
+/**
+ * REAL is IEC 60559 single precision in every operation: one double operation rounded with
+ * Math.fround is exactly the single-precision result.
+ */
+export function roundSingle(code: string, t: Type): string {
+  return t.kind === 'elementary' && t.name === 'REAL' ? fround(code) : code;
+}
+
+/** Is `code` one $fround(…) call as a whole (so storing it as a REAL needs no second one)? */
 export function isRounded(code: string): boolean {
-  if (!code.startsWith('Math.fround(') || !code.endsWith(')')) return false;
+  if (!code.startsWith('$fround(') || !code.endsWith(')')) return false;
   let depth = 0;
-  for (let i = 11; i < code.length; i++) {
+  for (let i = 7; i < code.length; i++) {
     const c = code[i];
     if (c === '(') depth++;
     else if (c === ')' && --depth === 0) return i === code.length - 1;
@@ -31,6 +41,6 @@ export function isSingle(t: Type): boolean {
 }
 
 export function storeProp(ref: string, value: string, t: Type, single = false): string {
-  if (t.kind === 'elementary' && t.name === 'REAL') return `${ref} = ${single || isRounded(value) ? value : `Math.fround(${value})`};`;
+  if (t.kind === 'elementary' && t.name === 'REAL') return `${ref} = ${single || isRounded(value) ? value : fround(value)};`;
   return `${ref} = ${value};`;
 }

@@ -13,6 +13,7 @@ import type { VarSymbol } from '../semantics/symbols.js';
 import { isCellTarget } from '../semantics/references.js';
 import { propName } from './values.js';
 import { wrapInt } from './convert.js';
+import { fround } from './real-rounding.js';
 
 export { isCellTarget };
 
@@ -109,7 +110,7 @@ export function cellStore(target: Expr, value: string, single: boolean, h: CellH
   if (through) {
     const t = h.typeOf(target);
     if (t.kind === 'elementary' && t.subrange) return cellWrite(through, `$sub(${value}, ${t.subrange.lo}, ${t.subrange.hi}, ${h.site(target.range.line)})`, h);
-    if (t.kind === 'elementary' && t.name === 'REAL') return cellWrite(through, single ? value : `Math.fround(${value})`, h);
+    if (t.kind === 'elementary' && t.name === 'REAL') return cellWrite(through, single ? value : fround(value), h);
     return cellWrite(through, value, h);
   }
   const bitThrough = target.kind === 'bit' ? isCellDeref(target.object, h) : undefined;

@@ -14,7 +14,7 @@ import { rangeOf, type IntRange, type LoopFacts } from './index-range.js';
 import { cellRead, cellStore, isCellDeref, type CellHost } from './references.js';
 import { walkStmts } from './ast-walk.js';
 import type { WasmLoops } from './wasm/loops.js';
-import { isRounded } from './real-rounding.js';
+import { fround, isRounded } from './real-rounding.js';
 
 export interface SiteTable {
   /** index of a fault site [pou, file, line] */
@@ -205,7 +205,7 @@ export abstract class VariableCode {
     if (t.kind === 'elementary' && t.subrange) {
       return `${this.lref(target)} = $sub(${value}, ${t.subrange.lo}, ${t.subrange.hi}, ${this.site(target.range.line)});`;
     }
-    if (t.kind === 'elementary' && t.name === 'REAL') return `${this.lref(target)} = ${single || isRounded(value) ? value : `Math.fround(${value})`};`;
+    if (t.kind === 'elementary' && t.name === 'REAL') return `${this.lref(target)} = ${single || isRounded(value) ? value : fround(value)};`;
     if (target.kind === 'index' && t.kind === 'elementary' && t.name === 'BOOL' && this.typeOf(target.object).kind === 'array') {
       // BOOL arrays hold bytes: store a number, not a boolean V8 would have to convert
       const byte = value === 'true' ? '1' : value === 'false' ? '0' : `(${value} ? 1 : 0)`;

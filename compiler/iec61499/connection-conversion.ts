@@ -1,5 +1,6 @@
 import type { ElementaryTypeName } from '../application.js';
 import { convertCode } from '../codegen/convert.js';
+import { withoutPreludeConstants } from '../codegen/prelude.js';
 import { elementaryByName, ELEMENTARY } from '../types/types.js';
 import { widensImplicitly } from '../contract/implicit-conversion.js';
 
@@ -33,7 +34,7 @@ export function connectionConversion(from: string, to: string): ConnectionConver
   const f = elementaryByName(from);
   const t = elementaryByName(to);
   if (!f || !t) return undefined;
-  const code = convertCode(SOURCE_VALUE, { kind: 'elementary', name: f }, { kind: 'elementary', name: t });
+  const code = withoutPreludeConstants(convertCode(SOURCE_VALUE, { kind: 'elementary', name: f }, { kind: 'elementary', name: t }));
   // conversions that need the compiled module's helpers (REAL to an integer rounds ties to even) are not connections
   if (code.includes('$')) return undefined;
   const convert = code === SOURCE_VALUE ? {} : { convert: code };

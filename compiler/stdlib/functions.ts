@@ -10,6 +10,7 @@ import {
 import type { ElementaryTypeName } from '../application.js';
 import { commonType, concrete } from '../types/common-type.js';
 import { textLength, wrapInt } from '../codegen/convert.js';
+import { fround, isSingle, roundSingle } from '../codegen/real-rounding.js';
 
 export interface BuiltinSignature {
   /** types the arguments are converted to before the call */
@@ -54,7 +55,7 @@ function fixedNumeric(fn: (x: string) => string, realOnly = true): Builtin {
       const t = realOnly ? (isReal(a) ? concrete(a, LREAL) : realFor(expected)) : concrete(a);
       return { params: [t], result: t };
     },
-    emit: (a, sig) => roundReal(fn(a[0]!), sig.result),
+    emit: (a, sig) => roundSingle(fn(a[0]!), sig.result),
     paramNames: ['IN'],
     generic: ALL,
   };
@@ -72,14 +73,6 @@ function realFor(expected: Type | undefined): Type {
   return expected && isSingle(expected) ? expected : LREAL;
 }
 
-function isSingle(t: Type): boolean {
-  return t.kind === 'elementary' && t.name === 'REAL';
-}
-
-function roundReal(code: string, t: Type): string {
-  return isSingle(t) ? `Math.fround(${code})` : code;
-}
-
 function extensibleArith(op: '+' | '*' | 'AND' | 'OR' | 'XOR'): Builtin {
   return {
     type(args) {
@@ -92,7 +85,7 @@ function extensibleArith(op: '+' | '*' | 'AND' | 'OR' | 'XOR'): Builtin {
       return { params: args.map(() => t), result: t };
     },
     // REAL rounds after every operation, as single-precision hardware does
-    emit: (a, sig) => (isSingle(sig.result) && (op === '+' || op === '*') ? a.reduce((acc, x) => `Math.fround(${acc} ${op} ${x})`) : a.map((x) => `(${x})`).join(jsOp(op, sig.result))),
+    emit: (a, sig) => (isSingle(sig.result) && (op === '+' || op === '*') ? a.reduce((acc, x) => fround(`${acc} ${op} ${x}`)) : a.map((x) => `(${x})`).join(jsOp(op, sig.result))),
     extensible: true,
     generic: ALL,
   };
@@ -206,7 +199,7 @@ const TABLE: Record<string, Builtin> = {
       const t = isReal(args[0]!) && args[0]!.kind === 'elementary' ? args[0]! : LREAL;
       return { params: [t, t], result: t };
     },
-    emit: (a, sig) => roundReal(`Math.atan2(${a[0]}, ${a[1]})`, sig.result),
+    emit: (a, sig) => roundSingle(`Math.atan2(${a[0]}, ${a[1]})`, sig.result),
     paramNames: ['Y', 'X'],
     generic: ALL,
   },
@@ -216,7 +209,7 @@ const TABLE: Record<string, Builtin> = {
       const base = isReal(args[0]!) ? concrete(args[0]!, LREAL) : realFor(expected);
       return { params: [base, concrete(args[1]!, LREAL)], result: base };
     },
-    emit: (a, sig) => roundReal(`((${a[0]}) ** Number(${a[1]}))`, sig.result),
+    emit: (a, sig) => roundSingle(`((${a[0]}) ** Number(${a[1]}))`, sig.result),
     paramNames: ['IN1', 'IN2'],
     generic: FIRST,
   },
@@ -230,7 +223,7 @@ const TABLE: Record<string, Builtin> = {
       const c = concrete(t);
       return { params: [c, c], result: c };
     },
-    emit: (a, sig) => roundReal(`(${a[0]}) - (${a[1]})`, sig.result),
+    emit: (a, sig) => roundSingle(`(${a[0]}) - (${a[1]})`, sig.result),
     paramNames: ['IN1', 'IN2'],
     generic: ALL,
   },
@@ -242,7 +235,7 @@ const TABLE: Record<string, Builtin> = {
       const c = concrete(t);
       return { params: [c, c], result: c };
     },
-    emit: (a, sig, ctx) => (isInteger(sig.result) ? divCode(a[0]!, a[1]!, sig.result, ctx.site) : roundReal(`(${a[0]}) / (${a[1]})`, sig.result)),
+    emit: (a, sig, ctx) => (isInteger(sig.result) ? divCode(a[0]!, a[1]!, sig.result, ctx.site) : roundSingle(`(${a[0]}) / (${a[1]})`, sig.result)),
     paramNames: ['IN1', 'IN2'],
     generic: ALL,
   }, (a, b, site) => `$tdiv(${a}, Number(${b}), ${site})`),

@@ -40,7 +40,7 @@ describe('integer +, - and * in one type', () => {
     expect(code).toContain('l_r1 = (((((l_a * 31) + l_b) - l_c)) << 16 >> 16);');
     expect(code).toContain('l_s1 = (((((l_p + l_q) + (l_p * l_q)) - 100)) << 24 >> 24);');
     // a DINT sum could pass 2^31, where V8 would leave its 32-bit integer code: wrapped each step
-    expect(code).toContain('l_d1 = ((((((l_x + l_y) | 0) - l_z) | 0) + Math.imul(l_x, l_y)) | 0);');
+    expect(code).toContain('l_d1 = ((((((l_x + l_y) | 0) - l_z) | 0) + $imul(l_x, l_y)) | 0);');
     // a / 7 cannot wrap; a / -1 can (-32768 / -1)
     expect(code).toContain('/ 7) | 0)');
     expect(code).toContain('((l_a / (-1)) | 0) << 16 >> 16)');

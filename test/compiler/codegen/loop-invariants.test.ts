@@ -28,7 +28,7 @@ describe('loop-invariant expressions', () => {
 
   it('are not moved when cheaper than a temporary (shifts, products)', () => {
     const { loop } = split(mainCode(VARS, 'FOR k := 0 TO 9 DO a[k] := n * 7 + DINT_TO_DINT(SHR(n, 2)) + k; END_FOR;', COUNTER));
-    expect(loop).toContain('Math.imul(l_n, 7)');
+    expect(loop).toContain('$imul(l_n, 7)');
   });
 
   it('stay in a loop that calls a method (it may write what the expression reads)', () => {
@@ -40,7 +40,7 @@ describe('loop-invariant expressions', () => {
 describe('integer to REAL', () => {
   it('is not rounded where the value is exact in single precision, and rounded elsewhere', () => {
     expect(mainCode(VARS, 'r := DINT_TO_REAL(n MOD 1000);', COUNTER)).toContain('l_r = ((l_n % 1000) | 0);');
-    expect(mainCode(VARS, 'r := DINT_TO_REAL(n);', COUNTER)).toContain('l_r = Math.fround(l_n);');
-    expect(mainCode(VARS, 'r := DINT_TO_REAL(n / 100);', COUNTER)).toContain('Math.fround(');
+    expect(mainCode(VARS, 'r := DINT_TO_REAL(n);', COUNTER)).toContain('l_r = $fround(l_n);');
+    expect(mainCode(VARS, 'r := DINT_TO_REAL(n / 100);', COUNTER)).toContain('$fround(');
   });
 });
