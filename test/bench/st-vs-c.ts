@@ -65,6 +65,11 @@ export const KERNELS: Kernel[] = [
   { name: 'real-pi-aw', what: 'REAL PI controllers with back-calculation anti-windup, 256 second-order plants' },
   { name: 'fb-lanes', what: '400 structs of TON, R_TRIG, CTU, TON, F_TRIG fields called in a FOR loop (conveyor lanes)' },
   { name: 'sieve-bits', what: 'odd-only sieve packed in WORDs to 20000..29999: SHL/AND/OR bits, nibble table of BYTE, ROL hash' },
+  { name: 'fb-std-arrays', what: 'arrays of 500 TON, 500 R_TRIG and 500 CTU called in one FOR loop' },
+  { name: 'real-pid-filter', what: 'REAL PID FB with filtered derivative and limits, 128 instances, gains passed each call' },
+  { name: 'sort-flag', what: 'LCG refill + insertion sort of 200 INT, 1-based, inner WHILE ended by a flag' },
+  { name: 'sieve-for-by', what: 'sieve to 9000..9999: WHILE i * i <= n, FOR j := i * i TO n BY i, 1-based BOOL array' },
+  { name: 'int-dword-mix', what: 'DINT/INT arithmetic, MOD and /, SHL/SHR on DWORD and WORD with conversions (2000 iterations)' },
 ];
 
 /** How a kernel is run on both sides: the same scans, so the checksums must agree. */
