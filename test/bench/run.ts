@@ -26,7 +26,7 @@ const FORWARD: Record<string, string[]> = {
   jitter: ['--seconds', '--spin-us', '--interval-us', '--sample-seconds'],
   footprint: ['--settle-s', '--items'],
   compile: ['--lines'],
-  'st-vs-c': ['--batch-ms', '--batches'],
+  'st-vs-c': ['--batch-ms', '--batches', '--runs'],
   events: ['--ms'],
   comm: ['--count'],
   io: ['--ms'],
