@@ -24,12 +24,12 @@ export interface IntRange {
 /** Ranges of the FOR variables around the code being emitted, by declaration. */
 export type LoopFacts = Map<VarDecl, IntRange>;
 
-/** An integer literal, possibly negated. */
 /** k when v is 2^k (v >= 1), else undefined. */
 export function powerOfTwo(v: bigint | undefined): number | undefined {
   return v !== undefined && v > 0n && (v & (v - 1n)) === 0n ? v.toString(2).length - 1 : undefined;
 }
 
+/** An integer literal, possibly negated. */
 export function constantInt(e: Expr): bigint | undefined {
   if (e.kind === 'literal' && e.value.type === 'int') return e.value.value;
   if (e.kind === 'unary' && e.op === '-') {

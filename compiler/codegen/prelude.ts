@@ -3,19 +3,24 @@
  * division with the fault check, bounds checks, string and time functions, 64-bit shifts.
  * `$sites` is filled by the module: one entry [pou, file, line] per place that can fault.
  */
+
+/**
+ * Math functions the prelude holds as constants `$name`: a call through one is shorter bytecode
+ * than `Math.name(…)` (see real-rounding.ts), and V8 still recognises the builtin.
+ */
+const MATH_CONSTANTS = ['fround', 'imul'];
+
 /**
  * `code` of this module's emitters for a place without the prelude (a 61499 connection's
  * conversion): the constants standing for Math functions spelled as those functions.
  */
 export function withoutPreludeConstants(code: string): string {
-  return code.replace(/\$(fround|imul)\(/g, 'Math.$1(');
+  return code.replace(new RegExp(`\\$(${MATH_CONSTANTS.join('|')})\\(`, 'g'), 'Math.$1(');
 }
 
 export const PRELUDE = String.raw`
 "use strict";
-// Math.fround and Math.imul as constants: a call through one is shorter bytecode (see real-rounding.ts)
-const $fround = Math.fround;
-const $imul = Math.imul;
+${MATH_CONSTANTS.map((f) => `const $${f} = Math.${f};`).join('\n')}
 let $G = null;
 const $trace = rt.trace || new Int32Array(2);
 function $fault(kind, site, detail) { const s = $sites[site]; return rt.fault(kind, s[0], s[1], s[2], detail); }

@@ -11,8 +11,10 @@ import type { Type } from '../types/types.js';
  * stays under V8's limit for inlining it into the loop that calls it (460 bytes).
  */
 export function fround(code: string): string {
-  return `$fround(${code})`;
+  return `${FROUND}${code})`;
 }
+
+const FROUND = '$fround(';
 
 /**
  * REAL is IEC 60559 single precision in every operation: one double operation rounded with
@@ -24,9 +26,9 @@ export function roundSingle(code: string, t: Type): string {
 
 /** Is `code` one $fround(…) call as a whole (so storing it as a REAL needs no second one)? */
 export function isRounded(code: string): boolean {
-  if (!code.startsWith('$fround(') || !code.endsWith(')')) return false;
+  if (!code.startsWith(FROUND) || !code.endsWith(')')) return false;
   let depth = 0;
-  for (let i = 7; i < code.length; i++) {
+  for (let i = FROUND.length - 1; i < code.length; i++) {
     const c = code[i];
     if (c === '(') depth++;
     else if (c === ')' && --depth === 0) return i === code.length - 1;

@@ -115,7 +115,6 @@ const ARITH: Record<string, [number, number, number]> = {
   '*': [Op.i32_mul, Op.f32_mul, Op.f64_mul],
 };
 
-
 class LoopCompiler implements VectorHost {
   /** where code is emitted (the scalar loop, or the values a four-lane loop computes before it) */
   c = new Code();
