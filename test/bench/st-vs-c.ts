@@ -74,6 +74,7 @@ export const KERNELS: Kernel[] = [
   { name: 'real-pid-filter', what: 'REAL PID FB with filtered derivative and limits, 128 instances, gains passed each call' },
   { name: 'sort-flag', what: 'LCG refill + insertion sort of 200 INT, 1-based, inner WHILE ended by a flag' },
   { name: 'sieve-for-by', what: 'sieve to 9000..9999: WHILE i * i <= n, FOR j := i * i TO n BY i, 1-based BOOL array' },
+  { name: 'matrix-real', what: 'REAL 24 x 24 matrices in 2-D arrays: refill, product in three nested FOR loops, diagonal sums' },
   { name: 'int-dword-mix', what: 'DINT/INT arithmetic, MOD and /, SHL/SHR on DWORD and WORD with conversions (2000 iterations)' },
 ];
 

@@ -1,6 +1,7 @@
 /**
  * One FOR loop as a WebAssembly function, for loops whose every index is proven inside its
- * array (the fast copy of loop versioning, or constant bounds) and whose body only computes
+ * dimension (the fast copy of loop versioning, or constant bounds; arrays of any number of
+ * dimensions, flattened as the JavaScript path flattens them) and whose body only computes
  * with numbers: REAL and LREAL in f32/f64, where each operation rounds as IEC 60559 single or
  * double precision does without the two conversions Math.fround costs JavaScript, and integers
  * of up to 32 bits wrapped exactly as the JavaScript path wraps them.
@@ -88,7 +89,10 @@ interface ArrayInfo {
   data: LoopArray;
   /** the parameter holding the array's byte address in memory */
   base: number;
+  /** lower bound of the first dimension (a one-dimensional array's only one) */
   lo: number;
+  /** every dimension's bounds and the elements one step of its index spans (row-major, as indexParts of variable-code.ts flattens them) */
+  dims: { lo: number; hi: number; stride: number }[];
   elem: Num;
   /** log2 of the element size */
   shift: number;
@@ -205,16 +209,21 @@ class LoopCompiler implements VectorHost {
     if (a) return a;
     if (this.sealed) unsupported('array not seen');
     const t = concrete(this.typeOf(e));
-    if (t.kind !== 'array' || t.dims.length !== 1) unsupported('array');
+    if (t.kind !== 'array') unsupported('array');
     const el = concrete(t.element);
     const elem = needNum(el);
     const ctor = typedArrayFor(el);
     if (!ctor) unsupported('array element');
     const size = elem.vt === F64 ? 8 : elem.vt === F32 ? 4 : ELEMENTARY[elem.name].bits === 1 ? 1 : ELEMENTARY[elem.name].bits / 8;
-    const dim = t.dims[0]!;
-    const length = dim.hi - dim.lo + 1;
+    const dims: ArrayInfo['dims'] = [];
+    let length = 1;
+    for (let d = t.dims.length - 1; d >= 0; d--) {
+      const { lo, hi } = t.dims[d]!;
+      dims.unshift({ lo, hi, stride: length });
+      length *= hi - lo + 1;
+    }
     this.bytes = Math.ceil(this.bytes / 8) * 8;
-    a = { data: { js, ctor, offset: this.bytes, length, elementBytes: size, written: false, symbol }, base: -1, lo: dim.lo, elem, shift: Math.log2(size) };
+    a = { data: { js, ctor, offset: this.bytes, length, elementBytes: size, written: false, symbol }, base: -1, lo: dims[0]!.lo, dims, elem, shift: Math.log2(size) };
     this.bytes += length * size;
     this.arrays.set(js, a);
     return a;
@@ -333,17 +342,24 @@ class LoopCompiler implements VectorHost {
     this.store(a);
   }
 
-  /** Pushes the byte address of an element whose index is proven inside its array. */
+  /**
+   * Pushes the byte address of an element whose every index is proven inside its dimension:
+   * the sum of (index - lower bound) x stride over the dimensions, as the JavaScript path flattens them.
+   */
   private address(e: Extract<Expr, { kind: 'index' }>): ArrayInfo {
     const a = this.arrayOf(e.object);
-    const ix = e.indices[0]!;
-    const known = rangeOf(ix, this.h.loopFacts, this.h.ann);
-    const dim = (concrete(this.typeOf(e.object)) as { dims: { lo: number; hi: number }[] }).dims[0]!;
-    if (!known || known.lo < BigInt(dim.lo) || known.hi > BigInt(dim.hi)) unsupported('index not proven in range');
-    const it = numOf(concrete(this.typeOf(ix)));
-    if (!it || it.vt !== I32) unsupported('index type');
-    this.expr(ix, it);
-    if (a.lo !== 0) this.c.i32(a.lo).op(Op.i32_sub);
+    if (e.indices.length !== a.dims.length) unsupported('index count');
+    e.indices.forEach((ix, d) => {
+      const dim = a.dims[d]!;
+      const known = rangeOf(ix, this.h.loopFacts, this.h.ann);
+      if (!known || known.lo < BigInt(dim.lo) || known.hi > BigInt(dim.hi)) unsupported('index not proven in range');
+      const it = numOf(concrete(this.typeOf(ix)));
+      if (!it || it.vt !== I32) unsupported('index type');
+      this.expr(ix, it);
+      if (dim.lo !== 0) this.c.i32(dim.lo).op(Op.i32_sub);
+      if (dim.stride !== 1) this.c.i32(dim.stride).op(Op.i32_mul);
+      if (d > 0) this.c.op(Op.i32_add);
+    });
     if (a.shift) this.c.i32(a.shift === 1 ? 2 : a.shift === 2 ? 4 : 8).op(Op.i32_mul);
     this.c.get(a.base).op(Op.i32_add);
     return a;
