@@ -76,6 +76,12 @@ const scratch = new DataView(new ArrayBuffer(8));
 export class Code {
   readonly bytes: number[] = [];
 
+  /** the instructions of `other` after these */
+  append(other: Code): this {
+    for (const b of other.bytes) this.bytes.push(b);
+    return this;
+  }
+
   op(o: number): this {
     this.bytes.push(o);
     return this;

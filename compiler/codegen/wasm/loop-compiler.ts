@@ -78,6 +78,14 @@ export interface CompiledLoop {
   work: Work;
 }
 
+/** An inner FOR loop being emitted: its variable, the local holding TO, its step and range. */
+interface InnerFor {
+  v: Scalar;
+  last: number;
+  step: bigint;
+  known: { decl: VarDecl; range: IntRange };
+}
+
 interface Scalar {
   local: number;
   num: Num;
@@ -274,9 +282,37 @@ class LoopCompiler implements VectorHost {
   /**
    * A FOR loop inside the loop: constant bounds and step, its variable unchanged by its body
    * and its last step inside the variable's type (so it needs no wrap test), as JavaScript runs
-   * it: `v := FROM; WHILE v <= TO DO body; v := v + BY; END_WHILE`.
+   * it: `v := FROM; WHILE v <= TO DO body; v := v + BY; END_WHILE`. Of step 1 and independent
+   * iterations, it runs four at a time first (vector-loop.ts), the scalar loop the rest.
    */
   private innerFor(s: ForStmt): void {
+    const f = this.forStart(s, this.c);
+    this.withForFacts(f, () => {
+      const outer = this.c;
+      const scalar = new Code();
+      this.c = scalar;
+      try {
+        this.forLoop(f, scalar, () => this.stmts(s.body));
+      } finally {
+        this.c = outer;
+      }
+      const vector = f.step === 1n && simdEnabled() ? this.vector(s, f.v.local, f.last) : undefined;
+      if (vector) outer.append(vector.pre).append(vector.loop).append(vector.post);
+      outer.append(scalar);
+    });
+  }
+
+  /**
+   * A FOR loop inside a four-lane loop, the same for every lane (vector-loop.ts): its frame
+   * emitted into `into` as innerFor's, `body` emitting the lanes' statements.
+   */
+  uniformFor(s: ForStmt, into: Code, body: () => void): void {
+    const f = this.forStart(s, into);
+    this.withForFacts(f, () => this.forLoop(f, into, body));
+  }
+
+  /** The checks of an inner FOR loop and its start: the variable set to FROM, TO into a local. */
+  private forStart(s: ForStmt, into: Code): InnerFor {
     const known = forVariableRange(s, this.h.ann);
     const step = s.by ? constantOf(s.by, this.h.ann) : 1n;
     const to = constantOf(s.to, this.h.ann);
@@ -284,29 +320,39 @@ class LoopCompiler implements VectorHost {
     const v = this.scalarOf(s.variable);
     const own = integerRange(v.num.name);
     if (v.num.vt !== I32 || v.num.name === 'BOOL' || !own || to + step > own.hi || to + step < own.lo) unsupported('FOR variable');
-    const c = this.c;
     const last = this.temp(I32);
-    this.expr(s.from, v.num);
-    c.set(v.local);
-    this.expr(s.to, v.num);
-    c.set(last);
+    this.scalarExpr(s.from, v.num, into);
+    into.set(v.local);
+    this.scalarExpr(s.to, v.num, into);
+    into.set(last);
     v.written = true;
-    c.opU(Op.block, VOID).opU(Op.loop, VOID);
-    c.get(v.local).get(last).op(compareOp(step > 0n ? '>' : '<', v.num)).opU(Op.br_if, 1);
+    return { v, last, step, known };
+  }
+
+  /** Runs `emit` with the FOR variable's range among the loop facts and the work weighed by its iterations. */
+  private withForFacts(f: InnerFor, emit: () => void): void {
     const facts = this.h.loopFacts;
-    const outer = facts.get(known.decl);
-    facts.set(known.decl, known.range);
+    const outer = facts.get(f.known.decl);
+    facts.set(f.known.decl, f.known.range);
     const weight = this.work.weight;
-    this.work.weight *= Number((known.range.hi - known.range.lo) / (step < 0n ? -step : step)) + 1;
+    const { lo, hi } = f.known.range;
+    this.work.weight *= Number((hi - lo) / (f.step < 0n ? -f.step : f.step)) + 1;
     try {
-      this.stmts(s.body);
+      emit();
     } finally {
       this.work.weight = weight;
-      if (outer) facts.set(known.decl, outer);
-      else facts.delete(known.decl);
+      if (outer) facts.set(f.known.decl, outer);
+      else facts.delete(f.known.decl);
     }
-    c.get(v.local).i32(Number(step)).op(Op.i32_add).set(v.local);
-    c.opU(Op.br, 0).op(Op.end).op(Op.end);
+  }
+
+  /** The loop of an inner FOR into `into`: leave past TO, the body, the step. */
+  private forLoop(f: InnerFor, into: Code, body: () => void): void {
+    into.opU(Op.block, VOID).opU(Op.loop, VOID);
+    into.get(f.v.local).get(f.last).op(compareOp(f.step > 0n ? '>' : '<', f.v.num)).opU(Op.br_if, 1);
+    body();
+    into.get(f.v.local).i32(Number(f.step)).op(Op.i32_add).set(f.v.local);
+    into.opU(Op.br, 0).op(Op.end).op(Op.end);
   }
 
   private ifStmt(branches: { cond: Expr; body: Stmt[] }[], elseBody: Stmt[] | undefined): void {
@@ -646,11 +692,10 @@ class LoopCompiler implements VectorHost {
     // the caller proved that the last step stays inside the variable's type: no wrap
     c.get(0).i32(Number(step)).op(Op.i32_add).set(0);
     c.opU(Op.br, 0).op(Op.end).op(Op.end);
-    const vector = step === 1n && simdEnabled() ? this.vector(s) : undefined;
+    const vector = step === 1n && simdEnabled() ? this.vector(s, 0, 1) : undefined;
     if (vector) {
       // the four-lane loop first; the scalar loop runs the iterations left
-      c = new Code();
-      for (const part of [vector.pre, vector.loop, vector.post, this.c]) for (const b of part.bytes) c.bytes.push(b);
+      c = new Code().append(vector.pre).append(vector.loop).append(vector.post).append(this.c);
       this.c = c;
     }
     fv.written = true;
@@ -677,13 +722,18 @@ class LoopCompiler implements VectorHost {
     };
   }
 
-  /** The four-lane loop of `s`, or undefined when it does not qualify (its locals are left unused). */
-  private vector(s: ForStmt): VectorCode | undefined {
+  /**
+   * The four-lane loop of `s`, its FOR variable and TO in locals `v` and `to`, or undefined when
+   * it does not qualify (the locals it took are given back).
+   */
+  private vector(s: ForStmt, v: number, to: number): VectorCode | undefined {
+    const locals = this.locals.length;
     try {
-      return vectorLoop(this, s);
+      return vectorLoop(this, s, v, to);
     } catch (e) {
-      if (e instanceof Unsupported) return undefined;
-      throw e;
+      if (!(e instanceof Unsupported)) throw e;
+      this.locals.length = locals;
+      return undefined;
     }
   }
 }

@@ -3,14 +3,20 @@
  * f32x4 and i32x4) running iterations k, k+1, k+2, k+3 at once, before the scalar loop of
  * loop-compiler.ts, which runs the remaining iterations (fewer than four).
  *
- * A loop qualifies when its step is 1, its body has only assignments and IF/ELSIF/ELSE, every
- * array it uses has 4-byte elements (REAL, DINT, UDINT, DWORD…) indexed by the FOR variable
- * itself (so iteration k touches element k only: no dependence between iterations through
- * arrays), and every scalar the body writes is private (assigned on every path before any read
+ * A loop qualifies when its step is 1, its body has only assignments, IF/ELSIF/ELSE and FOR
+ * loops of constant bounds (outside any IF: the same for every lane, their variables scalars),
+ * every array it uses has 4-byte elements (REAL, DINT, UDINT, DWORD…) indexed in its last
+ * dimension by the FOR variable itself and in the others by values the same for every lane (so
+ * iteration k touches elements of column k only: no dependence between iterations through
+ * arrays) or is an array the loop does not write read at indices the same for every lane (one
+ * element for all lanes, `a[i, k]` of a matrix product), and every scalar the body writes is
+ * private (assigned on every path before any read
  * in the same iteration, so no value flows from one iteration to the next) or a sum
  * (`s := s + e1 - e2…` in every iteration and read nowhere else: the lanes' terms are added to
  * it one after the other, in iteration order, as the scalar loop adds them). Every value
  * computed is a REAL or an integer of up to 32 bits (no LREAL).
+ * The loop may itself be an inner FOR loop of the WebAssembly function (a matrix product's
+ * column loop): its variable and TO are then the function's locals, not parameters 0 and 1.
  *
  * Each lane computes exactly what the scalar code computes for its iteration: f32x4 add, sub,
  * mul, div and sqrt round per lane as f32 does; MIN, MAX and LIMIT are compare masks and
@@ -44,8 +50,10 @@ export interface VectorHost {
   readonly h: { readonly ann: Annotations; readonly loopFacts: LoopFacts; typeOf(e: Expr): Type };
   /** the local and type of a scalar the loop uses */
   scalarOf(e: Expr): { local: number; num: Num };
-  /** where an array the loop uses lies in memory */
-  arrayOf(e: Expr): { base: number; lo: number; elem: Num; shift: number };
+  /** where an array the loop uses lies in memory, its dimensions (row-major) and element */
+  arrayOf(e: Expr): { base: number; lo: number; dims: { lo: number; stride: number }[]; elem: Num; shift: number };
+  /** emits into `into` a FOR loop of constant bounds, its variable a scalar, `body` its statements */
+  uniformFor(s: ForStmt, into: Code, body: () => void): void;
   temp(vt: ValType): number;
   /** emits `e` converted to `target` with the scalar code into `into` (counts no work) */
   scalarExpr(e: Expr, target: Num | undefined, into: Code): Num;
@@ -112,6 +120,12 @@ export function allPrivate(body: Stmt[], written: Set<VarSymbol>, symbolOf: (e: 
         }
         outs.push(s.elseBody ? visit(s.elseBody, new Set(defined)) : defined);
         defined = new Set([...defined, ...outs[0]!].filter((x) => outs.every((o) => o.has(x))));
+      } else if (s.kind === 'for') {
+        // its variable is set before its body; what the body assigns may not be (no iteration)
+        reads(s.from, defined);
+        const v = symbolOf(s.variable);
+        if (v) defined.add(v);
+        visit(s.body, new Set(defined));
       } else if (s.kind !== 'empty') ok = false;
     }
     return defined;
@@ -132,12 +146,22 @@ class VectorCompiler {
   /** v128 locals of the private scalars */
   private readonly lanes = new Map<VarSymbol, { local: number; num: Num; scalar: number }>();
   private kvec = -1;
+  /** the variables of FOR loops inside: one value for all lanes, kept in their scalar locals */
+  private readonly uniformVars = new Set<VarSymbol>();
+  /** the arrays the body writes (elements of the iteration's own column only) */
+  private readonly writtenArrays = new Set<VarSymbol>();
   /** the i32 locals of the addresses of the iteration's elements, by the array's address parameter */
   private readonly addresses = new Map<number, number>();
 
+  /**
+   * @param forLocal the local of the FOR variable
+   * @param toLocal the local of TO
+   */
   constructor(
     private readonly x: VectorHost,
     private readonly s: ForStmt,
+    private readonly forLocal: number,
+    private readonly toLocal: number,
   ) {
     const fs = this.symbolOf(s.variable);
     if (!fs) unsupported('FOR variable');
@@ -165,21 +189,61 @@ class VectorCompiler {
           const t = this.symbolOf(st.target);
           if (!t) unsupported('target');
           this.written.add(t);
-        }
-      },
-      expr: (e) => {
-        if (e.kind === 'index') {
-          const ix = e.indices[0]!;
-          if (e.indices.length !== 1 || this.symbolOf(ix) !== this.forSym) unsupported('index other than the FOR variable');
-          const a = this.x.arrayOf(e.object);
-          if (a.shift !== 2 || (a.elem.vt !== F32 && a.elem.vt !== I32) || a.elem.name === 'BOOL') unsupported('array element');
+        } else if (st.kind === 'assign' && st.target.kind === 'index') {
+          const t = this.symbolOf(st.target.object);
+          if (!t) unsupported('target');
+          this.writtenArrays.add(t);
+        } else if (st.kind === 'for') {
+          const v = this.symbolOf(st.variable);
+          if (!v) unsupported('FOR variable');
+          this.uniformVars.add(v);
         }
       },
     });
-    if (this.written.has(this.forSym)) unsupported('FOR variable written');
+    if (this.written.has(this.forSym) || this.uniformVars.has(this.forSym)) unsupported('FOR variable written');
+    for (const v of this.uniformVars) if (this.written.has(v)) unsupported('inner FOR variable assigned');
+    walkStmts(this.s.body, {
+      stmt: (st) => {
+        if (st.kind === 'for' && !this.uniform(st.from)) unsupported('inner FOR start differs by lane');
+      },
+      expr: (e) => {
+        if (e.kind !== 'index') return;
+        const a = this.x.arrayOf(e.object);
+        if (this.laneElement(e)) {
+          if (a.shift !== 2 || (a.elem.vt !== F32 && a.elem.vt !== I32) || a.elem.name === 'BOOL') unsupported('array element');
+        } else if (!this.uniform(e)) unsupported('index other than the FOR variable');
+      },
+    });
     this.findSums();
     const carried = new Set([...this.written].filter((x) => !this.sums.has(x)));
+    for (const v of this.uniformVars) carried.add(v);
     if (!allPrivate(this.s.body, carried, (e) => this.symbolOf(e))) unsupported('value carried between iterations');
+  }
+
+  /** `a[u1, …, v]`: the FOR variable last, the other indices the same for every lane? */
+  private laneElement(e: Extract<Expr, { kind: 'index' }>): boolean {
+    const n = e.indices.length;
+    return this.symbolOf(e.indices[n - 1]!) === this.forSym && e.indices.slice(0, n - 1).every((ix) => this.uniform(ix));
+  }
+
+  /**
+   * Is `e` the same for every lane: no FOR variable, no scalar the lanes hold, no array the loop
+   * writes? (It may read an inner FOR loop's variable: computed where it is used, not before.)
+   */
+  private uniform(e: Expr): boolean {
+    let same = true;
+    walkExpr(e, {
+      expr: (x) => {
+        if (x.kind === 'index') {
+          const a = this.symbolOf(x.object);
+          if (!a || this.writtenArrays.has(a)) same = false;
+          return;
+        }
+        const s = this.symbolOf(x);
+        if (s && (s === this.forSym || this.written.has(s))) same = false;
+      },
+    });
+    return same;
   }
 
   /**
@@ -237,10 +301,11 @@ class VectorCompiler {
     this.kvec = this.x.temp(V128);
     c.opU(Op.block, VOID).opU(Op.loop, VOID);
     // leave when fewer than four iterations are left: v + 3 > TO, in i64 so that it cannot wrap
-    c.get(0).op(Op.i64_extend_i32_s).i64(LANES - 1).op(Op.i64_add).get(1).op(Op.i64_extend_i32_s).op(Op.i64_gt_s).opU(Op.br_if, 1);
-    c.get(0).simd(Simd.i32x4_splat).i32x4(0, 1, 2, 3).simd(Simd.i32x4_add).set(this.kvec);
+    const [v, to] = [this.forLocal, this.toLocal];
+    c.get(v).op(Op.i64_extend_i32_s).i64(LANES - 1).op(Op.i64_add).get(to).op(Op.i64_extend_i32_s).op(Op.i64_gt_s).opU(Op.br_if, 1);
+    c.get(v).simd(Simd.i32x4_splat).i32x4(0, 1, 2, 3).simd(Simd.i32x4_add).set(this.kvec);
     this.stmts(this.s.body, undefined);
-    c.get(0).i32(LANES).op(Op.i32_add).set(0);
+    c.get(v).i32(LANES).op(Op.i32_add).set(v);
     c.opU(Op.br, 0).op(Op.end).op(Op.end);
     for (const l of this.lanes.values()) {
       post.get(l.local);
@@ -271,6 +336,7 @@ class VectorCompiler {
       if (s.kind === 'empty') continue;
       if (s.kind === 'assign') this.assign(s, mask);
       else if (s.kind === 'if') this.ifStmt(s.branches, s.elseBody, mask);
+      else if (s.kind === 'for' && mask === undefined) this.x.uniformFor(s, this.c, () => this.stmts(s.body, undefined));
       else unsupported(s.kind);
     }
   }
@@ -348,14 +414,31 @@ class VectorCompiler {
    */
   private element(e: Extract<Expr, { kind: 'index' }>): number {
     const a = this.x.arrayOf(e.object);
-    let address = this.addresses.get(a.base);
-    if (address === undefined) {
-      address = this.x.temp(I32);
-      this.addresses.set(a.base, address);
-      this.c.get(0);
-      if (a.lo !== 0) this.c.i32(a.lo).op(Op.i32_sub);
-      this.c.i32(4).op(Op.i32_mul).get(a.base).op(Op.i32_add).set(address);
+    const c = this.c;
+    if (a.dims.length === 1) {
+      let address = this.addresses.get(a.base);
+      if (address === undefined) {
+        address = this.x.temp(I32);
+        this.addresses.set(a.base, address);
+        c.get(this.forLocal);
+        if (a.lo !== 0) c.i32(a.lo).op(Op.i32_sub);
+        c.i32(4).op(Op.i32_mul).get(a.base).op(Op.i32_add).set(address);
+      }
+      return address;
     }
+    // the row's offset (indices the same for every lane, computed here: they may follow an
+    // inner loop's variable), then the column of the FOR variable
+    const address = this.x.temp(I32);
+    const last = a.dims.length - 1;
+    e.indices.forEach((ix, d) => {
+      const dim = a.dims[d]!;
+      if (d === last) c.get(this.forLocal);
+      else this.x.scalarExpr(ix, undefined, c);
+      if (dim.lo !== 0) c.i32(dim.lo).op(Op.i32_sub);
+      if (dim.stride !== 1) c.i32(dim.stride).op(Op.i32_mul);
+      if (d > 0) c.op(Op.i32_add);
+    });
+    c.i32(4).op(Op.i32_mul).get(a.base).op(Op.i32_add).set(address);
     return address;
   }
 
@@ -368,7 +451,7 @@ class VectorCompiler {
       expr: (x) => {
         if (x.kind === 'index') inv = false;
         const s = this.symbolOf(x);
-        if (s && (s === this.forSym || this.written.has(s))) inv = false;
+        if (s && (s === this.forSym || this.written.has(s) || this.uniformVars.has(s))) inv = false;
       },
     });
     return inv;
@@ -383,6 +466,13 @@ class VectorCompiler {
       const local = this.x.temp(V128);
       this.pre.set(local);
       this.c.get(local);
+      return n;
+    }
+    if (this.uniform(e)) {
+      // the same for every lane but not before the loop (an inner loop's variable, an element
+      // it selects): the scalar code where it is used
+      const n = lanesOf(this.x.scalarExpr(e, target, this.c));
+      this.splat(this.c, n);
       return n;
     }
     const t = this.typeOf(e);
@@ -658,8 +748,8 @@ class VectorCompiler {
  * The four-lane loop of `s` (step 1; locals 0 and 1 are the FOR variable and TO), or throws
  * Unsupported when its iterations are not independent or it computes something without lanes.
  */
-export function vectorLoop(x: VectorHost, s: ForStmt): VectorCode {
-  const v = new VectorCompiler(x, s);
+export function vectorLoop(x: VectorHost, s: ForStmt, forLocal: number, toLocal: number): VectorCode {
+  const v = new VectorCompiler(x, s, forLocal, toLocal);
   v.check();
   return v.compile();
 }

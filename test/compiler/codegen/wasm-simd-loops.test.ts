@@ -179,6 +179,76 @@ VAR a, b : ARRAY[0..63] OF REAL; k : INT; r : REAL; acc : REAL; END_VAR
       expect(r.vsJs, carried).toEqual([]);
     }
   });
+
+  it('an inner loop over the columns of two-dimensional arrays runs four lanes: matrix products of REAL and DINT, any column count', () => {
+    const text = `PROGRAM Main
+VAR
+  a : ARRAY[-1..5, 0..6] OF REAL; b : ARRAY[0..6, 2..12] OF REAL; c : ARRAY[-1..5, 2..12] OF REAL;
+  p : ARRAY[1..3, 1..7] OF DINT; q : ARRAY[1..7, 1..7] OF DINT; r : ARRAY[1..3, 1..7] OF DINT;
+  i, j, k : INT; n : INT; scanNo : DINT; s : REAL; t : DINT; big : REAL;
+END_VAR
+scanNo := scanNo + 1;
+n := 2 + DINT_TO_INT(scanNo MOD 11);
+FOR i := -1 TO 5 DO FOR k := 0 TO 6 DO a[i, k] := INT_TO_REAL(i * 7 - k) * 0.37 + DINT_TO_REAL(scanNo) * 0.01; END_FOR; END_FOR;
+FOR k := 0 TO 6 DO FOR j := 2 TO 12 DO b[k, j] := INT_TO_REAL(k + j * 3) / 7.0 - 1.5; END_FOR; END_FOR;
+FOR i := -1 TO 5 DO
+  FOR j := 2 TO 12 DO
+    s := 0.0;
+    FOR k := 0 TO 6 DO s := s + a[i, k] * b[k, j]; END_FOR;
+    IF s > big THEN big := s; END_IF;
+    c[i, j] := s - c[i, j] * 0.5;
+  END_FOR;
+END_FOR;
+FOR i := 1 TO 3 DO FOR j := 1 TO 7 DO p[i, j] := i * 1000 + j * 77 + DINT_TO_INT(scanNo); q[j, i] := j - i * 3; END_FOR; END_FOR;
+FOR i := 1 TO 3 DO
+  FOR j := 1 TO 7 DO
+    t := 0;
+    FOR k := 1 TO 7 DO t := t * 3 + p[i, k] * q[k, j]; END_FOR;
+    r[i, j] := t;
+  END_FOR;
+END_FOR;
+END_PROGRAM
+`;
+    const r = threeWays(text, 12);
+    expect(r.simd).toBe(true);
+    expect(r.vsJs).toEqual([]);
+    expect(r.vsScalar).toEqual([]);
+    // the last column (11 columns: eight in lanes, three in the scalar remainder) was computed
+    expect((r.values.c as Float32Array)[6 * 11 + 10]).not.toBe(0);
+    expect((r.values.r as Int32Array).some((v) => v !== 0)).toBe(true);
+  });
+
+  it('a column loop that reads what another column writes, or gives its inner loop a start of its own, keeps the scalar loop', () => {
+    const program = (body: string) => `PROGRAM Main
+VAR a, b, c : ARRAY[0..7, 0..7] OF REAL; i, j, k : INT; s : REAL; END_VAR
+FOR i := 0 TO 7 DO FOR j := 0 TO 7 DO a[i, j] := INT_TO_REAL(i - j) * 0.5; b[j, i] := INT_TO_REAL(i + j) * 0.25; END_FOR; END_FOR;
+FOR i := 0 TO 7 DO
+  FOR j := 0 TO 7 DO
+    ${body}
+  END_FOR;
+END_FOR;
+END_PROGRAM
+`;
+    // s * 0.5 + …: the inner loop alone has no independent iterations, only the column loop does
+    const plain = 's := 0.0; FOR k := 0 TO 7 DO s := s * 0.5 + a[i, k] * b[k, j]; END_FOR; c[i, j] := s;';
+    expect(threeWays(program(plain), 2).simd).toBe(true);
+    for (const body of [
+      // c[i, k] is another column's element, written by another lane
+      's := 0.0; FOR k := 0 TO 7 DO s := s * 0.5 + a[i, k] * c[i, k]; END_FOR; c[i, j] := s;',
+      // the column one to the right
+      's := 0.0; FOR k := 0 TO 7 DO s := s * 0.5 + a[i, k] * b[k, j]; END_FOR; c[i, j] := s + c[i, (j + 1) MOD 8];',
+      // k read before its loop: the value the previous column's loop left
+      's := INT_TO_REAL(k); FOR k := 0 TO 7 DO s := s * 0.5 + a[i, k] * b[k, j]; END_FOR; c[i, j] := s;',
+      // an inner loop in an IF, and one starting where the lane's own value says
+      's := 0.0; IF a[i, j] > 0.0 THEN FOR k := 0 TO 7 DO s := s * 0.5 + b[k, j]; END_FOR; END_IF; c[i, j] := s;',
+      's := 0.0; FOR k := j TO 7 DO s := s * 0.5 + b[k, j]; END_FOR; c[i, j] := s;',
+    ]) {
+      const r = threeWays(program(body), 2);
+      expect(r.simd, body).toBe(false); // (the refill loop writes b by rows: never four lanes)
+      expect(r.vsJs, body).toEqual([]);
+      expect(r.vsScalar, body).toEqual([]);
+    }
+  });
 });
 
 // ------------------------------------------------------------ generated programs
