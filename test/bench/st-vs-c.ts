@@ -75,6 +75,10 @@ export const KERNELS: Kernel[] = [
   { name: 'sort-flag', what: 'LCG refill + insertion sort of 200 INT, 1-based, inner WHILE ended by a flag' },
   { name: 'sieve-for-by', what: 'sieve to 9000..9999: WHILE i * i <= n, FOR j := i * i TO n BY i, 1-based BOOL array' },
   { name: 'matrix-real', what: 'REAL 24 x 24 matrices in 2-D arrays: refill, product in three nested FOR loops, diagonal sums' },
+  { name: 'fb-struct-valves', what: '200 valves: structs with a TON field beside user FBs debouncing with a VAR_IN_OUT counter' },
+  { name: 'fb-case-tanks', what: '300 user FBs with a CASE on an enumeration, inputs from and outputs back to INT arrays' },
+  { name: 'lreal-funcs', what: 'LREAL through nested user FUNCTIONs, SQRT and ABS, each step on the last one\'s result (255 steps)' },
+  { name: 'word-crc', what: 'BYTE buffer: bitwise CRC-16 with a bit test, DWORD hash of ROL/SHL/XOR with a top-bit test' },
   { name: 'int-dword-mix', what: 'DINT/INT arithmetic, MOD and /, SHL/SHR on DWORD and WORD with conversions (2000 iterations)' },
 ];
 
