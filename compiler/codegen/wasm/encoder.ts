@@ -44,6 +44,9 @@ export const Simd = {
   i32x4_abs: 0xa0, i32x4_neg: 0xa1, i32x4_shl: 0xab, i32x4_shr_s: 0xac, i32x4_add: 0xae, i32x4_sub: 0xb1, i32x4_mul: 0xb5,
   f32x4_abs: 0xe0, f32x4_neg: 0xe1, f32x4_sqrt: 0xe3, f32x4_add: 0xe4, f32x4_sub: 0xe5, f32x4_mul: 0xe6, f32x4_div: 0xe7,
   f32x4_convert_i32x4_s: 0xfa, f32x4_convert_i32x4_u: 0xfb,
+  i8x16_shuffle: 0x0d, f64x2_splat: 0x14, f64x2_div: 0xf3, i32x4_trunc_sat_f32x4_s: 0xf8,
+  i32x4_trunc_sat_f64x2_s_zero: 0xfc, i32x4_trunc_sat_f64x2_u_zero: 0xfd,
+  f64x2_convert_low_i32x4_s: 0xfe, f64x2_convert_low_i32x4_u: 0xff,
 } as const;
 
 /** A block type: no result, or one value. */
@@ -124,6 +127,12 @@ export class Code {
     this.simd(o);
     uleb(this.bytes, 0);
     uleb(this.bytes, offset);
+    return this;
+  }
+  /** i8x16.shuffle: byte i of the result is byte `lanes[i]` of the two operands (0-15 the first, 16-31 the second) */
+  shuffle(lanes: number[]): this {
+    this.simd(Simd.i8x16_shuffle);
+    for (const l of lanes) this.bytes.push(l);
     return this;
   }
   /** v128.const of four i32 lanes */

@@ -21,8 +21,9 @@
  * Each lane computes exactly what the scalar code computes for its iteration: f32x4 add, sub,
  * mul, div and sqrt round per lane as f32 does; MIN, MAX and LIMIT are compare masks and
  * v128.bitselect with the JavaScript helpers' comparisons (f32x4.min/max treat NaN and -0
- * otherwise); integer division, MOD and REAL to integer, which have no lane form, run lane by
- * lane with the scalar instructions. IF runs every branch on every lane: an assignment in a
+ * otherwise); integer division and MOD by a constant go through f64x2 division (exact for
+ * 32-bit operands, see integerDivision; by -1 lane by lane), REAL to integer, which has no
+ * lane form, runs lane by lane with the scalar instructions. IF runs every branch on every lane: an assignment in a
  * branch selects between the new and the old value with the branch's mask, so a lane keeps
  * what its iteration did not assign (nothing here can trap: integer division only by a
  * nonzero constant). Expressions that do not change in the loop (no array, no FOR variable,
@@ -564,7 +565,16 @@ class VectorCompiler {
     }
   }
 
-  /** Integer `/` and MOD by a nonzero constant: lane by lane as the scalar code does. */
+  /**
+   * Integer `/` and MOD by a nonzero constant. By -1 lane by lane as the scalar code does (the
+   * quotient of the most negative value wraps); by any other divisor d the quotient is
+   * trunc(x / d) in floating point: exact when x and d are exact in the format and the
+   * division's rounding error, below |x / d| * 2^-p (p the significand's bits), is smaller than
+   * the 1 / |d| that separates a quotient that is not whole from the next integer, that is when
+   * |x| < 2^p. So f32x4, four lanes in one division, when |x| and |d| stay below 2^24 (16-bit
+   * types, loop indices), else f64x2, two lanes at a time. The remainder is x - q * d (as
+   * i32.rem_s and JavaScript's %, the sign of x), computed modulo 2^32.
+   */
   private integerDivision(e: Extract<Expr, { kind: 'binary' }>, ot: Num): Num {
     const c = this.c;
     const d = constantInt(e.right);
@@ -578,6 +588,36 @@ class VectorCompiler {
       return ot;
     }
     const signed = ELEMENTARY[ot.name].family === 'signed';
+    if (d !== -1n) {
+      const x = this.x.temp(V128);
+      c.set(x);
+      if (e.op === 'MOD') c.get(x);
+      const single = 1n << 24n;
+      const small = ELEMENTARY[ot.name].bits <= 16 || (left !== undefined && left.lo > -single && left.hi < single);
+      if (small && d > -single && d < single) {
+        c.get(x).simd(Simd.f32x4_convert_i32x4_s).f32(Number(d)).simd(Simd.f32x4_splat).simd(Simd.f32x4_div).simd(Simd.i32x4_trunc_sat_f32x4_s);
+      } else {
+        const unsigned32 = !signed && ELEMENTARY[ot.name].bits === 32;
+        const half = (high: boolean) => {
+          c.get(x);
+          // lanes 2 and 3 moved down to 0 and 1
+          if (high) c.get(x).shuffle([8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15]);
+          c.simd(unsigned32 ? Simd.f64x2_convert_low_i32x4_u : Simd.f64x2_convert_low_i32x4_s);
+          c.f64(Number(d)).simd(Simd.f64x2_splat).simd(Simd.f64x2_div);
+          c.simd(unsigned32 ? Simd.i32x4_trunc_sat_f64x2_u_zero : Simd.i32x4_trunc_sat_f64x2_s_zero);
+        };
+        half(false);
+        half(true);
+        // q0 q1 of the first, q2 q3 of the second
+        c.shuffle([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]);
+      }
+      if (e.op === 'MOD') {
+        c.i32(Number(BigInt.asIntN(32, d))).simd(Simd.i32x4_splat).simd(Simd.i32x4_mul).simd(Simd.i32x4_sub);
+        return ot;
+      }
+      this.wrap(ot);
+      return ot;
+    }
     this.lanewise(() => {
       c.lane(Simd.i32x4_extract_lane, 0);
       c.i32(Number(d));
