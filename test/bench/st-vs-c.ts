@@ -79,6 +79,7 @@ export const KERNELS: Kernel[] = [
   { name: 'fb-case-tanks', what: '300 user FBs with a CASE on an enumeration, inputs from and outputs back to INT arrays' },
   { name: 'lreal-funcs', what: 'LREAL through nested user FUNCTIONs, SQRT and ABS, each step on the last one\'s result (255 steps)' },
   { name: 'word-crc', what: 'BYTE buffer: bitwise CRC-16 with a bit test, DWORD hash of ROL/SHL/XOR with a top-bit test' },
+  { name: 'analog-scaling', what: '256 analog channels: INT to REAL scaling, a filter, a BOOL alarm array, UINT trip counts' },
   { name: 'int-dword-mix', what: 'DINT/INT arithmetic, MOD and /, SHL/SHR on DWORD and WORD with conversions (2000 iterations)' },
 ];
 

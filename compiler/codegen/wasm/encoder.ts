@@ -45,6 +45,9 @@ export const Simd = {
   f32x4_abs: 0xe0, f32x4_neg: 0xe1, f32x4_sqrt: 0xe3, f32x4_add: 0xe4, f32x4_sub: 0xe5, f32x4_mul: 0xe6, f32x4_div: 0xe7,
   f32x4_convert_i32x4_s: 0xfa, f32x4_convert_i32x4_u: 0xfb,
   i8x16_shuffle: 0x0d, f64x2_splat: 0x14, f64x2_div: 0xf3, i32x4_trunc_sat_f32x4_s: 0xf8,
+  v128_load16x4_s: 0x03, v128_load16x4_u: 0x04, v128_load32_zero: 0x5c, v128_store32_lane: 0x5a, v128_store64_lane: 0x5b,
+  i8x16_narrow_i16x8_s: 0x65, i8x16_narrow_i16x8_u: 0x66, i16x8_narrow_i32x4_s: 0x85, i16x8_narrow_i32x4_u: 0x86,
+  i16x8_extend_low_i8x16_s: 0x87, i16x8_extend_low_i8x16_u: 0x89, i32x4_extend_low_i16x8_s: 0xa7, i32x4_extend_low_i16x8_u: 0xa9,
   i32x4_trunc_sat_f64x2_s_zero: 0xfc, i32x4_trunc_sat_f64x2_u_zero: 0xfd,
   f64x2_convert_low_i32x4_s: 0xfe, f64x2_convert_low_i32x4_u: 0xff,
 } as const;
@@ -133,6 +136,11 @@ export class Code {
   shuffle(lanes: number[]): this {
     this.simd(Simd.i8x16_shuffle);
     for (const l of lanes) this.bytes.push(l);
+    return this;
+  }
+  /** a SIMD load or store of one lane: `offset` in bytes, no alignment promised */
+  simdMemLane(o: number, offset: number, lane: number): this {
+    this.simdMem(o, offset).bytes.push(lane);
     return this;
   }
   /** v128.const of four i32 lanes */

@@ -5,7 +5,8 @@
  *
  * A loop qualifies when its step is 1, its body has only assignments, IF/ELSIF/ELSE and FOR
  * loops of constant bounds (outside any IF: the same for every lane, their variables scalars),
- * every array it uses has 4-byte elements (REAL, DINT, UDINT, DWORD…) indexed in its last
+ * every array it uses holds REAL or integers of up to 32 bits or BOOL (2- and 1-byte elements
+ * widened to i32 lanes as they are loaded, narrowed as they are stored) indexed in its last
  * dimension by the FOR variable itself and in the others by values the same for every lane (so
  * iteration k touches elements of column k only: no dependence between iterations through
  * arrays) or is an array the loop does not write read at indices the same for every lane (one
@@ -211,7 +212,7 @@ class VectorCompiler {
         if (e.kind !== 'index') return;
         const a = this.x.arrayOf(e.object);
         if (this.laneElement(e)) {
-          if (a.shift !== 2 || (a.elem.vt !== F32 && a.elem.vt !== I32) || a.elem.name === 'BOOL') unsupported('array element');
+          if (a.elem.vt !== I32 && (a.elem.vt !== F32 || a.shift !== 2)) unsupported('array element');
         } else if (!this.uniform(e)) unsupported('index other than the FOR variable');
       },
     });
@@ -358,8 +359,13 @@ class VectorCompiler {
     const address = this.element(s.target);
     c.get(address);
     this.expr(s.value, n);
-    if (mask !== undefined) c.get(address).simdMem(Simd.v128_load, 0).get(mask).simd(Simd.v128_bitselect);
-    c.simdMem(Simd.v128_store, 0);
+    const a = this.x.arrayOf(s.target.object);
+    if (mask !== undefined) {
+      c.get(address);
+      this.loadLanes(a);
+      c.get(mask).simd(Simd.v128_bitselect);
+    }
+    this.storeLanes(a);
   }
 
   /** `t := t ± e1 ± e2…` of a sum: each lane's terms into the scalar, lane after lane */
@@ -423,7 +429,8 @@ class VectorCompiler {
         this.addresses.set(a.base, address);
         c.get(this.forLocal);
         if (a.lo !== 0) c.i32(a.lo).op(Op.i32_sub);
-        c.i32(4).op(Op.i32_mul).get(a.base).op(Op.i32_add).set(address);
+        if (a.shift) c.i32(1 << a.shift).op(Op.i32_mul);
+        c.get(a.base).op(Op.i32_add).set(address);
       }
       return address;
     }
@@ -439,8 +446,55 @@ class VectorCompiler {
       if (dim.stride !== 1) c.i32(dim.stride).op(Op.i32_mul);
       if (d > 0) c.op(Op.i32_add);
     });
-    c.i32(4).op(Op.i32_mul).get(a.base).op(Op.i32_add).set(address);
+    if (a.shift) c.i32(1 << a.shift).op(Op.i32_mul);
+    c.get(a.base).op(Op.i32_add).set(address);
     return address;
+  }
+
+  /**
+   * The four elements at the address on the stack as lanes: 4-byte elements as they lie, 2-byte
+   * and 1-byte ones widened to i32 by their sign (BOOL, 0 or 1 in memory, to a mask).
+   */
+  private loadLanes(a: { elem: Num; shift: number }): void {
+    const c = this.c;
+    if (a.shift === 2) {
+      c.simdMem(Simd.v128_load, 0);
+      return;
+    }
+    const signed = ELEMENTARY[a.elem.name].family === 'signed';
+    if (a.shift === 1) {
+      c.simdMem(signed ? Simd.v128_load16x4_s : Simd.v128_load16x4_u, 0);
+      return;
+    }
+    c.simdMem(Simd.v128_load32_zero, 0);
+    c.simd(signed ? Simd.i16x8_extend_low_i8x16_s : Simd.i16x8_extend_low_i8x16_u);
+    c.simd(signed ? Simd.i32x4_extend_low_i16x8_s : Simd.i32x4_extend_low_i16x8_u);
+    if (a.elem.name === 'BOOL') c.simd(Simd.i32x4_neg);
+  }
+
+  /**
+   * Stores the lanes on the stack (above the address) as four elements. A narrower element's
+   * lanes already hold values of its type (every value is wrapped to its type before it is
+   * stored), so the saturating narrowing instructions keep them exactly.
+   */
+  private storeLanes(a: { elem: Num; shift: number }): void {
+    const c = this.c;
+    if (a.shift === 2) {
+      c.simdMem(Simd.v128_store, 0);
+      return;
+    }
+    const signed = ELEMENTARY[a.elem.name].family === 'signed';
+    if (a.elem.name === 'BOOL') c.i32x4(1, 1, 1, 1).simd(Simd.v128_and);
+    const lanes = this.x.temp(V128);
+    c.tee(lanes).get(lanes).simd(signed ? Simd.i16x8_narrow_i32x4_s : Simd.i16x8_narrow_i32x4_u);
+    if (a.shift === 1) {
+      c.simdMemLane(Simd.v128_store64_lane, 0, 0);
+      return;
+    }
+    const halves = this.x.temp(V128);
+    // i16 to i8: the low eight bytes hold the four values
+    c.tee(halves).get(halves).simd(signed ? Simd.i8x16_narrow_i16x8_s : Simd.i8x16_narrow_i16x8_u);
+    c.simdMemLane(Simd.v128_store32_lane, 0, 0);
   }
 
   // ------------------------------------------------------------ expressions
@@ -499,7 +553,8 @@ class VectorCompiler {
         return l.num;
       }
       case 'index': {
-        c.get(this.element(e)).simdMem(Simd.v128_load, 0);
+        c.get(this.element(e));
+        this.loadLanes(this.x.arrayOf(e.object));
         return this.x.arrayOf(e.object).elem;
       }
       case 'unary':

@@ -180,6 +180,35 @@ VAR a, b : ARRAY[0..63] OF REAL; k : INT; r : REAL; acc : REAL; END_VAR
     }
   });
 
+  it('arrays of INT, UINT, SINT, USINT, WORD and BOOL in four lanes: raw analog values scaled, limits flagged, counts kept', () => {
+    const text = `PROGRAM Main
+VAR
+  raw : ARRAY[1..30] OF INT; eng : ARRAY[1..30] OF REAL; hiAlarm : ARRAY[1..30] OF BOOL; loAlarm : ARRAY[1..30] OF BOOL;
+  trips : ARRAY[1..30] OF UINT; step : ARRAY[1..30] OF SINT; bytes : ARRAY[1..30] OF USINT; bits : ARRAY[1..30] OF WORD;
+  k : INT; scanNo : DINT; scale : REAL := 0.0030517578; offset : REAL := -12.5; total : REAL;
+END_VAR
+scanNo := scanNo + 1;
+FOR k := 1 TO 30 DO raw[k] := DINT_TO_INT(scanNo * 977 + k * 2131); step[k] := DINT_TO_SINT(scanNo * 7 - k * 13); END_FOR;
+total := 0.0;
+FOR k := 1 TO 30 DO
+  eng[k] := INT_TO_REAL(raw[k]) * scale + offset;
+  hiAlarm[k] := eng[k] > 80.0;
+  loAlarm[k] := NOT hiAlarm[k] AND eng[k] < -80.0;
+  IF hiAlarm[k] OR loAlarm[k] THEN trips[k] := trips[k] + 1; END_IF;
+  bytes[k] := bytes[k] + SINT_TO_USINT(step[k]);
+  bits[k] := bits[k] XOR INT_TO_WORD(raw[k]);
+  total := total + eng[k] * 0.5;
+END_FOR;
+END_PROGRAM
+`;
+    const r = threeWays(text, 40);
+    expect(r.simd).toBe(true);
+    expect(r.vsJs).toEqual([]);
+    expect(r.vsScalar).toEqual([]);
+    expect((r.values.trips as Uint16Array).some((v) => v !== 0)).toBe(true);
+    expect((r.values.hiAlarm as Uint8Array).some((v) => v === 1)).toBe(true);
+  });
+
   it('an inner loop over the columns of two-dimensional arrays runs four lanes: matrix products of REAL and DINT, any column count', () => {
     const text = `PROGRAM Main
 VAR
@@ -254,8 +283,8 @@ END_PROGRAM
 // ------------------------------------------------------------ generated programs
 
 const INTS: LoopType[] = ['DINT', 'INT', 'SINT', 'UDINT', 'UINT', 'USINT', 'WORD', 'DWORD'];
-/** types of which the program has arrays (4-byte elements: what the four-lane loop takes) */
-const ARRAYS = new Set<LoopType>(['REAL', 'DINT', 'UDINT', 'DWORD']);
+/** types of which the program has arrays (4-, 2- and 1-byte elements, BOOL among them) */
+const ARRAYS = new Set<LoopType>(['REAL', 'DINT', 'UDINT', 'DWORD', 'INT', 'UINT', 'WORD', 'SINT', 'USINT', 'BOOL']);
 const REALS = ['0.0', '-0.0', '1.0', '-1.5', '0.1', '3.4E38', '-3.4E38', '1.0E-40', '16777216.0', '2.5', '-2.5', '1.0E20', '0.5'];
 
 /** Loop invariants, private scalars assigned first in each iteration and arrays indexed by k alone. */
