@@ -110,3 +110,26 @@ export function walkExpr(e: Expr, v: AstVisitor): void {
 function unknownNode(n: never): never {
   throw new Error(`internal error: the code generator's walk does not know the node kind '${(n as { kind: string }).kind}'`);
 }
+
+/** Whether a body repeats anything (FOR, WHILE, REPEAT): only then do locals pay for their prologue and write-back. */
+export function hasLoop(body: readonly Stmt[]): boolean {
+  // statements only, up to the first loop: expressions hold no statements
+  for (let i = 0; i < body.length; i++) {
+    const s = body[i]!;
+    switch (s.kind) {
+      case 'for':
+      case 'while':
+      case 'repeat':
+        return true;
+      case 'if':
+        for (const b of s.branches) if (hasLoop(b.body)) return true;
+        if (s.elseBody && hasLoop(s.elseBody)) return true;
+        break;
+      case 'case':
+        for (const c of s.cases) if (hasLoop(c.body)) return true;
+        if (s.elseBody && hasLoop(s.elseBody)) return true;
+        break;
+    }
+  }
+  return false;
+}

@@ -11,7 +11,8 @@ import { convertCode } from './convert.js';
 import { copyValue, isScalar, zeroValue } from './values.js';
 import { bitCode } from './bit-code.js';
 import { cellCode, isCellTarget } from './references.js';
-import { isSingle, storeProp } from './real-rounding.js';
+import { isSingle, storedValue } from './real-rounding.js';
+import { isLiteralCode } from './constant-inputs.js';
 import { ExpressionCode } from './expression-code.js';
 
 /** Calls of one body (see variable-code.ts for the emitter's state). */
@@ -115,13 +116,18 @@ export abstract class CallCode extends ExpressionCode {
     this.emit(`${inst} = ${this.lref(instance)};`);
     const vars = allVars(pou);
     const after: string[] = [];
+    // inputs given a literal: a copy of the body may read them as constants (constant-inputs.ts)
+    const given = new Map<VarSymbol, string>();
     for (const b of bound) {
       const p = b.param as VarSymbol;
       if (p.kind !== 'var' || !b.value) continue;
       const sym = vars.get(key(p.name)) ?? p;
       if (p.section === 'VAR_INPUT') {
-        if (isScalar(p.type)) this.emit(storeProp(`${inst}.${sym.prop}`, this.expr(b.value, p.type), p.type, isSingle(this.typeOf(b.value))));
-        else this.emit(copyValue(`${inst}.${sym.prop}`, this.expr(b.value, p.type), p.type, this.o.values));
+        if (isScalar(p.type)) {
+          const value = storedValue(this.expr(b.value, p.type), p.type, isSingle(this.typeOf(b.value)));
+          this.emit(`${inst}.${sym.prop} = ${value};`);
+          if (isLiteralCode(value)) given.set(sym, value);
+        } else this.emit(copyValue(`${inst}.${sym.prop}`, this.expr(b.value, p.type), p.type, this.o.values));
       } else if (p.section === 'VAR_IN_OUT') {
         // aggregates are passed by reference; scalars are copied in and back out
         this.emit(`${inst}.${sym.prop} = ${isScalar(p.type) ? this.expr(b.value, p.type) : this.lref(b.value)};`);
@@ -132,7 +138,7 @@ export abstract class CallCode extends ExpressionCode {
         else after.push(copyValue(this.lref(b.value), `${inst}.${sym.prop}`, p.type, this.o.values));
       }
     }
-    this.emit(`${inst}.$body();`);
+    this.emit(`${inst}.${(given.size && this.o.bodyCopy?.(pou, given)) || '$body'}();`);
     for (const a of after) this.emit(a);
   }
 }

@@ -20,6 +20,8 @@ import { convertCode } from './convert.js';
 import { roundSingle } from './real-rounding.js';
 import { concrete } from '../types/common-type.js';
 import { STANDARD_CONTEXT, type CompilerContext } from '../context.js';
+import { hasLoop } from './ast-walk.js';
+import { BodyCopies, fixedInputs, type BodyCopy } from './constant-inputs.js';
 
 export interface ProgramInstance {
   name: string;
@@ -55,8 +57,11 @@ class ModuleEmitter implements ResetEmitter {
   private tempCounter = 0;
   private readonly bodyOptions: BodyOptions;
   private readonly wasmLoops = new WasmLoops();
+  /** copies of FB bodies for the constant inputs of calls (constant-inputs.ts) */
+  private readonly bodyCopies: BodyCopies;
 
   constructor(private readonly decls: Declarations, private readonly ann: Annotations, context: CompilerContext) {
+    this.bodyCopies = new BodyCopies(fixedInputs(decls, ann));
     this.bodyOptions = {
       ann,
       sites: { site: (pou, file, line) => this.site(pou, file, line) },
@@ -67,6 +72,7 @@ class ModuleEmitter implements ResetEmitter {
       functions: context.functions,
       frameOf: (sym) => this.frames.get(sym),
       wasmLoops: this.wasmLoops,
+      bodyCopy: (pou, given) => this.bodyCopies.methodFor(pou, given),
     };
     // locals whose reference is taken live in one frame object per POU (no recursion in IEC
     // 61131-3): reachable by a cell, and marked dead when the call returns
@@ -162,6 +168,11 @@ class ModuleEmitter implements ResetEmitter {
       else if (p.kind === 'function') pushAll(functions, this.functionCode(p));
     }
     const resourceCode = resources.map((r) => this.resourceFactory(r));
+    // the copies of FB bodies the calls asked for (a copy's own calls may ask for more)
+    const copies: string[] = [];
+    for (let batch = this.bodyCopies.take(); batch.length; batch = this.bodyCopies.take()) {
+      for (const c of batch) pushAll(copies, this.bodyCopy(c));
+    }
     const resetCode = this.resetFunctions();
     const structCode: string[] = [];
     const done = new Set<string>();
@@ -180,7 +191,7 @@ class ModuleEmitter implements ResetEmitter {
     const out: string[] = [PRELUDE];
     pushAll(out, this.wasmLoops.preamble());
     for (const f of new Set(this.frames.values())) out.push(`const ${f} = { $live: false };`);
-    for (const part of [structCode, functions, classes, resetCode, this.holders]) pushAll(out, part);
+    for (const part of [structCode, functions, classes, copies, resetCode, this.holders]) pushAll(out, part);
     for (const r of resourceCode) out.push(r.code);
     out.push(
       `const $sites = ${JSON.stringify(this.sites)};`,
@@ -279,12 +290,13 @@ class ModuleEmitter implements ResetEmitter {
   }
 
   /** A JS method: program/FB body, action or METHOD. */
-  private method(name: string, params: VarSymbol[], pou: Pou, instance: Pou, body: import('../st/ast.js').Stmt[], cache: boolean): string[] {
+  private method(name: string, params: VarSymbol[], pou: Pou, instance: Pou, body: import('../st/ast.js').Stmt[], cache: boolean, constants?: Map<VarSymbol, string>): string[] {
     if (name === '$body' && body.length === 0 && instance.base) return [];
     const be = new BodyEmitter(this.bodyOptions, instance, pou.file, pou.kind === 'method' ? `${instance.name}.${pou.name}` : instance.name);
     const lines: string[] = [];
     const prologue: string[] = [];
     if (pou.kind === 'method') this.localsPrologue(pou, params, prologue);
+    if (constants) constants.forEach((code, v) => be.constantInputs.set(v, code));
     // VAR_TEMP of programs and FBs: fresh each call
     if (pou.kind !== 'method') {
       for (const v of pou.vars) {
@@ -304,7 +316,7 @@ class ModuleEmitter implements ResetEmitter {
     if (frame) prologue.push(`const $was = ${frame}.$live; ${frame}.$live = true;`);
     // R_EDGE/F_EDGE inputs: the body sees the edge; the level callers wrote is kept in
     // $edge_x and put back after the body, so that an input not passed again keeps its level
-    const edges = name === '$body' ? instance.vars.filter((v) => v.edge) : [];
+    const edges = name === '$body' || constants ? instance.vars.filter((v) => v.edge) : [];
     for (const v of edges) {
       const level = `this.${v.prop}`;
       const prev = `this.$edge_${v.prop}`;
@@ -326,6 +338,14 @@ class ModuleEmitter implements ResetEmitter {
     for (const l of be.result()) lines.push(`  ${l}`);
     if (pou.returnType) lines.push('    return $result;');
     lines.push('  }');
+    return lines;
+  }
+
+  /** A copy of an FB's body reading some inputs as constants, as a method set on its class (constant-inputs.ts). */
+  private bodyCopy(c: BodyCopy): string[] {
+    const lines = this.method(c.method, [], c.pou, c.pou, (c.pou.decl as import('../st/ast.js').FunctionBlockDecl).body, true, c.constants);
+    lines[0] = `${c.pou.jsName}.prototype.${c.method} = function () {`;
+    lines[lines.length - 1] = '};';
     return lines;
   }
 
@@ -648,27 +668,4 @@ export function typeInfo(t: Type): TypeInfo {
 /** Append `items` to `to` (a spread of a big array in a call or literal goes through its iterator). */
 function pushAll(to: string[], items: readonly string[]): void {
   for (let i = 0; i < items.length; i++) to.push(items[i]!);
-}
-
-/** Whether a body repeats anything (FOR, WHILE, REPEAT): only then do locals pay for their prologue and write-back. */
-function hasLoop(body: readonly import('../st/ast.js').Stmt[]): boolean {
-  // statements only, up to the first loop: expressions hold no statements
-  for (let i = 0; i < body.length; i++) {
-    const s = body[i]!;
-    switch (s.kind) {
-      case 'for':
-      case 'while':
-      case 'repeat':
-        return true;
-      case 'if':
-        for (const b of s.branches) if (hasLoop(b.body)) return true;
-        if (s.elseBody && hasLoop(s.elseBody)) return true;
-        break;
-      case 'case':
-        for (const c of s.cases) if (hasLoop(c.body)) return true;
-        if (s.elseBody && hasLoop(s.elseBody)) return true;
-        break;
-    }
-  }
-  return false;
 }

@@ -42,7 +42,11 @@ export function isSingle(t: Type): boolean {
   return t.kind === 'elementary' && t.name === 'REAL';
 }
 
+/** `value` as stored into a variable of type `t` (`single`: already a REAL). */
+export function storedValue(value: string, t: Type, single = false): string {
+  return t.kind === 'elementary' && t.name === 'REAL' && !single && !isRounded(value) ? fround(value) : value;
+}
+
 export function storeProp(ref: string, value: string, t: Type, single = false): string {
-  if (t.kind === 'elementary' && t.name === 'REAL') return `${ref} = ${single || isRounded(value) ? value : fround(value)};`;
-  return `${ref} = ${value};`;
+  return `${ref} = ${storedValue(value, t, single)};`;
 }

@@ -36,6 +36,8 @@ export interface BodyOptions {
   frameOf?(sym: VarSymbol): string | undefined;
   /** FOR loops as WebAssembly (wasm/loops.ts) */
   wasmLoops?: WasmLoops;
+  /** the copy of an FB's body reading `given` inputs as constants, when there is one (constant-inputs.ts) */
+  bodyCopy?(pou: Pou, given: Map<VarSymbol, string>): string | undefined;
 }
 
 /** Leading spaces of each nesting depth, made once. */
@@ -56,6 +58,8 @@ export abstract class VariableCode {
   protected readonly tempNames: string[] = [];
   /** instance variables held in JS locals while the body runs */
   readonly cached = new Map<VarSymbol, string>();
+  /** instance inputs a copy of the body reads as constants (constant-inputs.ts) */
+  readonly constantInputs = new Map<VarSymbol, string>();
   /** ranges of the FOR variables around the code being emitted (index checks they make needless are left out) */
   protected readonly loopFacts: LoopFacts = new Map();
 
@@ -91,7 +95,7 @@ export abstract class VariableCode {
 
   /** JS reference for a variable symbol. */
   varRef(sym: VarSymbol): string {
-    const c = this.cached.get(sym) ?? this.refs.get(sym);
+    const c = this.constantInputs.get(sym) ?? this.cached.get(sym) ?? this.refs.get(sym);
     if (c) return c;
     switch (sym.storage) {
       case 'local': {

@@ -81,6 +81,8 @@ export const KERNELS: Kernel[] = [
   { name: 'word-crc', what: 'BYTE buffer: bitwise CRC-16 with a bit test, DWORD hash of ROL/SHL/XOR with a top-bit test' },
   { name: 'analog-scaling', what: '256 analog channels: INT to REAL scaling, a filter, a BOOL alarm array, UINT trip counts' },
   { name: 'int-dword-mix', what: 'DINT/INT arithmetic, MOD and /, SHL/SHR on DWORD and WORD with conversions (2000 iterations)' },
+  { name: 'fb-ramp-hyst', what: 'REAL ramps with a rate limit and a hysteresis switch, 96 user FBs in an array, constants passed each call' },
+  { name: 'struct-batches', what: '128 batch records in an array of structs: CASE on an INT state, dosing through a user FUNCTION with MIN' },
 ];
 
 /** How a kernel is run on both sides: the same scans, so the checksums must agree. */
