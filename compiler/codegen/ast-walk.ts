@@ -5,6 +5,7 @@
  * every object's fields. A new kind of node must be added here (the switches are exhaustive).
  */
 import type { Expr, Stmt } from '../st/ast.js';
+import type { Annotations } from '../semantics/symbols.js';
 
 export interface AstVisitor {
   expr?(e: Expr): void;
@@ -71,6 +72,28 @@ function walkStmt(s: Stmt, v: AstVisitor): void {
     default:
       return unknownNode(s);
   }
+}
+
+/**
+ * One walk over a body that gives `written` each place its statements write: assignment targets,
+ * FOR variables, and the variables bound to a call's outputs and in-out parameters. `expr` sees
+ * every expression, as walkStmts' visitor does.
+ */
+export function walkWrites(stmts: readonly Stmt[], ann: Annotations, written: (target: Expr) => void, expr?: (e: Expr) => void): void {
+  walkStmts(stmts, {
+    stmt: (s) => {
+      if (s.kind === 'assign') written(s.target);
+      else if (s.kind === 'for') written(s.variable);
+    },
+    expr: (e) => {
+      expr?.(e);
+      if (e.kind !== 'call') return;
+      for (const b of ann.boundArgs.get(e.id) ?? []) {
+        const section = (b.param as { section?: string }).section;
+        if (b.value && (section === 'VAR_OUTPUT' || section === 'VAR_IN_OUT')) written(b.value);
+      }
+    },
+  });
 }
 
 export function walkExpr(e: Expr, v: AstVisitor): void {

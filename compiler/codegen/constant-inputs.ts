@@ -20,7 +20,7 @@ import type { Expr, Stmt } from '../st/ast.js';
 import type { Declarations } from '../semantics/declarations.js';
 import type { Annotations, Pou, VarSymbol } from '../semantics/symbols.js';
 import type { Type } from '../types/types.js';
-import { hasLoop, walkStmts } from './ast-walk.js';
+import { hasLoop, walkStmts, walkWrites } from './ast-walk.js';
 import { isScalar } from './values.js';
 
 /** What the statements of a POU, and of everything they call, may write. */
@@ -46,7 +46,7 @@ export function fixedInputs(decls: Declarations, ann: Annotations): Map<Pou, Set
     if (hasLoop(body)) continue;
     const candidates = p.vars.filter((v) => v.section === 'VAR_INPUT' && v.storage === 'instance' && isScalar(v.type) && !v.edge && !ann.addressTaken.has(v));
     if (!candidates.length) continue;
-    const writes = analysis.of(p, body);
+    const writes = analysis.of(body);
     if ([...writes.instances].some((t) => holds(t, p))) continue;
     // an input the body's own statements never read would give a copy identical to the body
     const read = new Set<VarSymbol>();
@@ -83,8 +83,8 @@ class WriteAnalysis {
 
   constructor(private readonly pous: Pou[], private readonly ann: Annotations, private readonly extended: Set<Pou>) {}
 
-  /** The writes of `body` (of POU `p`) and of everything it calls. */
-  of(p: Pou, body: Stmt[]): Writes {
+  /** The writes of `body` and of everything it calls. */
+  of(body: Stmt[]): Writes {
     const known = this.done.get(body);
     if (known) return known;
     // IEC 61131-3 has no recursion; should a cycle appear, assume the worst
@@ -92,12 +92,12 @@ class WriteAnalysis {
     this.active.add(body);
     const w: Writes = { vars: new Set(), instances: new Set() };
     let unknownCallee = false;
-    const callees: [Pou, Stmt[]][] = [];
-    this.direct(body, w, (target) => {
-      if (target === undefined) unknownCallee = true;
-      else callees.push(target);
+    const callees: Stmt[][] = [];
+    this.direct(body, w, (b) => {
+      if (b === undefined) unknownCallee = true;
+      else callees.push(b);
     });
-    for (const [q, b] of unknownCallee ? [] : callees) merge(w, this.of(q, b));
+    for (const b of unknownCallee ? [] : callees) merge(w, this.of(b));
     this.active.delete(body);
     const result = unknownCallee ? this.all() : w;
     this.done.set(body, result);
@@ -122,7 +122,7 @@ class WriteAnalysis {
   }
 
   /** The writes of the statements themselves; `callee` gets each body they call (undefined: not known statically). */
-  private direct(body: Stmt[], w: Writes, callee: (target: [Pou, Stmt[]] | undefined) => void): void {
+  private direct(body: Stmt[], w: Writes, callee: (body: Stmt[] | undefined) => void): void {
     const ann = this.ann;
     const written = (target: Expr) => {
       const t = ann.types.get(target.id);
@@ -135,35 +135,24 @@ class WriteAnalysis {
         x = x.kind === 'member' || x.kind === 'index' || x.kind === 'bit' || x.kind === 'deref' ? x.object : undefined;
       }
     };
-    walkStmts(body, {
-      stmt: (s) => {
-        if (s.kind === 'assign') written(s.target);
-        else if (s.kind === 'for') written(s.variable);
-      },
-      expr: (e) => {
-        if (e.kind !== 'call') return;
-        for (const b of ann.boundArgs.get(e.id) ?? []) {
-          const section = (b.param as { section?: string }).section;
-          if (b.value && (section === 'VAR_OUTPUT' || section === 'VAR_IN_OUT')) written(b.value);
+    walkWrites(body, ann, written, (e) => {
+      const target = e.kind === 'call' ? ann.calls.get(e.id) : undefined;
+      if (!target) return;
+      switch (target.kind) {
+        case 'builtin':
+          return;
+        case 'function':
+          return callee((target.pou.decl as { body: Stmt[] }).body);
+        case 'fbInstance':
+          return callee(this.extended.has(target.pou) ? undefined : (target.pou.decl as { body: Stmt[] }).body);
+        case 'method': {
+          // through an interface or on an FB that is extended, another class's method may run
+          const body = (target.pou.decl as { body?: Stmt[] }).body;
+          return callee(target.owner.kind === 'interface' || this.extended.has(target.owner) ? undefined : body);
         }
-        const target = ann.calls.get(e.id);
-        if (!target) return;
-        switch (target.kind) {
-          case 'builtin':
-            return;
-          case 'function':
-            return callee([target.pou, (target.pou.decl as { body: Stmt[] }).body]);
-          case 'fbInstance':
-            return callee(this.extended.has(target.pou) ? undefined : [target.pou, (target.pou.decl as { body: Stmt[] }).body]);
-          case 'method': {
-            // through an interface or on an FB that is extended, another class's method may run
-            const body = (target.pou.decl as { body?: Stmt[] }).body;
-            return callee(target.owner.kind === 'interface' || this.extended.has(target.owner) || !body ? undefined : [target.pou, body]);
-          }
-          case 'action':
-            return callee(this.extended.has(target.owner) ? undefined : [target.owner, target.action.body]);
-        }
-      },
+        case 'action':
+          return callee(this.extended.has(target.owner) ? undefined : target.action.body);
+      }
     });
   }
 }

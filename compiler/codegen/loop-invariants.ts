@@ -13,7 +13,7 @@
 import type { Expr, Stmt, VarDecl } from '../st/ast.js';
 import type { Annotations } from '../semantics/symbols.js';
 import { concrete } from '../types/common-type.js';
-import { walkStmts } from './ast-walk.js';
+import { walkWrites } from './ast-walk.js';
 import { constantInt, mayChange } from './index-range.js';
 
 /** A loop being emitted, and what its body writes. */
@@ -53,19 +53,8 @@ export function loopScope(body: Stmt[], variable: Expr | undefined, ann: Annotat
     if (d) written.add(d);
   };
   mark(variable);
-  walkStmts(body, {
-    stmt: (s) => {
-      if (s.kind === 'assign') mark(s.target);
-      else if (s.kind === 'for') mark(s.variable);
-    },
-    expr: (e) => {
-      if (e.kind !== 'call') return;
-      for (const a of e.args) if (a.output) mark(a.value);
-      for (const b of ann.boundArgs.get(e.id) ?? []) {
-        const section = (b.param as { section?: string }).section;
-        if (section === 'VAR_OUTPUT' || section === 'VAR_IN_OUT') mark(b.value);
-      }
-    },
+  walkWrites(body, ann, mark, (e) => {
+    if (e.kind === 'call') for (const a of e.args) if (a.output) mark(a.value);
   });
   return { written, open: !mayChange(body, undefined, ann), at, indent, hoisted: new Map() };
 }

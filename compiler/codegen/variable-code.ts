@@ -12,7 +12,7 @@ import { wrapInt } from './convert.js';
 import { isScalar, propName, type ValueEmitter } from './values.js';
 import { rangeOf, type IntRange, type LoopFacts } from './index-range.js';
 import { cellRead, cellStore, isCellDeref, type CellHost } from './references.js';
-import { walkStmts } from './ast-walk.js';
+import { walkStmts, walkWrites } from './ast-walk.js';
 import type { WasmLoops } from './wasm/loops.js';
 import { fround, isRounded } from './real-rounding.js';
 
@@ -125,23 +125,10 @@ export abstract class VariableCode {
       if (sym?.kind === 'var') this.written.add(sym);
     };
     // one walk over the body: which instance variables it uses and which it writes
-    walkStmts(body, {
-      expr: (e) => {
-        if (e.kind === 'name') {
-          const s = symbols.get(e.id);
-          if (s && s.kind === 'var' && s.storage === 'instance') used.add(s);
-        } else if (e.kind === 'call') {
-          // outputs bound with => and in-out arguments are written by the call
-          for (const b of this.o.ann.boundArgs.get(e.id) ?? []) {
-            const section = (b.param as { section: string }).section;
-            if (section === 'VAR_OUTPUT' || section === 'VAR_IN_OUT') mark(b.value);
-          }
-        }
-      },
-      stmt: (s) => {
-        if (s.kind === 'assign') mark(s.target);
-        else if (s.kind === 'for') mark(s.variable);
-      },
+    walkWrites(body, this.o.ann, mark, (e) => {
+      if (e.kind !== 'name') return;
+      const s = symbols.get(e.id);
+      if (s && s.kind === 'var' && s.storage === 'instance') used.add(s);
     });
     for (const s of used) {
       // a variable a reference may reach is read and written where it lives
