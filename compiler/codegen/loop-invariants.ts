@@ -53,9 +53,7 @@ export function loopScope(body: Stmt[], variable: Expr | undefined, ann: Annotat
     if (d) written.add(d);
   };
   mark(variable);
-  walkWrites(body, ann, mark, (e) => {
-    if (e.kind === 'call') for (const a of e.args) if (a.output) mark(a.value);
-  });
+  walkWrites(body, ann, mark);
   return { written, open: !mayChange(body, undefined, ann), at, indent, hoisted: new Map() };
 }
 

@@ -243,6 +243,9 @@ export abstract class CallBinding extends ExpressionTyping {
         args.push(a.value);
       }
       for (const a of e.args) if (!names.includes(key(a.name ?? '')) && !['IN', 'IN1'].includes(key(a.name ?? ''))) this.error('E2005', `${upper} has no parameter '${a.name}'`, a.range);
+      // a standard function has inputs only: `=>` would read the variable as an input
+      const arrow = e.args.find((a) => a.output);
+      if (arrow) return this.error('E2005', `${upper}: input '${arrow.name}' is passed with :=`, arrow.range);
     } else {
       for (const a of e.args) if (a.value) args.push(a.value);
     }
