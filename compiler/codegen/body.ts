@@ -19,6 +19,7 @@ import { LoopEmitter } from './loop-code.js';
 import { cellCode, isCellTarget } from './references.js';
 import { isSingle } from './real-rounding.js';
 import { CallCode } from './call-code.js';
+import { withFlagExits } from './flag-exits.js';
 
 export { convertLiteral } from './literal-code.js';
 export type { BodyOptions, SiteTable } from './variable-code.js';
@@ -167,19 +168,20 @@ export class BodyEmitter extends CallCode {
       case 'for':
         return this.loops.forStmt(s);
       case 'while':
-        return this.loops.whileStmt(s);
+        return this.loops.whileStmt(withFlagExits(s, this.o.ann));
       case 'repeat': {
+        const r = withFlagExits(s, this.o.ann);
         const label = `$L${this.loopLabels.length + this.temps++}`;
         this.loopLabels.push(label);
-        this.pushLoopScope(s.body);
-        this.enterLoop(s.range.line);
+        this.pushLoopScope(r.body);
+        this.enterLoop(r.range.line);
         this.emit(`${label}: do {`);
         this.indent++;
         this.emit(`${label}c: {`);
-        this.block(s.body);
+        this.block(r.body);
         this.emit('}');
         this.indent--;
-        this.emit(`} while (!(${this.test(s.until)}));`);
+        this.emit(`} while (!(${this.test(r.until)}));`);
         this.leaveLoop();
         this.loopScopes.pop();
         this.loopLabels.pop();

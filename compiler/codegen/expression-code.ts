@@ -9,7 +9,7 @@ import type { ElementaryTypeName } from '../application.js';
 import { divCode, modCode, notCode } from '../stdlib/functions.js';
 import type { Annotations } from '../semantics/symbols.js';
 import { convertCode, wrapInt } from './convert.js';
-import { constantInt, constantOf, powerOfTwo, rangeOf, valueRange } from './index-range.js';
+import { constantInt, constantOf, integralRealRange, powerOfTwo, rangeOf, valueRange } from './index-range.js';
 import { hoistTarget, loopScope, type LoopScope } from './loop-invariants.js';
 import { convertLiteral } from './literal-code.js';
 import { roundSingle, isSingle } from './real-rounding.js';
@@ -111,6 +111,12 @@ export abstract class ExpressionCode extends VariableCode {
     const f = concrete(from);
     if (f.kind !== 'elementary' || !isInteger(f) || ELEMENTARY[f.name].bits > 32) return false;
     const r = valueRange(e, this.loopFacts, this.o.ann);
+    return r !== undefined && r.lo >= -(1n << 24n) && r.hi <= 1n << 24n;
+  }
+
+  /** A REAL operation on integers whose every result is exact in single precision (`1.0 + INT_TO_REAL(k MOD 3)`)? */
+  protected integralInSingle(e: Expr): boolean {
+    const r = integralRealRange(e, this.loopFacts, this.o.ann);
     return r !== undefined && r.lo >= -(1n << 24n) && r.hi <= 1n << 24n;
   }
 
@@ -231,7 +237,7 @@ export abstract class ExpressionCode extends VariableCode {
       case '+':
       case '-':
       case '*': {
-        if (ot.kind !== 'elementary' || !isInteger(ot)) return roundSingle(`(${a} ${e.op} ${b})`, ot);
+        if (ot.kind !== 'elementary' || !isInteger(ot)) return this.integralInSingle(e) ? `(${a} ${e.op} ${b})` : roundSingle(`(${a} ${e.op} ${b})`, ot);
         const info = ELEMENTARY[ot.name];
         if (info.bits === 64) return wrapInt(`${a} ${e.op} ${b}`, ot.name);
         if (e.op === '*' && info.bits === 32) return info.family === 'signed' ? `$imul(${a}, ${b})` : `($imul(${a}, ${b}) >>> 0)`;

@@ -268,10 +268,7 @@ export function valueRange(e: Expr, facts: LoopFacts, ann: Annotations): IntRang
     } else {
       const b = valueRange(e.right, facts, ann);
       r = a && b ? combine(e.op, a, b) : undefined;
-      if (!r && a && b && e.op === '*') {
-        const p = [a.lo * b.lo, a.lo * b.hi, a.hi * b.lo, a.hi * b.hi];
-        r = { lo: p.reduce((x, y) => (y < x ? y : x)), hi: p.reduce((x, y) => (y > x ? y : x)) };
-      }
+      if (!r && a && b && e.op === '*') r = productRange(a, b);
     }
     const ot = ann.operandTypes.get(e.id);
     if (r && ot && !within(r, ot)) return undefined;
@@ -281,6 +278,53 @@ export function valueRange(e: Expr, facts: LoopFacts, ann: Annotations): IntRang
   }
   const t = ann.types.get(e.id);
   return r && t && within(r, t) ? r : undefined;
+}
+
+/**
+ * The values of a REAL or LREAL expression that holds an integer by construction, or undefined:
+ * an integer operand, an integer-valued literal, an integer converted (`INT_TO_REAL(k MOD 3)`),
+ * and +, - and * of those. A double holds their results exactly (they are checked to stay below
+ * 2^53 in magnitude), so one of at most 2^24 is a single already and needs no rounding.
+ */
+export function integralRealRange(e: Expr, facts: LoopFacts, ann: Annotations): IntRange | undefined {
+  const t = ann.types.get(e.id);
+  const c = t && concrete(t);
+  if (c?.kind === 'elementary' && isWord(c)) return valueRange(e, facts, ann);
+  const k = constantInt(e);
+  if (k !== undefined) return { lo: k, hi: k };
+  let r: IntRange | undefined;
+  if (e.kind === 'literal' && e.value.type === 'real' && Number.isInteger(e.value.value)) {
+    const v = BigInt(e.value.value);
+    r = { lo: v, hi: v };
+  } else if (e.kind === 'call') {
+    const arg = convertedToReal(e, ann);
+    r = arg && valueRange(arg, facts, ann);
+  } else if (e.kind === 'binary' && (e.op === '+' || e.op === '-' || e.op === '*')) {
+    const a = integralRealRange(e.left, facts, ann);
+    const b = integralRealRange(e.right, facts, ann);
+    r = a && b && (e.op === '*' ? productRange(a, b) : combine(e.op, a, b));
+  } else if (e.kind === 'unary' && e.op === '-') {
+    const a = integralRealRange(e.operand, facts, ann);
+    r = a && { lo: -a.hi, hi: -a.lo };
+  }
+  return r && r.lo >= -DOUBLE_EXACT && r.hi <= DOUBLE_EXACT ? r : undefined;
+}
+
+const DOUBLE_EXACT = 1n << 53n;
+
+/** The integer argument of a conversion to REAL or LREAL (`DINT_TO_REAL(x)`, `TO_LREAL(x)`). */
+function convertedToReal(e: Extract<Expr, { kind: 'call' }>, ann: Annotations): Expr | undefined {
+  const target = ann.calls.get(e.id);
+  if (target?.kind !== 'builtin' || !/^(?!BCD_)(?:[A-Z]+_)?TO_L?REAL$/.test(target.name) || target.argTypes.length !== 1) return undefined;
+  const from = concrete(target.argTypes[0]!);
+  const bound = ann.boundArgs.get(e.id);
+  return isWord(from) && bound?.length === 1 ? bound[0]!.value : undefined;
+}
+
+/** Every product of a value of `a` and one of `b`. */
+function productRange(a: IntRange, b: IntRange): IntRange {
+  const p = [a.lo * b.lo, a.lo * b.hi, a.hi * b.lo, a.hi * b.hi];
+  return { lo: p.reduce((x, y) => (y < x ? y : x)), hi: p.reduce((x, y) => (y > x ? y : x)) };
 }
 
 function typeRange(t: import('../types/types.js').Type | undefined): IntRange | undefined {
