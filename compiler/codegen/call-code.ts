@@ -61,6 +61,13 @@ export abstract class CallCode extends ExpressionCode {
           this.reloadCache();
           return '';
         }
+        if (onThis && this.cached.size) {
+          // in an expression (`seen[i] := Peek()`): the same write-back before the call and
+          // reload after it, one comma expression around the call, its result last
+          const code = this.callFunction(target.pou, bound, fn, asStatement, selfArg);
+          const r = this.tmp();
+          return `(${[...this.cacheWriteBack(), `${r} = ${code}`, ...this.cacheReload(), r].join(', ')})`;
+        }
         return this.callFunction(target.pou, bound, fn, asStatement, selfArg);
       }
       case 'action': {

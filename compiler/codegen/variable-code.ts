@@ -152,13 +152,27 @@ export abstract class VariableCode {
   }
 
   flushCache(): void {
-    this.cached.forEach((l, s) => {
-      if (this.written.has(s)) this.emit(`this.${s.prop} = ${l};`);
-    });
+    for (const w of this.cacheWriteBack()) this.emit(`${w};`);
   }
 
   reloadCache(): void {
-    this.cached.forEach((l, s) => this.emit(`${l} = this.${s.prop};`));
+    for (const r of this.cacheReload()) this.emit(`${r};`);
+  }
+
+  /** The assignments writing the cached variables the body may change back to the instance. */
+  protected cacheWriteBack(): string[] {
+    const out: string[] = [];
+    this.cached.forEach((l, s) => {
+      if (this.written.has(s)) out.push(`this.${s.prop} = ${l}`);
+    });
+    return out;
+  }
+
+  /** The assignments reading every cached variable again from the instance. */
+  protected cacheReload(): string[] {
+    const out: string[] = [];
+    this.cached.forEach((l, s) => out.push(`${l} = this.${s.prop}`));
+    return out;
   }
 
   protected site(line: number): number {
