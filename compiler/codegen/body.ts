@@ -7,6 +7,7 @@
  */
 import type { ElementaryTypeName } from '../application.js';
 import type { Expr, Stmt, VarDecl } from '../st/ast.js';
+import type { VarSymbol } from '../semantics/symbols.js';
 import { key } from '../st/ast.js';
 import { concrete } from '../types/common-type.js';
 import { ELEMENTARY, isBig, sameType, type Type } from '../types/types.js';
@@ -20,6 +21,7 @@ import { cellCode, isCellTarget } from './references.js';
 import { isSingle } from './real-rounding.js';
 import { CallCode } from './call-code.js';
 import { withFlagExits } from './flag-exits.js';
+import { isCount, loopCounters } from './loop-counters.js';
 
 export { convertLiteral } from './literal-code.js';
 export type { BodyOptions, SiteTable } from './variable-code.js';
@@ -129,7 +131,10 @@ export class BodyEmitter extends CallCode {
           const mix = step ? `${f} ${step.op} (${step.code} & ${mask})` : `${f} ^ ((${this.expr(select.whenTrue, tt)} ^ ${f}) & ${mask})`;
           this.emit(`${f} = ${otherwise};`);
           // a sum or difference wraps as the ST operation does; the bitwise mixes stay in the type
-          const value = step && (step.op === '+' || step.op === '-') ? wrapInt(mix, name) : info.bits === 32 && info.family !== 'signed' ? `((${mix}) >>> 0)` : `(${mix})`;
+          // (a FOR loop's counter left unwrapped wraps after the loop, loop-counters.ts)
+          const counted = select.whenTrue.kind === 'binary' && isCount(select.whenTrue, this.openCounters, this.o.ann);
+          const sum = step && (step.op === '+' || step.op === '-') ? (counted ? `(${mix})` : wrapInt(mix, name)) : undefined;
+          const value = sum ?? (info.bits === 32 && info.family !== 'signed' ? `((${mix}) >>> 0)` : `(${mix})`);
           this.emit(this.storeCode(select.target, value));
           return;
         }
@@ -267,6 +272,24 @@ export class BodyEmitter extends CallCode {
     return at.kind === 'array' && typedArrayFor(concrete(at.element)) !== undefined;
   }
 
+  /** The counters of FOR loop `s` that its body leaves unwrapped (loop-counters.ts): the JS locals of this body only. */
+  private unwrapCounters(s: Extract<Stmt, { kind: 'for' }>): VarSymbol[] {
+    const held = (sym: VarSymbol) =>
+      this.cached.has(sym) || (sym.storage === 'local' && !this.o.frameOf?.(sym) && (sym.section === 'VAR' || sym.section === 'VAR_TEMP'));
+    const out = loopCounters(s, this.o.ann, held).filter((sym) => !this.openCounters.has(sym));
+    for (const sym of out) this.openCounters.add(sym);
+    return out;
+  }
+
+  /** The end of `unwrapCounters`' loop: each counter wrapped to its type once. */
+  private wrapCounters(syms: VarSymbol[]): void {
+    for (const sym of syms) {
+      this.openCounters.delete(sym);
+      const ref = this.varRef(sym);
+      this.emit(`${ref} = ${wrapInt(ref, (concrete(sym.type) as { name: ElementaryTypeName }).name)};`);
+    }
+  }
+
   /** Loop statements (loop-code.ts), with what they need from this emitter. */
   private readonly loops = ((me: BodyEmitter) => new LoopEmitter({
     // getters: the fields they read are set after this one
@@ -301,6 +324,8 @@ export class BodyEmitter extends CallCode {
       me.loopLabels.pop();
     },
     aliasElements: (s, decl, range) => me.aliasElements(s, decl, range),
+    unwrapCounters: (s) => me.unwrapCounters(s),
+    wrapCounters: (syms) => me.wrapCounters(syms),
     dropAlias: (ref) => {
       me.elementAliases.delete(ref);
     },

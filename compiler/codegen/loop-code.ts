@@ -4,7 +4,7 @@
  * loop's body knows of its variable while it is emitted. The body emitter (body.ts) is the host.
  */
 import type { Expr, Stmt, VarDecl } from '../st/ast.js';
-import type { Annotations } from '../semantics/symbols.js';
+import type { Annotations, VarSymbol } from '../semantics/symbols.js';
 import type { ElementaryTypeName } from '../application.js';
 import { concrete } from '../types/common-type.js';
 import { integerRange, isBig, type Type } from '../types/types.js';
@@ -42,6 +42,10 @@ export interface LoopHost {
   pushLabel(fresh: boolean): string;
   popLabel(): void;
   aliasElements(s: Extract<Stmt, { kind: 'for' }>, decl: VarDecl, range: IntRange): string[];
+  /** the counters of `s` left unwrapped while it is emitted (loop-counters.ts) */
+  unwrapCounters(s: Extract<Stmt, { kind: 'for' }>): VarSymbol[];
+  /** after the loop: those counters wrapped to their types */
+  wrapCounters(syms: VarSymbol[]): void;
   dropAlias(ref: string): void;
   /** lines running FOR loop `s` as WebAssembly (wasm/loops.ts), or undefined to emit it here */
   wasmLoop?(s: Extract<Stmt, { kind: 'for' }>, step: bigint, v: string, to: string, iterations: number): string[] | undefined;
@@ -100,6 +104,7 @@ export class LoopEmitter {
     const big = isBig(vt);
     this.h.emit(`${v} = ${this.h.expr(s.from, vt)}; ${to} = ${this.h.expr(s.to, vt)}; ${by} = ${s.by ? this.h.expr(s.by, vt) : big ? '1n' : '1'};`);
     this.h.pushLoopScope(s.body, s.variable);
+    const counters = this.h.unwrapCounters(s);
     const zero = big ? '0n' : '0';
     this.h.enterLoop(s.range.line);
     // a constant step (the usual case) fixes the direction of the test at compile time
@@ -134,6 +139,7 @@ export class LoopEmitter {
     }
     this.h.leaveLoop();
     this.h.loopScopes.pop();
+    this.h.wrapCounters(counters);
   }
 
   /**

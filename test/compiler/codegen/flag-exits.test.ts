@@ -1,8 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileSources } from '../../../compiler/project.js';
-import { SourceFile } from '../../../compiler/source.js';
-import { ResourceRunner } from '../../../runtime/engine/resource-runner.js';
-import { mainCode } from '../../support/generated-code.js';
+import { mainAfterScan, mainCode } from '../../support/generated-code.js';
 
 const VARS = 'a : ARRAY[1..20] OF INT; i : INT; j : INT; key : INT; n : INT; done : BOOL; more : BOOL := TRUE; steps : DINT;';
 
@@ -24,13 +21,7 @@ FOR i := 2 TO 20 DO
   a[j + 1] := key;
 END_FOR;`;
 
-function run(body: string): Record<string, unknown> {
-  const r = compileSources([new SourceFile('t.st', `PROGRAM Main\nVAR\n${VARS}\nEND_VAR\n${body}\nEND_PROGRAM\n`)]);
-  if (!r.application) throw new Error(r.diagnostics.map((d) => d.message).join('\n'));
-  const runner = new ResourceRunner(r.application, r.application.resources[0]!.name);
-  expect(runner.runCycles(1).fault).toBeUndefined();
-  return runner.instance.programs['Main'] as Record<string, unknown>;
-}
+const run = (body: string) => mainAfterScan(VARS, body);
 
 /** `break` statements of the WHILE or REPEAT loop (labels from $L5 on: FOR loops come first). */
 const exits = (code: string) => code.match(/break \$L\d+;/g)?.length ?? 0;

@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { compileSources } from '../../../compiler/project.js';
-import { SourceFile } from '../../../compiler/source.js';
-import { ResourceRunner } from '../../../runtime/engine/resource-runner.js';
-import { mainCode } from '../../support/generated-code.js';
+import { mainAfterScan, mainCode } from '../../support/generated-code.js';
 
 const VARS = 'k : INT; i : INT := 32767; d : DINT := 16777217; u : UDINT := 4000000000; r : ARRAY[0..7] OF REAL; x : REAL := 1.5;';
 
 /** Main's REAL array `r` after one scan of `body`. */
 function results(body: string): number[] {
-  const r = compileSources([new SourceFile('t.st', `PROGRAM Main\nVAR\n${VARS}\nEND_VAR\n${body}\nEND_PROGRAM\n`)]);
-  if (!r.application) throw new Error(r.diagnostics.map((d) => d.message).join('\n'));
-  const runner = new ResourceRunner(r.application, r.application.resources[0]!.name);
-  expect(runner.runCycles(1).fault).toBeUndefined();
-  return Array.from((runner.instance.programs['Main'] as { r: Float32Array }).r);
+  return Array.from(mainAfterScan(VARS, body)['r'] as Float32Array);
 }
 
 describe('REAL arithmetic on integers', () => {
