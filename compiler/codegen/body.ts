@@ -13,7 +13,8 @@ import { concrete } from '../types/common-type.js';
 import { ELEMENTARY, isBig, sameType, type Type } from '../types/types.js';
 import { copyValue, isScalar, typedArrayFor } from './values.js';
 import { wrapInt } from './convert.js';
-import { mayChange, type IntRange } from './index-range.js';
+import { assignsAfterValue, mayChange, type IntRange } from './index-range.js';
+import { branchFacts } from './branch-facts.js';
 import { oneBitTest, selectOf } from './if-conversion.js';
 import { assignedRange } from './loop-versioning.js';
 import { LoopEmitter } from './loop-code.js';
@@ -32,21 +33,35 @@ export class BodyEmitter extends CallCode {
 
   // ------------------------------------------------------------ statements
 
-  body(stmts: Stmt[]): void {
+  /** `given`: facts that hold where the statements start (a branch's, branch-facts.ts). */
+  body(stmts: Stmt[], given?: Map<VarDecl, IntRange>): void {
+    // a label could be reached from a JMP after the facts stopped holding
     if (stmts.some((s) => s.kind === 'label')) return this.bodyWithLabels(stmts);
     // `n := e` with e's range known from the loop facts (an index computed from FOR variables,
     // `n := ch * 4 + s`) holds for the statements after it, until one of them may write n
     // made at the first such statement: most blocks have none
     let saved: Map<VarDecl, IntRange | undefined> | undefined;
+    const learn = (d: VarDecl, r: IntRange) => {
+      saved ??= new Map();
+      if (!saved.has(d)) saved.set(d, this.loopFacts.get(d));
+      this.loopFacts.set(d, r);
+    };
+    given?.forEach((r, d) => learn(d, r));
+    const after: VarDecl[] = [];
     for (const s of stmts) {
-      if (saved) for (const d of saved.keys()) if (this.loopFacts.has(d) && mayChange(s, d, this.o.ann)) this.restoreFact(saved, d);
+      // a fact ends where a statement may write its variable; `n := n - 1` still reads n under it
+      if (saved) {
+        for (const d of saved.keys()) {
+          if (!this.loopFacts.has(d) || !mayChange(s, d, this.o.ann)) continue;
+          if (assignsAfterValue(s, d, this.o.ann)) after.push(d);
+          else this.restoreFact(saved, d);
+        }
+      }
       this.stmt(s);
       const fact = this.loopFacts.size ? assignedRange(s, this.loopFacts, this.o.ann) : undefined;
-      if (fact) {
-        saved ??= new Map();
-        if (!saved.has(fact.decl)) saved.set(fact.decl, this.loopFacts.get(fact.decl));
-        this.loopFacts.set(fact.decl, fact.range);
-      }
+      for (const d of after) this.restoreFact(saved!, d);
+      after.length = 0;
+      if (fact) learn(fact.decl, fact.range);
     }
     if (saved) for (const d of saved.keys()) this.restoreFact(saved, d);
   }
@@ -89,9 +104,9 @@ export class BodyEmitter extends CallCode {
     this.jumpTargets = outer;
   }
 
-  private block(stmts: Stmt[]): void {
+  private block(stmts: Stmt[], given?: Map<VarDecl, IntRange>): void {
     this.indent++;
-    this.body(stmts);
+    this.body(stmts, given);
     this.indent--;
   }
 
@@ -138,13 +153,15 @@ export class BodyEmitter extends CallCode {
           this.emit(this.storeCode(select.target, value));
           return;
         }
+        // each branch knows its condition held and the ones before it did not (branch-facts.ts)
+        const failed = s.branches.map((b) => ({ cond: b.cond, holds: false }));
         s.branches.forEach((b, i) => {
           this.emit(`${i === 0 ? 'if' : '} else if'} (${this.test(b.cond)}) {`);
-          this.block(b.body);
+          this.block(b.body, branchFacts([...failed.slice(0, i), { cond: b.cond, holds: true }], this.loopFacts, this.o.ann));
         });
         if (s.elseBody) {
           this.emit('} else {');
-          this.block(s.elseBody);
+          this.block(s.elseBody, branchFacts(failed, this.loopFacts, this.o.ann));
         }
         this.emit('}');
         return;
