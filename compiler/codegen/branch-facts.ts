@@ -14,7 +14,8 @@ import type { Expr, VarDecl } from '../st/ast.js';
 import type { Annotations } from '../semantics/symbols.js';
 import { concrete } from '../types/common-type.js';
 import { integerRange } from '../types/types.js';
-import { constantOf, isWord, mayChangeIn, type IntRange, type LoopFacts } from './index-range.js';
+import { constantOf, exprMayChange, isWord, type IntRange, type LoopFacts } from './index-range.js';
+import { plainVar } from './loop-versioning.js';
 
 /** A condition of the IF and whether it held on the way to the branch. */
 export interface Tested {
@@ -28,7 +29,7 @@ export function branchFacts(tests: readonly Tested[], facts: LoopFacts, ann: Ann
   for (const t of tests) constrain(t.cond, t.holds, ann, bounds);
   let out: Map<VarDecl, IntRange> | undefined;
   for (const [decl, b] of bounds) {
-    if (tests.some((t) => mayChangeIn(t.cond, decl, ann))) continue;
+    if (tests.some((t) => exprMayChange(t.cond, decl, ann))) continue;
     const known = facts.get(decl) ?? b;
     const r = { lo: known.lo > b.lo ? known.lo : b.lo, hi: known.hi < b.hi ? known.hi : b.hi };
     if (r.lo > r.hi) continue; // a branch that cannot run: nothing worth knowing
@@ -67,14 +68,11 @@ function constrain(e: Expr, holds: boolean, ann: Annotations, out: Map<VarDecl, 
   out.set(v.decl, { lo: lo > r.lo ? lo : r.lo, hi: hi < r.hi ? hi : r.hi });
 }
 
-/** A variable the branch facts may describe, with its type's range. */
+/** A variable the branch facts may describe (`plainVar`: nothing else reaches it), with its type's range. */
 function variable(e: Expr, ann: Annotations): { decl: VarDecl; range: IntRange } | undefined {
-  if (e.kind !== 'name') return undefined;
-  const sym = ann.symbols.get(e.id);
-  if (sym?.kind !== 'var' || sym.storage === 'global' || sym.section === 'VAR_EXTERNAL' || sym.section === 'VAR_IN_OUT') return undefined;
-  if (ann.addressTaken.has(sym)) return undefined;
-  const t = concrete(sym.type);
-  if (!isWord(t) || t.kind !== 'elementary') return undefined;
+  const sym = plainVar(e, ann);
+  const t = sym && concrete(sym.type);
+  if (!sym || !t || !isWord(t) || t.kind !== 'elementary') return undefined;
   const range = integerRange(t.name);
   return range && { decl: sym.decl, range };
 }

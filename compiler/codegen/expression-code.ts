@@ -9,7 +9,7 @@ import type { ElementaryTypeName } from '../application.js';
 import { divCode, modCode, notCode } from '../stdlib/functions.js';
 import type { Annotations, VarSymbol } from '../semantics/symbols.js';
 import { convertCode, wrapInt } from './convert.js';
-import { constantInt, constantOf, integralRealRange, powerOfTwo, rangeOf, valueRange } from './index-range.js';
+import { constantInt, constantOf, integralRealRange, powerOfTwo, rangeOf, valueRange, type IntRange } from './index-range.js';
 import { hoistTarget, loopScope, type LoopScope } from './loop-invariants.js';
 import { convertLiteral } from './literal-code.js';
 import { roundSingle, isSingle } from './real-rounding.js';
@@ -17,6 +17,9 @@ import { isCount } from './loop-counters.js';
 import { VariableCode } from './variable-code.js';
 
 const COMPARISONS: ReadonlySet<string> = new Set(['=', '<>', '<', '>', '<=', '>=']);
+
+/** Integers of at most 2^24 in magnitude: every one is exact in single precision. */
+const withinSingle = (r: IntRange | undefined): boolean => r !== undefined && r.lo >= -(1n << 24n) && r.hi <= 1n << 24n;
 
 /** Expressions of one body (see variable-code.ts for the emitter's state). */
 export abstract class ExpressionCode extends VariableCode {
@@ -111,8 +114,7 @@ export abstract class ExpressionCode extends VariableCode {
   protected exactInSingle(e: Expr, from: Type): boolean {
     const f = concrete(from);
     if (f.kind !== 'elementary' || !isInteger(f) || ELEMENTARY[f.name].bits > 32) return false;
-    const r = valueRange(e, this.loopFacts, this.o.ann);
-    return r !== undefined && r.lo >= -(1n << 24n) && r.hi <= 1n << 24n;
+    return withinSingle(valueRange(e, this.loopFacts, this.o.ann));
   }
 
   /** counters of the FOR loops being emitted that are wrapped after their loop, not at each count */
@@ -120,8 +122,7 @@ export abstract class ExpressionCode extends VariableCode {
 
   /** A REAL operation on integers whose every result is exact in single precision (`1.0 + INT_TO_REAL(k MOD 3)`)? */
   protected integralInSingle(e: Expr): boolean {
-    const r = integralRealRange(e, this.loopFacts, this.o.ann);
-    return r !== undefined && r.lo >= -(1n << 24n) && r.hi <= 1n << 24n;
+    return withinSingle(integralRealRange(e, this.loopFacts, this.o.ann));
   }
 
   protected exprRaw(e: Expr, ctxType: Type): string {

@@ -133,11 +133,6 @@ function stmtMayChange(s: Stmt, decl: VarDecl | undefined, ann: Annotations): bo
   }
 }
 
-/** Could evaluating `e` change the variable declared by `decl` (a call it is passed to, a method)? */
-export function mayChangeIn(e: Expr, decl: VarDecl | undefined, ann: Annotations): boolean {
-  return exprMayChange(e, decl, ann);
-}
-
 /**
  * `x := e` of the variable declared by `decl` whose value cannot change it: x changes only once
  * `e` is computed, so what was known of x before the statement holds while `e` is.
@@ -146,7 +141,8 @@ export function assignsAfterValue(s: Stmt, decl: VarDecl, ann: Annotations): boo
   return s.kind === 'assign' && s.op === ':=' && isIt(s.target, decl, ann) && !exprMayChange(s.value, decl, ann);
 }
 
-function exprMayChange(e: Expr, decl: VarDecl | undefined, ann: Annotations): boolean {
+/** Could evaluating `e` change the variable declared by `decl` (a call it is passed to, a method)? */
+export function exprMayChange(e: Expr, decl: VarDecl | undefined, ann: Annotations): boolean {
   switch (e.kind) {
     case 'call': {
       const target = ann.calls.get(e.id);

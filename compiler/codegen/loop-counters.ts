@@ -3,8 +3,8 @@
  * 1; END_IF` with an INT `primes` wraps its sum to 16 bits (`<< 16 >> 16`) at every count. When
  * the loop does nothing else with the variable, wrapping once after the loop gives the same
  * value (wrapping commutes with + and -), provided the sum cannot leave V8's small integers on
- * the way: the loop's iterations are bounded by its variable's type (8 or 16 bits, a constant step),
- * each count by its constant. The FOR … BY sieve kernel ran about 15% faster.
+ * the way: the loop's iterations are bounded by its constant bounds or its variable's type (8 or
+ * 16 bits) and its constant step, each count by its constant. The FOR … BY sieve kernel ran about 15% faster.
  *
  * The variable must be one the body holds in a JS local (nothing can read it before the loop
  * ends: no method or action of the instance is called, no jump, no RETURN that would leave
