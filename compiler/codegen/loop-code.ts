@@ -13,7 +13,7 @@ import { constantInt, constantOf, forVariableRange, rangeOf, type IntRange, type
 import { pureOperands, type LoopScope } from './loop-invariants.js';
 import { forVersion, whileVersion, type WhileVersion } from './loop-versioning.js';
 import { typedArrayFor } from './values.js';
-import { UNROLL, unrollableBody, whileUnroll } from './loop-unrolling.js';
+import { faultFree, testedCopies, UNROLL, unrollableBody, whileUnroll } from './loop-unrolling.js';
 import { walkStmts } from './ast-walk.js';
 
 /** how many loops around one another may be emitted twice (each doubles the code inside) */
@@ -27,6 +27,9 @@ export interface LoopHost {
   /** loops around the code being emitted, innermost last */
   readonly loopScopes: LoopScope[];
   emit(line: string): void;
+  /** how many lines have been emitted, and the lines since such a mark */
+  emittedLines(): number;
+  emittedSince(mark: number): string;
   indent(by: number): void;
   tmp(): string;
   expr(e: Expr, target?: Type): string;
@@ -360,11 +363,21 @@ export class LoopEmitter {
       this.h.emit('}');
     }
     const label = this.h.pushLabel(true);
-    this.h.emit(`${label}: while (${this.h.test(s.cond)}) {`);
+    const test = this.h.test(s.cond);
+    this.h.emit(`${label}: while (${test}) {`);
     this.h.indent(1);
-    this.h.emit(`${label}c: {`);
-    this.withFact(known?.decl, known?.range, () => this.h.block(s.body));
-    this.h.emit('}');
+    // four copies with the test between them (loop-unrolling.ts), while the first has no call
+    // that may fault (the copy of a versioned loop with index checks never does); CONTINUE
+    // leaves its own copy
+    const copies = !u && testedCopies(s.body, s.cond, this.h.ann) ? UNROLL : 1;
+    for (let k = 0; k < copies; k++) {
+      if (k > 0) this.h.emit(`if (!(${test})) break;`);
+      const mark = this.h.emittedLines();
+      this.h.emit(`${label}c: {`);
+      this.withFact(known?.decl, known?.range, () => this.h.block(s.body));
+      this.h.emit('}');
+      if (k === 0 && !faultFree(`${test}\n${this.h.emittedSince(mark)}`)) break;
+    }
     this.h.indent(-1);
     this.h.emit('}');
     this.h.popLabel();

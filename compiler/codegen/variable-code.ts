@@ -77,6 +77,16 @@ export abstract class VariableCode {
     this.lines.push(indentation(this.indent) + line);
   }
 
+  /** How many lines have been emitted: a mark for emittedSince. */
+  emittedLines(): number {
+    return this.lines.length;
+  }
+
+  /** The lines emitted since `mark`, as one text. */
+  emittedSince(mark: number): string {
+    return this.lines.slice(mark).join('\n');
+  }
+
   tmp(): string {
     const n = `$t${++this.temps}`;
     this.tempNames.push(n);
