@@ -67,6 +67,21 @@ export class BodyEmitter extends CallCode {
     if (saved) for (const d of saved.keys()) this.restoreFact(saved, d);
   }
 
+  /** `make` run with `facts` among the loop facts, which are then put back. */
+  private underFacts<T>(facts: Map<VarDecl, IntRange> | undefined, make: () => T): T {
+    if (!facts) return make();
+    const saved = new Map<VarDecl, IntRange | undefined>();
+    for (const [d, r] of facts) {
+      saved.set(d, this.loopFacts.get(d));
+      this.loopFacts.set(d, r);
+    }
+    try {
+      return make();
+    } finally {
+      for (const d of saved.keys()) this.restoreFact(saved, d);
+    }
+  }
+
   /** Put back the loop fact of `d` from before the block's statements changed it. */
   private restoreFact(saved: Map<VarDecl, IntRange | undefined>, d: VarDecl): void {
     const outer = saved.get(d);
@@ -157,7 +172,9 @@ export class BodyEmitter extends CallCode {
         // each branch knows its condition held and the ones before it did not (branch-facts.ts)
         const failed = s.branches.map((b) => ({ cond: b.cond, holds: false }));
         s.branches.forEach((b, i) => {
-          this.emit(`${i === 0 ? 'if' : '} else if'} (${this.test(b.cond)}) {`);
+          // an ELSIF's condition runs where the ones before it failed
+          const cond = i === 0 ? this.test(b.cond) : this.underFacts(branchFacts(failed.slice(0, i), this.loopFacts, this.o.ann), () => this.test(b.cond));
+          this.emit(`${i === 0 ? 'if' : '} else if'} (${cond}) {`);
           this.block(b.body, branchFacts([...failed.slice(0, i), { cond: b.cond, holds: true }], this.loopFacts, this.o.ann));
         });
         if (s.elseBody) {

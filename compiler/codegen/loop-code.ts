@@ -15,6 +15,7 @@ import { forVersion, whileVersion, type WhileVersion } from './loop-versioning.j
 import { typedArrayFor } from './values.js';
 import { faultFree, testedCopies, UNROLL, unrollableBody, whileUnroll } from './loop-unrolling.js';
 import { walkStmts } from './ast-walk.js';
+import { monotoneVersion } from './monotone-loops.js';
 
 /** how many loops around one another may be emitted twice (each doubles the code inside) */
 const MAX_VERSION_DEPTH = 3;
@@ -60,8 +61,14 @@ export class LoopEmitter {
     this.h.enterLoop(s.range.line);
     const plan = this.versionDepth < MAX_VERSION_DEPTH ? whileVersion(s, this.h.ann) : undefined;
     const guard = plan && this.whileGuard(plan);
+    // a variable that only moves one way stays on the side of its entry value (monotone-loops.ts)
+    const mono = !plan && this.versionDepth < MAX_VERSION_DEPTH ? monotoneVersion(s, this.h.ann) : undefined;
     if (plan && guard !== undefined) {
       this.versioned(guard, () => this.whileLoop(s, plan), () => this.whileLoop(s));
+    } else if (mono) {
+      const v = this.h.expr(mono.variable);
+      const entry = mono.down ? `${v} <= ${mono.range.hi}` : `${v} >= ${mono.range.lo}`;
+      this.versioned(entry, () => this.whileLoop(s, undefined, mono), () => this.whileLoop(s));
     } else {
       this.whileLoop(s);
     }
@@ -333,7 +340,8 @@ export class LoopEmitter {
     return [...new Set(parts)].join(' && ');
   }
 
-  private whileLoop(s: Extract<Stmt, { kind: 'while' }>, known?: WhileVersion): void {
+  /** `known`: the plan of a versioned induction loop; `fact`: what its copy knows of a variable (the plan's, or a monotone loop's). */
+  private whileLoop(s: Extract<Stmt, { kind: 'while' }>, known?: WhileVersion, fact: { decl: VarDecl; range: IntRange } | undefined = known): void {
     if (known && this.whileFill(s, known)) return;
     const u = isBig(concrete(this.h.typeOf(s.cond.kind === 'binary' ? s.cond.left : s.cond))) ? undefined : whileUnroll(s, this.h.ann);
     if (u) {
@@ -374,7 +382,7 @@ export class LoopEmitter {
       if (k > 0) this.h.emit(`if (!(${test})) break;`);
       const mark = this.h.emittedLines();
       this.h.emit(`${label}c: {`);
-      this.withFact(known?.decl, known?.range, () => this.h.block(s.body));
+      this.withFact(fact?.decl, fact?.range, () => this.h.block(s.body));
       this.h.emit('}');
       if (k === 0 && !faultFree(`${test}\n${this.h.emittedSince(mark)}`)) break;
     }

@@ -78,7 +78,7 @@ function offsetOf(e: Expr, decl: VarDecl, ann: Annotations): bigint | undefined 
  * The range of the variable that keeps every access `a[v + k]` of the body inside its array,
  * within the variable's type; undefined when there is no such access (nothing to gain).
  */
-function accessRange(body: Stmt[], decl: VarDecl, own: IntRange, ann: Annotations): IntRange | undefined {
+export function accessRange(body: Stmt[], decl: VarDecl, own: IntRange, ann: Annotations): IntRange | undefined {
   let lo = own.lo;
   let hi = own.hi;
   let any = false;
@@ -106,7 +106,7 @@ function accessRange(body: Stmt[], decl: VarDecl, own: IntRange, ann: Annotation
 }
 
 /** Does `e` read the variable declared by `decl`? */
-function mentions(e: Expr, decl: VarDecl, ann: Annotations): boolean {
+export function mentions(e: Expr, decl: VarDecl, ann: Annotations): boolean {
   let found = false;
   walkExpr(e, {
     expr: (x) => {
