@@ -18,7 +18,6 @@ import { branchFacts } from './branch-facts.js';
 import { oneBitTest, selectOf } from './if-conversion.js';
 import { assignedRange } from './loop-versioning.js';
 import { LoopEmitter } from './loop-code.js';
-import { faultFree, testedCopies, UNROLL } from './loop-unrolling.js';
 import { cellCode, isCellTarget } from './references.js';
 import { isSingle } from './real-rounding.js';
 import { CallCode } from './call-code.js';
@@ -217,17 +216,8 @@ export class BodyEmitter extends CallCode {
         this.enterLoop(r.range.line);
         this.emit(`${label}: do {`);
         this.indent++;
-        // four copies with the test between them, as for WHILE (loop-unrolling.ts)
-        const copies = testedCopies(r.body, r.until, this.o.ann) ? UNROLL : 1;
         const until = this.test(r.until);
-        for (let k = 0; k < copies; k++) {
-          if (k > 0) this.emit(`if (${until}) break;`);
-          const mark = this.emittedLines();
-          this.emit(`${label}c: {`);
-          this.block(r.body);
-          this.emit('}');
-          if (k === 0 && !faultFree(`${until}\n${this.emittedSince(mark)}`)) break;
-        }
+        this.loops.bodyCopies(label, r.body, r.until, until, `if (${until}) break;`, true, () => this.block(r.body));
         this.indent--;
         this.emit(`} while (!(${until}));`);
         this.leaveLoop();

@@ -340,6 +340,24 @@ export class LoopEmitter {
     return [...new Set(parts)].join(' && ');
   }
 
+  /**
+   * The body of a WHILE or REPEAT loop labelled `label`: four copies with the loop's test between
+   * them (`leave`, the JavaScript leaving the loop on `test`, whose JavaScript is `js`) where the
+   * body is small (loop-unrolling.ts) and `allowed`, and the first copy calls no helper that may
+   * fault; else the one body. CONTINUE leaves its own copy, for the next test.
+   */
+  bodyCopies(label: string, body: Stmt[], test: Expr, js: string, leave: string, allowed: boolean, emitBody: () => void): void {
+    const copies = allowed && testedCopies(body, test, this.h.ann) ? UNROLL : 1;
+    for (let k = 0; k < copies; k++) {
+      if (k > 0) this.h.emit(leave);
+      const mark = this.h.emittedLines();
+      this.h.emit(`${label}c: {`);
+      emitBody();
+      this.h.emit('}');
+      if (k === 0 && !faultFree(`${js}\n${this.h.emittedSince(mark)}`)) break;
+    }
+  }
+
   /** `known`: the plan of a versioned induction loop; `fact`: what its copy knows of a variable (the plan's, or a monotone loop's). */
   private whileLoop(s: Extract<Stmt, { kind: 'while' }>, known?: WhileVersion, fact: { decl: VarDecl; range: IntRange } | undefined = known): void {
     if (known && this.whileFill(s, known)) return;
@@ -374,18 +392,9 @@ export class LoopEmitter {
     const test = this.h.test(s.cond);
     this.h.emit(`${label}: while (${test}) {`);
     this.h.indent(1);
-    // four copies with the test between them (loop-unrolling.ts), while the first has no call
-    // that may fault (the copy of a versioned loop with index checks never does); CONTINUE
-    // leaves its own copy
-    const copies = !u && testedCopies(s.body, s.cond, this.h.ann) ? UNROLL : 1;
-    for (let k = 0; k < copies; k++) {
-      if (k > 0) this.h.emit(`if (!(${test})) break;`);
-      const mark = this.h.emittedLines();
-      this.h.emit(`${label}c: {`);
-      this.withFact(fact?.decl, fact?.range, () => this.h.block(s.body));
-      this.h.emit('}');
-      if (k === 0 && !faultFree(`${test}\n${this.h.emittedSince(mark)}`)) break;
-    }
+    // the counting copies above already took the iterations they could (the copy of a versioned
+    // loop with index checks is never copied: faultFree)
+    this.bodyCopies(label, s.body, s.cond, test, `if (!(${test})) break;`, !u, () => this.withFact(fact?.decl, fact?.range, () => this.h.block(s.body)));
     this.h.indent(-1);
     this.h.emit('}');
     this.h.popLabel();

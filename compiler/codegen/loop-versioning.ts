@@ -52,7 +52,8 @@ export function plainVar(e: Expr | undefined, ann: Annotations): VarSymbol | und
   return s;
 }
 
-function intRangeOf(e: Expr, ann: Annotations): IntRange | undefined {
+/** The range of the integer type of `e` (not 64 bits, not a subrange), or undefined. */
+export function intRangeOf(e: Expr, ann: Annotations): IntRange | undefined {
   const t = concrete(ann.types.get(e.id) ?? { kind: 'error' });
   if (t.kind !== 'elementary' || isBig(t) || t.subrange) return undefined;
   return integerRange(t.name);

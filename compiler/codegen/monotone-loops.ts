@@ -15,12 +15,10 @@
  */
 import type { Expr, Stmt, VarDecl, WhileStmt } from '../st/ast.js';
 import type { Annotations } from '../semantics/symbols.js';
-import { concrete } from '../types/common-type.js';
-import { integerRange, isBig } from '../types/types.js';
 import { walkExpr, walkStmts } from './ast-walk.js';
 import { branchFacts, type Tested } from './branch-facts.js';
 import { constantOf, exprMayChange, mayChange, type IntRange } from './index-range.js';
-import { accessRange, mentions, plainVar } from './loop-versioning.js';
+import { accessRange, intRangeOf, mentions, plainVar } from './loop-versioning.js';
 
 /** How such a loop is versioned: entry `variable <= range.hi` (down) or `>= range.lo` (up), the copy knowing `range`. */
 export interface MonotoneVersion {
@@ -35,10 +33,9 @@ export function monotoneVersion(s: WhileStmt, ann: Annotations): MonotoneVersion
   const tried = new Set<VarDecl>();
   for (const target of assignedNames(s.body)) {
     const sym = plainVar(target, ann);
-    const t = concrete(ann.types.get(target.id) ?? { kind: 'error' });
-    if (!sym || tried.has(sym.decl) || t.kind !== 'elementary' || isBig(t) || t.subrange) continue;
+    if (!sym || tried.has(sym.decl)) continue;
     tried.add(sym.decl);
-    const own = integerRange(t.name);
+    const own = intRangeOf(target, ann);
     if (!own) continue;
     const access = accessRange(s.body, sym.decl, own, ann);
     if (!access) continue;
@@ -80,10 +77,12 @@ interface Moves {
  */
 function proven(node: { expr: Expr } | { stmt: Stmt }, m: Moves, path: readonly Tested[] | undefined): boolean {
   let ok = true;
+  // what the path says of v, found at the first access that needs it
+  let r: IntRange | undefined | null = null;
   const visitor = {
     expr: (e: Expr) => {
       if (!ok || e.kind !== 'index' || !e.indices.some((ix) => mentions(ix, m.decl, m.ann))) return;
-      const r = branchFacts(path ?? [], new Map(), m.ann)?.get(m.decl);
+      if (r === null) r = branchFacts(path ?? [], new Map(), m.ann)?.get(m.decl);
       ok = r !== undefined && (m.down ? r.lo >= m.access.lo : r.hi <= m.access.hi);
     },
   };
