@@ -66,28 +66,6 @@ export class BodyEmitter extends CallCode {
     if (saved) for (const d of saved.keys()) this.restoreFact(saved, d);
   }
 
-  /** `make` run with `facts` among the loop facts, which are then put back. */
-  private underFacts<T>(facts: Map<VarDecl, IntRange> | undefined, make: () => T): T {
-    if (!facts) return make();
-    const saved = new Map<VarDecl, IntRange | undefined>();
-    for (const [d, r] of facts) {
-      saved.set(d, this.loopFacts.get(d));
-      this.loopFacts.set(d, r);
-    }
-    try {
-      return make();
-    } finally {
-      for (const d of saved.keys()) this.restoreFact(saved, d);
-    }
-  }
-
-  /** Put back the loop fact of `d` from before the block's statements changed it. */
-  private restoreFact(saved: Map<VarDecl, IntRange | undefined>, d: VarDecl): void {
-    const outer = saved.get(d);
-    if (outer) this.loopFacts.set(d, outer);
-    else this.loopFacts.delete(d);
-  }
-
   /** label → case number of the dispatch loop of the body being emitted */
   private jumpTargets = new Map<string, number>();
 
@@ -346,7 +324,7 @@ export class BodyEmitter extends CallCode {
     test: (e) => me.test(e),
     lref: (e) => me.lref(e),
     typeOf: (e) => me.typeOf(e),
-    block: (stmts) => me.block(stmts),
+    block: (stmts, given) => me.block(stmts, given),
     enterLoop: (line) => me.enterLoop(line),
     leaveLoop: () => me.leaveLoop(),
     pushLoopScope: (body, variable) => me.pushLoopScope(body, variable),

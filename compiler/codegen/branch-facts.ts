@@ -4,7 +4,9 @@
  * wrap below the INT range and needs no `<< 16 >> 16`. The facts join the loop facts
  * (index-range.ts) for the branch's statements until one of them may write the variable (body.ts
  * drops the fact there), so they serve what loop facts serve: wraps and index checks left out.
- * An ELSIF's own condition is emitted knowing what the failed conditions before it say.
+ * An ELSIF's own condition is emitted knowing what the failed conditions before it say; a WHILE
+ * loop's body, what its test says (loop-code.ts); the second operand of a BOOL AND (OR), emitted
+ * as `&&` (`||`), what the first says when it held (failed) (expression-code.ts).
  *
  * Only comparisons of a variable with a constant count, through NOT, AND (when it holds) and OR
  * (when it does not); only variables no reference, call or other task can reach (not global,

@@ -2,14 +2,15 @@
  * JavaScript for ST expressions: operators with wrap-around at their width, REAL rounding,
  * time arithmetic, checked division, and invariants hoisted before loops.
  */
-import type { CallExpr, Expr, Stmt } from '../st/ast.js';
+import type { CallExpr, Expr, Stmt, VarDecl } from '../st/ast.js';
 import { concrete } from '../types/common-type.js';
 import { ELEMENTARY, type Type, elementary, isBig, isInteger, familyOf, integerRange, sameType } from '../types/types.js';
 import type { ElementaryTypeName } from '../application.js';
 import { divCode, modCode, notCode } from '../stdlib/functions.js';
 import type { Annotations, VarSymbol } from '../semantics/symbols.js';
 import { convertCode, wrapInt } from './convert.js';
-import { constantInt, constantOf, integralRealRange, powerOfTwo, rangeOf, valueRange, type IntRange } from './index-range.js';
+import { constantInt, constantOf, exprMayChange, integralRealRange, powerOfTwo, rangeOf, valueRange, type IntRange } from './index-range.js';
+import { branchFacts } from './branch-facts.js';
 import { hoistTarget, loopScope, type LoopScope } from './loop-invariants.js';
 import { convertLiteral } from './literal-code.js';
 import { roundSingle, isSingle } from './real-rounding.js';
@@ -173,6 +174,17 @@ export abstract class ExpressionCode extends VariableCode {
     }
   }
 
+  /**
+   * BOOL AND and OR are `&&` and `||`: the right operand runs only where the left one held (AND)
+   * or failed (OR), so it knows what that says of integer variables (branch-facts.ts), as in
+   * `WHILE j >= 1 AND a[j] > key`, unless the right operand itself may change them (a call).
+   */
+  private shortCircuitFacts(e: Extract<Expr, { kind: 'binary' }>): Map<VarDecl, IntRange> | undefined {
+    const facts = branchFacts([{ cond: e.left, holds: e.op === 'AND' }], this.loopFacts, this.o.ann);
+    if (facts) for (const d of facts.keys()) if (exprMayChange(e.right, d, this.o.ann)) facts.delete(d);
+    return facts?.size ? facts : undefined;
+  }
+
   protected binary(e: Extract<Expr, { kind: 'binary' }>, ctxType: Type): string {
     let ot = this.o.ann.operandTypes.get(e.id) ?? ctxType;
     if (ot.kind === 'literalInt' || ot.kind === 'literalReal') {
@@ -193,7 +205,7 @@ export abstract class ExpressionCode extends VariableCode {
     }
     if ((e.op === 'AND' || e.op === 'OR' || e.op === 'XOR') && isWordBits(ot)) return this.bitwise(e, ot);
     const a = this.expr(e.left, ot);
-    const b = this.expr(e.right, ot);
+    const b = (e.op === 'AND' || e.op === 'OR') && isBool(ot) ? this.underFacts(this.shortCircuitFacts(e), () => this.expr(e.right, ot)) : this.expr(e.right, ot);
     const site = () => this.site(e.range.line);
     switch (e.op) {
       case '=':

@@ -16,6 +16,7 @@ import { typedArrayFor } from './values.js';
 import { faultFree, testedCopies, UNROLL, unrollableBody, whileUnroll } from './loop-unrolling.js';
 import { walkStmts } from './ast-walk.js';
 import { monotoneVersion } from './monotone-loops.js';
+import { branchFacts } from './branch-facts.js';
 
 /** how many loops around one another may be emitted twice (each doubles the code inside) */
 const MAX_VERSION_DEPTH = 3;
@@ -38,7 +39,8 @@ export interface LoopHost {
   test(e: Expr): string;
   lref(e: Expr): string;
   typeOf(e: Expr): Type;
-  block(stmts: Stmt[]): void;
+  /** `given`: facts that hold where the statements start (branch-facts.ts) */
+  block(stmts: Stmt[], given?: Map<VarDecl, IntRange>): void;
   enterLoop(line: number): void;
   leaveLoop(): void;
   pushLoopScope(body: Stmt[], variable?: Expr): void;
@@ -97,13 +99,14 @@ export class LoopEmitter {
   }
 
   /** Runs `emit` with the variable of `decl` known to stay in `range` (index checks it makes needless go). */
-  private withFact(decl: VarDecl | undefined, range: IntRange | undefined, emit: () => void): void {
+  private withFact<T>(decl: VarDecl | undefined, range: IntRange | undefined, emit: () => T): T {
     if (!decl || !range) return emit();
     const outer = this.h.loopFacts.get(decl);
     this.h.loopFacts.set(decl, range);
-    emit();
+    const out = emit();
     if (outer) this.h.loopFacts.set(decl, outer);
     else this.h.loopFacts.delete(decl);
+    return out;
   }
 
   forStmt(s: Extract<Stmt, { kind: 'for' }>): void {
@@ -389,12 +392,15 @@ export class LoopEmitter {
       this.h.emit('}');
     }
     const label = this.h.pushLabel(true);
-    const test = this.h.test(s.cond);
+    // a monotone loop's variable stays in its range at every test too; an induction loop's
+    // leaves it at its last test
+    const test = known ? this.h.test(s.cond) : this.withFact(fact?.decl, fact?.range, () => this.h.test(s.cond));
     this.h.emit(`${label}: while (${test}) {`);
     this.h.indent(1);
     // the counting copies above already took the iterations they could (the copy of a versioned
-    // loop with index checks is never copied: faultFree)
-    this.bodyCopies(label, s.body, s.cond, test, `if (!(${test})) break;`, !u, () => this.withFact(fact?.decl, fact?.range, () => this.h.block(s.body)));
+    // loop with index checks is never copied: faultFree); each copy runs where the test just held
+    const held = () => branchFacts([{ cond: s.cond, holds: true }], this.h.loopFacts, this.h.ann);
+    this.bodyCopies(label, s.body, s.cond, test, `if (!(${test})) break;`, !u, () => this.withFact(fact?.decl, fact?.range, () => this.h.block(s.body, held())));
     this.h.indent(-1);
     this.h.emit('}');
     this.h.popLabel();

@@ -6,7 +6,10 @@
  * value at entry. When that value is at most the highest index the accesses `a[j + k]` allow,
  * the loop runs as a copy that knows j <= that bound (loop-versioning.ts's entry test and two
  * copies); with what the IF tells its branch (branch-facts.ts, j >= 1) the accesses need no
- * check there. Otherwise the copy with every check runs.
+ * check there. Otherwise the copy with every check runs. The same holds for the loop's own test
+ * (`WHILE j >= 1 AND a[j] > key DO a[j + 1] := a[j]; j := j - 1; END_WHILE`): the test's
+ * accesses count with the body's, the second half of an AND knows what the first says, and the
+ * test runs in the copy knowing the bound too.
  *
  * The variable must be one nothing else can change (plainVar), written in the loop only by
  * `v := v - c` (or only by `v := v + c`, the mirror case) with c a positive constant, each
@@ -37,13 +40,14 @@ export function monotoneVersion(s: WhileStmt, ann: Annotations): MonotoneVersion
     tried.add(sym.decl);
     const own = intRangeOf(target, ann);
     if (!own) continue;
-    const access = accessRange(s.body, sym.decl, own, ann);
+    // the loop's test reads the variable too, at every value it takes
+    const access = accessRange([s], sym.decl, own, ann);
     if (!access) continue;
     for (const down of [true, false]) {
       // the bound the copy knows must say more than the type does
       if (down ? access.hi >= own.hi : access.lo <= own.lo) continue;
       const m = { decl: sym.decl, own, down, access, ann };
-      if (!proven({ expr: s.cond }, m, undefined) || !movesOneWay(s.body, m, [{ cond: s.cond, holds: true }])) continue;
+      if (!provenTest(s.cond, m, []) || !movesOneWay(s.body, m, [{ cond: s.cond, holds: true }])) continue;
       return { decl: sym.decl, variable: target, range: down ? { lo: own.lo, hi: access.hi } : { lo: access.lo, hi: own.hi }, down };
     }
   }
@@ -92,6 +96,17 @@ function proven(node: { expr: Expr } | { stmt: Stmt }, m: Moves, path: readonly 
 }
 
 /**
+ * `proven` for a condition entered with `path`: the right operand of AND (OR) runs only where
+ * the left one held (failed), so `j >= 1 AND a[j] > key` proves its access by its own first half.
+ */
+function provenTest(cond: Expr, m: Moves, path: readonly Tested[]): boolean {
+  if (cond.kind === 'binary' && (cond.op === 'AND' || cond.op === 'OR')) {
+    return provenTest(cond.left, m, path) && provenTest(cond.right, m, [...path, { cond: cond.left, holds: cond.op === 'AND' }]);
+  }
+  return proven({ expr: cond }, m, path);
+}
+
+/**
  * Do `stmts`, entered with `path` (the conditions that held or failed on the way, none of them
  * outdated by a write of v since), write v only by steps the way of `m` that stay in its type,
  * with every access proven on the other side?
@@ -109,7 +124,7 @@ function movesOneWay(stmts: readonly Stmt[], m: Moves, path: readonly Tested[] |
       const failed: Tested[] = [];
       let wrote = false;
       for (const b of st.branches) {
-        if (exprMayChange(b.cond, m.decl, m.ann) || !proven({ expr: b.cond }, m, [...(known ?? []), ...failed])) return false;
+        if (exprMayChange(b.cond, m.decl, m.ann) || !provenTest(b.cond, m, [...(known ?? []), ...failed])) return false;
         const here = [...(known ?? []), ...failed, { cond: b.cond, holds: true }];
         if (!movesOneWay(b.body, m, here)) return false;
         wrote ||= mayChange(b.body, m.decl, m.ann);

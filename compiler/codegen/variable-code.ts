@@ -63,6 +63,28 @@ export abstract class VariableCode {
   /** ranges of the FOR variables around the code being emitted (index checks they make needless are left out) */
   protected readonly loopFacts: LoopFacts = new Map();
 
+  /** `make` run with `facts` among the loop facts, which are then put back. */
+  protected underFacts<T>(facts: Map<VarDecl, IntRange> | undefined, make: () => T): T {
+    if (!facts) return make();
+    const saved = new Map<VarDecl, IntRange | undefined>();
+    for (const [d, r] of facts) {
+      saved.set(d, this.loopFacts.get(d));
+      this.loopFacts.set(d, r);
+    }
+    try {
+      return make();
+    } finally {
+      for (const d of saved.keys()) this.restoreFact(saved, d);
+    }
+  }
+
+  /** Put back the loop fact of `d` from before the block's statements changed it. */
+  protected restoreFact(saved: Map<VarDecl, IntRange | undefined>, d: VarDecl): void {
+    const outer = saved.get(d);
+    if (outer) this.loopFacts.set(d, outer);
+    else this.loopFacts.delete(d);
+  }
+
   constructor(
     protected readonly o: BodyOptions,
     /** the FB/program whose instance is `this` */

@@ -83,6 +83,7 @@ export const KERNELS: Kernel[] = [
   { name: 'int-dword-mix', what: 'DINT/INT arithmetic, MOD and /, SHL/SHR on DWORD and WORD with conversions (2000 iterations)' },
   { name: 'fb-ramp-hyst', what: 'REAL ramps with a rate limit and a hysteresis switch, 96 user FBs in an array, constants passed each call' },
   { name: 'struct-batches', what: '128 batch records in an array of structs: CASE on an INT state, dosing through a user FUNCTION with MIN' },
+  { name: 'sort-cond', what: 'xorshift refill + insertion sort of 240 DINT, 1-based, inner WHILE j >= 1 AND a[j] > key' },
 ];
 
 /** How a kernel is run on both sides: the same scans, so the checksums must agree. */

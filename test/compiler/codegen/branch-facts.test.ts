@@ -60,4 +60,27 @@ IF k >= 32767 THEN k := 0; ELSE k := k + 1; r[0] := 1; END_IF;`;
     const { main } = scan('j := 5;\nIF j < 1 THEN k := 1; ELSIF Bump(j) THEN j := j + 1; END_IF;');
     expect(main['j']).toBe(-32768);
   });
+
+  it('holds in the right operand of AND (OR) where the left one held (failed), the operand running only then', () => {
+    // i stays in 0..10: a[i] on the right of `i >= 1` (of `i < 1 OR`) is inside a[1..10]
+    const vars = `${VARS} i : INT; n : INT;`;
+    const both = 'FOR i := 0 TO 10 DO\n  IF i >= 1 AND a[i] = 0 THEN n := n + 1; END_IF;\n  IF i < 1 OR a[i] = 0 THEN n := n + 1; END_IF;\nEND_FOR;';
+    expect(mainCode(vars, both)).not.toContain('$chk(');
+    expect(mainAfterScan(vars, `a[3] := 1;\n${both}`)['n']).toBe(19);
+    // the left operand says nothing of the right one's j once a call in it may change j
+    const body = 'j := 3;\nIF j >= 1 AND j <= 10 AND (Bump(j) AND a[j] = 0) THEN k := 1; END_IF;';
+    expect(scan(body).fault).toMatchObject({ kind: 'INDEX_OUT_OF_RANGE', line: BUMP.split('\n').length + 5 });
+  });
+
+  it("holds in a WHILE loop's body, which runs where the loop's test just held", () => {
+    const body = 'j := 10; k := 0;\nWHILE j >= 1 AND k < 100 DO\n  j := j - 1; k := k + 1;\nEND_WHILE;';
+    const code = mainCode(VARS, body);
+    expect(code).toContain('l_j = (l_j - 1);');
+    expect(code).toContain('l_k = (l_k + 1);');
+    expect(mainAfterScan(VARS, body)).toMatchObject({ j: 0, k: 10 });
+    // a test that says nothing of k keeps its wrap
+    const wraps = 'j := 10; k := 32760;\nWHILE j >= 1 DO\n  j := j - 1; k := k + 1;\nEND_WHILE;';
+    expect(mainCode(VARS, wraps)).toContain('l_k = ((l_k + 1) << 16 >> 16);');
+    expect(mainAfterScan(VARS, wraps)).toMatchObject({ j: 0, k: -32766 });
+  });
 });

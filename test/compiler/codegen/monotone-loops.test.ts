@@ -43,6 +43,16 @@ END_FOR;`;
 const TWO_STEPS = 's := -101; done := FALSE; hits := 0;\nWHILE NOT done DO\n  hits := hits + 1; IF hits > 1000 THEN done := TRUE; END_IF;\n  IF s > -128 THEN c[s] := 1; s := s - 1; s := s - 1; ELSE done := TRUE; END_IF;\nEND_WHILE;';
 const STEP_AFTER_IF = 's := -101; key := 1; done := FALSE; hits := 0;\nWHILE s > -128 AND NOT done DO\n  hits := hits + 1; IF hits > 1000 THEN done := TRUE; END_IF;\n  c[s] := 1;\n  IF key > 0 THEN s := s - 1; END_IF;\n  s := s - 1;\nEND_WHILE;';
 
+/** Insertion sort of a[1..20] whose loop's test guards its own access with its first half. */
+const SORT_BY_TEST = `FOR i := 1 TO 20 DO a[i] := (i * 37 - 37) MOD 23 - 11; END_FOR;
+FOR i := 2 TO 20 DO
+  key := a[i]; j := i - 1;
+  WHILE j >= 1 AND a[j] > key DO
+    a[j + 1] := a[j]; j := j - 1;
+  END_WHILE;
+  a[j + 1] := key;
+END_FOR;`;
+
 describe('WHILE loops over a variable that only moves one way', () => {
   it('run a copy without index checks when the variable starts low enough, and sort as the loop as written does', () => {
     const code = mainCode(VARS, sort());
@@ -63,6 +73,35 @@ describe('WHILE loops over a variable that only moves one way', () => {
     expect(fastCopy(mainCode(VARS, body))).toBeDefined();
     expect(scan(body).fault).toEqual({ kind: 'INDEX_OUT_OF_RANGE', line: 9 });
     expect(scan(body.replace('j := 25', 'j := 20')).main['j']).toBe(0);
+  });
+
+  it('take the loop test for its own second half and for the body: `WHILE j >= 1 AND a[j] > key`', () => {
+    const code = mainCode(VARS, SORT_BY_TEST);
+    const fast = fastCopy(code);
+    expect(fast, code).toBeDefined();
+    expect(code).toContain('if (l_j <= 19) {');
+    expect(fast).not.toContain('$chk(');
+    expect(fast).not.toContain('<< 16 >> 16'); // j - 1 where the test said j >= 1
+    const { main, fault } = scan(SORT_BY_TEST);
+    expect(fault).toBeUndefined();
+    expect(Array.from(main['a'] as Int16Array)).toEqual([...input].sort((x, y) => x - y));
+    // j starts at 20: a[j + 1] is outside a[1..20] in the body (line 7), as in the loop as written
+    const past = 'j := 20; key := -100;\nWHILE j >= 1 AND a[j] > key DO\n  a[j + 1] := a[j]; j := j - 1;\nEND_WHILE;';
+    expect(fastCopy(mainCode(VARS, past))).toBeDefined();
+    expect(scan(past).fault).toEqual({ kind: 'INDEX_OUT_OF_RANGE', line: 7 });
+    const within = scan(`FOR i := 1 TO 20 DO a[i] := 21 - i; END_FOR;\n${past.replace('j := 20', 'j := 19')}`);
+    expect(within.fault).toBeUndefined();
+    expect(within.main['j']).toBe(0);
+    expect(Array.from(within.main['a'] as Int16Array)).toEqual([20, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2]);
+    // the test's own access may be the one that bounds the entry value: a[j + 1] there
+    const probe = 'j := 20; key := -100;\nWHILE j >= 1 AND a[j + 1] > key DO\n  hits := hits + a[j]; j := j - 1;\nEND_WHILE;';
+    expect(mainCode(VARS, probe)).toContain('if (l_j <= 19) {');
+    expect(fastCopy(mainCode(VARS, probe))).not.toContain('$chk(');
+    expect(scan(probe).fault).toEqual({ kind: 'INDEX_OUT_OF_RANGE', line: 6 });
+    // OR: its second half runs where the first failed (j >= 1)
+    const search = 'FOR i := 1 TO 20 DO a[i] := i; END_FOR;\nj := 20; key := 5; hits := 0;\nWHILE hits < 50 AND (j < 1 OR a[j] > key) DO\n  IF j > 1 THEN j := j - 1; ELSE hits := 100; END_IF;\n  hits := hits + 1;\nEND_WHILE;';
+    expect(fastCopy(mainCode(VARS, search))).not.toContain('$chk(');
+    expect(scan(search).main).toMatchObject({ j: 5, hits: 15 });
   });
 
   it('move up the same way: a search that stops at the end of the array', () => {
@@ -91,7 +130,7 @@ END_WHILE;`;
   });
 
   it('are left as they are where the variable may wrap, move both ways, move by a variable or change otherwise', () => {
-    const dec = 'FUNCTION Dec : BOOL\nVAR_IN_OUT x : INT; END_VAR\nx := x - 5; Dec := TRUE;\nEND_FUNCTION\n';
+    const dec = 'FUNCTION Dec : BOOL\nVAR_IN_OUT x : INT; END_VAR\nx := x - 5; Dec := TRUE;\nEND_FUNCTION\nFUNCTION Up : BOOL\nVAR_IN_OUT x : INT; END_VAR\nx := x + 30; Up := TRUE;\nEND_FUNCTION\n';
     const none = (body: string) => expect(fastCopy(mainCode(VARS, body, dec)), body).toBeUndefined();
     // a step not guarded by a condition that keeps it inside the type (done ends it, not j)
     none('j := 5; done := FALSE;\nWHILE NOT done DO\n  IF j > 0 THEN hits := hits + a[j]; END_IF;\n  j := j - 1;\n  IF hits > 1000 THEN done := TRUE; END_IF;\nEND_WHILE;');
@@ -111,6 +150,12 @@ END_WHILE;`;
     none('j := 5; done := FALSE;\nWHILE NOT done DO\n  IF j > -32768 THEN hits := hits + a[j]; j := j - 1; ELSE done := TRUE; END_IF;\nEND_WHILE;');
     none('j := 5; done := FALSE;\nWHILE NOT done DO\n  IF j > -32768 AND a[j] > 0 THEN j := j - 1; ELSE done := TRUE; END_IF;\nEND_WHILE;');
     none('j := 5;\nWHILE a[j] > 0 DO\n  IF j > 0 THEN hits := hits + a[j]; j := j - 1; ELSE EXIT; END_IF;\nEND_WHILE;');
+    // a test whose first half does not keep its second inside the array, or that may change j
+    none(SORT_BY_TEST.replace('j >= 1 AND', 'j >= 0 AND'));
+    none(SORT_BY_TEST.replace('j >= 1 AND', 'Dec(j) AND j >= 1 AND'));
+    // a test that moves j the other way, past the bound a copy would know
+    none('j := 5; hits := 0;\nWHILE Up(j) AND hits < 3 DO\n  IF j > 1 THEN hits := hits + a[j]; j := j - 1; ELSE hits := 100; END_IF;\nEND_WHILE;');
+    none(SORT_BY_TEST.replace('WHILE j >= 1 AND a[j] > key', 'WHILE j >= 1 OR a[j] > key'));
     // with the flag test replaced by one of j, the step above 1 is proven: the copy is made
     expect(fastCopy(mainCode(VARS, sort('j := j - 2;')))).toBeDefined();
   });
