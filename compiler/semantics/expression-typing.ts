@@ -244,6 +244,8 @@ export abstract class ExpressionTyping {
       case 'XOR': {
         const c = commonType(l, r);
         if (!c || !(isBool(c) || isBits(c) || isInteger(c))) return this.undefinedOperator(e, l, r);
+        // AND_THEN and OR_ELSE skip their second operand: only BOOL has such a result
+        if (e.shortCircuit && !isBool(c)) return this.undefinedOperator(e, l, r);
         this.ann.operandTypes.set(e.id, c);
         return c;
       }
@@ -312,7 +314,8 @@ export abstract class ExpressionTyping {
   }
 
   protected undefinedOperator(e: Extract<Expr, { kind: 'binary' }>, l: Type, r: Type): Type {
-    return this.error('E3003', `'${e.op}' is not defined for ${typeName(l)} and ${typeName(r)}`, e.range);
+    const op = e.shortCircuit ? (e.op === 'AND' ? 'AND_THEN' : 'OR_ELSE') : e.op;
+    return this.error('E3003', `'${op}' is not defined for ${typeName(l)} and ${typeName(r)}`, e.range);
   }
 
   /**

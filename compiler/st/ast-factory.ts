@@ -6,7 +6,7 @@
  */
 import type { IToken, TokenType } from 'chevrotain';
 import type * as A from './ast.js';
-import { PRECEDENCE, type IdAllocator } from './ast.js';
+import { binaryNodeOp, PRECEDENCE, type IdAllocator, type WrittenOp } from './ast.js';
 import type { SourceFile, SourceRange } from '../source.js';
 import { decodeLiteralToken, signedLiteral } from './literals.js';
 import * as T from './lexer.js';
@@ -28,18 +28,18 @@ export function tokenEnd(t: IToken): number {
 }
 
 /** The operator of each binary operator token ('&' is AND). */
-const OPERATOR = new Map<TokenType, A.BinaryOp>([
-  [T.OR, 'OR'], [T.XOR, 'XOR'], [T.AND, 'AND'], [T.Ampersand, 'AND'],
+const OPERATOR = new Map<TokenType, WrittenOp>([
+  [T.OR, 'OR'], [T.XOR, 'XOR'], [T.AND, 'AND'], [T.Ampersand, 'AND'], [T.AND_THEN, 'AND_THEN'], [T.OR_ELSE, 'OR_ELSE'],
   [T.Equal, '='], [T.NotEqual, '<>'], [T.Less, '<'], [T.Greater, '>'], [T.LessEqual, '<='], [T.GreaterEqual, '>='],
   [T.Plus, '+'], [T.Minus, '-'], [T.Star, '*'], [T.Slash, '/'], [T.MOD, 'MOD'], [T.Power, '**'],
 ]);
 
 /** The operator a binary operator token stands for; undefined for any other token. */
-export function binaryOperatorOf(t: TokenType): A.BinaryOp | undefined {
+export function binaryOperatorOf(t: TokenType): WrittenOp | undefined {
   return OPERATOR.get(t);
 }
 
-function binaryOp(t: IToken): A.BinaryOp {
+function binaryOp(t: IToken): WrittenOp {
   return OPERATOR.get(t.tokenType)!;
 }
 
@@ -62,7 +62,7 @@ export interface Modifiers {
 export class NodeFactory {
   /** state of one precedence climb (operands and operators of one expression) */
   private operands: A.Expr[] = [];
-  private operators: A.BinaryOp[] = [];
+  private operators: WrittenOp[] = [];
   private next = 0;
 
   /** offsets at which lines start, and the line of the last offset looked up */
@@ -165,7 +165,7 @@ export class NodeFactory {
   }
 
   /** `binary` with the operators given as what they stand for. */
-  binaryOps(operands: A.Expr[], operators: A.BinaryOp[]): A.Expr {
+  binaryOps(operands: A.Expr[], operators: WrittenOp[]): A.Expr {
     if (operators.length === 0) return operands[0]!;
     // the operands are made already: a climb never starts another one
     this.operands = operands;
@@ -182,7 +182,7 @@ export class NodeFactory {
       const p = PRECEDENCE[op];
       if (p < minPrecedence) return left;
       const right = this.climb(p + 1);
-      left = { kind: 'binary' as const, op, left, right, id: this.id(), range: this.span(left.range, right.range) };
+      left = { kind: 'binary' as const, ...binaryNodeOp(op), left, right, id: this.id(), range: this.span(left.range, right.range) };
     }
   }
 

@@ -45,9 +45,21 @@ export type BinaryOp =
   | '=' | '<>' | '<' | '>' | '<=' | '>='
   | '+' | '-' | '*' | '/' | 'MOD' | '**';
 
+/**
+ * A binary operator as written: CODESYS's AND_THEN and OR_ELSE read as AND and OR nodes marked
+ * `shortCircuit` (BOOL AND and OR evaluate their second operand only when it decides the
+ * result already; the mark makes the type check refuse other operands).
+ */
+export type WrittenOp = BinaryOp | 'AND_THEN' | 'OR_ELSE';
+
+/** The node's operator and mark of an operator as written. */
+export function binaryNodeOp(op: WrittenOp): { op: BinaryOp; shortCircuit?: true } {
+  return op === 'AND_THEN' ? { op: 'AND', shortCircuit: true } : op === 'OR_ELSE' ? { op: 'OR', shortCircuit: true } : { op };
+}
+
 /** Binding strength of the binary operators, weakest first (IEC 61131-3 table 71; unary operators bind tighter than all of them). */
-export const PRECEDENCE: Readonly<Record<BinaryOp, number>> = {
-  OR: 1, XOR: 2, AND: 3,
+export const PRECEDENCE: Readonly<Record<WrittenOp, number>> = {
+  OR: 1, OR_ELSE: 1, XOR: 2, AND: 3, AND_THEN: 3,
   '=': 4, '<>': 4,
   '<': 5, '>': 5, '<=': 5, '>=': 5,
   '+': 6, '-': 6,
@@ -88,7 +100,14 @@ export interface DerefExpr extends Node { kind: 'deref'; object: Expr }
  */
 export interface CallExpr extends Node { kind: 'call'; callee: Expr; args: Argument[] }
 export interface UnaryExpr extends Node { kind: 'unary'; op: UnaryOp; operand: Expr }
-export interface BinaryExpr extends Node { kind: 'binary'; op: BinaryOp; left: Expr; right: Expr }
+export interface BinaryExpr extends Node {
+  kind: 'binary';
+  op: BinaryOp;
+  left: Expr;
+  right: Expr;
+  /** written AND_THEN or OR_ELSE */
+  shortCircuit?: true;
+}
 /** `Color#Red` (the type is not an elementary type name) */
 export interface EnumValueExpr extends Node { kind: 'enumValue'; typeName: string; value: string }
 export interface ThisExpr extends Node { kind: 'this' }

@@ -42,7 +42,7 @@ export const K = {
 const LITERAL = table([], [T.Literal]);
 const PREFIX_OPERATOR = table([], [T.PrefixOperator]);
 /** What a binary operator token stands for, by kind. */
-const BINARY: (A.BinaryOp | undefined)[] = [];
+const BINARY: (A.WrittenOp | undefined)[] = [];
 for (const x of T.allTokens) if ((x.CATEGORIES ?? []).includes(T.BinaryOperator)) BINARY[kind(x)] = binaryOperatorOf(x);
 /** The chevrotain token type name by kind, for the literal decoder. */
 const NAME: string[] = [];
@@ -136,8 +136,8 @@ export class FastBodyParser {
     const first = this.operand();
     if (BINARY[this.next] === undefined) return first;
     const operands: A.Expr[] = [first];
-    const operators: A.BinaryOp[] = [];
-    let op: A.BinaryOp | undefined;
+    const operators: A.WrittenOp[] = [];
+    let op: A.WrittenOp | undefined;
     while ((op = BINARY[this.next]) !== undefined) {
       this.pos++;
       operators.push(op);

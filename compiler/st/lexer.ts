@@ -197,6 +197,9 @@ export const PrefixOperator = createToken({ name: 'PrefixOperator', pattern: Lex
 export const OR = kw('OR', [BinaryOperator]);
 export const XOR = kw('XOR', [BinaryOperator]);
 export const AND = kw('AND', [BinaryOperator]);
+// CODESYS's short-circuit forms of AND and OR (BOOL operands only)
+export const AND_THEN = kw('AND_THEN', [BinaryOperator]);
+export const OR_ELSE = kw('OR_ELSE', [BinaryOperator]);
 export const MOD = kw('MOD', [BinaryOperator]);
 export const NOT = kw('NOT', [PrefixOperator]);
 

@@ -9,7 +9,7 @@
 import type { CstNode, IToken } from 'chevrotain';
 import * as T from './lexer.js';
 import type * as A from './ast.js';
-import { PRECEDENCE, type IdAllocator } from './ast.js';
+import { binaryNodeOp, PRECEDENCE, type IdAllocator, type WrittenOp } from './ast.js';
 import type { SourceFile, SourceRange } from '../source.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { diagnostic, type Code } from '../diagnostics/registry.js';
@@ -634,7 +634,7 @@ export class AstBuilder {
       const p = PRECEDENCE[op];
       if (p < minPrecedence) return left;
       const right = this.climb(c, p + 1);
-      left = this.between({ kind: 'binary' as const, op, left, right }, left.range, right.range);
+      left = this.between({ kind: 'binary' as const, ...binaryNodeOp(op), left, right }, left.range, right.range);
     }
   }
 
@@ -761,7 +761,7 @@ interface Chain {
   next: number;
 }
 
-function binaryOp(image: string): A.BinaryOp {
+function binaryOp(image: string): WrittenOp {
   const u = image.toUpperCase();
-  return (u === '&' ? 'AND' : u) as A.BinaryOp;
+  return (u === '&' ? 'AND' : u) as WrittenOp;
 }
