@@ -325,6 +325,7 @@ export class BodyEmitter extends CallCode {
     lref: (e) => me.lref(e),
     typeOf: (e) => me.typeOf(e),
     block: (stmts, given) => me.block(stmts, given),
+    underFacts: (facts, make) => me.underFacts(facts, make),
     enterLoop: (line) => me.enterLoop(line),
     leaveLoop: () => me.leaveLoop(),
     pushLoopScope: (body, variable) => me.pushLoopScope(body, variable),

@@ -41,6 +41,8 @@ export interface LoopHost {
   typeOf(e: Expr): Type;
   /** `given`: facts that hold where the statements start (branch-facts.ts) */
   block(stmts: Stmt[], given?: Map<VarDecl, IntRange>): void;
+  /** `make` run with `facts` among the loop facts, which are then put back */
+  underFacts<T>(facts: Map<VarDecl, IntRange> | undefined, make: () => T): T;
   enterLoop(line: number): void;
   leaveLoop(): void;
   pushLoopScope(body: Stmt[], variable?: Expr): void;
@@ -100,13 +102,7 @@ export class LoopEmitter {
 
   /** Runs `emit` with the variable of `decl` known to stay in `range` (index checks it makes needless go). */
   private withFact<T>(decl: VarDecl | undefined, range: IntRange | undefined, emit: () => T): T {
-    if (!decl || !range) return emit();
-    const outer = this.h.loopFacts.get(decl);
-    this.h.loopFacts.set(decl, range);
-    const out = emit();
-    if (outer) this.h.loopFacts.set(decl, outer);
-    else this.h.loopFacts.delete(decl);
-    return out;
+    return this.h.underFacts(decl && range ? new Map([[decl, range]]) : undefined, emit);
   }
 
   forStmt(s: Extract<Stmt, { kind: 'for' }>): void {
@@ -399,8 +395,8 @@ export class LoopEmitter {
     this.h.indent(1);
     // the counting copies above already took the iterations they could (the copy of a versioned
     // loop with index checks is never copied: faultFree); each copy runs where the test just held
-    const held = () => branchFacts([{ cond: s.cond, holds: true }], this.h.loopFacts, this.h.ann);
-    this.bodyCopies(label, s.body, s.cond, test, `if (!(${test})) break;`, !u, () => this.withFact(fact?.decl, fact?.range, () => this.h.block(s.body, held())));
+    const held = this.withFact(fact?.decl, fact?.range, () => branchFacts([{ cond: s.cond, holds: true }], this.h.loopFacts, this.h.ann));
+    this.bodyCopies(label, s.body, s.cond, test, `if (!(${test})) break;`, !u, () => this.withFact(fact?.decl, fact?.range, () => this.h.block(s.body, held)));
     this.h.indent(-1);
     this.h.emit('}');
     this.h.popLabel();

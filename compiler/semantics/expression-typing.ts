@@ -5,7 +5,7 @@
 import { diagnostic, type Code } from '../diagnostics/registry.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { SourceRange } from '../source.js';
-import { key, type CallExpr, type Expr } from '../st/ast.js';
+import { key, writtenOp, type CallExpr, type Expr } from '../st/ast.js';
 import { commonType, fitsInteger } from '../types/common-type.js';
 import {
   BOOL, ELEMENTARY, ERROR, type Type, elementary, familyOf, isBits, isBool, isInteger, isNumeric, sameType,
@@ -314,8 +314,7 @@ export abstract class ExpressionTyping {
   }
 
   protected undefinedOperator(e: Extract<Expr, { kind: 'binary' }>, l: Type, r: Type): Type {
-    const op = e.shortCircuit ? (e.op === 'AND' ? 'AND_THEN' : 'OR_ELSE') : e.op;
-    return this.error('E3003', `'${op}' is not defined for ${typeName(l)} and ${typeName(r)}`, e.range);
+    return this.error('E3003', `'${writtenOp(e)}' is not defined for ${typeName(l)} and ${typeName(r)}`, e.range);
   }
 
   /**

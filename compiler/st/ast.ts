@@ -57,6 +57,11 @@ export function binaryNodeOp(op: WrittenOp): { op: BinaryOp; shortCircuit?: true
   return op === 'AND_THEN' ? { op: 'AND', shortCircuit: true } : op === 'OR_ELSE' ? { op: 'OR', shortCircuit: true } : { op };
 }
 
+/** How a binary node's operator was written (its mark undone). */
+export function writtenOp(e: BinaryExpr): WrittenOp {
+  return !e.shortCircuit ? e.op : e.op === 'AND' ? 'AND_THEN' : 'OR_ELSE';
+}
+
 /** Binding strength of the binary operators, weakest first (IEC 61131-3 table 71; unary operators bind tighter than all of them). */
 export const PRECEDENCE: Readonly<Record<WrittenOp, number>> = {
   OR: 1, OR_ELSE: 1, XOR: 2, AND: 3, AND_THEN: 3,
